@@ -1,0 +1,46 @@
+package io.serenity.p2p.mux;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One stream of a multiplexed connection (yamux or mplex).
+ *
+ * <p>Every callback and every state change happens on the connection's Netty event loop. The
+ * methods here may be called from any thread; they hop onto the loop.
+ */
+public interface MuxedStream {
+
+  /** The stream id as carried on the wire. */
+  long id();
+
+  /** True when this side opened the stream. */
+  boolean isInitiator();
+
+  /** The connection that carries this stream. */
+  MuxedConnection connection();
+
+  /**
+   * Installs the handler for inbound events, replacing any earlier one. Data that arrived before a
+   * handler was set is held (bounded by the receive window or the muxer's per-stream buffer limit)
+   * and delivered to the new handler, in order, before anything else.
+   */
+  void setHandler(MuxedStreamHandler handler);
+
+  /**
+   * Writes {@code data}; ownership of the buffer passes to the stream. The future completes when
+   * the bytes have been handed to the connection. For yamux that means send window was available,
+   * so a writer that awaits each future gets back-pressure instead of an unbounded buffer. Fails
+   * with {@link MuxerException} when the stream was reset or closed for writing.
+   */
+  CompletableFuture<Void> write(ByteBuf data);
+
+  /** Half-close: this side writes no more; the remote may keep writing. */
+  CompletableFuture<Void> closeWrite();
+
+  /** Aborts both directions; pending and later writes fail. Idempotent. */
+  void reset();
+
+  /** Completes when both halves are closed or the stream was reset. */
+  CompletableFuture<Void> closeFuture();
+}

@@ -1,0 +1,17 @@
+package io.serenity.p2p.mux;
+
+import io.netty.channel.Channel;
+
+/** A stream multiplexer protocol (yamux, mplex): installs a session on a secured connection. */
+public interface StreamMuxer {
+
+  /** The protocol id negotiated for this muxer. */
+  String protocolId();
+
+  /**
+   * Installs the session handler at the end of {@code channel}'s pipeline (which already delivers
+   * plaintext {@code ByteBuf}s) and returns the muxed connection. {@code initiator} is true on the
+   * side that dialled.
+   */
+  MuxedConnection install(Channel channel, boolean initiator);
+}
