@@ -145,6 +145,9 @@ async function client (o) {
       node: process.version,
       libp2p: '3.3.11'
     }
+    // Warm-up, untimed: JIT-compile the handshake and data paths on both sides first.
+    await handshakes(c, addr, 5)
+    await throughput(c, addr, 4 * MiB)
     if (o.bytes > 0) result.throughput = await throughput(c, addr, o.bytes)
     if (o.handshakes > 0) result.handshakes = await handshakes(c, addr, o.handshakes)
     await c.stop()
