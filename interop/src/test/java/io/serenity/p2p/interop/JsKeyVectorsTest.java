@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,8 +56,20 @@ class JsKeyVectorsTest {
         };
     }
 
-    /** Fixed keys, three keys Java derives from seeds, one Java generates at random. */
+    /** Keys and js's vectors for them, made once per key type: each vectors.mjs run costs a Node start. */
+    private static final Map<KeyType, List<PrivateKey>> JAVA_KEYS = new ConcurrentHashMap<>();
+    private static final Map<KeyType, List<JsVector>> JS_VECTORS = new ConcurrentHashMap<>();
+
     private static List<PrivateKey> javaKeys(KeyType type) {
+        return JAVA_KEYS.computeIfAbsent(type, JsKeyVectorsTest::makeJavaKeys);
+    }
+
+    private static List<JsVector> jsVectors(KeyType type) {
+        return JS_VECTORS.computeIfAbsent(type, t -> jsVectors(t, javaKeys(t)));
+    }
+
+    /** Fixed keys, three keys Java derives from seeds, one Java generates at random. */
+    private static List<PrivateKey> makeJavaKeys(KeyType type) {
         List<PrivateKey> keys = new ArrayList<>();
         for (String raw : fixedKeys(type)) {
             keys.add(PrivateKey.fromRaw(type, HEX.parseHex(raw)));
@@ -104,7 +117,7 @@ class JsKeyVectorsTest {
     @ParameterizedTest
     @EnumSource(value = KeyType.class, names = {"SECP256K1", "ED25519"})
     void samePrivateKeyGivesSameMarshalledKeysAndPeerIdInJavaAndJs(KeyType type) {
-        List<JsVector> vectors = jsVectors(type, javaKeys(type));
+        List<JsVector> vectors = jsVectors(type);
         SoftAssertions soft = new SoftAssertions();
         for (JsVector v : vectors) {
             String where = v.source + " key " + v.hex("privateKey");
@@ -143,7 +156,7 @@ class JsKeyVectorsTest {
     @ParameterizedTest
     @EnumSource(value = KeyType.class, names = {"SECP256K1", "ED25519"})
     void jsSignaturesVerifyInJava(KeyType type) {
-        List<JsVector> vectors = jsVectors(type, javaKeys(type));
+        List<JsVector> vectors = jsVectors(type);
         SoftAssertions soft = new SoftAssertions();
         for (JsVector v : vectors) {
             PublicKey pub = PublicKey.unmarshal(v.bytes("marshalledPublicKey"));
@@ -156,7 +169,7 @@ class JsKeyVectorsTest {
     @ParameterizedTest
     @EnumSource(value = KeyType.class, names = {"SECP256K1", "ED25519"})
     void tamperedJsSignaturesFailInJava(KeyType type) {
-        List<JsVector> vectors = jsVectors(type, javaKeys(type));
+        List<JsVector> vectors = jsVectors(type);
         SoftAssertions soft = new SoftAssertions();
         for (int i = 0; i < vectors.size(); i++) {
             JsVector v = vectors.get(i);
