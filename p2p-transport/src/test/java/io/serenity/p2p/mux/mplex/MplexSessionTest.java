@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.serenity.p2p.mux.LeakRecorder;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,15 @@ import org.junit.jupiter.api.Test;
  * quiet, so every assertion after a pump sees the settled state.
  */
 class MplexSessionTest {
+  static {
+    LeakRecorder.install();
+  }
+
+  @AfterAll
+  static void noNettyLeaks() {
+    LeakRecorder.assertNoLeaks();
+  }
+
 
   private final List<ByteBuf> allocated = new ArrayList<>();
   private final List<Recorder> recorders = new ArrayList<>();
@@ -517,9 +527,5 @@ class MplexSessionTest {
       held.clear();
       promises.clear();
     }
-  }
-
-  static ByteBufAllocator alloc() {
-    return ByteBufAllocator.DEFAULT;
   }
 }
