@@ -239,6 +239,9 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
    * takes ownership of {@code data}. The returned future completes when the last one is written.
    */
   ChannelFuture writeData(MplexStream stream, ByteBuf data) {
+    if (data.readableBytes() <= config.writeChunkSize()) {
+      return writeAndFlush(new MplexFrame.Message(stream.id(), stream.isInitiator(), data));
+    }
     ChannelPromise all = ctx.newPromise();
     PromiseCombiner combiner = new PromiseCombiner(ctx.executor());
     try {
