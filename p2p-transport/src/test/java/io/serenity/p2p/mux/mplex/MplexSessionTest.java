@@ -205,6 +205,54 @@ class MplexSessionTest {
   }
 
   @Test
+  void dataAfterTheRemoteClosedResetsTheStream() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    List<MuxedStream> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      recorder(s);
+    });
+    open(pair.a);
+    ByteBuf late = buf("after close");
+
+    // A misbehaving opener: Close, then more data on stream 0.
+    pair.chB.writeInbound(new MplexFrame.Close(0, true));
+    pair.chB.writeInbound(new MplexFrame.Message(0, true, late));
+
+    Recorder atB = recorderOf(accepted.get(0));
+    assertThat(atB.events).containsExactly("close", "reset");
+    assertThat(late.refCnt()).isZero();
+    assertThat(pair.decodeOutbound(pair.chB)).containsExactly(new MplexFrame.Reset(0, false));
+  }
+
+  @Test
+  void newStreamForAnIdAlreadyOpenClosesTheConnection() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    pair.b.setInboundStreamAcceptor(this::recorder);
+    open(pair.a);
+
+    pair.chB.writeInbound(new MplexFrame.NewStream(0, "again"));
+
+    assertThat(pair.chB.isActive()).isFalse();
+    assertThat(pair.b.closeFuture()).isCompleted();
+  }
+
+  @Test
+  void inboundStreamIsResetWhenNoAcceptorIsSetOrTheAcceptorThrows() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    Recorder unaccepted = recorder(open(pair.a));
+    assertThat(unaccepted.reset).isTrue();
+
+    pair.b.setInboundStreamAcceptor(s -> {
+      throw new IllegalStateException("acceptor bug");
+    });
+    Recorder rejected = recorder(open(pair.a));
+    assertThat(rejected.reset).isTrue();
+    assertThat(pair.b.streamCount()).isZero();
+    assertThat(pair.chB.isActive()).isTrue();
+  }
+
+  @Test
   void inboundStreamsBeyondTheLimitAreReset() throws Exception {
     pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults().withMaxInboundStreams(2));
     List<MuxedStream> accepted = new ArrayList<>();
