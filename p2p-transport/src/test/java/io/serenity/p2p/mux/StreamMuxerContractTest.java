@@ -41,8 +41,9 @@ public abstract class StreamMuxerContractTest {
   protected abstract StreamMuxer muxer();
 
   /**
-   * Bytes the muxer holds for this connection (unread inbound plus queued outbound), or -1 when
-   * the muxer does not expose it. Used to prove bounded memory on a large transfer.
+   * Bytes the muxer holds for this connection (unread inbound plus queued outbound), preferably the
+   * peak since the connection opened, or -1 when the muxer does not expose it. Sampled during the
+   * large transfer to prove bounded memory.
    */
   protected long bufferedBytes(MuxedConnection connection) {
     return -1;
