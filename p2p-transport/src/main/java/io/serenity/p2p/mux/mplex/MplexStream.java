@@ -1,0 +1,293 @@
+package io.serenity.p2p.mux.mplex;
+
+import io.netty.buffer.ByteBuf;
+import io.serenity.p2p.mux.MuxedConnection;
+import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.mux.MuxedStreamHandler;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mplex stream. Its state lives on the session's event loop; public methods hop onto it.
+ *
+ * <p>mplex has no flow control, so inbound data that arrives before a handler is installed is
+ * queued up to {@link MplexConfig#maxBufferedBytesPerStream()}, then the stream is reset (spec
+ * "Implementation notes": reset the offending stream).
+ */
+final class MplexStream implements MuxedStream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MplexStream.class);
+
+  private final MplexSession session;
+  private final long id;
+  private final boolean initiator;
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  // Event loop only from here on.
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private MuxedStreamHandler handler;
+  private int pendingBytes;
+  /** We sent Close: no more writes. */
+  private boolean localClosed;
+  /** The remote sent Close: no more data will arrive. */
+  private boolean remoteClosed;
+  private boolean remoteCloseDelivered;
+  private boolean reset;
+  private boolean resetDelivered;
+
+  MplexStream(MplexSession session, long id, boolean initiator) {
+    this.session = session;
+    this.id = id;
+    this.initiator = initiator;
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public boolean isInitiator() {
+    return initiator;
+  }
+
+  @Override
+  public MuxedConnection connection() {
+    return session;
+  }
+
+  @Override
+  public void setHandler(MuxedStreamHandler handler) {
+    session.runOnLoop(() -> installHandler(handler), () -> {});
+  }
+
+  @Override
+  public CompletableFuture<Void> write(ByteBuf data) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    session.runOnLoop(
+        () -> writeOnLoop(data, result),
+        () -> {
+          data.release();
+          result.completeExceptionally(new MplexException("mplex: session is closed"));
+        });
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeWrite() {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    session.runOnLoop(
+        () -> closeWriteOnLoop(result),
+        () -> result.completeExceptionally(new MplexException("mplex: session is closed")));
+    return result;
+  }
+
+  @Override
+  public void reset() {
+    session.runOnLoop(() -> resetOnLoop(true), () -> {});
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  @Override
+  public String toString() {
+    return "MplexStream[" + id + (initiator ? ", outbound]" : ", inbound]");
+  }
+
+  // ---- local operations, on the event loop --------------------------------------------------
+
+  private void writeOnLoop(ByteBuf data, CompletableFuture<Void> result) {
+    String refusal = reset ? "stream was reset"
+        : localClosed ? "stream is closed for writing"
+        : !session.isOpen() ? "session is closed"
+        : null;
+    if (refusal != null) {
+      data.release();
+      result.completeExceptionally(new MplexException("mplex: " + refusal + ": " + this));
+      return;
+    }
+    if (!data.isReadable()) {
+      data.release();
+      result.complete(null);
+      return;
+    }
+    session.writeData(this, data).addListener(f -> complete(result, f.cause(), "write failed"));
+  }
+
+  private void closeWriteOnLoop(CompletableFuture<Void> result) {
+    if (reset) {
+      result.completeExceptionally(new MplexException("mplex: stream was reset: " + this));
+      return;
+    }
+    if (localClosed) {
+      result.complete(null);
+      return;
+    }
+    if (!session.isOpen()) {
+      result.completeExceptionally(new MplexException("mplex: session is closed"));
+      return;
+    }
+    localClosed = true;
+    session.writeAndFlush(new MplexFrame.Close(id, initiator))
+        .addListener(f -> complete(result, f.cause(), "close failed"));
+    finishIfClosedBothWays();
+  }
+
+  private void resetOnLoop(boolean tellRemote) {
+    if (reset || isClosedBothWays()) {
+      return;
+    }
+    reset = true;
+    releasePending();
+    if (tellRemote && session.isOpen()) {
+      session.writeAndFlush(new MplexFrame.Reset(id, initiator));
+    }
+    session.streamFinished(this);
+    deliverReset();
+    closeFuture.complete(null);
+  }
+
+  private void installHandler(MuxedStreamHandler newHandler) {
+    this.handler = newHandler;
+    if (newHandler == null) {
+      return;
+    }
+    if (reset) {
+      // The stream died before anyone listened; tell the first handler that can hear it.
+      deliverReset();
+      return;
+    }
+    // Data held while no handler was installed goes first, in order (MuxedStream#setHandler).
+    ByteBuf data;
+    while (handler == newHandler && !reset && (data = pending.poll()) != null) {
+      pendingBytes -= data.readableBytes();
+      deliverData(data);
+    }
+    if (handler == newHandler && !reset && remoteClosed && !remoteCloseDelivered
+        && pending.isEmpty()) {
+      deliverRemoteClose();
+    }
+  }
+
+  // ---- remote events, from the session on the event loop ------------------------------------
+
+  void onRemoteData(ByteBuf data) {
+    if (reset) {
+      data.release();
+      return;
+    }
+    if (remoteClosed) {
+      // Spec "Closing a stream": writing after close is a violation; go-mplex resets the stream.
+      LOG.debug("mplex {}: data after remote close on {}; resetting it", session.remote(), this);
+      data.release();
+      resetOnLoop(true);
+      return;
+    }
+    if (handler != null && pending.isEmpty()) {
+      deliverData(data);
+      return;
+    }
+    int size = data.readableBytes();
+    if ((long) pendingBytes + size > session.config().maxBufferedBytesPerStream()) {
+      LOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered with no reader",
+          session.remote(), this, session.config().maxBufferedBytesPerStream());
+      data.release();
+      resetOnLoop(true);
+      return;
+    }
+    pending.add(data);
+    pendingBytes += size;
+  }
+
+  void onRemoteClose() {
+    if (reset || remoteClosed) {
+      return;
+    }
+    remoteClosed = true;
+    if (handler != null && pending.isEmpty()) {
+      deliverRemoteClose();
+    }
+  }
+
+  void onRemoteReset() {
+    resetOnLoop(false);
+  }
+
+  /** The connection is gone: every stream that is still open counts as reset. */
+  void onConnectionClosed() {
+    if (reset || isClosedBothWays()) {
+      return;
+    }
+    reset = true;
+    releasePending();
+    deliverReset();
+    closeFuture.complete(null);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** Closed both ways once we sent Close and the handler has seen the remote's Close. */
+  private boolean isClosedBothWays() {
+    return localClosed && remoteCloseDelivered;
+  }
+
+  private void finishIfClosedBothWays() {
+    if (isClosedBothWays() && !reset) {
+      session.streamFinished(this);
+      closeFuture.complete(null);
+    }
+  }
+
+  private void deliverData(ByteBuf data) {
+    try {
+      handler.onData(this, data);
+    } catch (RuntimeException e) {
+      // The handler owned data from the moment of the call; we cannot know whether it released.
+      LOG.warn("mplex {}: stream handler failed on data; resetting {}", session.remote(), this, e);
+      resetOnLoop(true);
+    }
+  }
+
+  private void deliverRemoteClose() {
+    remoteCloseDelivered = true;
+    try {
+      handler.onRemoteClose(this);
+    } catch (RuntimeException e) {
+      LOG.warn("mplex {}: stream handler failed on remote close of {}", session.remote(), this, e);
+    }
+    finishIfClosedBothWays();
+  }
+
+  private void deliverReset() {
+    if (handler == null || resetDelivered) {
+      return;
+    }
+    resetDelivered = true;
+    try {
+      handler.onReset(this);
+    } catch (RuntimeException e) {
+      LOG.warn("mplex {}: stream handler failed on reset of {}", session.remote(), this, e);
+    }
+  }
+
+  private void releasePending() {
+    ByteBuf data;
+    while ((data = pending.poll()) != null) {
+      data.release();
+    }
+    pendingBytes = 0;
+  }
+
+  private void complete(CompletableFuture<Void> result, Throwable cause, String what) {
+    if (cause == null) {
+      result.complete(null);
+    } else {
+      result.completeExceptionally(new MplexException("mplex: " + what + " on " + this, cause));
+    }
+  }
+}
