@@ -88,7 +88,8 @@ public final class Host implements AutoCloseable {
                 config.handshakeTimeout(),
                 config.maxMultistreamMessageLength(),
                 UpgraderConfig.DEFAULT_MAX_MULTISTREAM_PROPOSALS,
-                config.maxNoiseFrame()),
+                config.maxNoiseFrame(),
+                config.inlineMuxerNegotiation()),
             config.muxers().stream().map(id -> Muxers.create(id, config)).toList());
     this.identify = new Identify(this::localIdentify, config.maxIdentifyMessageSize(), this::onIdentified);
     handlers.put(Identify.PROTOCOL_ID, identify::serve);

@@ -22,6 +22,8 @@ import java.util.List;
  * @param muxers muxer protocol ids in preference order (default yamux, then mplex)
  * @param agentVersion sent in identify (default {@code serenity-p2p/0.1.0})
  * @param protocolVersion sent in identify (default {@code ipfs/0.1.0})
+ * @param inlineMuxerNegotiation offer muxers inside the Noise handshake (default true); off
+ *     forces multistream-select for the muxer
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -36,7 +38,8 @@ public record HostConfig(
     int maxStreamReadBuffer,
     List<String> muxers,
     String agentVersion,
-    String protocolVersion) {
+    String protocolVersion,
+    boolean inlineMuxerNegotiation) {
 
   public static final String YAMUX = "/yamux/1.0.0";
   public static final String MPLEX = "/mplex/6.7.0";
@@ -60,7 +63,8 @@ public record HostConfig(
         4 * 1024 * 1024,
         List.of(YAMUX, MPLEX),
         "serenity-p2p/0.1.0",
-        "ipfs/0.1.0");
+        "ipfs/0.1.0",
+        true);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -134,6 +138,7 @@ public record HostConfig(
     private List<String> muxers;
     private String agentVersion;
     private String protocolVersion;
+    private boolean inlineMuxerNegotiation;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -149,6 +154,7 @@ public record HostConfig(
       muxers = c.muxers;
       agentVersion = c.agentVersion;
       protocolVersion = c.protocolVersion;
+      inlineMuxerNegotiation = c.inlineMuxerNegotiation;
     }
 
     public Builder maxInboundConnections(int v) {
@@ -217,6 +223,11 @@ public record HostConfig(
       return this;
     }
 
+    public Builder inlineMuxerNegotiation(boolean v) {
+      inlineMuxerNegotiation = v;
+      return this;
+    }
+
     public HostConfig build() {
       return new HostConfig(
               maxInboundConnections,
@@ -231,7 +242,8 @@ public record HostConfig(
               maxStreamReadBuffer,
               muxers,
               agentVersion,
-              protocolVersion)
+              protocolVersion,
+              inlineMuxerNegotiation)
           .validate();
     }
   }

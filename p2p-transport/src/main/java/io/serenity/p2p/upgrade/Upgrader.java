@@ -10,6 +10,7 @@ import io.serenity.p2p.multistream.MultistreamHandler;
 import io.serenity.p2p.multistream.MultistreamSelect;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.StreamMuxer;
+import io.serenity.p2p.noise.SecureSession;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class Upgrader {
   private static final Logger LOG = LoggerFactory.getLogger(Upgrader.class);
 
   /** Protocol id of the Noise security handshake. */
-  public static final String NOISE_PROTOCOL_ID = "/noise";
+  public static final String NOISE_PROTOCOL_ID = io.serenity.p2p.noise.Noise.PROTOCOL_ID;
 
   private final PrivateKey identity;
   private final UpgraderConfig config;
@@ -167,7 +168,7 @@ public final class Upgrader {
   private void selectMuxer(
       Channel channel,
       boolean initiator,
-      NoiseStep.Secured secured,
+      SecureSession secured,
       CompletableFuture<UpgradedConnection> result) {
     String remote = secured.remotePeer() + " at " + channel.remoteAddress();
     Optional<String> early = secured.earlyMuxer().filter(muxers::containsKey);
@@ -194,7 +195,7 @@ public final class Upgrader {
   private void install(
       Channel channel,
       boolean initiator,
-      NoiseStep.Secured secured,
+      SecureSession secured,
       StreamMuxer muxer,
       CompletableFuture<UpgradedConnection> result) {
     MuxedConnection muxed;

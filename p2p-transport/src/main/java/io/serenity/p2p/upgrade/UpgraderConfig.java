@@ -11,12 +11,16 @@ import java.time.Duration;
  *     included (default 1024 bytes)
  * @param maxMultistreamProposals most protocol proposals answered before giving up (default 16)
  * @param maxNoiseFrame largest Noise transport message, tag included (default and maximum 65535)
+ * @param inlineMuxerNegotiation offer our muxers inside the Noise handshake (default true; libp2p
+ *     connections spec, "inlined muxer negotiation"); when off, or when the remote lists none,
+ *     the muxer is chosen by multistream-select after the handshake
  */
 public record UpgraderConfig(
     Duration handshakeTimeout,
     int maxMultistreamMessageLength,
     int maxMultistreamProposals,
-    int maxNoiseFrame) {
+    int maxNoiseFrame,
+    boolean inlineMuxerNegotiation) {
 
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_MULTISTREAM_MESSAGE_LENGTH = 1024;
@@ -29,7 +33,8 @@ public record UpgraderConfig(
         DEFAULT_HANDSHAKE_TIMEOUT,
         DEFAULT_MAX_MULTISTREAM_MESSAGE_LENGTH,
         DEFAULT_MAX_MULTISTREAM_PROPOSALS,
-        DEFAULT_MAX_NOISE_FRAME);
+        DEFAULT_MAX_NOISE_FRAME,
+        true);
   }
 
   /** Rejects nonsense values with a message naming the field. */
