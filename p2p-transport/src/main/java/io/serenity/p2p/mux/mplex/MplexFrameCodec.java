@@ -120,7 +120,7 @@ final class MplexFrameCodec extends ByteToMessageDecoder {
    *     {@code maxMessageSize}: a bug on our side, not the remote's
    */
   static ByteBuf encode(MplexFrame frame, int maxMessageSize, ByteBufAllocator alloc) {
-    ByteBuf payload = null;
+    ByteBuf payload = frame instanceof MplexFrame.Message m ? m.data() : null;
     try {
       if (frame.streamId() < 0 || frame.streamId() > MplexFrame.MAX_STREAM_ID) {
         throw new IllegalArgumentException("mplex: stream id out of range: " + frame.streamId());
@@ -130,8 +130,7 @@ final class MplexFrameCodec extends ByteToMessageDecoder {
       if (frame instanceof MplexFrame.NewStream newStream) {
         name = newStream.name().getBytes(StandardCharsets.UTF_8);
         length = name.length;
-      } else if (frame instanceof MplexFrame.Message message) {
-        payload = message.data();
+      } else if (payload != null) {
         length = payload.readableBytes();
       } else {
         length = 0;

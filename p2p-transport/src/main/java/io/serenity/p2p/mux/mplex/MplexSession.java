@@ -156,8 +156,8 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null
         ? cause.getCause() : cause;
     if (reason instanceof MplexException) {
-      LOG.warn("mplex: closing connection to {}: protocol violation: {}", remote(),
-          reason.getMessage());
+      // The message names the violation and starts with "mplex:".
+      LOG.warn("closing connection to {}: {}", remote(), reason.getMessage());
     } else {
       LOG.warn("mplex: closing connection to {} after an unexpected error", remote(), reason);
     }
