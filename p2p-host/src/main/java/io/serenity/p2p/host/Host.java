@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -264,7 +265,20 @@ public final class Host implements AutoCloseable {
    * known address first when not connected.
    */
   public CompletableFuture<Stream> newStream(PeerId peer, String... protocolIds) {
-    return connect(new PeerInfo(peer, List.of())).thenCompose(c -> c.newStream(protocolIds));
+    return connect(new PeerInfo(peer, List.of()))
+        .thenCompose(
+            c ->
+                c.newStream(protocolIds)
+                    .exceptionallyCompose(
+                        e -> {
+                          // the connection may have just lost a simultaneous-dial tie: retry once
+                          // on the one that replaced it
+                          Optional<Connection> now = connection(peer);
+                          if (!c.isOpen() && now.isPresent() && now.get() != c) {
+                            return now.get().newStream(protocolIds);
+                          }
+                          return CompletableFuture.failedFuture(unwrap(e));
+                        }));
   }
 
   /** Closes the connection to {@code peer}; completes when it is closed. */
@@ -369,9 +383,22 @@ public final class Host implements AutoCloseable {
       ch.close();
       return;
     }
-    ch.closeFuture().addListener(f -> inbound.decrementAndGet());
+    // The slot is freed once: when the upgrade fails (before the channel closes, so a peer that
+    // sees the close can immediately take the slot) or when the connection closes.
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        inbound.decrementAndGet();
+      }
+    };
+    ch.closeFuture().addListener(f -> release.run());
     upgrader
         .upgradeInbound(ch)
+        .whenComplete((up, e) -> {
+          if (e != null) {
+            release.run();
+          }
+        })
         .thenApply(this::register)
         .exceptionally(
             e -> {
@@ -411,9 +438,7 @@ public final class Host implements AutoCloseable {
       peerStore.addAddrs(peer, List.of(c.remoteAddr()));
     }
     if (loser != null && loser.isOpen()) {
-      LOG.debug("closing duplicate {}; keeping {}", loser, survivor);
-      loser.refuseStreams();
-      loser.close();
+      retire(loser, survivor);
     }
     if (survivor == c) {
       c.start();
@@ -430,6 +455,24 @@ public final class Host implements AutoCloseable {
               });
     }
     return survivor;
+  }
+
+  /**
+   * Retires the losing connection of a tie. Only its dialer closes it: were the listener to close
+   * it, the dialer could see its dial fail mid-upgrade. The listener parks it (no new streams) and
+   * closes it only if the dialer has not within the handshake timeout.
+   */
+  private void retire(Connection loser, Connection survivor) {
+    loser.refuseStreams();
+    if (loser.isInitiator()) {
+      LOG.debug("closing duplicate {}; keeping {}", loser, survivor);
+      loser.close();
+    } else {
+      loser
+          .channel()
+          .eventLoop()
+          .schedule(loser::close, config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   /**

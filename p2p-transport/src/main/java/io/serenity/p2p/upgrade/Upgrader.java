@@ -94,14 +94,13 @@ public final class Upgrader {
             .eventLoop()
             .schedule(
                 () -> {
-                  if (result.completeExceptionally(
-                      new UpgradeException(
-                          "handshake with " + remote + " timed out after "
-                              + config.handshakeTimeout().toMillis() + " ms"))) {
+                  if (!result.isDone()) {
                     LOG.info("closing {}: handshake timed out after {} ms",
                         remote, config.handshakeTimeout().toMillis());
-                    channel.close();
                   }
+                  fail(result, channel, new UpgradeException(
+                      "handshake with " + remote + " timed out after "
+                          + config.handshakeTimeout().toMillis() + " ms"));
                 },
                 config.handshakeTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -111,13 +110,7 @@ public final class Upgrader {
             f ->
                 result.completeExceptionally(
                     new UpgradeException("connection to " + remote + " closed during upgrade")));
-    result.whenComplete(
-        (c, e) -> {
-          timeout.cancel(false);
-          if (e != null && channel.isOpen()) {
-            channel.close();
-          }
-        });
+    result.whenComplete((c, e) -> timeout.cancel(false));
     channel
         .eventLoop()
         .execute(
@@ -125,7 +118,7 @@ public final class Upgrader {
               try {
                 start(channel, initiator, expected, result);
               } catch (RuntimeException e) {
-                result.completeExceptionally(wrap(remote, e));
+                fail(result, channel, wrap(remote, e));
               }
             });
     return result;
@@ -146,7 +139,7 @@ public final class Upgrader {
         .whenComplete(
             (proto, err) -> {
               if (err != null) {
-                result.completeExceptionally(wrap(remote, err));
+                fail(result, channel, wrap(remote, err));
                 return;
               }
               if (result.isDone()) {
@@ -156,7 +149,7 @@ public final class Upgrader {
                   .whenComplete(
                       (secured, err2) -> {
                         if (err2 != null) {
-                          result.completeExceptionally(wrap(remote, err2));
+                          fail(result, channel, wrap(remote, err2));
                         } else if (!result.isDone()) {
                           selectMuxer(channel, initiator, secured, result);
                         }
@@ -184,7 +177,7 @@ public final class Upgrader {
         .whenComplete(
             (proto, err) -> {
               if (err != null) {
-                result.completeExceptionally(wrap(remote, err));
+                fail(result, channel, wrap(remote, err));
               } else if (!result.isDone()) {
                 install(channel, initiator, secured, muxers.get(proto), result);
               }
@@ -202,7 +195,7 @@ public final class Upgrader {
     try {
       muxed = muxer.install(channel, initiator);
     } catch (RuntimeException e) {
-      result.completeExceptionally(wrap(secured.remotePeer() + " at " + channel.remoteAddress(), e));
+      fail(result, channel, wrap(secured.remotePeer() + " at " + channel.remoteAddress(), e));
       return;
     }
     PublicKey key = secured.remoteKey();
@@ -210,6 +203,16 @@ public final class Upgrader {
         new UpgradedConnection(channel, secured.remotePeer(), key, muxed, initiator))) {
       muxed.close();
     }
+  }
+
+  /**
+   * Fails the upgrade, then closes the channel: completion first, so whoever waits on the result
+   * (e.g. a connection-slot counter) sees the failure before the peer sees the close.
+   */
+  private static void fail(
+      CompletableFuture<UpgradedConnection> result, Channel channel, UpgradeException e) {
+    result.completeExceptionally(e);
+    channel.close();
   }
 
   private static UpgradeException wrap(String remote, Throwable e) {
