@@ -7,8 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
+@ExtendWith(LeakCheck.class)
 class MultistreamCodecTest {
 
   private static final int MAX = MultistreamConfig.DEFAULT_MAX_MESSAGE_LENGTH;

@@ -18,10 +18,13 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import io.serenity.p2p.multistream.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+@ExtendWith(LeakCheck.class)
 class NoiseHandshakeHandlerTest {
 
   private static final String YAMUX = "/yamux/1.0.0";

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import io.serenity.p2p.multistream.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
+@ExtendWith(LeakCheck.class)
 class NoiseHandshakeStateTest {
 
   /**
