@@ -61,7 +61,7 @@ public record HostConfig(
         Duration.ofMinutes(5),
         64 * 1024,
         4 * 1024 * 1024,
-        List.of(YAMUX, MPLEX),
+        List.of(MPLEX), // TEMP-REVERT
         "serenity-p2p/0.1.0",
         "ipfs/0.1.0",
         true);
