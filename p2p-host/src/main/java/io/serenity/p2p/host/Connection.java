@@ -1,0 +1,205 @@
+package io.serenity.p2p.host;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.crypto.PublicKey;
+import io.serenity.p2p.multistream.MultistreamConfig;
+import io.serenity.p2p.multistream.MultistreamSelect;
+import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.upgrade.UpgradedConnection;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A secured, multiplexed connection to one peer. The {@link Host} keeps at most one per peer; get
+ * it with {@link Host#connect} or {@link Host#connection}.
+ */
+public final class Connection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+  private final Host host;
+  private final UpgradedConnection up;
+  private final Multiaddr remoteAddr;
+  private final Multiaddr localAddr;
+  private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+  private final MultistreamConfig multistreamConfig;
+  private volatile ScheduledFuture<?> idleCheck;
+
+  Connection(Host host, UpgradedConnection up) {
+    this.host = host;
+    this.up = up;
+    this.remoteAddr = Multiaddr.tcp((InetSocketAddress) up.channel().remoteAddress());
+    this.localAddr = Multiaddr.tcp((InetSocketAddress) up.channel().localAddress());
+    HostConfig c = host.config();
+    this.multistreamConfig = new MultistreamConfig(c.maxMultistreamMessageLength(), 16);
+  }
+
+  /** The authenticated remote peer. */
+  public PeerId remotePeer() {
+    return up.remotePeer();
+  }
+
+  /** The remote's identity key, proven in the Noise handshake. */
+  public PublicKey remotePublicKey() {
+    return up.remotePublicKey();
+  }
+
+  /** The remote's TCP address. */
+  public Multiaddr remoteAddr() {
+    return remoteAddr;
+  }
+
+  /** Our TCP address on this connection. */
+  public Multiaddr localAddr() {
+    return localAddr;
+  }
+
+  /** True when we dialled. */
+  public boolean isInitiator() {
+    return up.initiator();
+  }
+
+  /** The muxer protocol id in use. */
+  public String muxer() {
+    return up.muxed().protocolId();
+  }
+
+  /** True until the connection closes. */
+  public boolean isOpen() {
+    return up.channel().isOpen();
+  }
+
+  /**
+   * Opens a stream and agrees on the first of {@code protocolIds} (in preference order) that the
+   * peer supports. Fails with {@link HostException} when it supports none, or the stream limit is
+   * reached.
+   */
+  public CompletableFuture<Stream> newStream(String... protocolIds) {
+    if (protocolIds.length == 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("no protocol id given"));
+    }
+    if (streams.size() >= host.config().maxStreamsPerConnection()) {
+      return CompletableFuture.failedFuture(
+          new HostException(
+              "stream limit " + host.config().maxStreamsPerConnection() + " reached on connection to "
+                  + remotePeer()));
+    }
+    List<String> proposals = List.of(protocolIds);
+    return up.muxed()
+        .openStream()
+        .thenCompose(
+            ms -> {
+              Stream s = track(ms);
+              return MultistreamSelect.select(ms, proposals, s::bind, multistreamConfig)
+                  .thenApply(p -> s);
+            })
+        .exceptionally(
+            e -> {
+              Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              throw new HostException(
+                  "cannot open stream for " + Arrays.toString(protocolIds) + " to " + remotePeer()
+                      + ": " + cause.getMessage(),
+                  cause);
+            });
+  }
+
+  /** Open streams. */
+  public List<Stream> streams() {
+    return List.copyOf(streams);
+  }
+
+  /** Number of open streams. */
+  public int streamCount() {
+    return streams.size();
+  }
+
+  /** Closes the connection; its streams are reset. */
+  public void close() {
+    up.muxed().close();
+    up.channel().close();
+  }
+
+  /** Completes when the connection has closed. */
+  public CompletableFuture<Void> closeFuture() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    up.channel().closeFuture().addListener(x -> f.complete(null));
+    return f;
+  }
+
+  @Override
+  public String toString() {
+    return "connection to " + remotePeer() + " at " + remoteAddr + (isInitiator() ? " (out)" : " (in)");
+  }
+
+  // ---- package-private ----
+
+  Host host() {
+    return host;
+  }
+
+  Channel channel() {
+    return up.channel();
+  }
+
+  /** Starts serving inbound streams and the idle-stream check. */
+  void start() {
+    up.muxed().setInboundStreamAcceptor(this::accept);
+    long idle = host.config().idleStreamTimeout().toNanos();
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(idle / 4, TimeUnit.SECONDS.toNanos(30)));
+    idleCheck =
+        up.channel().eventLoop().scheduleAtFixedRate(() -> resetIdle(idle), period, period, TimeUnit.NANOSECONDS);
+    up.channel().closeFuture().addListener(f -> idleCheck.cancel(false));
+  }
+
+  /** A connection that lost a simultaneous-dial tie: refuses streams until it is closed. */
+  void refuseStreams() {
+    up.muxed().setInboundStreamAcceptor(MuxedStream::reset);
+  }
+
+  private Stream track(MuxedStream ms) {
+    Stream s = new Stream(this, ms, host.config().maxStreamReadBuffer());
+    streams.add(s);
+    ms.closeFuture().whenComplete((v, e) -> streams.remove(s));
+    return s;
+  }
+
+  private void accept(MuxedStream ms) {
+    if (streams.size() >= host.config().maxStreamsPerConnection()) {
+      LOG.info("peer {} exceeded the stream limit {}; resetting its new stream",
+          remotePeer(), host.config().maxStreamsPerConnection());
+      ms.reset();
+      return;
+    }
+    Stream s = track(ms);
+    MultistreamSelect.accept(ms, host.protocols(), s::bind, multistreamConfig)
+        .whenComplete(
+            (p, e) -> {
+              if (e != null) {
+                LOG.info("peer {}: stream negotiation failed: {}", remotePeer(), e.getMessage());
+              } else {
+                host.dispatchInbound(s, p);
+              }
+            });
+  }
+
+  private void resetIdle(long idleNanos) {
+    long now = System.nanoTime();
+    for (Stream s : streams) {
+      if (s.idleNanos(now) > idleNanos) {
+        LOG.info("resetting {}: no traffic for {} ms", s, TimeUnit.NANOSECONDS.toMillis(idleNanos));
+        s.reset();
+      }
+    }
+  }
+}

@@ -1,0 +1,626 @@
+package io.serenity.p2p.host;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.core.PeerInfo;
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.protocol.identify.Identify;
+import io.serenity.p2p.protocol.identify.IdentifyInfo;
+import io.serenity.p2p.protocol.ping.Ping;
+import io.serenity.p2p.transport.tcp.TcpConfig;
+import io.serenity.p2p.transport.tcp.TcpTransport;
+import io.serenity.p2p.upgrade.UpgradedConnection;
+import io.serenity.p2p.upgrade.Upgrader;
+import io.serenity.p2p.upgrade.UpgraderConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A libp2p node: listens and dials over TCP, secures connections with Noise, multiplexes them with
+ * yamux or mplex, keeps one connection per peer, serves streams by protocol id, and runs identify
+ * and ping.
+ *
+ * <pre>{@code
+ * Host host = Host.builder().identity(PrivateKey.generate(KeyType.SECP256K1))
+ *     .listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")).build();
+ * host.setStreamHandler("/echo/1.0.0", s -> s.readMessage(1024).thenCompose(s::writeMessage));
+ * host.start().join();
+ * Stream s = host.newStream(otherPeer, "/echo/1.0.0").join();
+ * ...
+ * host.close();
+ * }</pre>
+ */
+public final class Host implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+  private final PrivateKey identity;
+  private final PeerId peerId;
+  private final HostConfig config;
+  private final List<Multiaddr> requestedListenAddrs;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final TcpTransport tcp;
+  private final Upgrader upgrader;
+  private final PeerStore peerStore = new PeerStore();
+  private final Identify identify;
+  private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<Consumer<HostEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final Object lock = new Object();
+  private final Map<PeerId, Connection> connections = new HashMap<>();
+  private final Map<PeerId, CompletableFuture<Connection>> dials = new HashMap<>();
+  private final AtomicInteger inbound = new AtomicInteger();
+  private final AtomicInteger outbound = new AtomicInteger();
+  private final List<Multiaddr> boundAddrs = new CopyOnWriteArrayList<>();
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private Host(Builder b) {
+    this.identity = b.identity != null ? b.identity : PrivateKey.generate(KeyType.SECP256K1);
+    this.peerId = PeerId.fromPublicKey(identity.publicKey());
+    this.config = b.config.validate();
+    this.requestedListenAddrs = List.copyOf(b.listenAddrs);
+    this.ownsGroup = b.group == null;
+    this.group = ownsGroup ? new NioEventLoopGroup(b.threads) : b.group;
+    this.tcp = new TcpTransport(TcpConfig.defaults().withConnectTimeout(config.dialTimeout()), group);
+    this.upgrader =
+        new Upgrader(
+            identity,
+            new UpgraderConfig(
+                config.handshakeTimeout(),
+                config.maxMultistreamMessageLength(),
+                UpgraderConfig.DEFAULT_MAX_MULTISTREAM_PROPOSALS,
+                config.maxNoiseFrame(),
+                config.inlineMuxerNegotiation()),
+            config.muxers().stream().map(id -> Muxers.create(id, config)).toList());
+    this.identify = new Identify(this::localIdentify, config.maxIdentifyMessageSize(), this::onIdentified);
+    handlers.put(Identify.PROTOCOL_ID, identify::serve);
+    handlers.put(Identify.PUSH_PROTOCOL_ID, identify::servePush);
+    handlers.put(Ping.PROTOCOL_ID, Ping::serve);
+  }
+
+  /** A builder; without an identity a fresh secp256k1 key is generated. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Our peer id. */
+  public PeerId peerId() {
+    return peerId;
+  }
+
+  /** Our identity key. */
+  public PrivateKey privateKey() {
+    return identity;
+  }
+
+  /** The configuration. */
+  public HostConfig config() {
+    return config;
+  }
+
+  /** What we know about other peers. */
+  public PeerStore peerStore() {
+    return peerStore;
+  }
+
+  /**
+   * Binds the listen addresses. Port 0 picks a free port; {@link #listenAddrs()} then reports the
+   * bound one.
+   */
+  public CompletableFuture<Void> start() {
+    if (closed) {
+      return CompletableFuture.failedFuture(new HostException("host is closed"));
+    }
+    started = true;
+    List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
+    for (Multiaddr a : requestedListenAddrs) {
+      binds.add(tcp.listen(a, this::onAccepted).thenApply(bound -> {
+        boundAddrs.add(bound);
+        return bound;
+      }));
+    }
+    return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new))
+        .thenRun(() -> LOG.info("host {} listening on {}", peerId, boundAddrs));
+  }
+
+  /** Bound listen addresses (without {@code /p2p}). */
+  public List<Multiaddr> listenAddrs() {
+    return List.copyOf(boundAddrs);
+  }
+
+  /** Our id and listen addresses, for handing to another host. */
+  public PeerInfo peerInfo() {
+    return new PeerInfo(peerId, listenAddrs());
+  }
+
+  /** Protocol ids we serve. */
+  public Set<String> protocols() {
+    return Set.copyOf(handlers.keySet());
+  }
+
+  /**
+   * Serves {@code protocolId} with {@code handler}, replacing any earlier handler. Connected peers
+   * learn of the change by identify push.
+   */
+  public void setStreamHandler(String protocolId, StreamHandler handler) {
+    StreamHandler old = handlers.put(protocolId, handler);
+    if (old == null) {
+      protocolsChanged();
+    }
+  }
+
+  /** Stops serving {@code protocolId}. */
+  public void removeStreamHandler(String protocolId) {
+    if (handlers.remove(protocolId) != null) {
+      protocolsChanged();
+    }
+  }
+
+  /** Subscribes to host events; the returned handle unsubscribes. */
+  public Subscription addListener(Consumer<HostEvent> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** A listener registration. */
+  @FunctionalInterface
+  public interface Subscription {
+    void cancel();
+  }
+
+  /** The open connection to {@code peer}, if any. */
+  public Optional<Connection> connection(PeerId peer) {
+    synchronized (lock) {
+      return Optional.ofNullable(connections.get(peer)).filter(Connection::isOpen);
+    }
+  }
+
+  /** All open connections. */
+  public List<Connection> connections() {
+    synchronized (lock) {
+      return connections.values().stream().filter(Connection::isOpen).toList();
+    }
+  }
+
+  /** Connects to {@code addr}, which must end in {@code /p2p/<peer id>}. */
+  public CompletableFuture<Connection> connect(Multiaddr addr) {
+    Optional<PeerId> id = addr.peerId();
+    if (id.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("address has no /p2p component: " + addr));
+    }
+    return connect(new PeerInfo(id.get(), List.of(addr.withoutPeerId())));
+  }
+
+  /**
+   * Returns the connection to {@code peer.id()}, dialling its addresses in order when there is
+   * none. Concurrent calls for one peer share one dial. The remote must prove it is {@code
+   * peer.id()}; otherwise the dial fails.
+   */
+  public CompletableFuture<Connection> connect(PeerInfo peer) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new HostException("host is closed"));
+    }
+    if (peer.id().equals(peerId)) {
+      return CompletableFuture.failedFuture(new HostException("cannot dial ourselves"));
+    }
+    if (!peer.addrs().isEmpty()) {
+      peerStore.addAddrs(peer.id(), peer.addrs());
+    }
+    CompletableFuture<Connection> dial;
+    boolean mine = false;
+    synchronized (lock) {
+      Connection c = connections.get(peer.id());
+      if (c != null && c.isOpen()) {
+        return CompletableFuture.completedFuture(c);
+      }
+      dial = dials.get(peer.id());
+      if (dial == null) {
+        dial = new CompletableFuture<>();
+        dials.put(peer.id(), dial);
+        mine = true;
+      }
+    }
+    if (mine) {
+      CompletableFuture<Connection> d = dial;
+      List<Multiaddr> addrs = peerStore.addrs(peer.id());
+      dialAddrs(peer.id(), addrs, 0, null)
+          .whenComplete(
+              (c, e) -> {
+                synchronized (lock) {
+                  dials.remove(peer.id(), d);
+                }
+                if (e != null) {
+                  d.completeExceptionally(unwrap(e));
+                } else {
+                  d.complete(c);
+                }
+              });
+    }
+    return dial;
+  }
+
+  /**
+   * Opens a stream to {@code peer} for the first of {@code protocolIds} it supports, dialling a
+   * known address first when not connected.
+   */
+  public CompletableFuture<Stream> newStream(PeerId peer, String... protocolIds) {
+    return connect(new PeerInfo(peer, List.of()))
+        .thenCompose(
+            c ->
+                c.newStream(protocolIds)
+                    .exceptionallyCompose(
+                        e -> {
+                          // the connection may have just lost a simultaneous-dial tie: retry once
+                          // on the one that replaced it
+                          Optional<Connection> now = connection(peer);
+                          if (!c.isOpen() && now.isPresent() && now.get() != c) {
+                            return now.get().newStream(protocolIds);
+                          }
+                          return CompletableFuture.failedFuture(unwrap(e));
+                        }));
+  }
+
+  /** Closes the connection to {@code peer}; completes when it is closed. */
+  public CompletableFuture<Void> disconnect(PeerId peer) {
+    Optional<Connection> c = connection(peer);
+    if (c.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    c.get().close();
+    return c.get().closeFuture();
+  }
+
+  /** Pings {@code peer} once; see {@link Ping}. */
+  public CompletableFuture<java.time.Duration> ping(PeerId peer) {
+    return Ping.ping(this, peer);
+  }
+
+  /** Closes listeners and connections and, when the host created it, the event loop group. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    tcp.close();
+    List<Connection> all;
+    synchronized (lock) {
+      all = new ArrayList<>(connections.values());
+      for (CompletableFuture<Connection> d : dials.values()) {
+        d.completeExceptionally(new HostException("host is closed"));
+      }
+    }
+    for (Connection c : all) {
+      c.close();
+    }
+    for (Connection c : all) {
+      c.closeFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  // ---- connection lifecycle ----
+
+  private CompletableFuture<Connection> dialAddrs(
+      PeerId peer, List<Multiaddr> addrs, int index, Throwable last) {
+    if (index >= addrs.size()) {
+      String why = last == null ? "no known address" : last.getMessage();
+      return CompletableFuture.failedFuture(
+          new HostException("cannot connect to " + peer + ": " + why, last));
+    }
+    Multiaddr addr = addrs.get(index);
+    if (!TcpTransport.canHandle(addr)) {
+      return dialAddrs(peer, addrs, index + 1, new HostException("unsupported address " + addr));
+    }
+    return dialOne(peer, addr)
+        .handle(
+            (c, e) ->
+                e == null
+                    ? CompletableFuture.completedFuture(c)
+                    : dialAddrs(peer, addrs, index + 1, unwrap(e)))
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<Connection> dialOne(PeerId peer, Multiaddr addr) {
+    if (outbound.incrementAndGet() > config.maxOutboundConnections()) {
+      outbound.decrementAndGet();
+      return CompletableFuture.failedFuture(
+          new HostException(
+              "outbound connection limit " + config.maxOutboundConnections() + " reached; not dialling "
+                  + peer));
+    }
+    return tcp.dial(addr)
+        .whenComplete(
+            (ch, e) -> {
+              if (e != null) {
+                outbound.decrementAndGet();
+              } else {
+                ch.closeFuture().addListener(f -> outbound.decrementAndGet());
+              }
+            })
+        .thenCompose(ch -> upgrader.upgradeOutbound(ch, peer))
+        .thenApply(this::register)
+        .exceptionally(
+            e -> {
+              Throwable cause = unwrap(e);
+              throw new HostException(
+                  "dial to " + peer + " at " + addr + " failed: " + cause.getMessage(), cause);
+            });
+  }
+
+  private void onAccepted(Channel ch) {
+    if (closed) {
+      ch.close();
+      return;
+    }
+    if (inbound.incrementAndGet() > config.maxInboundConnections()) {
+      inbound.decrementAndGet();
+      LOG.info("refusing connection from {}: inbound limit {} reached",
+          ch.remoteAddress(), config.maxInboundConnections());
+      ch.close();
+      return;
+    }
+    // The slot is freed once: when the upgrade fails (before the channel closes, so a peer that
+    // sees the close can immediately take the slot) or when the connection closes.
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        inbound.decrementAndGet();
+      }
+    };
+    ch.closeFuture().addListener(f -> release.run());
+    upgrader
+        .upgradeInbound(ch)
+        .whenComplete((up, e) -> {
+          if (e != null) {
+            release.run();
+          }
+        })
+        .thenApply(this::register)
+        .exceptionally(
+            e -> {
+              LOG.info("inbound connection from {} failed: {}", ch.remoteAddress(), unwrap(e).getMessage());
+              return null;
+            });
+  }
+
+  /**
+   * Adopts an upgraded connection, or closes it when a connection to the same peer exists and wins
+   * the tie. Returns the connection that stays.
+   */
+  private Connection register(UpgradedConnection up) {
+    Connection c = new Connection(this, up);
+    PeerId peer = c.remotePeer();
+    Connection loser = null;
+    Connection survivor;
+    boolean first;
+    synchronized (lock) {
+      if (closed) {
+        c.close();
+        throw new HostException("host is closed");
+      }
+      Connection existing = connections.get(peer);
+      first = existing == null;
+      if (existing == null || !existing.isOpen() || keepsOver(c, existing)) {
+        connections.put(peer, c);
+        survivor = c;
+        loser = existing;
+      } else {
+        survivor = existing;
+        loser = c;
+      }
+    }
+    peerStore.setPublicKey(peer, c.remotePublicKey());
+    if (c.isInitiator()) {
+      peerStore.addAddrs(peer, List.of(c.remoteAddr()));
+    }
+    if (loser != null && loser.isOpen()) {
+      retire(loser, survivor);
+    }
+    if (survivor == c) {
+      c.start();
+      c.channel().closeFuture().addListener(f -> onClosed(c));
+      if (first) {
+        emit(new HostEvent.PeerConnected(peer, c));
+      }
+      identify
+          .identify(c)
+          .exceptionally(
+              e -> {
+                LOG.debug("identify of {} failed: {}", peer, unwrap(e).getMessage());
+                return null;
+              });
+    }
+    return survivor;
+  }
+
+  /**
+   * Retires the losing connection of a tie. Only its dialer closes it: were the listener to close
+   * it, the dialer could see its dial fail mid-upgrade. The listener parks it (no new streams) and
+   * closes it only if the dialer has not within the handshake timeout.
+   */
+  private void retire(Connection loser, Connection survivor) {
+    loser.refuseStreams();
+    if (loser.isInitiator()) {
+      LOG.debug("closing duplicate {}; keeping {}", loser, survivor);
+      loser.close();
+    } else {
+      loser
+          .channel()
+          .eventLoop()
+          .schedule(loser::close, config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Simultaneous dial tie-break: of two connections between the same pair, keep the one dialled
+   * by the peer with the smaller id bytes. Both ends compute the same answer, so both close the
+   * same connection. Two connections with the same dialer: keep the older.
+   */
+  private boolean keepsOver(Connection candidate, Connection existing) {
+    PeerId a = candidate.isInitiator() ? peerId : candidate.remotePeer();
+    PeerId b = existing.isInitiator() ? peerId : existing.remotePeer();
+    if (a.equals(b)) {
+      return false;
+    }
+    return Arrays.compareUnsigned(a.toBytes(), b.toBytes()) < 0;
+  }
+
+  private void onClosed(Connection c) {
+    boolean gone;
+    synchronized (lock) {
+      gone = connections.remove(c.remotePeer(), c);
+    }
+    if (gone) {
+      emit(new HostEvent.PeerDisconnected(c.remotePeer()));
+    }
+  }
+
+  // ---- streams and protocols ----
+
+  void dispatchInbound(Stream s, String protocol) {
+    StreamHandler h = handlers.get(protocol);
+    if (h == null) {
+      s.reset();
+      return;
+    }
+    emit(new HostEvent.StreamOpened(s));
+    try {
+      h.handle(s);
+    } catch (RuntimeException e) {
+      LOG.warn("handler for {} failed on stream from {}; resetting", protocol, s.remotePeer(), e);
+      s.reset();
+    }
+  }
+
+  void reportViolation(PeerId peer, String protocol, String violation) {
+    emit(new HostEvent.ProtocolViolation(peer, protocol, violation));
+  }
+
+  private void protocolsChanged() {
+    if (!started) {
+      return;
+    }
+    List<String> now = List.copyOf(handlers.keySet());
+    emit(new HostEvent.ProtocolsChanged(now));
+    for (Connection c : connections()) {
+      identify.push(c);
+    }
+  }
+
+  private IdentifyInfo localIdentify(Connection c) {
+    return new IdentifyInfo(
+        Optional.of(identity.publicKey()),
+        listenAddrs(),
+        List.copyOf(handlers.keySet()),
+        Optional.of(c.remoteAddr()),
+        Optional.of(config.protocolVersion()),
+        Optional.of(config.agentVersion()));
+  }
+
+  private void onIdentified(Connection c, IdentifyInfo info) {
+    PeerId peer = c.remotePeer();
+    if (!info.listenAddrs().isEmpty()) {
+      peerStore.addAddrs(peer, info.listenAddrs());
+    }
+    peerStore.setProtocols(peer, info.protocols());
+    peerStore.setIdentity(peer, info.agentVersion(), info.protocolVersion(), info.observedAddr());
+    emit(new HostEvent.PeerIdentified(peer, info));
+  }
+
+  private void emit(HostEvent event) {
+    for (Consumer<HostEvent> l : listeners) {
+      try {
+        l.accept(event);
+      } catch (RuntimeException e) {
+        LOG.warn("host listener failed on {}", event, e);
+      }
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  /** Builds a {@link Host}. */
+  public static final class Builder {
+    private PrivateKey identity;
+    private HostConfig config = HostConfig.defaults();
+    private final List<Multiaddr> listenAddrs = new ArrayList<>();
+    private EventLoopGroup group;
+    private int threads;
+
+    private Builder() {}
+
+    /** Our identity key (default: a fresh secp256k1 key). */
+    public Builder identity(PrivateKey key) {
+      this.identity = key;
+      return this;
+    }
+
+    /** Limits and settings (default {@link HostConfig#defaults()}). */
+    public Builder config(HostConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** Adds listen addresses, e.g. {@code /ip4/0.0.0.0/tcp/9000}. */
+    public Builder listen(Multiaddr... addrs) {
+      listenAddrs.addAll(List.of(addrs));
+      return this;
+    }
+
+    /** Adds listen addresses given as text. */
+    public Builder listen(String... addrs) {
+      for (String a : addrs) {
+        listenAddrs.add(Multiaddr.parse(a));
+      }
+      return this;
+    }
+
+    /**
+     * Shares an event loop group owned by the caller (the host will not shut it down). By default
+     * the host creates its own.
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.group = group;
+      return this;
+    }
+
+    /** Threads of the host's own event loop group (default 0: Netty's choice). */
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public Host build() {
+      return new Host(this);
+    }
+  }
+}

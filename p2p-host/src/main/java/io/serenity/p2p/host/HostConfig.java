@@ -1,0 +1,250 @@
+package io.serenity.p2p.host;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Limits and settings of a {@link Host}. Start from {@link #defaults()} or {@link #builder()}.
+ *
+ * @param maxInboundConnections accepted connections, including those still in handshake (default
+ *     128); connections beyond it are closed on accept
+ * @param maxOutboundConnections dialled connections, including dials in progress (default 128)
+ * @param maxStreamsPerConnection open streams per connection, both directions (default 1024;
+ *     given to the muxers too); inbound streams beyond it are reset, outbound ones fail
+ * @param handshakeTimeout time for the whole upgrade of a new connection (default 10 s)
+ * @param dialTimeout time for the TCP connect of one dial attempt (default 10 s)
+ * @param maxMultistreamMessageLength longest multistream-select message (default 1024)
+ * @param maxNoiseFrame largest Noise message, tag included (default 65535)
+ * @param idleStreamTimeout a stream without traffic for this long is reset (default 5 min)
+ * @param maxIdentifyMessageSize largest identify message accepted (default 64 KiB)
+ * @param maxStreamReadBuffer unread bytes a stream holds for {@link Stream#readMessage} before it
+ *     is reset (default 4 MiB)
+ * @param muxers muxer protocol ids in preference order (default yamux, then mplex)
+ * @param agentVersion sent in identify (default {@code serenity-p2p/0.1.0})
+ * @param protocolVersion sent in identify (default {@code ipfs/0.1.0})
+ * @param inlineMuxerNegotiation offer muxers inside the Noise handshake (default true); off
+ *     forces multistream-select for the muxer
+ */
+public record HostConfig(
+    int maxInboundConnections,
+    int maxOutboundConnections,
+    int maxStreamsPerConnection,
+    Duration handshakeTimeout,
+    Duration dialTimeout,
+    int maxMultistreamMessageLength,
+    int maxNoiseFrame,
+    Duration idleStreamTimeout,
+    int maxIdentifyMessageSize,
+    int maxStreamReadBuffer,
+    List<String> muxers,
+    String agentVersion,
+    String protocolVersion,
+    boolean inlineMuxerNegotiation) {
+
+  public static final String YAMUX = "/yamux/1.0.0";
+  public static final String MPLEX = "/mplex/6.7.0";
+
+  public HostConfig {
+    muxers = List.copyOf(muxers);
+  }
+
+  /** The defaults listed on the record components. */
+  public static HostConfig defaults() {
+    return new HostConfig(
+        128,
+        128,
+        1024,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
+        1024,
+        65535,
+        Duration.ofMinutes(5),
+        64 * 1024,
+        4 * 1024 * 1024,
+        List.of(MPLEX), // TEMP-REVERT
+        "serenity-p2p/0.1.0",
+        "ipfs/0.1.0",
+        true);
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Rejects nonsense values with a message naming the field; returns this. */
+  public HostConfig validate() {
+    positive("maxInboundConnections", maxInboundConnections);
+    positive("maxOutboundConnections", maxOutboundConnections);
+    positive("maxStreamsPerConnection", maxStreamsPerConnection);
+    positive("handshakeTimeout", handshakeTimeout);
+    positive("dialTimeout", dialTimeout);
+    positive("idleStreamTimeout", idleStreamTimeout);
+    if (maxMultistreamMessageLength < 20 || maxMultistreamMessageLength > 65535) {
+      throw new IllegalArgumentException(
+          "maxMultistreamMessageLength must be in [20, 65535]: " + maxMultistreamMessageLength);
+    }
+    if (maxNoiseFrame < 32 || maxNoiseFrame > 65535) {
+      throw new IllegalArgumentException("maxNoiseFrame must be in [32, 65535]: " + maxNoiseFrame);
+    }
+    if (maxIdentifyMessageSize < 256) {
+      throw new IllegalArgumentException(
+          "maxIdentifyMessageSize must be >= 256: " + maxIdentifyMessageSize);
+    }
+    positive("maxStreamReadBuffer", maxStreamReadBuffer);
+    if (muxers.isEmpty()) {
+      throw new IllegalArgumentException("muxers must not be empty");
+    }
+    for (String m : muxers) {
+      if (!m.equals(YAMUX) && !m.equals(MPLEX)) {
+        throw new IllegalArgumentException("unknown muxer " + m + "; known: " + YAMUX + ", " + MPLEX);
+      }
+    }
+    if (agentVersion == null || protocolVersion == null) {
+      throw new IllegalArgumentException("agentVersion and protocolVersion must be set");
+    }
+    return this;
+  }
+
+  private static void positive(String name, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1: " + v);
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+  }
+
+  /** Mutable builder; {@link #build()} validates. */
+  public static final class Builder {
+    private int maxInboundConnections;
+    private int maxOutboundConnections;
+    private int maxStreamsPerConnection;
+    private Duration handshakeTimeout;
+    private Duration dialTimeout;
+    private int maxMultistreamMessageLength;
+    private int maxNoiseFrame;
+    private Duration idleStreamTimeout;
+    private int maxIdentifyMessageSize;
+    private int maxStreamReadBuffer;
+    private List<String> muxers;
+    private String agentVersion;
+    private String protocolVersion;
+    private boolean inlineMuxerNegotiation;
+
+    private Builder(HostConfig c) {
+      maxInboundConnections = c.maxInboundConnections;
+      maxOutboundConnections = c.maxOutboundConnections;
+      maxStreamsPerConnection = c.maxStreamsPerConnection;
+      handshakeTimeout = c.handshakeTimeout;
+      dialTimeout = c.dialTimeout;
+      maxMultistreamMessageLength = c.maxMultistreamMessageLength;
+      maxNoiseFrame = c.maxNoiseFrame;
+      idleStreamTimeout = c.idleStreamTimeout;
+      maxIdentifyMessageSize = c.maxIdentifyMessageSize;
+      maxStreamReadBuffer = c.maxStreamReadBuffer;
+      muxers = c.muxers;
+      agentVersion = c.agentVersion;
+      protocolVersion = c.protocolVersion;
+      inlineMuxerNegotiation = c.inlineMuxerNegotiation;
+    }
+
+    public Builder maxInboundConnections(int v) {
+      maxInboundConnections = v;
+      return this;
+    }
+
+    public Builder maxOutboundConnections(int v) {
+      maxOutboundConnections = v;
+      return this;
+    }
+
+    public Builder maxStreamsPerConnection(int v) {
+      maxStreamsPerConnection = v;
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration v) {
+      handshakeTimeout = v;
+      return this;
+    }
+
+    public Builder dialTimeout(Duration v) {
+      dialTimeout = v;
+      return this;
+    }
+
+    public Builder maxMultistreamMessageLength(int v) {
+      maxMultistreamMessageLength = v;
+      return this;
+    }
+
+    public Builder maxNoiseFrame(int v) {
+      maxNoiseFrame = v;
+      return this;
+    }
+
+    public Builder idleStreamTimeout(Duration v) {
+      idleStreamTimeout = v;
+      return this;
+    }
+
+    public Builder maxIdentifyMessageSize(int v) {
+      maxIdentifyMessageSize = v;
+      return this;
+    }
+
+    public Builder maxStreamReadBuffer(int v) {
+      maxStreamReadBuffer = v;
+      return this;
+    }
+
+    /** Muxer protocol ids in preference order: {@link #YAMUX}, {@link #MPLEX}. */
+    public Builder muxers(String... ids) {
+      muxers = List.of(ids);
+      return this;
+    }
+
+    public Builder agentVersion(String v) {
+      agentVersion = v;
+      return this;
+    }
+
+    public Builder protocolVersion(String v) {
+      protocolVersion = v;
+      return this;
+    }
+
+    public Builder inlineMuxerNegotiation(boolean v) {
+      inlineMuxerNegotiation = v;
+      return this;
+    }
+
+    public HostConfig build() {
+      return new HostConfig(
+              maxInboundConnections,
+              maxOutboundConnections,
+              maxStreamsPerConnection,
+              handshakeTimeout,
+              dialTimeout,
+              maxMultistreamMessageLength,
+              maxNoiseFrame,
+              idleStreamTimeout,
+              maxIdentifyMessageSize,
+              maxStreamReadBuffer,
+              muxers,
+              agentVersion,
+              protocolVersion,
+              inlineMuxerNegotiation)
+          .validate();
+    }
+  }
+}

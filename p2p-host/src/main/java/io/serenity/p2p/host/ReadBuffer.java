@@ -1,0 +1,91 @@
+package io.serenity.p2p.host;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Bytes a stream received but nobody has read yet. Plain heap memory, so nothing here needs
+ * releasing; bounded by the caller. Used only on the connection's event loop.
+ */
+final class ReadBuffer {
+
+  /** Marker for "the varint is not complete yet". */
+  static final long INCOMPLETE = -1;
+
+  private byte[] data = new byte[256];
+  private int start;
+  private int end;
+
+  int readable() {
+    return end - start;
+  }
+
+  /** Appends and consumes {@code in}'s readable bytes; the caller still releases {@code in}. */
+  void append(ByteBuf in) {
+    int n = in.readableBytes();
+    ensure(n);
+    in.readBytes(data, end, n);
+    end += n;
+  }
+
+  private void ensure(int n) {
+    if (data.length - end >= n) {
+      return;
+    }
+    int live = readable();
+    if (data.length - live >= n && start > 0) {
+      System.arraycopy(data, start, data, 0, live);
+    } else {
+      byte[] bigger = new byte[Math.max(data.length * 2, live + n)];
+      System.arraycopy(data, start, bigger, 0, live);
+      data = bigger;
+    }
+    start = 0;
+    end = live;
+  }
+
+  /**
+   * Peeks an unsigned LEB128 varint at the read position: its value, or {@link #INCOMPLETE}.
+   * Stores the varint's length in {@code lenOut[0]}.
+   *
+   * @throws IllegalArgumentException on a varint longer than 9 bytes or not minimally encoded
+   */
+  long peekUvarint(int[] lenOut) {
+    long value = 0;
+    for (int i = 0; i < 9; i++) {
+      if (start + i >= end) {
+        return INCOMPLETE;
+      }
+      int b = data[start + i] & 0xff;
+      value |= (long) (b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0) {
+        // multiformats unsigned-varint: non-minimal encodings (a trailing 0x00 byte) are invalid
+        if (b == 0 && i > 0) {
+          throw new IllegalArgumentException("non-minimal varint length prefix");
+        }
+        lenOut[0] = i + 1;
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("varint length prefix longer than 9 bytes");
+  }
+
+  void skip(int n) {
+    start += n;
+  }
+
+  byte[] take(int n) {
+    byte[] out = new byte[n];
+    System.arraycopy(data, start, out, 0, n);
+    start += n;
+    if (start == end) {
+      start = 0;
+      end = 0;
+    }
+    return out;
+  }
+
+  /** Everything readable, consumed. */
+  byte[] takeAll() {
+    return take(readable());
+  }
+}

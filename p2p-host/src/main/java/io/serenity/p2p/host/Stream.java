@@ -1,0 +1,332 @@
+package io.serenity.p2p.host;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.core.Varint;
+import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.mux.MuxedStreamHandler;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream to a peer, speaking one agreed protocol. Write raw bytes with {@link #write} or
+ * uvarint-length-prefixed messages with {@link #writeMessage}; read either pull-style with {@link
+ * #readMessage} / {@link #readExactly} (unread bytes are buffered up to {@link
+ * HostConfig#maxStreamReadBuffer()}), or push-style with {@link #receive} (no buffering, suited to
+ * bulk data).
+ *
+ * <pre>{@code
+ * Stream s = host.newStream(peer, "/echo/1.0.0").join();
+ * s.writeMessage("hello".getBytes(UTF_8));
+ * byte[] reply = s.readMessage(1024).join();
+ * s.closeWrite();
+ * }</pre>
+ *
+ * <p>Methods may be called from any thread. Futures complete on the connection's event loop: do
+ * not block in their callbacks.
+ */
+public final class Stream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+
+  private final Connection connection;
+  private final MuxedStream muxed;
+  private final EventLoop loop;
+  private final int maxReadBuffer;
+  private volatile String protocol;
+  private volatile long lastActivityNanos = System.nanoTime();
+
+  // Event-loop state below.
+  private final ReadBuffer buffer = new ReadBuffer();
+  private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
+  private StreamReceiver receiver;
+  private boolean ended;
+  private boolean wasReset;
+  private final int[] varintLen = new int[1];
+
+  /** A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes. */
+  private record PendingRead(boolean message, int size, CompletableFuture<byte[]> future) {}
+
+  Stream(Connection connection, MuxedStream muxed, int maxReadBuffer) {
+    this.connection = connection;
+    this.muxed = muxed;
+    this.loop = connection.channel().eventLoop();
+    this.maxReadBuffer = maxReadBuffer;
+  }
+
+  /** The agreed protocol id (null while negotiation is still running). */
+  public String protocol() {
+    return protocol;
+  }
+
+  /** The peer on the other end. */
+  public PeerId remotePeer() {
+    return connection.remotePeer();
+  }
+
+  /** The connection carrying this stream. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** True when this side opened the stream. */
+  public boolean isInitiator() {
+    return muxed.isInitiator();
+  }
+
+  /** Writes a copy of {@code data}. The future completes when the muxer took it (back-pressure). */
+  public CompletableFuture<Void> write(byte[] data) {
+    return write(data, 0, data.length);
+  }
+
+  /** Writes a copy of {@code data[offset, offset+length)}. */
+  public CompletableFuture<Void> write(byte[] data, int offset, int length) {
+    touch();
+    return muxed.write(Unpooled.copiedBuffer(data, offset, length));
+  }
+
+  /** Writes a copy of the remaining bytes of {@code data}. */
+  public CompletableFuture<Void> write(ByteBuffer data) {
+    touch();
+    return muxed.write(Unpooled.copiedBuffer(data));
+  }
+
+  /** Writes {@code message} prefixed by its length as an unsigned varint. */
+  public CompletableFuture<Void> writeMessage(byte[] message) {
+    touch();
+    byte[] prefix = Varint.encode(message.length);
+    ByteBuf buf = Unpooled.buffer(prefix.length + message.length);
+    buf.writeBytes(prefix).writeBytes(message);
+    return muxed.write(buf);
+  }
+
+  /** Half-closes: we write no more; the remote may keep writing. */
+  public CompletableFuture<Void> closeWrite() {
+    return muxed.closeWrite();
+  }
+
+  /** Aborts the stream both ways. Idempotent. */
+  public void reset() {
+    muxed.reset();
+  }
+
+  /** Completes when both directions are closed or the stream was reset. */
+  public CompletableFuture<Void> closeFuture() {
+    return muxed.closeFuture();
+  }
+
+  /**
+   * Reads the next uvarint-length-prefixed message of at most {@code maxSize} bytes. A longer
+   * message is a protocol violation: the future fails with {@link HostException} and the stream is
+   * reset. Fails too when the stream ends or resets before the message is complete.
+   */
+  public CompletableFuture<byte[]> readMessage(int maxSize) {
+    return enqueue(new PendingRead(true, maxSize, new CompletableFuture<>()));
+  }
+
+  /** Reads exactly {@code size} bytes (at most {@link HostConfig#maxStreamReadBuffer()}). */
+  public CompletableFuture<byte[]> readExactly(int size) {
+    return enqueue(new PendingRead(false, size, new CompletableFuture<>()));
+  }
+
+  /**
+   * Switches to push-style reading: {@code r} gets buffered bytes first, then every later chunk,
+   * then the end or reset. Pending pull reads fail.
+   */
+  public void receive(StreamReceiver r) {
+    onLoop(
+        () -> {
+          for (PendingRead p : reads) {
+            p.future().completeExceptionally(new IllegalStateException("stream switched to receive()"));
+          }
+          reads.clear();
+          receiver = r;
+          if (buffer.readable() > 0) {
+            deliver(ByteBuffer.wrap(buffer.takeAll()));
+          }
+          if (wasReset) {
+            r.onReset(this);
+          } else if (ended) {
+            r.onEnd(this);
+          }
+        });
+  }
+
+  @Override
+  public String toString() {
+    return "stream " + muxed.id() + " " + protocol + " with " + remotePeer();
+  }
+
+  // ---- package-private plumbing ----
+
+  /** Called by negotiation once {@code p} is agreed; returns the handler to install. */
+  MuxedStreamHandler bind(String p) {
+    this.protocol = p;
+    touch();
+    return new Inbound();
+  }
+
+  MuxedStream muxed() {
+    return muxed;
+  }
+
+  long idleNanos(long now) {
+    return now - lastActivityNanos;
+  }
+
+  private void touch() {
+    lastActivityNanos = System.nanoTime();
+  }
+
+  private CompletableFuture<byte[]> enqueue(PendingRead read) {
+    if (read.size() < 0 || read.size() > maxReadBuffer) {
+      read.future()
+          .completeExceptionally(
+              new IllegalArgumentException("read size must be in [0, " + maxReadBuffer + "]: " + read.size()));
+      return read.future();
+    }
+    onLoop(
+        () -> {
+          if (receiver != null) {
+            read.future().completeExceptionally(new IllegalStateException("stream is in receive() mode"));
+            return;
+          }
+          reads.add(read);
+          serveReads();
+        });
+    return read.future();
+  }
+
+  private void onLoop(Runnable r) {
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+  }
+
+  private void serveReads() {
+    while (!reads.isEmpty()) {
+      PendingRead head = reads.peek();
+      byte[] out;
+      if (head.message()) {
+        long len;
+        try {
+          len = buffer.peekUvarint(varintLen);
+        } catch (IllegalArgumentException e) {
+          violation(e.getMessage());
+          return;
+        }
+        if (len == ReadBuffer.INCOMPLETE) {
+          if (!stalled(head)) {
+            return;
+          }
+          continue;
+        }
+        if (len > head.size()) {
+          violation("message of " + len + " bytes exceeds the limit of " + head.size());
+          return;
+        }
+        if (buffer.readable() < varintLen[0] + len) {
+          if (!stalled(head)) {
+            return;
+          }
+          continue;
+        }
+        buffer.skip(varintLen[0]);
+        out = buffer.take((int) len);
+      } else {
+        if (buffer.readable() < head.size()) {
+          if (!stalled(head)) {
+            return;
+          }
+          continue;
+        }
+        out = buffer.take(head.size());
+      }
+      reads.poll();
+      head.future().complete(out);
+    }
+  }
+
+  /** A read that cannot be satisfied yet: fails it when no more data can come. */
+  private boolean stalled(PendingRead head) {
+    if (!ended && !wasReset) {
+      return false;
+    }
+    reads.poll();
+    head.future()
+        .completeExceptionally(
+            new HostException(
+                (wasReset ? "stream reset" : "stream closed by remote")
+                    + " before a complete read (" + this + ")"));
+    return true;
+  }
+
+  private void violation(String what) {
+    LOG.info("peer {} broke {}: {}; resetting stream", remotePeer(), protocol, what);
+    HostException e = new HostException("peer " + remotePeer() + " broke " + protocol + ": " + what);
+    for (PendingRead p : reads) {
+      p.future().completeExceptionally(e);
+    }
+    reads.clear();
+    connection.host().reportViolation(remotePeer(), protocol, what);
+    muxed.reset();
+  }
+
+  private void deliver(ByteBuffer data) {
+    try {
+      receiver.onData(this, data);
+    } catch (RuntimeException e) {
+      LOG.warn("receiver of {} failed; resetting stream", this, e);
+      muxed.reset();
+    }
+  }
+
+  /** The muxer's callbacks, on the event loop. */
+  private final class Inbound implements MuxedStreamHandler {
+    @Override
+    public void onData(MuxedStream stream, ByteBuf data) {
+      try {
+        touch();
+        if (receiver != null) {
+          deliver(data.nioBuffer());
+          return;
+        }
+        if (buffer.readable() + data.readableBytes() > maxReadBuffer) {
+          violation("more than " + maxReadBuffer + " unread bytes");
+          return;
+        }
+        buffer.append(data);
+      } finally {
+        data.release();
+      }
+      serveReads();
+    }
+
+    @Override
+    public void onRemoteClose(MuxedStream stream) {
+      ended = true;
+      if (receiver != null) {
+        receiver.onEnd(Stream.this);
+      } else {
+        serveReads();
+      }
+    }
+
+    @Override
+    public void onReset(MuxedStream stream) {
+      wasReset = true;
+      if (receiver != null) {
+        receiver.onReset(Stream.this);
+      } else {
+        serveReads();
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.serenity.p2p.host;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Push-style reader of a {@link Stream}, installed with {@link Stream#receive}. Callbacks run on the
+ * connection's event loop, in order; the buffer is only valid during the call.
+ */
+public interface StreamReceiver {
+
+  /** Bytes arrived. */
+  void onData(Stream stream, ByteBuffer data);
+
+  /** The remote closed its write side: no more data. */
+  default void onEnd(Stream stream) {}
+
+  /** The stream was reset (by either side, a limit, or the connection closing). */
+  default void onReset(Stream stream) {}
+}

@@ -1,0 +1,10 @@
+package io.serenity.p2p.protocol.ping;
+
+/** A ping failed: wrong echo, stream closed early. The message names the peer. */
+public class PingException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public PingException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,48 @@
+package io.serenity.p2p.host;
+
+import static io.serenity.p2p.host.TestHosts.await;
+import static io.serenity.p2p.host.TestHosts.dialAddr;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.serenity.p2p.protocol.ping.Ping;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PingTest {
+
+  private final TestHosts hosts = new TestHosts();
+
+  @AfterEach
+  void close() {
+    hosts.close();
+  }
+
+  @Test
+  void pingReturnsRoundTripTime() {
+    Host a = hosts.start();
+    Host b = hosts.start();
+    await(a.connect(dialAddr(b)));
+    Duration rtt = await(Ping.ping(a, b.peerId()));
+    assertThat(rtt).isPositive().isLessThan(TestHosts.TIMEOUT);
+  }
+
+  @Test
+  void severalPingsShareOneStream() {
+    Host a = hosts.start();
+    Host b = hosts.start();
+    await(a.connect(dialAddr(b)));
+    List<Duration> rtts = await(Ping.ping(a, b.peerId(), 20));
+    assertThat(rtts).hasSize(20).allMatch(d -> !d.isNegative() && !d.isZero());
+  }
+
+  @Test
+  void pingDialsAKnownPeer() {
+    Host a = hosts.start();
+    Host b = hosts.start();
+    a.peerStore().addAddrs(b.peerId(), b.listenAddrs());
+    assertThat(await(a.ping(b.peerId()))).isPositive();
+    assertThat(a.connection(b.peerId())).isPresent();
+  }
+}

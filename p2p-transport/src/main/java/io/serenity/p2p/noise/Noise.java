@@ -1,0 +1,34 @@
+package io.serenity.p2p.noise;
+
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.crypto.PrivateKey;
+import java.util.List;
+
+/**
+ * libp2p Noise ({@code /noise}): {@code Noise_XX_25519_ChaChaPoly_SHA256} with an empty prologue,
+ * the identity key signing the Noise static key, and inlined muxer negotiation.
+ *
+ * <pre>{@code
+ * NoiseHandshakeHandler h = Noise.initiator(identity, dialledPeer, List.of("/yamux/1.0.0", "/mplex/6.7.0"));
+ * channel.pipeline().addLast(h);
+ * h.session().thenAccept(s -> log.info("secured with {}", s.remotePeer()));
+ * }</pre>
+ */
+public final class Noise {
+
+  /** The protocol id negotiated with multistream-select. */
+  public static final String PROTOCOL_ID = "/noise";
+
+  private Noise() {}
+
+  /** A dialler's handshake handler; {@code expectedRemote} may be null. */
+  public static NoiseHandshakeHandler initiator(
+      PrivateKey identity, PeerId expectedRemote, List<String> muxers) {
+    return new NoiseHandshakeHandler(identity, true, expectedRemote, muxers);
+  }
+
+  /** A listener's handshake handler. */
+  public static NoiseHandshakeHandler responder(PrivateKey identity, List<String> muxers) {
+    return new NoiseHandshakeHandler(identity, false, null, muxers);
+  }
+}

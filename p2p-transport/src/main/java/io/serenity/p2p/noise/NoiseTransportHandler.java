@@ -1,0 +1,189 @@
+package io.serenity.p2p.noise;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.serenity.p2p.core.PeerId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secured channel after a Noise handshake: encrypts outbound {@code ByteBuf}s into
+ * length-prefixed transport messages and decrypts inbound ones (libp2p noise spec, "Wire Format"
+ * and "Encryption and I/O"). Decrypted data is a byte stream; frame boundaries mean nothing above.
+ *
+ * <p>A decryption failure, an oversize frame or nonce exhaustion closes the connection.
+ */
+final class NoiseTransportHandler extends ChannelDuplexHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NoiseTransportHandler.class);
+  private static final int FRAME_OVERHEAD = NoiseFrameCodec.LENGTH_PREFIX + CipherState.TAG_LENGTH;
+
+  private final CipherState sender;
+  private final CipherState receiver;
+  private final NoiseConfig config;
+  private final PeerId remote;
+  private ChannelHandlerContext ctx;
+  private ByteBuf cumulation;
+  private boolean reading;
+  private boolean failed;
+
+  NoiseTransportHandler(CipherState sender, CipherState receiver, NoiseConfig config, PeerId remote) {
+    this.sender = sender;
+    this.receiver = receiver;
+    this.config = config;
+    this.remote = remote;
+  }
+
+  /** For tests: the sending cipher state (to drive its nonce near exhaustion). */
+  CipherState senderState() {
+    return sender;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Takes bytes that arrived with the last handshake message; ownership passes here. */
+  void acceptLeftover(ByteBuf leftover) {
+    if (leftover == null) {
+      return;
+    }
+    if (!leftover.isReadable() || ctx == null || ctx.isRemoved() || failed) {
+      leftover.release();
+      return;
+    }
+    channelRead(ctx, leftover);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (failed) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (!(msg instanceof ByteBuf data)) {
+      ReferenceCountUtil.release(msg);
+      fail(ctx, new NoiseException("unexpected inbound message type " + msg.getClass().getName()));
+      return;
+    }
+    cumulation =
+        ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(
+            ctx.alloc(), cumulation == null ? Unpooled.EMPTY_BUFFER : cumulation, data);
+    reading = true;
+    try {
+      while (!failed) {
+        int length =
+            NoiseFrameCodec.completeFrameLength(
+                cumulation, CipherState.TAG_LENGTH, config.maxFrameLength());
+        if (length < 0) {
+          break;
+        }
+        int plainLength = length - CipherState.TAG_LENGTH;
+        ByteBuf plain = ctx.alloc().heapBuffer(plainLength);
+        try {
+          receiver.decryptWithAd(
+              null,
+              cumulation.nioBuffer(cumulation.readerIndex() + NoiseFrameCodec.LENGTH_PREFIX, length),
+              plain.nioBuffer(0, plainLength));
+        } catch (RuntimeException e) {
+          plain.release();
+          throw e;
+        }
+        plain.writerIndex(plainLength);
+        cumulation.skipBytes(NoiseFrameCodec.LENGTH_PREFIX + length);
+        if (plainLength == 0) {
+          plain.release();
+        } else {
+          ctx.fireChannelRead(plain);
+        }
+      }
+    } catch (NoiseException e) {
+      fail(ctx, e);
+    } finally {
+      reading = false;
+    }
+    if (failed || !cumulation.isReadable()) {
+      releaseCumulation();
+    } else {
+      cumulation.discardSomeReadBytes();
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!(msg instanceof ByteBuf in)) {
+      ReferenceCountUtil.release(msg);
+      promise.setFailure(new NoiseException("only ByteBuf can be written to a Noise channel"));
+      return;
+    }
+    ByteBuf out = null;
+    try {
+      if (failed) {
+        promise.setFailure(new NoiseException("Noise channel failed"));
+        return;
+      }
+      int readable = in.readableBytes();
+      int maxPlain = config.maxPlaintextPerFrame();
+      int frames = Math.max(1, (readable + maxPlain - 1) / maxPlain);
+      // One buffer and one write for all frames, so the caller's promise covers the whole write.
+      out = ctx.alloc().buffer(readable + frames * FRAME_OVERHEAD);
+      do {
+        int chunk = Math.min(maxPlain, in.readableBytes());
+        int frameLength = chunk + CipherState.TAG_LENGTH;
+        out.writeShort(frameLength);
+        sender.encryptWithAd(
+            null, in.nioBuffer(in.readerIndex(), chunk), out.nioBuffer(out.writerIndex(), frameLength));
+        out.writerIndex(out.writerIndex() + frameLength);
+        in.skipBytes(chunk);
+      } while (in.isReadable());
+      ByteBuf toWrite = out;
+      out = null;
+      ctx.write(toWrite, promise);
+    } catch (NoiseException e) {
+      promise.tryFailure(e);
+      fail(ctx, e);
+    } finally {
+      in.release();
+      if (out != null) {
+        out.release();
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (!reading) {
+      releaseCumulation();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (!reading) {
+      releaseCumulation();
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, NoiseException e) {
+    if (failed) {
+      return;
+    }
+    failed = true;
+    LOG.warn("{} noise transport with {} failed, closing: {}", ctx.channel(), remote, e.getMessage());
+    ctx.close();
+  }
+
+  private void releaseCumulation() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+  }
+}

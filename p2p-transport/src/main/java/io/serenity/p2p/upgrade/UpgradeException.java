@@ -1,0 +1,17 @@
+package io.serenity.p2p.upgrade;
+
+/**
+ * A connection upgrade failed: negotiation refused, handshake failed or timed out, remote identity
+ * mismatch. The message names the remote address and, when known, the peer.
+ */
+public class UpgradeException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public UpgradeException(String message) {
+    super(message);
+  }
+
+  public UpgradeException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
