@@ -1,0 +1,177 @@
+package io.serenity.p2p.core;
+
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.crypto.PublicKey;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * A libp2p peer id: the multihash of the peer's marshalled public key (libp2p/specs peer-ids.md "Peer Ids").
+ * Keys whose protobuf is at most 42 bytes (secp256k1, ed25519) use the identity multihash, so the key can be
+ * read back with {@link #extractPublicKey()}; longer keys (RSA, ECDSA) use sha2-256.
+ *
+ * <p>Text forms: base58btc of the multihash ({@code 16Uiu2…} secp256k1, {@code 12D3KooW…} ed25519,
+ * {@code Qm…} hashed) is the default; CIDv1 with codec libp2p-key in base32 ({@code bafz…}) is also produced and
+ * parsed. Equality is by multihash bytes.
+ *
+ * <pre>{@code
+ * PeerId id = PeerId.fromPublicKey(PrivateKey.generate(KeyType.SECP256K1).publicKey());
+ * PeerId same = PeerId.parse(id.toString());        // "16Uiu2HAm..."
+ * PeerId again = PeerId.parse(id.toCid());          // "bafzaajiiai..."
+ * }</pre>
+ */
+public final class PeerId {
+  /** Longest encoded key that is inlined with the identity multihash (spec: "at most 42 bytes"). */
+  public static final int MAX_INLINE_KEY_LENGTH = 42;
+  /** The libp2p-key multicodec used in CID peer ids. */
+  public static final int LIBP2P_KEY_CODEC = 0x72;
+  /** Longest peer id multihash accepted (an inlined key is at most 44 bytes, a sha2-256 one 34). */
+  public static final int MAX_BYTES = 128;
+  /** Longest peer id text accepted by {@link #parse(String)}. */
+  public static final int MAX_TEXT_LENGTH = 256;
+
+  private final byte[] bytes;
+
+  private PeerId(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** The peer id of {@code key}. */
+  public static PeerId fromPublicKey(PublicKey key) {
+    byte[] encoded = key.marshal();
+    Multihash mh = encoded.length <= MAX_INLINE_KEY_LENGTH ? Multihash.identity(encoded) : Multihash.sha256(encoded);
+    return new PeerId(mh.encode());
+  }
+
+  /** A peer id of a fresh random secp256k1 key, for tests. */
+  public static PeerId random() {
+    return fromPublicKey(PrivateKey.generate(KeyType.SECP256K1).publicKey());
+  }
+
+  /**
+   * A peer id from its binary multihash.
+   *
+   * @throws FormatException unless the bytes are an identity multihash of a valid marshalled public key or a
+   *     sha2-256 multihash
+   */
+  public static PeerId fromBytes(byte[] multihashBytes) {
+    if (multihashBytes.length > MAX_BYTES) {
+      throw new FormatException("peer id of " + multihashBytes.length + " bytes exceeds " + MAX_BYTES);
+    }
+    Multihash mh;
+    try {
+      mh = Multihash.decode(multihashBytes);
+    } catch (FormatException e) {
+      throw new FormatException("bad peer id multihash: " + e.getMessage(), e);
+    }
+    switch (mh.code()) {
+      case Multihash.IDENTITY -> {
+        try {
+          PublicKey.unmarshal(mh.digest());
+        } catch (FormatException e) {
+          throw new FormatException("peer id inlines an invalid public key: " + e.getMessage(), e);
+        }
+      }
+      case Multihash.SHA2_256 -> { }
+      default -> throw new FormatException(
+          "peer id multihash must be identity or sha2-256, not code 0x" + Integer.toHexString(mh.code()));
+    }
+    return new PeerId(multihashBytes.clone());
+  }
+
+  /**
+   * Parses a peer id: base58btc multihash (starts with {@code 1} or {@code Qm}) or a multibase CIDv1 with codec
+   * libp2p-key ({@code b…} base32 or {@code z…} base58btc).
+   *
+   * @throws FormatException naming what is wrong, e.g. {@code "bad base58 in peer id at offset 7"}
+   */
+  public static PeerId parse(String text) {
+    if (text.isEmpty()) {
+      throw new FormatException("empty peer id");
+    }
+    if (text.length() > MAX_TEXT_LENGTH) {
+      throw new FormatException("peer id text of " + text.length() + " characters exceeds " + MAX_TEXT_LENGTH);
+    }
+    if (text.charAt(0) == '1' || text.startsWith("Qm")) {
+      int bad = Base58.invalidOffset(text);
+      if (bad >= 0) {
+        throw new FormatException("bad base58 in peer id at offset " + bad);
+      }
+      return fromBytes(Base58.decode(text));
+    }
+    char prefix = text.charAt(0);
+    if (prefix != 'b' && prefix != 'z') {
+      throw new FormatException("peer id must be base58btc (1…, Qm…) or a multibase CID (b…), got prefix '"
+          + Multibase.printable(prefix) + "'");
+    }
+    byte[] cid;
+    try {
+      cid = Multibase.decode(text);
+    } catch (FormatException e) {
+      throw new FormatException("bad CID peer id: " + e.getMessage(), e);
+    }
+    ByteBuffer buf = ByteBuffer.wrap(cid);
+    long version = Varint.decode(buf, Integer.MAX_VALUE);
+    if (version != 1) {
+      throw new FormatException("CID peer id must be CIDv1, got version " + version);
+    }
+    long codec = Varint.decode(buf, Integer.MAX_VALUE);
+    if (codec != LIBP2P_KEY_CODEC) {
+      throw new FormatException("CID peer id must use codec libp2p-key (0x72), got 0x" + Long.toHexString(codec));
+    }
+    byte[] mh = new byte[buf.remaining()];
+    buf.get(mh);
+    return fromBytes(mh);
+  }
+
+  /** The binary multihash (a copy). */
+  public byte[] toBytes() {
+    return bytes.clone();
+  }
+
+  /** The legacy text form: base58btc of the multihash. */
+  public String toBase58() {
+    return Base58.encode(bytes);
+  }
+
+  /** The CIDv1 text form: multibase base32 of {@code varint(1) || varint(0x72) || multihash}. */
+  public String toCid() {
+    byte[] cid = new byte[2 + bytes.length];
+    cid[0] = 0x01;
+    cid[1] = (byte) LIBP2P_KEY_CODEC;
+    System.arraycopy(bytes, 0, cid, 2, bytes.length);
+    return Multibase.encode(Multibase.Encoding.BASE32, cid);
+  }
+
+  /** The public key, if the id inlines it (identity multihash: secp256k1 and ed25519 keys). */
+  public Optional<PublicKey> extractPublicKey() {
+    Multihash mh = Multihash.decode(bytes);
+    if (mh.code() != Multihash.IDENTITY) {
+      return Optional.empty();
+    }
+    return Optional.of(PublicKey.unmarshal(mh.digest()));
+  }
+
+  /** Whether this is the id of {@code key}. */
+  public boolean matches(PublicKey key) {
+    return equals(fromPublicKey(key));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerId p && Arrays.equals(p.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  /** The base58btc form. */
+  @Override
+  public String toString() {
+    return toBase58();
+  }
+}
