@@ -225,7 +225,14 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
     cumulation = null;
     NoiseTransportHandler transport =
         new NoiseTransportHandler(ciphers[0], ciphers[1], config, remote.peer());
-    ctx.pipeline().replace(this, ctx.name(), transport);
+    try {
+      ctx.pipeline().replace(this, ctx.name(), transport);
+    } catch (RuntimeException e) {
+      if (leftover != null) {
+        leftover.release();
+      }
+      throw new NoiseException("could not install the Noise transport handler: " + e, e);
+    }
     SecureSession s = new SecureSession(localPeer, remote.peer(), remote.key(), muxer);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} noise handshake done with {} (early muxer {})", ctx.channel(), remote.peer(), muxer);
