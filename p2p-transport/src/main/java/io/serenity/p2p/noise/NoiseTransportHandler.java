@@ -33,7 +33,8 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
   private boolean failed;
   private byte[] scratch;
 
-  NoiseTransportHandler(CipherState sender, CipherState receiver, NoiseConfig config, PeerId remote) {
+  NoiseTransportHandler(
+      CipherState sender, CipherState receiver, NoiseConfig config, PeerId remote) {
     this.sender = sender;
     this.receiver = receiver;
     this.config = config;
@@ -203,7 +204,8 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       return;
     }
     failed = true;
-    LOG.warn("{} noise transport with {} failed, closing: {}", ctx.channel(), remote, e.getMessage());
+    LOG.warn(
+        "{} noise transport with {} failed, closing: {}", ctx.channel(), remote, e.getMessage());
     ctx.close();
   }
 

@@ -68,40 +68,57 @@ class NoiseUpgradeOverLocalChannelTest {
 
   /** Installs the whole upgrade on {@code ch}; returns the secured, negotiated muxer id. */
   static CompletableFuture<String> upgrade(
-      Channel ch, boolean dialer, PrivateKey identity, PeerId expected, List<String> earlyMuxers, FirstRead app) {
+      Channel ch,
+      boolean dialer,
+      PrivateKey identity,
+      PeerId expected,
+      List<String> earlyMuxers,
+      FirstRead app) {
     CompletableFuture<String> muxer = new CompletableFuture<>();
     MultistreamHandler outer =
         dialer
             ? MultistreamSelect.dialerHandler(List.of("/tls/1.0.0", Noise.PROTOCOL_ID))
             : MultistreamSelect.listenerHandler(List.of(Noise.PROTOCOL_ID));
-    outer.selected().whenComplete((p, e) -> {
-      if (e != null) {
-        muxer.completeExceptionally(e);
-        return;
-      }
-      NoiseHandshakeHandler noise = new NoiseHandshakeHandler(identity, dialer, expected, earlyMuxers);
-      noise.session().whenComplete((s, e2) -> {
-        if (e2 != null) {
-          muxer.completeExceptionally(e2);
-        } else if (s.earlyMuxer().isPresent()) {
-          ch.pipeline().addLast(app);
-          muxer.complete(s.earlyMuxer().get());
-        } else {
-          MultistreamHandler inner =
-              dialer ? MultistreamSelect.dialerHandler(List.of(MUXER)) : MultistreamSelect.listenerHandler(List.of(MUXER));
-          inner.selected().whenComplete((m, e3) -> {
-            if (e3 != null) {
-              muxer.completeExceptionally(e3);
-            } else {
-              ch.pipeline().addLast(app);
-              muxer.complete(m);
-            }
-          });
-          ch.pipeline().addLast(inner);
-        }
-      });
-      ch.pipeline().addLast(noise);
-    });
+    outer
+        .selected()
+        .whenComplete(
+            (p, e) -> {
+              if (e != null) {
+                muxer.completeExceptionally(e);
+                return;
+              }
+              NoiseHandshakeHandler noise =
+                  new NoiseHandshakeHandler(identity, dialer, expected, earlyMuxers);
+              noise
+                  .session()
+                  .whenComplete(
+                      (s, e2) -> {
+                        if (e2 != null) {
+                          muxer.completeExceptionally(e2);
+                        } else if (s.earlyMuxer().isPresent()) {
+                          ch.pipeline().addLast(app);
+                          muxer.complete(s.earlyMuxer().get());
+                        } else {
+                          MultistreamHandler inner =
+                              dialer
+                                  ? MultistreamSelect.dialerHandler(List.of(MUXER))
+                                  : MultistreamSelect.listenerHandler(List.of(MUXER));
+                          inner
+                              .selected()
+                              .whenComplete(
+                                  (m, e3) -> {
+                                    if (e3 != null) {
+                                      muxer.completeExceptionally(e3);
+                                    } else {
+                                      ch.pipeline().addLast(app);
+                                      muxer.complete(m);
+                                    }
+                                  });
+                          ch.pipeline().addLast(inner);
+                        }
+                      });
+              ch.pipeline().addLast(noise);
+            });
     ch.pipeline().addLast(outer);
     return muxer;
   }
@@ -121,13 +138,14 @@ class NoiseUpgradeOverLocalChannelTest {
                   @Override
                   protected void initChannel(LocalChannel ch) {
                     upgrade(ch, false, serverKey, null, earlyMuxers, serverApp)
-                        .whenComplete((m, e) -> {
-                          if (e != null) {
-                            serverMuxer.completeExceptionally(e);
-                          } else {
-                            serverMuxer.complete(m);
-                          }
-                        });
+                        .whenComplete(
+                            (m, e) -> {
+                              if (e != null) {
+                                serverMuxer.completeExceptionally(e);
+                              } else {
+                                serverMuxer.complete(m);
+                              }
+                            });
                   }
                 })
             .bind(address)
@@ -143,17 +161,25 @@ class NoiseUpgradeOverLocalChannelTest {
                 new ChannelInitializer<LocalChannel>() {
                   @Override
                   protected void initChannel(LocalChannel ch) {
-                    upgrade(ch, true, clientKey, PeerId.fromPublicKey(serverKey.publicKey()), earlyMuxers, clientApp)
-                        .whenComplete((m, e) -> {
-                          if (e != null) {
-                            clientMuxer.completeExceptionally(e);
-                          } else {
-                            // write at once, from the loop: the bytes may share a read with the
-                            // last negotiation message on the other side
-                            ch.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
-                            clientMuxer.complete(m);
-                          }
-                        });
+                    upgrade(
+                            ch,
+                            true,
+                            clientKey,
+                            PeerId.fromPublicKey(serverKey.publicKey()),
+                            earlyMuxers,
+                            clientApp)
+                        .whenComplete(
+                            (m, e) -> {
+                              if (e != null) {
+                                clientMuxer.completeExceptionally(e);
+                              } else {
+                                // write at once, from the loop: the bytes may share a read with the
+                                // last negotiation message on the other side
+                                ch.writeAndFlush(
+                                    Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+                                clientMuxer.complete(m);
+                              }
+                            });
                   }
                 })
             .connect(address)
