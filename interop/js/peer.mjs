@@ -335,6 +335,7 @@ async function main () {
     peerId: node.peerId.toString(),
     keyType: o.keyType,
     addrs: node.getMultiaddrs().map(a => a.toString()),
+    addrsHex: node.getMultiaddrs().map(a => Buffer.from(a.bytes).toString('hex')),
     muxers: o.muxers,
     protocols: node.getProtocols()
   })
