@@ -47,7 +47,7 @@ const why = (err) => String(err?.message ?? err)
 function parseArgs (argv) {
   const o = {
     keyType: 'ed25519', keyHex: null, listen: [], muxers: ['yamux', 'mplex'], noiseMuxers: true,
-    dial: null, ping: 0, echo: false, streams: 0, bytes: 0, close: false, exit: false,
+    dial: null, ping: 0, echo: false, streams: 0, bytes: null, close: false, exit: false,
     rateLimit: true, monitor: true, agent: null, timeoutMs: 30_000
   }
   const onOff = (name, v) => {
@@ -89,7 +89,7 @@ function parseArgs (argv) {
   if (o.keyType !== 'ed25519' && o.keyType !== 'secp256k1') throw new Error(`--key-type must be secp256k1 or ed25519, got ${o.keyType}`)
   if (o.muxers.length === 0) throw new Error('--muxers needs at least one of yamux, mplex')
   for (const m of o.muxers) if (m !== 'yamux' && m !== 'mplex') throw new Error(`unknown muxer ${m}`)
-  if (o.streams > 0 && o.bytes === 0) throw new Error('--streams needs --bytes')
+  if (o.streams > 0 && o.bytes == null) throw new Error('--streams needs --bytes')
   if (o.listen.length === 0) o.listen.push('/ip4/127.0.0.1/tcp/0')
   if (o.listen.includes('none')) o.listen = []
   return o
@@ -147,8 +147,8 @@ function serveEcho (stream, connection) {
   })
 }
 
-/** Resolves with [bytes read, SHA-256 hex] once the remote's write side has ended. */
-function drain (stream) {
+/** Resolves with [bytes read, SHA-256 hex] once the remote's write side has ended; rejects on abort. */
+function drain (stream, signal) {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256')
     let n = 0
@@ -170,12 +170,14 @@ function drain (stream) {
     })
     stream.addEventListener('end', () => finish())
     stream.addEventListener('close', (evt) => finish(evt.error))
+    // A remote that never closes its write side must not hang the dialer forever.
+    signal.addEventListener('abort', () => finish(new Error(`no end of echo stream ${stream.id} after ${n} bytes: ${why(signal.reason)}`)), { once: true })
   })
 }
 
 async function echoStream (connection, bytes, maxOutboundStreams, signal) {
   const stream = await connection.newStream(ECHO_PROTOCOL, { maxOutboundStreams, signal })
-  const reading = drain(stream)
+  const reading = drain(stream, signal)
   const data = randomBytes(bytes)
   for (let off = 0; off < bytes; off += CHUNK) {
     if (!stream.send(data.subarray(off, Math.min(bytes, off + CHUNK)))) {
@@ -335,6 +337,7 @@ async function main () {
     peerId: node.peerId.toString(),
     keyType: o.keyType,
     addrs: node.getMultiaddrs().map(a => a.toString()),
+    addrsHex: node.getMultiaddrs().map(a => Buffer.from(a.bytes).toString('hex')),
     muxers: o.muxers,
     protocols: node.getProtocols()
   })

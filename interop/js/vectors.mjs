@@ -7,6 +7,11 @@
 //   <type> is secp256k1 or ed25519. The private key hex is the 32-byte secp256k1 scalar, or the
 //   32-byte ed25519 seed (64 bytes seed||public key is accepted too).
 //
+// Multiaddr mode: node vectors.mjs multiaddr
+//   reads multiaddr text lines and prints one line per input:
+//   {"index":i,"input":..,"text":<js text>,"hex":<binary form>,"textFromBytes":<text decoded from the binary>}
+//   or {"index":i,"input":..,"error":".."} when js rejects the input.
+//
 // Verify mode: node vectors.mjs verify
 //   reads JSON lines {"type":..,"publicKey":"<marshalled hex>","message":"<hex>","signature":"<hex>"}
 //   and prints one line per input: {"index":i,"type":..,"ok":true|false[,"error":".."]}.
@@ -18,6 +23,7 @@ import {
   publicKeyFromProtobuf, publicKeyToProtobuf
 } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 
 const TYPES = { secp256k1: 'secp256k1', ed25519: 'Ed25519' }
 
@@ -150,9 +156,29 @@ async function verify () {
   }
 }
 
+async function multiaddrs () {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })
+  let index = 0
+  for await (const line of lines) {
+    if (line.trim() === '') continue
+    const out = { index: index++, input: line }
+    try {
+      const ma = multiaddr(line)
+      out.text = ma.toString()
+      out.hex = hex(ma.bytes)
+      // js keeps some input spellings (a CID /p2p/ value stays a CID); decoding the bytes gives its canonical text.
+      out.textFromBytes = multiaddr(ma.bytes).toString()
+    } catch (err) {
+      out.error = String(err?.message ?? err)
+    }
+    console.log(JSON.stringify(out))
+  }
+}
+
 try {
   const argv = process.argv.slice(2)
   if (argv[0] === 'verify') await verify()
+  else if (argv[0] === 'multiaddr') await multiaddrs()
   else await generate(argv[0] === 'generate' ? argv.slice(1) : argv)
 } catch (err) {
   console.error(`vectors.mjs: ${err?.stack ?? err}`)

@@ -3,6 +3,7 @@ package io.serenity.p2p.interop;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One line printed by {@code peer.mjs}: a JSON object whose {@code "event"} field names it
@@ -17,9 +18,10 @@ record JsEvent(String name, Map<String, Object> fields, String line) {
 
     JsEvent {
         Objects.requireNonNull(name, "name");
-        fields = Map.copyOf(fields.entrySet().stream()
+        // JSON nulls are dropped: Map.copyOf rejects them, and an absent field reads the same to the tests.
+        fields = fields.entrySet().stream()
                 .filter(e -> e.getValue() != null)
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
         Objects.requireNonNull(line, "line");
     }
 

@@ -6,6 +6,7 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.crypto.PublicKey;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -228,6 +230,56 @@ class JsKeyVectorsTest {
             soft.assertThat(verdicts.get(i)).as("js rejects tampered %s", inputs.get(i)).isFalse();
         }
         soft.assertAll();
+    }
+
+    @Test
+    void javaSignsLowSWhichJsRequiresForSecp256k1() {
+        // js (noble) rejects high-S ECDSA signatures; both S and n - S are valid mathematically, so this pins
+        // down why Java must normalise to low S (PrivateKey.sign contract).
+        BigInteger n = new BigInteger("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16);
+        List<SignedMessage> inputs = new ArrayList<>();
+        for (PrivateKey key : javaKeys(KeyType.SECP256K1)) {
+            byte[] msg = "low s".getBytes(StandardCharsets.UTF_8);
+            byte[] sig = key.sign(msg);
+            BigInteger[] rs = derSignature(sig);
+            assertThat(rs[1]).as("Java's S").isLessThanOrEqualTo(n.shiftRight(1));
+            byte[] highS = derSignature(rs[0], n.subtract(rs[1]));
+            assertThat(key.publicKey().verify(msg, sig)).isTrue();
+            inputs.add(new SignedMessage(KeyType.SECP256K1, key.publicKey().marshal(), msg, sig));
+            inputs.add(new SignedMessage(KeyType.SECP256K1, key.publicKey().marshal(), msg, highS));
+        }
+        List<Boolean> verdicts = jsVerifies(inputs);
+        for (int i = 0; i < inputs.size(); i++) {
+            assertThat(verdicts.get(i)).as("js verdict on %s", inputs.get(i)).isEqualTo(i % 2 == 0);
+        }
+    }
+
+    /** r and s of a DER ECDSA signature {@code 30 len 02 rlen r 02 slen s} (short lengths only). */
+    private static BigInteger[] derSignature(byte[] der) {
+        assertThat(der[0]).isEqualTo((byte) 0x30);
+        assertThat(der[1] & 0xff).isEqualTo(der.length - 2);
+        assertThat(der[2]).isEqualTo((byte) 0x02);
+        int rLen = der[3];
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(der, 4, 4 + rLen));
+        assertThat(der[4 + rLen]).isEqualTo((byte) 0x02);
+        int sLen = der[5 + rLen];
+        BigInteger sv = new BigInteger(1, Arrays.copyOfRange(der, 6 + rLen, 6 + rLen + sLen));
+        return new BigInteger[] {r, sv};
+    }
+
+    private static byte[] derSignature(BigInteger r, BigInteger s) {
+        byte[] rb = r.toByteArray();
+        byte[] sb = s.toByteArray();
+        byte[] out = new byte[6 + rb.length + sb.length];
+        out[0] = 0x30;
+        out[1] = (byte) (4 + rb.length + sb.length);
+        out[2] = 0x02;
+        out[3] = (byte) rb.length;
+        System.arraycopy(rb, 0, out, 4, rb.length);
+        out[4 + rb.length] = 0x02;
+        out[5 + rb.length] = (byte) sb.length;
+        System.arraycopy(sb, 0, out, 6 + rb.length, sb.length);
+        return out;
     }
 
     private static List<byte[]> messages() {

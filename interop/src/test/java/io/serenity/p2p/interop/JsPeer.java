@@ -21,10 +21,9 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * try (JsPeer js = JsPeer.start("--echo", "--key-type", "secp256k1")) {
- *     JsEvent listening = js.await("listening");
- *     Multiaddr addr = Multiaddr.parse(listening.strings("addrs").get(0));
+ *     Multiaddr addr = Multiaddr.parse(js.listenAddr());   // waits for the listening event
  *     // ... dial it from Java ...
- *     js.await("connected");
+ *     assertThat(js.await("connected").str("muxer")).isEqualTo("/yamux/1.0.0");
  * }
  * }</pre>
  */
@@ -127,6 +126,50 @@ final class JsPeer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Waits at most {@link #DEFAULT_WAIT} for the first event called {@code name}, awaited or not, without
+     * marking it awaited: for facts printed once, like {@code listening}.
+     */
+    JsEvent first(String name) {
+        long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+        synchronized (lock) {
+            while (true) {
+                for (JsEvent e : events) {
+                    if (e.name().equals(name)) {
+                        return e;
+                    }
+                }
+                if (stdoutEnded) {
+                    throw failure("js peer ended before printing event '" + name + "'");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw failure("js peer did not print event '" + name + "' within " + DEFAULT_WAIT);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw failure("interrupted while waiting for event '" + name + "'");
+                }
+            }
+        }
+    }
+
+    /** The peer's PeerId (base58), from its {@code listening} event. */
+    String peerId() {
+        return first("listening").str("peerId");
+    }
+
+    /** The peer's first listen address, with {@code /p2p/<peer id>}, from its {@code listening} event. */
+    String listenAddr() {
+        List<String> addrs = first("listening").strings("addrs");
+        if (addrs.isEmpty()) {
+            throw failure("js peer listens nowhere (--listen none?)");
+        }
+        return addrs.get(0);
     }
 
     /** A snapshot of every event printed so far, in order. */

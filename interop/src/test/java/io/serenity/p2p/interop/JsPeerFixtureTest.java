@@ -29,6 +29,9 @@ class JsPeerFixtureTest {
             assertThat(addr).startsWith("/ip4/127.0.0.1/tcp/").endsWith("/p2p/" + listening.str("peerId"));
             assertThat(listening.strings("protocols")).contains("/echo/1.0.0", "/ipfs/id/1.0.0", "/ipfs/ping/1.0.0");
 
+            assertThat(listener.peerId()).isEqualTo(listening.str("peerId"));
+            assertThat(listener.listenAddr()).isEqualTo(addr);
+
             try (JsPeer dialer = JsPeer.start("--dial", addr, "--muxers", muxers, "--noise-muxers", noiseMuxers,
                     "--ping", "2", "--streams", "4", "--bytes", "100000", "--close")) {
                 JsEvent connected = dialer.await("connected");
