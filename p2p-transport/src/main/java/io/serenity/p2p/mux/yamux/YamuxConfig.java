@@ -3,8 +3,8 @@ package io.serenity.p2p.mux.yamux;
 import java.time.Duration;
 
 /**
- * Tunables of a yamux session. Start from {@link #defaults()} and change fields with the
- * {@code with...} methods:
+ * Tunables of a yamux session. Start from {@link #defaults()} and change fields with the {@code
+ * with...} methods:
  *
  * <pre>{@code
  * YamuxConfig config = YamuxConfig.defaults().withMaxInboundStreams(256);
@@ -21,8 +21,8 @@ import java.time.Duration;
  *     openStream} fails beyond it. Default 1024.
  * @param maxUnackedOutboundStreams streams we opened that the remote has not ACKed yet; further
  *     opens wait for ACKs. Default 256 (the libp2p yamux ACK backlog).
- * @param maxFramePayload largest Data body we send; writes are cut into frames of at most this
- *     size so streams interleave. Default 16 KiB.
+ * @param maxFramePayload largest Data body we send; writes are cut into frames of at most this size
+ *     so streams interleave. Default 16 KiB.
  * @param maxUnreadBytes bytes held per stream while no handler is set; a stream exceeding it is
  *     reset. Default 256 KiB (the window already bounds it unless the window is larger).
  * @param maxOutstandingPings pings awaiting an answer before {@code ping()} fails fast. Default 16.
@@ -79,42 +79,98 @@ public record YamuxConfig(
   }
 
   public YamuxConfig withInitialStreamWindow(int v) {
-    return new YamuxConfig(v, maxInboundStreams, maxOutboundStreams, maxUnackedOutboundStreams,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        v,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
   public YamuxConfig withMaxInboundStreams(int v) {
-    return new YamuxConfig(initialStreamWindow, v, maxOutboundStreams, maxUnackedOutboundStreams,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        v,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
   public YamuxConfig withMaxOutboundStreams(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, v, maxUnackedOutboundStreams,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxInboundStreams,
+        v,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
   public YamuxConfig withMaxUnackedOutboundStreams(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams, v,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        v,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
   public YamuxConfig withMaxFramePayload(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, v, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        v,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
   public YamuxConfig withMaxUnreadBytes(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, maxFramePayload, v, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        v,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
   public YamuxConfig withMaxOutstandingPings(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, maxFramePayload, maxUnreadBytes, v, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        v,
+        keepAliveInterval);
   }
 
   public YamuxConfig withKeepAliveInterval(Duration v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, maxFramePayload, maxUnreadBytes, maxOutstandingPings, v);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        v);
   }
 }

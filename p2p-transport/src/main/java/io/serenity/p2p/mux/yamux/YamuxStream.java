@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One yamux stream. Public methods hop onto the session's event loop; every field below is
- * confined to that loop.
+ * One yamux stream. Public methods hop onto the session's event loop; every field below is confined
+ * to that loop.
  */
 final class YamuxStream implements MuxedStream {
   private static final Logger LOG = LoggerFactory.getLogger(YamuxStream.class);
@@ -28,8 +28,10 @@ final class YamuxStream implements MuxedStream {
 
   /** What we may still send before the remote grants more (spec "Flow Control"). */
   private long sendWindow = YamuxConfig.SPEC_INITIAL_WINDOW;
+
   /** What the remote may still send us; it exceeding this is a protocol error. */
   private long recvWindow;
+
   /** Bytes handed to the handler since our last window update. */
   private long consumedSinceUpdate;
 
@@ -183,7 +185,8 @@ final class YamuxStream implements MuxedStream {
         completeOnWrite(promise, w.done());
         session.send(new YamuxFrame.Data(id, 0, w.data()), promise);
       } else {
-        session.send(new YamuxFrame.Data(id, 0, w.data().readRetainedSlice(n)), session.voidPromise());
+        session.send(
+            new YamuxFrame.Data(id, 0, w.data().readRetainedSlice(n)), session.voidPromise());
       }
     }
   }
@@ -217,7 +220,12 @@ final class YamuxStream implements MuxedStream {
     if (n > recvWindow) {
       data.release();
       throw new YamuxException(
-          "yamux: stream " + id + " received " + n + " bytes with only " + recvWindow
+          "yamux: stream "
+              + id
+              + " received "
+              + n
+              + " bytes with only "
+              + recvWindow
               + " bytes of receive window left");
     }
     recvWindow -= n;
@@ -241,7 +249,9 @@ final class YamuxStream implements MuxedStream {
     if (unreadBytes > session.config().maxUnreadBytes()) {
       LOG.warn(
           "yamux: stream {} from {} holds {} unread bytes with no handler; resetting it",
-          id, session.remote(), unreadBytes);
+          id,
+          session.remote(),
+          unreadBytes);
       reset();
     }
   }

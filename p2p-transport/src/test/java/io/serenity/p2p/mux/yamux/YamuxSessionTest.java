@@ -165,7 +165,8 @@ class YamuxSessionTest {
     inboundData(2, 0, WINDOW / 2 - 1);
     assertThat(outbound()).isEmpty();
     inboundData(2, 0, 1);
-    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
     assertThat(h.receivedBytes()).isEqualTo(WINDOW / 2);
   }
 
@@ -247,7 +248,8 @@ class YamuxSessionTest {
     inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
     assertThat(outbound())
         .containsExactly(
-            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, 0), new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 1));
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, 0),
+            new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 1));
   }
 
   @Test
@@ -379,7 +381,8 @@ class YamuxSessionTest {
     inbound(new YamuxFrame.WindowUpdate(1, ACK, 10));
     assertThat(outbound())
         .containsExactly(
-            new Out(YamuxFrame.TYPE_DATA, 0, 1, 10), new Out(YamuxFrame.TYPE_WINDOW_UPDATE, FIN, 1, 0));
+            new Out(YamuxFrame.TYPE_DATA, 0, 1, 10),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, FIN, 1, 0));
     assertThat(big).isCompleted();
     assertThat(fin).isCompleted();
     assertThat(s.closeFuture()).isNotDone();
@@ -474,7 +477,8 @@ class YamuxSessionTest {
         .hasMessageContaining("initialStreamWindow");
     assertThatThrownBy(() -> YamuxConfig.defaults().withMaxFramePayload(0).validate())
         .hasMessageContaining("maxFramePayload");
-    assertThatThrownBy(() -> YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(-1)).validate())
+    assertThatThrownBy(
+            () -> YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(-1)).validate())
         .hasMessageContaining("keepAliveInterval");
     assertThatThrownBy(() -> Yamux.create(YamuxConfig.defaults().withMaxInboundStreams(0)))
         .isInstanceOf(IllegalArgumentException.class);
