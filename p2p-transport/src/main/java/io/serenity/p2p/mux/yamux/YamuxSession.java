@@ -64,6 +64,11 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   private final Map<Long, PendingPing> pings = new LinkedHashMap<>();
   private long nextPingId;
+
+  /** Latest measured round-trip time, 0 until a ping was answered; drives window auto-tuning. */
+  private long rttNanos;
+
+  private boolean started;
   private CompletableFuture<Duration> keepAlivePing;
   private io.netty.util.concurrent.ScheduledFuture<?> keepAliveTask;
 
@@ -205,14 +210,26 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (channel.isActive()) {
-      startKeepAlive();
+      start();
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    startKeepAlive();
+    start();
     ctx.fireChannelActive();
+  }
+
+  private void start() {
+    if (started || closed) {
+      return;
+    }
+    started = true;
+    startKeepAlive();
+    if (config.maxStreamWindow() > config.initialStreamWindow()) {
+      // Window auto-tuning needs a round-trip time; go-yamux also pings once at session start.
+      ping();
+    }
   }
 
   @Override
@@ -364,7 +381,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     } else if (YamuxFlag.ACK.isSetIn(ping.flags())) {
       PendingPing p = pings.remove(ping.opaque());
       if (p != null) {
-        p.rtt().complete(Duration.ofNanos(nanoClock.getAsLong() - p.startNanos()));
+        rttNanos = Math.max(1, nanoClock.getAsLong() - p.startNanos());
+        p.rtt().complete(Duration.ofNanos(rttNanos));
       }
     }
   }
@@ -492,6 +510,14 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   YamuxConfig config() {
     return config;
+  }
+
+  long nanoTime() {
+    return nanoClock.getAsLong();
+  }
+
+  long rttNanos() {
+    return rttNanos;
   }
 
   SocketAddress remote() {

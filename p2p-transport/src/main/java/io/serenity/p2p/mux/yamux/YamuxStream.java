@@ -35,6 +35,12 @@ final class YamuxStream implements MuxedStream {
   /** Bytes handed to the handler since our last window update. */
   private long consumedSinceUpdate;
 
+  /** The window we grant in total: recvWindow + consumedSinceUpdate + unreadBytes. */
+  private long windowSize;
+
+  /** When the last window update went out, for auto-tuning. */
+  private long epochStart;
+
   private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
   private final ArrayDeque<ByteBuf> unread = new ArrayDeque<>();
   private long unreadBytes;
@@ -53,6 +59,8 @@ final class YamuxStream implements MuxedStream {
     this.id = id;
     this.initiator = initiator;
     this.recvWindow = recvWindow;
+    this.windowSize = recvWindow;
+    this.epochStart = session.nanoTime();
     // We accept inbound streams at once, so only our own streams wait for an ACK.
     this.acked = !initiator;
   }
@@ -353,16 +361,32 @@ final class YamuxStream implements MuxedStream {
 
   /**
    * Grants the consumed bytes back once they reach half the window: fewer updates than one per
-   * frame, while the sender never stalls (go-yamux and rust-yamux use the same threshold).
+   * frame, while the sender never stalls (go-yamux and rust-yamux use the same threshold). When
+   * half a window was used up within four round trips the window is the bottleneck, so it doubles,
+   * up to {@link YamuxConfig#maxStreamWindow()} (go-yamux's auto-tuning).
    */
   private void maybeSendWindowUpdate() {
-    if (reset || remoteFin || consumedSinceUpdate < session.config().initialStreamWindow() / 2) {
+    if (reset || remoteFin || consumedSinceUpdate < windowSize / 2) {
       return;
     }
     long delta = consumedSinceUpdate;
+    long now = session.nanoTime();
+    long rtt = session.rttNanos();
+    long max = session.config().maxStreamWindow();
+    if (rtt > 0 && windowSize < max && now - epochStart < 4 * rtt) {
+      long grown = Math.min(windowSize * 2, max);
+      delta += grown - windowSize;
+      windowSize = grown;
+    }
+    epochStart = now;
     consumedSinceUpdate = 0;
     recvWindow += delta;
     session.send(new YamuxFrame.WindowUpdate(id, 0, delta), session.voidPromise());
+  }
+
+  /** The receive window this stream currently grants (grows with auto-tuning). */
+  long windowSize() {
+    return windowSize;
   }
 
   private boolean isFinished() {

@@ -480,8 +480,43 @@ class YamuxSessionTest {
     assertThatThrownBy(
             () -> YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(-1)).validate())
         .hasMessageContaining("keepAliveInterval");
+    assertThatThrownBy(() -> YamuxConfig.defaults().withMaxStreamWindow(1024).validate())
+        .hasMessageContaining("maxStreamWindow");
     assertThatThrownBy(() -> Yamux.create(YamuxConfig.defaults().withMaxInboundStreams(0)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void receiveWindowDoublesWhenUsedUpWithinFourRoundTrips() {
+    install(YamuxConfig.defaults().withMaxStreamWindow(1 << 20), true);
+    // The session pings once at start to learn the round-trip time.
+    List<Out> start = outbound();
+    assertThat(start).extracting(Out::type).containsExactly(YamuxFrame.TYPE_PING);
+    clock.addAndGet(Duration.ofMillis(10).toNanos());
+    inbound(new YamuxFrame.Ping(ACK, start.get(0).length()));
+
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(st -> st.setHandler(h));
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    // Half the window consumed 5 ms after the stream began (< 4 RTT): grant it back and double.
+    clock.addAndGet(Duration.ofMillis(5).toNanos());
+    inboundData(2, 0, WINDOW / 2);
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2 + WINDOW));
+    // Slow consumption (beyond 4 RTT) grants back without growing.
+    clock.addAndGet(Duration.ofMillis(100).toNanos());
+    inboundData(2, 0, WINDOW);
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW));
+    // Fast again: grows to the 1 MiB maximum, and the remote may use all of it.
+    clock.addAndGet(Duration.ofMillis(5).toNanos());
+    inboundData(2, 0, WINDOW);
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW + 2L * WINDOW));
+    inboundData(2, 0, WINDOW / 2);
+    inbound(new YamuxFrame.Data(2, 0, Unpooled.wrappedBuffer(new byte[(1 << 20) - WINDOW / 2])));
+    assertThat(channel.isActive()).isTrue();
+    assertThat(h.receivedBytes()).isEqualTo(WINDOW / 2 + 2L * WINDOW + (1 << 20));
   }
 
   @Test
