@@ -268,6 +268,14 @@ class NoiseHandshakeHandlerTest {
   }
 
   @Test
+  void emptyWritesSendNoFrame() {
+    Link link = handshaken(List.of(), List.of());
+    assertThat(link.a.writeAndFlush(Unpooled.EMPTY_BUFFER).isSuccess()).isTrue();
+    assertThat(drainOutbound(link.a)).isEmpty();
+    link.finish();
+  }
+
+  @Test
   void garbageFrameClosesTheConnection() {
     Link link = handshaken(List.of(), List.of());
     byte[] garbage = new byte[2 + 40];
