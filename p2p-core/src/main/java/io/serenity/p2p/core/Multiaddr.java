@@ -471,7 +471,19 @@ public final class Multiaddr {
         int port = parsePort(text);
         yield new byte[] {(byte) (port >>> 8), (byte) port};
       }
-      case DNS, DNS4, DNS6, DNSADDR -> text.getBytes(StandardCharsets.UTF_8);
+      case DNS, DNS4, DNS6, DNSADDR -> {
+        try {
+          ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(text));
+          byte[] out = new byte[b.remaining()];
+          b.get(out);
+          yield out;
+        } catch (CharacterCodingException e) {
+          throw new FormatException("DNS name is not valid Unicode (unpaired surrogate)", e);
+        }
+      }
       case P2P -> PeerId.parse(text).toBytes();
       default -> throw new FormatException("/" + p.protocolName + " takes no value");
     };

@@ -139,6 +139,7 @@ class MultiaddrTest {
     assertThatThrownBy(() -> Multiaddr.parse("/ip4/1.2.3.4/tcp")).hasMessage("missing value for /tcp");
     assertThatThrownBy(() -> Multiaddr.parse("/tcp/65536")).hasMessageContaining("invalid port '65536'");
     assertThatThrownBy(() -> Multiaddr.parse("/ip4/1.2.3.999")).hasMessageContaining("invalid IPv4 address");
+    assertThatThrownBy(() -> Multiaddr.parse("/dns/a\ud800b")).hasMessageContaining("unpaired surrogate");
   }
 
   // go-multiaddr TestInvalidP2PAddrBytes: sha2-256 multihash with a 33-byte digest.
