@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * the pipeline; install the next handler after this one (for example with {@code addLast}) from a
  * callback attached to that future, and do not remove this handler yourself. Bytes that followed
  * the negotiation in the same read are then passed down with {@code fireChannelRead}, so the next
- * handler receives them first. On failure the future completes with a {@link
- * MultistreamException} and the channel is closed.
+ * handler receives them first. On failure the future completes with a {@link MultistreamException}
+ * and the channel is closed.
  *
  * <p>Create with {@link MultistreamSelect#dialerHandler} or {@link
  * MultistreamSelect#listenerHandler}.

@@ -74,9 +74,7 @@ public final class MultistreamSelect {
    * @throws IllegalArgumentException when {@code proposals} is empty, too long, or holds a bad id
    */
   public static CompletableFuture<String> select(
-      MuxedStream stream,
-      List<String> proposals,
-      Function<String, MuxedStreamHandler> handlerFor) {
+      MuxedStream stream, List<String> proposals, Function<String, MuxedStreamHandler> handlerFor) {
     return select(stream, proposals, handlerFor, MultistreamConfig.defaults());
   }
 
@@ -93,8 +91,8 @@ public final class MultistreamSelect {
    * Negotiates as the stream's acceptor: answers each proposal with its echo when it is in {@code
    * supported}, else {@code na}, and answers {@code ls} with {@code supported}. On agreement
    * installs {@code handlerFor.apply(id)} and delivers bytes that followed the proposal (lazy
-   * dialers send data at once) to it first; the future completes with the id. On failure the
-   * stream is reset and the future completes exceptionally.
+   * dialers send data at once) to it first; the future completes with the id. On failure the stream
+   * is reset and the future completes exceptionally.
    */
   public static CompletableFuture<String> accept(
       MuxedStream stream,
@@ -131,7 +129,9 @@ public final class MultistreamSelect {
   }
 
   private static CompletableFuture<String> run(
-      MuxedStream stream, Negotiation negotiation, Function<String, MuxedStreamHandler> handlerFor) {
+      MuxedStream stream,
+      Negotiation negotiation,
+      Function<String, MuxedStreamHandler> handlerFor) {
     Objects.requireNonNull(handlerFor, "handlerFor");
     CompletableFuture<String> result = new CompletableFuture<>();
     new StreamNegotiation(
@@ -139,7 +139,9 @@ public final class MultistreamSelect {
             (step, leftover) -> {
               MuxedStreamHandler next;
               try {
-                next = Objects.requireNonNull(handlerFor.apply(step.selected()), "handler for " + step.selected());
+                next =
+                    Objects.requireNonNull(
+                        handlerFor.apply(step.selected()), "handler for " + step.selected());
               } catch (RuntimeException e) {
                 leftover.release();
                 throw e;

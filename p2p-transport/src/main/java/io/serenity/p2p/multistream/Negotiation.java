@@ -3,9 +3,9 @@ package io.serenity.p2p.multistream;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.LinkedHashSet;
 
 /**
  * The multistream-select 1.0 state machine for one side of one negotiation, free of I/O: the
@@ -83,18 +83,19 @@ final class Negotiation {
    */
   List<MultistreamMessage> start() {
     return switch (role) {
-      case DIALER -> List.of(MultistreamMessage.HEADER, new MultistreamMessage.Protocol(proposals.get(0)));
+      case DIALER ->
+          List.of(MultistreamMessage.HEADER, new MultistreamMessage.Protocol(proposals.get(0)));
       case LISTENER -> List.of(MultistreamMessage.HEADER);
       case LISTER -> List.of(MultistreamMessage.HEADER, MultistreamMessage.LS);
     };
   }
 
   /**
-   * Consumes complete messages from {@code in} until the negotiation ends or the input runs out.
-   * On success, whatever remains readable in {@code in} belongs to the selected protocol.
+   * Consumes complete messages from {@code in} until the negotiation ends or the input runs out. On
+   * success, whatever remains readable in {@code in} belongs to the selected protocol.
    *
-   * @throws MultistreamException on a malformed message, a limit exceeded, a protocol violation,
-   *     or when every proposal was refused
+   * @throws MultistreamException on a malformed message, a limit exceeded, a protocol violation, or
+   *     when every proposal was refused
    */
   Step receive(ByteBuf in) {
     if (finished) {
@@ -108,7 +109,8 @@ final class Negotiation {
           return new Step(send, null, null);
         }
         finished = true;
-        return new Step(send, null, MultistreamCodec.decodeList(body, config.maxMessageLength()).protocols());
+        return new Step(
+            send, null, MultistreamCodec.decodeList(body, config.maxMessageLength()).protocols());
       }
       MultistreamMessage message = MultistreamCodec.decode(in, config.maxMessageLength());
       if (message == null) {
@@ -117,7 +119,8 @@ final class Negotiation {
       if (!headerReceived) {
         // connections spec: anything but the header as the first message aborts the negotiation.
         if (!(message instanceof MultistreamMessage.Header)) {
-          throw new MultistreamException("expected " + MultistreamSelect.PROTOCOL_ID + ", got " + describe(message));
+          throw new MultistreamException(
+              "expected " + MultistreamSelect.PROTOCOL_ID + ", got " + describe(message));
         }
         headerReceived = true;
         continue;
@@ -142,7 +145,8 @@ final class Negotiation {
     }
     proposalIndex++;
     if (proposalIndex == proposals.size()) {
-      throw new MultistreamException("no protocol agreed: remote answered na to all of " + proposals);
+      throw new MultistreamException(
+          "no protocol agreed: remote answered na to all of " + proposals);
     }
     send.add(new MultistreamMessage.Protocol(proposals.get(proposalIndex)));
     return null;

@@ -12,14 +12,18 @@ import java.util.function.Consumer;
 final class StreamNegotiation implements MuxedStreamHandler {
 
   private final Negotiation negotiation;
+
   /** Called once with the final step and the leftover bytes (ownership passes). */
   private final BiConsumer<Negotiation.Step, ByteBuf> onDone;
+
   private final Consumer<Throwable> onFailure;
   private final ByteBuf cumulation = Unpooled.buffer(64);
   private boolean done;
 
   StreamNegotiation(
-      Negotiation negotiation, BiConsumer<Negotiation.Step, ByteBuf> onDone, Consumer<Throwable> onFailure) {
+      Negotiation negotiation,
+      BiConsumer<Negotiation.Step, ByteBuf> onDone,
+      Consumer<Throwable> onFailure) {
     this.negotiation = negotiation;
     this.onDone = onDone;
     this.onFailure = onFailure;
@@ -69,7 +73,8 @@ final class StreamNegotiation implements MuxedStreamHandler {
 
   @Override
   public void onRemoteClose(MuxedStream stream) {
-    fail(stream, new MultistreamException("stream closed by remote during multistream negotiation"));
+    fail(
+        stream, new MultistreamException("stream closed by remote during multistream negotiation"));
   }
 
   @Override

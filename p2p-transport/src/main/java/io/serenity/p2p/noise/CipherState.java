@@ -73,6 +73,42 @@ final class CipherState {
     return out;
   }
 
+  /**
+   * Encrypts {@code len} bytes of {@code in} at {@code inOff} into {@code out} at {@code outOff}
+   * ({@code len + 16} bytes written). Array based: the JDK cipher is much faster on arrays than on
+   * direct buffers.
+   */
+  void encryptWithAd(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+    requireKey();
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, nextIv());
+      if (ad != null && ad.length > 0) {
+        cipher.updateAAD(ad);
+      }
+      cipher.doFinal(in, inOff, len, out, outOff);
+    } catch (GeneralSecurityException e) {
+      throw new NoiseException("encryption failed", e);
+    }
+    n++;
+  }
+
+  /** Decrypts {@code len} bytes (tag included) into {@code out}; {@code len - 16} bytes written. */
+  void decryptWithAd(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
+    requireKey();
+    try {
+      cipher.init(Cipher.DECRYPT_MODE, key, nextIv());
+      if (ad != null && ad.length > 0) {
+        cipher.updateAAD(ad);
+      }
+      cipher.doFinal(in, inOff, len, out, outOff);
+    } catch (AEADBadTagException e) {
+      throw new NoiseException("decryption failed: bad authentication tag");
+    } catch (GeneralSecurityException e) {
+      throw new NoiseException("decryption failed", e);
+    }
+    n++;
+  }
+
   /** Encrypts all of {@code in} into {@code out} (which needs {@code in.remaining() + 16}). */
   void encryptWithAd(byte[] ad, ByteBuffer in, ByteBuffer out) {
     requireKey();

@@ -61,7 +61,8 @@ final class HandshakePayload {
     if (!key.verify(signedData(remoteStatic), p.getIdentitySig().toByteArray())) {
       throw new NoiseException("invalid signature over the Noise static key from " + peer);
     }
-    List<String> muxers = p.hasExtensions() ? List.copyOf(p.getExtensions().getStreamMuxersList()) : List.of();
+    List<String> muxers =
+        p.hasExtensions() ? List.copyOf(p.getExtensions().getStreamMuxersList()) : List.of();
     return new Remote(key, peer, muxers);
   }
 

@@ -143,9 +143,7 @@ final class HandshakeState {
     return payload;
   }
 
-  /**
-   * Split (§5.2) after the last message: {@code [send, receive]} for this side.
-   */
+  /** Split (§5.2) after the last message: {@code [send, receive]} for this side. */
   CipherState[] split() {
     if (!isComplete()) {
       throw new IllegalStateException("handshake not complete");

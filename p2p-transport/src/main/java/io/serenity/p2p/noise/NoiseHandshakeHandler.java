@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #session()} completes on the event loop after the transport handler is in place and
  * before any plaintext that arrived with the last handshake message is passed on, so a callback
  * attached to it can add the next handler (multistream-select or the muxer) with {@code addLast}
- * and will see every byte. Writes issued before the handshake completes are refused. On failure
- * the future completes with a {@link NoiseException} and the channel is closed.
+ * and will see every byte. Writes issued before the handshake completes are refused. On failure the
+ * future completes with a {@link NoiseException} and the channel is closed.
  *
  * <pre>{@code
  * NoiseHandshakeHandler noise = new NoiseHandshakeHandler(identity, true, dialledPeer, List.of("/yamux/1.0.0"));
@@ -60,7 +60,8 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
    */
   public NoiseHandshakeHandler(
       PrivateKey identity, boolean initiator, PeerId expectedRemote, List<String> ourMuxers) {
-    this(identity, initiator, expectedRemote, ourMuxers, NoiseConfig.defaults(), new SecureRandom());
+    this(
+        identity, initiator, expectedRemote, ourMuxers, NoiseConfig.defaults(), new SecureRandom());
   }
 
   /** As the four-argument constructor with explicit config and randomness (for the keys). */
@@ -139,8 +140,9 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
       fail(ctx, new NoiseException("unexpected message type " + msg.getClass().getName()));
       return;
     }
-    cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(
-        ctx.alloc(), cumulation == null ? Unpooled.EMPTY_BUFFER : cumulation, data);
+    cumulation =
+        ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(
+            ctx.alloc(), cumulation == null ? Unpooled.EMPTY_BUFFER : cumulation, data);
     try {
       while (!done) {
         int length =
@@ -171,14 +173,18 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
       HandshakePayload.Remote remote = authenticate(payload);
       Optional<String> muxer = selectMuxer(ourMuxers, remote.muxers());
       // msg3 "-> s, se" + our payload, carrying our muxer list now that it is encrypted
-      send(ctx, handshake.writeMessage(
-          HandshakePayload.create(identity, handshake.localStaticPublic(), ourMuxers)));
+      send(
+          ctx,
+          handshake.writeMessage(
+              HandshakePayload.create(identity, handshake.localStaticPublic(), ourMuxers)));
       complete(ctx, remote, muxer);
     } else if (received == 1) {
       // msg1 "-> e": its payload is ignored (the initiator must not send data before secrecy)
       handshake.readMessage(message);
-      send(ctx, handshake.writeMessage(
-          HandshakePayload.create(identity, handshake.localStaticPublic(), ourMuxers)));
+      send(
+          ctx,
+          handshake.writeMessage(
+              HandshakePayload.create(identity, handshake.localStaticPublic(), ourMuxers)));
     } else {
       // msg3 "-> s, se" + initiator payload
       byte[] payload = handshake.readMessage(message);
@@ -193,7 +199,10 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
     HandshakePayload.Remote remote = HandshakePayload.verify(payload, handshake.remoteStatic());
     if (expectedRemote != null && !expectedRemote.equals(remote.peer())) {
       throw new NoiseException(
-          "peer id mismatch: expected " + expectedRemote + ", remote authenticated as " + remote.peer());
+          "peer id mismatch: expected "
+              + expectedRemote
+              + ", remote authenticated as "
+              + remote.peer());
     }
     return remote;
   }
@@ -213,8 +222,10 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
       }
     }
     throw new NoiseException(
-        "no common stream muxer: initiator offered " + initiatorMuxers
-            + ", responder offered " + responderMuxers);
+        "no common stream muxer: initiator offered "
+            + initiatorMuxers
+            + ", responder offered "
+            + responderMuxers);
   }
 
   private void complete(
@@ -225,10 +236,18 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
     cumulation = null;
     NoiseTransportHandler transport =
         new NoiseTransportHandler(ciphers[0], ciphers[1], config, remote.peer());
-    ctx.pipeline().replace(this, ctx.name(), transport);
+    try {
+      ctx.pipeline().replace(this, ctx.name(), transport);
+    } catch (RuntimeException e) {
+      if (leftover != null) {
+        leftover.release();
+      }
+      throw new NoiseException("could not install the Noise transport handler: " + e, e);
+    }
     SecureSession s = new SecureSession(localPeer, remote.peer(), remote.key(), muxer);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} noise handshake done with {} (early muxer {})", ctx.channel(), remote.peer(), muxer);
+      LOG.debug(
+          "{} noise handshake done with {} (early muxer {})", ctx.channel(), remote.peer(), muxer);
     }
     session.complete(s);
     transport.acceptLeftover(leftover);

@@ -31,12 +31,22 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
   private ByteBuf cumulation;
   private boolean reading;
   private boolean failed;
+  private byte[] scratch;
 
-  NoiseTransportHandler(CipherState sender, CipherState receiver, NoiseConfig config, PeerId remote) {
+  NoiseTransportHandler(
+      CipherState sender, CipherState receiver, NoiseConfig config, PeerId remote) {
     this.sender = sender;
     this.receiver = receiver;
     this.config = config;
     this.remote = remote;
+  }
+
+  /** A reusable array for frames held in direct buffers (the JDK cipher is slow on those). */
+  private byte[] scratch() {
+    if (scratch == null) {
+      scratch = new byte[HandshakeState.MAX_MESSAGE_LENGTH];
+    }
+    return scratch;
   }
 
   /** For tests: the sending cipher state (to drive its nonce near exhaustion). */
@@ -87,10 +97,18 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
         int plainLength = length - CipherState.TAG_LENGTH;
         ByteBuf plain = ctx.alloc().heapBuffer(plainLength);
         try {
-          receiver.decryptWithAd(
-              null,
-              cumulation.nioBuffer(cumulation.readerIndex() + NoiseFrameCodec.LENGTH_PREFIX, length),
-              plain.nioBuffer(0, plainLength));
+          int frameStart = cumulation.readerIndex() + NoiseFrameCodec.LENGTH_PREFIX;
+          byte[] src;
+          int srcOff;
+          if (cumulation.hasArray()) {
+            src = cumulation.array();
+            srcOff = cumulation.arrayOffset() + frameStart;
+          } else {
+            src = scratch();
+            srcOff = 0;
+            cumulation.getBytes(frameStart, src, 0, length);
+          }
+          receiver.decryptWithAd(null, src, srcOff, length, plain.array(), plain.arrayOffset());
         } catch (RuntimeException e) {
           plain.release();
           throw e;
@@ -132,13 +150,23 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       int maxPlain = config.maxPlaintextPerFrame();
       int frames = Math.max(1, (readable + maxPlain - 1) / maxPlain);
       // One buffer and one write for all frames, so the caller's promise covers the whole write.
-      out = ctx.alloc().buffer(readable + frames * FRAME_OVERHEAD);
+      out = ctx.alloc().heapBuffer(readable + frames * FRAME_OVERHEAD);
+      byte[] dst = out.array();
       do {
         int chunk = Math.min(maxPlain, in.readableBytes());
         int frameLength = chunk + CipherState.TAG_LENGTH;
         out.writeShort(frameLength);
-        sender.encryptWithAd(
-            null, in.nioBuffer(in.readerIndex(), chunk), out.nioBuffer(out.writerIndex(), frameLength));
+        byte[] src;
+        int srcOff;
+        if (in.hasArray()) {
+          src = in.array();
+          srcOff = in.arrayOffset() + in.readerIndex();
+        } else {
+          src = scratch();
+          srcOff = 0;
+          in.getBytes(in.readerIndex(), src, 0, chunk);
+        }
+        sender.encryptWithAd(null, src, srcOff, chunk, dst, out.arrayOffset() + out.writerIndex());
         out.writerIndex(out.writerIndex() + frameLength);
         in.skipBytes(chunk);
       } while (in.isReadable());
@@ -176,7 +204,8 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       return;
     }
     failed = true;
-    LOG.warn("{} noise transport with {} failed, closing: {}", ctx.channel(), remote, e.getMessage());
+    LOG.warn(
+        "{} noise transport with {} failed, closing: {}", ctx.channel(), remote, e.getMessage());
     ctx.close();
   }
 

@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.List;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class MultistreamCodecTest {
@@ -151,10 +151,12 @@ class MultistreamCodecTest {
     ByteBuf in =
         MultistreamSelect.encode(new MultistreamMessage.ProtocolList(List.of("/a/1", "/bb/2")));
     try {
-      // outer len 0x0e; "/a/1\n" (05) and "/bb/2\n" (06) embedded; final '\n' (ls example in detail).
+      // outer len 0x0e; "/a/1\n" (05) and "/bb/2\n" (06) embedded; final '\n' (ls example in
+      // detail).
       assertThat(ByteBufUtil.hexDump(in)).isEqualTo("0e052f612f310a062f62622f320a0a");
       byte[] body = MultistreamCodec.decodeBody(in, MAX);
-      assertThat(MultistreamCodec.decodeList(body, MAX).protocols()).containsExactly("/a/1", "/bb/2");
+      assertThat(MultistreamCodec.decodeList(body, MAX).protocols())
+          .containsExactly("/a/1", "/bb/2");
     } finally {
       in.release();
     }

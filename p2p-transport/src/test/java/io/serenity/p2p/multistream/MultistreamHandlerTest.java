@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class MultistreamHandlerTest {
@@ -89,7 +89,8 @@ class MultistreamHandlerTest {
   @Test
   void dialerSelectsAndForwardsLeftoverBytesAtEverySplit() {
     byte[] answer =
-        concat(wire(MultistreamMessage.HEADER, p("/noise")), "hello".getBytes(StandardCharsets.UTF_8));
+        concat(
+            wire(MultistreamMessage.HEADER, p("/noise")), "hello".getBytes(StandardCharsets.UTF_8));
     for (int split = 0; split <= answer.length; split++) {
       EmbeddedChannel ch = new EmbeddedChannel();
       MultistreamHandler handler = MultistreamSelect.dialerHandler(List.of("/noise"));

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class MultistreamStreamTest {
@@ -145,7 +145,9 @@ class MultistreamStreamTest {
         .hasMessageContaining("[/a/1, /b/1]");
     assertThat(pair.a.reset).isTrue();
     // the listener learns of it through the reset
-    assertThat(failure(accepted)).isInstanceOf(MultistreamException.class).hasMessageContaining("reset");
+    assertThat(failure(accepted))
+        .isInstanceOf(MultistreamException.class)
+        .hasMessageContaining("reset");
   }
 
   @Test
@@ -199,7 +201,8 @@ class MultistreamStreamTest {
   void lsListsTheListenerProtocols() {
     FakeStreamPair pair = new FakeStreamPair();
     MultistreamSelect.accept(pair.b, List.of("/a/1", "/b/2"), id -> new Recorder());
-    CompletableFuture<List<String>> listed = MultistreamSelect.ls(pair.a, MultistreamConfig.defaults());
+    CompletableFuture<List<String>> listed =
+        MultistreamSelect.ls(pair.a, MultistreamConfig.defaults());
     pair.runAll();
     assertThat(listed).isCompletedWithValue(List.of("/a/1", "/b/2"));
   }

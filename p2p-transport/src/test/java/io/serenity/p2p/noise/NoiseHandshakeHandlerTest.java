@@ -9,6 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.multistream.LeakCheck;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -18,9 +19,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import io.serenity.p2p.multistream.LeakCheck;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -193,8 +193,7 @@ class NoiseHandshakeHandlerTest {
         new HandshakeState(false, new byte[0], DhKeyPair.generate(random), null, random);
     resp.readMessage(java.util.Arrays.copyOfRange(msg1, 2, msg1.length));
     // A valid signature, but over a different static key than the one in the handshake.
-    byte[] payload =
-        HandshakePayload.create(rk, DhKeyPair.generate(random).publicKey(), List.of());
+    byte[] payload = HandshakePayload.create(rk, DhKeyPair.generate(random).publicKey(), List.of());
     a.writeInbound(
         NoiseFrameCodec.frame(
             io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, resp.writeMessage(payload)));
@@ -291,7 +290,9 @@ class NoiseHandshakeHandlerTest {
     Link link = new Link(init, resp);
     // As soon as the dialer is secured it writes; pump() then delivers msg3 and this frame in
     // one inbound buffer, so the responder must pass the leftover through its transport handler.
-    init.session().thenRun(() -> link.a.writeAndFlush(Unpooled.copiedBuffer("early", StandardCharsets.UTF_8)));
+    init.session()
+        .thenRun(
+            () -> link.a.writeAndFlush(Unpooled.copiedBuffer("early", StandardCharsets.UTF_8)));
     link.pump();
     assertThat(resp.session()).isCompleted();
     assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("early");
@@ -379,7 +380,9 @@ class NoiseHandshakeHandlerTest {
     NoiseHandshakeHandler resp = Noise.responder(key(KeyType.ED25519, 2), List.of());
     EmbeddedChannel b = new EmbeddedChannel(resp);
     b.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
-    assertThat(failure(resp.session())).isInstanceOf(NoiseException.class).hasMessageContaining("too short");
+    assertThat(failure(resp.session()))
+        .isInstanceOf(NoiseException.class)
+        .hasMessageContaining("too short");
     assertThat(b.isOpen()).isFalse();
     releaseAll(b);
   }
@@ -393,11 +396,15 @@ class NoiseHandshakeHandlerTest {
         .isEqualTo("12D3KooWPqT2nMDSiXUSx5D7fasaxhxKigVhcqfkKqrLghCq9jxz");
     assertThat(
             HandshakePayload.create(
-                rk, Hex.decode("5869aff450549732cbaaed5e5df9b30a6da31cb0e5742bad5ad4a1a768f1a67b"), List.of(YAMUX)))
+                rk,
+                Hex.decode("5869aff450549732cbaaed5e5df9b30a6da31cb0e5742bad5ad4a1a768f1a67b"),
+                List.of(YAMUX)))
         .isEqualTo(Hex.decode(LibP2pTranscript.RESPONDER_PAYLOAD));
     assertThat(
             HandshakePayload.create(
-                ik, Hex.decode("07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c"), List.of(YAMUX)))
+                ik,
+                Hex.decode("07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c"),
+                List.of(YAMUX)))
         .isEqualTo(Hex.decode(LibP2pTranscript.INITIATOR_PAYLOAD));
   }
 

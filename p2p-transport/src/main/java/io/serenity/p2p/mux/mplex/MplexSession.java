@@ -11,6 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseCombiner;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -158,6 +159,9 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
     if (reason instanceof MplexException) {
       // The message names the violation and starts with "mplex:".
       LOG.warn("closing connection to {}: {}", remote(), reason.getMessage());
+    } else if (reason instanceof IOException) {
+      // A socket error (reset by peer and the like) is routine for a p2p node.
+      LOG.debug("mplex: connection to {} failed: {}", remote(), reason.toString());
     } else {
       LOG.warn("mplex: closing connection to {} after an unexpected error", remote(), reason);
     }
@@ -235,6 +239,9 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
    * takes ownership of {@code data}. The returned future completes when the last one is written.
    */
   ChannelFuture writeData(MplexStream stream, ByteBuf data) {
+    if (data.readableBytes() <= config.writeChunkSize()) {
+      return writeAndFlush(new MplexFrame.Message(stream.id(), stream.isInitiator(), data));
+    }
     ChannelPromise all = ctx.newPromise();
     PromiseCombiner combiner = new PromiseCombiner(ctx.executor());
     try {

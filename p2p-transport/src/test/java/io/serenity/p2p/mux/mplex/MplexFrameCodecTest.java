@@ -11,12 +11,23 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
+import io.serenity.p2p.mux.LeakRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class MplexFrameCodecTest {
+  static {
+    LeakRecorder.install();
+  }
+
+  @AfterAll
+  static void noNettyLeaks() {
+    LeakRecorder.assertNoLeaks();
+  }
+
 
   private static final int MAX = MplexConfig.DEFAULT_MAX_MESSAGE_SIZE;
 

@@ -13,6 +13,7 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
+import io.serenity.p2p.mux.LeakRecorder;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
@@ -23,6 +24,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,15 @@ import org.junit.jupiter.api.Test;
  * loop, so every public method has to hop onto it.
  */
 class MplexOverLocalChannelTest {
+  static {
+    LeakRecorder.install();
+  }
+
+  @AfterAll
+  static void noNettyLeaks() {
+    LeakRecorder.assertNoLeaks();
+  }
+
 
   private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(2);
 

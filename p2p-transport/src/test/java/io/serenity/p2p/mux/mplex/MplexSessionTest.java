@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.serenity.p2p.mux.LeakRecorder;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,15 @@ import org.junit.jupiter.api.Test;
  * quiet, so every assertion after a pump sees the settled state.
  */
 class MplexSessionTest {
+  static {
+    LeakRecorder.install();
+  }
+
+  @AfterAll
+  static void noNettyLeaks() {
+    LeakRecorder.assertNoLeaks();
+  }
+
 
   private final List<ByteBuf> allocated = new ArrayList<>();
   private final List<Recorder> recorders = new ArrayList<>();
@@ -192,6 +202,54 @@ class MplexSessionTest {
     a.write(buf("still works"));
     pair.pump();
     assertThat(atA.text()).isEqualTo("still works");
+  }
+
+  @Test
+  void dataAfterTheRemoteClosedResetsTheStream() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    List<MuxedStream> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      recorder(s);
+    });
+    open(pair.a);
+    ByteBuf late = buf("after close");
+
+    // A misbehaving opener: Close, then more data on stream 0.
+    pair.chB.writeInbound(new MplexFrame.Close(0, true));
+    pair.chB.writeInbound(new MplexFrame.Message(0, true, late));
+
+    Recorder atB = recorderOf(accepted.get(0));
+    assertThat(atB.events).containsExactly("close", "reset");
+    assertThat(late.refCnt()).isZero();
+    assertThat(pair.decodeOutbound(pair.chB)).containsExactly(new MplexFrame.Reset(0, false));
+  }
+
+  @Test
+  void newStreamForAnIdAlreadyOpenClosesTheConnection() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    pair.b.setInboundStreamAcceptor(this::recorder);
+    open(pair.a);
+
+    pair.chB.writeInbound(new MplexFrame.NewStream(0, "again"));
+
+    assertThat(pair.chB.isActive()).isFalse();
+    assertThat(pair.b.closeFuture()).isCompleted();
+  }
+
+  @Test
+  void inboundStreamIsResetWhenNoAcceptorIsSetOrTheAcceptorThrows() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    Recorder unaccepted = recorder(open(pair.a));
+    assertThat(unaccepted.reset).isTrue();
+
+    pair.b.setInboundStreamAcceptor(s -> {
+      throw new IllegalStateException("acceptor bug");
+    });
+    Recorder rejected = recorder(open(pair.a));
+    assertThat(rejected.reset).isTrue();
+    assertThat(pair.b.streamCount()).isZero();
+    assertThat(pair.chB.isActive()).isTrue();
   }
 
   @Test
@@ -517,9 +575,5 @@ class MplexSessionTest {
       held.clear();
       promises.clear();
     }
-  }
-
-  static ByteBufAllocator alloc() {
-    return ByteBufAllocator.DEFAULT;
   }
 }

@@ -1,0 +1,374 @@
+package io.serenity.p2p.mux.yamux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelPromise;
+import io.serenity.p2p.mux.MuxedConnection;
+import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.mux.MuxedStreamHandler;
+import io.serenity.p2p.mux.MuxerException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One yamux stream. Public methods hop onto the session's event loop; every field below is
+ * confined to that loop.
+ */
+final class YamuxStream implements MuxedStream {
+  private static final Logger LOG = LoggerFactory.getLogger(YamuxStream.class);
+
+  /** A queued write, or (data == null) the queued FIN of closeWrite(), sent after prior data. */
+  private record PendingWrite(ByteBuf data, CompletableFuture<Void> done) {}
+
+  private final YamuxSession session;
+  private final long id;
+  private final boolean initiator;
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  /** What we may still send before the remote grants more (spec "Flow Control"). */
+  private long sendWindow = YamuxConfig.SPEC_INITIAL_WINDOW;
+  /** What the remote may still send us; it exceeding this is a protocol error. */
+  private long recvWindow;
+  /** Bytes handed to the handler since our last window update. */
+  private long consumedSinceUpdate;
+
+  private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuf> unread = new ArrayDeque<>();
+  private long unreadBytes;
+  private MuxedStreamHandler handler;
+
+  private boolean acked;
+  private boolean writeClosed;
+  private boolean finSent;
+  private boolean remoteFin;
+  private boolean remoteFinDelivered;
+  private boolean reset;
+  private boolean resetDelivered;
+
+  YamuxStream(YamuxSession session, long id, boolean initiator, long recvWindow) {
+    this.session = session;
+    this.id = id;
+    this.initiator = initiator;
+    this.recvWindow = recvWindow;
+    // We accept inbound streams at once, so only our own streams wait for an ACK.
+    this.acked = !initiator;
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public boolean isInitiator() {
+    return initiator;
+  }
+
+  @Override
+  public MuxedConnection connection() {
+    return session;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  @Override
+  public void setHandler(MuxedStreamHandler newHandler) {
+    session.runOnLoop(
+        () -> {
+          handler = newHandler;
+          deliverHeld();
+        },
+        () -> {});
+  }
+
+  @Override
+  public CompletableFuture<Void> write(ByteBuf data) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    session.runOnLoop(
+        () -> {
+          if (reset) {
+            data.release();
+            done.completeExceptionally(new MuxerException("yamux: stream " + id + " was reset"));
+          } else if (writeClosed) {
+            data.release();
+            done.completeExceptionally(
+                new MuxerException("yamux: stream " + id + " is closed for writing"));
+          } else {
+            pendingWrites.add(new PendingWrite(data, done));
+            session.addBuffered(data.readableBytes());
+            drainWrites();
+          }
+        },
+        () -> {
+          data.release();
+          done.completeExceptionally(new MuxerException("yamux: session event loop is gone"));
+        });
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeWrite() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    session.runOnLoop(
+        () -> {
+          if (reset) {
+            done.completeExceptionally(new MuxerException("yamux: stream " + id + " was reset"));
+          } else if (writeClosed) {
+            done.complete(null);
+          } else {
+            writeClosed = true;
+            pendingWrites.add(new PendingWrite(null, done));
+            drainWrites();
+          }
+        },
+        () -> done.completeExceptionally(new MuxerException("yamux: session event loop is gone")));
+    return done;
+  }
+
+  @Override
+  public void reset() {
+    session.runOnLoop(
+        () -> {
+          if (!reset && !isFinished()) {
+            session.sendStreamReset(id);
+            terminate("reset locally");
+          }
+        },
+        () -> {});
+  }
+
+  // ---- loop-confined internals, called by YamuxSession ----
+
+  boolean isReset() {
+    return reset;
+  }
+
+  boolean isAcked() {
+    return acked;
+  }
+
+  /** Sends queued data while window allows, then a queued FIN (spec "Closing a stream"). */
+  private void drainWrites() {
+    PendingWrite w;
+    while (!reset && (w = pendingWrites.peek()) != null) {
+      if (w.data() == null) {
+        pendingWrites.poll();
+        finSent = true;
+        ChannelPromise promise = session.newPromise();
+        completeOnWrite(promise, w.done());
+        session.send(new YamuxFrame.WindowUpdate(id, YamuxFlag.FIN.bit(), 0), promise);
+        maybeFinish();
+        continue;
+      }
+      int readable = w.data().readableBytes();
+      if (readable == 0) {
+        pendingWrites.poll();
+        w.data().release();
+        w.done().complete(null);
+        continue;
+      }
+      if (sendWindow == 0) {
+        return; // resumed by onWindowUpdate
+      }
+      int n = (int) Math.min(Math.min(readable, sendWindow), session.config().maxFramePayload());
+      sendWindow -= n;
+      session.addBuffered(-n);
+      if (n == readable) {
+        pendingWrites.poll();
+        ChannelPromise promise = session.newPromise();
+        completeOnWrite(promise, w.done());
+        session.send(new YamuxFrame.Data(id, 0, w.data()), promise);
+      } else {
+        session.send(new YamuxFrame.Data(id, 0, w.data().readRetainedSlice(n)), session.voidPromise());
+      }
+    }
+  }
+
+  private static void completeOnWrite(ChannelPromise promise, CompletableFuture<Void> done) {
+    promise.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(new MuxerException("yamux: write failed", f.cause()));
+          }
+        });
+  }
+
+  void onAck() {
+    if (!acked) {
+      acked = true;
+      session.onStreamAcked();
+    }
+  }
+
+  void onWindowUpdate(long delta) {
+    sendWindow = Math.min(sendWindow + delta, YamuxFrame.MAX_UINT32);
+    drainWrites();
+  }
+
+  /** Takes ownership of {@code data}. */
+  void onData(ByteBuf data) {
+    int n = data.readableBytes();
+    if (n > recvWindow) {
+      data.release();
+      throw new YamuxException(
+          "yamux: stream " + id + " received " + n + " bytes with only " + recvWindow
+              + " bytes of receive window left");
+    }
+    recvWindow -= n;
+    if (remoteFin) {
+      data.release();
+      LOG.warn("yamux: {} sent data on stream {} after FIN; resetting it", session.remote(), id);
+      reset();
+      return;
+    }
+    if (n == 0) {
+      data.release();
+      return;
+    }
+    if (handler != null && unread.isEmpty()) {
+      deliver(data);
+      return;
+    }
+    unread.add(data);
+    unreadBytes += n;
+    session.addBuffered(n);
+    if (unreadBytes > session.config().maxUnreadBytes()) {
+      LOG.warn(
+          "yamux: stream {} from {} holds {} unread bytes with no handler; resetting it",
+          id, session.remote(), unreadBytes);
+      reset();
+    }
+  }
+
+  void onRemoteFin() {
+    if (remoteFin) {
+      return;
+    }
+    remoteFin = true;
+    deliverHeld();
+  }
+
+  void onRemoteReset() {
+    if (!reset) {
+      terminate("reset by remote");
+    }
+  }
+
+  /** Ends the stream abruptly: pending writes fail, held data is dropped, the handler hears it. */
+  void terminate(String why) {
+    if (reset) {
+      return;
+    }
+    reset = true;
+    MuxerException failure = new MuxerException("yamux: stream " + id + " " + why);
+    PendingWrite w;
+    while ((w = pendingWrites.poll()) != null) {
+      if (w.data() != null) {
+        session.addBuffered(-w.data().readableBytes());
+        w.data().release();
+      }
+      w.done().completeExceptionally(failure);
+    }
+    releaseUnread();
+    session.removeStream(this);
+    deliverHeld();
+    closeFuture.complete(null);
+  }
+
+  private void releaseUnread() {
+    ByteBuf b;
+    while ((b = unread.poll()) != null) {
+      b.release();
+    }
+    session.addBuffered(-unreadBytes);
+    unreadBytes = 0;
+  }
+
+  /** Hands held data, then a held remote close or reset, to the current handler, in order. */
+  private void deliverHeld() {
+    MuxedStreamHandler h = handler;
+    if (h == null) {
+      return;
+    }
+    while (!reset && handler == h && !unread.isEmpty()) {
+      ByteBuf b = unread.poll();
+      unreadBytes -= b.readableBytes();
+      session.addBuffered(-b.readableBytes());
+      deliver(b);
+    }
+    if (handler != h) {
+      return; // the handler was replaced while delivering; the new one took over
+    }
+    if (reset) {
+      if (!resetDelivered) {
+        resetDelivered = true;
+        try {
+          h.onReset(this);
+        } catch (RuntimeException e) {
+          LOG.warn("yamux: handler of stream {} threw in onReset", id, e);
+        }
+      }
+      return;
+    }
+    if (remoteFin && unread.isEmpty() && !remoteFinDelivered) {
+      remoteFinDelivered = true;
+      try {
+        h.onRemoteClose(this);
+      } catch (RuntimeException e) {
+        LOG.warn("yamux: handler of stream {} threw in onRemoteClose; resetting", id, e);
+        reset();
+        return;
+      }
+      maybeFinish();
+    }
+  }
+
+  private void deliver(ByteBuf data) {
+    consumedSinceUpdate += data.readableBytes();
+    try {
+      handler.onData(this, data);
+    } catch (RuntimeException e) {
+      LOG.warn("yamux: handler of stream {} threw in onData; resetting", id, e);
+      reset();
+      return;
+    }
+    maybeSendWindowUpdate();
+  }
+
+  /**
+   * Grants the consumed bytes back once they reach half the window: fewer updates than one per
+   * frame, while the sender never stalls (go-yamux and rust-yamux use the same threshold).
+   */
+  private void maybeSendWindowUpdate() {
+    if (reset || remoteFin || consumedSinceUpdate < session.config().initialStreamWindow() / 2) {
+      return;
+    }
+    long delta = consumedSinceUpdate;
+    consumedSinceUpdate = 0;
+    recvWindow += delta;
+    session.send(new YamuxFrame.WindowUpdate(id, 0, delta), session.voidPromise());
+  }
+
+  private boolean isFinished() {
+    return finSent && remoteFinDelivered;
+  }
+
+  /** Both halves closed and nothing left to deliver: the stream is done. */
+  private void maybeFinish() {
+    if (!reset && isFinished() && unread.isEmpty()) {
+      session.removeStream(this);
+      closeFuture.complete(null);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "YamuxStream{id=" + id + ", initiator=" + initiator + "}";
+  }
+}

@@ -1,0 +1,493 @@
+package io.serenity.p2p.mux.yamux;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.serenity.p2p.mux.LeakRecorder;
+import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.mux.MuxerException;
+import io.serenity.p2p.mux.RecordingHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Session rules checked frame by frame: the session runs on an {@link EmbeddedChannel} and the test
+ * plays the remote by writing encoded frames in and decoding what comes out.
+ */
+class YamuxSessionTest {
+  static {
+    LeakRecorder.install();
+  }
+
+  private static final int WINDOW = YamuxConfig.SPEC_INITIAL_WINDOW;
+  private static final int SYN = YamuxFlag.SYN.bit();
+  private static final int ACK = YamuxFlag.ACK.bit();
+  private static final int FIN = YamuxFlag.FIN.bit();
+  private static final int RST = YamuxFlag.RST.bit();
+
+  /** What the session sent, with Data bodies reduced to their length. */
+  record Out(int type, int flags, long streamId, long length) {}
+
+  private final AtomicLong clock = new AtomicLong();
+  private final ByteBuf outboundBytes = Unpooled.buffer();
+  private EmbeddedChannel channel;
+  private YamuxSession session;
+  private final List<MuxedStream> accepted = new ArrayList<>();
+
+  private YamuxSession install(YamuxConfig config, boolean initiator) {
+    channel = new EmbeddedChannel();
+    session = Yamux.create(config, clock::get).install(channel, initiator);
+    session.setInboundStreamAcceptor(accepted::add);
+    return session;
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (channel != null) {
+      channel.finishAndReleaseAll();
+    }
+    outboundBytes.release();
+  }
+
+  @AfterAll
+  static void noLeaks() {
+    LeakRecorder.assertNoLeaks();
+  }
+
+  private void inbound(YamuxFrame frame) {
+    channel.writeInbound(YamuxFrameCodec.encode(ByteBufAllocator.DEFAULT, frame));
+    channel.runPendingTasks();
+  }
+
+  private void inboundData(long streamId, int flags, int length) {
+    inbound(new YamuxFrame.Data(streamId, flags, Unpooled.wrappedBuffer(new byte[length])));
+  }
+
+  /** Every frame written since the last call. */
+  private List<Out> outbound() {
+    channel.runPendingTasks();
+    ByteBuf b;
+    while ((b = channel.readOutbound()) != null) {
+      outboundBytes.writeBytes(b);
+      b.release();
+    }
+    List<Out> frames = new ArrayList<>();
+    YamuxFrame f;
+    while ((f = YamuxFrameCodec.decode(outboundBytes, Long.MAX_VALUE)) != null) {
+      frames.add(new Out(f.type(), f.flags(), f.streamId(), f.length()));
+      if (f instanceof YamuxFrame.Data d) {
+        d.data().release();
+      }
+    }
+    outboundBytes.discardReadBytes();
+    return frames;
+  }
+
+  private static long dataBytes(List<Out> frames, long streamId) {
+    return frames.stream()
+        .filter(o -> o.type() == YamuxFrame.TYPE_DATA && o.streamId() == streamId)
+        .mapToLong(Out::length)
+        .sum();
+  }
+
+  private MuxedStream open() throws Exception {
+    return session.openStream().get(1, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void dialerUsesOddIdsAndAnnouncesEachStreamWithSyn() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    assertThat(List.of(open().id(), open().id(), open().id())).containsExactly(1L, 3L, 5L);
+    assertThat(outbound())
+        .containsExactly(
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, SYN, 1, 0),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, SYN, 3, 0),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, SYN, 5, 0));
+  }
+
+  @Test
+  void listenerUsesEvenIdsAndAcksInboundStreams() throws Exception {
+    install(YamuxConfig.defaults(), false);
+    assertThat(open().id()).isEqualTo(2);
+    assertThat(open().id()).isEqualTo(4);
+    outbound();
+    inbound(new YamuxFrame.WindowUpdate(1, SYN, 0));
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 1, 0));
+    assertThat(accepted).hasSize(1);
+    assertThat(accepted.get(0).id()).isEqualTo(1);
+    assertThat(accepted.get(0).isInitiator()).isFalse();
+  }
+
+  @Test
+  void windowExhaustionBlocksTheWriterUntilAWindowUpdate() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    MuxedStream s = open();
+    outbound();
+    CompletableFuture<Void> first = s.write(Unpooled.wrappedBuffer(new byte[WINDOW + 44 * 1024]));
+    List<Out> sent = outbound();
+    assertThat(dataBytes(sent, 1)).isEqualTo(WINDOW);
+    assertThat(sent).allMatch(o -> o.length() <= 16 * 1024);
+    assertThat(first).isNotDone();
+    assertThat(session.bufferedBytes()).isEqualTo(44 * 1024);
+    CompletableFuture<Void> second = s.write(Unpooled.wrappedBuffer(new byte[1000]));
+    assertThat(outbound()).isEmpty();
+
+    inbound(new YamuxFrame.WindowUpdate(1, ACK, 40 * 1024));
+    assertThat(dataBytes(outbound(), 1)).isEqualTo(40 * 1024);
+    assertThat(first).isNotDone();
+
+    inbound(new YamuxFrame.WindowUpdate(1, 0, 64 * 1024));
+    assertThat(dataBytes(outbound(), 1)).isEqualTo(4 * 1024 + 1000);
+    assertThat(first).isCompleted();
+    assertThat(second).isCompleted();
+    assertThat(session.bufferedBytes()).isZero();
+  }
+
+  @Test
+  void windowUpdateIsSentOnceHalfTheWindowIsConsumed() {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(s -> s.setHandler(h));
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    inboundData(2, 0, WINDOW / 2 - 1);
+    assertThat(outbound()).isEmpty();
+    inboundData(2, 0, 1);
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
+    assertThat(h.receivedBytes()).isEqualTo(WINDOW / 2);
+  }
+
+  @Test
+  void unreadDataWithoutHandlerIsHeldAndNotGrantedBack() {
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    inboundData(2, 0, WINDOW / 2);
+    inboundData(2, 0, WINDOW / 2);
+    assertThat(outbound()).isEmpty();
+    assertThat(session.bufferedBytes()).isEqualTo(WINDOW);
+
+    RecordingHandler h = new RecordingHandler(false);
+    accepted.get(0).setHandler(h);
+    assertThat(h.receivedBytes()).isEqualTo(WINDOW);
+    assertThat(session.bufferedBytes()).isZero();
+    assertThat(dataBytes(outbound(), 2)).isZero();
+  }
+
+  @Test
+  void exceedingTheReceiveWindowIsAProtocolError() {
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    // No handler: nothing is consumed, so none of the window is granted back.
+    inboundData(2, 0, WINDOW / 2);
+    inboundData(2, 0, WINDOW / 2);
+    assertThat(outbound()).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+
+    inboundData(2, 0, 1);
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR));
+    assertThat(channel.isActive()).isFalse();
+    assertThat(accepted.get(0).closeFuture()).isCompleted();
+    assertThat(session.bufferedBytes()).isZero();
+    assertThat(session.closeFuture()).isCompleted();
+  }
+
+  @Test
+  void consumedDataIsGrantedBackSoTheRemoteMayKeepSending() {
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    inboundData(2, 0, WINDOW / 2);
+    inboundData(2, 0, WINDOW / 2);
+    RecordingHandler h = new RecordingHandler(false);
+    accepted.get(0).setHandler(h);
+    assertThat(outbound())
+        .containsExactly(
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
+    inboundData(2, 0, WINDOW);
+    assertThat(channel.isActive()).isTrue();
+    assertThat(h.receivedBytes()).isEqualTo(2L * WINDOW);
+  }
+
+  @Test
+  void oversizeDataFrameIsAProtocolError() {
+    install(YamuxConfig.defaults(), true);
+    ByteBuf header = Unpooled.buffer(12);
+    header.writeByte(0).writeByte(0).writeShort(SYN).writeInt(2).writeInt(WINDOW + 1);
+    channel.writeInbound(header);
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR));
+    assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void synForOurOwnParityOrAnOpenStreamIsAProtocolError() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.WindowUpdate(3, SYN, 0));
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 1));
+    assertThat(channel.isActive()).isFalse();
+
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    assertThat(outbound())
+        .containsExactly(
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, 0), new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 1));
+  }
+
+  @Test
+  void pingWithSynIsAnsweredWithAckEchoingTheOpaqueValue() {
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.Ping(SYN, 0xDEADBEEFL));
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_PING, ACK, 0, 0xDEADBEEFL));
+  }
+
+  @Test
+  void pingCompletesWithTheRoundTripTime() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    clock.set(1_000_000);
+    CompletableFuture<Duration> rtt = session.ping();
+    List<Out> sent = outbound();
+    assertThat(sent).hasSize(1);
+    Out ping = sent.get(0);
+    assertThat(ping.type()).isEqualTo(YamuxFrame.TYPE_PING);
+    assertThat(ping.flags()).isEqualTo(SYN);
+    clock.addAndGet(Duration.ofMillis(7).toNanos());
+    inbound(new YamuxFrame.Ping(ACK, ping.length() + 1)); // not ours: ignored
+    assertThat(rtt).isNotDone();
+    inbound(new YamuxFrame.Ping(ACK, ping.length()));
+    assertThat(rtt.get(1, TimeUnit.SECONDS)).isEqualTo(Duration.ofMillis(7));
+  }
+
+  @Test
+  void tooManyOutstandingPingsFailFast() {
+    install(YamuxConfig.defaults().withMaxOutstandingPings(2), true);
+    session.ping();
+    session.ping();
+    assertThat(session.ping()).isCompletedExceptionally();
+  }
+
+  @Test
+  void remoteGoAwayFailsOpenStreamButExistingStreamsContinue() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    MuxedStream s = open();
+    outbound();
+    inbound(new YamuxFrame.GoAway(YamuxFrame.GO_AWAY_NORMAL));
+    assertThatThrownBy(() -> open()).hasCauseInstanceOf(MuxerException.class);
+    CompletableFuture<Void> written = s.write(Unpooled.copiedBuffer("still", UTF_8));
+    assertThat(dataBytes(outbound(), 1)).isEqualTo(5);
+    assertThat(written).isCompleted();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void remoteGoAwayWithAnErrorClosesTheSession() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler();
+    open().setHandler(h);
+    inbound(new YamuxFrame.GoAway(YamuxFrame.GO_AWAY_INTERNAL_ERROR));
+    assertThat(channel.isActive()).isFalse();
+    assertThat(h.resetCount()).isEqualTo(1);
+  }
+
+  @Test
+  void localGoAwayRefusesNewInboundStreams() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    session.goAway();
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 0));
+    inbound(new YamuxFrame.Data(2, SYN, Unpooled.copiedBuffer("hi", UTF_8)));
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, RST, 2, 0));
+    assertThat(accepted).isEmpty();
+    assertThatThrownBy(() -> open()).hasCauseInstanceOf(MuxerException.class);
+  }
+
+  @Test
+  void inboundStreamsBeyondTheLimitAreReset() {
+    install(YamuxConfig.defaults().withMaxInboundStreams(2), true);
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    inbound(new YamuxFrame.WindowUpdate(4, SYN, 0));
+    inbound(new YamuxFrame.Data(6, SYN, Unpooled.copiedBuffer("over", UTF_8)));
+    inbound(new YamuxFrame.Data(6, 0, Unpooled.copiedBuffer("more", UTF_8))); // dropped
+    assertThat(outbound())
+        .containsExactly(
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, 0),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 4, 0),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, RST, 6, 0));
+    assertThat(accepted).hasSize(2);
+    assertThat(session.streamCount()).isEqualTo(2);
+
+    // Once one ends, a new stream fits again.
+    inbound(new YamuxFrame.WindowUpdate(2, RST, 0));
+    inbound(new YamuxFrame.WindowUpdate(8, SYN, 0));
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 8, 0));
+    assertThat(accepted).hasSize(3);
+  }
+
+  @Test
+  void outboundStreamLimitFailsOpenStream() throws Exception {
+    install(YamuxConfig.defaults().withMaxOutboundStreams(2), true);
+    open();
+    open();
+    assertThatThrownBy(() -> open()).hasCauseInstanceOf(MuxerException.class);
+  }
+
+  @Test
+  void opensBeyondTheAckBacklogWaitForAnAck() throws Exception {
+    install(YamuxConfig.defaults().withMaxUnackedOutboundStreams(2), true);
+    open();
+    open();
+    CompletableFuture<MuxedStream> third = session.openStream();
+    assertThat(third).isNotDone();
+    assertThat(outbound()).hasSize(2);
+    inbound(new YamuxFrame.WindowUpdate(1, ACK, 0));
+    assertThat(third).isCompleted();
+    assertThat(third.get().id()).isEqualTo(5);
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, SYN, 5, 0));
+  }
+
+  @Test
+  void halfCloseSendsFinAfterQueuedDataAndFinishesOnRemoteFin() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    MuxedStream s = open();
+    RecordingHandler h = new RecordingHandler();
+    s.setHandler(h);
+    outbound();
+    CompletableFuture<Void> big = s.write(Unpooled.wrappedBuffer(new byte[WINDOW + 10]));
+    CompletableFuture<Void> fin = s.closeWrite();
+    List<Out> sent = outbound();
+    assertThat(dataBytes(sent, 1)).isEqualTo(WINDOW);
+    assertThat(sent).noneMatch(o -> (o.flags() & FIN) != 0);
+    assertThat(fin).isNotDone();
+    assertThatThrownBy(() -> s.write(Unpooled.wrappedBuffer(new byte[1])).get())
+        .hasCauseInstanceOf(MuxerException.class);
+
+    inbound(new YamuxFrame.WindowUpdate(1, ACK, 10));
+    assertThat(outbound())
+        .containsExactly(
+            new Out(YamuxFrame.TYPE_DATA, 0, 1, 10), new Out(YamuxFrame.TYPE_WINDOW_UPDATE, FIN, 1, 0));
+    assertThat(big).isCompleted();
+    assertThat(fin).isCompleted();
+    assertThat(s.closeFuture()).isNotDone();
+
+    inbound(new YamuxFrame.Data(1, FIN, Unpooled.copiedBuffer("bye", UTF_8)));
+    assertThat(new String(h.bytes(), UTF_8)).isEqualTo("bye");
+    assertThat(h.remoteCloseCount()).isEqualTo(1);
+    assertThat(s.closeFuture()).isCompleted();
+    assertThat(session.streamCount()).isZero();
+  }
+
+  @Test
+  void remoteResetFailsPendingWritesAndReleasesTheirBuffers() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    MuxedStream s = open();
+    RecordingHandler h = new RecordingHandler();
+    s.setHandler(h);
+    CompletableFuture<Void> pending = s.write(Unpooled.wrappedBuffer(new byte[WINDOW + 100]));
+    outbound();
+    inbound(new YamuxFrame.WindowUpdate(1, RST, 0));
+    assertThat(pending).isCompletedExceptionally();
+    assertThat(h.resetCount()).isEqualTo(1);
+    assertThat(s.closeFuture()).isCompleted();
+    assertThat(session.bufferedBytes()).isZero();
+    assertThat(session.streamCount()).isZero();
+    // A frame already in flight for the dead stream is dropped quietly.
+    inboundData(1, 0, 10);
+    assertThat(outbound()).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void localResetSendsRstAndDropsHeldData() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    inbound(new YamuxFrame.Data(2, SYN, Unpooled.copiedBuffer("held", UTF_8)));
+    outbound();
+    assertThat(session.bufferedBytes()).isEqualTo(4);
+    accepted.get(0).reset();
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, RST, 2, 0));
+    assertThat(session.bufferedBytes()).isZero();
+    RecordingHandler late = new RecordingHandler();
+    accepted.get(0).setHandler(late);
+    assertThat(late.receivedBytes()).isZero();
+    assertThat(late.resetCount()).isEqualTo(1);
+  }
+
+  @Test
+  void closeSendsGoAwayAndResetsEveryStream() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h1 = new RecordingHandler();
+    RecordingHandler h2 = new RecordingHandler();
+    open().setHandler(h1);
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    accepted.get(0).setHandler(h2);
+    outbound();
+    session.close();
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 0));
+    assertThat(channel.isActive()).isFalse();
+    assertThat(h1.resetCount()).isEqualTo(1);
+    assertThat(h2.resetCount()).isEqualTo(1);
+    assertThat(session.closeFuture()).isCompleted();
+    assertThat(session.streamCount()).isZero();
+    assertThat(session.ping()).isCompletedExceptionally();
+  }
+
+  @Test
+  void keepAliveClosesTheSessionWhenAPingGoesUnanswered() {
+    install(YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(30)), true);
+    channel.advanceTimeBy(30, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    List<Out> sent = outbound();
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).type()).isEqualTo(YamuxFrame.TYPE_PING);
+    inbound(new YamuxFrame.Ping(ACK, sent.get(0).length()));
+
+    channel.advanceTimeBy(30, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(outbound()).extracting(Out::type).containsExactly(YamuxFrame.TYPE_PING);
+    assertThat(channel.isActive()).isTrue();
+
+    channel.advanceTimeBy(30, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 0));
+    assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void configValidationRejectsNonsense() {
+    assertThat(YamuxConfig.defaults().validate()).isEqualTo(YamuxConfig.defaults());
+    assertThatThrownBy(() -> YamuxConfig.defaults().withInitialStreamWindow(1024).validate())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("initialStreamWindow");
+    assertThatThrownBy(() -> YamuxConfig.defaults().withMaxFramePayload(0).validate())
+        .hasMessageContaining("maxFramePayload");
+    assertThatThrownBy(() -> YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(-1)).validate())
+        .hasMessageContaining("keepAliveInterval");
+    assertThatThrownBy(() -> Yamux.create(YamuxConfig.defaults().withMaxInboundStreams(0)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void largerInitialWindowIsAdvertisedWithSynAndAck() throws Exception {
+    install(YamuxConfig.defaults().withInitialStreamWindow(1 << 20), true);
+    open();
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    assertThat(outbound())
+        .containsExactly(
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, SYN, 1, (1 << 20) - WINDOW),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, (1 << 20) - WINDOW));
+  }
+}
