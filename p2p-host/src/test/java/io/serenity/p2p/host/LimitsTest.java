@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class LimitsTest {
 
   private static final String HOLD = "/test/hold/1.0.0";

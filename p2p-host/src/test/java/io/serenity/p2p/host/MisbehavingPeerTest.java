@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class MisbehavingPeerTest {
 
   private final TestHosts hosts = new TestHosts();
