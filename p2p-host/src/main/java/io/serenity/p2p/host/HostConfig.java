@@ -61,7 +61,7 @@ public record HostConfig(
         Duration.ofMinutes(5),
         64 * 1024,
         4 * 1024 * 1024,
-        List.of(MPLEX), // TEMP-REVERT
+        List.of(YAMUX, MPLEX),
         "serenity-p2p/0.1.0",
         "ipfs/0.1.0",
         true);

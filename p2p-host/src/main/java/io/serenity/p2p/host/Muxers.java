@@ -3,6 +3,8 @@ package io.serenity.p2p.host;
 import io.serenity.p2p.mux.StreamMuxer;
 import io.serenity.p2p.mux.mplex.Mplex;
 import io.serenity.p2p.mux.mplex.MplexConfig;
+import io.serenity.p2p.mux.yamux.Yamux;
+import io.serenity.p2p.mux.yamux.YamuxConfig;
 
 /** Builds the configured muxers, passing the host's stream limit on. */
 final class Muxers {
@@ -15,6 +17,10 @@ final class Muxers {
       // the host enforces the total; the muxer enforces each direction as a backstop
       return new Mplex(MplexConfig.defaults().withMaxInboundStreams(max).withMaxOutboundStreams(max));
     }
-    throw new IllegalArgumentException("muxer " + protocolId + " not available yet");
+    if (protocolId.equals(HostConfig.YAMUX)) {
+      return Yamux.create(
+          YamuxConfig.defaults().withMaxInboundStreams(max).withMaxOutboundStreams(max));
+    }
+    throw new IllegalArgumentException("unknown muxer " + protocolId);
   }
 }

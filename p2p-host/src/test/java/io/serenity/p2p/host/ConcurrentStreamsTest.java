@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class ConcurrentStreamsTest {
 
   private final TestHosts hosts = new TestHosts();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class HostIdentifyTest {
 
   private final TestHosts hosts = new TestHosts();

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class LimitsTest {
 
   private static final String HOLD = "/test/hold/1.0.0";
@@ -34,10 +35,6 @@ class LimitsTest {
     }
   }
 
-  private static void identified(Host a, Host b) {
-    new EventRecorder(a).await(HostEvent.PeerIdentified.class, e -> e.peer().equals(b.peerId()));
-    new EventRecorder(b).await(HostEvent.PeerIdentified.class, e -> e.peer().equals(a.peerId()));
-  }
 
   @Test
   void inboundConnectionLimitRefusesTheExtraConnection() {
@@ -94,8 +91,11 @@ class LimitsTest {
     Host b = hosts.start(KeyType.SECP256K1, HostConfig.builder().maxStreamsPerConnection(3).build());
     a.setStreamHandler(HOLD, s -> {});
     b.setStreamHandler(HOLD, s -> {});
+    EventRecorder aEvents = new EventRecorder(a);
+    EventRecorder bEvents = new EventRecorder(b);
     Connection ab = await(a.connect(dialAddr(b)));
-    identified(a, b);
+    aEvents.await(HostEvent.PeerIdentified.class, e -> e.peer().equals(b.peerId()));
+    bEvents.await(HostEvent.PeerIdentified.class, e -> e.peer().equals(a.peerId()));
     awaitQuiet(ab);
     Connection ba = b.connection(a.peerId()).orElseThrow();
     awaitQuiet(ba);

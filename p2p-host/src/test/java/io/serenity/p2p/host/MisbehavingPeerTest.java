@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class MisbehavingPeerTest {
 
   private final TestHosts hosts = new TestHosts();
@@ -73,7 +74,12 @@ class MisbehavingPeerTest {
     await(a.connect(dialAddr(b)));
     CompletableFuture<List<Duration>> pings = backgroundPings(a, b);
     try (Socket raw = rawSocket(b)) {
-      raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // 'G' reads as a 71-byte multistream message that does not end in a newline
+      raw.getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: example.org\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       raw.getOutputStream().flush();
       assertThat(closedByRemote(raw)).isTrue();
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class PingTest {
 
   private final TestHosts hosts = new TestHosts();

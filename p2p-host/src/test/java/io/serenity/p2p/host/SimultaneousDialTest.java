@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 
+@org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class SimultaneousDialTest {
 
   private final TestHosts hosts = new TestHosts();
