@@ -1,0 +1,37 @@
+package io.serenity.p2p.pubsub;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** A pubsub message id: opaque bytes with value equality (computed by a {@link MessageIdFunction}). */
+public record MessageId(byte[] bytes) {
+
+  public MessageId {
+    bytes = bytes.clone();
+  }
+
+  @Override
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** Length in bytes, without copying. */
+  public int length() {
+    return bytes.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MessageId m && Arrays.equals(bytes, m.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  @Override
+  public String toString() {
+    return HexFormat.of().formatHex(bytes);
+  }
+}
