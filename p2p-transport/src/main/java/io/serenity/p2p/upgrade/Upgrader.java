@@ -156,6 +156,8 @@ public final class Upgrader {
                       });
             });
     channel.pipeline().addLast("multistream-security", security);
+    // TcpTransport opens channels with auto-read off, so no byte arrives before this handler.
+    channel.config().setAutoRead(true);
   }
 
   private void selectMuxer(

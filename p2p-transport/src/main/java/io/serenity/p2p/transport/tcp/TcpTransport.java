@@ -56,7 +56,8 @@ public final class TcpTransport implements AutoCloseable {
   /**
    * Starts listening on {@code addr}. Port 0 picks a free port; the returned future carries the
    * address actually bound. Each accepted channel is passed to {@code onAccepted} on its event
-   * loop, before any byte is read, so the caller can install its handlers or close it.
+   * loop, before any byte is read, so the caller can install its handlers or close it. Accepted
+   * channels start with auto-read off: the caller turns it on once its handlers are in place.
    */
   public CompletableFuture<Multiaddr> listen(Multiaddr addr, Consumer<Channel> onAccepted) {
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
@@ -75,6 +76,9 @@ public final class TcpTransport implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, config.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+            // Nothing is read until the owner has installed its handlers (see Upgrader): the remote
+            // may speak first, and bytes read before then would be lost.
+            .childOption(ChannelOption.AUTO_READ, false)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -101,7 +105,8 @@ public final class TcpTransport implements AutoCloseable {
   /**
    * Dials {@code addr} (a {@code /p2p} suffix is ignored here). The future completes with the
    * connected channel, or fails with {@link TcpException} after the configured connect timeout.
-   * {@code initializer} runs on the channel before it connects (e.g. to install handlers).
+   * {@code initializer} runs on the channel before it connects (e.g. to install handlers). The
+   * channel starts with auto-read off: the caller turns it on once its handlers are in place.
    */
   public CompletableFuture<Channel> dial(Multiaddr addr, Consumer<Channel> initializer) {
     CompletableFuture<Channel> result = new CompletableFuture<>();
@@ -119,6 +124,9 @@ public final class TcpTransport implements AutoCloseable {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+            // The listener sends its multistream header as soon as it accepts; reading starts only
+            // once the dialer's handlers are in place (see Upgrader), or that header could be lost.
+            .option(ChannelOption.AUTO_READ, false)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

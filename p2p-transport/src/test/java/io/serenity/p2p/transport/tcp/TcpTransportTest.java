@@ -38,15 +38,17 @@ class TcpTransportTest {
     Multiaddr bound =
         tcp.listen(
                 Multiaddr.parse(addr),
-                ch ->
-                    ch.pipeline()
-                        .addLast(
-                            new SimpleChannelInboundHandler<ByteBuf>() {
-                              @Override
-                              protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                                received.complete(msg.toString(StandardCharsets.UTF_8));
-                              }
-                            }))
+                ch -> {
+                  ch.pipeline()
+                      .addLast(
+                          new SimpleChannelInboundHandler<ByteBuf>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                              received.complete(msg.toString(StandardCharsets.UTF_8));
+                            }
+                          });
+                  ch.config().setAutoRead(true); // channels start with auto-read off
+                })
             .get(10, TimeUnit.SECONDS);
     assertThat(bound.toTcpSocketAddress().getPort()).isPositive();
     assertThat(bound.toString()).startsWith(addr.substring(0, addr.indexOf("/tcp/")));

@@ -1,0 +1,147 @@
+package io.serenity.p2p.bench;
+
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.host.Connection;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.host.Stream;
+import io.serenity.p2p.host.StreamReceiver;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Java-to-Java transport benchmark on loopback: single-stream throughput over TCP + Noise + a muxer,
+ * and sequential handshakes per second (dial + Noise + muxer + close). Two hosts in one JVM.
+ *
+ * <pre>java -cp ... io.serenity.p2p.bench.TransportBench [--bytes N] [--handshakes N] [--muxer yamux|mplex] [--key-type secp256k1|ed25519]</pre>
+ *
+ * Prints one JSON line.
+ */
+public final class TransportBench {
+  static final String SINK = "/serenity/bench/sink/1.0.0";
+  static final int CHUNK = 64 * 1024;
+
+  private TransportBench() {}
+
+  /** Result of one run. */
+  public record Result(String muxer, String keyType, long bytes, double mibPerSec, int handshakes, double handshakesPerSec) {
+    String json() {
+      return String.format(
+          Locale.ROOT,
+          "{\"bench\":\"java-java\",\"transport\":\"tcp+noise+%s\",\"keyType\":\"%s\",\"throughput\":{\"bytes\":%d,\"mibPerSec\":%.1f},"
+              + "\"handshakes\":{\"count\":%d,\"perSec\":%.1f}}",
+          muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec);
+    }
+  }
+
+  private static Host host(KeyType keyType, String muxerId) {
+    return Host.builder()
+        .identity(PrivateKey.generate(keyType))
+        .listen("/ip4/127.0.0.1/tcp/0")
+        .config(HostConfig.builder().muxers(muxerId).maxInboundConnections(100_000).build())
+        .build();
+  }
+
+  /** The sink: counts bytes and answers with the count (8 bytes) when the writer half-closes. */
+  private static void serveSink(Stream s) {
+    long[] count = new long[1];
+    s.receive(
+        new StreamReceiver() {
+          @Override
+          public void onData(Stream stream, ByteBuffer data) {
+            count[0] += data.remaining();
+          }
+
+          @Override
+          public void onEnd(Stream stream) {
+            stream.write(ByteBuffer.allocate(8).putLong(0, count[0])).thenCompose(v -> stream.closeWrite());
+          }
+        });
+  }
+
+  private static double throughput(Host client, PeerId server, long bytes) throws Exception {
+    byte[] chunk = new byte[CHUNK];
+    ThreadLocalRandom.current().nextBytes(chunk);
+    long start = System.nanoTime();
+    Stream s = client.newStream(server, SINK).get(30, TimeUnit.SECONDS);
+    CompletableFuture<byte[]> answer = s.readExactly(8);
+    CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+    long left = bytes;
+    // Keep a few writes in flight; each future completes when the muxer took the bytes.
+    CompletableFuture<?>[] window = new CompletableFuture<?>[8];
+    int i = 0;
+    while (left > 0) {
+      int n = (int) Math.min(CHUNK, left);
+      CompletableFuture<?> prev = window[i % window.length];
+      if (prev != null) {
+        prev.get(60, TimeUnit.SECONDS);
+      }
+      window[i % window.length] = s.write(chunk, 0, n);
+      left -= n;
+      i++;
+    }
+    for (CompletableFuture<?> f : window) {
+      if (f != null) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    }
+    written.get();
+    s.closeWrite().get(60, TimeUnit.SECONDS);
+    long got = ByteBuffer.wrap(answer.get(120, TimeUnit.SECONDS)).getLong();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (got != bytes) {
+      throw new IllegalStateException("sink counted " + got + " bytes, sent " + bytes);
+    }
+    s.closeFuture().get(10, TimeUnit.SECONDS);
+    return bytes / 1048576.0 / seconds;
+  }
+
+  private static double handshakes(Host client, Host server, int count) throws Exception {
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      Connection c = client.connect(server.peerInfo()).get(30, TimeUnit.SECONDS);
+      client.disconnect(c.remotePeer()).get(30, TimeUnit.SECONDS);
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Runs the benchmark: warm-up, then the measured throughput and handshake runs. */
+  public static Result run(String muxer, KeyType keyType, long bytes, int handshakeCount) throws Exception {
+    String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
+    try (Host server = host(keyType, muxerId);
+        Host client = host(keyType, muxerId)) {
+      server.setStreamHandler(SINK, TransportBench::serveSink);
+      server.start().join();
+      client.start().join();
+      client.connect(server.peerInfo()).get(30, TimeUnit.SECONDS);
+      throughput(client, server.peerId(), Math.min(bytes, 64L << 20)); // warm-up
+      double mib = throughput(client, server.peerId(), bytes);
+      client.disconnect(server.peerId()).get(30, TimeUnit.SECONDS);
+      handshakes(client, server, Math.max(20, handshakeCount / 4)); // warm-up
+      double hs = handshakes(client, server, handshakeCount);
+      return new Result(muxer, keyType.name().toLowerCase(Locale.ROOT), bytes, mib, handshakeCount, hs);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    long bytes = 256L << 20;
+    int handshakes = 200;
+    String muxer = "yamux";
+    KeyType keyType = KeyType.ED25519;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--bytes" -> bytes = Long.parseLong(args[i + 1]);
+        case "--handshakes" -> handshakes = Integer.parseInt(args[i + 1]);
+        case "--muxer" -> muxer = args[i + 1];
+        case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    System.out.println(run(muxer, keyType, bytes, handshakes).json());
+  }
+}
