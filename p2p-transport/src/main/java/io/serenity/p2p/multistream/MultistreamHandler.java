@@ -92,6 +92,10 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
     }
     if (!step.send().isEmpty()) {
       send(ctx, step.send());
+      if (done) {
+        // the write failed at once (channel closing): fail() already cleaned up
+        return;
+      }
     }
     if (!step.done()) {
       cumulation.discardReadBytes();

@@ -55,6 +55,10 @@ final class StreamNegotiation implements MuxedStreamHandler {
     }
     if (!step.send().isEmpty()) {
       write(stream, step.send());
+      if (done) {
+        // the write failed at once (stream reset, connection closing): fail() already cleaned up
+        return;
+      }
     }
     if (!step.done()) {
       cumulation.discardReadBytes();

@@ -244,4 +244,17 @@ class MultistreamStreamTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exceed");
   }
+
+  @Test
+  void answerThatCannotBeWrittenFailsTheNegotiationCleanly() {
+    FakeStreamPair pair = new FakeStreamPair();
+    CompletableFuture<String> accepted =
+        MultistreamSelect.accept(pair.b, java.util.Set.of("/x"), p -> new Recorder());
+    pair.runAll();
+    // the listener's stream can no longer be written when the proposal arrives
+    pair.b.writeClosed = true;
+    pair.a.write(utf8("\u0013/multistream/1.0.0\n\u0003/x\n"));
+    pair.runAll();
+    assertThat(failure(accepted)).isInstanceOf(MultistreamException.class).hasMessageContaining("write failed");
+  }
 }
