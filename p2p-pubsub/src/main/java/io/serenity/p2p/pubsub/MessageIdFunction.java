@@ -10,15 +10,34 @@ public interface MessageIdFunction {
 
   MessageId apply(PubSubMessage message);
 
-  /** go-libp2p's default: the {@code from} bytes followed by the {@code seqno} bytes. */
+  /**
+   * go-libp2p's default: the {@code from} bytes followed by the {@code seqno} bytes. Unsigned
+   * messages (StrictNoSign) have neither, so for them it falls back to SHA-256 of the data, as
+   * js-libp2p does; give both ends of a mesh the same function all the same.
+   */
   static MessageIdFunction fromAndSeqno() {
     return m -> {
+      if (m.from() == null && m.seqno() == null) {
+        return sha256OfData().apply(m);
+      }
       byte[] from = m.from() == null ? new byte[0] : m.from();
       byte[] seqno = m.seqno() == null ? new byte[0] : m.seqno();
       byte[] id = new byte[from.length + seqno.length];
       System.arraycopy(from, 0, id, 0, from.length);
       System.arraycopy(seqno, 0, id, from.length, seqno.length);
       return new MessageId(id);
+    };
+  }
+
+  /** SHA-256 of the message data (js-libp2p's default for unsigned messages). */
+  static MessageIdFunction sha256OfData() {
+    return m -> {
+      try {
+        return new MessageId(
+            java.security.MessageDigest.getInstance("SHA-256").digest(m.data() == null ? new byte[0] : m.data()));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 missing from the JDK", e);
+      }
     };
   }
 }

@@ -1,0 +1,763 @@
+package io.serenity.p2p.pubsub;
+
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.Stream;
+import io.serenity.p2p.time.Scheduler;
+import io.serenity.p2p.time.ThreadScheduler;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publish/subscribe over a {@link Host} (libp2p pubsub spec): one long-lived outbound stream per
+ * peer carrying uvarint-length-prefixed RPCs, subscriptions, a seen cache, signing policy, a
+ * validation pipeline, bounded per-peer queues, and a pluggable {@link Router}.
+ *
+ * <pre>{@code
+ * PubSub pubsub = PubSub.floodsub(host, PubSubConfig.defaults());
+ * pubsub.start().join();
+ * pubsub.subscribe("news", m -> System.out.println(new String(m.data(), UTF_8)));
+ * pubsub.publish("news", "hello".getBytes(UTF_8)).join();
+ * }</pre>
+ *
+ * <p>All state lives on one scheduler thread; Netty threads only decode and hand over. Local
+ * subscribers run on a separate delivery thread, each behind a bounded queue, so a slow subscriber
+ * loses messages (counted in {@link Subscription#dropped()}) instead of stalling the network.
+ */
+public final class PubSub implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
+
+  private final Host host;
+  private final PubSubConfig config;
+  private final Router router;
+  private final Scheduler scheduler;
+  private final boolean ownsScheduler;
+  private final RpcCodec.Limits limits = RpcCodec.Limits.defaults();
+  private final SeenCache seen;
+  private final ExecutorService delivery;
+  private final Context context = new Context();
+
+  // Router-thread state.
+  private final Map<PeerId, PeerState> peers = new HashMap<>();
+  private final Map<String, Set<PeerId>> topicPeers = new HashMap<>();
+  private final Map<String, List<LocalSubscription>> subscriptions = new HashMap<>();
+  private final Map<String, Validator> validators = new ConcurrentHashMap<>();
+  private int pendingValidations;
+  private long seqno = new SecureRandom().nextLong() & Long.MAX_VALUE;
+  private volatile boolean started;
+  private volatile boolean closed;
+  private Host.Subscription hostListener;
+
+  private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
+  private final AtomicLong queueDrops = new AtomicLong();
+
+  private PubSub(Host host, PubSubConfig config, Router router, Scheduler scheduler, boolean ownsScheduler) {
+    this.host = host;
+    this.config = config.validate();
+    this.router = router;
+    this.scheduler = scheduler;
+    this.ownsScheduler = ownsScheduler;
+    this.seen = new SeenCache(scheduler.clock(), config.seenTtl(), config.seenCapacity());
+    this.delivery =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pubsub-deliver-" + host.peerId().toBase58().substring(0, 12));
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** floodsub ({@code /floodsub/1.0.0}) on {@code host}. */
+  public static PubSub floodsub(Host host, PubSubConfig config) {
+    return create(host, config, new FloodSubRouter());
+  }
+
+  /** Pubsub with any router, on its own scheduler thread. */
+  static PubSub create(Host host, PubSubConfig config, Router router) {
+    ThreadScheduler s = Scheduler.singleThread("pubsub-" + host.peerId().toBase58().substring(0, 12));
+    return new PubSub(host, config, router, s, true);
+  }
+
+  /** Pubsub on a caller-provided scheduler (tests, simulator). */
+  static PubSub create(Host host, PubSubConfig config, Router router, Scheduler scheduler) {
+    return new PubSub(host, config, router, scheduler, false);
+  }
+
+  /** Our PeerId. */
+  public PeerId peerId() {
+    return host.peerId();
+  }
+
+  /**
+   * Registers the pubsub protocols on the host and opens a pubsub stream to every connected peer
+   * (and to every peer that connects later).
+   */
+  public CompletableFuture<Void> start() {
+    if (closed) {
+      return CompletableFuture.failedFuture(new PubSubException("pubsub is closed"));
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          if (started) {
+            done.complete(null);
+            return;
+          }
+          started = true;
+          router.attach(context);
+          for (String protocol : router.protocols()) {
+            host.setStreamHandler(protocol, this::onInboundStream);
+          }
+          hostListener = host.addListener(this::onHostEvent);
+          host.connections().forEach(c -> openStream(c.remotePeer()));
+          done.complete(null);
+        });
+    return done;
+  }
+
+  /**
+   * Subscribes to {@code topic}; {@code handler} runs on the delivery thread for every accepted
+   * message. The first subscription to a topic joins it and tells every peer.
+   */
+  public Subscription subscribe(String topic, Consumer<ReceivedMessage> handler) {
+    checkOpen();
+    LocalSubscription s = new LocalSubscription(topic, handler, config.subscriberQueue());
+    scheduler.execute(
+        () -> {
+          List<LocalSubscription> list = subscriptions.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
+          list.add(s);
+          if (list.size() == 1) {
+            router.join(topic);
+            announce(topic, true);
+          }
+        });
+    return s;
+  }
+
+  /** Adds (or replaces) the validator of {@code topic}. */
+  public void addValidator(String topic, Validator validator) {
+    validators.put(topic, validator);
+  }
+
+  /** Removes the validator of {@code topic}. */
+  public void removeValidator(String topic) {
+    validators.remove(topic);
+  }
+
+  /**
+   * Publishes {@code data} on {@code topic}. Completes with the message id once the message has been
+   * handed to the router; fails when pubsub is not started or closed, the message is larger than
+   * {@link PubSubConfig#maxMessageSize()}, or the topic's validator rejects it. Having no peers is
+   * not an error.
+   */
+  public CompletableFuture<MessageId> publish(String topic, byte[] data) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new PubSubException("pubsub is closed"));
+    }
+    if (!started) {
+      return CompletableFuture.failedFuture(new PubSubException("pubsub is not started"));
+    }
+    if (data.length > config.maxMessageSize()) {
+      return CompletableFuture.failedFuture(
+          new PubSubException(
+              "message of " + data.length + " bytes exceeds maxMessageSize " + config.maxMessageSize()));
+    }
+    CompletableFuture<MessageId> result = new CompletableFuture<>();
+    byte[] copy = data.clone();
+    scheduler.execute(
+        () -> {
+          PubSubMessage m =
+              config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+                  ? MessageSigner.sign(host.privateKey(), topic, copy, ++seqno)
+                  : new PubSubMessage(null, copy, null, topic, null, null);
+          MessageId id = config.messageIdFunction().apply(m);
+          if (!seen.add(id)) {
+            result.completeExceptionally(new PubSubException("duplicate message id " + id + " on " + topic));
+            return;
+          }
+          Validator v = validators.get(topic);
+          if (v == null) {
+            publishAccepted(id, m, result);
+            return;
+          }
+          v.validate(host.peerId(), m)
+              .whenComplete(
+                  (verdict, err) ->
+                      scheduler.execute(
+                          () -> {
+                            if (err != null || verdict != ValidationResult.ACCEPT) {
+                              result.completeExceptionally(
+                                  new PubSubException(
+                                      "own message on " + topic + " not accepted by its validator: "
+                                          + (err != null ? err : verdict)));
+                            } else {
+                              publishAccepted(id, m, result);
+                            }
+                          }));
+        });
+    return result;
+  }
+
+  private void publishAccepted(MessageId id, PubSubMessage m, CompletableFuture<MessageId> result) {
+    counters(m.topic()).published.incrementAndGet();
+    router.publish(id, m, null);
+    if (config.deliverOwnMessages()) {
+      deliverLocal(id, m, host.peerId());
+    }
+    result.complete(id);
+  }
+
+  /** Peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread). */
+  public CompletableFuture<Set<PeerId>> peers(String topic) {
+    CompletableFuture<Set<PeerId>> r = new CompletableFuture<>();
+    scheduler.execute(() -> r.complete(Set.copyOf(topicPeers.getOrDefault(topic, Set.of()))));
+    return r;
+  }
+
+  /** Counters per topic, for metrics. */
+  public Map<String, TopicCounters.Snapshot> stats() {
+    Map<String, TopicCounters.Snapshot> out = new HashMap<>();
+    counters.forEach((t, c) -> out.put(t, c.snapshot()));
+    return out;
+  }
+
+  /** RPCs dropped because a peer's queue was full. */
+  public long queueDrops() {
+    return queueDrops.get();
+  }
+
+  /** Leaves every topic, closes the pubsub streams and stops the scheduler. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          try {
+            if (hostListener != null) {
+              hostListener.cancel();
+            }
+            for (String protocol : router.protocols()) {
+              host.removeStreamHandler(protocol);
+            }
+            router.detach();
+            for (PeerState p : peers.values()) {
+              if (p.out != null) {
+                p.out.closeWrite();
+              }
+            }
+            peers.clear();
+          } finally {
+            done.complete(null);
+          }
+        });
+    try {
+      done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("pubsub close did not finish cleanly: {}", e.toString());
+    }
+    delivery.shutdownNow();
+    if (ownsScheduler && scheduler instanceof ThreadScheduler t) {
+      t.close();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new PubSubException("pubsub is closed");
+    }
+  }
+
+  // ---- host side (Netty threads hand over to the scheduler) ----
+
+  private void onHostEvent(HostEvent event) {
+    if (event instanceof HostEvent.PeerConnected e) {
+      scheduler.execute(() -> openStream(e.peer()));
+    } else if (event instanceof HostEvent.PeerDisconnected e) {
+      scheduler.execute(() -> removePeer(e.peer(), "disconnected"));
+    }
+  }
+
+  private void openStream(PeerId peer) {
+    if (closed || peers.containsKey(peer)) {
+      return;
+    }
+    PeerState state = new PeerState(peer);
+    peers.put(peer, state);
+    host.newStream(peer, router.protocols().toArray(String[]::new))
+        .whenComplete(
+            (stream, err) ->
+                scheduler.execute(
+                    () -> {
+                      if (peers.get(peer) != state) {
+                        if (stream != null) {
+                          stream.reset();
+                        }
+                        return;
+                      }
+                      if (err != null) {
+                        LOG.debug("no pubsub stream to {}: {}", peer, err.toString());
+                        peers.remove(peer);
+                        return;
+                      }
+                      state.out = stream;
+                      state.protocol = stream.protocol();
+                      boolean outbound = stream.connection().isInitiator();
+                      router.addPeer(peer, state.protocol, outbound);
+                      state.outbound = outbound;
+                      if (!subscriptions.isEmpty()) {
+                        List<Rpc.SubOpts> subs = new ArrayList<>();
+                        subscriptions.keySet().forEach(t -> subs.add(new Rpc.SubOpts(true, t)));
+                        enqueue(state, new Rpc(subs, List.of(), Rpc.Control.EMPTY), Lane.CONTROL);
+                      }
+                      stream.closeFuture().whenComplete((v, e) -> scheduler.execute(() -> {
+                        if (peers.get(peer) == state) {
+                          removePeer(peer, "pubsub stream closed");
+                        }
+                      }));
+                    }));
+  }
+
+  private void removePeer(PeerId peer, String why) {
+    PeerState state = peers.remove(peer);
+    if (state == null) {
+      return;
+    }
+    LOG.debug("pubsub peer {} removed: {}", peer, why);
+    for (String t : state.topics) {
+      Set<PeerId> set = topicPeers.get(t);
+      if (set != null) {
+        set.remove(peer);
+      }
+    }
+    if (state.out != null) {
+      router.removePeer(peer);
+      state.out.reset();
+    }
+  }
+
+  private void onInboundStream(Stream stream) {
+    readLoop(stream);
+  }
+
+  private void readLoop(Stream stream) {
+    stream
+        .readMessage(config.maxRpcSize())
+        .whenComplete(
+            (bytes, err) -> {
+              if (err != null) {
+                // end of stream, reset, or an oversized frame (the stream was reset and the host logged it)
+                return;
+              }
+              Rpc rpc;
+              try {
+                rpc = RpcCodec.decode(bytes, limits);
+              } catch (PubSubException e) {
+                LOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
+                    stream.remotePeer(), stream.protocol(), e.getMessage());
+                stream.reset();
+                return;
+              }
+              PeerId from = stream.remotePeer();
+              scheduler.execute(() -> handleRpc(from, rpc));
+              readLoop(stream);
+            });
+  }
+
+  // ---- router thread ----
+
+  private void handleRpc(PeerId from, Rpc rpc) {
+    if (closed || !router.acceptFrom(from)) {
+      return;
+    }
+    PeerState state = peers.get(from);
+    for (Rpc.SubOpts s : rpc.subscriptions()) {
+      Set<PeerId> set = topicPeers.computeIfAbsent(s.topic(), t -> new HashSet<>());
+      boolean changed = s.subscribe() ? set.add(from) : set.remove(from);
+      if (state != null) {
+        if (s.subscribe()) {
+          state.topics.add(s.topic());
+        } else {
+          state.topics.remove(s.topic());
+        }
+      }
+      if (changed) {
+        router.onSubscription(from, s.topic(), s.subscribe());
+      }
+    }
+    for (PubSubMessage m : rpc.publish()) {
+      handleMessage(from, m);
+    }
+    if (!rpc.control().isEmpty()) {
+      router.handleControl(from, rpc.control());
+    }
+  }
+
+  private void handleMessage(PeerId from, PubSubMessage m) {
+    TopicCounters c = counters(m.topic());
+    c.received.incrementAndGet();
+    MessageId id;
+    try {
+      id = config.messageIdFunction().apply(m);
+    } catch (RuntimeException e) {
+      c.dropped.incrementAndGet();
+      LOG.debug("message id function failed on a message from {}: {}", from, e.toString());
+      return;
+    }
+    if (m.size() > config.maxMessageSize()) {
+      c.dropped.incrementAndGet();
+      router.onRejected(id, m, from, "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
+      return;
+    }
+    if (!subscriptions.containsKey(m.topic())) {
+      c.dropped.incrementAndGet();
+      return;
+    }
+    if (!seen.add(id)) {
+      router.onDuplicate(id, m, from);
+      return;
+    }
+    Optional<String> bad =
+        config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+            ? MessageSigner.checkSigned(m)
+            : MessageSigner.checkUnsigned(m);
+    if (bad.isPresent()) {
+      c.rejected.incrementAndGet();
+      LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
+      router.onRejected(id, m, from, bad.get());
+      return;
+    }
+    router.onFirstSeen(id, m, from);
+    Validator v = validators.get(m.topic());
+    if (v == null) {
+      accept(id, m, from);
+      return;
+    }
+    if (pendingValidations >= config.maxPendingValidations()) {
+      c.dropped.incrementAndGet();
+      router.onRejected(id, m, from, "validation queue full");
+      return;
+    }
+    pendingValidations++;
+    v.validate(from, m)
+        .whenComplete(
+            (verdict, err) ->
+                scheduler.execute(
+                    () -> {
+                      pendingValidations--;
+                      ValidationResult r = err != null ? ValidationResult.IGNORE : verdict;
+                      if (err != null) {
+                        LOG.warn("validator of {} failed: {}", m.topic(), err.toString());
+                      }
+                      onVerdict(id, m, from, r);
+                    }));
+  }
+
+  private void onVerdict(MessageId id, PubSubMessage m, PeerId from, ValidationResult r) {
+    TopicCounters c = counters(m.topic());
+    router.onValidated(id, m, from, r);
+    switch (r) {
+      case ACCEPT -> accept(id, m, from);
+      case REJECT -> c.rejected.incrementAndGet();
+      case IGNORE -> c.ignored.incrementAndGet();
+    }
+  }
+
+  private void accept(MessageId id, PubSubMessage m, PeerId from) {
+    counters(m.topic()).validated.incrementAndGet();
+    router.publish(id, m, from);
+    deliverLocal(id, m, from);
+  }
+
+  private void deliverLocal(MessageId id, PubSubMessage m, PeerId from) {
+    List<LocalSubscription> list = subscriptions.get(m.topic());
+    if (list == null) {
+      return;
+    }
+    ReceivedMessage rm = new ReceivedMessage(id, m, from);
+    for (LocalSubscription s : list) {
+      s.offer(rm);
+    }
+  }
+
+  private void announce(String topic, boolean subscribe) {
+    Rpc rpc = new Rpc(List.of(new Rpc.SubOpts(subscribe, topic)), List.of(), Rpc.Control.EMPTY);
+    for (PeerState p : peers.values()) {
+      if (p.out != null) {
+        enqueue(p, rpc, Lane.CONTROL);
+      }
+    }
+  }
+
+  private TopicCounters counters(String topic) {
+    return counters.computeIfAbsent(topic, t -> new TopicCounters());
+  }
+
+  // ---- per-peer outbound queue: bounded in bytes, control before our publishes before forwards ----
+
+  enum Lane {
+    CONTROL,
+    PUBLISH,
+    FORWARD
+  }
+
+  private boolean enqueue(PeerState p, Rpc rpc, Lane lane) {
+    if (p.out == null) {
+      return false;
+    }
+    byte[] bytes = RpcCodec.encode(rpc);
+    if (p.queuedBytes + bytes.length > config.peerQueueBytes()) {
+      if (lane == Lane.CONTROL) {
+        LOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
+            p.id, p.queuedBytes);
+        context.disconnect(p.id, "control queue overflow");
+        return false;
+      }
+      long drops = queueDrops.incrementAndGet();
+      if (drops == 1 || Long.bitCount(drops) == 1) {
+        LOG.warn("queue to {} full ({} bytes): dropped an RPC ({} drops so far)", p.id, p.queuedBytes, drops);
+      }
+      return false;
+    }
+    p.lanes[lane.ordinal()].add(bytes);
+    p.queuedBytes += bytes.length;
+    drain(p);
+    return true;
+  }
+
+  private void drain(PeerState p) {
+    if (p.writing || p.out == null) {
+      return;
+    }
+    byte[] next = null;
+    for (ArrayDeque<byte[]> lane : p.lanes) {
+      next = lane.poll();
+      if (next != null) {
+        break;
+      }
+    }
+    if (next == null) {
+      return;
+    }
+    p.writing = true;
+    int size = next.length;
+    p.out
+        .writeMessage(next)
+        .whenComplete(
+            (v, err) ->
+                scheduler.execute(
+                    () -> {
+                      p.writing = false;
+                      p.queuedBytes -= size;
+                      if (err != null) {
+                        if (peers.get(p.id) == p) {
+                          removePeer(p.id, "write failed: " + err.getMessage());
+                        }
+                        return;
+                      }
+                      drain(p);
+                    }));
+  }
+
+  private static final class PeerState {
+    final PeerId id;
+    Stream out;
+    String protocol;
+    boolean outbound;
+    final Set<String> topics = new HashSet<>();
+    @SuppressWarnings("unchecked")
+    final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
+    long queuedBytes;
+    boolean writing;
+
+    PeerState(PeerId id) {
+      this.id = id;
+    }
+  }
+
+  private final class LocalSubscription implements Subscription {
+    private final String topic;
+    private final Consumer<ReceivedMessage> handler;
+    private final ArrayBlockingQueue<ReceivedMessage> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean cancelled;
+
+    LocalSubscription(String topic, Consumer<ReceivedMessage> handler, int capacity) {
+      this.topic = topic;
+      this.handler = handler;
+      this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    void offer(ReceivedMessage m) {
+      if (cancelled) {
+        return;
+      }
+      if (!queue.offer(m)) {
+        dropped.incrementAndGet();
+        counters(topic).subscriberDrops.incrementAndGet();
+        return;
+      }
+      delivery.execute(
+          () -> {
+            ReceivedMessage next = queue.poll();
+            if (next != null && !cancelled) {
+              try {
+                handler.accept(next);
+              } catch (RuntimeException e) {
+                LOG.warn("subscriber of {} threw: {}", topic, e.toString());
+              }
+            }
+          });
+    }
+
+    @Override
+    public String topic() {
+      return topic;
+    }
+
+    @Override
+    public long dropped() {
+      return dropped.get();
+    }
+
+    @Override
+    public void cancel() {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      if (closed) {
+        return;
+      }
+      scheduler.execute(
+          () -> {
+            List<LocalSubscription> list = subscriptions.get(topic);
+            if (list != null && list.remove(this) && list.isEmpty()) {
+              subscriptions.remove(topic);
+              router.leave(topic);
+              announce(topic, false);
+            }
+          });
+    }
+  }
+
+  /** What the router sees of us. */
+  private final class Context implements RouterContext {
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
+
+    @Override
+    public PeerId self() {
+      return host.peerId();
+    }
+
+    @Override
+    public Set<String> localTopics() {
+      return subscriptions.keySet();
+    }
+
+    @Override
+    public Set<PeerId> peersInTopic(String topic) {
+      Set<PeerId> set = topicPeers.get(topic);
+      if (set == null) {
+        return Set.of();
+      }
+      Set<PeerId> out = new HashSet<>();
+      for (PeerId p : set) {
+        PeerState s = peers.get(p);
+        if (s != null && s.out != null) {
+          out.add(p);
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public Set<PeerId> peers() {
+      Set<PeerId> out = new HashSet<>();
+      peers.forEach((id, s) -> {
+        if (s.out != null) {
+          out.add(id);
+        }
+      });
+      return out;
+    }
+
+    @Override
+    public String protocolOf(PeerId peer) {
+      PeerState s = peers.get(peer);
+      return s == null ? null : s.protocol;
+    }
+
+    @Override
+    public boolean isOutbound(PeerId peer) {
+      PeerState s = peers.get(peer);
+      return s != null && s.outbound;
+    }
+
+    @Override
+    public String ipOf(PeerId peer) {
+      return host.connection(peer)
+          .map(c -> c.remoteAddr().components().isEmpty() ? null : c.remoteAddr().components().get(0).valueText())
+          .orElse(null);
+    }
+
+    @Override
+    public boolean send(PeerId peer, Rpc rpc) {
+      PeerState s = peers.get(peer);
+      if (s == null) {
+        return false;
+      }
+      Lane lane;
+      if (rpc.publish().isEmpty()) {
+        lane = Lane.CONTROL;
+      } else if (rpc.publish().stream().allMatch(m -> m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes()))) {
+        lane = Lane.PUBLISH;
+      } else {
+        lane = Lane.FORWARD;
+      }
+      return enqueue(s, rpc, lane);
+    }
+
+    @Override
+    public void connect(PeerId peer, byte[] signedPeerRecord) {
+      if (!host.peerStore().addrs(peer).isEmpty()) {
+        host.newStream(peer, router.protocols().toArray(String[]::new))
+            .whenComplete((s, e) -> {
+              if (s != null) {
+                s.reset();
+              }
+            });
+      }
+    }
+
+    @Override
+    public void disconnect(PeerId peer, String reason) {
+      LOG.info("disconnecting {}: {}", peer, reason);
+      host.disconnect(peer);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.serenity.p2p.pubsub;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the pubsub core, independent of the router.
+ *
+ * @param signaturePolicy STRICT_SIGN (default, plain libp2p) or STRICT_NO_SIGN (Ethereum)
+ * @param messageIdFunction how message ids are computed; default {@code from || seqno}
+ * @param maxMessageSize largest message payload accepted or published; default 1 MiB
+ * @param maxRpcSize largest RPC frame read from a peer; default 1 MiB + 64 KiB of envelope
+ * @param seenTtl how long a message id is remembered; default 2 minutes
+ * @param seenCapacity most ids remembered at once; default 1,000,000
+ * @param peerQueueBytes bytes queued for one peer before data RPCs are dropped; default 16 MiB
+ * @param subscriberQueue messages buffered for one local subscriber before drops; default 1,024
+ * @param maxPendingValidations validations in flight before new messages are dropped; default 8,192
+ * @param deliverOwnMessages whether local subscribers get our own publishes; default false
+ */
+public record PubSubConfig(
+    SignaturePolicy signaturePolicy,
+    MessageIdFunction messageIdFunction,
+    int maxMessageSize,
+    int maxRpcSize,
+    Duration seenTtl,
+    int seenCapacity,
+    long peerQueueBytes,
+    int subscriberQueue,
+    int maxPendingValidations,
+    boolean deliverOwnMessages) {
+
+  public PubSubConfig {
+    Objects.requireNonNull(signaturePolicy, "signaturePolicy");
+    Objects.requireNonNull(messageIdFunction, "messageIdFunction");
+    Objects.requireNonNull(seenTtl, "seenTtl");
+  }
+
+  public static PubSubConfig defaults() {
+    return new PubSubConfig(
+        SignaturePolicy.STRICT_SIGN,
+        MessageIdFunction.fromAndSeqno(),
+        1 << 20,
+        (1 << 20) + (64 << 10),
+        Duration.ofMinutes(2),
+        1_000_000,
+        16L << 20,
+        1024,
+        8192,
+        false);
+  }
+
+  public PubSubConfig withSignaturePolicy(SignaturePolicy v) {
+    return new PubSubConfig(v, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+  }
+
+  public PubSubConfig withMessageIdFunction(MessageIdFunction v) {
+    return new PubSubConfig(signaturePolicy, v, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+  }
+
+  /** Sets the message limit and an RPC limit 64 KiB above it. */
+  public PubSubConfig withMaxMessageSize(int v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, v, v + (64 << 10), seenTtl, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+  }
+
+  public PubSubConfig withSeenTtl(Duration v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, v, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+  }
+
+  public PubSubConfig withPeerQueueBytes(long v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        v, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+  }
+
+  public PubSubConfig withDeliverOwnMessages(boolean v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, v);
+  }
+
+  /** Checks every setting; returns this for chaining. */
+  public PubSubConfig validate() {
+    if (maxMessageSize < 1) {
+      throw new IllegalArgumentException("maxMessageSize must be positive, got " + maxMessageSize);
+    }
+    if (maxRpcSize < maxMessageSize) {
+      throw new IllegalArgumentException(
+          "maxRpcSize (" + maxRpcSize + ") must be at least maxMessageSize (" + maxMessageSize + ")");
+    }
+    if (seenTtl.isZero() || seenTtl.isNegative()) {
+      throw new IllegalArgumentException("seenTtl must be positive, got " + seenTtl);
+    }
+    if (seenCapacity < 1 || subscriberQueue < 1 || maxPendingValidations < 1) {
+      throw new IllegalArgumentException("seenCapacity, subscriberQueue and maxPendingValidations must be positive");
+    }
+    if (peerQueueBytes < maxRpcSize) {
+      throw new IllegalArgumentException(
+          "peerQueueBytes (" + peerQueueBytes + ") must hold at least one RPC of maxRpcSize (" + maxRpcSize + ")");
+    }
+    return this;
+  }
+}
