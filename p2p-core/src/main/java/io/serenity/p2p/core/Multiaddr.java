@@ -188,7 +188,7 @@ public final class Multiaddr {
         case IP6 -> IpText.formatIp6(value);
         case TCP, UDP -> Integer.toString(((value[0] & 0xFF) << 8) | (value[1] & 0xFF));
         case DNS, DNS4, DNS6, DNSADDR -> new String(value, StandardCharsets.UTF_8);
-        case P2P -> PeerId.fromBytes(value).toBase58();
+        case P2P -> PeerId.ofValidated(value).toBase58();
         default -> "";
       };
     }
@@ -390,12 +390,13 @@ public final class Multiaddr {
       return Optional.empty();
     }
     Component last = components.get(components.size() - 1);
-    return last.protocol == Protocol.P2P ? Optional.of(PeerId.fromBytes(last.value)) : Optional.empty();
+    // The value was validated when the component was built; no need to parse the key again.
+    return last.protocol == Protocol.P2P ? Optional.of(PeerId.ofValidated(last.value)) : Optional.empty();
   }
 
   /** This multiaddr without a final {@code /p2p} component (unchanged if there is none). */
   public Multiaddr withoutPeerId() {
-    if (peerId().isEmpty()) {
+    if (components.isEmpty() || components.get(components.size() - 1).protocol != Protocol.P2P) {
       return this;
     }
     return of(components.subList(0, components.size() - 1));
@@ -470,7 +471,19 @@ public final class Multiaddr {
         int port = parsePort(text);
         yield new byte[] {(byte) (port >>> 8), (byte) port};
       }
-      case DNS, DNS4, DNS6, DNSADDR -> text.getBytes(StandardCharsets.UTF_8);
+      case DNS, DNS4, DNS6, DNSADDR -> {
+        try {
+          ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(text));
+          byte[] out = new byte[b.remaining()];
+          b.get(out);
+          yield out;
+        } catch (CharacterCodingException e) {
+          throw new FormatException("DNS name is not valid Unicode (unpaired surrogate)", e);
+        }
+      }
       case P2P -> PeerId.parse(text).toBytes();
       default -> throw new FormatException("/" + p.protocolName + " takes no value");
     };

@@ -126,6 +126,11 @@ public final class PeerId {
     return fromBytes(mh);
   }
 
+  /** A peer id from bytes already checked by {@link #fromBytes(byte[])} (e.g. a validated /p2p component). */
+  static PeerId ofValidated(byte[] multihashBytes) {
+    return new PeerId(multihashBytes.clone());
+  }
+
   /** The binary multihash (a copy). */
   public byte[] toBytes() {
     return bytes.clone();

@@ -54,6 +54,9 @@ final class EcdsaPrivateKey implements PrivateKey {
         throw new FormatException("ECDSA private key is out of range");
       }
       byte[] point = x9.getG().multiply(d).normalize().getEncoded(false);
+      if (sec1.getPublicKey() != null && !java.util.Arrays.equals(sec1.getPublicKey().getBytes(), point)) {
+        throw new FormatException("ECDSA private key embeds a public key that does not match it");
+      }
       byte[] spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), point)
           .getEncoded(ASN1Encoding.DER);
       AlgorithmParameters ap = AlgorithmParameters.getInstance("EC");

@@ -1,6 +1,7 @@
 package io.serenity.p2p.crypto;
 
 import io.serenity.p2p.core.FormatException;
+import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.spec.RSAPrivateCrtKeySpec;
@@ -28,6 +29,7 @@ final class RsaPrivateKey implements PrivateKey {
     } catch (RuntimeException e) {
       throw new FormatException("RSA private key is not PKCS#1 RSAPrivateKey", e);
     }
+    checkConsistent(k);
     try {
       KeyFactory kf = KeyFactory.getInstance("RSA");
       java.security.PrivateKey priv = kf.generatePrivate(new RSAPrivateCrtKeySpec(k.getModulus(),
@@ -39,6 +41,34 @@ final class RsaPrivateKey implements PrivateKey {
       throw e;
     } catch (Exception e) {
       throw new FormatException("invalid RSA private key", e);
+    }
+  }
+
+  /** The CRT fields must agree, or signing fails inside the JDK (which checks its CRT result). */
+  private static void checkConsistent(RSAPrivateKey k) {
+    BigInteger n = k.getModulus();
+    BigInteger p = k.getPrime1();
+    BigInteger q = k.getPrime2();
+    BigInteger d = k.getPrivateExponent();
+    BigInteger e = k.getPublicExponent();
+    if (k.getVersion().signum() != 0) {
+      throw new FormatException("RSA private key must be two-prime (version 0)");
+    }
+    if (n.bitLength() > RsaPublicKey.MAX_BITS || p.signum() <= 0 || q.signum() <= 0 || e.signum() <= 0
+        || d.signum() <= 0) {
+      throw new FormatException("RSA private key has out-of-range fields");
+    }
+    BigInteger p1 = p.subtract(BigInteger.ONE);
+    BigInteger q1 = q.subtract(BigInteger.ONE);
+    boolean ok = p.multiply(q).equals(n)
+        && p1.signum() > 0 && q1.signum() > 0
+        && k.getExponent1().equals(d.mod(p1))
+        && k.getExponent2().equals(d.mod(q1))
+        && k.getCoefficient().multiply(q).mod(p).equals(BigInteger.ONE)
+        && e.multiply(d).mod(p1).equals(BigInteger.ONE)
+        && e.multiply(d).mod(q1).equals(BigInteger.ONE);
+    if (!ok) {
+      throw new FormatException("RSA private key fields are inconsistent");
     }
   }
 

@@ -7,6 +7,7 @@ import io.serenity.p2p.core.Multiaddr.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,10 +17,11 @@ class MultiaddrTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final String SECP_ID = "16Uiu2HAmLhLvBoYaoZfaMUKuibM6ac163GwKY74c5kiSLg5KvLpY";
 
-  // Text <-> binary pairs published in the multiaddr README, go-multiaddr multiaddr_test.go
-  // (TestStringToBytes / TestBytesToString) and WIRE-REFERENCE 1.2.
+  // Text <-> binary pairs published in the multiaddr spec (README, test/multiaddr.feature), go-multiaddr
+  // multiaddr_test.go (TestStringToBytes / TestBytesToString) and WIRE-REFERENCE 1.2.
   @ParameterizedTest
   @CsvSource({
+    "/ip4/192.0.2.42/tcp/443, 04c000022a0601bb",
     "/ip4/127.0.0.1/udp/1234, 047f000001910204d2",
     "/ip4/127.0.0.1/tcp/4321, 047f0000010610e1",
     "/ip4/127.0.0.1/udp/1234/ip4/127.0.0.1/tcp/4321, 047f000001910204d2047f0000010610e1",
@@ -58,6 +60,22 @@ class MultiaddrTest {
     Multiaddr m = Multiaddr.parse(text);
     assertThat(m.toString()).isEqualTo(text);
     assertThat(Multiaddr.fromBytes(m.toBytes())).isEqualTo(m);
+  }
+
+  // multiaddr spec test/multiaddr.feature "Simple packed form": the component table.
+  @Test
+  void componentsMatchTheSpecFeatureTable() {
+    Multiaddr m = Multiaddr.fromBytes(HEX.parseHex("04c000022a0601bb"));
+    assertThat(m.components()).hasSize(2);
+    Multiaddr.Component ip = m.components().get(0);
+    assertThat(ip.protocol().code()).isEqualTo(4);
+    assertThat(ip.valueText()).isEqualTo("192.0.2.42");
+    assertThat(HEX.formatHex(ip.value())).isEqualTo("c000022a");
+    assertThat(ip.toString()).isEqualTo("/ip4/192.0.2.42");
+    Multiaddr.Component tcp = m.components().get(1);
+    assertThat(tcp.valueText()).isEqualTo("443");
+    assertThat(HEX.formatHex(tcp.value())).isEqualTo("01bb");
+    assertThat(Multiaddr.of(List.of(tcp)).toBytes()).isEqualTo(HEX.parseHex("0601bb"));
   }
 
   @Test
@@ -121,6 +139,7 @@ class MultiaddrTest {
     assertThatThrownBy(() -> Multiaddr.parse("/ip4/1.2.3.4/tcp")).hasMessage("missing value for /tcp");
     assertThatThrownBy(() -> Multiaddr.parse("/tcp/65536")).hasMessageContaining("invalid port '65536'");
     assertThatThrownBy(() -> Multiaddr.parse("/ip4/1.2.3.999")).hasMessageContaining("invalid IPv4 address");
+    assertThatThrownBy(() -> Multiaddr.parse("/dns/a\ud800b")).hasMessageContaining("unpaired surrogate");
   }
 
   // go-multiaddr TestInvalidP2PAddrBytes: sha2-256 multihash with a 33-byte digest.

@@ -26,6 +26,16 @@ class Ed25519KeyTest {
     assertThat(key.publicKey().verify(new byte[] {0x72}, new byte[64])).isFalse();
   }
 
+  // WIRE-REFERENCE A.3 (vectors.py, computed with Python `cryptography`): the Noise transcript's identity key.
+  @Test
+  void seedGivesTheReferencePublicKeyAndPeerId() {
+    PrivateKey key = PrivateKey.fromRaw(KeyType.ED25519, HEX.parseHex("11".repeat(32)));
+    assertThat(HEX.formatHex(key.publicKey().raw()))
+        .isEqualTo("d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332c9778737");
+    assertThat(io.serenity.p2p.core.PeerId.fromPublicKey(key.publicKey()).toString())
+        .isEqualTo("12D3KooWPqT2nMDSiXUSx5D7fasaxhxKigVhcqfkKqrLghCq9jxz");
+  }
+
   @Test
   void marshalUsesSeedAndPublicAndAcceptsLegacy96ByteForm() {
     PrivateKey key = PrivateKey.fromSeed(KeyType.ED25519, 3);

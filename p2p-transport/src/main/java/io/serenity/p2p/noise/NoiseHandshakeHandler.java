@@ -49,6 +49,7 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   private ByteBuf cumulation;
   private boolean started;
   private boolean done;
+  private int received;
 
   /**
    * @param identity our libp2p identity key, which signs the Noise static key
@@ -192,8 +193,6 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
       complete(ctx, remote, selectMuxer(remote.muxers(), ourMuxers));
     }
   }
-
-  private int received;
 
   private HandshakePayload.Remote authenticate(byte[] payload) {
     HandshakePayload.Remote remote = HandshakePayload.verify(payload, handshake.remoteStatic());

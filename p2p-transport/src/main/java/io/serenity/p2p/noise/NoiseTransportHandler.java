@@ -147,6 +147,11 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
         return;
       }
       int readable = in.readableBytes();
+      if (readable == 0) {
+        // An empty frame would only cost a nonce; keep the write for its promise and flush.
+        ctx.write(Unpooled.EMPTY_BUFFER, promise);
+        return;
+      }
       int maxPlain = config.maxPlaintextPerFrame();
       int frames = Math.max(1, (readable + maxPlain - 1) / maxPlain);
       // One buffer and one write for all frames, so the caller's promise covers the whole write.

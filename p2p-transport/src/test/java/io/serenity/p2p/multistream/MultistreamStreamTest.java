@@ -88,6 +88,30 @@ class MultistreamStreamTest {
   }
 
   @Test
+  void selectCompletesWhenTheAnswerArrivesOneByteAtATime() {
+    FakeStreamPair pair = new FakeStreamPair();
+    Recorder dialerApp = new Recorder();
+    CompletableFuture<String> selected =
+        MultistreamSelect.select(pair.a, List.of("/a/1", "/id/1"), id -> dialerApp);
+    byte[] answer =
+        MultistreamHandlerTest.concat(
+            MultistreamHandlerTest.wire(
+                MultistreamMessage.HEADER,
+                MultistreamMessage.NA,
+                new MultistreamMessage.Protocol("/id/1")),
+            "tail".getBytes(StandardCharsets.UTF_8));
+    pair.b.setHandler(new Recorder());
+    int echoEnd = answer.length - "tail".length();
+    for (int i = 0; i < answer.length; i++) {
+      assertThat(selected.isDone()).isEqualTo(i >= echoEnd);
+      pair.b.write(Unpooled.wrappedBuffer(new byte[] {answer[i]}));
+      pair.runAll();
+    }
+    assertThat(selected).isCompletedWithValue("/id/1");
+    assertThat(dialerApp.text()).isEqualTo("tail");
+  }
+
+  @Test
   void lazyDataAfterTheProposalReachesTheListenerHandlerFirst() {
     FakeStreamPair pair = new FakeStreamPair();
     Recorder listenerApp = new Recorder();

@@ -25,9 +25,9 @@ public final class LeakRecorder {
   public static void install() {}
 
   /**
-   * Collects garbage and allocates a few buffers so the detector polls its queue, then asserts
-   * that no leak was reported since the listener was installed. Best effort: a leaked buffer that
-   * is still reachable, or not yet collected, goes unnoticed.
+   * Collects garbage and allocates a few buffers so the detector polls its queue, then asserts that
+   * no leak was reported since the listener was installed. Best effort: a leaked buffer that is
+   * still reachable, or not yet collected, goes unnoticed.
    */
   public static void assertNoLeaks() {
     for (int i = 0; i < 3; i++) {

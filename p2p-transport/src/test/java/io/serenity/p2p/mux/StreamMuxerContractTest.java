@@ -57,7 +57,8 @@ public abstract class StreamMuxerContractTest {
     return 4L << 20;
   }
 
-  protected MuxerPair pair(Consumer<MuxedStream> dialerAcceptor, Consumer<MuxedStream> listenerAcceptor)
+  protected MuxerPair pair(
+      Consumer<MuxedStream> dialerAcceptor, Consumer<MuxedStream> listenerAcceptor)
       throws Exception {
     MuxerPair p = new MuxerPair(muxer(), dialerAcceptor, listenerAcceptor);
     pairs.add(p);
@@ -396,7 +397,9 @@ public abstract class StreamMuxerContractTest {
     java.util.concurrent.atomic.AtomicInteger acceptedCount =
         new java.util.concurrent.atomic.AtomicInteger();
     MuxerPair p =
-        pair(s -> s.reset(), s -> s.setHandler(listenerHandlers.get(acceptedCount.getAndIncrement())));
+        pair(
+            s -> s.reset(),
+            s -> s.setHandler(listenerHandlers.get(acceptedCount.getAndIncrement())));
     List<RecordingHandler> dialerHandlers = new ArrayList<>();
     List<MuxedStream> streams = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -427,7 +430,8 @@ public abstract class StreamMuxerContractTest {
     await(p.listener().closeFuture());
     assertThat(p.dialer().streamCount()).isZero();
     assertThat(p.listener().streamCount()).isZero();
-    assertThatThrownBy(() -> await(p.dialer().openStream())).hasCauseInstanceOf(MuxerException.class);
+    assertThatThrownBy(() -> await(p.dialer().openStream()))
+        .hasCauseInstanceOf(MuxerException.class);
     assertThatThrownBy(() -> await(p.listener().openStream()))
         .hasCauseInstanceOf(MuxerException.class);
   }
@@ -467,11 +471,12 @@ public abstract class StreamMuxerContractTest {
   void acceptorSetAfterInstallStillSeesEarlyStreams() throws Exception {
     MuxerPair p = pair(s -> s.reset(), s -> {});
     CompletableFuture<MuxedStream> accepted = new CompletableFuture<>();
-    p.listener().setInboundStreamAcceptor(
-        s -> {
-          s.setHandler(new EchoHandler());
-          accepted.complete(s);
-        });
+    p.listener()
+        .setInboundStreamAcceptor(
+            s -> {
+              s.setHandler(new EchoHandler());
+              accepted.complete(s);
+            });
     MuxedStream stream = await(p.dialer().openStream());
     RecordingHandler h = new RecordingHandler();
     stream.setHandler(h);

@@ -140,6 +140,29 @@ class NoiseHandshakeHandlerTest {
   }
 
   @Test
+  void handshakeMessagesSplitAtEveryByteOffsetStillComplete() {
+    PrivateKey ik = key(KeyType.ED25519, 1);
+    PrivateKey rk = key(KeyType.ED25519, 2);
+    int msg2Length = -1;
+    for (int split = 0; msg2Length < 0 || split <= msg2Length; split++) {
+      NoiseHandshakeHandler init = Noise.initiator(ik, null, List.of(YAMUX));
+      NoiseHandshakeHandler resp = Noise.responder(rk, List.of(YAMUX));
+      Link link = new Link(init, resp);
+      Link.move(link.a, link.b); // msg1
+      byte[] msg2 = drainOutbound(link.b);
+      msg2Length = msg2.length;
+      link.a.writeInbound(Unpooled.wrappedBuffer(msg2, 0, split));
+      assertThat(init.session().isDone()).isEqualTo(split == msg2.length);
+      link.a.writeInbound(Unpooled.wrappedBuffer(msg2, split, msg2.length - split));
+      link.pump();
+      assertThat(init.session()).isCompleted();
+      assertThat(resp.session().join().remotePeer())
+          .isEqualTo(PeerId.fromPublicKey(ik.publicKey()));
+      link.finish();
+    }
+  }
+
+  @Test
   void dialerRejectsAnUnexpectedPeerNamingBothIds() {
     PrivateKey rk = key(KeyType.SECP256K1, 2);
     PeerId wanted = PeerId.fromPublicKey(key(KeyType.SECP256K1, 3).publicKey());
@@ -241,6 +264,14 @@ class NoiseHandshakeHandlerTest {
       link.b.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
     }
     assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("abcdefgh");
+    link.finish();
+  }
+
+  @Test
+  void emptyWritesSendNoFrame() {
+    Link link = handshaken(List.of(), List.of());
+    assertThat(link.a.writeAndFlush(Unpooled.EMPTY_BUFFER).isSuccess()).isTrue();
+    assertThat(drainOutbound(link.a)).isEmpty();
     link.finish();
   }
 

@@ -54,7 +54,7 @@ public final class Yamux implements StreamMuxer {
     YamuxSession session = new YamuxSession(channel, initiator, config, nanoClock);
     channel
         .pipeline()
-        .addLast("yamux-decoder", new YamuxFrameDecoder(config.initialStreamWindow()))
+        .addLast("yamux-decoder", new YamuxFrameDecoder(config.maxStreamWindow()))
         .addLast("yamux-session", session);
     return session;
   }

@@ -3,26 +3,30 @@ package io.serenity.p2p.mux.yamux;
 import java.time.Duration;
 
 /**
- * Tunables of a yamux session. Start from {@link #defaults()} and change fields with the
- * {@code with...} methods:
+ * Tunables of a yamux session. Start from {@link #defaults()} and change fields with the {@code
+ * with...} methods:
  *
  * <pre>{@code
  * YamuxConfig config = YamuxConfig.defaults().withMaxInboundStreams(256);
  * StreamMuxer muxer = Yamux.create(config);
  * }</pre>
  *
- * @param initialStreamWindow receive window granted to the remote on every stream, in bytes.
+ * @param initialStreamWindow receive window granted to the remote on every new stream, in bytes.
  *     Default 256 KiB, the spec's initial window; a larger value is advertised with the stream's
  *     SYN/ACK window update (spec "Flow Control"). Must be at least 256 KiB: the remote may send
  *     that much before it hears from us.
+ * @param maxStreamWindow largest receive window a stream may grow to. When above {@code
+ *     initialStreamWindow}, a stream whose window is used up within four round trips doubles it
+ *     (the go-yamux auto-tuning), up to this size. Default 256 KiB, the same as the initial window:
+ *     no growth, so the memory a peer can pin is at most one window per stream.
  * @param maxInboundStreams streams the remote may have open with us at once; a SYN beyond it is
  *     answered with RST. Default 1024.
  * @param maxOutboundStreams streams we may have open (or waiting to open) at once; {@code
  *     openStream} fails beyond it. Default 1024.
  * @param maxUnackedOutboundStreams streams we opened that the remote has not ACKed yet; further
  *     opens wait for ACKs. Default 256 (the libp2p yamux ACK backlog).
- * @param maxFramePayload largest Data body we send; writes are cut into frames of at most this
- *     size so streams interleave. Default 16 KiB.
+ * @param maxFramePayload largest Data body we send; writes are cut into frames of at most this size
+ *     so streams interleave and a frame fits one Noise message. Default 16 KiB.
  * @param maxUnreadBytes bytes held per stream while no handler is set; a stream exceeding it is
  *     reset. Default 256 KiB (the window already bounds it unless the window is larger).
  * @param maxOutstandingPings pings awaiting an answer before {@code ping()} fails fast. Default 16.
@@ -31,6 +35,7 @@ import java.time.Duration;
  */
 public record YamuxConfig(
     int initialStreamWindow,
+    int maxStreamWindow,
     int maxInboundStreams,
     int maxOutboundStreams,
     int maxUnackedOutboundStreams,
@@ -42,13 +47,21 @@ public record YamuxConfig(
   /** The spec's initial per-stream window, assumed by both sides before any window update. */
   public static final int SPEC_INITIAL_WINDOW = 256 * 1024;
 
-  /** Largest window we let a stream grow to: keeps one stream from pinning much memory. */
+  /** Upper limit for any window: keeps one stream from pinning much memory. */
   public static final int MAX_STREAM_WINDOW = 16 * 1024 * 1024;
 
   /** The defaults documented on each component. */
   public static YamuxConfig defaults() {
     return new YamuxConfig(
-        SPEC_INITIAL_WINDOW, 1024, 1024, 256, 16 * 1024, SPEC_INITIAL_WINDOW, 16, Duration.ZERO);
+        SPEC_INITIAL_WINDOW,
+        SPEC_INITIAL_WINDOW,
+        1024,
+        1024,
+        256,
+        16 * 1024,
+        SPEC_INITIAL_WINDOW,
+        16,
+        Duration.ZERO);
   }
 
   /** Throws {@link IllegalArgumentException} naming the first nonsensical field. */
@@ -56,14 +69,17 @@ public record YamuxConfig(
     require(
         initialStreamWindow >= SPEC_INITIAL_WINDOW && initialStreamWindow <= MAX_STREAM_WINDOW,
         "initialStreamWindow must be in [256 KiB, 16 MiB], got " + initialStreamWindow);
+    require(
+        maxStreamWindow >= initialStreamWindow && maxStreamWindow <= MAX_STREAM_WINDOW,
+        "maxStreamWindow must be in [initialStreamWindow, 16 MiB], got " + maxStreamWindow);
     require(maxInboundStreams > 0, "maxInboundStreams must be > 0, got " + maxInboundStreams);
     require(maxOutboundStreams > 0, "maxOutboundStreams must be > 0, got " + maxOutboundStreams);
     require(
         maxUnackedOutboundStreams > 0,
         "maxUnackedOutboundStreams must be > 0, got " + maxUnackedOutboundStreams);
     require(
-        maxFramePayload > 0 && maxFramePayload <= initialStreamWindow,
-        "maxFramePayload must be in [1, initialStreamWindow], got " + maxFramePayload);
+        maxFramePayload > 0 && maxFramePayload <= SPEC_INITIAL_WINDOW,
+        "maxFramePayload must be in [1, 256 KiB], got " + maxFramePayload);
     require(maxUnreadBytes > 0, "maxUnreadBytes must be > 0, got " + maxUnreadBytes);
     require(maxOutstandingPings > 0, "maxOutstandingPings must be > 0, got " + maxOutstandingPings);
     require(
@@ -78,43 +94,129 @@ public record YamuxConfig(
     }
   }
 
+  /** A copy with {@code initialStreamWindow} replaced; maxStreamWindow is raised to it if lower. */
   public YamuxConfig withInitialStreamWindow(int v) {
-    return new YamuxConfig(v, maxInboundStreams, maxOutboundStreams, maxUnackedOutboundStreams,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        v,
+        Math.max(v, maxStreamWindow),
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code maxStreamWindow} replaced. */
+  public YamuxConfig withMaxStreamWindow(int v) {
+    return new YamuxConfig(
+        initialStreamWindow,
+        v,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
+  }
+
+  /** A copy with {@code maxInboundStreams} replaced. */
   public YamuxConfig withMaxInboundStreams(int v) {
-    return new YamuxConfig(initialStreamWindow, v, maxOutboundStreams, maxUnackedOutboundStreams,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        v,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code maxOutboundStreams} replaced. */
   public YamuxConfig withMaxOutboundStreams(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, v, maxUnackedOutboundStreams,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        maxInboundStreams,
+        v,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code maxUnackedOutboundStreams} replaced. */
   public YamuxConfig withMaxUnackedOutboundStreams(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams, v,
-        maxFramePayload, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        v,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code maxFramePayload} replaced. */
   public YamuxConfig withMaxFramePayload(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, v, maxUnreadBytes, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        v,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code maxUnreadBytes} replaced. */
   public YamuxConfig withMaxUnreadBytes(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, maxFramePayload, v, maxOutstandingPings, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        v,
+        maxOutstandingPings,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code maxOutstandingPings} replaced. */
   public YamuxConfig withMaxOutstandingPings(int v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, maxFramePayload, maxUnreadBytes, v, keepAliveInterval);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        v,
+        keepAliveInterval);
   }
 
+  /** A copy with {@code keepAliveInterval} replaced. */
   public YamuxConfig withKeepAliveInterval(Duration v) {
-    return new YamuxConfig(initialStreamWindow, maxInboundStreams, maxOutboundStreams,
-        maxUnackedOutboundStreams, maxFramePayload, maxUnreadBytes, maxOutstandingPings, v);
+    return new YamuxConfig(
+        initialStreamWindow,
+        maxStreamWindow,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxFramePayload,
+        maxUnreadBytes,
+        maxOutstandingPings,
+        v);
   }
 }

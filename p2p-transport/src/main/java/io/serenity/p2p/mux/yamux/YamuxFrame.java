@@ -13,12 +13,14 @@ sealed interface YamuxFrame {
 
   /** The spec's type codes. */
   int TYPE_DATA = 0;
+
   int TYPE_WINDOW_UPDATE = 1;
   int TYPE_PING = 2;
   int TYPE_GO_AWAY = 3;
 
   /** GoAway error codes (spec "Session termination"). */
   long GO_AWAY_NORMAL = 0;
+
   long GO_AWAY_PROTOCOL_ERROR = 1;
   long GO_AWAY_INTERNAL_ERROR = 2;
 
@@ -48,7 +50,9 @@ sealed interface YamuxFrame {
     }
   }
 
-  /** Adds {@code delta} to the receiver's send window for the stream; also carries SYN/ACK/FIN/RST. */
+  /**
+   * Adds {@code delta} to the receiver's send window for the stream; also carries SYN/ACK/FIN/RST.
+   */
   record WindowUpdate(long streamId, int flags, long delta) implements YamuxFrame {
     @Override
     public int type() {

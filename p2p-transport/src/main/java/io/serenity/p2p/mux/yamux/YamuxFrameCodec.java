@@ -36,8 +36,12 @@ final class YamuxFrameCodec {
       case YamuxFrame.TYPE_DATA:
         if (length > maxDataLength) {
           throw new YamuxException(
-              "yamux: data frame of " + length + " bytes on stream " + streamId
-                  + " exceeds the receive window of " + maxDataLength);
+              "yamux: data frame of "
+                  + length
+                  + " bytes on stream "
+                  + streamId
+                  + " exceeds the receive window of "
+                  + maxDataLength);
         }
         if (in.readableBytes() < YamuxFrame.HEADER_LENGTH + length) {
           return null;

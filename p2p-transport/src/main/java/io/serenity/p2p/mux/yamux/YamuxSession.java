@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A yamux session on one secured connection: the last handler of the channel's pipeline, fed
- * {@link YamuxFrame}s by the decoder in front of it. All state lives on the channel's event loop;
- * public methods may be called from any thread and hop onto it.
+ * A yamux session on one secured connection: the last handler of the channel's pipeline, fed {@link
+ * YamuxFrame}s by the decoder in front of it. All state lives on the channel's event loop; public
+ * methods may be called from any thread and hop onto it.
  *
  * <pre>{@code
  * YamuxSession session = Yamux.create().install(channel, true);
@@ -53,8 +53,10 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   private int inboundCount;
   private int outboundCount;
   private int unackedOutbound;
+
   /** Dialer odd, listener even (spec "StreamID Field"); ids are never reused. */
   private long nextStreamId;
+
   private final ArrayDeque<CompletableFuture<MuxedStream>> pendingOpens = new ArrayDeque<>();
 
   private Consumer<MuxedStream> acceptor;
@@ -62,6 +64,11 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   private final Map<Long, PendingPing> pings = new LinkedHashMap<>();
   private long nextPingId;
+
+  /** Latest measured round-trip time, 0 until a ping was answered; drives window auto-tuning. */
+  private long rttNanos;
+
+  private boolean started;
   private CompletableFuture<Duration> keepAlivePing;
   private io.netty.util.concurrent.ScheduledFuture<?> keepAliveTask;
 
@@ -79,7 +86,9 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     this.config = config;
     this.nanoClock = nanoClock;
     this.nextStreamId = initiator ? 1 : 2;
-    channel.closeFuture().addListener(f -> runOnLoop(() -> shutDown("connection closed"), () -> {}));
+    channel
+        .closeFuture()
+        .addListener(f -> runOnLoop(() -> shutDown("connection closed"), () -> {}));
   }
 
   // ---- MuxedConnection ----
@@ -108,7 +117,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
             openPending();
           }
         },
-        () -> opened.completeExceptionally(new MuxerException("yamux: session event loop is gone")));
+        () ->
+            opened.completeExceptionally(new MuxerException("yamux: session event loop is gone")));
     return opened;
   }
 
@@ -200,14 +210,26 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (channel.isActive()) {
-      startKeepAlive();
+      start();
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    startKeepAlive();
+    start();
     ctx.fireChannelActive();
+  }
+
+  private void start() {
+    if (started || closed) {
+      return;
+    }
+    started = true;
+    startKeepAlive();
+    if (config.maxStreamWindow() > config.initialStreamWindow()) {
+      // Window auto-tuning needs a round-trip time; go-yamux also pings once at session start.
+      ping();
+    }
   }
 
   @Override
@@ -246,7 +268,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable c =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (c instanceof YamuxException) {
       protocolError(c.getMessage());
     } else {
@@ -315,15 +338,16 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     if (inboundCount >= config.maxInboundStreams()) {
       LOG.warn(
           "yamux: {} opened stream {} beyond the limit of {} inbound streams; resetting it",
-          remote(), id, config.maxInboundStreams());
+          remote(),
+          id,
+          config.maxInboundStreams());
       sendStreamReset(id);
       return null;
     }
     YamuxStream stream = new YamuxStream(this, id, false, config.initialStreamWindow());
     register(stream);
     inboundCount++;
-    send(
-        new YamuxFrame.WindowUpdate(id, YamuxFlag.ACK.bit(), extraWindow()), voidPromise());
+    send(new YamuxFrame.WindowUpdate(id, YamuxFlag.ACK.bit(), extraWindow()), voidPromise());
     if (acceptor == null) {
       unaccepted.add(stream);
     } else {
@@ -336,18 +360,29 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     try {
       acceptor.accept(stream);
     } catch (RuntimeException e) {
-      LOG.warn("yamux: stream acceptor threw for stream {} from {}; resetting it", stream.id(), remote(), e);
+      LOG.warn(
+          "yamux: stream acceptor threw for stream {} from {}; resetting it",
+          stream.id(),
+          remote(),
+          e);
       stream.reset();
     }
   }
 
   private void onPing(YamuxFrame.Ping ping) {
     if (YamuxFlag.SYN.isSetIn(ping.flags())) {
+      if (!channel.isWritable()) {
+        // A peer that pings without reading must not grow our outbound buffer; go-yamux also
+        // drops replies it cannot queue.
+        LOG.debug("yamux: dropping ping reply to {}: connection not writable", remote());
+        return;
+      }
       send(new YamuxFrame.Ping(YamuxFlag.ACK.bit(), ping.opaque()), voidPromise());
     } else if (YamuxFlag.ACK.isSetIn(ping.flags())) {
       PendingPing p = pings.remove(ping.opaque());
       if (p != null) {
-        p.rtt().complete(Duration.ofNanos(nanoClock.getAsLong() - p.startNanos()));
+        rttNanos = Math.max(1, nanoClock.getAsLong() - p.startNanos());
+        p.rtt().complete(Duration.ofNanos(rttNanos));
       }
     }
   }
@@ -370,7 +405,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     }
     LOG.warn(
         "yamux: protocol error by {}: {}; sending GoAway(protocol error) and closing",
-        remote(), violation);
+        remote(),
+        violation);
     terminate(YamuxFrame.GO_AWAY_PROTOCOL_ERROR, "protocol error: " + violation);
   }
 
@@ -378,7 +414,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   private void openPending() {
     CompletableFuture<MuxedStream> opened;
-    while (unackedOutbound < config.maxUnackedOutboundStreams()
+    while (!closed
+        && unackedOutbound < config.maxUnackedOutboundStreams()
         && (opened = pendingOpens.poll()) != null) {
       if (opened.isDone()) {
         continue; // the caller gave up (cancelled or timed out)
@@ -475,6 +512,14 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     return config;
   }
 
+  long nanoTime() {
+    return nanoClock.getAsLong();
+  }
+
+  long rttNanos() {
+    return rttNanos;
+  }
+
   SocketAddress remote() {
     return channel.remoteAddress();
   }
@@ -547,7 +592,9 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
       return;
     }
     keepAliveTask =
-        channel.eventLoop().scheduleAtFixedRate(this::keepAliveTick, nanos, nanos, TimeUnit.NANOSECONDS);
+        channel
+            .eventLoop()
+            .scheduleAtFixedRate(this::keepAliveTick, nanos, nanos, TimeUnit.NANOSECONDS);
   }
 
   private void keepAliveTick() {
@@ -557,7 +604,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     if (keepAlivePing != null && !keepAlivePing.isDone()) {
       LOG.warn(
           "yamux: keep-alive ping to {} unanswered after {}; closing",
-          remote(), config.keepAliveInterval());
+          remote(),
+          config.keepAliveInterval());
       terminate(YamuxFrame.GO_AWAY_NORMAL, "keep-alive timeout");
       return;
     }

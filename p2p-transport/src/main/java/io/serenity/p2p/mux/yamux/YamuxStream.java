@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One yamux stream. Public methods hop onto the session's event loop; every field below is
- * confined to that loop.
+ * One yamux stream. Public methods hop onto the session's event loop; every field below is confined
+ * to that loop.
  */
 final class YamuxStream implements MuxedStream {
   private static final Logger LOG = LoggerFactory.getLogger(YamuxStream.class);
@@ -28,10 +28,18 @@ final class YamuxStream implements MuxedStream {
 
   /** What we may still send before the remote grants more (spec "Flow Control"). */
   private long sendWindow = YamuxConfig.SPEC_INITIAL_WINDOW;
+
   /** What the remote may still send us; it exceeding this is a protocol error. */
   private long recvWindow;
+
   /** Bytes handed to the handler since our last window update. */
   private long consumedSinceUpdate;
+
+  /** The window we grant in total: recvWindow + consumedSinceUpdate + unreadBytes. */
+  private long windowSize;
+
+  /** When the last window update went out, for auto-tuning. */
+  private long epochStart;
 
   private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
   private final ArrayDeque<ByteBuf> unread = new ArrayDeque<>();
@@ -51,6 +59,8 @@ final class YamuxStream implements MuxedStream {
     this.id = id;
     this.initiator = initiator;
     this.recvWindow = recvWindow;
+    this.windowSize = recvWindow;
+    this.epochStart = session.nanoTime();
     // We accept inbound streams at once, so only our own streams wait for an ACK.
     this.acked = !initiator;
   }
@@ -183,7 +193,8 @@ final class YamuxStream implements MuxedStream {
         completeOnWrite(promise, w.done());
         session.send(new YamuxFrame.Data(id, 0, w.data()), promise);
       } else {
-        session.send(new YamuxFrame.Data(id, 0, w.data().readRetainedSlice(n)), session.voidPromise());
+        session.send(
+            new YamuxFrame.Data(id, 0, w.data().readRetainedSlice(n)), session.voidPromise());
       }
     }
   }
@@ -217,7 +228,12 @@ final class YamuxStream implements MuxedStream {
     if (n > recvWindow) {
       data.release();
       throw new YamuxException(
-          "yamux: stream " + id + " received " + n + " bytes with only " + recvWindow
+          "yamux: stream "
+              + id
+              + " received "
+              + n
+              + " bytes with only "
+              + recvWindow
               + " bytes of receive window left");
     }
     recvWindow -= n;
@@ -241,7 +257,9 @@ final class YamuxStream implements MuxedStream {
     if (unreadBytes > session.config().maxUnreadBytes()) {
       LOG.warn(
           "yamux: stream {} from {} holds {} unread bytes with no handler; resetting it",
-          id, session.remote(), unreadBytes);
+          id,
+          session.remote(),
+          unreadBytes);
       reset();
     }
   }
@@ -343,16 +361,32 @@ final class YamuxStream implements MuxedStream {
 
   /**
    * Grants the consumed bytes back once they reach half the window: fewer updates than one per
-   * frame, while the sender never stalls (go-yamux and rust-yamux use the same threshold).
+   * frame, while the sender never stalls (go-yamux and rust-yamux use the same threshold). When
+   * half a window was used up within four round trips the window is the bottleneck, so it doubles,
+   * up to {@link YamuxConfig#maxStreamWindow()} (go-yamux's auto-tuning).
    */
   private void maybeSendWindowUpdate() {
-    if (reset || remoteFin || consumedSinceUpdate < session.config().initialStreamWindow() / 2) {
+    if (reset || remoteFin || consumedSinceUpdate < windowSize / 2) {
       return;
     }
     long delta = consumedSinceUpdate;
+    long now = session.nanoTime();
+    long rtt = session.rttNanos();
+    long max = session.config().maxStreamWindow();
+    if (rtt > 0 && windowSize < max && now - epochStart < 4 * rtt) {
+      long grown = Math.min(windowSize * 2, max);
+      delta += grown - windowSize;
+      windowSize = grown;
+    }
+    epochStart = now;
     consumedSinceUpdate = 0;
     recvWindow += delta;
     session.send(new YamuxFrame.WindowUpdate(id, 0, delta), session.voidPromise());
+  }
+
+  /** The receive window this stream currently grants (grows with auto-tuning). */
+  long windowSize() {
+    return windowSize;
   }
 
   private boolean isFinished() {

@@ -34,9 +34,12 @@ class YamuxFrameCodecTest {
     List<YamuxFrame> frames = new ArrayList<>();
     frames.add(new YamuxFrame.Data(1, YamuxFlag.SYN.bit(), Unpooled.copiedBuffer("hello", UTF_8)));
     frames.add(new YamuxFrame.Data(3, 0, Unpooled.EMPTY_BUFFER));
-    frames.add(new YamuxFrame.Data(0xFFFF_FFFFL, YamuxFlag.FIN.bit(), Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
+    frames.add(
+        new YamuxFrame.Data(
+            0xFFFF_FFFFL, YamuxFlag.FIN.bit(), Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
     frames.add(new YamuxFrame.WindowUpdate(2, YamuxFlag.ACK.bit(), 0));
-    frames.add(new YamuxFrame.WindowUpdate(5, YamuxFlag.RST.bit() | YamuxFlag.FIN.bit(), 0xFFFF_FFFFL));
+    frames.add(
+        new YamuxFrame.WindowUpdate(5, YamuxFlag.RST.bit() | YamuxFlag.FIN.bit(), 0xFFFF_FFFFL));
     frames.add(new YamuxFrame.WindowUpdate(7, 0, 131072));
     frames.add(new YamuxFrame.Ping(YamuxFlag.SYN.bit(), 7));
     frames.add(new YamuxFrame.Ping(YamuxFlag.ACK.bit(), 0xFFFF_FFFFL));
@@ -63,7 +66,8 @@ class YamuxFrameCodecTest {
     for (YamuxFrame frame : sampleFrames()) {
       String expected = describe(frame);
       ByteBuf wire = YamuxFrameCodec.encode(ALLOC, frame);
-      assertThat(wire.readableBytes()).isEqualTo(12 + (frame instanceof YamuxFrame.Data ? (int) frame.length() : 0));
+      assertThat(wire.readableBytes())
+          .isEqualTo(12 + (frame instanceof YamuxFrame.Data ? (int) frame.length() : 0));
       YamuxFrame decoded = YamuxFrameCodec.decode(wire, MAX);
       assertThat(decoded).isNotNull();
       assertThat(describe(decoded)).isEqualTo(expected);
@@ -76,13 +80,18 @@ class YamuxFrameCodecTest {
 
   @Test
   void encodingMatchesTheSpecVectors() {
-    assertEncodes(new YamuxFrame.WindowUpdate(1, YamuxFlag.SYN.bit(), 0), "000100010000000100000000");
-    assertEncodes(new YamuxFrame.WindowUpdate(1, YamuxFlag.ACK.bit(), 0), "000100020000000100000000");
+    assertEncodes(
+        new YamuxFrame.WindowUpdate(1, YamuxFlag.SYN.bit(), 0), "000100010000000100000000");
+    assertEncodes(
+        new YamuxFrame.WindowUpdate(1, YamuxFlag.ACK.bit(), 0), "000100020000000100000000");
     assertEncodes(
         new YamuxFrame.Data(1, 0, Unpooled.copiedBuffer("hello", UTF_8)),
         "00000000000000010000000568656c6c6f");
-    assertEncodes(new YamuxFrame.Data(1, YamuxFlag.FIN.bit(), Unpooled.EMPTY_BUFFER), "000000040000000100000000");
-    assertEncodes(new YamuxFrame.WindowUpdate(2, YamuxFlag.RST.bit(), 0), "000100080000000200000000");
+    assertEncodes(
+        new YamuxFrame.Data(1, YamuxFlag.FIN.bit(), Unpooled.EMPTY_BUFFER),
+        "000000040000000100000000");
+    assertEncodes(
+        new YamuxFrame.WindowUpdate(2, YamuxFlag.RST.bit(), 0), "000100080000000200000000");
     assertEncodes(new YamuxFrame.Ping(YamuxFlag.SYN.bit(), 7), "000200010000000000000007");
     assertEncodes(new YamuxFrame.Ping(YamuxFlag.ACK.bit(), 7), "000200020000000000000007");
     assertEncodes(new YamuxFrame.GoAway(0), "000300000000000000000000");
@@ -133,7 +142,9 @@ class YamuxFrameCodecTest {
 
   @Test
   void incompleteInputIsLeftUntouched() {
-    ByteBuf wire = YamuxFrameCodec.encode(ALLOC, new YamuxFrame.Data(1, 0, Unpooled.copiedBuffer("hello", UTF_8)));
+    ByteBuf wire =
+        YamuxFrameCodec.encode(
+            ALLOC, new YamuxFrame.Data(1, 0, Unpooled.copiedBuffer("hello", UTF_8)));
     for (int len = 0; len < wire.readableBytes(); len++) {
       ByteBuf partial = wire.retainedSlice(0, len);
       assertThat(YamuxFrameCodec.decode(partial, MAX)).isNull();
@@ -172,7 +183,8 @@ class YamuxFrameCodecTest {
 
     ByteBuf maxHeader = Unpooled.buffer(12);
     maxHeader.writeByte(0).writeByte(0).writeShort(0).writeInt(1).writeInt(-1);
-    assertThatThrownBy(() -> YamuxFrameCodec.decode(maxHeader, MAX)).isInstanceOf(YamuxException.class);
+    assertThatThrownBy(() -> YamuxFrameCodec.decode(maxHeader, MAX))
+        .isInstanceOf(YamuxException.class);
     maxHeader.release();
   }
 

@@ -165,7 +165,8 @@ class YamuxSessionTest {
     inboundData(2, 0, WINDOW / 2 - 1);
     assertThat(outbound()).isEmpty();
     inboundData(2, 0, 1);
-    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
     assertThat(h.receivedBytes()).isEqualTo(WINDOW / 2);
   }
 
@@ -247,7 +248,8 @@ class YamuxSessionTest {
     inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
     assertThat(outbound())
         .containsExactly(
-            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, 0), new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 1));
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, ACK, 2, 0),
+            new Out(YamuxFrame.TYPE_GO_AWAY, 0, 0, 1));
   }
 
   @Test
@@ -379,7 +381,8 @@ class YamuxSessionTest {
     inbound(new YamuxFrame.WindowUpdate(1, ACK, 10));
     assertThat(outbound())
         .containsExactly(
-            new Out(YamuxFrame.TYPE_DATA, 0, 1, 10), new Out(YamuxFrame.TYPE_WINDOW_UPDATE, FIN, 1, 0));
+            new Out(YamuxFrame.TYPE_DATA, 0, 1, 10),
+            new Out(YamuxFrame.TYPE_WINDOW_UPDATE, FIN, 1, 0));
     assertThat(big).isCompleted();
     assertThat(fin).isCompleted();
     assertThat(s.closeFuture()).isNotDone();
@@ -474,10 +477,46 @@ class YamuxSessionTest {
         .hasMessageContaining("initialStreamWindow");
     assertThatThrownBy(() -> YamuxConfig.defaults().withMaxFramePayload(0).validate())
         .hasMessageContaining("maxFramePayload");
-    assertThatThrownBy(() -> YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(-1)).validate())
+    assertThatThrownBy(
+            () -> YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(-1)).validate())
         .hasMessageContaining("keepAliveInterval");
+    assertThatThrownBy(() -> YamuxConfig.defaults().withMaxStreamWindow(1024).validate())
+        .hasMessageContaining("maxStreamWindow");
     assertThatThrownBy(() -> Yamux.create(YamuxConfig.defaults().withMaxInboundStreams(0)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void receiveWindowDoublesWhenUsedUpWithinFourRoundTrips() {
+    install(YamuxConfig.defaults().withMaxStreamWindow(1 << 20), true);
+    // The session pings once at start to learn the round-trip time.
+    List<Out> start = outbound();
+    assertThat(start).extracting(Out::type).containsExactly(YamuxFrame.TYPE_PING);
+    clock.addAndGet(Duration.ofMillis(10).toNanos());
+    inbound(new YamuxFrame.Ping(ACK, start.get(0).length()));
+
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(st -> st.setHandler(h));
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    // Half the window consumed 5 ms after the stream began (< 4 RTT): grant it back and double.
+    clock.addAndGet(Duration.ofMillis(5).toNanos());
+    inboundData(2, 0, WINDOW / 2);
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2 + WINDOW));
+    // Slow consumption (beyond 4 RTT) grants back without growing.
+    clock.addAndGet(Duration.ofMillis(100).toNanos());
+    inboundData(2, 0, WINDOW);
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW));
+    // Fast again: grows to the 1 MiB maximum, and the remote may use all of it.
+    clock.addAndGet(Duration.ofMillis(5).toNanos());
+    inboundData(2, 0, WINDOW);
+    assertThat(outbound())
+        .containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW + 2L * WINDOW));
+    inboundData(2, 0, WINDOW / 2);
+    inbound(new YamuxFrame.Data(2, 0, Unpooled.wrappedBuffer(new byte[(1 << 20) - WINDOW / 2])));
+    assertThat(channel.isActive()).isTrue();
+    assertThat(h.receivedBytes()).isEqualTo(WINDOW / 2 + 2L * WINDOW + (1 << 20));
   }
 
   @Test
