@@ -89,7 +89,7 @@ public final class Connection {
     if (protocolIds.length == 0) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("no protocol id given"));
     }
-    if (streams.size() >= host.config().maxStreamsPerConnection()) {
+    if (openStreams() >= host.config().maxStreamsPerConnection()) {
       return CompletableFuture.failedFuture(
           new HostException(
               "stream limit " + host.config().maxStreamsPerConnection() + " reached on connection to "
@@ -116,12 +116,12 @@ public final class Connection {
 
   /** Open streams. */
   public List<Stream> streams() {
-    return List.copyOf(streams);
+    return streams.stream().filter(s -> !s.muxed().closeFuture().isDone()).toList();
   }
 
   /** Number of open streams. */
   public int streamCount() {
-    return streams.size();
+    return openStreams();
   }
 
   /** Closes the connection; its streams are reset. */
@@ -167,6 +167,20 @@ public final class Connection {
     up.muxed().setInboundStreamAcceptor(MuxedStream::reset);
   }
 
+  /**
+   * Streams not yet closed. A stream leaves {@code streams} in a close callback that may run
+   * after others observe the close, so the limit counts by state, not by set size.
+   */
+  private int openStreams() {
+    int n = 0;
+    for (Stream s : streams) {
+      if (!s.muxed().closeFuture().isDone()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   private Stream track(MuxedStream ms) {
     Stream s = new Stream(this, ms, host.config().maxStreamReadBuffer());
     streams.add(s);
@@ -175,7 +189,7 @@ public final class Connection {
   }
 
   private void accept(MuxedStream ms) {
-    if (streams.size() >= host.config().maxStreamsPerConnection()) {
+    if (openStreams() >= host.config().maxStreamsPerConnection()) {
       LOG.info("peer {} exceeded the stream limit {}; resetting its new stream",
           remotePeer(), host.config().maxStreamsPerConnection());
       ms.reset();

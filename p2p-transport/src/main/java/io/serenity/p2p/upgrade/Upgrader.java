@@ -95,7 +95,8 @@ public final class Upgrader {
             .schedule(
                 () -> {
                   if (!result.isDone()) {
-                    LOG.info("closing {}: handshake timed out after {} ms",
+                    // debug only: the owner of the result logs the failure once
+                    LOG.debug("closing {}: handshake timed out after {} ms",
                         remote, config.handshakeTimeout().toMillis());
                   }
                   fail(result, channel, new UpgradeException(
