@@ -232,6 +232,39 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Completes once at least {@code count} peers with a pubsub stream have announced {@code topic}
+   * (for example, to wait for a mesh to be possible before publishing). Never fails by itself:
+   * bound the wait with {@code orTimeout}.
+   */
+  public CompletableFuture<Void> whenPeers(String topic, int count) {
+    CompletableFuture<Void> r = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          peerWaiters.add(new PeerWaiter(topic, count, r));
+          checkPeerWaiters();
+        });
+    return r;
+  }
+
+  private record PeerWaiter(String topic, int count, CompletableFuture<Void> future) {}
+
+  private final List<PeerWaiter> peerWaiters = new ArrayList<>();
+
+  private void checkPeerWaiters() {
+    peerWaiters.removeIf(
+        w -> {
+          if (w.future().isDone()) {
+            return true;
+          }
+          if (context.peersInTopic(w.topic()).size() >= w.count()) {
+            w.future().complete(null);
+            return true;
+          }
+          return false;
+        });
+  }
+
   /** Counters per topic, for metrics. */
   public Map<String, TopicCounters.Snapshot> stats() {
     Map<String, TopicCounters.Snapshot> out = new HashMap<>();
@@ -322,6 +355,7 @@ public final class PubSub implements AutoCloseable {
                         return;
                       }
                       state.out = stream;
+                      scheduler.execute(PubSub.this::checkPeerWaiters);
                       state.protocol = stream.protocol();
                       boolean outbound = stream.connection().isInitiator();
                       router.addPeer(peer, state.protocol, outbound);
@@ -405,6 +439,9 @@ public final class PubSub implements AutoCloseable {
       if (changed) {
         router.onSubscription(from, s.topic(), s.subscribe());
       }
+    }
+    if (!rpc.subscriptions().isEmpty() && !peerWaiters.isEmpty()) {
+      checkPeerWaiters();
     }
     for (PubSubMessage m : rpc.publish()) {
       handleMessage(from, m);
