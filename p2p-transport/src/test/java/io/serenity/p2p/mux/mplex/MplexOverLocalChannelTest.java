@@ -54,6 +54,7 @@ class MplexOverLocalChannelTest {
   void manyStreamsEchoInterleavedWritesFromAnotherThread() throws Exception {
     LocalAddress address = new LocalAddress("mplex-" + UUID.randomUUID());
     CompletableFuture<MuxedConnection> serverSide = new CompletableFuture<>();
+    List<MuxedStream> serverStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
     Channel server = new ServerBootstrap()
         .group(group)
         .channel(LocalServerChannel.class)
@@ -61,7 +62,10 @@ class MplexOverLocalChannelTest {
           @Override
           protected void initChannel(LocalChannel ch) {
             MuxedConnection connection = new Mplex().install(ch, false);
-            connection.setInboundStreamAcceptor(stream -> stream.setHandler(new EchoThenClose()));
+            connection.setInboundStreamAcceptor(stream -> {
+              serverStreams.add(stream);
+              stream.setHandler(new EchoThenClose());
+            });
             serverSide.complete(connection);
           }
         })
@@ -109,7 +113,13 @@ class MplexOverLocalChannelTest {
       opened.get(i).closeFuture().get(10, TimeUnit.SECONDS);
     }
     assertThat(connection.streamCount()).isZero();
-    assertThat(serverSide.get(10, TimeUnit.SECONDS).streamCount()).isZero();
+    // the server side finishes its own bookkeeping on its event loop: wait for its streams to close
+    assertThat(serverStreams).hasSize(streams);
+    for (MuxedStream s : serverStreams) {
+      s.closeFuture().get(10, TimeUnit.SECONDS);
+    }
+    MuxedConnection serverConnection = serverSide.get(10, TimeUnit.SECONDS);
+    assertThat(serverConnection.streamCount()).isZero();
 
     connection.close();
     connection.closeFuture().get(10, TimeUnit.SECONDS);
