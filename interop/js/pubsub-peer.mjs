@@ -246,6 +246,9 @@ async function main () {
     }
     pubsub = gossipsub(init)
   } else {
+    if (o.sign === 'none') {
+      process.stderr.write('pubsub-peer.mjs: warning: js floodsub drops every received message without a from field, so it cannot receive StrictNoSign messages (it can still send them)\n')
+    }
     pubsub = floodsub({ globalSignaturePolicy: signaturePolicy, emitSelf: o.emitSelf })
   }
 

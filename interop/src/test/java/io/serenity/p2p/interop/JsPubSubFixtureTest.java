@@ -32,8 +32,9 @@ class JsPubSubFixtureTest {
     @CsvSource({
         "gossipsub, none",
         "gossipsub, strict",
-        "floodsub, strict",
-        "floodsub, none"
+        // Not "floodsub, none": js floodsub 11.0.28 drops every received message without a from field,
+        // so it cannot receive StrictNoSign messages at all (docs/interop.md, pubsub pitfalls).
+        "floodsub, strict"
     })
     void everyPublishedMessageIsDeliveredExactlyOnce(String router, String sign) {
         int count = 20;
@@ -72,7 +73,8 @@ class JsPubSubFixtureTest {
                 // duplicate of the earlier messages would have arrived before it.
                 byte[] end = "end-of-run".getBytes(StandardCharsets.UTF_8);
                 sender.publish(topic, end);
-                assertThat(sender.await("published").str("source")).isEqualTo("stdin");
+                sender.await(e -> e.name().equals("published") && "stdin".equals(e.fields().get("source")),
+                        "published event of the stdin command", WAIT);
                 JsEvent last = receiver.awaitMessages(topic, 1, WAIT).get(0);
                 assertThat(Base64.getDecoder().decode(last.str("data"))).isEqualTo(end);
                 assertThat(receiver.events("message")).hasSize(count + 1);
