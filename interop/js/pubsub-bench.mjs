@@ -1,14 +1,15 @@
 // js -> js gossipsub benchmarks (libp2p 3.3.11, @libp2p/gossipsub 17.1.1), one JSON line per result.
 //
 //   node pubsub-bench.mjs [--what throughput,mesh] [--muxer yamux|mplex] [--sign strict,none]
-//                         [--key-type ed25519|secp256k1] [--small 20000] [--large 2000]
+//                         [--key-type ed25519|secp256k1] [--small 20000] [--large 2000] [--window n]
 //                         [--nodes 20] [--mesh-messages 300] [--mesh-rate 30] [--case-timeout-ms 120000]
 //
 // throughput: a publisher (this process) and a receiver (a copy of this script, --role receiver) over
 //   TCP + Noise + the muxer, one topic. Cases: --small messages of 1 KiB and --large messages of 100 KiB,
 //   for each --sign policy. The receiver counts what arrives and reports its count every 20 ms on stdout;
 //   the publisher keeps at most a window of messages (about 4 MiB) published but not yet counted, so a
-//   slow receiver paces it instead of being overrun (js aborts streams silently when it falls behind).
+//   slow receiver paces it instead of being overrun (js aborts streams silently when it falls behind);
+//   --window sets that limit in messages instead.
 //   Time runs from the first timed publish to the arrival of the last message at the receiver (same
 //   machine, same clock). Untimed warm-up messages (first byte 0) go first; timed ones start with byte 1.
 // mesh: --nodes gossipsub nodes IN ONE Node process (one process per node is too heavy for 2 cores), each
@@ -41,7 +42,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 function parseArgs (argv) {
   const o = {
     role: 'bench', what: ['throughput', 'mesh'], muxer: 'yamux', sign: ['strict', 'none'], keyType: 'ed25519',
-    small: 20_000, large: 2_000, nodes: 20, meshMessages: 300, meshRate: 30, caseTimeoutMs: 120_000
+    small: 20_000, large: 2_000, window: 0, nodes: 20, meshMessages: 300, meshRate: 30, caseTimeoutMs: 120_000
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -60,6 +61,7 @@ function parseArgs (argv) {
       case '--key-type': o.keyType = v; break
       case '--small': o.small = int(); break
       case '--large': o.large = int(); break
+      case '--window': o.window = int(); break
       case '--nodes': o.nodes = int(); break
       case '--mesh-messages': o.meshMessages = int(); break
       case '--mesh-rate': o.meshRate = int(); break
@@ -175,7 +177,7 @@ async function throughputCase (o, sign, size, messages) {
     for (let i = 0; i < Math.min(200, messages); i++) await ps.publish(TOPIC, message(false))
     await sleep(300)
 
-    const window = Math.max(16, Math.floor(4 * MiB / size))
+    const window = o.window > 0 ? o.window : Math.max(16, Math.floor(4 * MiB / size))
     const deadline = Date.now() + o.caseTimeoutMs
     const start = now()
     let published = 0
