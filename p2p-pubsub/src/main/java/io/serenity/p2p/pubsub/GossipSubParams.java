@@ -1,0 +1,152 @@
+package io.serenity.p2p.pubsub;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Gossipsub router parameters, named as in the gossipsub specs (v1.0 "Parameters", v1.1 "Router
+ * parameters", v1.2 IDONTWANT). {@link #defaults()} are go-libp2p's; {@link #ethereum()} is the
+ * Ethereum consensus p2p-interface preset.
+ *
+ * @param d desired mesh degree
+ * @param dLow lower bound: below it the heartbeat grafts up to {@code d}
+ * @param dHigh upper bound: above it the heartbeat prunes down to {@code d}
+ * @param dScore mesh peers kept by score when pruning (v1.1)
+ * @param dOut outbound mesh peers to keep (v1.1); below dLow and at most d/2
+ * @param dLazy peers that get IHAVE gossip each heartbeat (at least; see gossipFactor)
+ * @param gossipFactor share of eligible non-mesh peers that get gossip, when more than dLazy (v1.1)
+ * @param heartbeatInterval time between heartbeats
+ * @param heartbeatInitialDelay delay of the first heartbeat
+ * @param historyLength message cache windows (heartbeats) kept for IWANT
+ * @param historyGossip newest windows advertised in IHAVE
+ * @param fanoutTtl how long fanout state lives after our last publish to a topic we do not join
+ * @param pruneBackoff backoff given and honoured after PRUNE (v1.1)
+ * @param unsubscribeBackoff backoff after we leave a topic (v1.1)
+ * @param prunePeers peers offered in PX on PRUNE (v1.1)
+ * @param floodPublish publish our own messages to every topic peer above the publish threshold (v1.1)
+ * @param gossipRetransmission times one peer may fetch the same message by IWANT
+ * @param maxIHaveLength message ids accepted from one peer's IHAVEs per heartbeat
+ * @param maxIHaveMessages IHAVE messages accepted from one peer per heartbeat
+ * @param iwantFollowupTime time a peer has to deliver a message it advertised and we asked for
+ * @param graftFloodThreshold a GRAFT this soon after a PRUNE earns an extra penalty (v1.1)
+ * @param opportunisticGraftTicks heartbeats between opportunistic grafting rounds (v1.1)
+ * @param opportunisticGraftPeers peers grafted per opportunistic round (v1.1)
+ * @param directConnectTicks heartbeats between reconnection attempts to direct peers (v1.1)
+ * @param idontwantMessageThreshold messages at least this large trigger IDONTWANT (v1.2)
+ * @param maxIDontWantMessages IDONTWANT messages accepted from one peer per heartbeat (v1.2)
+ * @param seenTtl how long message ids are remembered as seen
+ */
+public record GossipSubParams(
+    int d,
+    int dLow,
+    int dHigh,
+    int dScore,
+    int dOut,
+    int dLazy,
+    double gossipFactor,
+    Duration heartbeatInterval,
+    Duration heartbeatInitialDelay,
+    int historyLength,
+    int historyGossip,
+    Duration fanoutTtl,
+    Duration pruneBackoff,
+    Duration unsubscribeBackoff,
+    int prunePeers,
+    boolean floodPublish,
+    int gossipRetransmission,
+    int maxIHaveLength,
+    int maxIHaveMessages,
+    Duration iwantFollowupTime,
+    Duration graftFloodThreshold,
+    int opportunisticGraftTicks,
+    int opportunisticGraftPeers,
+    int directConnectTicks,
+    int idontwantMessageThreshold,
+    int maxIDontWantMessages,
+    Duration seenTtl) {
+
+  public GossipSubParams {
+    Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+    Objects.requireNonNull(heartbeatInitialDelay, "heartbeatInitialDelay");
+    Objects.requireNonNull(fanoutTtl, "fanoutTtl");
+    Objects.requireNonNull(pruneBackoff, "pruneBackoff");
+    Objects.requireNonNull(unsubscribeBackoff, "unsubscribeBackoff");
+    Objects.requireNonNull(iwantFollowupTime, "iwantFollowupTime");
+    Objects.requireNonNull(graftFloodThreshold, "graftFloodThreshold");
+    Objects.requireNonNull(seenTtl, "seenTtl");
+  }
+
+  /** go-libp2p's defaults. */
+  public static GossipSubParams defaults() {
+    return new GossipSubParams(
+        6, 5, 12, 4, 2, 6, 0.25,
+        Duration.ofSeconds(1), Duration.ofMillis(100),
+        5, 3,
+        Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofSeconds(10),
+        16, true, 3, 5000, 10,
+        Duration.ofSeconds(3), Duration.ofSeconds(10),
+        60, 2, 300,
+        1024, 1000,
+        Duration.ofMinutes(2));
+  }
+
+  /**
+   * The Ethereum consensus preset (consensus-specs p2p-interface, "The gossip domain"): D 8, D_low 6,
+   * D_high 12, D_lazy 6, heartbeat 700 ms, fanout TTL 60 s, 6 history windows, gossip over 3, seen
+   * TTL of two epochs (768 s on mainnet); the rest as go-libp2p.
+   */
+  public static GossipSubParams ethereum() {
+    GossipSubParams g = defaults();
+    return new GossipSubParams(
+        8, 6, 12, g.dScore(), g.dOut(), 6, g.gossipFactor(),
+        Duration.ofMillis(700), g.heartbeatInitialDelay(),
+        6, 3,
+        Duration.ofSeconds(60), g.pruneBackoff(), g.unsubscribeBackoff(),
+        g.prunePeers(), g.floodPublish(), g.gossipRetransmission(), g.maxIHaveLength(), g.maxIHaveMessages(),
+        g.iwantFollowupTime(), g.graftFloodThreshold(),
+        g.opportunisticGraftTicks(), g.opportunisticGraftPeers(), g.directConnectTicks(),
+        g.idontwantMessageThreshold(), g.maxIDontWantMessages(),
+        Duration.ofSeconds(768));
+  }
+
+  /** Rejects inconsistent settings with a message naming the rule; returns this. */
+  public GossipSubParams validate() {
+    require(d > 0, "d must be positive, got " + d);
+    require(dLow >= 0 && dLow <= d && d <= dHigh,
+        "need 0 <= dLow <= d <= dHigh, got dLow " + dLow + ", d " + d + ", dHigh " + dHigh);
+    require(dScore >= 0 && dScore <= dHigh, "need 0 <= dScore <= dHigh, got dScore " + dScore);
+    require(dOut >= 0 && dOut < dLow && dOut <= d / 2,
+        "need dOut < dLow and dOut <= d/2, got dOut " + dOut + ", dLow " + dLow + ", d " + d);
+    require(dLazy >= 0, "dLazy must not be negative, got " + dLazy);
+    require(gossipFactor >= 0 && gossipFactor <= 1, "gossipFactor must be in [0, 1], got " + gossipFactor);
+    require(positive(heartbeatInterval), "heartbeatInterval must be positive, got " + heartbeatInterval);
+    require(!heartbeatInitialDelay.isNegative(), "heartbeatInitialDelay must not be negative");
+    require(historyGossip >= 1 && historyGossip <= historyLength,
+        "need 1 <= historyGossip <= historyLength, got " + historyGossip + " and " + historyLength);
+    require(positive(fanoutTtl), "fanoutTtl must be positive, got " + fanoutTtl);
+    require(positive(pruneBackoff), "pruneBackoff must be positive, got " + pruneBackoff);
+    require(positive(unsubscribeBackoff), "unsubscribeBackoff must be positive, got " + unsubscribeBackoff);
+    require(prunePeers >= 0, "prunePeers must not be negative");
+    require(gossipRetransmission >= 1, "gossipRetransmission must be at least 1");
+    require(maxIHaveLength >= 1 && maxIHaveMessages >= 1, "maxIHaveLength and maxIHaveMessages must be positive");
+    require(positive(iwantFollowupTime), "iwantFollowupTime must be positive");
+    require(!graftFloodThreshold.isNegative(), "graftFloodThreshold must not be negative");
+    require(opportunisticGraftTicks >= 1 && opportunisticGraftPeers >= 0, "opportunistic grafting settings out of range");
+    require(directConnectTicks >= 1, "directConnectTicks must be positive");
+    require(idontwantMessageThreshold >= 0 && maxIDontWantMessages >= 0, "IDONTWANT settings must not be negative");
+    require(seenTtl.compareTo(heartbeatInterval.multipliedBy(historyLength)) >= 0,
+        "seenTtl (" + seenTtl + ") must cover the message cache (" + historyLength + " x " + heartbeatInterval
+            + "), or gossip would re-announce messages already forgotten as seen");
+    return this;
+  }
+
+  private static boolean positive(Duration d) {
+    return !d.isNegative() && !d.isZero();
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.serenity.p2p.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GossipSubParamsTest {
+
+  @Test
+  void goDefaultsAndTheEthereumPresetValidate() {
+    GossipSubParams g = GossipSubParams.defaults().validate();
+    assertThat(g.d()).isEqualTo(6);
+    assertThat(g.dLow()).isEqualTo(5);
+    assertThat(g.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+    GossipSubParams e = GossipSubParams.ethereum().validate();
+    assertThat(e.d()).isEqualTo(8);
+    assertThat(e.dLow()).isEqualTo(6);
+    assertThat(e.dHigh()).isEqualTo(12);
+    assertThat(e.dLazy()).isEqualTo(6);
+    assertThat(e.heartbeatInterval()).isEqualTo(Duration.ofMillis(700));
+    assertThat(e.fanoutTtl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(e.historyLength()).isEqualTo(6);
+    assertThat(e.historyGossip()).isEqualTo(3);
+  }
+
+  @Test
+  void inconsistentDegreesAreRejectedByName() {
+    GossipSubParams g = GossipSubParams.defaults();
+    GossipSubParams badLow = new GossipSubParams(6, 7, 12, 4, 2, 6, 0.25, g.heartbeatInterval(), g.heartbeatInitialDelay(),
+        5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000, 10,
+        g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, g.seenTtl());
+    assertThatThrownBy(badLow::validate).hasMessageContaining("dLow <= d <= dHigh");
+    GossipSubParams badOut = new GossipSubParams(6, 5, 12, 4, 5, 6, 0.25, g.heartbeatInterval(), g.heartbeatInitialDelay(),
+        5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000, 10,
+        g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, g.seenTtl());
+    assertThatThrownBy(badOut::validate).hasMessageContaining("dOut");
+    GossipSubParams shortSeen = new GossipSubParams(6, 5, 12, 4, 2, 6, 0.25, g.heartbeatInterval(), g.heartbeatInitialDelay(),
+        5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000, 10,
+        g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, Duration.ofSeconds(2));
+    assertThatThrownBy(shortSeen::validate).hasMessageContaining("seenTtl");
+  }
+}
