@@ -90,6 +90,14 @@ public final class PubSub implements AutoCloseable {
     return create(host, config, new FloodSubRouter());
   }
 
+  /**
+   * gossipsub ({@code /meshsub/1.2.0}, falling back to 1.1, 1.0 and floodsub peers) on {@code host},
+   * without peer scoring for now.
+   */
+  public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params) {
+    return create(host, config, new GossipSubRouter(params.validate(), new java.util.Random()));
+  }
+
   /** Pubsub with any router, on its own scheduler thread. */
   static PubSub create(Host host, PubSubConfig config, Router router) {
     ThreadScheduler s = Scheduler.singleThread("pubsub-" + host.peerId().toBase58().substring(0, 12));
@@ -777,6 +785,11 @@ public final class PubSub implements AutoCloseable {
         lane = Lane.FORWARD;
       }
       return enqueue(s, rpc, lane);
+    }
+
+    @Override
+    public boolean seen(MessageId id) {
+      return seen.contains(id);
     }
 
     @Override

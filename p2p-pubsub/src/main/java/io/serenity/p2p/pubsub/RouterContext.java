@@ -37,6 +37,9 @@ interface RouterContext {
    */
   boolean send(PeerId peer, Rpc rpc);
 
+  /** True when the core has seen {@code id} recently (the seen cache), so IHAVE for it is ignored. */
+  boolean seen(MessageId id);
+
   /** Asks the core to dial a peer learnt from peer exchange (best effort). */
   void connect(PeerId peer, byte[] signedPeerRecord);
 
