@@ -273,6 +273,13 @@ public final class PubSub implements AutoCloseable {
         });
   }
 
+  /** Our mesh peers in {@code topic} (empty for floodsub), a snapshot taken on the router thread. */
+  public CompletableFuture<List<PeerId>> meshPeers(String topic) {
+    CompletableFuture<List<PeerId>> r = new CompletableFuture<>();
+    scheduler.execute(() -> r.complete(router.meshPeers(topic)));
+    return r;
+  }
+
   /** Counters per topic, for metrics. */
   public Map<String, TopicCounters.Snapshot> stats() {
     Map<String, TopicCounters.Snapshot> out = new HashMap<>();
