@@ -273,6 +273,36 @@ public final class PubSub implements AutoCloseable {
         });
   }
 
+  /**
+   * Completes once our mesh in {@code topic} has at least {@code count} peers (gossipsub; floodsub
+   * has no mesh and never completes it). Checked every 50 ms on the router thread; bound the wait
+   * with {@code orTimeout}.
+   */
+  public CompletableFuture<Void> whenMesh(String topic, int count) {
+    CompletableFuture<Void> r = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          if (router.meshPeers(topic).size() >= count) {
+            r.complete(null);
+            return;
+          }
+          Scheduler.Cancellable[] task = new Scheduler.Cancellable[1];
+          task[0] =
+              scheduler.scheduleAtFixedRate(
+                  java.time.Duration.ofMillis(50),
+                  java.time.Duration.ofMillis(50),
+                  () -> {
+                    if (r.isDone() || closed) {
+                      task[0].cancel();
+                    } else if (router.meshPeers(topic).size() >= count) {
+                      r.complete(null);
+                      task[0].cancel();
+                    }
+                  });
+        });
+    return r;
+  }
+
   /** Our mesh peers in {@code topic} (empty for floodsub), a snapshot taken on the router thread. */
   public CompletableFuture<List<PeerId>> meshPeers(String topic) {
     CompletableFuture<List<PeerId>> r = new CompletableFuture<>();
