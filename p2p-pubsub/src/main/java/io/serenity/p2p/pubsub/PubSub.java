@@ -628,24 +628,32 @@ public final class PubSub implements AutoCloseable {
     return true;
   }
 
+  /** Most bytes of queued RPCs coalesced into one stream write. */
+  private static final int MAX_BATCH_BYTES = 64 * 1024;
+
   private void drain(PeerState p) {
     if (p.writing || p.out == null) {
       return;
     }
-    byte[] next = null;
+    // Coalesce queued RPCs (each uvarint-length-prefixed) into one write, lanes in priority order:
+    // one write and one hop back to this thread per batch instead of per RPC.
+    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+    int taken = 0;
     for (ArrayDeque<byte[]> lane : p.lanes) {
-      next = lane.poll();
-      if (next != null) {
-        break;
+      while (!lane.isEmpty() && (taken == 0 || batch.size() + lane.peek().length + 10 <= MAX_BATCH_BYTES)) {
+        byte[] next = lane.poll();
+        batch.writeBytes(io.serenity.p2p.core.Varint.encode(next.length));
+        batch.writeBytes(next);
+        taken += next.length;
       }
     }
-    if (next == null) {
+    if (taken == 0) {
       return;
     }
     p.writing = true;
-    int size = next.length;
+    int size = taken;
     p.out
-        .writeMessage(next)
+        .write(batch.toByteArray())
         .whenComplete(
             (v, err) ->
                 scheduler.execute(

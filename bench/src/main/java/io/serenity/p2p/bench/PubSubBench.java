@@ -1,0 +1,107 @@
+package io.serenity.p2p.bench;
+
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PubSub;
+import io.serenity.p2p.pubsub.PubSubConfig;
+import io.serenity.p2p.pubsub.SignaturePolicy;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Gossipsub publisher -> receiver throughput, two Java hosts in one JVM on loopback: N messages of S
+ * bytes, at most a window of messages in flight (counted at the receiver, never inferred from
+ * publish), after a warm-up. Prints one JSON line.
+ *
+ * <pre>PubSubBench [--messages N] [--size S] [--sign strict|none] [--muxer yamux|mplex] [--key-type ed25519|secp256k1]</pre>
+ */
+public final class PubSubBench {
+  private PubSubBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int messages = 20_000;
+    int size = 1024;
+    String sign = "none";
+    String muxer = "yamux";
+    KeyType keyType = KeyType.ED25519;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--messages" -> messages = Integer.parseInt(args[i + 1]);
+        case "--size" -> size = Integer.parseInt(args[i + 1]);
+        case "--sign" -> sign = args[i + 1];
+        case "--muxer" -> muxer = args[i + 1];
+        case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    PubSubConfig config =
+        PubSubConfig.defaults()
+            .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN);
+    String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
+    String topic = "bench";
+    int window = Math.max(16, (4 << 20) / Math.max(1, size)); // about 4 MiB in flight, as the js bench
+    try (Host a = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
+            .config(HostConfig.builder().muxers(muxerId).build()).build();
+        Host b = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
+            .config(HostConfig.builder().muxers(muxerId).build()).build()) {
+      a.start().join();
+      b.start().join();
+      try (PubSub pa = PubSub.gossipsub(a, config, GossipSubParams.defaults());
+          PubSub pb = PubSub.gossipsub(b, config, GossipSubParams.defaults())) {
+        pa.start().join();
+        pb.start().join();
+        Semaphore inFlight = new Semaphore(window);
+        AtomicLong received = new AtomicLong();
+        pb.subscribe(topic, m -> {
+          received.incrementAndGet();
+          inFlight.release();
+        });
+        pa.subscribe(topic, m -> {});
+        a.connect(b.peerInfo()).get(30, TimeUnit.SECONDS);
+        pa.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
+        pb.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
+        byte[] data = new byte[size];
+        long seq = 0;
+        int warmup = Math.min(2000, messages / 10 + 1);
+        seq = run(pa, topic, data, warmup, seq, inFlight, received, warmup);
+        received.set(0);
+        long start = System.nanoTime();
+        run(pa, topic, data, messages, seq, inFlight, received, messages);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT,
+            "{\"bench\":\"java-pubsub\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
+                + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f}%n",
+            muxer, sign, keyType.name().toLowerCase(Locale.ROOT), messages, size, received.get(),
+            messages / seconds, (double) messages * size / 1048576.0 / seconds);
+      }
+    }
+  }
+
+  private static long run(PubSub pa, String topic, byte[] data, int count, long seq, Semaphore inFlight,
+      AtomicLong received, int expect) throws Exception {
+    for (int i = 0; i < count; i++) {
+      if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("receiver stalled after " + received.get() + " messages");
+      }
+      // distinct payloads: unsigned message ids are SHA-256 of the data
+      long s = seq++;
+      for (int k = 0; k < 8 && k < data.length; k++) {
+        data[k] = (byte) (s >>> (8 * k));
+      }
+      pa.publish(topic, data);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (received.get() < expect) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + received.get() + " of " + expect + " messages arrived");
+      }
+      Thread.onSpinWait();
+    }
+    return seq;
+  }
+}
