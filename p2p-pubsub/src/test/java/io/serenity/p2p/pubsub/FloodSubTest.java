@@ -149,6 +149,40 @@ class FloodSubTest {
   }
 
   @Test
+  void asyncIgnoreDropsWithoutDeliveryAndUnsubscribeStopsDelivery() throws Exception {
+    PubSub a = node(PubSubConfig.defaults());
+    PubSub b = node(PubSubConfig.defaults());
+    // an asynchronous validator that ignores messages starting with 'i'
+    b.addValidator(TOPIC, (from, m) -> java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> m.data()[0] == 'i' ? ValidationResult.IGNORE : ValidationResult.ACCEPT));
+    List<String> atB = new CopyOnWriteArrayList<>();
+    CountDownLatch first = new CountDownLatch(1);
+    a.subscribe(TOPIC, m -> {});
+    Subscription sub = b.subscribe(TOPIC, m -> {
+      atB.add(new String(m.data(), StandardCharsets.UTF_8));
+      first.countDown();
+    });
+    await(hostOf(0).connect(TestHosts.dialAddr(hostOf(1))));
+    awaitTopicPeers(a, 1);
+    awaitTopicPeers(b, 1);
+    await(a.publish(TOPIC, "ignored".getBytes(StandardCharsets.UTF_8)));
+    await(a.publish(TOPIC, "kept".getBytes(StandardCharsets.UTF_8)));
+    assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(atB).containsExactly("kept");
+    assertThat(b.stats().get(TOPIC).ignored()).isEqualTo(1);
+
+    // after unsubscribing, b leaves the topic: a sees it go, and nothing more reaches b's handler
+    sub.cancel();
+    sub.cancel(); // idempotent
+    a.subscribe("after", m -> {});
+    b.subscribe("after", m -> {});
+    await(a.whenPeers("after", 1)); // b's announcements travel in order: its leave of TOPIC came first
+    assertThat(await(a.peers(TOPIC))).isEmpty();
+    await(a.publish(TOPIC, "late".getBytes(StandardCharsets.UTF_8)));
+    assertThat(atB).containsExactly("kept");
+  }
+
+  @Test
   void publishFailsClearlyWhenTooLargeOrNotStarted() {
     PubSub a = node(PubSubConfig.defaults().withMaxMessageSize(1024));
     assertThat(a.publish(TOPIC, new byte[1025])).failsWithin(Duration.ofSeconds(5))
