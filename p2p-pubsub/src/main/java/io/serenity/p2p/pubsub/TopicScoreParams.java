@@ -1,0 +1,223 @@
+package io.serenity.p2p.pubsub;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Per-topic peer score parameters, gossipsub v1.1 "Topic Parameter Calculation and Decay" (P₁, P₂,
+ * P₃, P₃b, P₄). A topic without parameters in {@link PeerScoreParams#topics()} does not count
+ * towards any score.
+ *
+ * <p>Decay factors are multipliers in (0, 1) applied to a counter once per {@link
+ * PeerScoreParams#decayInterval()}; {@link PeerScoreParams#decayFactor} turns "forget in this long"
+ * into a factor. A weight of 0 switches its term off, and then its other fields are not checked.
+ *
+ * <pre>{@code
+ * TopicScoreParams blocks = TopicScoreParams.defaults()
+ *     .withTopicWeight(0.5)
+ *     .withTimeInMesh(0.0333, Duration.ofSeconds(12), 300)
+ *     .withFirstMessageDeliveries(1.0, 0.99, 40)
+ *     .withInvalidMessageDeliveries(-200, 0.997);
+ * blocks.validate();
+ * }</pre>
+ *
+ * @param topicWeight how much this topic's sum counts in the score (≥ 0)
+ * @param timeInMeshWeight P₁ weight (≥ 0)
+ * @param timeInMeshQuantum P₁ unit: one point per quantum spent in the mesh (> 0)
+ * @param timeInMeshCap P₁ maximum value (> 0 when the weight is set)
+ * @param firstMessageDeliveriesWeight P₂ weight (≥ 0)
+ * @param firstMessageDeliveriesDecay P₂ counter decay factor in (0, 1)
+ * @param firstMessageDeliveriesCap P₂ counter cap, applied on increment (> 0)
+ * @param meshMessageDeliveriesWeight P₃ weight (≤ 0)
+ * @param meshMessageDeliveriesDecay P₃ counter decay factor in (0, 1)
+ * @param meshMessageDeliveriesThreshold P₃ expected deliveries; below it the deficit is squared (> 0)
+ * @param meshMessageDeliveriesCap P₃ counter cap (≥ threshold)
+ * @param meshMessageDeliveriesActivation P₃ applies only after this long in the mesh (≥ 1 s)
+ * @param meshMessageDeliveriesWindow how long after validation a duplicate still counts as a
+ *     near-first mesh delivery (≥ 0; milliseconds, the spec suggests 1–5 ms)
+ * @param meshFailurePenaltyWeight P₃b weight (≤ 0)
+ * @param meshFailurePenaltyDecay P₃b counter decay factor in (0, 1)
+ * @param invalidMessageDeliveriesWeight P₄ weight (≤ 0)
+ * @param invalidMessageDeliveriesDecay P₄ counter decay factor in (0, 1), always checked
+ */
+public record TopicScoreParams(
+    double topicWeight,
+    double timeInMeshWeight,
+    Duration timeInMeshQuantum,
+    double timeInMeshCap,
+    double firstMessageDeliveriesWeight,
+    double firstMessageDeliveriesDecay,
+    double firstMessageDeliveriesCap,
+    double meshMessageDeliveriesWeight,
+    double meshMessageDeliveriesDecay,
+    double meshMessageDeliveriesThreshold,
+    double meshMessageDeliveriesCap,
+    Duration meshMessageDeliveriesActivation,
+    Duration meshMessageDeliveriesWindow,
+    double meshFailurePenaltyWeight,
+    double meshFailurePenaltyDecay,
+    double invalidMessageDeliveriesWeight,
+    double invalidMessageDeliveriesDecay) {
+
+  public TopicScoreParams {
+    Objects.requireNonNull(timeInMeshQuantum, "timeInMeshQuantum");
+    Objects.requireNonNull(meshMessageDeliveriesActivation, "meshMessageDeliveriesActivation");
+    Objects.requireNonNull(meshMessageDeliveriesWindow, "meshMessageDeliveriesWindow");
+  }
+
+  /**
+   * A topic that counts but scores nothing until weights are set: topic weight 1, every term weight
+   * 0; quantum 1 s and cap 3600 (P₁), decays 0.9 with caps 100 (P₂, P₃), threshold 1, activation
+   * 1 min, window 10 ms (P₃), decay 0.9 (P₃b, P₄). These companions are only placeholders that pass
+   * {@link #validate()}; choose real values when you set a weight (see docs/scoring.md).
+   */
+  public static TopicScoreParams defaults() {
+    return new TopicScoreParams(
+        1.0,
+        0, Duration.ofSeconds(1), 3600,
+        0, 0.9, 100,
+        0, 0.9, 1, 100, Duration.ofMinutes(1), Duration.ofMillis(10),
+        0, 0.9,
+        0, 0.9);
+  }
+
+  /** A copy with another topic weight. */
+  public TopicScoreParams withTopicWeight(double weight) {
+    return new TopicScoreParams(weight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
+        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
+        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
+        invalidMessageDeliveriesDecay);
+  }
+
+  /** A copy with other P₁ (time in mesh) parameters. */
+  public TopicScoreParams withTimeInMesh(double weight, Duration quantum, double cap) {
+    return new TopicScoreParams(topicWeight, weight, quantum, cap,
+        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
+        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
+        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
+        invalidMessageDeliveriesDecay);
+  }
+
+  /** A copy with other P₂ (first message deliveries) parameters. */
+  public TopicScoreParams withFirstMessageDeliveries(double weight, double decay, double cap) {
+    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+        weight, decay, cap,
+        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
+        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
+        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
+        invalidMessageDeliveriesDecay);
+  }
+
+  /** A copy with other P₃ (mesh message deliveries) parameters. */
+  public TopicScoreParams withMeshMessageDeliveries(
+      double weight, double decay, double threshold, double cap, Duration activation, Duration window) {
+    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+        weight, decay, threshold, cap, activation, window,
+        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
+        invalidMessageDeliveriesDecay);
+  }
+
+  /** A copy with other P₃b (sticky mesh failure penalty) parameters. */
+  public TopicScoreParams withMeshFailurePenalty(double weight, double decay) {
+    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
+        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
+        weight, decay, invalidMessageDeliveriesWeight, invalidMessageDeliveriesDecay);
+  }
+
+  /** A copy with other P₄ (invalid message deliveries) parameters. */
+  public TopicScoreParams withInvalidMessageDeliveries(double weight, double decay) {
+    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
+        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
+        meshFailurePenaltyWeight, meshFailurePenaltyDecay, weight, decay);
+  }
+
+  /**
+   * Checks the constraints of the gossipsub v1.1 "Overview of New Parameters" table (signs of the
+   * weights, decays in (0, 1), positive caps), as go-libp2p-pubsub does.
+   *
+   * @return this, for chaining
+   * @throws IllegalArgumentException naming the first bad field and what it must be
+   */
+  public TopicScoreParams validate() {
+    if (topicWeight < 0 || !Double.isFinite(topicWeight)) {
+      fail("topicWeight must be >= 0 and finite, was " + topicWeight);
+    }
+    // P1
+    if (timeInMeshQuantum.isZero() || timeInMeshQuantum.isNegative()) {
+      fail("timeInMeshQuantum must be positive, was " + timeInMeshQuantum);
+    }
+    if (timeInMeshWeight < 0 || !Double.isFinite(timeInMeshWeight)) {
+      fail("timeInMeshWeight must be >= 0 (0 disables P1) and finite, was " + timeInMeshWeight);
+    }
+    if (timeInMeshWeight != 0 && !(timeInMeshCap > 0 && Double.isFinite(timeInMeshCap))) {
+      fail("timeInMeshCap must be positive and finite, was " + timeInMeshCap);
+    }
+    // P2
+    if (firstMessageDeliveriesWeight < 0 || !Double.isFinite(firstMessageDeliveriesWeight)) {
+      fail("firstMessageDeliveriesWeight must be >= 0 (0 disables P2) and finite, was "
+          + firstMessageDeliveriesWeight);
+    }
+    if (firstMessageDeliveriesWeight != 0) {
+      checkDecay("firstMessageDeliveriesDecay", firstMessageDeliveriesDecay);
+      if (!(firstMessageDeliveriesCap > 0 && Double.isFinite(firstMessageDeliveriesCap))) {
+        fail("firstMessageDeliveriesCap must be positive and finite, was " + firstMessageDeliveriesCap);
+      }
+    }
+    // P3
+    if (meshMessageDeliveriesWeight > 0 || !Double.isFinite(meshMessageDeliveriesWeight)) {
+      fail("meshMessageDeliveriesWeight must be <= 0 (0 disables P3) and finite, was "
+          + meshMessageDeliveriesWeight);
+    }
+    if (meshMessageDeliveriesWindow.isNegative()) {
+      fail("meshMessageDeliveriesWindow must not be negative, was " + meshMessageDeliveriesWindow);
+    }
+    if (meshMessageDeliveriesWeight != 0) {
+      checkDecay("meshMessageDeliveriesDecay", meshMessageDeliveriesDecay);
+      if (!(meshMessageDeliveriesThreshold > 0 && Double.isFinite(meshMessageDeliveriesThreshold))) {
+        fail("meshMessageDeliveriesThreshold must be positive and finite, was " + meshMessageDeliveriesThreshold);
+      }
+      if (!(meshMessageDeliveriesCap > 0 && Double.isFinite(meshMessageDeliveriesCap))) {
+        fail("meshMessageDeliveriesCap must be positive and finite, was " + meshMessageDeliveriesCap);
+      }
+      if (meshMessageDeliveriesCap < meshMessageDeliveriesThreshold) {
+        fail("meshMessageDeliveriesCap (" + meshMessageDeliveriesCap
+            + ") must be >= meshMessageDeliveriesThreshold (" + meshMessageDeliveriesThreshold + ")");
+      }
+      if (meshMessageDeliveriesActivation.compareTo(Duration.ofSeconds(1)) < 0) {
+        fail("meshMessageDeliveriesActivation must be at least 1s, was " + meshMessageDeliveriesActivation);
+      }
+    }
+    // P3b
+    if (meshFailurePenaltyWeight > 0 || !Double.isFinite(meshFailurePenaltyWeight)) {
+      fail("meshFailurePenaltyWeight must be <= 0 (0 disables P3b) and finite, was " + meshFailurePenaltyWeight);
+    }
+    if (meshFailurePenaltyWeight != 0) {
+      checkDecay("meshFailurePenaltyDecay", meshFailurePenaltyDecay);
+    }
+    // P4: the decay is checked even when the weight is 0, as go does (atomic validation).
+    if (invalidMessageDeliveriesWeight > 0 || !Double.isFinite(invalidMessageDeliveriesWeight)) {
+      fail("invalidMessageDeliveriesWeight must be <= 0 (0 disables P4) and finite, was "
+          + invalidMessageDeliveriesWeight);
+    }
+    checkDecay("invalidMessageDeliveriesDecay", invalidMessageDeliveriesDecay);
+    return this;
+  }
+
+  private static void checkDecay(String name, double decay) {
+    if (!(decay > 0 && decay < 1)) {
+      fail(name + " must be between 0 and 1 (exclusive), was " + decay);
+    }
+  }
+
+  private static void fail(String message) {
+    throw new IllegalArgumentException("invalid topic score params: " + message);
+  }
+}
