@@ -310,6 +310,23 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
+  /**
+   * The router's score of every pubsub peer (gossipsub v1.1 peer scoring; all 0 for floodsub and for
+   * gossipsub without score parameters), a snapshot taken on the router thread.
+   */
+  public CompletableFuture<Map<PeerId, Double>> scores() {
+    CompletableFuture<Map<PeerId, Double>> r = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          Map<PeerId, Double> out = new HashMap<>();
+          for (PeerId p : peers.keySet()) {
+            out.put(p, router.score(p));
+          }
+          r.complete(out);
+        });
+    return r;
+  }
+
   /** Counters per topic, for metrics. */
   public Map<String, TopicCounters.Snapshot> stats() {
     Map<String, TopicCounters.Snapshot> out = new HashMap<>();
