@@ -92,10 +92,28 @@ public final class PubSub implements AutoCloseable {
 
   /**
    * gossipsub ({@code /meshsub/1.2.0}, falling back to 1.1, 1.0 and floodsub peers) on {@code host},
-   * without peer scoring for now.
+   * without peer scoring.
    */
   public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params) {
-    return create(host, config, new GossipSubRouter(params.validate(), new java.util.Random()));
+    return gossipsub(host, config, params, GossipSubOptions.defaults());
+  }
+
+  /** gossipsub with gossipsub v1.1 peer scoring acting on {@code thresholds}. */
+  public static PubSub gossipsub(
+      Host host, PubSubConfig config, GossipSubParams params, PeerScoreParams scoreParams,
+      PeerScoreThresholds thresholds) {
+    return gossipsub(host, config, params, GossipSubOptions.defaults().withScoring(scoreParams, thresholds));
+  }
+
+  /**
+   * gossipsub with {@code options}: scoring, direct peers (whose addresses go into the host's peer
+   * store, so the router can redial them) and peer exchange.
+   */
+  public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params, GossipSubOptions options) {
+    for (io.serenity.p2p.core.PeerInfo p : options.directPeers()) {
+      host.peerStore().addAddrs(p.id(), p.addrs());
+    }
+    return create(host, config, new GossipSubRouter(params.validate(), options.validate(), new java.util.Random()));
   }
 
   /** Pubsub with any router, on its own scheduler thread. */
@@ -526,7 +544,8 @@ public final class PubSub implements AutoCloseable {
     }
     if (m.size() > config.maxMessageSize()) {
       c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
+      router.onRejected(id, m, from, PeerScore.RejectReason.OVERSIZED,
+          "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
       return;
     }
     if (!subscriptions.containsKey(m.topic())) {
@@ -537,6 +556,12 @@ public final class PubSub implements AutoCloseable {
       router.onDuplicate(id, m, from);
       return;
     }
+    if (m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes())) {
+      // our own messages are in the seen cache, so this one claims our name without being ours
+      c.rejected.incrementAndGet();
+      router.onRejected(id, m, from, PeerScore.RejectReason.SELF_ORIGIN, "message claims to be ours");
+      return;
+    }
     Optional<String> bad =
         config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
             ? MessageSigner.checkSigned(m)
@@ -544,7 +569,11 @@ public final class PubSub implements AutoCloseable {
     if (bad.isPresent()) {
       c.rejected.incrementAndGet();
       LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
-      router.onRejected(id, m, from, bad.get());
+      router.onRejected(id, m, from,
+          config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+              ? PeerScore.RejectReason.INVALID_SIGNATURE
+              : PeerScore.RejectReason.UNEXPECTED_AUTH_INFO,
+          bad.get());
       return;
     }
     router.onFirstSeen(id, m, from);
@@ -555,7 +584,7 @@ public final class PubSub implements AutoCloseable {
     }
     if (pendingValidations >= config.maxPendingValidations()) {
       c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, "validation queue full");
+      router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
       return;
     }
     pendingValidations++;
