@@ -68,6 +68,13 @@ public final class PubSub implements AutoCloseable {
 
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong queueDrops = new AtomicLong();
+  private final AtomicLong unsubscribedDrops = new AtomicLong();
+
+  /**
+   * Topics one peer may announce; further subscriptions are ignored (logged once), so a peer cannot
+   * grow our topic tables without bound. Ethereum nodes announce about a hundred.
+   */
+  static final int MAX_TOPICS_PER_PEER = 2048;
 
   private PubSub(Host host, PubSubConfig config, Router router, Scheduler scheduler, boolean ownsScheduler) {
     this.host = host;
@@ -345,11 +352,23 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
+  /** The topics we are subscribed to, a snapshot taken on the router thread. */
+  public CompletableFuture<Set<String>> topics() {
+    CompletableFuture<Set<String>> r = new CompletableFuture<>();
+    scheduler.execute(() -> r.complete(Set.copyOf(subscriptions.keySet())));
+    return r;
+  }
+
   /** Counters per topic, for metrics. */
   public Map<String, TopicCounters.Snapshot> stats() {
     Map<String, TopicCounters.Snapshot> out = new HashMap<>();
     counters.forEach((t, c) -> out.put(t, c.snapshot()));
     return out;
+  }
+
+  /** Messages received on topics we are not subscribed to (dropped, not counted per topic). */
+  public long unsubscribedDrops() {
+    return unsubscribedDrops.get();
   }
 
   /** RPCs dropped because a peer's queue was full. */
@@ -507,13 +526,26 @@ public final class PubSub implements AutoCloseable {
     }
     PeerState state = peers.get(from);
     for (Rpc.SubOpts s : rpc.subscriptions()) {
-      Set<PeerId> set = topicPeers.computeIfAbsent(s.topic(), t -> new HashSet<>());
-      boolean changed = s.subscribe() ? set.add(from) : set.remove(from);
-      if (state != null) {
-        if (s.subscribe()) {
-          state.topics.add(s.topic());
-        } else {
-          state.topics.remove(s.topic());
+      if (state == null) {
+        break; // not (or no longer) a pubsub peer: nothing to clean its topics up later
+      }
+      boolean changed;
+      if (s.subscribe()) {
+        if (!state.topics.contains(s.topic()) && state.topics.size() >= MAX_TOPICS_PER_PEER) {
+          if (!state.warnedTopics) {
+            state.warnedTopics = true;
+            LOG.warn("peer {} announced more than {} topics; ignoring further subscriptions", from, MAX_TOPICS_PER_PEER);
+          }
+          continue;
+        }
+        state.topics.add(s.topic());
+        changed = topicPeers.computeIfAbsent(s.topic(), t -> new HashSet<>()).add(from);
+      } else {
+        state.topics.remove(s.topic());
+        Set<PeerId> set = topicPeers.get(s.topic());
+        changed = set != null && set.remove(from);
+        if (set != null && set.isEmpty()) {
+          topicPeers.remove(s.topic());
         }
       }
       if (changed) {
@@ -532,6 +564,11 @@ public final class PubSub implements AutoCloseable {
   }
 
   private void handleMessage(PeerId from, PubSubMessage m) {
+    if (!subscriptions.containsKey(m.topic())) {
+      // not ours: dropped without a per-topic counter, so remote peers cannot grow the counter map
+      unsubscribedDrops.incrementAndGet();
+      return;
+    }
     TopicCounters c = counters(m.topic());
     c.received.incrementAndGet();
     MessageId id;
@@ -546,10 +583,6 @@ public final class PubSub implements AutoCloseable {
       c.dropped.incrementAndGet();
       router.onRejected(id, m, from, PeerScore.RejectReason.OVERSIZED,
           "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
-      return;
-    }
-    if (!subscriptions.containsKey(m.topic())) {
-      c.dropped.incrementAndGet();
       return;
     }
     Validator v = validators.get(m.topic());
@@ -729,6 +762,7 @@ public final class PubSub implements AutoCloseable {
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
     boolean writing;
+    boolean warnedTopics;
 
     PeerState(PeerId id) {
       this.id = id;

@@ -1,0 +1,82 @@
+package io.serenity.p2p.metrics;
+
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.host.Connection;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.PeerStore;
+import io.serenity.p2p.pubsub.PubSub;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A snapshot of a node for its status page and metrics: identity, addresses, connected peers with
+ * direction, agent and pubsub score, and each subscribed topic's mesh.
+ *
+ * @param peerId our PeerId (base58)
+ * @param addrs our listen addresses
+ * @param peers connected peers, sorted by score then id
+ * @param meshes subscribed topic to our mesh peers (empty lists for floodsub)
+ */
+public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> peers, Map<String, List<String>> meshes) {
+
+  /** How long a snapshot waits for the pubsub router thread before giving up on its part. */
+  static final Duration ROUTER_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * One connected peer.
+   *
+   * @param peerId base58
+   * @param direction "inbound" or "outbound"
+   * @param addr the connection's remote address
+   * @param agent identify agent version, or "" when unknown
+   * @param streams open streams on the connection
+   * @param score the pubsub router's score (0 without scoring)
+   */
+  public record PeerStatus(String peerId, String direction, String addr, String agent, int streams, double score) {}
+
+  /** Takes a snapshot of {@code host} and, if not null, {@code pubsub}. */
+  public static NodeStatus of(Host host, PubSub pubsub) {
+    Map<PeerId, Double> scores = pubsub == null ? Map.of() : answer(pubsub.scores(), Map.of());
+    List<PeerStatus> peers = new ArrayList<>();
+    for (Connection c : host.connections()) {
+      PeerId id = c.remotePeer();
+      String agent = host.peerStore().get(id).flatMap(PeerStore.PeerData::agentVersion).orElse("");
+      peers.add(new PeerStatus(id.toBase58(), c.isInitiator() ? "outbound" : "inbound", c.remoteAddr().toString(),
+          agent, c.streamCount(), scores.getOrDefault(id, 0.0)));
+    }
+    peers.sort(Comparator.comparingDouble(PeerStatus::score).reversed().thenComparing(PeerStatus::peerId));
+    Map<String, List<String>> meshes = new TreeMap<>();
+    if (pubsub != null) {
+      Set<String> topics = answer(pubsub.topics(), Set.of());
+      for (String t : topics) {
+        List<String> mesh = new ArrayList<>();
+        for (PeerId p : answer(pubsub.meshPeers(t), List.of())) {
+          mesh.add(p.toBase58());
+        }
+        mesh.sort(null);
+        meshes.put(t, mesh);
+      }
+    }
+    List<String> addrs = host.listenAddrs().stream().map(Object::toString).toList();
+    return new NodeStatus(host.peerId().toBase58(), addrs, peers, meshes);
+  }
+
+  /** The router's answer, or {@code fallback} if it is closed or does not answer in time. */
+  static <T> T answer(CompletableFuture<T> f, T fallback) {
+    try {
+      return f.get(ROUTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fallback;
+    } catch (Exception e) {
+      return fallback; // a closed or stalled router: show what the host knows rather than hang the page
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.serenity.p2p.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.host.Connection;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.Traffic;
+import io.serenity.p2p.pubsub.PubSub;
+import io.serenity.p2p.pubsub.TopicCounters;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Registers Prometheus metrics for a {@link Host} and, optionally, its {@link PubSub} in a registry
+ * (yours, or a fresh one served by {@link MetricsServer}). Every metric is read at scrape time from
+ * the node's own counters, so nothing is counted twice and nothing runs between scrapes.
+ *
+ * <table>
+ *   <caption>metrics</caption>
+ *   <tr><td>{@code libp2p_peers{direction}}</td><td>connected peers, inbound and outbound</td></tr>
+ *   <tr><td>{@code libp2p_streams}</td><td>open streams over all connections</td></tr>
+ *   <tr><td>{@code libp2p_stream_bytes_total{protocol,direction}}</td><td>payload bytes by protocol, in and out</td></tr>
+ *   <tr><td>{@code pubsub_messages_total{topic,outcome}}</td><td>published, received, validated, rejected, ignored, dropped, subscriber_dropped</td></tr>
+ *   <tr><td>{@code pubsub_mesh_peers{topic}}</td><td>mesh size per subscribed topic</td></tr>
+ *   <tr><td>{@code pubsub_peer_score{stat}}</td><td>min, p10, p50, p90, max of the peers' scores</td></tr>
+ *   <tr><td>{@code pubsub_peers_negative_score}</td><td>peers scoring below 0</td></tr>
+ *   <tr><td>{@code pubsub_queue_drops_total}</td><td>RPCs dropped because a peer's outbound queue was full</td></tr>
+ * </table>
+ */
+public final class P2pMetrics {
+
+  private P2pMetrics() {}
+
+  /** Registers the metrics of {@code host} and {@code pubsub} (may be null) in {@code registry}. */
+  public static void register(PrometheusRegistry registry, Host host, PubSub pubsub) {
+    GaugeWithCallback.builder()
+        .name("libp2p_peers")
+        .help("Connected peers by connection direction")
+        .labelNames("direction")
+        .callback(cb -> {
+          int in = 0;
+          int out = 0;
+          for (Connection c : host.connections()) {
+            if (c.isInitiator()) {
+              out++;
+            } else {
+              in++;
+            }
+          }
+          cb.call(in, "inbound");
+          cb.call(out, "outbound");
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_streams")
+        .help("Open streams over all connections")
+        .callback(cb -> cb.call(host.connections().stream().mapToInt(Connection::streamCount).sum()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("libp2p_stream_bytes")
+        .help("Stream payload bytes by protocol and direction")
+        .labelNames("protocol", "direction")
+        .callback(cb -> {
+          for (Map.Entry<String, Traffic.Totals> e : host.traffic().snapshot().entrySet()) {
+            cb.call(e.getValue().bytesIn(), e.getKey(), "in");
+            cb.call(e.getValue().bytesOut(), e.getKey(), "out");
+          }
+        })
+        .register(registry);
+    if (pubsub == null) {
+      return;
+    }
+    CounterWithCallback.builder()
+        .name("pubsub_messages")
+        .help("Pubsub messages by topic and outcome")
+        .labelNames("topic", "outcome")
+        .callback(cb -> {
+          for (Map.Entry<String, TopicCounters.Snapshot> e : pubsub.stats().entrySet()) {
+            String t = e.getKey();
+            TopicCounters.Snapshot c = e.getValue();
+            cb.call(c.published(), t, "published");
+            cb.call(c.received(), t, "received");
+            cb.call(c.validated(), t, "validated");
+            cb.call(c.rejected(), t, "rejected");
+            cb.call(c.ignored(), t, "ignored");
+            cb.call(c.dropped(), t, "dropped");
+            cb.call(c.subscriberDrops(), t, "subscriber_dropped");
+          }
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("pubsub_mesh_peers")
+        .help("Mesh peers per subscribed topic (0 for floodsub)")
+        .labelNames("topic")
+        .callback(cb -> {
+          for (String t : NodeStatus.answer(pubsub.topics(), Set.of())) {
+            cb.call(NodeStatus.answer(pubsub.meshPeers(t), List.of()).size(), t);
+          }
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("pubsub_peer_score")
+        .help("Distribution of the pubsub peers' scores (absent without peers)")
+        .labelNames("stat")
+        .callback(cb -> {
+          Map<PeerId, Double> scores = NodeStatus.answer(pubsub.scores(), Map.of());
+          if (scores.isEmpty()) {
+            return;
+          }
+          double[] s = scores.values().stream().mapToDouble(Double::doubleValue).toArray();
+          Arrays.sort(s);
+          cb.call(s[0], "min");
+          cb.call(quantile(s, 0.1), "p10");
+          cb.call(quantile(s, 0.5), "p50");
+          cb.call(quantile(s, 0.9), "p90");
+          cb.call(s[s.length - 1], "max");
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("pubsub_peers_negative_score")
+        .help("Pubsub peers scoring below 0")
+        .callback(cb -> cb.call(
+            NodeStatus.answer(pubsub.scores(), Map.<PeerId, Double>of()).values().stream().filter(v -> v < 0).count()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("pubsub_queue_drops")
+        .help("RPCs dropped because a peer's outbound queue was full")
+        .callback(cb -> cb.call(pubsub.queueDrops()))
+        .register(registry);
+  }
+
+  /** Nearest-rank quantile of sorted values. */
+  static double quantile(double[] sorted, double q) {
+    int i = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

@@ -1,0 +1,123 @@
+package io.serenity.p2p.metrics;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a {@link NodeStatus} as the status page (HTML) and as JSON. */
+final class StatusPage {
+  /** Seconds between the page's own reloads. */
+  static final int REFRESH_SECONDS = 3;
+
+  private StatusPage() {}
+
+  static String html(NodeStatus s) {
+    StringBuilder b = new StringBuilder(4096);
+    b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
+        .append("<title>serenity-p2p ").append(esc(shortId(s.peerId()))).append("</title>")
+        .append("<style>body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}")
+        .append("h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}code{font-size:.9em}")
+        .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}")
+        .append("th{background:#f0f0f0}.neg{color:#b00020}.pos{color:#006400}</style></head><body>\n");
+    b.append("<h1>serenity-p2p node</h1>\n");
+    b.append("<p>Peer id: <code id=\"peer-id\">").append(esc(s.peerId())).append("</code></p>\n");
+    b.append("<ul id=\"addrs\">");
+    for (String a : s.addrs()) {
+      b.append("<li><code>").append(esc(a)).append("/p2p/").append(esc(s.peerId())).append("</code></li>");
+    }
+    b.append("</ul>\n");
+    b.append("<h2>Peers (<span id=\"peer-count\">").append(s.peers().size()).append("</span>)</h2>\n");
+    b.append("<table id=\"peers\"><tr><th>peer</th><th>direction</th><th>address</th><th>agent</th>")
+        .append("<th>streams</th><th>score</th></tr>\n");
+    for (NodeStatus.PeerStatus p : s.peers()) {
+      String cls = p.score() < 0 ? "neg" : p.score() > 0 ? "pos" : "";
+      b.append("<tr class=\"peer\"><td><code>").append(esc(p.peerId())).append("</code></td><td>")
+          .append(esc(p.direction())).append("</td><td><code>").append(esc(p.addr())).append("</code></td><td>")
+          .append(esc(p.agent())).append("</td><td>").append(p.streams()).append("</td><td class=\"").append(cls)
+          .append("\">").append(String.format(Locale.ROOT, "%.2f", p.score())).append("</td></tr>\n");
+    }
+    b.append("</table>\n<h2>Topics</h2>\n<table id=\"topics\"><tr><th>topic</th><th>mesh size</th><th>mesh peers</th></tr>\n");
+    for (Map.Entry<String, List<String>> t : s.meshes().entrySet()) {
+      b.append("<tr class=\"topic\"><td><code>").append(esc(t.getKey())).append("</code></td><td>")
+          .append(t.getValue().size()).append("</td><td>");
+      for (String p : t.getValue()) {
+        b.append("<code>").append(esc(shortId(p))).append("</code> ");
+      }
+      b.append("</td></tr>\n");
+    }
+    b.append("</table>\n<p><a href=\"/metrics\">metrics</a> · <a href=\"/status.json\">status.json</a> · ")
+        .append("refreshes every ").append(REFRESH_SECONDS).append(" s</p>\n</body></html>\n");
+    return b.toString();
+  }
+
+  static String json(NodeStatus s) {
+    StringBuilder b = new StringBuilder(2048);
+    b.append("{\"peerId\":").append(quote(s.peerId())).append(",\"addrs\":[");
+    for (int i = 0; i < s.addrs().size(); i++) {
+      b.append(i > 0 ? "," : "").append(quote(s.addrs().get(i)));
+    }
+    b.append("],\"peers\":[");
+    for (int i = 0; i < s.peers().size(); i++) {
+      NodeStatus.PeerStatus p = s.peers().get(i);
+      b.append(i > 0 ? "," : "").append("{\"peerId\":").append(quote(p.peerId()))
+          .append(",\"direction\":").append(quote(p.direction()))
+          .append(",\"addr\":").append(quote(p.addr()))
+          .append(",\"agent\":").append(quote(p.agent()))
+          .append(",\"streams\":").append(p.streams())
+          .append(",\"score\":").append(Double.isFinite(p.score()) ? Double.toString(p.score()) : "null").append('}');
+    }
+    b.append("],\"meshes\":{");
+    int i = 0;
+    for (Map.Entry<String, List<String>> t : s.meshes().entrySet()) {
+      b.append(i++ > 0 ? "," : "").append(quote(t.getKey())).append(":[");
+      for (int j = 0; j < t.getValue().size(); j++) {
+        b.append(j > 0 ? "," : "").append(quote(t.getValue().get(j)));
+      }
+      b.append(']');
+    }
+    return b.append("}}").toString();
+  }
+
+  private static String shortId(String id) {
+    return id.length() > 12 ? "…" + id.substring(id.length() - 8) : id;
+  }
+
+  static String esc(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  static String quote(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}
