@@ -1,0 +1,135 @@
+package io.serenity.p2p.metrics;
+
+import static io.serenity.p2p.host.TestHosts.await;
+import static io.serenity.p2p.host.TestHosts.dialAddr;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.TestHosts;
+import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PubSub;
+import io.serenity.p2p.pubsub.PubSubConfig;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The metrics endpoint and status page of a node with a connected gossipsub peer (HTML-level checks). */
+@Timeout(60)
+class MetricsServerTest {
+  private static final String TOPIC = "status-topic";
+  private final TestHosts hosts = new TestHosts();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private Host a;
+  private Host b;
+  private PubSub pa;
+  private PubSub pb;
+  private MetricsServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    a = hosts.start();
+    b = hosts.start();
+    pa = PubSub.gossipsub(a, PubSubConfig.defaults(), GossipSubParams.defaults());
+    pb = PubSub.gossipsub(b, PubSubConfig.defaults(), GossipSubParams.defaults());
+    await(pa.start());
+    await(pb.start());
+    CountDownLatch got = new CountDownLatch(1);
+    pa.subscribe(TOPIC, m -> got.countDown());
+    pb.subscribe(TOPIC, m -> {});
+    await(b.connect(dialAddr(a)));
+    await(pa.whenMesh(TOPIC, 1));
+    await(pb.whenMesh(TOPIC, 1));
+    await(pb.publish(TOPIC, new byte[] {1, 2, 3}));
+    assertThat(got.await(30, TimeUnit.SECONDS)).isTrue();
+    server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), a, pa);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    pa.close();
+    pb.close();
+    hosts.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metricsArePrometheusTextWithPeersStreamsBytesMessagesMeshAndScores() throws Exception {
+    HttpResponse<String> r = get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    String body = r.body();
+    assertThat(body).contains("# TYPE libp2p_peers gauge")
+        .contains("libp2p_peers{direction=\"inbound\"} 1.0")
+        .contains("libp2p_peers{direction=\"outbound\"} 0.0")
+        .contains("# TYPE libp2p_streams gauge")
+        .contains("# TYPE libp2p_stream_bytes_total counter")
+        .containsPattern("libp2p_stream_bytes_total\\{direction=\"in\",protocol=\"/meshsub/1.2.0\"} [1-9]")
+        .contains("pubsub_messages_total{outcome=\"validated\",topic=\"" + TOPIC + "\"} 1.0")
+        .contains("pubsub_messages_total{outcome=\"received\",topic=\"" + TOPIC + "\"} 1.0")
+        .contains("pubsub_mesh_peers{topic=\"" + TOPIC + "\"} 1.0")
+        .contains("pubsub_peer_score{stat=\"p50\"} 0.0")
+        .contains("pubsub_peers_negative_score 0.0")
+        .contains("pubsub_queue_drops_total 0.0");
+  }
+
+  @Test
+  void statusPageShowsIdentityAddressesPeersAndMeshes() throws Exception {
+    HttpResponse<String> r = get("/");
+    assertThat(r.statusCode()).isEqualTo(200);
+    String html = r.body();
+    assertThat(html).startsWith("<!doctype html>")
+        .contains("<meta http-equiv=\"refresh\"")
+        .contains("<code id=\"peer-id\">" + a.peerId().toBase58() + "</code>")
+        .contains(a.listenAddrs().get(0) + "/p2p/" + a.peerId().toBase58())
+        .contains("<span id=\"peer-count\">1</span>")
+        .contains("<tr class=\"peer\"><td><code>" + b.peerId().toBase58() + "</code></td><td>inbound</td>")
+        .contains("<tr class=\"topic\"><td><code>" + TOPIC + "</code></td><td>1</td>");
+    String json = get("/status.json").body();
+    assertThat(json).startsWith("{\"peerId\":\"" + a.peerId().toBase58() + "\"")
+        .contains("\"meshes\":{\"" + TOPIC + "\":[\"" + b.peerId().toBase58() + "\"]}");
+  }
+
+  @Test
+  void unknownPathsAre404AndOtherMethods405() throws Exception {
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void aTakenPortIsAClearError() {
+    InetSocketAddress taken = server.address();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetricsServer.start(taken, a, pa))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(taken.toString());
+  }
+
+  @Test
+  void htmlEscapesWhatPeersControl() {
+    NodeStatus s = new NodeStatus("me", java.util.List.of(),
+        java.util.List.of(new NodeStatus.PeerStatus("p", "inbound", "/ip4/1.2.3.4/tcp/1", "<script>alert(1)</script>", 0, -1.5)),
+        java.util.Map.of("t<b>", java.util.List.of()));
+    String html = StatusPage.html(s);
+    assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("t&lt;b&gt;")
+        .contains("class=\"neg\">-1.50");
+  }
+}
