@@ -7,6 +7,17 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.metrics.MetricsServer;
+import io.serenity.p2p.pubsub.PubSub;
+import io.serenity.p2p.pubsub.ReceivedMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +34,29 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Start a node: listen, dial the given peers, print connection events.")
+    description = "Start a node: listen, dial the given peers, join topics, print what happens.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin KeyOptions key;
+
+  @Mixin NodeOptions node;
+
+  @Option(
+      names = "--topic",
+      paramLabel = "<name>",
+      description = "Pubsub topic to join (repeatable); received messages are printed.")
+  List<String> topics = new ArrayList<>();
+
+  @Option(
+      names = "--publish-stdin",
+      description = "Publish each line read from stdin on the first --topic.")
+  boolean publishStdin;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "<host:port>",
+      description = "Serve Prometheus metrics at /metrics and a status page at / on this address.")
+  String metrics;
 
   @Option(
       names = "--listen",
@@ -79,6 +109,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             "--muxer: unknown muxer '" + m + "' (expected yamux or mplex)");
       }
     }
+    if (publishStdin && topics.isEmpty()) {
+      throw new UsageException("--publish-stdin needs a --topic to publish on");
+    }
+    InetSocketAddress metricsAddr = metrics == null ? null : parseHostPort("--metrics", metrics);
+    boolean floodsub = node.floodsub();
+    io.serenity.p2p.pubsub.PubSubConfig pubsubConfig = node.pubsubConfig();
+    io.serenity.p2p.pubsub.GossipSubParams gossipParams = node.gossipParams();
     PrivateKey identity = key.load(key.keySeed == null && key.keyFile == null ? Path.of("node.key") : null);
     EventPrinter printer = new EventPrinter(System.out, json);
     Host host =
@@ -87,16 +124,41 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             .listen(listenAddrs.toArray(Multiaddr[]::new))
             .config(HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).build())
             .build();
+    PubSub pubsub = floodsub ? PubSub.floodsub(host, pubsubConfig) : PubSub.gossipsub(host, pubsubConfig, gossipParams);
+    MetricsServer[] metricsServer = new MetricsServer[1];
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable shutdown = () -> {
+      if (metricsServer[0] != null) {
+        metricsServer[0].close();
+      }
+      pubsub.close();
       host.close();
       stopped.countDown();
-    }, "p2p-node-shutdown"));
-    host.addListener(event -> report(printer, event));
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "p2p-node-shutdown"));
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "p2p-node-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    ConnectionReporter connections = new ConnectionReporter(printer, timer);
+    host.addListener(event -> report(printer, connections, event));
     try {
       host.start().join();
+      pubsub.start().join();
     } catch (CompletionException e) {
       throw new RuntimeFailure("cannot start: " + rootMessage(e), e);
+    }
+    for (String t : topics) {
+      pubsub.subscribe(t, m -> printMessage(printer, m));
+    }
+    if (metricsAddr != null) {
+      try {
+        metricsServer[0] = MetricsServer.start(metricsAddr, host, pubsub);
+      } catch (UncheckedIOException e) {
+        shutdown.run();
+        throw new RuntimeFailure("--metrics " + metrics + ": " + e.getMessage(), e);
+      }
     }
     List<String> addrs =
         host.listenAddrs().stream().map(a -> a + "/p2p/" + host.peerId()).collect(Collectors.toList());
@@ -105,6 +167,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         .with("peerId", host.peerId().toBase58())
         .with("addrs", addrs)
         .print("listening as " + host.peerId() + " on " + String.join(" ", addrs));
+    if (metricsServer[0] != null) {
+      InetSocketAddress at = metricsServer[0].address();
+      String url = "http://" + at.getHostString() + ":" + at.getPort() + "/";
+      printer.event("metrics").with("url", url).print("status page and metrics at " + url + " (/metrics)");
+    }
     for (PeerInfo p : dial) {
       host.connect(p)
           .whenComplete(
@@ -118,28 +185,28 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
               });
     }
+    if (publishStdin) {
+      Thread reader = new Thread(() -> publishLines(printer, pubsub, topics.get(0)), "p2p-node-stdin");
+      reader.setDaemon(true);
+      reader.start();
+    }
     if (exitAfter != null) {
       stopped.await(exitAfter, TimeUnit.SECONDS);
-      host.close();
+      shutdown.run();
     } else {
       stopped.await();
     }
     return 0;
   }
 
-  private static void report(EventPrinter printer, HostEvent event) {
+  private static void report(EventPrinter printer, ConnectionReporter connections, HostEvent event) {
     if (event instanceof HostEvent.PeerConnected e) {
-      String direction = e.connection().isInitiator() ? "outbound" : "inbound";
-      printer
-          .event("peer_connected")
-          .with("peerId", e.peer().toBase58())
-          .with("direction", direction)
-          .with("addr", e.connection().remoteAddr().toString())
-          .with("muxer", e.connection().muxer())
-          .print("connected " + e.peer() + " (" + direction + ", " + e.connection().remoteAddr() + ", " + e.connection().muxer() + ")");
+      connections.connected(e);
     } else if (event instanceof HostEvent.PeerDisconnected e) {
+      connections.disconnected(e.peer());
       printer.event("peer_disconnected").with("peerId", e.peer().toBase58()).print("disconnected " + e.peer());
     } else if (event instanceof HostEvent.PeerIdentified e) {
+      connections.identified(e);
       String agent = e.info().agentVersion().orElse("");
       printer
           .event("peer_identified")
@@ -154,6 +221,76 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           .with("why", e.violation())
           .print("violation by " + e.peer() + " on " + e.protocol() + ": " + e.violation());
     }
+  }
+
+  private static void printMessage(EventPrinter printer, ReceivedMessage m) {
+    String from = m.message().author() != null ? m.message().author().toBase58() : null;
+    String data = Base64.getEncoder().encodeToString(m.data());
+    printer
+        .event("message")
+        .with("topic", m.topic())
+        .with("from", from)
+        .with("receivedFrom", m.receivedFrom() != null ? m.receivedFrom().toBase58() : null)
+        .with("id", m.id().toString())
+        .with("size", m.data().length)
+        .with("data", data)
+        .print("message on " + m.topic() + " from " + (from != null ? from : m.receivedFrom()) + " ("
+            + m.data().length + " bytes): " + printable(m.data()));
+  }
+
+  /** Publishes each stdin line on {@code topic}, waiting (bounded) for a first peer on the topic. */
+  private static void publishLines(EventPrinter printer, PubSub pubsub, String topic) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        byte[] data = line.getBytes(StandardCharsets.UTF_8);
+        try {
+          pubsub.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+          // publish anyway: the message is then only ours, and the event says how it went
+        }
+        try {
+          var id = pubsub.publish(topic, data).get(30, TimeUnit.SECONDS);
+          printer.event("published").with("topic", topic).with("id", id.toString()).with("size", data.length)
+              .print("published " + data.length + " bytes on " + topic + " (" + id + ")");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          printer.event("error").with("what", "publish on " + topic).with("why", rootMessage(e))
+              .print("publish on " + topic + " failed: " + rootMessage(e));
+        }
+      }
+    } catch (java.io.IOException e) {
+      printer.event("error").with("what", "read stdin").with("why", e.getMessage()).print("stdin: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String printable(byte[] data) {
+    String s = new String(data, StandardCharsets.UTF_8);
+    boolean text = s.chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0xfffd);
+    String shown = text ? s : "0x" + java.util.HexFormat.of().formatHex(data, 0, Math.min(data.length, 32));
+    return shown.length() > 120 ? shown.substring(0, 120) + "…" : shown;
+  }
+
+  static InetSocketAddress parseHostPort(String option, String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new UsageException(option + " '" + text + "': expected <host>:<port>, e.g. 127.0.0.1:9100");
+    }
+    String hostPart = text.substring(0, colon);
+    if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
+      hostPart = hostPart.substring(1, hostPart.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " '" + text + "': port is not a number");
+    }
+    if (port < 0 || port > 65535) {
+      throw new UsageException(option + " '" + text + "': port must be 0 to 65535");
+    }
+    return new InetSocketAddress(hostPart, port);
   }
 
   static Multiaddr parseAddr(String option, String text) {
