@@ -1,0 +1,131 @@
+package io.serenity.p2p.node;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code p2p-node devnet}: a local gossip network in one process, with a delivery and latency report. */
+@Command(
+    name = "devnet",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Start N nodes on loopback in one process, connect them in a random topology of average degree K,",
+        "wait for meshes, publish M messages of S bytes from random nodes at R per second, and report",
+        "delivery ratio, publish-to-delivery latency, duplicates, bytes sent per node and CPU time."})
+final class DevnetCommand implements Callable<Integer> {
+
+  @Mixin NodeOptions node;
+
+  @Option(names = "--nodes", paramLabel = "<N>", description = "Nodes (2 to 2000). Default: ${DEFAULT-VALUE}.")
+  int nodes = 50;
+
+  @Option(names = "--degree", paramLabel = "<K>", description = "Average connections per node (2 or more). Default: ${DEFAULT-VALUE}.")
+  int degree = 6;
+
+  @Option(names = "--messages", paramLabel = "<M>", description = "Messages to publish. Default: ${DEFAULT-VALUE}.")
+  int messages = 100;
+
+  @Option(names = "--size", paramLabel = "<bytes>", description = "Message size, at least 12. Default: ${DEFAULT-VALUE}.")
+  int size = 1024;
+
+  @Option(names = "--rate", paramLabel = "<per-second>", description = "Publish rate; 0 publishes as fast as possible. Default: ${DEFAULT-VALUE}.")
+  double rate = 50;
+
+  @Option(names = "--seed", paramLabel = "<n>", description = "Seed for identities, topology and publishers. Default: ${DEFAULT-VALUE}.")
+  long seed = 1;
+
+  @Option(names = "--timeout", paramLabel = "<seconds>", description = "How long to wait for deliveries after the last publish. Default: ${DEFAULT-VALUE}.")
+  int timeout = 30;
+
+  @Option(names = "--json", description = "Print the summary as one JSON object (progress still goes to stderr).")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    // hundreds of hosts each logging their start would bury the report
+    System.setProperty("org.slf4j.simpleLogger.log.io.serenity.p2p.host.Host", "warn");
+    if (nodes < 2 || nodes > 2000) {
+      throw new UsageException("--nodes: " + nodes + " is out of range (2 to 2000)");
+    }
+    if (degree < 2 || degree >= nodes) {
+      throw new UsageException("--degree: " + degree + " must be at least 2 and below --nodes (" + nodes + ")");
+    }
+    if (messages < 0 || messages > 10_000_000) {
+      throw new UsageException("--messages: " + messages + " is out of range (0 to 10000000)");
+    }
+    if (size < Devnet.HEADER || size > 1 << 20) {
+      throw new UsageException("--size: " + size + " is out of range (" + Devnet.HEADER + " to 1048576 bytes)");
+    }
+    if (rate < 0 || Double.isNaN(rate)) {
+      throw new UsageException("--rate: " + rate + " must be 0 or more");
+    }
+    if (timeout < 1) {
+      throw new UsageException("--timeout: " + timeout + " must be at least 1 second");
+    }
+    Devnet.Settings settings = new Devnet.Settings(nodes, degree, messages, size, rate, seed, node.floodsub(),
+        node.gossipParams(), node.pubsubConfig().withMaxMessageSize(Math.max(size, 1 << 20)),
+        Duration.ofSeconds(timeout).toMillis());
+    PrintStream err = System.err;
+    boolean tty = System.console() != null;
+    Devnet.Summary s = new Devnet(settings, line -> {
+      if (line.startsWith("[")) {
+        if (tty) {
+          err.print("\r" + line);
+          err.flush();
+        }
+      } else {
+        err.println((tty ? "\r" : "") + line);
+      }
+    }).run();
+    if (tty) {
+      err.println();
+    }
+    EventPrinter printer = new EventPrinter(System.out, json);
+    printer.event("devnet_summary")
+        .with("nodes", s.nodes())
+        .with("router", node.floodsub() ? "floodsub" : "gossipsub")
+        .with("connections", s.connections())
+        .with("failedDials", s.failedDials())
+        .with("messages", s.messages())
+        .with("size", s.size())
+        .with("deliveries", s.deliveries())
+        .with("expected", s.expected())
+        .with("deliveryRatio", round(s.deliveryRatio(), 4))
+        .with("latencyMs", List.of(round(s.latencyMillis()[0], 2), round(s.latencyMillis()[1], 2),
+            round(s.latencyMillis()[2], 2), round(s.latencyMillis()[3], 2)))
+        .with("duplicatesPerMessage", round(s.duplicatesPerMessage(), 2))
+        .with("meanMeshSize", round(s.meanMeshSize(), 2))
+        .with("bytesSentPerNode", List.of(s.bytesSentPerNode()[0], s.bytesSentPerNode()[1]))
+        .with("setupSeconds", round(s.setupSeconds(), 2))
+        .with("runSeconds", round(s.runSeconds(), 2))
+        .with("cpuSeconds", round(s.cpuSeconds(), 2))
+        .print(human(s));
+    return s.deliveryRatio() == 1.0 ? 0 : 1;
+  }
+
+  private String human(Devnet.Summary s) {
+    return String.format(Locale.ROOT, String.join("\n",
+            "devnet: %d nodes (%s), %d connections (%d failed), %d messages of %d bytes",
+            "  delivery ratio      %.4f (%d of %d)",
+            "  latency ms          p50 %.2f  p90 %.2f  p99 %.2f  max %.2f",
+            "  duplicates/message  %.2f",
+            "  mean mesh size      %.2f",
+            "  bytes sent/node     mean %d  max %d",
+            "  time                setup %.1f s, run %.1f s, CPU %.1f s"),
+        s.nodes(), node.floodsub() ? "floodsub" : "gossipsub", s.connections(), s.failedDials(), s.messages(), s.size(),
+        s.deliveryRatio(), s.deliveries(), s.expected(),
+        s.latencyMillis()[0], s.latencyMillis()[1], s.latencyMillis()[2], s.latencyMillis()[3],
+        s.duplicatesPerMessage(), s.meanMeshSize(), s.bytesSentPerNode()[0], s.bytesSentPerNode()[1],
+        s.setupSeconds(), s.runSeconds(), s.cpuSeconds());
+  }
+
+  private static double round(double v, int places) {
+    double f = Math.pow(10, places);
+    return Math.round(v * f) / f;
+  }
+}
