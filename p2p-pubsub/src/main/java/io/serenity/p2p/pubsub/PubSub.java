@@ -533,6 +533,15 @@ public final class PubSub implements AutoCloseable {
       c.dropped.incrementAndGet();
       return;
     }
+    Validator v = validators.get(m.topic());
+    if (v != null && pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
+      // Checked before the id is marked seen: a drop for our own overload is no verdict on the
+      // message, so a copy from another peer must still be validated once there is room (as
+      // go-libp2p's validation throttle, which drops before marking seen).
+      c.dropped.incrementAndGet();
+      router.onRejected(id, m, from, "validation queue full");
+      return;
+    }
     if (!seen.add(id)) {
       router.onDuplicate(id, m, from);
       return;
@@ -548,14 +557,8 @@ public final class PubSub implements AutoCloseable {
       return;
     }
     router.onFirstSeen(id, m, from);
-    Validator v = validators.get(m.topic());
     if (v == null) {
       accept(id, m, from);
-      return;
-    }
-    if (pendingValidations >= config.maxPendingValidations()) {
-      c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, "validation queue full");
       return;
     }
     pendingValidations++;
