@@ -254,9 +254,10 @@ public final class Mdns implements AutoCloseable {
       return;
     }
     // RFC 6762 §6.7: a query from a port other than the mDNS port comes from a simple resolver
-    // that only listens there, so it gets a unicast reply; so does a question with the QU bit (§5.4).
-    boolean legacy = from.getPort() != config.target().getPort();
-    boolean unicast = legacy || !config.multicast() || m.questions().stream().anyMatch(DnsQuestion::unicastResponse);
+    // that only listens there, so it gets a legacy unicast reply; without a group (unicast test
+    // mode) every asker is treated so. A question with the QU bit gets a unicast reply too (§5.4).
+    boolean legacy = !config.multicast() || from.getPort() != config.target().getPort();
+    boolean unicast = legacy || m.questions().stream().anyMatch(DnsQuestion::unicastResponse);
     session.answer(m, legacy).ifPresent(bytes -> {
       try {
         send(bytes, unicast ? from : config.target());
