@@ -208,8 +208,15 @@ public final class Mdns implements AutoCloseable {
         long now = System.nanoTime();
         if (queryNow || now - nextQuery >= 0) {
           queryNow = false;
-          send(DnsCodec.encode(session.query()), config.target());
           nextQuery = now + interval;
+          try {
+            send(DnsCodec.encode(session.query()), config.target());
+          } catch (ClosedChannelException e) {
+            throw e;
+          } catch (IOException e) {
+            // e.g. the network is down for now: try again next interval
+            LOG.debug("mDNS: query to {} failed: {}", config.target(), e.toString());
+          }
         }
         long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextQuery - now));
         selector.select(waitMs);
@@ -217,7 +224,12 @@ public final class Mdns implements AutoCloseable {
         SocketAddress from;
         while (!closed && (from = channel.receive(buf)) != null) {
           buf.flip();
-          handle(buf, (InetSocketAddress) from);
+          try {
+            handle(buf, (InetSocketAddress) from);
+          } catch (RuntimeException e) {
+            // one bad packet or a failing address supplier must not end discovery
+            LOG.warn("mDNS: handling a packet from {} failed: {}", from, e.toString());
+          }
           buf.clear();
         }
       }

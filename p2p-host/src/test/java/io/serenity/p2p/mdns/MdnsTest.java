@@ -154,6 +154,24 @@ class MdnsTest {
   }
 
   @Test
+  void aFailingAddressSupplierDoesNotStopTheResponder() throws Exception {
+    DatagramSocket probe = probe();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Mdns mdns = Mdns.start(MdnsConfig.unicast((InetSocketAddress) probe.getLocalSocketAddress()), me, () -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("addresses not ready");
+      }
+      return myAddrs;
+    }, p -> {});
+    open.add(mdns);
+    DnsMessage q = DnsMessage.query(List.of(DnsQuestion.of(Mdns.SERVICE_NAME, DnsRecord.PTR)));
+    send(probe, q, mdns.localAddress());
+    send(probe, q, mdns.localAddress());
+    assertThat(receive(probe, DnsMessage::isResponse).answers()).hasSize(1);
+    assertThat(calls.get()).isEqualTo(2);
+  }
+
+  @Test
   void closeSaysGoodbyeStopsTheThreadAndIsIdempotent() throws Exception {
     DatagramSocket probe = probe();
     Mdns mdns = Mdns.start(MdnsConfig.unicast((InetSocketAddress) probe.getLocalSocketAddress()), me,
