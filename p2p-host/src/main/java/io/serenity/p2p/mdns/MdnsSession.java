@@ -4,6 +4,10 @@ import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -31,6 +35,8 @@ final class MdnsSession {
   private final MdnsConfig config;
   private final PeerId self;
   private final String instance;
+  /** Our {@code host-name} for SRV, A and AAAA records: {@code <peer-name>.local}. */
+  private final String hostName;
   private final Supplier<List<Multiaddr>> addrs;
   private final long ttlNanos;
   private final Map<PeerId, Known> known = new LinkedHashMap<>();
@@ -42,6 +48,7 @@ final class MdnsSession {
     this.config = config;
     this.self = self;
     this.instance = peerName + "." + config.serviceName();
+    this.hostName = peerName + ".local";
     this.addrs = addrs;
     this.ttlNanos = config.ttl().toNanos();
   }
@@ -58,8 +65,11 @@ final class MdnsSession {
 
   /**
    * Our reply to {@code query}, encoded, or empty when it asks nothing we answer (or we have no
-   * address to give). A legacy unicast reply (the asker is not an mDNS responder on the mDNS port,
-   * RFC 6762 §6.7) echoes the id and questions and caps TTLs at 10 s.
+   * address to give). We answer {@code <service> PTR} (spec "Response", with SRV, TXT and A/AAAA
+   * as additional records, spec "Find All Response"), the direct questions of spec "Gotchas"
+   * ({@code <instance> TXT} and {@code SRV}, {@code <host-name> A} and {@code AAAA}), and the DNS-SD
+   * meta query. A legacy unicast reply (the asker is not an mDNS responder on the mDNS port, RFC
+   * 6762 §6.7) echoes the id and questions and caps TTLs at 10 s.
    */
   Optional<byte[]> answer(DnsMessage query, boolean legacyUnicast) {
     if (query.isResponse() || query.opcode() != 0) {
@@ -67,36 +77,63 @@ final class MdnsSession {
     }
     boolean ptr = false;
     boolean txt = false;
+    boolean srv = false;
+    boolean a = false;
+    boolean aaaa = false;
     boolean meta = false;
     for (DnsQuestion q : query.questions()) {
       ptr |= q.asks(config.serviceName(), DnsRecord.PTR);
       txt |= q.asks(instance, DnsRecord.TXT);
+      srv |= q.asks(instance, DnsRecord.SRV);
+      a |= q.asks(hostName, DnsRecord.A);
+      aaaa |= q.asks(hostName, DnsRecord.AAAA);
       meta |= q.asks(META_QUERY, DnsRecord.PTR);
     }
-    if (!ptr && !txt && !meta) {
+    if (!(ptr || txt || srv || a || aaaa || meta)) {
       return Optional.empty();
     }
     long ttl = legacyUnicast ? Math.min(LEGACY_TTL, config.ttl().getSeconds()) : config.ttl().getSeconds();
-    List<String> strings = dnsaddrs();
+    List<Multiaddr> mine = ownAddrs();
     while (true) {
       List<DnsRecord> answers = new ArrayList<>();
-      List<DnsRecord> additionals = new ArrayList<>();
+      Set<DnsRecord> additionals = new LinkedHashSet<>();
       if (meta) {
         answers.add(new DnsRecord.Ptr(META_QUERY, ttl, config.serviceName()));
       }
-      if (!strings.isEmpty()) {
-        DnsRecord.Txt record = new DnsRecord.Txt(instance, ttl, strings);
+      if (!mine.isEmpty()) {
+        List<String> strings = new ArrayList<>();
+        mine.forEach(m -> strings.add(DNSADDR + m));
+        DnsRecord.Txt txtRecord = new DnsRecord.Txt(instance, ttl, strings);
+        Optional<DnsRecord.Srv> srvRecord = srvRecord(mine, ttl);
+        List<DnsRecord> v4 = new ArrayList<>();
+        List<DnsRecord> v6 = new ArrayList<>();
+        addressRecords(mine, ttl, v4, v6);
         if (ptr) {
-          // spec "Response": the PTR is the answer, our addresses ride along as additional records
           answers.add(new DnsRecord.Ptr(config.serviceName(), ttl, instance));
-          (txt ? answers : additionals).add(record);
-        } else if (txt) {
-          answers.add(record);
+          srvRecord.ifPresent(additionals::add);
+          additionals.add(txtRecord);
+          additionals.addAll(v4);
+          additionals.addAll(v6);
+        }
+        if (txt) {
+          answers.add(txtRecord);
+        }
+        if (srv && srvRecord.isPresent()) {
+          answers.add(srvRecord.get());
+          additionals.addAll(v4);
+          additionals.addAll(v6);
+        }
+        if (a) {
+          answers.addAll(v4);
+        }
+        if (aaaa) {
+          answers.addAll(v6);
         }
       }
       if (answers.isEmpty()) {
         return Optional.empty();
       }
+      answers.forEach(additionals::remove);
       DnsMessage reply =
           new DnsMessage(
               legacyUnicast ? query.id() : 0,
@@ -104,13 +141,51 @@ final class MdnsSession {
               legacyUnicast ? query.questions() : List.of(),
               answers,
               List.of(),
-              additionals);
+              List.copyOf(additionals));
       byte[] bytes = DnsCodec.encode(reply);
-      if (bytes.length <= config.maxPacketSize() || strings.isEmpty()) {
+      if (bytes.length <= config.maxPacketSize() || mine.size() <= 1) {
         return Optional.of(bytes);
       }
       // Too many addresses for one packet: keep the first ones (the caller orders them by preference).
-      strings = strings.subList(0, strings.size() - 1);
+      mine = mine.subList(0, mine.size() - 1);
+    }
+  }
+
+  /** Our SRV record (RFC 2782): the port of our first TCP or UDP address, on {@code <peer-name>.local}. */
+  private Optional<DnsRecord.Srv> srvRecord(List<Multiaddr> mine, long ttl) {
+    for (Multiaddr m : mine) {
+      for (Multiaddr.Component c : m.components()) {
+        if (c.protocol() == Multiaddr.Protocol.TCP || c.protocol() == Multiaddr.Protocol.UDP) {
+          int port = Integer.parseInt(c.valueText());
+          return Optional.of(new DnsRecord.Srv(instance, ttl, 0, 0, port, hostName));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A and AAAA records of {@code <peer-name>.local} for the IPs of our addresses (unspecified ones skipped). */
+  private void addressRecords(List<Multiaddr> mine, long ttl, List<DnsRecord> v4, List<DnsRecord> v6) {
+    Set<InetAddress> seen = new HashSet<>();
+    for (Multiaddr m : mine) {
+      Multiaddr.Component first = m.components().get(0);
+      if (first.protocol() != Multiaddr.Protocol.IP4 && first.protocol() != Multiaddr.Protocol.IP6) {
+        continue;
+      }
+      InetAddress ip;
+      try {
+        ip = InetAddress.getByAddress(first.value()); // raw bytes: no name lookup
+      } catch (UnknownHostException e) {
+        continue;
+      }
+      if (ip.isAnyLocalAddress() || !seen.add(ip)) {
+        continue;
+      }
+      if (ip instanceof Inet4Address ip4) {
+        v4.add(new DnsRecord.A(hostName, ttl, ip4));
+      } else if (ip instanceof Inet6Address ip6) {
+        v6.add(new DnsRecord.Aaaa(hostName, ttl, ip6));
+      }
     }
   }
 
@@ -122,18 +197,20 @@ final class MdnsSession {
     return DnsCodec.encode(bye);
   }
 
-  /** Our addresses as TXT strings {@code dnsaddr=<multiaddr>/p2p/<id>} that fit in 255 bytes. */
-  private List<String> dnsaddrs() {
-    Set<String> out = new LinkedHashSet<>();
+  /**
+   * Our addresses, each ending in {@code /p2p/<our id>}, whose {@code dnsaddr=} string fits in a
+   * TXT string (255 bytes); addresses naming another peer are skipped.
+   */
+  private List<Multiaddr> ownAddrs() {
+    Set<Multiaddr> out = new LinkedHashSet<>();
     for (Multiaddr a : addrs.get()) {
       Optional<PeerId> id = a.peerId();
-      if (id.isPresent() && !id.get().equals(self)) {
+      if (a.isEmpty() || (id.isPresent() && !id.get().equals(self))) {
         continue;
       }
       Multiaddr full = id.isPresent() ? a : a.encapsulate(Multiaddr.parse("/p2p/" + self.toBase58()));
-      String s = DNSADDR + full;
-      if (s.length() <= 255) {
-        out.add(s);
+      if ((DNSADDR + full).length() <= 255) {
+        out.add(full);
       }
     }
     return List.copyOf(out);

@@ -7,6 +7,9 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,11 @@ class MdnsSessionTest {
     return DnsCodec.decode(b, 9000);
   }
 
+  private static DnsRecord.Txt txt(DnsMessage m) {
+    return m.records().stream().filter(r -> r instanceof DnsRecord.Txt).map(r -> (DnsRecord.Txt) r)
+        .findFirst().orElseThrow();
+  }
+
   private static DnsMessage response(DnsRecord... records) {
     return new DnsMessage(0, 0x8400, List.of(), List.of(records), List.of(), List.of());
   }
@@ -59,9 +67,38 @@ class MdnsSessionTest {
     assertThat(reply.flags()).isEqualTo(DnsMessage.FLAG_RESPONSE | DnsMessage.FLAG_AUTHORITATIVE);
     assertThat(reply.questions()).isEmpty();
     assertThat(reply.answers()).containsExactly(new DnsRecord.Ptr(SERVICE, 120, "aaaa." + SERVICE));
-    assertThat(reply.additionals()).containsExactly(new DnsRecord.Txt("aaaa." + SERVICE, 120, List.of(
-        "dnsaddr=/ip4/192.0.2.0/tcp/4001/p2p/" + me,
-        "dnsaddr=" + myAddrs.get(1) + "/p2p/" + me)));
+    // spec "Find All Response": SRV, TXT, then A and AAAA of <peer-name>.local
+    assertThat(reply.additionals()).containsExactly(
+        new DnsRecord.Srv("aaaa." + SERVICE, 120, 0, 0, 4001, "aaaa.local"),
+        new DnsRecord.Txt("aaaa." + SERVICE, 120, List.of(
+            "dnsaddr=/ip4/192.0.2.0/tcp/4001/p2p/" + me,
+            "dnsaddr=" + myAddrs.get(1) + "/p2p/" + me)),
+        new DnsRecord.A("aaaa.local", 120, (Inet4Address) ip("192.0.2.0")),
+        new DnsRecord.Aaaa("aaaa.local", 120, (Inet6Address) ip("2001:db8::7573:b0a8:46b0:bfea")));
+  }
+
+  private static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal); // a literal: no lookup
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void directSrvAAndAaaaQuestionsAreAnswered() {
+    MdnsSession s = mine();
+    DnsMessage q = DnsMessage.query(List.of(
+        DnsQuestion.of("aaaa." + SERVICE, DnsRecord.SRV),
+        DnsQuestion.of("aaaa.local", DnsRecord.A),
+        DnsQuestion.of("aaaa.local", DnsRecord.AAAA)));
+    DnsMessage reply = decode(s.answer(q, false).orElseThrow());
+    assertThat(reply.answers()).extracting(DnsRecord::type)
+        .containsExactly(DnsRecord.SRV, DnsRecord.A, DnsRecord.AAAA);
+    assertThat(reply.additionals()).as("nothing repeated from the answers").isEmpty();
+    DnsMessage unspecified = DnsMessage.query(List.of(DnsQuestion.of("aaaa.local", DnsRecord.A)));
+    MdnsSession any = session(me, "aaaa", List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/1")), MdnsConfig.defaults());
+    assertThat(any.answer(unspecified, false)).as("0.0.0.0 is no address to announce").isEmpty();
   }
 
   @Test
@@ -95,8 +132,7 @@ class MdnsSessionTest {
         Multiaddr.parse("/ip4/192.0.2.2/tcp/2/p2p/" + me));
     MdnsSession s = session(me, "aaaa", addrs, MdnsConfig.defaults());
     DnsMessage reply = decode(s.answer(s.query(), false).orElseThrow());
-    assertThat(((DnsRecord.Txt) reply.additionals().get(0)).strings())
-        .containsExactly("dnsaddr=/ip4/192.0.2.2/tcp/2/p2p/" + me);
+    assertThat(txt(reply).strings()).containsExactly("dnsaddr=/ip4/192.0.2.2/tcp/2/p2p/" + me);
     assertThat(session(me, "aaaa", List.of(), MdnsConfig.defaults()).answer(s.query(), false)).isEmpty();
   }
 
@@ -109,7 +145,7 @@ class MdnsSessionTest {
     MdnsSession s = session(me, "aaaa", many, MdnsConfig.defaults().withMaxPacketSize(1024));
     byte[] bytes = s.answer(s.query(), false).orElseThrow();
     assertThat(bytes.length).isLessThanOrEqualTo(1024);
-    List<String> strings = ((DnsRecord.Txt) decode(bytes).additionals().get(0)).strings();
+    List<String> strings = txt(decode(bytes)).strings();
     assertThat(strings).isNotEmpty().hasSizeLessThan(40);
     assertThat(strings.get(0)).isEqualTo("dnsaddr=/ip4/192.0.2.0/tcp/4000/p2p/" + me);
   }

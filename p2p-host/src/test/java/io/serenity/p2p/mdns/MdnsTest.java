@@ -97,8 +97,9 @@ class MdnsTest {
     assertThat(mdns.peerName()).matches("[a-z0-9]{32}");
     assertThat(reply.id()).as("legacy unicast reply echoes the id").isEqualTo(0x0101);
     assertThat(reply.answers()).containsExactly(new DnsRecord.Ptr(Mdns.SERVICE_NAME, 10, instance));
-    assertThat(reply.additionals()).containsExactly(
-        new DnsRecord.Txt(instance, 10, List.of("dnsaddr=/ip4/127.0.0.1/tcp/4001/p2p/" + me)));
+    assertThat(reply.additionals()).contains(
+        new DnsRecord.Txt(instance, 10, List.of("dnsaddr=/ip4/127.0.0.1/tcp/4001/p2p/" + me)),
+        new DnsRecord.Srv(instance, 10, 0, 0, 4001, mdns.peerName() + ".local"));
   }
 
   @Test
