@@ -72,6 +72,14 @@ public final class PubSub implements AutoCloseable {
   private PubSub(Host host, PubSubConfig config, Router router, Scheduler scheduler, boolean ownsScheduler) {
     this.host = host;
     this.config = config.validate();
+    int readBuffer = host.config().maxStreamReadBuffer();
+    if (config.maxRpcSize() > readBuffer) {
+      // Stream.readMessage refuses reads larger than the host's read buffer: every read of a pubsub
+      // stream would fail at once and nothing would ever be received, silently.
+      throw new IllegalArgumentException(
+          "maxRpcSize (" + config.maxRpcSize() + ") exceeds the host's maxStreamReadBuffer (" + readBuffer
+              + "): raise HostConfig.maxStreamReadBuffer above maxRpcSize");
+    }
     this.router = router;
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
