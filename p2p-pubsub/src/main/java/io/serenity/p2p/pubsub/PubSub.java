@@ -73,12 +73,13 @@ public final class PubSub implements AutoCloseable {
     this.host = host;
     this.config = config.validate();
     int readBuffer = host.config().maxStreamReadBuffer();
-    if (config.maxRpcSize() > readBuffer) {
-      // Stream.readMessage refuses reads larger than the host's read buffer: every read of a pubsub
-      // stream would fail at once and nothing would ever be received, silently.
+    long framed = (long) config.maxRpcSize() + io.serenity.p2p.core.Varint.encodedLength(config.maxRpcSize());
+    if (framed > readBuffer) {
+      // Stream.readMessage refuses reads larger than the host's read buffer (and a full frame that
+      // does not fit resets the stream): every read of a pubsub stream would fail, silently.
       throw new IllegalArgumentException(
-          "maxRpcSize (" + config.maxRpcSize() + ") exceeds the host's maxStreamReadBuffer (" + readBuffer
-              + "): raise HostConfig.maxStreamReadBuffer above maxRpcSize");
+          "maxRpcSize (" + config.maxRpcSize() + ") plus its length prefix exceeds the host's maxStreamReadBuffer ("
+              + readBuffer + "): raise HostConfig.maxStreamReadBuffer above it");
     }
     this.router = router;
     this.scheduler = scheduler;
