@@ -61,6 +61,12 @@ public final class Mdns implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean queryNow;
+  /** Most recent multicast reply (System.nanoTime), 0 for none; mDNS thread only. */
+  private long lastMulticastReply;
+  /** Our interfaces' subnets, refreshed at every query (addresses change); mDNS thread only. */
+  private LocalLink link;
+
+  private static final long MIN_MULTICAST_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** A handle that does nothing (mDNS disabled). */
   private Mdns(MdnsConfig config, String peerName) {
@@ -209,6 +215,7 @@ public final class Mdns implements AutoCloseable {
         if (queryNow || now - nextQuery >= 0) {
           queryNow = false;
           nextQuery = now + interval;
+          link = LocalLink.of(interfaces);
           try {
             send(DnsCodec.encode(session.query()), config.target());
           } catch (ClosedChannelException e) {
@@ -255,6 +262,11 @@ public final class Mdns implements AutoCloseable {
       LOG.debug("mDNS: bad packet from {}: {}", from, e.getMessage());
       return;
     }
+    if (config.multicast() && !link.contains(from.getAddress())) {
+      // RFC 6762 §11: only the local link speaks mDNS to us
+      LOG.debug("mDNS: ignored a packet from off-link {}", from);
+      return;
+    }
     if (m.isResponse()) {
       for (PeerInfo p : session.onResponse(m, System.nanoTime())) {
         try {
@@ -270,7 +282,16 @@ public final class Mdns implements AutoCloseable {
     // mode) every asker is treated so. A question with the QU bit gets a unicast reply too (§5.4).
     boolean legacy = !config.multicast() || from.getPort() != config.target().getPort();
     boolean unicast = legacy || m.questions().stream().anyMatch(DnsQuestion::unicastResponse);
+    long now = System.nanoTime();
+    if (!unicast && lastMulticastReply != 0 && now - lastMulticastReply < MIN_MULTICAST_GAP_NANOS) {
+      // RFC 6762 §6: a record is multicast at most once per second; whoever asked just now also
+      // heard our last answer
+      return;
+    }
     session.answer(m, legacy).ifPresent(bytes -> {
+      if (!unicast) {
+        lastMulticastReply = now;
+      }
       try {
         send(bytes, unicast ? from : config.target());
       } catch (IOException e) {

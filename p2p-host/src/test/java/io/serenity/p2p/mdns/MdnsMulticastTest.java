@@ -90,4 +90,78 @@ class MdnsMulticastTest {
       assertThat(foundByB).isEmpty();
     }
   }
+
+  @Test
+  void aBurstOfQueriesGetsAtMostOneMulticastAnswerPerSecond() throws Exception {
+    int port = 20000 + new Random().nextInt(30000);
+    String problem = loopbackMulticastProblem(port);
+    assumeTrue(problem == null, () -> "multicast on loopback unavailable here, skipping: " + problem);
+    NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
+    InetSocketAddress group = new InetSocketAddress(GROUP, port);
+    try (DatagramChannel member = DatagramChannel.open(StandardProtocolFamily.INET);
+        DatagramChannel marker = DatagramChannel.open(StandardProtocolFamily.INET);
+        Selector memberSel = Selector.open();
+        Selector markerSel = Selector.open()) {
+      // another responder on the group port: its queries are multicast-answered, not legacy ones
+      member.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      member.bind(group);
+      member.join(GROUP, lo);
+      member.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+      member.configureBlocking(false);
+      member.register(memberSel, SelectionKey.OP_READ);
+      marker.bind(new InetSocketAddress("127.0.0.1", 0));
+      marker.configureBlocking(false);
+      marker.register(markerSel, SelectionKey.OP_READ);
+
+      MdnsConfig config = MdnsConfig.defaults().withTarget(group).withBind(group)
+          .withInterfaces(List.of(lo.getName())).withQueryInterval(Duration.ofSeconds(60));
+      try (Mdns mdns = Mdns.start(config, MdnsSessionTest.peer(1),
+          () -> List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")), p -> {})) {
+        // it answers its own first query by multicast
+        assertThat(nextResponse(member, memberSel)).isNotNull();
+        byte[] query = DnsCodec.encode(DnsMessage.query(List.of(DnsQuestion.of(Mdns.SERVICE_NAME, DnsRecord.PTR))));
+        for (int i = 0; i < 10; i++) {
+          member.send(ByteBuffer.wrap(query), group);
+        }
+        // A legacy query from another port is answered by unicast, after the ten before it (one
+        // thread, in order); loopback delivery is synchronous, so by the time this answer is here
+        // every multicast answer to the ten is already queued at the member.
+        marker.send(ByteBuffer.wrap(query), group);
+        assertThat(nextResponse(marker, markerSel)).as("legacy answer").isNotNull();
+        int answers = 0;
+        ByteBuffer buf = ByteBuffer.allocate(9001);
+        while (member.receive(buf) != null) {
+          buf.flip();
+          byte[] b = new byte[buf.remaining()];
+          buf.get(b);
+          buf.clear();
+          if (DnsCodec.decode(b, 9000).isResponse()) {
+            answers++;
+          }
+        }
+        assertThat(answers).as("multicast answers to 10 queries within a second of the last one").isLessThanOrEqualTo(1);
+      }
+    }
+  }
+
+  /** The next DNS response {@code ch} receives within 10 s, skipping queries; null if none. */
+  private static DnsMessage nextResponse(DatagramChannel ch, Selector sel) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    ByteBuffer buf = ByteBuffer.allocate(9001);
+    while (System.nanoTime() < deadline) {
+      sel.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      sel.selectedKeys().clear();
+      while (ch.receive(buf) != null) {
+        buf.flip();
+        byte[] b = new byte[buf.remaining()];
+        buf.get(b);
+        buf.clear();
+        DnsMessage m = DnsCodec.decode(b, 9000);
+        if (m.isResponse()) {
+          return m;
+        }
+      }
+    }
+    return null;
+  }
 }
