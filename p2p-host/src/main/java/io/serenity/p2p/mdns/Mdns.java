@@ -194,11 +194,15 @@ public final class Mdns implements AutoCloseable {
       return;
     }
     selector.wakeup();
+    if (Thread.currentThread() == thread) {
+      return; // called from onPeer: the loop ends (and closes the socket) once the callback returns
+    }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // normally done by the thread already; here in case it is stuck
     closeQuietly(selector);
     closeQuietly(channel);
   }
@@ -247,6 +251,9 @@ public final class Mdns implements AutoCloseable {
       if (!closed) {
         LOG.warn("mDNS stopped: {}", e.toString());
       }
+    } finally {
+      closeQuietly(selector);
+      closeQuietly(channel);
     }
   }
 

@@ -187,6 +187,25 @@ class MdnsTest {
     mdns.close();
   }
 
+  @Test
+  void closingFromThePeerCallbackDoesNotWaitForItself() throws Exception {
+    DatagramSocket probe = probe();
+    java.util.concurrent.CompletableFuture<Long> closeNanos = new java.util.concurrent.CompletableFuture<>();
+    Mdns[] self = new Mdns[1];
+    Mdns mdns = Mdns.start(MdnsConfig.unicast((InetSocketAddress) probe.getLocalSocketAddress()), me,
+        () -> myAddrs, p -> {
+          long t0 = System.nanoTime();
+          self[0].close();
+          closeNanos.complete(System.nanoTime() - t0);
+        });
+    self[0] = mdns;
+    open.add(mdns);
+    send(probe, announcement(other, "bbbb", "/ip4/127.0.0.1/tcp/5001"), mdns.localAddress());
+    assertThat(closeNanos.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isLessThan(TimeUnit.SECONDS.toNanos(1));
+    assertThat(receive(probe, DnsMessage::isResponse).answers()).as("goodbye")
+        .allSatisfy(r -> assertThat(r.ttl()).isZero());
+  }
+
   private static boolean threadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
