@@ -62,7 +62,7 @@ public record MdnsConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(120),
         IPV4_GROUP,
-        new InetSocketAddress(5353),
+        new InetSocketAddress("0.0.0.0", 5353),
         List.of(),
         null,
         DnsCodec.MAX_MDNS_MESSAGE,
@@ -139,6 +139,10 @@ public record MdnsConfig(
     }
     if (bind.isUnresolved()) {
       throw new IllegalArgumentException("bind must be a resolved address, got " + bind);
+    }
+    if (!(target.getAddress() instanceof java.net.Inet4Address) || !(bind.getAddress() instanceof java.net.Inet4Address)) {
+      throw new IllegalArgumentException("target and bind must be IPv4 (IPv6 mDNS is not implemented), got "
+          + target + " and " + bind);
     }
     if (peerName != null && !peerName.matches("[a-z0-9]{1,63}")) {
       throw new IllegalArgumentException("peerName must be 1-63 lower-case letters and digits, got " + peerName);

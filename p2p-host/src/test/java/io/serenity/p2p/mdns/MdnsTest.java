@@ -228,5 +228,8 @@ class MdnsTest {
         .hasMessageContaining("peerName");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> MdnsConfig.defaults().withServiceName("_p2p._udp.example").validate())
         .hasMessageContaining(".local");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MdnsConfig.defaults()
+            .withTarget(new InetSocketAddress("ff02::fb", 5353)).validate())
+        .hasMessageContaining("IPv4");
   }
 }
