@@ -77,6 +77,25 @@ public record MdnsConfig(
     return defaults().withBind(new InetSocketAddress("127.0.0.1", 0)).withTarget(target);
   }
 
+  /**
+   * The real group {@code 224.0.0.251}, but on {@code port} and joined on the loopback interface
+   * only, bound to the group address: instances on this machine find each other and nothing leaves
+   * it. For tests, where the machine delivers multicast over loopback (Linux does).
+   */
+  public static MdnsConfig loopback(int port) {
+    java.net.NetworkInterface lo;
+    try {
+      lo = java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getLoopbackAddress());
+    } catch (java.net.SocketException e) {
+      throw new MdnsException("cannot find the loopback interface: " + e, e);
+    }
+    if (lo == null) {
+      throw new MdnsException("no loopback interface");
+    }
+    InetSocketAddress group = new InetSocketAddress(IPV4_GROUP.getAddress(), port);
+    return defaults().withTarget(group).withBind(group).withInterfaces(List.of(lo.getName()));
+  }
+
   public MdnsConfig withEnabled(boolean v) {
     return new MdnsConfig(v, serviceName, queryInterval, ttl, target, bind, interfaces, peerName, maxPacketSize, maxPeers);
   }

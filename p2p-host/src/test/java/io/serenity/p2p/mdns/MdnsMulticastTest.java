@@ -66,13 +66,8 @@ class MdnsMulticastTest {
     String problem = loopbackMulticastProblem(port);
     assumeTrue(problem == null, () -> "multicast on loopback unavailable here, skipping: " + problem);
 
-    String lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()).getName();
     // Bound to the group address itself: the sockets receive only group traffic for this port.
-    MdnsConfig config = MdnsConfig.defaults()
-        .withTarget(new InetSocketAddress(GROUP, port))
-        .withBind(new InetSocketAddress(GROUP, port))
-        .withInterfaces(List.of(lo))
-        .withQueryInterval(Duration.ofMillis(500));
+    MdnsConfig config = MdnsConfig.loopback(port).withQueryInterval(Duration.ofMillis(500));
     PeerId a = MdnsSessionTest.peer(1);
     PeerId b = MdnsSessionTest.peer(2);
     List<Multiaddr> aAddrs = List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"));
@@ -113,8 +108,7 @@ class MdnsMulticastTest {
       marker.configureBlocking(false);
       marker.register(markerSel, SelectionKey.OP_READ);
 
-      MdnsConfig config = MdnsConfig.defaults().withTarget(group).withBind(group)
-          .withInterfaces(List.of(lo.getName())).withQueryInterval(Duration.ofSeconds(60));
+      MdnsConfig config = MdnsConfig.loopback(port).withQueryInterval(Duration.ofSeconds(60));
       try (Mdns mdns = Mdns.start(config, MdnsSessionTest.peer(1),
           () -> List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")), p -> {})) {
         // it answers its own first query by multicast
