@@ -79,6 +79,15 @@ public final class PubSub implements AutoCloseable {
   private PubSub(Host host, PubSubConfig config, Router router, Scheduler scheduler, boolean ownsScheduler) {
     this.host = host;
     this.config = config.validate();
+    int readBuffer = host.config().maxStreamReadBuffer();
+    long framed = (long) config.maxRpcSize() + io.serenity.p2p.core.Varint.encodedLength(config.maxRpcSize());
+    if (framed > readBuffer) {
+      // Stream.readMessage refuses reads larger than the host's read buffer (and a full frame that
+      // does not fit resets the stream): every read of a pubsub stream would fail, silently.
+      throw new IllegalArgumentException(
+          "maxRpcSize (" + config.maxRpcSize() + ") plus its length prefix exceeds the host's maxStreamReadBuffer ("
+              + readBuffer + "): raise HostConfig.maxStreamReadBuffer above it");
+    }
     this.router = router;
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
@@ -592,6 +601,15 @@ public final class PubSub implements AutoCloseable {
       // go-libp2p's validation throttle, which drops before marking seen).
       c.dropped.incrementAndGet();
       router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
+      return;
+    }
+    Validator v = validators.get(m.topic());
+    if (v != null && pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
+      // Checked before the id is marked seen: a drop for our own overload is no verdict on the
+      // message, so a copy from another peer must still be validated once there is room (as
+      // go-libp2p's validation throttle, which drops before marking seen).
+      c.dropped.incrementAndGet();
+      router.onRejected(id, m, from, "validation queue full");
       return;
     }
     if (!seen.add(id)) {

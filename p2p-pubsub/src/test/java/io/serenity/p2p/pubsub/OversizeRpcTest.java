@@ -89,6 +89,21 @@ class OversizeRpcTest {
   }
 
   @Test
+  void maxRpcSizeAboveTheHostsStreamReadBufferIsRefusedAtCreation() {
+    int readBuffer = host.config().maxStreamReadBuffer();
+    // Such a pubsub could never read an RPC (Stream.readMessage refuses reads above the buffer):
+    // refuse it up front instead of receiving nothing, silently.
+    // an RPC limit one byte below the buffer: the frame with its length prefix still does not fit
+    PubSubConfig tooBig = PubSubConfig.defaults().withMaxMessageSize(readBuffer - (64 << 10) - 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PubSub.floodsub(host, tooBig))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxStreamReadBuffer (" + readBuffer + ")");
+    Host roomy = hosts.start(io.serenity.p2p.crypto.KeyType.SECP256K1,
+        io.serenity.p2p.host.HostConfig.defaults().toBuilder().maxStreamReadBuffer(tooBig.maxRpcSize() + 4).build());
+    PubSub.floodsub(roomy, tooBig).close();
+  }
+
+  @Test
   void messageAboveMaxMessageSizeInANormalRpcIsDroppedAndCounted() throws Exception {
     RawPeer raw = new RawPeer(hosts);
     Stream s = raw.dial(host);
