@@ -603,15 +603,6 @@ public final class PubSub implements AutoCloseable {
       router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
       return;
     }
-    Validator v = validators.get(m.topic());
-    if (v != null && pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
-      // Checked before the id is marked seen: a drop for our own overload is no verdict on the
-      // message, so a copy from another peer must still be validated once there is room (as
-      // go-libp2p's validation throttle, which drops before marking seen).
-      c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, "validation queue full");
-      return;
-    }
     if (!seen.add(id)) {
       router.onDuplicate(id, m, from);
       return;
