@@ -87,6 +87,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   private final Map<Class<?>, RegisteredTopic<?>> byType = new ConcurrentHashMap<>();
   private final Map<String, RegisteredTopic<?>> byTopic = new ConcurrentHashMap<>();
   private final Map<Class<?>, Feed<Message<?>>> feeds = new ConcurrentHashMap<>();
+  private final Feed<PeerEvent> peerEvents = Feed.of(PeerEvent.class);
   // Set by start().
   private volatile Host host;
   private volatile PubSub pubsub;
@@ -294,6 +295,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     for (Feed<Message<?>> f : feeds.values()) {
       f.close(); // releases topic threads blocked on slow subscribers
     }
+    peerEvents.close();
     for (RegisteredTopic<?> t : topics) {
       t.stop();
     }
@@ -671,19 +673,53 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     }
   }
 
+  /** Host events arrive on Netty threads: hand everything to the control thread. */
   private void onHostEvent(HostEvent event) {
     if (event instanceof HostEvent.PeerConnected c) {
       LOG.debug("peer {} connected", c.peer());
+      Peer.Direction dir = c.connection().isInitiator() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND;
+      runOnControl(() -> emit(new PeerEvent.Connected(c.peer(), dir)));
       if (host.connections().size() > config.maxPeers()) {
         runOnControl(this::prune);
       }
+    } else if (event instanceof HostEvent.PeerIdentified i) {
+      runOnControl(() -> emit(new PeerEvent.Identified(i.peer())));
     } else if (event instanceof HostEvent.PeerDisconnected d) {
       LOG.debug("peer {} disconnected", d.peer());
+      runOnControl(() -> emit(new PeerEvent.Disconnected(d.peer())));
       StaticPeers sp = staticPeers;
       if (sp != null && state == State.RUNNING) {
         sp.onDisconnected(d.peer());
       }
     }
+  }
+
+  private void emit(PeerEvent e) {
+    if (state == State.RUNNING) {
+      try {
+        peerEvents.send(e);
+      } catch (io.serenity.p2p.event.FeedClosedException ignored) {
+        // stopping
+      }
+    }
+  }
+
+  /**
+   * Peer connections, identifications and disconnections, in order. Sent from the control thread:
+   * see {@link PeerEvent}.
+   */
+  public Feed<PeerEvent> peerEvents() {
+    checkNotStopped();
+    return peerEvents;
+  }
+
+  /**
+   * Completes once at least {@code count} pubsub peers have joined {@code topic} (for example, to
+   * wait before a first broadcast). Never fails by itself: bound it with {@code orTimeout}.
+   */
+  public CompletableFuture<Void> whenTopicPeers(String topic, int count) {
+    checkRunning();
+    return pubsub.whenPeers(topic, count);
   }
 
   /** Disconnects the lowest-scored peers beyond {@code maxPeers}; static peers are kept. */
@@ -695,8 +731,12 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     if (conns.size() <= config.maxPeers()) {
       return;
     }
-    List<PeerId> victims =
-        choosePrunable(conns, scores(), staticPeers.ids(), config.maxPeers());
+    Map<PeerId, Double> scores = scores();
+    List<Candidate> candidates =
+        conns.stream()
+            .map(c -> new Candidate(c.remotePeer(), scores.getOrDefault(c.remotePeer(), 0.0), c.isInitiator()))
+            .toList();
+    List<PeerId> victims = choosePrunable(candidates, staticPeers.ids(), config.maxPeers());
     for (PeerId p : victims) {
       LOG.info("disconnecting {}: over maxPeers {}", p, config.maxPeers());
       host.disconnect(p);
@@ -705,25 +745,27 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   /**
    * Which peers to disconnect to get down to {@code max}: lowest score first; among equal scores
-   * inbound before outbound (we chose the outbound ones), newest id order as the last tie-break.
+   * inbound before outbound (we chose the outbound ones), then by id so the choice is stable.
    * Protected (static) peers are never chosen.
    */
-  static List<PeerId> choosePrunable(
-      List<Connection> conns, Map<PeerId, Double> scores, Set<PeerId> protectedPeers, int max) {
-    int excess = conns.size() - max;
+  static List<PeerId> choosePrunable(List<Candidate> connected, Set<PeerId> protectedPeers, int max) {
+    int excess = connected.size() - max;
     if (excess <= 0) {
       return List.of();
     }
-    return conns.stream()
-        .filter(c -> !protectedPeers.contains(c.remotePeer()))
+    return connected.stream()
+        .filter(c -> !protectedPeers.contains(c.id()))
         .sorted(
-            Comparator.comparingDouble((Connection c) -> scores.getOrDefault(c.remotePeer(), 0.0))
-                .thenComparing(c -> c.isInitiator())
-                .thenComparing(c -> c.remotePeer().toBase58()))
+            Comparator.comparingDouble(Candidate::score)
+                .thenComparing(Candidate::outbound)
+                .thenComparing(c -> c.id().toBase58()))
         .limit(excess)
-        .map(Connection::remotePeer)
+        .map(Candidate::id)
         .toList();
   }
+
+  /** A connected peer as pruning sees it. */
+  record Candidate(PeerId id, double score, boolean outbound) {}
 
   private void runOnControl(Runnable r) {
     try {
@@ -743,9 +785,12 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       java.nio.file.Path f = config.privateKeyFile().get();
       try {
         return PrivateKey.loadHex(f);
-      } catch (Exception e) {
-        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+      } catch (java.io.UncheckedIOException e) {
+        String why =
+            e.getCause() instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getCause().toString();
         throw new ServerException("cannot read private key file " + f + ": " + why, e);
+      } catch (RuntimeException e) {
+        throw new ServerException("cannot read private key file " + f + ": " + e.getMessage(), e);
       }
     }
     return PrivateKey.generate(KeyType.SECP256K1);
