@@ -62,6 +62,7 @@ public final class Host implements AutoCloseable {
   private final TcpTransport tcp;
   private final Upgrader upgrader;
   private final PeerStore peerStore = new PeerStore();
+  private final Traffic traffic = new Traffic();
   private final Identify identify;
   private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<HostEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -116,6 +117,11 @@ public final class Host implements AutoCloseable {
   /** The configuration. */
   public HostConfig config() {
     return config;
+  }
+
+  /** Payload bytes in and out by protocol (for metrics). */
+  public Traffic traffic() {
+    return traffic;
   }
 
   /** What we know about other peers. */

@@ -48,6 +48,7 @@ public final class Stream {
   private boolean ended;
   private boolean wasReset;
   private final int[] varintLen = new int[1];
+  private Traffic.Counter traffic; // the counter of the current protocol, looked up once
 
   /** A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes. */
   private record PendingRead(boolean message, int size, CompletableFuture<byte[]> future) {}
@@ -57,6 +58,20 @@ public final class Stream {
     this.muxed = muxed;
     this.loop = connection.channel().eventLoop();
     this.maxReadBuffer = maxReadBuffer;
+  }
+
+  /** Adds to the host's per-protocol byte counters (payload bytes; nothing before negotiation ends). */
+  private void count(boolean in, long n) {
+    String p = protocol;
+    if (p == null || n <= 0) {
+      return;
+    }
+    Traffic.Counter t = traffic;
+    if (t == null || !t.protocol().equals(p)) {
+      t = connection.host().traffic().counter(p);
+      traffic = t;
+    }
+    t.add(in, n);
   }
 
   /** The agreed protocol id (null while negotiation is still running). */
@@ -87,12 +102,14 @@ public final class Stream {
   /** Writes a copy of {@code data[offset, offset+length)}. */
   public CompletableFuture<Void> write(byte[] data, int offset, int length) {
     touch();
+    count(false, length);
     return muxed.write(Unpooled.copiedBuffer(data, offset, length));
   }
 
   /** Writes a copy of the remaining bytes of {@code data}. */
   public CompletableFuture<Void> write(ByteBuffer data) {
     touch();
+    count(false, data.remaining());
     return muxed.write(Unpooled.copiedBuffer(data));
   }
 
@@ -102,6 +119,7 @@ public final class Stream {
     byte[] prefix = Varint.encode(message.length);
     ByteBuf buf = Unpooled.buffer(prefix.length + message.length);
     buf.writeBytes(prefix).writeBytes(message);
+    count(false, buf.readableBytes());
     return muxed.write(buf);
   }
 
@@ -294,6 +312,7 @@ public final class Stream {
     public void onData(MuxedStream stream, ByteBuf data) {
       try {
         touch();
+        count(true, data.readableBytes());
         if (receiver != null) {
           deliver(data.nioBuffer());
           return;

@@ -1,8 +1,10 @@
 package io.serenity.p2p.pubsub;
 
 import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.core.PeerInfo;
 import io.serenity.p2p.time.Scheduler;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,13 +14,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Set;
 
 /**
  * The gossipsub router (gossipsub v1.0 with the v1.1 backoff and flood publishing, and v1.2
  * IDONTWANT), speaking {@code /meshsub/1.2.0}, 1.1.0 and 1.0.0, and forwarding to floodsub peers as
- * floodsub does. Peer scoring (v1.1 P1 to P7, thresholds, peer exchange, opportunistic grafting)
- * is not wired in yet.
+ * floodsub does, with the v1.1 peer scoring rules: scores feed from message events, graylisting,
+ * gossip and publish thresholds, score-aware mesh maintenance with opportunistic grafting, IWANT
+ * promises (P7), GRAFT flood penalties, peer exchange and direct peers.
  *
  * <p>Runs only on its scheduler; reads time from the scheduler's clock; the random source is
  * injected, so a seeded run is reproducible.
@@ -28,11 +33,18 @@ final class GossipSubRouter implements Router {
   static final String V11 = "/meshsub/1.1.0";
   static final String V10 = "/meshsub/1.0.0";
 
+  private static final Logger LOG = LoggerFactory.getLogger(GossipSubRouter.class);
+
   private final GossipSubParams params;
+  private final GossipSubOptions options;
+  private final PeerScoreThresholds thresholds;
   private final Random random;
   private final MessageCache mcache;
+  private final Map<PeerId, PeerInfo> direct = new HashMap<>();
+  private PeerScore score;
   private RouterContext context;
   private Scheduler.Cancellable heartbeat;
+  private Scheduler.Cancellable decay;
 
   private final Map<PeerId, String> protocols = new HashMap<>();
   private final Map<String, Set<PeerId>> mesh = new HashMap<>();
@@ -42,14 +54,25 @@ final class GossipSubRouter implements Router {
   private final Map<String, Map<PeerId, Long>> backoff = new HashMap<>();
   /** peer -> ids it asked us not to send -> heartbeat tick when asked. */
   private final Map<PeerId, Map<MessageId, Long>> dontWant = new HashMap<>();
+  /** IWANT promises (v1.1 "Spam protection"): id -> peer that advertised it -> deadline (nanos). */
+  private final Map<MessageId, Map<PeerId, Long>> promises = new HashMap<>();
   private final Map<PeerId, Integer> ihavesThisHeartbeat = new HashMap<>();
   private final Map<PeerId, Integer> idsAskedThisHeartbeat = new HashMap<>();
   private long tick;
 
   GossipSubRouter(GossipSubParams params, Random random) {
+    this(params, GossipSubOptions.defaults(), random);
+  }
+
+  GossipSubRouter(GossipSubParams params, GossipSubOptions options, Random random) {
     this.params = params;
+    this.options = options.validate();
+    this.thresholds = options.scoring() ? options.thresholds() : GossipSubOptions.UNSCORED;
     this.random = random;
     this.mcache = new MessageCache(params.historyLength(), params.historyGossip());
+    for (PeerInfo p : options.directPeers()) {
+      direct.put(p.id(), p);
+    }
   }
 
   @Override
@@ -60,8 +83,13 @@ final class GossipSubRouter implements Router {
   @Override
   public void attach(RouterContext context) {
     this.context = context;
-    heartbeat =
-        context.scheduler().scheduleAtFixedRate(params.heartbeatInitialDelay(), params.heartbeatInterval(), this::heartbeat);
+    Scheduler scheduler = context.scheduler();
+    heartbeat = scheduler.scheduleAtFixedRate(params.heartbeatInitialDelay(), params.heartbeatInterval(), this::heartbeat);
+    if (options.scoring()) {
+      score = new PeerScore(options.scoreParams(), () -> scheduler.clock().nanos());
+      Duration every = options.scoreParams().decayInterval();
+      decay = scheduler.scheduleAtFixedRate(every, every, this::refreshScores);
+    }
   }
 
   @Override
@@ -69,11 +97,21 @@ final class GossipSubRouter implements Router {
     if (heartbeat != null) {
       heartbeat.cancel();
     }
+    if (decay != null) {
+      decay.cancel();
+    }
   }
 
   @Override
   public void addPeer(PeerId peer, String protocol, boolean outbound) {
     protocols.put(peer, protocol);
+    if (score != null) {
+      score.addPeer(peer, protocol);
+      String ip = context.ipOf(peer);
+      if (ip != null) {
+        score.setIps(peer, List.of(ip));
+      }
+    }
   }
 
   @Override
@@ -82,14 +120,17 @@ final class GossipSubRouter implements Router {
     mesh.values().forEach(s -> s.remove(peer));
     fanout.values().forEach(s -> s.remove(peer));
     dontWant.remove(peer);
+    if (score != null) {
+      score.removePeer(peer); // applies P3b for active deficits, keeps non-positive scores
+    }
   }
 
   @Override
   public void onSubscription(PeerId peer, String topic, boolean subscribed) {
     if (!subscribed) {
       Set<PeerId> m = mesh.get(topic);
-      if (m != null) {
-        m.remove(peer);
+      if (m != null && m.remove(peer) && score != null) {
+        score.prune(peer, topic);
       }
       Set<PeerId> f = fanout.get(topic);
       if (f != null) {
@@ -100,12 +141,60 @@ final class GossipSubRouter implements Router {
 
   @Override
   public boolean acceptFrom(PeerId peer) {
-    return true;
+    if (direct.containsKey(peer)) {
+      return true;
+    }
+    return score(peer) >= thresholds.graylistThreshold();
+  }
+
+  @Override
+  public double score(PeerId peer) {
+    return score == null ? 0 : score.score(peer);
   }
 
   @Override
   public List<PeerId> meshPeers(String topic) {
     return List.copyOf(mesh.getOrDefault(topic, Set.of()));
+  }
+
+  // ---- message events (scoring and promises) ----
+
+  @Override
+  public void onFirstSeen(MessageId id, PubSubMessage message, PeerId from) {
+    promises.remove(id); // whoever delivers it, the promise is kept: the message arrived
+    if (score != null) {
+      score.validateMessage(from, id, message.topic());
+    }
+  }
+
+  @Override
+  public void onDuplicate(MessageId id, PubSubMessage message, PeerId from) {
+    if (score != null) {
+      score.duplicateMessage(from, id, message.topic());
+    }
+  }
+
+  @Override
+  public void onValidated(MessageId id, PubSubMessage message, PeerId from, ValidationResult result) {
+    if (score == null) {
+      return;
+    }
+    if (result == ValidationResult.ACCEPT) {
+      score.deliverMessage(from, id, message.topic());
+    } else {
+      score.rejectMessage(from, id, message.topic(), PeerScore.RejectReason.of(result));
+    }
+  }
+
+  @Override
+  public void onRejected(
+      MessageId id, PubSubMessage message, PeerId from, PeerScore.RejectReason reason, String detail) {
+    if (score != null) {
+      score.rejectMessage(from, id, message.topic(), reason);
+      if (reason.penalisesSender()) {
+        LOG.debug("score: {} penalised for a message on {}: {}", from, message.topic(), detail);
+      }
+    }
   }
 
   // ---- control ----
@@ -131,6 +220,10 @@ final class GossipSubRouter implements Router {
     if (ihaves.isEmpty()) {
       return want;
     }
+    // v1.1 "Score Thresholds": no gossip with peers below the gossip threshold
+    if (score(peer) < thresholds.gossipThreshold()) {
+      return want;
+    }
     // gossipsub v1.1 "Spam protection": bound IHAVE messages and asked ids per peer per heartbeat
     int count = ihavesThisHeartbeat.merge(peer, 1, Integer::sum);
     if (count > params.maxIHaveMessages()) {
@@ -153,11 +246,22 @@ final class GossipSubRouter implements Router {
     }
     Collections.shuffle(want, random);
     idsAskedThisHeartbeat.put(peer, asked);
+    if (!want.isEmpty()) {
+      // one promise per IWANT, on a random id of it (as go-libp2p-pubsub): the peer must deliver it
+      // within iwantFollowupTime or earn a behaviour penalty
+      MessageId tracked = want.get(random.nextInt(want.size()));
+      promises
+          .computeIfAbsent(tracked, k -> new HashMap<>())
+          .putIfAbsent(peer, now() + params.iwantFollowupTime().toNanos());
+    }
     return want;
   }
 
   private List<PubSubMessage> handleIWant(PeerId peer, List<Rpc.IWant> iwants) {
     List<PubSubMessage> out = new ArrayList<>();
+    if (iwants.isEmpty() || score(peer) < thresholds.gossipThreshold()) {
+      return out;
+    }
     for (Rpc.IWant w : iwants) {
       for (MessageId id : w.messageIds()) {
         mcache.getForPeer(id, peer, params.gossipRetransmission()).ifPresent(out::add);
@@ -170,23 +274,52 @@ final class GossipSubRouter implements Router {
     List<Rpc.Prune> prunes = new ArrayList<>();
     long now = now();
     for (Rpc.Graft g : grafts) {
-      Set<PeerId> m = mesh.get(g.topic());
+      String topic = g.topic();
+      Set<PeerId> m = mesh.get(topic);
       if (m == null) {
         // not subscribed: refuse without PX (spec v1.1: "GRAFT for an unknown topic")
-        prunes.add(prune(g.topic(), params.pruneBackoff()));
+        prunes.add(prune(peer, topic, params.pruneBackoff(), false));
         continue;
       }
       if (m.contains(peer)) {
         continue;
       }
-      Long until = backoff.getOrDefault(g.topic(), Map.of()).get(peer);
+      if (direct.containsKey(peer)) {
+        // v1.1 "Explicit Peering Agreements": direct peers are never in the mesh
+        LOG.warn("GRAFT from direct peer {} on {}: refused; the peering should be symmetric", peer, topic);
+        prunes.add(prune(peer, topic, params.pruneBackoff(), false));
+        addBackoff(topic, peer, params.pruneBackoff().toNanos());
+        continue;
+      }
+      Long until = backoff.getOrDefault(topic, Map.of()).get(peer);
       if (until != null && until - now > 0) {
-        // v1.1: a GRAFT during backoff is refused and the backoff restarted
-        prunes.add(prune(g.topic(), params.pruneBackoff()));
-        addBackoff(g.topic(), peer, params.pruneBackoff().toNanos());
+        // v1.1: a GRAFT during backoff is refused, penalised and the backoff restarted; one within
+        // graftFloodThreshold of the PRUNE is penalised once more
+        addPenalty(peer, 1);
+        long floodCutoff = until + params.graftFloodThreshold().toNanos() - params.pruneBackoff().toNanos();
+        if (now - floodCutoff < 0) {
+          addPenalty(peer, 1);
+        }
+        prunes.add(prune(peer, topic, params.pruneBackoff(), false));
+        addBackoff(topic, peer, params.pruneBackoff().toNanos());
+        continue;
+      }
+      if (score(peer) < 0) {
+        // v1.1: negative-score peers are not grafted; no PX for them
+        prunes.add(prune(peer, topic, params.pruneBackoff(), false));
+        addBackoff(topic, peer, params.pruneBackoff().toNanos());
+        continue;
+      }
+      if (m.size() >= params.dHigh() && !context.isOutbound(peer)) {
+        // v1.1 "Outbound mesh quotas": a full mesh still takes outbound peers, others get PX
+        prunes.add(prune(peer, topic, params.pruneBackoff(), true));
+        addBackoff(topic, peer, params.pruneBackoff().toNanos());
         continue;
       }
       m.add(peer);
+      if (score != null) {
+        score.graft(peer, topic);
+      }
     }
     return prunes;
   }
@@ -194,12 +327,43 @@ final class GossipSubRouter implements Router {
   private void handlePrune(PeerId peer, List<Rpc.Prune> prunes) {
     for (Rpc.Prune p : prunes) {
       Set<PeerId> m = mesh.get(p.topic());
-      if (m != null) {
-        m.remove(peer);
+      if (m != null && m.remove(peer) && score != null) {
+        score.prune(peer, p.topic());
       }
       long seconds = p.backoffSeconds() > 0 ? p.backoffSeconds() : params.pruneBackoff().toSeconds();
       addBackoff(p.topic(), peer, seconds * 1_000_000_000L);
-      // Peer exchange needs scores to trust the advertiser (v1.1 "Peer Exchange"): ignored for now.
+      if (!p.peers().isEmpty()) {
+        acceptPeerExchange(peer, p);
+      }
+    }
+  }
+
+  /** v1.1 "Peer Exchange": only peers scoring at least acceptPXThreshold are trusted to suggest peers. */
+  private void acceptPeerExchange(PeerId from, Rpc.Prune prune) {
+    double s = score(from);
+    if (s < thresholds.acceptPXThreshold()) {
+      LOG.debug("ignoring PX from {} on {}: score {} below {}", from, prune.topic(), s, thresholds.acceptPXThreshold());
+      return;
+    }
+    int taken = 0;
+    List<Rpc.PxPeer> offered = new ArrayList<>(prune.peers());
+    Collections.shuffle(offered, random);
+    for (Rpc.PxPeer px : offered) {
+      if (taken >= params.prunePeers()) {
+        break;
+      }
+      PeerId id;
+      try {
+        id = PeerId.fromBytes(px.peerId());
+      } catch (RuntimeException e) {
+        LOG.debug("PX from {} carries a bad peer id: {}", from, e.getMessage());
+        continue;
+      }
+      if (id.equals(context.self()) || protocols.containsKey(id)) {
+        continue;
+      }
+      taken++;
+      context.connect(id, px.signedPeerRecord());
     }
   }
 
@@ -218,13 +382,45 @@ final class GossipSubRouter implements Router {
     }
   }
 
-  private Rpc.Prune prune(String topic, java.time.Duration backoff) {
-    return new Rpc.Prune(topic, List.of(), backoff.toSeconds());
+  /**
+   * A PRUNE for {@code to} on {@code topic}, with up to prunePeers other peers of the topic scoring
+   * at least 0 when {@code px} is asked for, peer exchange is enabled and the peer speaks v1.1+.
+   */
+  private Rpc.Prune prune(PeerId to, String topic, Duration backoff, boolean px) {
+    List<Rpc.PxPeer> peers = List.of();
+    String proto = protocols.get(to);
+    if (px && options.peerExchange() && (V11.equals(proto) || V12.equals(proto))) {
+      List<PeerId> candidates = new ArrayList<>();
+      for (PeerId p : context.peersInTopic(topic)) {
+        if (!p.equals(to) && score(p) >= 0 && isGossipsub(p)) {
+          candidates.add(p);
+        }
+      }
+      sortForDeterminism(candidates);
+      Collections.shuffle(candidates, random);
+      List<Rpc.PxPeer> out = new ArrayList<>();
+      for (PeerId p : candidates.subList(0, Math.min(params.prunePeers(), candidates.size()))) {
+        out.add(new Rpc.PxPeer(p.toBytes(), null));
+      }
+      peers = out;
+    }
+    return new Rpc.Prune(topic, peers, backoff.toSeconds());
+  }
+
+  private void sendPrune(PeerId to, String topic, Duration backoff, boolean px) {
+    context.send(to, Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(),
+        List.of(prune(to, topic, backoff, px)), List.of())));
   }
 
   private void addBackoff(String topic, PeerId peer, long nanos) {
     long until = now() + nanos;
     backoff.computeIfAbsent(topic, t -> new HashMap<>()).merge(peer, until, Math::max);
+  }
+
+  private void addPenalty(PeerId peer, int count) {
+    if (score != null) {
+      score.addPenalty(peer, count);
+    }
   }
 
   // ---- topics ----
@@ -244,11 +440,14 @@ final class GossipSubRouter implements Router {
         }
       }
     }
-    for (PeerId p : pick(topic, params.d() - peers.size(), peers)) {
+    for (PeerId p : pick(topic, params.d() - peers.size(), peers, this::isMeshCandidate)) {
       peers.add(p);
     }
     mesh.put(topic, peers);
     for (PeerId p : peers) {
+      if (score != null) {
+        score.graft(p, topic);
+      }
       sendGraft(p, topic);
     }
   }
@@ -260,8 +459,10 @@ final class GossipSubRouter implements Router {
       return;
     }
     for (PeerId p : m) {
-      context.send(p, Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(),
-          List.of(prune(topic, params.unsubscribeBackoff())), List.of())));
+      if (score != null) {
+        score.prune(p, topic);
+      }
+      sendPrune(p, topic, params.unsubscribeBackoff(), true);
       addBackoff(topic, p, params.unsubscribeBackoff().toNanos());
     }
   }
@@ -275,11 +476,18 @@ final class GossipSubRouter implements Router {
     Set<PeerId> topicPeers = context.peersInTopic(topic);
     Set<PeerId> to = new LinkedHashSet<>();
     boolean own = receivedFrom == null;
+    double publishThreshold = thresholds.publishThreshold();
     if (own && params.floodPublish()) {
-      to.addAll(topicPeers);
+      for (PeerId p : topicPeers) {
+        if (direct.containsKey(p) || score(p) >= publishThreshold) {
+          to.add(p);
+        }
+      }
     } else {
       for (PeerId p : topicPeers) {
-        if (FloodSubRouter.PROTOCOL_ID.equals(protocols.get(p))) {
+        if (direct.containsKey(p)) {
+          to.add(p); // v1.1: direct peers get everything on topics they share with us
+        } else if (FloodSubRouter.PROTOCOL_ID.equals(protocols.get(p)) && score(p) >= publishThreshold) {
           to.add(p);
         }
       }
@@ -289,7 +497,7 @@ final class GossipSubRouter implements Router {
       } else {
         Set<PeerId> f = fanout.computeIfAbsent(topic, t -> new LinkedHashSet<>());
         if (f.isEmpty()) {
-          f.addAll(pick(topic, params.d(), Set.of()));
+          f.addAll(pick(topic, params.d(), Set.of(), this::isFanoutCandidate));
         }
         to.addAll(f);
         lastPublished.put(topic, now());
@@ -327,45 +535,15 @@ final class GossipSubRouter implements Router {
     idsAskedThisHeartbeat.clear();
     long now = now();
     expireBackoff(now);
+    applyBrokenPromises(now);
+    Map<PeerId, Double> scores = new HashMap<>(); // one score computation per peer per heartbeat
+    java.util.function.ToDoubleFunction<PeerId> scoreOf =
+        p -> score == null ? 0 : scores.computeIfAbsent(p, score::score);
     for (Map.Entry<String, Set<PeerId>> e : mesh.entrySet()) {
       String topic = e.getKey();
       Set<PeerId> m = e.getValue();
-      Set<PeerId> topicPeers = context.peersInTopic(topic);
-      m.removeIf(p -> !topicPeers.contains(p) || !isGossipsub(p));
-      if (m.size() < params.dLow()) {
-        for (PeerId p : pick(topic, params.d() - m.size(), m)) {
-          m.add(p);
-          sendGraft(p, topic);
-        }
-      }
-      if (m.size() > params.dHigh()) {
-        List<PeerId> shuffled = new ArrayList<>(m);
-        Collections.shuffle(shuffled, random);
-        // keep dOut outbound peers among the survivors where we have them (v1.1 "Outbound mesh quotas")
-        List<PeerId> keep = new ArrayList<>();
-        for (PeerId p : shuffled) {
-          if (keep.size() < params.dOut() && context.isOutbound(p)) {
-            keep.add(p);
-          }
-        }
-        for (PeerId p : shuffled) {
-          if (keep.size() >= params.d()) {
-            break;
-          }
-          if (!keep.contains(p)) {
-            keep.add(p);
-          }
-        }
-        for (PeerId p : shuffled) {
-          if (!keep.contains(p)) {
-            m.remove(p);
-            addBackoff(topic, p, params.pruneBackoff().toNanos());
-            context.send(p, Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(),
-                List.of(prune(topic, params.pruneBackoff())), List.of())));
-          }
-        }
-      }
-      emitGossip(topic, m);
+      maintainMesh(topic, m, scoreOf);
+      emitGossip(topic, m, scoreOf);
     }
     Iterator<Map.Entry<String, Set<PeerId>>> it = fanout.entrySet().iterator();
     while (it.hasNext()) {
@@ -378,11 +556,18 @@ final class GossipSubRouter implements Router {
         continue;
       }
       Set<PeerId> topicPeers = context.peersInTopic(topic);
-      e.getValue().removeIf(p -> !topicPeers.contains(p));
+      e.getValue().removeIf(p -> !topicPeers.contains(p) || scoreOf.applyAsDouble(p) < thresholds.publishThreshold());
       if (e.getValue().size() < params.d()) {
-        e.getValue().addAll(pick(topic, params.d() - e.getValue().size(), e.getValue()));
+        e.getValue().addAll(pick(topic, params.d() - e.getValue().size(), e.getValue(), this::isFanoutCandidate));
       }
-      emitGossip(topic, e.getValue());
+      emitGossip(topic, e.getValue(), scoreOf);
+    }
+    if (!direct.isEmpty() && (tick - 1) % params.directConnectTicks() == 0) {
+      for (PeerInfo p : direct.values()) {
+        if (!protocols.containsKey(p.id())) {
+          context.connect(p.id(), null);
+        }
+      }
     }
     mcache.shift();
     // v1.2: IDONTWANT entries live three heartbeats (go's IDontWantMessageTTL)
@@ -391,7 +576,124 @@ final class GossipSubRouter implements Router {
     }
   }
 
-  private void emitGossip(String topic, Set<PeerId> exclude) {
+  private void maintainMesh(String topic, Set<PeerId> m, java.util.function.ToDoubleFunction<PeerId> scoreOf) {
+    Set<PeerId> topicPeers = context.peersInTopic(topic);
+    for (Iterator<PeerId> it = m.iterator(); it.hasNext(); ) {
+      PeerId p = it.next();
+      if (!topicPeers.contains(p) || !isGossipsub(p)) {
+        it.remove();
+        if (score != null) {
+          score.prune(p, topic);
+        }
+      } else if (scoreOf.applyAsDouble(p) < 0) {
+        // v1.1: negative-score peers leave the mesh, with backoff and without PX
+        it.remove();
+        if (score != null) {
+          score.prune(p, topic);
+        }
+        addBackoff(topic, p, params.pruneBackoff().toNanos());
+        sendPrune(p, topic, params.pruneBackoff(), false);
+        LOG.debug("pruned {} from {}: score {}", p, topic, scoreOf.applyAsDouble(p));
+      }
+    }
+    if (m.size() < params.dLow()) {
+      for (PeerId p : pick(topic, params.d() - m.size(), m, this::isMeshCandidate)) {
+        graftNow(topic, m, p);
+      }
+    }
+    if (m.size() > params.dHigh()) {
+      shrinkMesh(topic, m, scoreOf);
+    }
+    if (m.size() >= params.dLow()) {
+      // v1.1 "Outbound mesh quotas": top up outbound peers to dOut
+      int outbound = 0;
+      for (PeerId p : m) {
+        if (context.isOutbound(p)) {
+          outbound++;
+        }
+      }
+      if (outbound < params.dOut()) {
+        for (PeerId p : pick(topic, params.dOut() - outbound, m, (t, p) -> isMeshCandidate(t, p) && context.isOutbound(p))) {
+          graftNow(topic, m, p);
+        }
+      }
+    }
+    if (score != null && tick % params.opportunisticGraftTicks() == 0 && m.size() > 1) {
+      opportunisticGraft(topic, m, scoreOf);
+    }
+  }
+
+  /** Prunes the mesh down to D: the dScore best-scored stay, then random peers, keeping dOut outbound. */
+  private void shrinkMesh(String topic, Set<PeerId> m, java.util.function.ToDoubleFunction<PeerId> scoreOf) {
+    List<PeerId> ranked = new ArrayList<>(m);
+    sortForDeterminism(ranked);
+    Collections.shuffle(ranked, random); // random order among equal scores
+    ranked.sort((a, b) -> Double.compare(scoreOf.applyAsDouble(b), scoreOf.applyAsDouble(a)));
+    List<PeerId> keep = new ArrayList<>(ranked.subList(0, Math.min(params.dScore(), ranked.size())));
+    List<PeerId> rest = new ArrayList<>(ranked.subList(keep.size(), ranked.size()));
+    Collections.shuffle(rest, random);
+    int outboundKept = 0;
+    for (PeerId p : keep) {
+      if (context.isOutbound(p)) {
+        outboundKept++;
+      }
+    }
+    for (PeerId p : rest) {
+      if (outboundKept >= params.dOut() || keep.size() >= params.d()) {
+        break;
+      }
+      if (context.isOutbound(p)) {
+        keep.add(p);
+        outboundKept++;
+      }
+    }
+    for (PeerId p : rest) {
+      if (keep.size() >= params.d()) {
+        break;
+      }
+      if (!keep.contains(p)) {
+        keep.add(p);
+      }
+    }
+    for (PeerId p : ranked) {
+      if (!keep.contains(p)) {
+        m.remove(p);
+        if (score != null) {
+          score.prune(p, topic);
+        }
+        addBackoff(topic, p, params.pruneBackoff().toNanos());
+        sendPrune(p, topic, params.pruneBackoff(), true);
+      }
+    }
+  }
+
+  /**
+   * v1.1 "Opportunistic Grafting": when the median mesh score is below the threshold, graft a few
+   * peers scoring above the median, so a mesh taken over by poor peers can recover.
+   */
+  private void opportunisticGraft(String topic, Set<PeerId> m, java.util.function.ToDoubleFunction<PeerId> scoreOf) {
+    double[] s = m.stream().mapToDouble(scoreOf).sorted().toArray();
+    double median = s[s.length / 2];
+    if (median >= thresholds.opportunisticGraftThreshold()) {
+      return;
+    }
+    List<PeerId> better = pick(topic, params.opportunisticGraftPeers(), m,
+        (t, p) -> isMeshCandidate(t, p) && scoreOf.applyAsDouble(p) > median);
+    for (PeerId p : better) {
+      LOG.debug("opportunistic graft of {} on {} (median mesh score {})", p, topic, median);
+      graftNow(topic, m, p);
+    }
+  }
+
+  private void graftNow(String topic, Set<PeerId> m, PeerId p) {
+    m.add(p);
+    if (score != null) {
+      score.graft(p, topic);
+    }
+    sendGraft(p, topic);
+  }
+
+  private void emitGossip(String topic, Set<PeerId> exclude, java.util.function.ToDoubleFunction<PeerId> scoreOf) {
     List<MessageId> ids = mcache.gossipIds(topic);
     if (ids.isEmpty()) {
       return;
@@ -402,15 +704,53 @@ final class GossipSubRouter implements Router {
     }
     List<PeerId> candidates = new ArrayList<>();
     for (PeerId p : context.peersInTopic(topic)) {
-      if (!exclude.contains(p) && isGossipsub(p)) {
+      if (!exclude.contains(p) && isGossipsub(p) && !direct.containsKey(p)
+          && scoreOf.applyAsDouble(p) >= thresholds.gossipThreshold()) {
         candidates.add(p);
       }
     }
     int n = Math.max(params.dLazy(), (int) (params.gossipFactor() * candidates.size()));
+    sortForDeterminism(candidates);
     Collections.shuffle(candidates, random);
     Rpc ihave = Rpc.control(new Rpc.Control(List.of(new Rpc.IHave(topic, ids)), List.of(), List.of(), List.of(), List.of()));
     for (PeerId p : candidates.subList(0, Math.min(n, candidates.size()))) {
       context.send(p, ihave);
+    }
+  }
+
+  /** P7 for every advertised message that did not arrive in time after our IWANT. */
+  private void applyBrokenPromises(long now) {
+    if (promises.isEmpty()) {
+      return;
+    }
+    Map<PeerId, Integer> broken = new HashMap<>();
+    for (Iterator<Map<PeerId, Long>> it = promises.values().iterator(); it.hasNext(); ) {
+      Map<PeerId, Long> byPeer = it.next();
+      for (Iterator<Map.Entry<PeerId, Long>> pi = byPeer.entrySet().iterator(); pi.hasNext(); ) {
+        Map.Entry<PeerId, Long> e = pi.next();
+        if (now - e.getValue() > 0) {
+          broken.merge(e.getKey(), 1, Integer::sum);
+          pi.remove();
+        }
+      }
+      if (byPeer.isEmpty()) {
+        it.remove();
+      }
+    }
+    broken.forEach(
+        (peer, count) -> {
+          LOG.debug("peer {} broke {} IWANT promise(s)", peer, count);
+          addPenalty(peer, count);
+        });
+  }
+
+  private void refreshScores() {
+    score.refreshScores();
+    for (PeerId p : protocols.keySet()) {
+      String ip = context.ipOf(p);
+      if (ip != null) {
+        score.setIps(p, List.of(ip));
+      }
     }
   }
 
@@ -430,28 +770,39 @@ final class GossipSubRouter implements Router {
     return proto != null && !proto.equals(FloodSubRouter.PROTOCOL_ID);
   }
 
+  /** A gossipsub peer outside backoff, not direct, scoring at least 0. */
   private boolean isMeshCandidate(String topic, PeerId p) {
-    if (!isGossipsub(p)) {
+    if (!isGossipsub(p) || direct.containsKey(p)) {
       return false;
     }
     Long until = backoff.getOrDefault(topic, Map.of()).get(p);
-    return until == null || until - now() <= 0;
+    return (until == null || until - now() <= 0) && score(p) >= 0;
   }
 
-  /** Up to {@code n} random gossipsub peers of {@code topic}, outside {@code exclude} and backoff. */
-  private List<PeerId> pick(String topic, int n, Set<PeerId> exclude) {
+  /** A gossipsub peer, not direct (they get everything anyway), scoring at least the publish threshold. */
+  private boolean isFanoutCandidate(String topic, PeerId p) {
+    return isGossipsub(p) && !direct.containsKey(p) && score(p) >= thresholds.publishThreshold();
+  }
+
+  /** Up to {@code n} random peers of {@code topic} outside {@code exclude} that pass {@code filter}. */
+  private List<PeerId> pick(String topic, int n, Set<PeerId> exclude, java.util.function.BiPredicate<String, PeerId> filter) {
     if (n <= 0) {
       return List.of();
     }
     List<PeerId> candidates = new ArrayList<>();
     for (PeerId p : context.peersInTopic(topic)) {
-      if (!exclude.contains(p) && isMeshCandidate(topic, p)) {
+      if (!exclude.contains(p) && filter.test(topic, p)) {
         candidates.add(p);
       }
     }
-    candidates.sort((a, b) -> Arrays.compare(a.toBytes(), b.toBytes())); // deterministic before shuffling
+    sortForDeterminism(candidates);
     Collections.shuffle(candidates, random);
     return candidates.subList(0, Math.min(n, candidates.size()));
+  }
+
+  /** Hash-set iteration order varies between runs; sorting before a seeded shuffle makes runs repeatable. */
+  private static void sortForDeterminism(List<PeerId> peers) {
+    peers.sort((a, b) -> Arrays.compare(a.toBytes(), b.toBytes()));
   }
 
   private long now() {
@@ -466,5 +817,15 @@ final class GossipSubRouter implements Router {
   /** Topics with a mesh, for tests and status. */
   Set<String> meshTopics() {
     return new HashSet<>(mesh.keySet());
+  }
+
+  /** The scorer, or null without scoring (tests). */
+  PeerScore peerScore() {
+    return score;
+  }
+
+  /** Outstanding IWANT promises (tests). */
+  int promiseCount() {
+    return promises.values().stream().mapToInt(Map::size).sum();
   }
 }

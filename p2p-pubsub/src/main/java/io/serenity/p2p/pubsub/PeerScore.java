@@ -60,6 +60,8 @@ public final class PeerScore {
     UNEXPECTED_AUTH_INFO,
     /** A message claiming to be ours that we did not publish: the sender is penalised (no record). */
     SELF_ORIGIN,
+    /** A message over the configured maximum size: the sender is penalised (no record). */
+    OVERSIZED,
     /** The validator rejected it: the sender, every peer that sent it during validation and every
      * later sender are penalised. */
     VALIDATION_FAILED,
@@ -87,7 +89,7 @@ public final class PeerScore {
     public boolean penalisesSender() {
       return switch (this) {
         case MISSING_SIGNATURE, INVALID_SIGNATURE, UNEXPECTED_SIGNATURE, UNEXPECTED_AUTH_INFO, SELF_ORIGIN,
-            VALIDATION_FAILED -> true;
+            OVERSIZED, VALIDATION_FAILED -> true;
         default -> false;
       };
     }
@@ -310,7 +312,7 @@ public final class PeerScore {
    */
   public void rejectMessage(PeerId from, MessageId id, String topic, RejectReason reason) {
     switch (reason) {
-      case MISSING_SIGNATURE, INVALID_SIGNATURE, UNEXPECTED_SIGNATURE, UNEXPECTED_AUTH_INFO, SELF_ORIGIN -> {
+      case MISSING_SIGNATURE, INVALID_SIGNATURE, UNEXPECTED_SIGNATURE, UNEXPECTED_AUTH_INFO, SELF_ORIGIN, OVERSIZED -> {
         markInvalidDelivery(from, topic);
         return;
       }

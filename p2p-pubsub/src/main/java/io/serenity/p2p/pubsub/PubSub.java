@@ -92,10 +92,28 @@ public final class PubSub implements AutoCloseable {
 
   /**
    * gossipsub ({@code /meshsub/1.2.0}, falling back to 1.1, 1.0 and floodsub peers) on {@code host},
-   * without peer scoring for now.
+   * without peer scoring.
    */
   public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params) {
-    return create(host, config, new GossipSubRouter(params.validate(), new java.util.Random()));
+    return gossipsub(host, config, params, GossipSubOptions.defaults());
+  }
+
+  /** gossipsub with gossipsub v1.1 peer scoring acting on {@code thresholds}. */
+  public static PubSub gossipsub(
+      Host host, PubSubConfig config, GossipSubParams params, PeerScoreParams scoreParams,
+      PeerScoreThresholds thresholds) {
+    return gossipsub(host, config, params, GossipSubOptions.defaults().withScoring(scoreParams, thresholds));
+  }
+
+  /**
+   * gossipsub with {@code options}: scoring, direct peers (whose addresses go into the host's peer
+   * store, so the router can redial them) and peer exchange.
+   */
+  public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params, GossipSubOptions options) {
+    for (io.serenity.p2p.core.PeerInfo p : options.directPeers()) {
+      host.peerStore().addAddrs(p.id(), p.addrs());
+    }
+    return create(host, config, new GossipSubRouter(params.validate(), options.validate(), new java.util.Random()));
   }
 
   /** Pubsub with any router, on its own scheduler thread. */
@@ -526,15 +544,31 @@ public final class PubSub implements AutoCloseable {
     }
     if (m.size() > config.maxMessageSize()) {
       c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
+      router.onRejected(id, m, from, PeerScore.RejectReason.OVERSIZED,
+          "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
       return;
     }
     if (!subscriptions.containsKey(m.topic())) {
       c.dropped.incrementAndGet();
       return;
     }
+    Validator v = validators.get(m.topic());
+    if (v != null && pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
+      // Checked before the id is marked seen: a drop for our own overload is no verdict on the
+      // message, so a copy from another peer must still be validated once there is room (as
+      // go-libp2p's validation throttle, which drops before marking seen).
+      c.dropped.incrementAndGet();
+      router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
+      return;
+    }
     if (!seen.add(id)) {
       router.onDuplicate(id, m, from);
+      return;
+    }
+    if (m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes())) {
+      // our own messages are in the seen cache, so this one claims our name without being ours
+      c.rejected.incrementAndGet();
+      router.onRejected(id, m, from, PeerScore.RejectReason.SELF_ORIGIN, "message claims to be ours");
       return;
     }
     Optional<String> bad =
@@ -544,18 +578,16 @@ public final class PubSub implements AutoCloseable {
     if (bad.isPresent()) {
       c.rejected.incrementAndGet();
       LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
-      router.onRejected(id, m, from, bad.get());
+      router.onRejected(id, m, from,
+          config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+              ? PeerScore.RejectReason.INVALID_SIGNATURE
+              : PeerScore.RejectReason.UNEXPECTED_AUTH_INFO,
+          bad.get());
       return;
     }
     router.onFirstSeen(id, m, from);
-    Validator v = validators.get(m.topic());
     if (v == null) {
       accept(id, m, from);
-      return;
-    }
-    if (pendingValidations >= config.maxPendingValidations()) {
-      c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, "validation queue full");
       return;
     }
     pendingValidations++;

@@ -59,8 +59,13 @@ interface Router {
   /** Validation of a message from {@code from} ended with {@code result} (REJECT feeds P4). */
   default void onValidated(MessageId id, PubSubMessage message, PeerId from, ValidationResult result) {}
 
-  /** A message from {@code from} was dropped before validation (bad signature, policy, too big). */
-  default void onRejected(MessageId id, PubSubMessage message, PeerId from, String reason) {}
+  /**
+   * A message from {@code from} was dropped before or instead of validation (bad signature, policy,
+   * too big, validation queue full); {@code reason} decides whether the sender is penalised and
+   * {@code detail} says what happened, for logs.
+   */
+  default void onRejected(
+      MessageId id, PubSubMessage message, PeerId from, PeerScore.RejectReason reason, String detail) {}
 
   /** The peer's score, for metrics and the status page (0 when the router does not score). */
   default double score(PeerId peer) {

@@ -2,8 +2,10 @@ package io.serenity.p2p.pubsub;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Message counters of one topic (for metrics). */
-final class TopicCounters {
+/** Message counters of one topic (for metrics); read them through {@link PubSub#stats()} as {@link Snapshot}s. */
+public final class TopicCounters {
+  TopicCounters() {}
+
   final AtomicLong published = new AtomicLong();
   final AtomicLong received = new AtomicLong();
   final AtomicLong validated = new AtomicLong();

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.time.ManualScheduler;
-import io.serenity.p2p.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,33 +17,9 @@ class GossipSubRouterTest {
   private static final String TOPIC = "t";
 
   private final ManualScheduler scheduler = new ManualScheduler();
-  private final FakeContext ctx = new FakeContext();
+  private final FakeRouterContext ctx = new FakeRouterContext(scheduler);
   private final GossipSubParams params = GossipSubParams.defaults();
   private GossipSubRouter router;
-
-  /** Records sends; topic membership and seen ids are set by the test. */
-  final class FakeContext implements RouterContext {
-    final Map<String, Set<PeerId>> topics = new HashMap<>();
-    final Set<MessageId> seen = new HashSet<>();
-    final List<Map.Entry<PeerId, Rpc>> sent = new ArrayList<>();
-
-    @Override public Scheduler scheduler() { return scheduler; }
-    @Override public PeerId self() { return PeerId.random(); }
-    @Override public Set<String> localTopics() { return Set.of(TOPIC); }
-    @Override public Set<PeerId> peersInTopic(String topic) { return topics.getOrDefault(topic, Set.of()); }
-    @Override public Set<PeerId> peers() { return new HashSet<>(topics.getOrDefault(TOPIC, Set.of())); }
-    @Override public String protocolOf(PeerId peer) { return GossipSubRouter.V12; }
-    @Override public boolean isOutbound(PeerId peer) { return false; }
-    @Override public String ipOf(PeerId peer) { return null; }
-    @Override public boolean send(PeerId peer, Rpc rpc) { sent.add(Map.entry(peer, rpc)); return true; }
-    @Override public boolean seen(MessageId id) { return seen.contains(id); }
-    @Override public void connect(PeerId peer, byte[] signedPeerRecord) {}
-    @Override public void disconnect(PeerId peer, String reason) {}
-
-    List<PeerId> sentTo(java.util.function.Predicate<Rpc> what) {
-      return sent.stream().filter(e -> what.test(e.getValue())).map(Map.Entry::getKey).toList();
-    }
-  }
 
   @BeforeEach
   void setUp() {
@@ -102,6 +74,7 @@ class GossipSubRouterTest {
   @Test
   void meshAboveDHighIsPrunedToDWithBackoff() {
     List<PeerId> all = peers(20);
+    ctx.outbound.addAll(all); // a full mesh still accepts GRAFTs from outbound peers (v1.1)
     router.join(TOPIC);
     for (PeerId p : all) {
       router.handleControl(p, graft());

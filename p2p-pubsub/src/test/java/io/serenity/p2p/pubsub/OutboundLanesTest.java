@@ -1,0 +1,233 @@
+package io.serenity.p2p.pubsub;
+
+import static io.serenity.p2p.host.TestHosts.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.NettyLeakCheck;
+import io.serenity.p2p.host.Stream;
+import io.serenity.p2p.host.TestHosts;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The per-peer outbound queue of {@link PubSub}: three lanes (control, our publishes, forwards),
+ * bounded in bytes by {@link PubSubConfig#peerQueueBytes()}.
+ *
+ * <p>A test router sends straight through {@link RouterContext#send} on the router thread. Inside
+ * one router-thread task the queue cannot drain: the first RPC goes to the stream at once and the
+ * peer's queue stays busy until that write's completion hops back to the router thread, which can
+ * only happen after the task. So what a task queues and the order it leaves in are deterministic.
+ */
+@ExtendWith(NettyLeakCheck.class)
+class OutboundLanesTest {
+  private static final int MAX_MESSAGE = 1024;
+  private static final long QUEUE_BYTES = 4096;
+
+  private final TestHosts hosts = new TestHosts();
+  private final SendingRouter router = new SendingRouter();
+  private Host host;
+  private PubSub pubsub;
+  private RawPeer raw;
+  private Stream fromPubsub;
+
+  @BeforeEach
+  void start() throws Exception {
+    PubSubConfig d = PubSubConfig.defaults();
+    PubSubConfig config =
+        new PubSubConfig(d.signaturePolicy(), d.messageIdFunction(), MAX_MESSAGE, 2 * MAX_MESSAGE, d.seenTtl(),
+            d.seenCapacity(), QUEUE_BYTES, d.subscriberQueue(), d.maxPendingValidations(), false);
+    host = hosts.start();
+    pubsub = PubSub.create(host, config, router);
+    await(pubsub.start());
+    raw = new RawPeer(hosts);
+    raw.dial(host);
+    fromPubsub = raw.awaitInbound();
+    await(router.peerUp);
+  }
+
+  @AfterEach
+  void close() {
+    pubsub.close();
+    hosts.close();
+  }
+
+  private static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** An RPC carrying our own publish (from = our id): the publish lane. */
+  private Rpc ours(String data) {
+    return Rpc.publish(new PubSubMessage(host.peerId().toBytes(), text(data), new byte[8], "t", null, null));
+  }
+
+  /** An RPC forwarding someone else's message: the forward lane. */
+  private Rpc forward(String data) {
+    return Rpc.publish(new PubSubMessage(raw.host.peerId().toBytes(), text(data), new byte[8], "t", null, null));
+  }
+
+  /** A control-only RPC (a GRAFT naming {@code topic}): the control lane. */
+  private static Rpc control(String topic) {
+    return Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(new Rpc.Graft(topic)), List.of(), List.of()));
+  }
+
+  private static String padded(String tag, int size) {
+    char[] c = new char[size];
+    Arrays.fill(c, '.');
+    tag.getChars(0, tag.length(), c, 0);
+    return new String(c);
+  }
+
+  /** Runs {@code task} on the router thread and returns its result. */
+  private <T> T onRouterThread(Supplier<T> task) {
+    CompletableFuture<T> r = new CompletableFuture<>();
+    router.context.scheduler().execute(() -> {
+      try {
+        r.complete(task.get());
+      } catch (RuntimeException e) {
+        r.completeExceptionally(e);
+      }
+    });
+    return await(r);
+  }
+
+  /** What the raw peer reads next from the pubsub stream, named by GRAFT topic or message data tag. */
+  private String readNext() {
+    Rpc rpc = RpcCodec.decode(await(fromPubsub.readMessage(1 << 20)), RpcCodec.Limits.defaults());
+    if (!rpc.control().graft().isEmpty()) {
+      return rpc.control().graft().get(0).topic();
+    }
+    return new String(rpc.publish().get(0).data(), StandardCharsets.UTF_8).replace(".", "");
+  }
+
+  @Test
+  void controlGoesBeforeQueuedDataAndOurPublishesBeforeForwards() {
+    PeerId peer = raw.host.peerId();
+    List<Boolean> accepted = onRouterThread(() -> List.of(
+        router.context.send(peer, forward("first")), // written at once; the rest waits behind it
+        router.context.send(peer, forward("f1")),
+        router.context.send(peer, ours("p1")),
+        router.context.send(peer, control("c1")),
+        router.context.send(peer, forward("f2")),
+        router.context.send(peer, ours("p2")),
+        router.context.send(peer, control("c2"))));
+    assertThat(accepted).containsOnly(true);
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      order.add(readNext());
+    }
+    assertThat(order).containsExactly("first", "c1", "c2", "p1", "p2", "f1", "f2");
+    assertThat(pubsub.queueDrops()).isZero();
+  }
+
+  @Test
+  void dataBeyondPeerQueueBytesIsDroppedAndCountedWithoutBlocking() {
+    PeerId peer = raw.host.peerId();
+    int rpcSize = RpcCodec.encode(forward(padded("x", 1000))).length;
+    int fits = (int) (QUEUE_BYTES / rpcSize);
+    List<Boolean> accepted = onRouterThread(() -> {
+      List<Boolean> r = new ArrayList<>();
+      for (int i = 0; i < fits + 3; i++) {
+        // alternate the two data lanes: both count against the one byte bound
+        r.add(router.context.send(peer, i % 2 == 0 ? forward(padded("d" + i, 1000)) : ours(padded("d" + i, 1000))));
+      }
+      return r;
+    });
+    List<Boolean> expected = new ArrayList<>();
+    for (int i = 0; i < fits + 3; i++) {
+      expected.add(i < fits);
+    }
+    assertThat(accepted).as("first %d RPCs of %d bytes fit in %d bytes", fits, rpcSize, QUEUE_BYTES)
+        .isEqualTo(expected);
+    assertThat(pubsub.queueDrops()).isEqualTo(3);
+    // what was queued still arrives, and nothing more
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < fits; i++) {
+      got.add(readNext());
+    }
+    assertThat(got).hasSize(fits).allMatch(s -> s.startsWith("d"));
+    assertThat(host.connection(peer)).as("data overflow keeps the peer").isPresent();
+  }
+
+  @Test
+  void controlOverflowDisconnectsThePeer() {
+    PeerId peer = raw.host.peerId();
+    CompletableFuture<Void> gone = new CompletableFuture<>();
+    host.addListener(e -> {
+      if (e instanceof HostEvent.PeerDisconnected d && d.peer().equals(peer)) {
+        gone.complete(null);
+      }
+    });
+    int rpcSize = RpcCodec.encode(forward(padded("x", 1000))).length;
+    int fits = (int) (QUEUE_BYTES / rpcSize);
+    // a control RPC bigger than the room the data leaves
+    Rpc bigControl = control(padded("c", (int) (QUEUE_BYTES - (long) fits * rpcSize) + 16));
+    Boolean controlAccepted = onRouterThread(() -> {
+      for (int i = 0; i < fits; i++) {
+        router.context.send(peer, forward(padded("d" + i, 1000)));
+      }
+      return router.context.send(peer, bigControl);
+    });
+    assertThat(controlAccepted).isFalse();
+    await(gone);
+    assertThat(host.connection(peer)).isEmpty();
+    assertThat(pubsub.queueDrops()).as("a control overflow is a disconnect, not a counted drop").isZero();
+  }
+
+  /** Floodsub's protocol id, a handle on the context, and nothing else. */
+  private static final class SendingRouter implements Router {
+    volatile RouterContext context;
+    final CompletableFuture<PeerId> peerUp = new CompletableFuture<>();
+
+    @Override
+    public List<String> protocols() {
+      return List.of(FloodSubRouter.PROTOCOL_ID);
+    }
+
+    @Override
+    public void attach(RouterContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public void addPeer(PeerId peer, String protocol, boolean outbound) {
+      peerUp.complete(peer);
+    }
+
+    @Override
+    public void removePeer(PeerId peer) {}
+
+    @Override
+    public void onSubscription(PeerId peer, String topic, boolean subscribed) {}
+
+    @Override
+    public boolean acceptFrom(PeerId peer) {
+      return true;
+    }
+
+    @Override
+    public void handleControl(PeerId peer, Rpc.Control control) {}
+
+    @Override
+    public void join(String topic) {}
+
+    @Override
+    public void leave(String topic) {}
+
+    @Override
+    public void publish(MessageId id, PubSubMessage message, PeerId receivedFrom) {}
+
+    @Override
+    public void detach() {}
+  }
+}
