@@ -14,6 +14,7 @@ import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.StreamReceiver;
+import io.serenity.p2p.pubsub.PeerScoreThresholds;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.ReceivedMessage;
@@ -205,17 +206,21 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
         h.peerId(), h.listenAddrs(), byTopic.size(), config.router());
   }
 
-  /**
-   * The pubsub instance for the configured router. Peer scoring: the scoring factory {@code
-   * PubSub.gossipsub(host, config, params, scoreParams, thresholds)} is not on this branch yet;
-   * until it is, score parameters are accepted and reported as unused.
-   */
+  /** The pubsub instance for the configured router, with peer scoring when configured. */
   private PubSub createPubSub(Host h, PubSubConfig psc) {
     if (config.router() == ServerConfig.Router.FLOODSUB) {
+      if (config.peerScoreParams().isPresent()) {
+        LOG.warn("peer score parameters are ignored with floodsub");
+      }
       return PubSub.floodsub(h, psc);
     }
     if (config.peerScoreParams().isPresent()) {
-      LOG.warn("peer score parameters given, but this build's gossipsub factory takes none; scores stay 0");
+      return PubSub.gossipsub(
+          h,
+          psc,
+          config.gossipSubParams(),
+          config.peerScoreParams().get(),
+          config.peerScoreThresholds().orElse(PeerScoreThresholds.defaults()));
     }
     return PubSub.gossipsub(h, psc, config.gossipSubParams());
   }

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * @param router the pubsub router; default {@link Router#GOSSIPSUB}
  * @param gossipSubParams gossipsub parameters; default {@link GossipSubParams#defaults()}
  * @param peerScoreParams gossipsub v1.1 peer scoring; default none (scores are 0)
- * @param peerScoreThresholds score thresholds, used with {@code peerScoreParams}; default none
+ * @param peerScoreThresholds score thresholds, used with {@code peerScoreParams}; default none, which
+ *     means {@link PeerScoreThresholds#defaults()} when scoring is on
  * @param signaturePolicy pubsub signing; default {@link SignaturePolicy#STRICT_SIGN}
  * @param codec message encoding; default {@link MessageCodec#protobuf()}
  * @param maxGossipMessageSize largest encoded message published or accepted on pubsub; default 1 MiB

@@ -95,6 +95,38 @@ class PeersTest {
   }
 
   @Test
+  void withScoringTheLowestScoredPeerIsPrunedAndPeersShowTheirScores() {
+    try (TestServers t = new TestServers()) {
+      Server b = t.start(c -> {}, s -> s.registerTopic("puzzles", io.serenity.p2p.server.testpb.Puzzle.class));
+      Server c = t.start(x -> {}, s -> s.registerTopic("puzzles", io.serenity.p2p.server.testpb.Puzzle.class));
+      Server d = t.start(x -> {}, s -> s.registerTopic("puzzles", io.serenity.p2p.server.testpb.Puzzle.class));
+      java.util.Map<PeerId, Double> appScores =
+          java.util.Map.of(b.peerId(), 3.0, c.peerId(), -2.0, d.peerId(), 2.0);
+      BlockingQueue<PeerEvent> events = new LinkedBlockingQueue<>();
+      Server a =
+          t.start(
+              x -> x.maxPeers(2).peerScore(
+                  io.serenity.p2p.pubsub.PeerScoreParams.defaults()
+                      .withAppSpecific(p -> appScores.getOrDefault(p, 0.0), 1.0),
+                  io.serenity.p2p.pubsub.PeerScoreThresholds.defaults()),
+              s -> {
+                s.registerTopic("puzzles", io.serenity.p2p.server.testpb.Puzzle.class);
+                s.peerEvents().subscribe(events);
+              });
+      await(b.connect(addr(a)));
+      await(c.connect(addr(a)));
+      await(a.whenTopicPeers("puzzles", 2)); // both are pubsub peers now, so both are scored
+      assertThat(a.peer(b.peerId()).orElseThrow().score()).isEqualTo(3.0);
+      assertThat(a.peer(c.peerId()).orElseThrow().score()).isEqualTo(-2.0);
+
+      // the third peer: one must go, the lowest scored (a peer not scored yet counts as 0)
+      d.connect(addr(a));
+      PeerEvent gone = takeUntil(events, x -> x instanceof PeerEvent.Disconnected);
+      assertThat(gone.peer()).isEqualTo(c.peerId());
+    }
+  }
+
+  @Test
   void pruningPicksTheLowestScoresInboundFirstAndNeverProtectedPeers() {
     PeerId low = id();
     PeerId mid = id();
