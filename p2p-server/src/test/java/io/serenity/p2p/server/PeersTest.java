@@ -44,10 +44,13 @@ class PeersTest {
   @Test
   void aStaticPeerIsRedialledAfterItsConnectionDrops() {
     try (TestServers t = new TestServers()) {
-      Server b = t.start(c -> {}, s -> {});
+      BlockingQueue<PeerEvent> atB = new LinkedBlockingQueue<>();
+      Server b = t.start(c -> {}, s -> s.peerEvents().subscribe(atB));
       BlockingQueue<PeerEvent> events = new LinkedBlockingQueue<>();
       Server a = t.start(c -> c.staticPeers(addr(b)), s -> s.peerEvents().subscribe(events));
       assertThat(takeUntil(events, x -> x instanceof PeerEvent.Connected).peer()).isEqualTo(b.peerId());
+      // the listener may register the connection a little after the dialer: wait for both ends
+      assertThat(takeUntil(atB, x -> x instanceof PeerEvent.Connected).peer()).isEqualTo(a.peerId());
 
       await(b.disconnect(a.peerId()));
       assertThat(takeUntil(events, x -> x instanceof PeerEvent.Disconnected).peer()).isEqualTo(b.peerId());

@@ -81,16 +81,18 @@ public final class TestServers implements AutoCloseable {
   /** Takes elements of {@code q} until one matches (bounded by {@link #TIMEOUT} overall). */
   public static <T> T takeUntil(BlockingQueue<T> q, Predicate<T> match) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    List<T> skipped = new ArrayList<>();
     while (true) {
       long left = deadline - System.nanoTime();
       try {
         T v = left > 0 ? q.poll(left, TimeUnit.NANOSECONDS) : null;
         if (v == null) {
-          throw new AssertionError("no matching element within " + TIMEOUT);
+          throw new AssertionError("no matching element within " + TIMEOUT + "; skipped " + skipped);
         }
         if (match.test(v)) {
           return v;
         }
+        skipped.add(v);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
