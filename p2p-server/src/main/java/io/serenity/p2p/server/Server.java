@@ -128,11 +128,10 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
         doStart();
       } catch (RuntimeException e) {
         LOG.warn("server failed to start: {}", e.getMessage());
-        shutdown();
         state = State.STOPPED;
+        shutdown();
         throw e;
       }
-      state = State.RUNNING;
     }
   }
 
@@ -186,6 +185,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       for (RegisteredTopic<?> t : byTopic.values()) {
         activate(t);
       }
+      // running from here: a registerTopic waiting on the registry now activates its own topic
+      state = State.RUNNING;
     }
     staticPeers.start();
     for (PeerInfo p : bootstrap) {
@@ -700,7 +701,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   }
 
   private void emit(PeerEvent e) {
-    if (state == State.RUNNING) {
+    if (state != State.STOPPED) {
       try {
         peerEvents.send(e);
       } catch (io.serenity.p2p.event.FeedClosedException ignored) {
