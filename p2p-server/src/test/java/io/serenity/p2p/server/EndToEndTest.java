@@ -176,6 +176,57 @@ class EndToEndTest {
   }
 
   @Test
+  void aStuckSubscriberFillsOnlyItsTopicsInboxWhoseDropsAreCounted() throws Exception {
+    try (TestServers t = new TestServers()) {
+      java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+      BlockingQueue<Message<Solution>> solutions = new LinkedBlockingQueue<>();
+      Server a =
+          t.start(
+              c -> c.inboundQueue(2),
+              s -> {
+                topics(s);
+                s.subscribe(Puzzle.class, m -> {
+                  entered.countDown();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  got.add(m.data().getChallenge());
+                });
+                s.feed(Solution.class).subscribe(solutions);
+              });
+      Server b = t.start(c -> {}, EndToEndTest::topics);
+      await(b.connect(addr(a)));
+      await(b.whenTopicPeers("puzzles", 1));
+      await(b.whenTopicPeers("solutions", 1));
+
+      await(b.broadcast(TopicsTest.puzzle("p0")));
+      assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // A's puzzle thread is stuck
+      for (int i = 1; i < 10; i++) {
+        await(b.broadcast(TopicsTest.puzzle("p" + i)));
+      }
+      // the other topic still flows; sent after the puzzles on the same stream, so they have all arrived
+      await(b.broadcast(Solution.newBuilder().setAnswer("marker").build()));
+      assertThat(take(solutions).data().getAnswer()).isEqualTo("marker");
+      assertThat(a.droppedMessages("puzzles")).as("9 arrived behind the stuck one; 2 fit").isEqualTo(7);
+      assertThat(a.droppedMessages("solutions")).isZero();
+
+      BlockingQueue<Message<Puzzle>> after = new LinkedBlockingQueue<>();
+      a.feed(Puzzle.class).subscribe(after);
+      release.countDown();
+      await(b.broadcast(TopicsTest.puzzle("p10")));
+      assertThat(take(after).data().getChallenge()).isEqualTo("p1");
+      assertThat(take(after).data().getChallenge()).isEqualTo("p2");
+      assertThat(take(after).data().getChallenge()).isEqualTo("p10");
+      // p10 reached the queue only after the blocking subscriber had finished p2 (one send at a time)
+      assertThat(got).startsWith("p0", "p1", "p2");
+    }
+  }
+
+  @Test
   void undecodablePayloadsAreLoggedAndSkipped() throws Exception {
     try (TestServers t = new TestServers();
         TestHosts hosts = new TestHosts()) {
