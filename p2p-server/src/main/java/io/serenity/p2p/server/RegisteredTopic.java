@@ -1,0 +1,133 @@
+package io.serenity.p2p.server;
+
+import io.serenity.p2p.core.PeerId;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One registered topic: its type, its assembled adapter chain, and the bounded inbox that decouples
+ * network threads (pubsub delivery, Netty) from decoding, adapters and the feed. Its own thread
+ * drains the inbox, one message at a time, so a slow feed subscriber can only fill this topic's
+ * inbox (drops counted), never stall the network.
+ */
+final class RegisteredTopic<T extends com.google.protobuf.Message> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RegisteredTopic.class);
+  private static final long STOP_WAIT_MS = 5_000;
+
+  /** Bytes as they arrived, before decoding. */
+  record Inbound(byte[] data, PeerId peer, MessageContext.Source source, String messageId, Instant receivedAt) {}
+
+  final String topic;
+  final Class<T> type;
+  final String protocolId;
+  private final Handler chain;
+  private final MessageCodec codec;
+  private final ArrayBlockingQueue<Inbound> inbox;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
+  private volatile Thread worker;
+  private volatile boolean stopped;
+  /** The pubsub subscription, once active. */
+  volatile io.serenity.p2p.pubsub.Subscription pubsubSubscription;
+
+  RegisteredTopic(
+      String topic, Class<T> type, String protocolId, Handler chain, MessageCodec codec, int inboxSize) {
+    this.topic = topic;
+    this.type = type;
+    this.protocolId = protocolId;
+    this.chain = chain;
+    this.codec = codec;
+    this.inbox = new ArrayBlockingQueue<>(inboxSize);
+  }
+
+  /** Starts the delivery thread. */
+  void start(String owner) {
+    Thread t = new Thread(this::run, "server-" + owner + "-topic-" + topic);
+    t.setDaemon(true);
+    worker = t;
+    t.start();
+  }
+
+  /** Queues a received message; never blocks. A full inbox drops it and counts. */
+  void offer(Inbound in) {
+    if (stopped) {
+      return;
+    }
+    if (!inbox.offer(in)) {
+      long n = dropped.incrementAndGet();
+      if (n == 1 || Long.bitCount(n) == 1) { // 1, 2, 4, 8, ...: visible without flooding the log
+        LOG.warn("topic {}: inbox of {} full, dropped a message from {} ({} dropped so far)",
+            topic, inbox.remainingCapacity() + inbox.size(), in.peer(), n);
+      }
+    }
+  }
+
+  long dropped() {
+    return dropped.get();
+  }
+
+  long undecodable() {
+    return undecodable.get();
+  }
+
+  /** Stops the thread (the caller first closed the feed, releasing a blocked send). */
+  void stop() {
+    stopped = true;
+    Thread t = worker;
+    if (t == null) {
+      return;
+    }
+    t.interrupt();
+    try {
+      t.join(STOP_WAIT_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      LOG.warn("topic {}: delivery thread still busy after {} ms (a handler is stuck)", topic, STOP_WAIT_MS);
+    }
+    inbox.clear();
+  }
+
+  private void run() {
+    while (!stopped) {
+      Inbound in;
+      try {
+        in = inbox.take();
+      } catch (InterruptedException e) {
+        if (stopped) {
+          return;
+        }
+        continue;
+      }
+      deliver(in);
+    }
+  }
+
+  /** Decodes into a fresh object and runs the chain; failures are logged and skipped (as the seed). */
+  void deliver(Inbound in) {
+    T data;
+    try {
+      data = codec.decode(in.data(), type);
+    } catch (RuntimeException e) {
+      undecodable.incrementAndGet();
+      LOG.info("Failed to decode data on topic {} from {} ({} bytes, {}): {}",
+          topic, in.peer(), in.data().length, codec.name(), e.getMessage());
+      return;
+    }
+    MessageContext ctx =
+        new MessageContext(topic, in.source(), in.messageId(), in.data().length, in.receivedAt(), java.util.Map.of());
+    try {
+      chain.handle(new Message<>(ctx, in.peer(), data));
+    } catch (RuntimeException e) {
+      if (stopped) {
+        return;
+      }
+      LOG.warn("topic {}: handler failed on a message from {}; message dropped", topic, in.peer(), e);
+    }
+  }
+}

@@ -1,0 +1,879 @@
+package io.serenity.p2p.server;
+
+import io.serenity.p2p.core.FormatException;
+import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.core.PeerInfo;
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.event.Feed;
+import io.serenity.p2p.event.Subscription;
+import io.serenity.p2p.host.Connection;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.Stream;
+import io.serenity.p2p.host.StreamReceiver;
+import io.serenity.p2p.pubsub.PeerScoreThresholds;
+import io.serenity.p2p.pubsub.PubSub;
+import io.serenity.p2p.pubsub.PubSubConfig;
+import io.serenity.p2p.pubsub.ReceivedMessage;
+import java.net.BindException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A p2p node for an application: register protobuf message types on topics, broadcast them, send
+ * them to one peer, and consume what arrives from typed feeds, with adapters (middleware) in
+ * between. It re-creates the API of Prysm's early {@code p2p} package on top of our host and pubsub.
+ *
+ * <pre>{@code
+ * Server server = new Server(ServerConfig.builder().listen("/ip4/0.0.0.0/tcp/13000").build());
+ * server.registerTopic("puzzles", Puzzle.class, Adapters.logging());
+ * server.registerTopic("solutions", Solution.class);
+ * server.subscribe(Puzzle.class, msg -> server.send(solve(msg.data()), msg.peer()));
+ * server.start();
+ * server.broadcast(Puzzle.newBuilder().setChallenge("2+2").build()).join();
+ * ...
+ * server.stop();
+ * }</pre>
+ *
+ * <h2>Message path</h2>
+ *
+ * Whether a message arrives through pubsub or over a direct stream, it is queued in its topic's
+ * bounded inbox (full: dropped and counted, never blocking the network), decoded into a fresh
+ * object of the registered type (undecodable: logged and skipped), wrapped in a {@link Message},
+ * passed through the topic's adapters (first adapter outermost) and sent to the type's {@link Feed}.
+ * A feed send waits for blocking subscribers, so a slow subscriber slows only its topic.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * Topics may be registered and feeds subscribed before {@link #start()}. {@link #start()} reports a
+ * taken port, an unreadable key or a bad address as a {@link ServerException}; a server whose start
+ * failed is stopped. {@link #stop()} is graceful and idempotent; afterwards every call except
+ * {@link #stop()} and {@link #status()} throws {@link IllegalStateException}.
+ */
+public final class Server implements Sender, Broadcaster, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+  private static final long START_WAIT_S = 30;
+  private static final long SNAPSHOT_WAIT_S = 5;
+
+  private enum State { NEW, RUNNING, STOPPED }
+
+  private final ServerConfig config;
+  private final Object lifecycle = new Object();
+  private final Object registry = new Object();
+  private volatile State state = State.NEW;
+  private final Map<Class<?>, RegisteredTopic<?>> byType = new ConcurrentHashMap<>();
+  private final Map<String, RegisteredTopic<?>> byTopic = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Feed<Message<?>>> feeds = new ConcurrentHashMap<>();
+  private final Feed<PeerEvent> peerEvents = Feed.of(PeerEvent.class);
+  // Set by start().
+  private volatile Host host;
+  private volatile PubSub pubsub;
+  private volatile ScheduledExecutorService control;
+  private volatile StaticPeers staticPeers;
+  private volatile Host.Subscription hostListener;
+
+  /** A server with {@code config} (validated here); nothing runs until {@link #start()}. */
+  public Server(ServerConfig config) {
+    this.config = Objects.requireNonNull(config, "config").validate();
+  }
+
+  /** The configuration. */
+  public ServerConfig config() {
+    return config;
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Loads the key, listens, starts pubsub, subscribes the registered topics, dials bootstrap and
+   * static peers (failures there are logged, not thrown) and, when enabled, starts discovery.
+   *
+   * @throws ServerException "port 13000 already taken (/ip4/0.0.0.0/tcp/13000)", "cannot read private
+   *     key file ...", "bad listen address ...", "bad static peer address ...", ...
+   * @throws IllegalStateException when already started or stopped
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (state == State.STOPPED) {
+        throw new IllegalStateException("server is stopped; create a new one");
+      }
+      if (state == State.RUNNING) {
+        throw new IllegalStateException("server is already started");
+      }
+      try {
+        doStart();
+      } catch (RuntimeException e) {
+        LOG.warn("server failed to start: {}", e.getMessage());
+        state = State.STOPPED;
+        shutdown();
+        throw e;
+      }
+    }
+  }
+
+  private void doStart() {
+    PrivateKey key = loadKey();
+    List<Multiaddr> listen = new ArrayList<>();
+    for (String a : config.listenAddrs()) {
+      listen.add(parseAddr("listen address", a));
+    }
+    List<PeerInfo> bootstrap = parsePeers("bootstrap peer", config.bootstrapPeers());
+    List<PeerInfo> statics = parsePeers("static peer", config.staticPeers());
+
+    HostConfig hc = config.hostConfig();
+    int readBuffer = config.maxDirectMessageSize() + 16; // message plus its varint length prefix
+    if (hc.maxStreamReadBuffer() < readBuffer) {
+      hc = hc.toBuilder().maxStreamReadBuffer(readBuffer).build();
+    }
+    Host h = Host.builder().identity(key).config(hc).listen(listen.toArray(Multiaddr[]::new)).build();
+    host = h;
+    try {
+      h.start().get(START_WAIT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw listenFailure(listen, e.getCause());
+    } catch (TimeoutException e) {
+      throw new ServerException("listening on " + listen + " did not complete within " + START_WAIT_S + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServerException("interrupted while starting", e);
+    }
+
+    PubSubConfig psc =
+        PubSubConfig.defaults()
+            .withSignaturePolicy(config.signaturePolicy())
+            .withMaxMessageSize(config.maxGossipMessageSize())
+            .withDeliverOwnMessages(config.deliverOwnMessages());
+    pubsub = createPubSub(h, psc);
+    join(pubsub.start(), "pubsub start");
+
+    String shortId = h.peerId().toBase58().substring(Math.max(0, h.peerId().toBase58().length() - 6));
+    control =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "server-" + shortId + "-control");
+              t.setDaemon(true);
+              return t;
+            });
+    staticPeers =
+        new StaticPeers(h, control, statics, config.reconnectBackoffMin(), config.reconnectBackoffMax());
+    hostListener = h.addListener(this::onHostEvent);
+    synchronized (registry) {
+      for (RegisteredTopic<?> t : byTopic.values()) {
+        activate(t);
+      }
+      // running from here: a registerTopic waiting on the registry now activates its own topic
+      state = State.RUNNING;
+    }
+    staticPeers.start();
+    for (PeerInfo p : bootstrap) {
+      h.connect(p)
+          .whenComplete(
+              (c, e) -> {
+                if (e != null) {
+                  LOG.info("bootstrap peer {} unreachable: {}", p.id(), unwrap(e).getMessage());
+                } else {
+                  LOG.info("connected to bootstrap peer {}", p.id());
+                }
+              });
+    }
+    if (config.discovery()) {
+      startDiscovery();
+    }
+    LOG.info("server {} started on {} ({} topics, router {})",
+        h.peerId(), h.listenAddrs(), byTopic.size(), config.router());
+  }
+
+  /** The pubsub instance for the configured router, with peer scoring when configured. */
+  private PubSub createPubSub(Host h, PubSubConfig psc) {
+    if (config.router() == ServerConfig.Router.FLOODSUB) {
+      if (config.peerScoreParams().isPresent()) {
+        LOG.warn("peer score parameters are ignored with floodsub");
+      }
+      return PubSub.floodsub(h, psc);
+    }
+    if (config.peerScoreParams().isPresent()) {
+      return PubSub.gossipsub(
+          h,
+          psc,
+          config.gossipSubParams(),
+          config.peerScoreParams().get(),
+          config.peerScoreThresholds().orElse(PeerScoreThresholds.defaults()));
+    }
+    return PubSub.gossipsub(h, psc, config.gossipSubParams());
+  }
+
+  // ---- INTEGRATION POINT: local discovery (libp2p mDNS, io.serenity.p2p.mdns.Mdns in p2p-host) ----
+  // start: create the Mdns service on `host` (service name and peer id per the libp2p mDNS spec),
+  // hand every discovered PeerInfo to onDiscovered, and keep its handle so shutdown() closes it.
+
+  /** Starts local discovery; see the integration point above. */
+  private void startDiscovery() {
+    LOG.warn("discovery is on, but mDNS is not wired into this build yet; only bootstrap and static peers are dialled");
+  }
+
+  /** A peer found by discovery: dialled unless we already have {@code maxPeers}. */
+  void onDiscovered(PeerInfo peer) {
+    Host h = host;
+    if (state != State.RUNNING || h == null || peer.id().equals(h.peerId())) {
+      return;
+    }
+    if (h.connection(peer.id()).isPresent() || h.connections().size() >= config.maxPeers()) {
+      return;
+    }
+    h.connect(peer)
+        .whenComplete(
+            (c, e) -> {
+              if (e != null) {
+                LOG.debug("discovered peer {} unreachable: {}", peer.id(), unwrap(e).getMessage());
+              }
+            });
+  }
+
+  /**
+   * Stops gracefully: stops redialling, leaves the topics, closes the feeds (their subscriptions'
+   * {@code err()} fail with {@link io.serenity.p2p.event.FeedClosedException}), closes streams and
+   * connections, and releases the ports. Idempotent.
+   */
+  public void stop() {
+    synchronized (lifecycle) {
+      if (state == State.STOPPED) {
+        return;
+      }
+      state = State.STOPPED;
+      shutdown();
+      LOG.info("server stopped");
+    }
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void shutdown() {
+    if (staticPeers != null) {
+      staticPeers.stop();
+    }
+    if (control != null) {
+      control.shutdownNow();
+    }
+    if (hostListener != null) {
+      hostListener.cancel();
+    }
+    List<RegisteredTopic<?>> topics;
+    synchronized (registry) {
+      topics = new ArrayList<>(byTopic.values());
+    }
+    for (RegisteredTopic<?> t : topics) {
+      if (host != null) {
+        host.removeStreamHandler(t.protocolId);
+      }
+      io.serenity.p2p.pubsub.Subscription s = t.pubsubSubscription;
+      if (s != null) {
+        s.cancel();
+      }
+    }
+    for (Feed<Message<?>> f : feeds.values()) {
+      f.close(); // releases topic threads blocked on slow subscribers
+    }
+    peerEvents.close();
+    for (RegisteredTopic<?> t : topics) {
+      t.stop();
+    }
+    if (pubsub != null) {
+      pubsub.close();
+    }
+    if (host != null) {
+      host.close();
+    }
+  }
+
+  /**
+   * Healthy when running with at least {@link ServerConfig#minPeers()} connected peers; otherwise
+   * says why ("not started", "stopped", "fewer than 3 peers (have 1)").
+   */
+  public Status status() {
+    State s = state;
+    if (s == State.NEW) {
+      return Status.unhealthy("not started", 0);
+    }
+    if (s == State.STOPPED) {
+      return Status.unhealthy("stopped", 0);
+    }
+    int n = host.connections().size();
+    if (n < config.minPeers()) {
+      return Status.unhealthy("fewer than " + config.minPeers() + " peers (have " + n + ")", n);
+    }
+    return Status.healthy(n);
+  }
+
+  // ---- topics and feeds ----
+
+  /**
+   * Maps {@code type} to {@code topic}: subscribes to it on pubsub and accepts direct messages for
+   * it on {@code /<prefix>/<version>/<topic>}. Received messages pass through {@code adapters}
+   * (the first is outermost) to the type's feed. May be called before or after {@link #start()}.
+   *
+   * @throws IllegalArgumentException when the type already has a topic, the topic already has a
+   *     type, the topic is blank, or the codec cannot handle the type
+   * @throws NullPointerException naming the adapter whose {@code wrap} returned null
+   */
+  public <T extends com.google.protobuf.Message> void registerTopic(
+      String topic, Class<T> type, Adapter... adapters) {
+    checkNotStopped();
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(type, "type");
+    if (topic.isBlank() || topic.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("topic must be non-empty without whitespace: '" + topic + "'");
+    }
+    config.codec().checkType(type);
+    Adapter[] chain = adapters.clone(); // the caller's array stays as it was (Prysm reversed it in place)
+    Feed<Message<?>> feed = feedFor(type);
+    Handler h = feed::send;
+    for (int i = chain.length - 1; i >= 0; i--) {
+      Adapter a = Objects.requireNonNull(chain[i], "adapter #" + i + " of topic " + topic + " is null");
+      Handler wrapped = a.wrap(h);
+      if (wrapped == null) {
+        throw new NullPointerException(
+            "adapter #" + i + " (" + a.getClass().getName() + ") of topic " + topic + " returned null from wrap");
+      }
+      h = wrapped;
+    }
+    RegisteredTopic<T> t =
+        new RegisteredTopic<>(
+            topic, type, config.directProtocolId(topic), h, config.codec(), config.inboundQueue());
+    synchronized (registry) {
+      RegisteredTopic<?> sameType = byType.get(type);
+      if (sameType != null) {
+        throw new IllegalArgumentException(
+            "type " + type.getName() + " is already registered on topic '" + sameType.topic + "'");
+      }
+      RegisteredTopic<?> sameTopic = byTopic.get(topic);
+      if (sameTopic != null) {
+        throw new IllegalArgumentException(
+            "topic '" + topic + "' is already registered for type " + sameTopic.type.getName());
+      }
+      byType.put(type, t);
+      byTopic.put(topic, t);
+      if (state == State.RUNNING) {
+        activate(t);
+      }
+    }
+  }
+
+  /** The topics registered so far, by type. */
+  public Map<Class<?>, String> topics() {
+    Map<Class<?>, String> out = new java.util.HashMap<>();
+    byType.forEach((k, v) -> out.put(k, v.topic));
+    return Map.copyOf(out);
+  }
+
+  /**
+   * The feed of {@code type}: every received message of that type, after the adapters. Created on
+   * first use, so consumers may subscribe before the topic is registered.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <T extends com.google.protobuf.Message> Feed<Message<T>> feed(Class<T> type) {
+    checkNotStopped();
+    return (Feed) feedFor(type);
+  }
+
+  /** Shorthand for {@code feed(type).subscribe(sink)}: a blocking consumer on a delivery thread. */
+  public <T extends com.google.protobuf.Message> Subscription subscribe(
+      Class<T> type, Consumer<? super Message<T>> sink) {
+    return feed(type).subscribe(sink);
+  }
+
+  /** Messages of {@code topic} dropped because its inbox was full. */
+  public long droppedMessages(String topic) {
+    RegisteredTopic<?> t = byTopic.get(topic);
+    return t == null ? 0 : t.dropped();
+  }
+
+  /** Messages of {@code topic} that could not be decoded and were skipped. */
+  public long undecodableMessages(String topic) {
+    RegisteredTopic<?> t = byTopic.get(topic);
+    return t == null ? 0 : t.undecodable();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Feed<Message<?>> feedFor(Class<?> type) {
+    return feeds.computeIfAbsent(type, k -> (Feed) Feed.of(Message.class));
+  }
+
+  /** Subscribes {@code t} on pubsub and serves its direct protocol. Called under {@code registry}. */
+  private void activate(RegisteredTopic<?> t) {
+    t.start(host.peerId().toBase58().substring(host.peerId().toBase58().length() - 6));
+    host.setStreamHandler(t.protocolId, s -> receiveDirect(t, s));
+    t.pubsubSubscription = pubsub.subscribe(t.topic, m -> receivePubSub(t, m));
+  }
+
+  private void receivePubSub(RegisteredTopic<?> t, ReceivedMessage m) {
+    PeerId author = m.message().author();
+    PeerId sender = author != null ? author : m.receivedFrom();
+    t.offer(new RegisteredTopic.Inbound(
+        m.data(), sender, MessageContext.Source.PUBSUB, m.id().toString(), Instant.now()));
+  }
+
+  /** One message per stream: read it (size-limited), queue it, close our side as the receipt. */
+  private void receiveDirect(RegisteredTopic<?> t, Stream s) {
+    s.readMessage(config.maxDirectMessageSize())
+        .whenComplete(
+            (bytes, e) -> {
+              if (e != null) {
+                LOG.info("direct message on {} from {} failed: {}", t.protocolId, s.remotePeer(), unwrap(e).getMessage());
+                s.reset();
+                return;
+              }
+              t.offer(new RegisteredTopic.Inbound(
+                  bytes, s.remotePeer(), MessageContext.Source.DIRECT, "", Instant.now()));
+              s.closeWrite();
+            });
+  }
+
+  // ---- broadcast and send ----
+
+  /**
+   * Publishes {@code message} on the topic registered for its type. The future completes once the
+   * message is handed to the router, and fails with {@link ServerException} for an unregistered
+   * type, a message over {@link ServerConfig#maxGossipMessageSize()}, or a pubsub refusal. Our own
+   * feeds get it only with {@link ServerConfig#deliverOwnMessages()}.
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  @Override
+  public CompletableFuture<Void> broadcast(com.google.protobuf.Message message) {
+    checkRunning();
+    Objects.requireNonNull(message, "message");
+    RegisteredTopic<?> t = byType.get(message.getClass());
+    if (t == null) {
+      return CompletableFuture.failedFuture(unregistered(message));
+    }
+    byte[] data;
+    try {
+      data = config.codec().encode(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new ServerException("cannot encode " + message.getClass().getName() + ": " + e.getMessage(), e));
+    }
+    if (data.length > config.maxGossipMessageSize()) {
+      return CompletableFuture.failedFuture(
+          new ServerException("message of " + data.length + " bytes on topic '" + t.topic
+              + "' exceeds maxGossipMessageSize " + config.maxGossipMessageSize()));
+    }
+    return pubsub
+        .publish(t.topic, data)
+        .handle(
+            (id, e) -> {
+              if (e != null) {
+                Throwable c = unwrap(e);
+                throw new ServerException("broadcast on topic '" + t.topic + "' failed: " + c.getMessage(), c);
+              }
+              return (Void) null;
+            });
+  }
+
+  /**
+   * Sends {@code message} to {@code peer} alone, on a new stream with protocol {@code
+   * /<prefix>/<version>/<topic>} carrying one varint-length-prefixed message; the peer is dialled
+   * at a known address when not connected. The future completes when the peer has read the message
+   * and closed the stream, and fails with a {@link ServerException} naming peer and protocol: no
+   * topic for the type, message over {@link ServerConfig#maxDirectMessageSize()}, dial failed, the
+   * peer does not serve the topic, stream reset, or {@link ServerConfig#directSendTimeout()} passed.
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  @Override
+  public CompletableFuture<Void> send(com.google.protobuf.Message message, PeerId peer) {
+    checkRunning();
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(peer, "peer");
+    RegisteredTopic<?> t = byType.get(message.getClass());
+    if (t == null) {
+      return CompletableFuture.failedFuture(unregistered(message));
+    }
+    if (peer.equals(host.peerId())) {
+      return CompletableFuture.failedFuture(new ServerException("cannot send to ourselves (" + peer + ")"));
+    }
+    byte[] data;
+    try {
+      data = config.codec().encode(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new ServerException("cannot encode " + message.getClass().getName() + ": " + e.getMessage(), e));
+    }
+    if (data.length > config.maxDirectMessageSize()) {
+      return CompletableFuture.failedFuture(
+          new ServerException("message of " + data.length + " bytes to " + peer + " on " + t.protocolId
+              + " exceeds maxDirectMessageSize " + config.maxDirectMessageSize()));
+    }
+    AtomicReference<Stream> stream = new AtomicReference<>();
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    host.newStream(peer, t.protocolId)
+        .thenCompose(
+            s -> {
+              stream.set(s);
+              return s.writeMessage(data).thenCompose(v -> s.closeWrite()).thenCompose(v -> remoteClose(s));
+            })
+        .orTimeout(config.directSendTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (v, e) -> {
+              if (e == null) {
+                result.complete(null);
+                return;
+              }
+              Throwable c = unwrap(e);
+              Stream s = stream.get();
+              if (s != null) {
+                s.reset();
+              }
+              String why =
+                  c instanceof TimeoutException
+                      ? "timed out after " + config.directSendTimeout().toMillis() + " ms"
+                      : c.getMessage();
+              result.completeExceptionally(
+                  new ServerException("send to " + peer + " on " + t.protocolId + " failed: " + why, c));
+            });
+    return result;
+  }
+
+  /** Sends to a peer given by address ({@code /ip4/.../tcp/.../p2p/<id>}); see {@link #send}. */
+  public CompletableFuture<Void> send(com.google.protobuf.Message message, PeerInfo peer) {
+    checkRunning();
+    if (!peer.addrs().isEmpty()) {
+      host.peerStore().addAddrs(peer.id(), peer.addrs());
+    }
+    return send(message, peer.id());
+  }
+
+  /** Completes when the peer closes its side (its receipt), fails when it resets. */
+  private static CompletableFuture<Void> remoteClose(Stream s) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    s.receive(
+        new StreamReceiver() {
+          @Override
+          public void onData(Stream stream, ByteBuffer data) {
+            // the protocol has no reply; anything sent back is ignored
+          }
+
+          @Override
+          public void onEnd(Stream stream) {
+            f.complete(null);
+          }
+
+          @Override
+          public void onReset(Stream stream) {
+            f.completeExceptionally(new ServerException("peer reset the stream before confirming receipt"));
+          }
+        });
+    return f;
+  }
+
+  private static ServerException unregistered(com.google.protobuf.Message m) {
+    return new ServerException("no topic registered for type " + m.getClass().getName());
+  }
+
+  // ---- peers ----
+
+  /** Our peer id. */
+  public PeerId peerId() {
+    checkRunning();
+    return host.peerId();
+  }
+
+  /** Our bound listen addresses, each ending in {@code /p2p/<our id>}: what others dial. */
+  public List<Multiaddr> listenAddrs() {
+    checkRunning();
+    Multiaddr me = Multiaddr.parse("/p2p/" + host.peerId().toBase58());
+    return host.listenAddrs().stream().map(a -> a.encapsulate(me)).toList();
+  }
+
+  /** Connects to {@code multiaddr} ({@code .../p2p/<id>}); completes with the peer's id. */
+  public CompletableFuture<PeerId> connect(String multiaddr) {
+    checkRunning();
+    PeerInfo p;
+    try {
+      p = PeerInfo.makePeer(multiaddr);
+    } catch (FormatException e) {
+      return CompletableFuture.failedFuture(
+          new ServerException("bad peer address '" + multiaddr + "': " + e.getMessage(), e));
+    }
+    return host.connect(p)
+        .handle(
+            (c, e) -> {
+              if (e != null) {
+                Throwable cause = unwrap(e);
+                throw new ServerException("cannot connect to " + multiaddr + ": " + cause.getMessage(), cause);
+              }
+              return c.remotePeer();
+            });
+  }
+
+  /** Closes the connection to {@code peer} (a static peer is redialled after the backoff). */
+  public CompletableFuture<Void> disconnect(PeerId peer) {
+    checkRunning();
+    return host.disconnect(peer);
+  }
+
+  /** The connected peers, with identify data and gossipsub scores. */
+  public List<Peer> peers() {
+    checkRunning();
+    Map<PeerId, Double> scores = scores();
+    return host.connections().stream().map(c -> peerOf(c, scores)).toList();
+  }
+
+  /** The connected peer {@code id}, if connected. */
+  public Optional<Peer> peer(PeerId id) {
+    checkRunning();
+    return host.connection(id).map(c -> peerOf(c, scores()));
+  }
+
+  private Peer peerOf(Connection c, Map<PeerId, Double> scores) {
+    PeerId id = c.remotePeer();
+    Set<Multiaddr> addrs = new LinkedHashSet<>();
+    addrs.add(c.remoteAddr());
+    addrs.addAll(host.peerStore().addrs(id));
+    return new Peer(
+        id,
+        List.copyOf(addrs),
+        host.peerStore().agentVersion(id),
+        host.peerStore().protocols(id),
+        scores.getOrDefault(id, 0.0),
+        c.isInitiator() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND);
+  }
+
+  private Map<PeerId, Double> scores() {
+    try {
+      return pubsub.scores().get(SNAPSHOT_WAIT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("no score snapshot: {}", e.toString());
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
+  /** Host events arrive on Netty threads: hand everything to the control thread. */
+  private void onHostEvent(HostEvent event) {
+    if (event instanceof HostEvent.PeerConnected c) {
+      LOG.debug("peer {} connected", c.peer());
+      Peer.Direction dir = c.connection().isInitiator() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND;
+      runOnControl(() -> emit(new PeerEvent.Connected(c.peer(), dir)));
+      if (host.connections().size() > config.maxPeers()) {
+        runOnControl(this::prune);
+      }
+    } else if (event instanceof HostEvent.PeerIdentified i) {
+      runOnControl(() -> emit(new PeerEvent.Identified(i.peer())));
+    } else if (event instanceof HostEvent.PeerDisconnected d) {
+      LOG.debug("peer {} disconnected", d.peer());
+      runOnControl(() -> emit(new PeerEvent.Disconnected(d.peer())));
+      StaticPeers sp = staticPeers;
+      if (sp != null && state == State.RUNNING) {
+        sp.onDisconnected(d.peer());
+      }
+    }
+  }
+
+  private void emit(PeerEvent e) {
+    if (state != State.STOPPED) {
+      try {
+        peerEvents.send(e);
+      } catch (io.serenity.p2p.event.FeedClosedException ignored) {
+        // stopping
+      }
+    }
+  }
+
+  /**
+   * Peer connections, identifications and disconnections, in order. Sent from the control thread:
+   * see {@link PeerEvent}.
+   */
+  public Feed<PeerEvent> peerEvents() {
+    checkNotStopped();
+    return peerEvents;
+  }
+
+  /**
+   * Completes once at least {@code count} pubsub peers have joined {@code topic} (for example, to
+   * wait before a first broadcast). Never fails by itself: bound it with {@code orTimeout}.
+   */
+  public CompletableFuture<Void> whenTopicPeers(String topic, int count) {
+    checkRunning();
+    return pubsub.whenPeers(topic, count);
+  }
+
+  /** Disconnects the lowest-scored peers beyond {@code maxPeers}; static peers are kept. */
+  private void prune() {
+    if (state != State.RUNNING) {
+      return;
+    }
+    List<Connection> conns = host.connections();
+    if (conns.size() <= config.maxPeers()) {
+      return;
+    }
+    Map<PeerId, Double> scores = scores();
+    List<Candidate> candidates =
+        conns.stream()
+            .map(c -> new Candidate(c.remotePeer(), scores.getOrDefault(c.remotePeer(), 0.0), c.isInitiator()))
+            .toList();
+    List<PeerId> victims = choosePrunable(candidates, staticPeers.ids(), config.maxPeers());
+    for (PeerId p : victims) {
+      LOG.info("disconnecting {}: over maxPeers {}", p, config.maxPeers());
+      host.disconnect(p);
+    }
+  }
+
+  /**
+   * Which peers to disconnect to get down to {@code max}: lowest score first; among equal scores
+   * inbound before outbound (we chose the outbound ones), then by id so the choice is stable.
+   * Protected (static) peers are never chosen.
+   */
+  static List<PeerId> choosePrunable(List<Candidate> connected, Set<PeerId> protectedPeers, int max) {
+    int excess = connected.size() - max;
+    if (excess <= 0) {
+      return List.of();
+    }
+    return connected.stream()
+        .filter(c -> !protectedPeers.contains(c.id()))
+        .sorted(
+            Comparator.comparingDouble(Candidate::score)
+                .thenComparing(Candidate::outbound)
+                .thenComparing(c -> c.id().toBase58()))
+        .limit(excess)
+        .map(Candidate::id)
+        .toList();
+  }
+
+  /** A connected peer as pruning sees it. */
+  record Candidate(PeerId id, double score, boolean outbound) {}
+
+  private void runOnControl(Runnable r) {
+    try {
+      control.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // stopping
+    }
+  }
+
+  // ---- helpers ----
+
+  private PrivateKey loadKey() {
+    if (config.privateKey().isPresent()) {
+      return config.privateKey().get();
+    }
+    if (config.privateKeyFile().isPresent()) {
+      java.nio.file.Path f = config.privateKeyFile().get();
+      try {
+        return PrivateKey.loadHex(f);
+      } catch (java.io.UncheckedIOException e) {
+        String why =
+            e.getCause() instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getCause().toString();
+        throw new ServerException("cannot read private key file " + f + ": " + why, e);
+      } catch (RuntimeException e) {
+        throw new ServerException("cannot read private key file " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return PrivateKey.generate(KeyType.SECP256K1);
+  }
+
+  private static Multiaddr parseAddr(String what, String text) {
+    try {
+      return Multiaddr.parse(text);
+    } catch (FormatException e) {
+      throw new ServerException("bad " + what + " '" + text + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static List<PeerInfo> parsePeers(String what, List<String> addrs) {
+    List<PeerInfo> out = new ArrayList<>();
+    for (String a : addrs) {
+      try {
+        out.add(PeerInfo.makePeer(a));
+      } catch (FormatException e) {
+        throw new ServerException("bad " + what + " address '" + a + "': " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  private static ServerException listenFailure(List<Multiaddr> listen, Throwable e) {
+    Throwable c = unwrap(e);
+    for (Throwable x = c; x != null; x = x.getCause()) {
+      if (x instanceof BindException) {
+        String port = listen.stream().map(Server::portOf).distinct().reduce((a, b) -> a + ", " + b).orElse("?");
+        return new ServerException("port " + port + " already taken (" + listen + "): " + x.getMessage(), c);
+      }
+    }
+    return new ServerException("cannot listen on " + listen + ": " + c.getMessage(), c);
+  }
+
+  private static String portOf(Multiaddr a) {
+    try {
+      return Integer.toString(a.toTcpSocketAddress().getPort());
+    } catch (FormatException e) {
+      return a.toString();
+    }
+  }
+
+  private void checkNotStopped() {
+    if (state == State.STOPPED) {
+      throw new IllegalStateException("server is stopped");
+    }
+  }
+
+  private void checkRunning() {
+    State s = state;
+    if (s == State.STOPPED) {
+      throw new IllegalStateException("server is stopped");
+    }
+    if (s != State.RUNNING) {
+      throw new IllegalStateException("server is not started");
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(START_WAIT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new ServerException(what + " failed: " + unwrap(e.getCause()).getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new ServerException(what + " did not complete within " + START_WAIT_S + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServerException("interrupted during " + what, e);
+    }
+  }
+
+  static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

@@ -1,0 +1,393 @@
+package io.serenity.p2p.server;
+
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PeerScoreParams;
+import io.serenity.p2p.pubsub.PeerScoreThresholds;
+import io.serenity.p2p.pubsub.SignaturePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a {@link Server} needs, with the defaults listed here. Start from {@link #builder()}.
+ * Addresses are kept as text and parsed by {@link Server#start()}, which reports a bad one.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder()
+ *     .privateKeyFile(Path.of("node.key"))
+ *     .listen("/ip4/0.0.0.0/tcp/13000")
+ *     .staticPeers("/ip4/10.0.0.2/tcp/13000/p2p/16Uiu2HAm...")
+ *     .minPeers(3)
+ *     .build();
+ * }</pre>
+ *
+ * @param privateKey our identity; default none: taken from {@code privateKeyFile}, else a fresh
+ *     secp256k1 key
+ * @param privateKeyFile a file holding the hex of a raw secp256k1 private key ({@link
+ *     PrivateKey#loadHex}); default none. An unreadable file fails {@link Server#start()}
+ * @param listenAddrs TCP multiaddrs to listen on; default {@code /ip4/0.0.0.0/tcp/13000}
+ * @param bootstrapPeers peers ({@code /ip4/.../tcp/.../p2p/<id>}) dialled once at start; default none
+ * @param staticPeers peers kept connected: redialled with backoff whenever the connection drops;
+ *     default none
+ * @param discovery local discovery (libp2p mDNS) on or off; default off
+ * @param router the pubsub router; default {@link Router#GOSSIPSUB}
+ * @param gossipSubParams gossipsub parameters; default {@link GossipSubParams#defaults()}
+ * @param peerScoreParams gossipsub v1.1 peer scoring; default none (scores are 0)
+ * @param peerScoreThresholds score thresholds, used with {@code peerScoreParams}; default none, which
+ *     means {@link PeerScoreThresholds#defaults()} when scoring is on
+ * @param signaturePolicy pubsub signing; default {@link SignaturePolicy#STRICT_SIGN}
+ * @param codec message encoding; default {@link MessageCodec#protobuf()}
+ * @param maxGossipMessageSize largest encoded message published or accepted on pubsub; default 1 MiB
+ * @param maxDirectMessageSize largest encoded direct message sent or accepted; default 4 MiB
+ * @param maxPeers connected peers kept; beyond it the lowest-scored non-static peers are
+ *     disconnected; default 50
+ * @param minPeers peers needed for a healthy {@link Server#status()}; default 3 (the seed's later
+ *     value)
+ * @param directProtocolPrefix first part of direct protocol ids {@code /<prefix>/<version>/<topic>};
+ *     default {@code serenity}
+ * @param directProtocolVersion second part; default {@code 1.0.0}
+ * @param deliverOwnMessages whether our own broadcasts reach our own feeds; default false
+ * @param hostConfig connection limits, timeouts, muxers; default {@link HostConfig#defaults()}
+ *     (its stream read buffer is raised to fit {@code maxDirectMessageSize})
+ * @param directSendTimeout time for a direct send, dial included, to be read by the peer; default
+ *     10 s
+ * @param reconnectBackoffMin first wait before redialling a static peer; default 1 s
+ * @param reconnectBackoffMax the wait doubles up to this; default 60 s
+ * @param inboundQueue received messages waiting per topic for the adapters and feed; beyond it
+ *     messages are dropped and counted ({@link Server#droppedMessages}); default 1024
+ */
+public record ServerConfig(
+    Optional<PrivateKey> privateKey,
+    Optional<Path> privateKeyFile,
+    List<String> listenAddrs,
+    List<String> bootstrapPeers,
+    List<String> staticPeers,
+    boolean discovery,
+    Router router,
+    GossipSubParams gossipSubParams,
+    Optional<PeerScoreParams> peerScoreParams,
+    Optional<PeerScoreThresholds> peerScoreThresholds,
+    SignaturePolicy signaturePolicy,
+    MessageCodec codec,
+    int maxGossipMessageSize,
+    int maxDirectMessageSize,
+    int maxPeers,
+    int minPeers,
+    String directProtocolPrefix,
+    String directProtocolVersion,
+    boolean deliverOwnMessages,
+    HostConfig hostConfig,
+    Duration directSendTimeout,
+    Duration reconnectBackoffMin,
+    Duration reconnectBackoffMax,
+    int inboundQueue) {
+
+  /** The pubsub router. */
+  public enum Router {
+    /** gossipsub v1.2 (falls back to v1.1, v1.0 and floodsub peers). */
+    GOSSIPSUB,
+    /** floodsub: every message to every subscribed peer. */
+    FLOODSUB
+  }
+
+  /** Default listen address (Prysm's customary port). */
+  public static final String DEFAULT_LISTEN = "/ip4/0.0.0.0/tcp/13000";
+
+  private static final Pattern PROTOCOL_PART = Pattern.compile("[A-Za-z0-9._-]+");
+
+  public ServerConfig {
+    Objects.requireNonNull(privateKey, "privateKey");
+    Objects.requireNonNull(privateKeyFile, "privateKeyFile");
+    listenAddrs = List.copyOf(listenAddrs);
+    bootstrapPeers = List.copyOf(bootstrapPeers);
+    staticPeers = List.copyOf(staticPeers);
+    Objects.requireNonNull(router, "router");
+    Objects.requireNonNull(gossipSubParams, "gossipSubParams");
+    Objects.requireNonNull(peerScoreParams, "peerScoreParams");
+    Objects.requireNonNull(peerScoreThresholds, "peerScoreThresholds");
+    Objects.requireNonNull(signaturePolicy, "signaturePolicy");
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(directProtocolPrefix, "directProtocolPrefix");
+    Objects.requireNonNull(directProtocolVersion, "directProtocolVersion");
+    Objects.requireNonNull(hostConfig, "hostConfig");
+    Objects.requireNonNull(directSendTimeout, "directSendTimeout");
+    Objects.requireNonNull(reconnectBackoffMin, "reconnectBackoffMin");
+    Objects.requireNonNull(reconnectBackoffMax, "reconnectBackoffMax");
+  }
+
+  /** The defaults listed on the record components. */
+  public static ServerConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Rejects nonsense values with a message naming the field; returns this. */
+  public ServerConfig validate() {
+    if (privateKey.isPresent() && privateKeyFile.isPresent()) {
+      throw new IllegalArgumentException("give privateKey or privateKeyFile, not both");
+    }
+    if (listenAddrs.isEmpty()) {
+      throw new IllegalArgumentException("listenAddrs must not be empty");
+    }
+    gossipSubParams.validate();
+    if (peerScoreThresholds.isPresent() && peerScoreParams.isEmpty()) {
+      throw new IllegalArgumentException("peerScoreThresholds given without peerScoreParams");
+    }
+    positive("maxGossipMessageSize", maxGossipMessageSize);
+    positive("maxDirectMessageSize", maxDirectMessageSize);
+    positive("maxPeers", maxPeers);
+    if (minPeers < 0 || minPeers > maxPeers) {
+      throw new IllegalArgumentException("minPeers must be in [0, maxPeers=" + maxPeers + "]: " + minPeers);
+    }
+    if (!PROTOCOL_PART.matcher(directProtocolPrefix).matches()) {
+      throw new IllegalArgumentException(
+          "directProtocolPrefix must be letters, digits, '.', '_' or '-': '" + directProtocolPrefix + "'");
+    }
+    if (!PROTOCOL_PART.matcher(directProtocolVersion).matches()) {
+      throw new IllegalArgumentException(
+          "directProtocolVersion must be letters, digits, '.', '_' or '-': '" + directProtocolVersion + "'");
+    }
+    hostConfig.validate();
+    positive("directSendTimeout", directSendTimeout);
+    positive("reconnectBackoffMin", reconnectBackoffMin);
+    if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
+      throw new IllegalArgumentException(
+          "reconnectBackoffMax (" + reconnectBackoffMax + ") must be >= reconnectBackoffMin ("
+              + reconnectBackoffMin + ")");
+    }
+    positive("inboundQueue", inboundQueue);
+    return this;
+  }
+
+  /** The direct protocol id of {@code topic}: {@code /<prefix>/<version>/<topic>}. */
+  public String directProtocolId(String topic) {
+    String t = topic.startsWith("/") ? topic.substring(1) : topic;
+    return "/" + directProtocolPrefix + "/" + directProtocolVersion + "/" + t;
+  }
+
+  private static void positive(String name, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " must be positive: " + v);
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+  }
+
+  /** Builds a {@link ServerConfig}; every setter documents its default on the record. */
+  public static final class Builder {
+    private Optional<PrivateKey> privateKey = Optional.empty();
+    private Optional<Path> privateKeyFile = Optional.empty();
+    private List<String> listenAddrs = List.of(DEFAULT_LISTEN);
+    private final List<String> bootstrapPeers = new ArrayList<>();
+    private final List<String> staticPeers = new ArrayList<>();
+    private boolean discovery;
+    private Router router = Router.GOSSIPSUB;
+    private GossipSubParams gossipSubParams = GossipSubParams.defaults();
+    private Optional<PeerScoreParams> peerScoreParams = Optional.empty();
+    private Optional<PeerScoreThresholds> peerScoreThresholds = Optional.empty();
+    private SignaturePolicy signaturePolicy = SignaturePolicy.STRICT_SIGN;
+    private MessageCodec codec = MessageCodec.protobuf();
+    private int maxGossipMessageSize = 1 << 20;
+    private int maxDirectMessageSize = 4 << 20;
+    private int maxPeers = 50;
+    private int minPeers = 3;
+    private String directProtocolPrefix = "serenity";
+    private String directProtocolVersion = "1.0.0";
+    private boolean deliverOwnMessages;
+    private HostConfig hostConfig = HostConfig.defaults();
+    private Duration directSendTimeout = Duration.ofSeconds(10);
+    private Duration reconnectBackoffMin = Duration.ofSeconds(1);
+    private Duration reconnectBackoffMax = Duration.ofSeconds(60);
+    private int inboundQueue = 1024;
+
+    private Builder() {}
+
+    private Builder(ServerConfig c) {
+      privateKey = c.privateKey;
+      privateKeyFile = c.privateKeyFile;
+      listenAddrs = c.listenAddrs;
+      bootstrapPeers.addAll(c.bootstrapPeers);
+      staticPeers.addAll(c.staticPeers);
+      discovery = c.discovery;
+      router = c.router;
+      gossipSubParams = c.gossipSubParams;
+      peerScoreParams = c.peerScoreParams;
+      peerScoreThresholds = c.peerScoreThresholds;
+      signaturePolicy = c.signaturePolicy;
+      codec = c.codec;
+      maxGossipMessageSize = c.maxGossipMessageSize;
+      maxDirectMessageSize = c.maxDirectMessageSize;
+      maxPeers = c.maxPeers;
+      minPeers = c.minPeers;
+      directProtocolPrefix = c.directProtocolPrefix;
+      directProtocolVersion = c.directProtocolVersion;
+      deliverOwnMessages = c.deliverOwnMessages;
+      hostConfig = c.hostConfig;
+      directSendTimeout = c.directSendTimeout;
+      reconnectBackoffMin = c.reconnectBackoffMin;
+      reconnectBackoffMax = c.reconnectBackoffMax;
+      inboundQueue = c.inboundQueue;
+    }
+
+    public Builder privateKey(PrivateKey v) {
+      privateKey = Optional.of(v);
+      return this;
+    }
+
+    public Builder privateKeyFile(Path v) {
+      privateKeyFile = Optional.of(v);
+      return this;
+    }
+
+    /** Replaces the listen addresses. */
+    public Builder listen(String... addrs) {
+      listenAddrs = List.of(addrs);
+      return this;
+    }
+
+    /** Adds bootstrap peers. */
+    public Builder bootstrapPeers(String... addrs) {
+      bootstrapPeers.addAll(List.of(addrs));
+      return this;
+    }
+
+    /** Adds static peers. */
+    public Builder staticPeers(String... addrs) {
+      staticPeers.addAll(List.of(addrs));
+      return this;
+    }
+
+    public Builder discovery(boolean v) {
+      discovery = v;
+      return this;
+    }
+
+    public Builder router(Router v) {
+      router = v;
+      return this;
+    }
+
+    public Builder gossipSubParams(GossipSubParams v) {
+      gossipSubParams = v;
+      return this;
+    }
+
+    /** Turns on gossipsub peer scoring. */
+    public Builder peerScore(PeerScoreParams params, PeerScoreThresholds thresholds) {
+      peerScoreParams = Optional.of(params);
+      peerScoreThresholds = Optional.of(thresholds);
+      return this;
+    }
+
+    public Builder signaturePolicy(SignaturePolicy v) {
+      signaturePolicy = v;
+      return this;
+    }
+
+    public Builder codec(MessageCodec v) {
+      codec = v;
+      return this;
+    }
+
+    public Builder maxGossipMessageSize(int v) {
+      maxGossipMessageSize = v;
+      return this;
+    }
+
+    public Builder maxDirectMessageSize(int v) {
+      maxDirectMessageSize = v;
+      return this;
+    }
+
+    public Builder maxPeers(int v) {
+      maxPeers = v;
+      return this;
+    }
+
+    public Builder minPeers(int v) {
+      minPeers = v;
+      return this;
+    }
+
+    public Builder directProtocol(String prefix, String version) {
+      directProtocolPrefix = prefix;
+      directProtocolVersion = version;
+      return this;
+    }
+
+    public Builder deliverOwnMessages(boolean v) {
+      deliverOwnMessages = v;
+      return this;
+    }
+
+    public Builder hostConfig(HostConfig v) {
+      hostConfig = v;
+      return this;
+    }
+
+    public Builder directSendTimeout(Duration v) {
+      directSendTimeout = v;
+      return this;
+    }
+
+    public Builder reconnectBackoff(Duration min, Duration max) {
+      reconnectBackoffMin = min;
+      reconnectBackoffMax = max;
+      return this;
+    }
+
+    public Builder inboundQueue(int v) {
+      inboundQueue = v;
+      return this;
+    }
+
+    /** Builds and validates. */
+    public ServerConfig build() {
+      return new ServerConfig(
+              privateKey,
+              privateKeyFile,
+              listenAddrs,
+              bootstrapPeers,
+              staticPeers,
+              discovery,
+              router,
+              gossipSubParams,
+              peerScoreParams,
+              peerScoreThresholds,
+              signaturePolicy,
+              codec,
+              maxGossipMessageSize,
+              maxDirectMessageSize,
+              maxPeers,
+              minPeers,
+              directProtocolPrefix,
+              directProtocolVersion,
+              deliverOwnMessages,
+              hostConfig,
+              directSendTimeout,
+              reconnectBackoffMin,
+              reconnectBackoffMax,
+              inboundQueue)
+          .validate();
+    }
+  }
+}
