@@ -32,38 +32,10 @@ import org.junit.jupiter.api.Test;
 class MdnsMulticastTest {
   private static final InetAddress GROUP = MdnsConfig.IPV4_GROUP.getAddress();
 
-  /** Null when a multicast datagram sent on loopback comes back; otherwise why not. */
-  private static String loopbackMulticastProblem(int port) {
-    try {
-      NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
-      if (lo == null) {
-        return "no loopback interface";
-      }
-      try (DatagramChannel rx = DatagramChannel.open(StandardProtocolFamily.INET);
-          DatagramChannel tx = DatagramChannel.open(StandardProtocolFamily.INET);
-          Selector sel = Selector.open()) {
-        rx.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        rx.bind(new InetSocketAddress(GROUP, port));
-        rx.join(GROUP, lo);
-        rx.configureBlocking(false);
-        rx.register(sel, SelectionKey.OP_READ);
-        tx.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
-        tx.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
-        tx.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(GROUP, port));
-        if (sel.select(2000) == 0) {
-          return "a datagram sent to " + GROUP + ":" + port + " on " + lo.getName() + " did not come back within 2 s";
-        }
-        return rx.receive(ByteBuffer.allocate(16)) != null ? null : "nothing to receive";
-      }
-    } catch (Exception e) {
-      return e.toString();
-    }
-  }
-
   @Test
   void twoInstancesDiscoverEachOtherThroughTheGroupOnLoopback() throws Exception {
     int port = 20000 + new Random().nextInt(30000);
-    String problem = loopbackMulticastProblem(port);
+    String problem = LoopbackMulticast.problem(port);
     assumeTrue(problem == null, () -> "multicast on loopback unavailable here, skipping: " + problem);
 
     // Bound to the group address itself: the sockets receive only group traffic for this port.
@@ -89,7 +61,7 @@ class MdnsMulticastTest {
   @Test
   void aBurstOfQueriesGetsAtMostOneMulticastAnswerPerSecond() throws Exception {
     int port = 20000 + new Random().nextInt(30000);
-    String problem = loopbackMulticastProblem(port);
+    String problem = LoopbackMulticast.problem(port);
     assumeTrue(problem == null, () -> "multicast on loopback unavailable here, skipping: " + problem);
     NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
     InetSocketAddress group = new InetSocketAddress(GROUP, port);

@@ -10,6 +10,7 @@ import io.serenity.p2p.event.Feed;
 import io.serenity.p2p.event.Subscription;
 import io.serenity.p2p.host.Connection;
 import io.serenity.p2p.host.Host;
+import io.serenity.p2p.mdns.Mdns;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.Stream;
@@ -94,6 +95,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   private volatile PubSub pubsub;
   private volatile ScheduledExecutorService control;
   private volatile StaticPeers staticPeers;
+  private volatile Mdns mdns;
   private volatile Host.Subscription hostListener;
 
   /** A server with {@code config} (validated here); nothing runs until {@link #start()}. */
@@ -226,13 +228,17 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return PubSub.gossipsub(h, psc, config.gossipSubParams());
   }
 
-  // ---- INTEGRATION POINT: local discovery (libp2p mDNS, io.serenity.p2p.mdns.Mdns in p2p-host) ----
-  // start: create the Mdns service on `host` (service name and peer id per the libp2p mDNS spec),
-  // hand every discovered PeerInfo to onDiscovered, and keep its handle so shutdown() closes it.
+  // ---- local discovery (libp2p mDNS) ----
 
-  /** Starts local discovery; see the integration point above. */
+  /** Starts mDNS: answers for our addresses and dials the peers it finds (see {@link #onDiscovered}). */
   private void startDiscovery() {
-    LOG.warn("discovery is on, but mDNS is not wired into this build yet; only bootstrap and static peers are dialled");
+    Host h = host;
+    try {
+      mdns = Mdns.start(config.mdns(), h.peerId(), h::listenAddrs, this::onDiscovered);
+    } catch (RuntimeException e) {
+      // discovery is a convenience: the node still works with bootstrap and static peers
+      LOG.warn("mDNS discovery could not start ({}); only bootstrap and static peers are dialled", e.getMessage());
+    }
   }
 
   /** A peer found by discovery: dialled unless we already have {@code maxPeers}. */
@@ -276,6 +282,10 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   }
 
   private void shutdown() {
+    if (mdns != null) {
+      mdns.close();
+      mdns = null;
+    }
     if (staticPeers != null) {
       staticPeers.stop();
     }

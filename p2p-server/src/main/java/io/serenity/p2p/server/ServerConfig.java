@@ -2,6 +2,7 @@ package io.serenity.p2p.server;
 
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.mdns.MdnsConfig;
 import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.PeerScoreParams;
 import io.serenity.p2p.pubsub.PeerScoreThresholds;
@@ -61,6 +62,8 @@ import java.util.regex.Pattern;
  * @param reconnectBackoffMax the wait doubles up to this; default 60 s
  * @param inboundQueue received messages waiting per topic for the adapters and feed; beyond it
  *     messages are dropped and counted ({@link Server#droppedMessages}); default 1024
+ * @param mdns how local discovery runs when {@code discovery} is on (libp2p mDNS); default {@link
+ *     MdnsConfig#defaults()}: the IPv4 group 224.0.0.251:5353 on every multicast interface
  */
 public record ServerConfig(
     Optional<PrivateKey> privateKey,
@@ -86,7 +89,8 @@ public record ServerConfig(
     Duration directSendTimeout,
     Duration reconnectBackoffMin,
     Duration reconnectBackoffMax,
-    int inboundQueue) {
+    int inboundQueue,
+    MdnsConfig mdns) {
 
   /** The pubsub router. */
   public enum Router {
@@ -171,6 +175,7 @@ public record ServerConfig(
               + reconnectBackoffMin + ")");
     }
     positive("inboundQueue", inboundQueue);
+    java.util.Objects.requireNonNull(mdns, "mdns").validate();
     return this;
   }
 
@@ -218,6 +223,7 @@ public record ServerConfig(
     private Duration reconnectBackoffMin = Duration.ofSeconds(1);
     private Duration reconnectBackoffMax = Duration.ofSeconds(60);
     private int inboundQueue = 1024;
+    private MdnsConfig mdns = MdnsConfig.defaults();
 
     private Builder() {}
 
@@ -228,6 +234,7 @@ public record ServerConfig(
       bootstrapPeers.addAll(c.bootstrapPeers);
       staticPeers.addAll(c.staticPeers);
       discovery = c.discovery;
+      mdns = c.mdns;
       router = c.router;
       gossipSubParams = c.gossipSubParams;
       peerScoreParams = c.peerScoreParams;
@@ -278,6 +285,13 @@ public record ServerConfig(
 
     public Builder discovery(boolean v) {
       discovery = v;
+      return this;
+    }
+
+    /** Turns discovery on with these mDNS settings (e.g. {@link MdnsConfig#loopback(int)} in tests). */
+    public Builder mdns(MdnsConfig v) {
+      mdns = v;
+      discovery = true;
       return this;
     }
 
@@ -386,7 +400,8 @@ public record ServerConfig(
               directSendTimeout,
               reconnectBackoffMin,
               reconnectBackoffMax,
-              inboundQueue)
+              inboundQueue,
+              mdns)
           .validate();
     }
   }
