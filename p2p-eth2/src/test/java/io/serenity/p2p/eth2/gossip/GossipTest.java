@@ -137,6 +137,7 @@ class GossipTest {
     assertThat(cfg.signaturePolicy()).isEqualTo(SignaturePolicy.STRICT_NO_SIGN);
     assertThat(cfg.maxMessageSize()).isEqualTo(32 + 10485760 + 10485760 / 6);
     assertThat(p.gossipSubParams().d()).isEqualTo(8);
+    assertThat(p.hostConfig().maxStreamReadBuffer()).isGreaterThanOrEqualTo(cfg.maxRpcSize());
     StatusMessage s = new StatusMessage(Bytes4.fromHex("b5303f2a"), MAINNET_GVR, 1, MAINNET_GVR, 2);
     byte[] wire = p.encode(StatusMessage.CODEC, s);
     assertThat(p.decode(StatusMessage.CODEC, wire)).isEqualTo(s);
