@@ -1,0 +1,124 @@
+package io.serenity.p2p.eth2.gossip;
+
+import io.serenity.p2p.eth2.ssz.SszCodec;
+import io.serenity.p2p.eth2.ssz.SszException;
+import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.MessageIdFunction;
+import io.serenity.p2p.pubsub.PubSubConfig;
+import io.serenity.p2p.pubsub.SignaturePolicy;
+
+/**
+ * The Ethereum consensus gossip profile in one place (phase0/altair p2p-interface.md "The gossip
+ * domain: gossipsub"): StrictNoSign, the eth2 message id, the gossipsub preset and the payload
+ * limits, plus the {@code ssz_snappy} payload codec.
+ *
+ * <pre>{@code
+ * Eth2GossipProfile profile = Eth2GossipProfile.defaults();
+ * PubSub pubsub = PubSub.gossipsub(host, profile.pubSubConfig(), profile.gossipSubParams());
+ * String topic = Eth2Topics.topic(ForkDigest.compute(version, gvr), Eth2Topic.BEACON_BLOCK);
+ * pubsub.publish(topic, profile.encode(MyBlock.CODEC, block));
+ * }</pre>
+ *
+ * @param maxPayloadSize largest uncompressed payload, {@code MAX_PAYLOAD_SIZE} (formerly
+ *     {@code GOSSIP_MAX_SIZE}); default 10 MiB
+ * @param topicInMessageId true (default) for the altair+ message id, false for phase0's
+ * @param gossipSubParams the router preset; default {@link GossipSubParams#ethereum()}
+ */
+public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, GossipSubParams gossipSubParams) {
+
+  /** {@code MAX_PAYLOAD_SIZE}: 10 MiB. */
+  public static final int MAX_PAYLOAD_SIZE = 10 * (1 << 20);
+
+  /** Null check. */
+  public Eth2GossipProfile {
+    java.util.Objects.requireNonNull(gossipSubParams, "gossipSubParams");
+  }
+
+  /** 10 MiB, altair+ message ids, {@link GossipSubParams#ethereum()}. */
+  public static Eth2GossipProfile defaults() {
+    return new Eth2GossipProfile(MAX_PAYLOAD_SIZE, true, GossipSubParams.ethereum());
+  }
+
+  /** The same profile with another payload limit. */
+  public Eth2GossipProfile withMaxPayloadSize(int v) {
+    return new Eth2GossipProfile(v, topicInMessageId, gossipSubParams);
+  }
+
+  /** The same profile with phase0 (false) or altair+ (true) message ids. */
+  public Eth2GossipProfile withTopicInMessageId(boolean v) {
+    return new Eth2GossipProfile(maxPayloadSize, v, gossipSubParams);
+  }
+
+  /** Rejects nonsense; returns this. */
+  public Eth2GossipProfile validate() {
+    if (maxPayloadSize < 1) {
+      throw new IllegalArgumentException("maxPayloadSize must be positive, got " + maxPayloadSize);
+    }
+    if (maxCompressedSize() > Integer.MAX_VALUE - (1 << 20)) {
+      throw new IllegalArgumentException("maxPayloadSize too large: " + maxPayloadSize);
+    }
+    gossipSubParams.validate();
+    return this;
+  }
+
+  /** {@code max_compressed_len(maxPayloadSize)}: the largest {@code Message.data} accepted. */
+  public int maxCompressedSize() {
+    return (int) SnappyBlock.maxCompressedLength(maxPayloadSize);
+  }
+
+  /** The message id function of this profile. */
+  public MessageIdFunction messageIdFunction() {
+    return topicInMessageId ? Eth2MessageId.altair(maxPayloadSize) : Eth2MessageId.phase0(maxPayloadSize);
+  }
+
+  /**
+   * {@code base} with StrictNoSign, the eth2 message id, {@code Message.data} limited to
+   * {@link #maxCompressedSize()} and the seen TTL of the gossipsub preset.
+   */
+  public PubSubConfig pubSubConfig(PubSubConfig base) {
+    validate();
+    return base.withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
+        .withMessageIdFunction(messageIdFunction())
+        .withMaxMessageSize(maxCompressedSize())
+        .withSeenTtl(gossipSubParams.seenTtl())
+        .validate();
+  }
+
+  /** {@link #pubSubConfig(PubSubConfig)} over {@link PubSubConfig#defaults()}. */
+  public PubSubConfig pubSubConfig() {
+    return pubSubConfig(PubSubConfig.defaults());
+  }
+
+  /** SSZ-serialises and snappy-compresses a gossip payload. */
+  public <T> byte[] encode(SszCodec<T> codec, T value) {
+    byte[] ssz = codec.encode(value);
+    if (ssz.length > maxPayloadSize) {
+      throw new IllegalArgumentException("payload of " + ssz.length + " bytes exceeds " + maxPayloadSize);
+    }
+    return SnappyBlock.compress(ssz);
+  }
+
+  /** Decompresses a gossip payload within {@link #maxPayloadSize()}. */
+  public byte[] decompress(byte[] data) {
+    return SnappyBlock.decompress(data, maxPayloadSize);
+  }
+
+  /**
+   * Decompresses and SSZ-decodes a gossip payload.
+   *
+   * @throws SnappyException on bad snappy, an oversize payload, or content the codec rejects
+   */
+  public <T> T decode(SszCodec<T> codec, byte[] data) {
+    int limit = maxPayloadSize;
+    if (codec.fixedSize() >= 0) {
+      // a fixed-size type bounds decompression tighter than the global limit (type-specific SSZ bound)
+      limit = Math.min(limit, codec.fixedSize());
+    }
+    byte[] ssz = SnappyBlock.decompress(data, limit);
+    try {
+      return codec.decode(ssz);
+    } catch (SszException e) {
+      throw new SnappyException("ssz_snappy payload: " + e.getMessage(), e);
+    }
+  }
+}

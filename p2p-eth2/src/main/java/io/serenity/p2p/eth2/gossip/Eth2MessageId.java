@@ -1,0 +1,97 @@
+package io.serenity.p2p.eth2.gossip;
+
+import io.serenity.p2p.pubsub.MessageId;
+import io.serenity.p2p.pubsub.MessageIdFunction;
+import io.serenity.p2p.pubsub.PubSubMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * The eth2 gossip message id (phase0 and altair p2p-interface.md "The gossip domain: gossipsub",
+ * {@code message-id}): the first 20 bytes of SHA-256 over a 4-byte domain, then (altair and later)
+ * the topic length as uint64 little endian and the topic, then the snappy-decompressed data under
+ * {@code MESSAGE_DOMAIN_VALID_SNAPPY}, or the raw data under {@code MESSAGE_DOMAIN_INVALID_SNAPPY}
+ * when it does not decompress within the size limit. Never throws: every message gets an id.
+ *
+ * <pre>{@code
+ * PubSubConfig cfg = PubSubConfig.defaults().withMessageIdFunction(Eth2MessageId.altair());
+ * }</pre>
+ */
+public final class Eth2MessageId {
+
+  /** {@code MESSAGE_DOMAIN_VALID_SNAPPY}. */
+  public static final byte[] DOMAIN_VALID_SNAPPY = {0x01, 0x00, 0x00, 0x00};
+  /** {@code MESSAGE_DOMAIN_INVALID_SNAPPY}. */
+  public static final byte[] DOMAIN_INVALID_SNAPPY = {0x00, 0x00, 0x00, 0x00};
+  /** Length of an eth2 message id. */
+  public static final int LENGTH = 20;
+
+  private Eth2MessageId() {}
+
+  /** The altair+ function with the {@code MAX_PAYLOAD_SIZE} (10 MiB) decompression limit. */
+  public static MessageIdFunction altair() {
+    return altair(Eth2GossipProfile.MAX_PAYLOAD_SIZE);
+  }
+
+  /** The altair+ function (topic mixed in), with {@code maxUncompressed} as decompression limit. */
+  public static MessageIdFunction altair(int maxUncompressed) {
+    return m -> new MessageId(compute(m.topic(), m.data(), true, maxUncompressed));
+  }
+
+  /** The phase0 function (no topic), with the 10 MiB decompression limit. */
+  public static MessageIdFunction phase0() {
+    return phase0(Eth2GossipProfile.MAX_PAYLOAD_SIZE);
+  }
+
+  /** The phase0 function (no topic). */
+  public static MessageIdFunction phase0(int maxUncompressed) {
+    return m -> new MessageId(compute(m.topic(), m.data(), false, maxUncompressed));
+  }
+
+  /**
+   * Computes an id. Missing topic or data count as empty (altair p2p-interface.md).
+   *
+   * @param withTopic true for altair and later, false for phase0
+   */
+  public static byte[] compute(String topic, byte[] data, boolean withTopic, int maxUncompressed) {
+    byte[] raw = data == null ? new byte[0] : data;
+    byte[] domain;
+    byte[] body;
+    try {
+      body = SnappyBlock.decompress(raw, maxUncompressed);
+      domain = DOMAIN_VALID_SNAPPY;
+    } catch (SnappyException e) {
+      body = raw;
+      domain = DOMAIN_INVALID_SNAPPY;
+    }
+    MessageDigest md = sha256();
+    md.update(domain);
+    if (withTopic) {
+      byte[] t = topic == null ? new byte[0] : topic.getBytes(StandardCharsets.UTF_8);
+      long len = t.length;
+      byte[] le = new byte[8];
+      for (int i = 0; i < 8; i++) {
+        le[i] = (byte) (len >>> (8 * i));
+      }
+      md.update(le);
+      md.update(t);
+    }
+    md.update(body);
+    return Arrays.copyOf(md.digest(), LENGTH);
+  }
+
+  /** The id of a message as a {@link PubSubMessage} would get from {@link #altair()}. */
+  public static MessageId of(PubSubMessage m) {
+    return new MessageId(compute(m.topic(), m.data(), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+}

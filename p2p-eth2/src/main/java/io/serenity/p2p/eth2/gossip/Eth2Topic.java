@@ -1,0 +1,101 @@
+package io.serenity.p2p.eth2.gossip;
+
+import io.serenity.p2p.eth2.ssz.Bytes4;
+import io.serenity.p2p.eth2.ssz.SszException;
+import java.util.Objects;
+
+/**
+ * One eth2 gossip topic, {@code /eth2/<fork_digest hex>/<name>/<encoding>} (phase0
+ * p2p-interface.md "Topics and messages"). The digest is lower-case hex without {@code 0x}; the
+ * only encoding defined is {@code ssz_snappy}.
+ *
+ * <pre>{@code
+ * Eth2Topic t = Eth2Topic.of(digest, Eth2Topic.BEACON_BLOCK);
+ * pubsub.subscribe(t.toString(), m -> ...);
+ * Eth2Topic back = Eth2Topic.parse("/eth2/b5303f2a/beacon_block/ssz_snappy");
+ * }</pre>
+ */
+public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
+
+  /** The topic prefix. */
+  public static final String PREFIX = "eth2";
+  /** The gossip encoding: SSZ, snappy block compressed. */
+  public static final String SSZ_SNAPPY = "ssz_snappy";
+
+  public static final String BEACON_BLOCK = "beacon_block";
+  public static final String BEACON_AGGREGATE_AND_PROOF = "beacon_aggregate_and_proof";
+  public static final String VOLUNTARY_EXIT = "voluntary_exit";
+  public static final String PROPOSER_SLASHING = "proposer_slashing";
+  public static final String ATTESTER_SLASHING = "attester_slashing";
+  public static final String SYNC_COMMITTEE_CONTRIBUTION_AND_PROOF = "sync_committee_contribution_and_proof";
+  public static final String BLS_TO_EXECUTION_CHANGE = "bls_to_execution_change";
+
+  /** Checks the parts. */
+  public Eth2Topic {
+    Objects.requireNonNull(forkDigest, "forkDigest");
+    if (name == null || name.isEmpty() || name.indexOf('/') >= 0) {
+      throw new IllegalArgumentException("topic name must be non-empty without '/': " + name);
+    }
+    if (encoding == null || encoding.isEmpty() || encoding.indexOf('/') >= 0) {
+      throw new IllegalArgumentException("encoding must be non-empty without '/': " + encoding);
+    }
+  }
+
+  /** A {@code ssz_snappy} topic. */
+  public static Eth2Topic of(Bytes4 forkDigest, String name) {
+    return new Eth2Topic(forkDigest, name, SSZ_SNAPPY);
+  }
+
+  /** {@code beacon_attestation_{subnet_id}}, subnet in [0, 64). */
+  public static Eth2Topic beaconAttestation(Bytes4 forkDigest, int subnetId) {
+    if (subnetId < 0 || subnetId >= 64) {
+      throw new IllegalArgumentException("attestation subnet out of range: " + subnetId);
+    }
+    return of(forkDigest, "beacon_attestation_" + subnetId);
+  }
+
+  /** {@code sync_committee_{subnet_id}}, subnet in [0, 4). */
+  public static Eth2Topic syncCommittee(Bytes4 forkDigest, int subnetId) {
+    if (subnetId < 0 || subnetId >= 4) {
+      throw new IllegalArgumentException("sync committee subnet out of range: " + subnetId);
+    }
+    return of(forkDigest, "sync_committee_" + subnetId);
+  }
+
+  /** {@code blob_sidecar_{subnet_id}} (deneb). */
+  public static Eth2Topic blobSidecar(Bytes4 forkDigest, int subnetId) {
+    if (subnetId < 0) {
+      throw new IllegalArgumentException("blob sidecar subnet out of range: " + subnetId);
+    }
+    return of(forkDigest, "blob_sidecar_" + subnetId);
+  }
+
+  /**
+   * Parses a topic string.
+   *
+   * @throws IllegalArgumentException when it is not {@code /eth2/<8 hex>/<name>/<encoding>}
+   */
+  public static Eth2Topic parse(String topic) {
+    if (topic == null || !topic.startsWith("/")) {
+      throw new IllegalArgumentException("eth2 topic must start with '/': " + topic);
+    }
+    String[] parts = topic.substring(1).split("/", -1);
+    if (parts.length != 4 || !PREFIX.equals(parts[0])) {
+      throw new IllegalArgumentException("not an /eth2/<digest>/<name>/<encoding> topic: " + topic);
+    }
+    if (parts[1].length() != 8 || !parts[1].matches("[0-9a-f]{8}")) {
+      throw new IllegalArgumentException("fork digest must be 8 lower-case hex digits: " + topic);
+    }
+    try {
+      return new Eth2Topic(Bytes4.fromHex(parts[1]), parts[2], parts[3]);
+    } catch (SszException e) {
+      throw new IllegalArgumentException("bad fork digest in " + topic, e);
+    }
+  }
+
+  /** The topic string. */
+  @Override
+  public String toString() {
+    return "/" + PREFIX + "/" + forkDigest.toHex() + "/" + name + "/" + encoding;
+  }
+}

@@ -1,0 +1,32 @@
+package io.serenity.p2p.eth2.gossip;
+
+import io.serenity.p2p.eth2.ssz.Bytes4;
+
+/**
+ * String-level shortcuts over {@link Eth2Topic}: build {@code /eth2/<digest>/<name>/ssz_snappy}
+ * and parse it back.
+ */
+public final class Eth2Topics {
+
+  private Eth2Topics() {}
+
+  /** {@code /eth2/<digest hex>/<name>/ssz_snappy}. */
+  public static String topic(Bytes4 forkDigest, String name) {
+    return Eth2Topic.of(forkDigest, name).toString();
+  }
+
+  /** Parses a topic string; {@link IllegalArgumentException} when it is not an eth2 topic. */
+  public static Eth2Topic parse(String topic) {
+    return Eth2Topic.parse(topic);
+  }
+
+  /** Whether {@code topic} parses as an eth2 topic. */
+  public static boolean isEth2(String topic) {
+    try {
+      Eth2Topic.parse(topic);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.serenity.p2p.eth2.gossip;
+
+import io.serenity.p2p.eth2.ssz.Bytes32;
+import io.serenity.p2p.eth2.ssz.Bytes4;
+import io.serenity.p2p.eth2.types.ForkData;
+
+/**
+ * {@code compute_fork_digest} (phase0 beacon-chain.md): the 4-byte digest that names gossip topics
+ * and fills {@code Status.fork_digest} and {@code ENRForkID.fork_digest}. Mainnet genesis
+ * (version {@code 0x00000000}) gives {@code b5303f2a}.
+ */
+public final class ForkDigest {
+
+  private ForkDigest() {}
+
+  /**
+   * First 4 bytes of {@code hash_tree_root(ForkData(forkVersion, genesisValidatorsRoot))}.
+   * Fulu (EIP-7892) later XORs in the blob parameters; a client on that fork computes its digest
+   * itself and passes it to {@link Eth2Topics}.
+   */
+  public static Bytes4 compute(Bytes4 forkVersion, Bytes32 genesisValidatorsRoot) {
+    return new ForkData(forkVersion, genesisValidatorsRoot).forkDigest();
+  }
+}
