@@ -1,17 +1,18 @@
 package io.serenity.p2p.eth2.reqresp;
 
 import io.serenity.p2p.eth2.reqresp.ReqRespException.Kind;
+import io.serenity.p2p.eth2.gossip.SnappyBlock;
+import io.serenity.p2p.eth2.gossip.SnappyException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
-import org.xerial.snappy.Snappy;
 
 /**
  * The snappy framing format (google/snappy {@code framing_format.txt}) used by ssz_snappy req/resp:
  * a stream identifier chunk, then compressed (0x00) or uncompressed (0x01) chunks of at most 64 KiB
- * of data, each with the masked CRC-32C of its uncompressed data. Blocks are compressed with
- * snappy-java; the framing is ours so that the decoder can be incremental and bounded (it never
+ * of data, each with the masked CRC-32C of its uncompressed data. Blocks go through the gossip
+ * layer's bounded {@link SnappyBlock}; the framing is ours so that the decoder can be incremental and bounded (it never
  * holds more than one chunk and never produces more than the declared length).
  */
 final class SnappyFrames {
@@ -29,23 +30,18 @@ final class SnappyFrames {
 
   /** {@code max_compressed_len(n)} (phase0 p2p-interface.md): the most bytes a reader may read. */
   static long maxCompressedLen(long n) {
-    return 32 + n + n / 6;
+    return SnappyBlock.maxCompressedLength(n);
   }
 
   /** The framed compression of {@code data}. */
   static byte[] encode(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + data.length / 6 + 32);
     out.writeBytes(STREAM_ID_CHUNK);
-    byte[] buf = new byte[Snappy.maxCompressedLength(MAX_CHUNK_DATA)];
     for (int off = 0; off < data.length; off += MAX_CHUNK_DATA) {
       int len = Math.min(MAX_CHUNK_DATA, data.length - off);
       int crc = maskedCrc(data, off, len);
-      int clen;
-      try {
-        clen = Snappy.compress(data, off, len, buf, 0);
-      } catch (IOException e) {
-        throw new IllegalStateException("snappy compression failed", e);
-      }
+      byte[] buf = SnappyBlock.compress(Arrays.copyOfRange(data, off, off + len));
+      int clen = buf.length;
       // Incompressible data goes out as an uncompressed chunk, as the reference encoder does.
       boolean compressed = clen < len - len / 8;
       int bodyLen = 4 + (compressed ? clen : len);
@@ -178,28 +174,21 @@ final class SnappyFrames {
         }
         case COMPRESSED -> {
           int crc = le32(b);
-          int len;
+          byte[] block = Arrays.copyOfRange(b, 4, b.length);
+          byte[] data;
           try {
-            len = Snappy.uncompressedLength(b, 4, b.length - 4);
-          } catch (IOException | RuntimeException e) {
-            throw malformed(Kind.MALFORMED, "bad snappy block: " + e.getMessage());
-          }
-          if (len > MAX_CHUNK_DATA || len > out.length - produced) {
-            throw malformed(Kind.TOO_LARGE, "snappy chunk of " + len + " bytes exceeds the declared length " + out.length);
-          }
-          try {
-            int n = Snappy.uncompress(b, 4, b.length - 4, out, produced);
-            if (n != len) {
-              throw malformed(Kind.MALFORMED, "snappy block length mismatch");
+            long declared = SnappyBlock.declaredLength(block);
+            if (declared > MAX_CHUNK_DATA || declared > out.length - produced) {
+              throw malformed(Kind.TOO_LARGE,
+                  "snappy chunk of " + declared + " bytes exceeds the declared length " + out.length);
             }
-          } catch (IOException | RuntimeException e) {
-            if (e instanceof ReqRespException r) {
-              throw r;
-            }
-            throw malformed(Kind.MALFORMED, "bad snappy block: " + e.getMessage());
+            data = SnappyBlock.decompress(block, (int) declared);
+          } catch (SnappyException e) {
+            throw malformed(Kind.MALFORMED, e.getMessage());
           }
-          checkCrc(crc, produced, len);
-          produced += len;
+          System.arraycopy(data, 0, out, produced, data.length);
+          checkCrc(crc, produced, data.length);
+          produced += data.length;
         }
         case UNCOMPRESSED -> {
           int crc = le32(b);
