@@ -338,4 +338,75 @@ class ReqRespTest {
     connect(a, b);
     assertThat(failure(a.request(id(b), m, 1L)).kind()).isEqualTo(Kind.TOO_LARGE);
   }
+
+  @Test
+  void inboundStreamSlotsAreReleasedAfterEachRequest() {
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults().withMaxInboundStreamsPerPeer(2));
+    b.setMetaData(MetaData.empty(6));
+    connect(a, b);
+    for (int i = 0; i < 20; i++) {
+      assertThat(await(a.ping(id(b)))).isEqualTo(6L);
+      assertThat(await(a.metaData(id(b))).seqNumber()).isEqualTo(6L);
+    }
+  }
+
+  @Test
+  void responderResetsAStreamWhoseRequestNeverCompletes() {
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults().withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(10)));
+    connect(a, b);
+    Stream s = await(a.host().newStream(id(b), Eth2Methods.PING.protocolId()));
+    s.write(new byte[] {8}); // the length prefix only, then silence
+    CompletableFuture<Boolean> reset = new CompletableFuture<>();
+    s.receive(new StreamReceiver() {
+      @Override
+      public void onData(Stream stream, ByteBuffer data) {
+        reset.complete(false);
+      }
+
+      @Override
+      public void onEnd(Stream stream) {
+        reset.complete(false);
+      }
+
+      @Override
+      public void onReset(Stream stream) {
+        reset.complete(true);
+      }
+    });
+    assertThat(await(reset)).as("reset, not answered").isTrue();
+  }
+
+  @Test
+  void requesterTimesOutWhenTheNextChunkNeverArrives() {
+    Method<Long, Long> m = Method.chunked("stalls", 1, Ssz.UINT64, Ssz.UINT64, 10);
+    ReqResp a = node(ReqRespConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300)));
+    ReqResp b = node(ReqRespConfig.defaults());
+    b.host().setStreamHandler(m.protocolId(), s -> s.write(ChunkCodec.success(new byte[0], new byte[8])));
+    connect(a, b);
+    ReqRespException e = failure(a.requestChunks(id(b), m, 1L));
+    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+    assertThat(e.getMessage()).contains("no complete chunk");
+  }
+
+  @Test
+  void responseWrittenOneByteAtATimeIsDecoded() {
+    Method<Long, Long> m = Method.chunked("trickle", 1, Ssz.UINT64, Ssz.UINT64, 10);
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults());
+    ByteArrayOutputStream w = new ByteArrayOutputStream();
+    for (long i = 0; i < 3; i++) {
+      w.writeBytes(ChunkCodec.success(new byte[0], Ssz.UINT64.encode(i * 1000)));
+    }
+    byte[] wire = w.toByteArray();
+    b.host().setStreamHandler(m.protocolId(), s -> {
+      for (byte x : wire) {
+        s.write(new byte[] {x});
+      }
+      s.closeWrite();
+    });
+    connect(a, b);
+    assertThat(await(a.requestChunks(id(b), m, 1L))).containsExactly(0L, 1000L, 2000L);
+  }
 }
