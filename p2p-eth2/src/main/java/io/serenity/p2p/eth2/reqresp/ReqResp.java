@@ -72,6 +72,9 @@ public final class ReqResp implements AutoCloseable {
   private final List<Consumer<ReqRespEvent>> listeners = new CopyOnWriteArrayList<>();
   private final List<String> protocols = new CopyOnWriteArrayList<>();
   private final Host.Subscription subscription;
+  private final Object outboundLock = new Object();
+  private final Map<String, Integer> outboundActive = new java.util.HashMap<>(); // guarded by outboundLock
+  private final Map<String, java.util.ArrayDeque<Runnable>> outboundWaiting = new java.util.HashMap<>(); // same
   private volatile StatusMessage localStatus;
   private volatile MetaData localMetaData = MetaData.empty(0);
 
@@ -578,15 +581,70 @@ public final class ReqResp implements AutoCloseable {
       body = ChunkCodec.request(method.requestCodec().encode(request));
     }
     CompletableFuture<List<R>> result = new CompletableFuture<>();
-    host.newStream(peer, method.protocolId()).whenComplete((s, e) -> {
-      if (e != null) {
-        result.completeExceptionally(new ReqRespException(Kind.STREAM_FAILED, -1,
-            "cannot open " + method.protocolId() + " to " + peer + ": " + e.getMessage(), e));
+    // phase0 "Requesting side": at most MAX_CONCURRENT_REQUESTS per protocol id; the rest queue
+    String key = peer.toBase58() + " " + method.protocolId();
+    java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean();
+    result.whenComplete((v, x) -> {
+      if (holdsSlot.getAndSet(false)) {
+        releaseOutbound(key);
+      }
+    });
+    acquireOutbound(key, () -> {
+      holdsSlot.set(true);
+      if (result.isDone()) { // cancelled by the caller while queued
+        if (holdsSlot.getAndSet(false)) {
+          releaseOutbound(key);
+        }
         return;
       }
-      new Outbound<>(method, s, maxChunks, result).start(body);
+      host.newStream(peer, method.protocolId()).whenComplete((s, e) -> {
+        if (e != null) {
+          result.completeExceptionally(new ReqRespException(Kind.STREAM_FAILED, -1,
+              "cannot open " + method.protocolId() + " to " + peer + ": " + e.getMessage(), e));
+          return;
+        }
+        if (result.isDone()) {
+          s.reset();
+          return;
+        }
+        new Outbound<>(method, s, maxChunks, result).start(body);
+      });
     });
     return result;
+  }
+
+  private void acquireOutbound(String key, Runnable start) {
+    synchronized (outboundLock) {
+      int n = outboundActive.getOrDefault(key, 0);
+      if (n >= config.maxConcurrentRequests()) {
+        outboundWaiting.computeIfAbsent(key, k -> new java.util.ArrayDeque<>()).add(start);
+        return;
+      }
+      outboundActive.put(key, n + 1);
+    }
+    start.run();
+  }
+
+  private void releaseOutbound(String key) {
+    Runnable next;
+    synchronized (outboundLock) {
+      java.util.ArrayDeque<Runnable> q = outboundWaiting.get(key);
+      next = q == null ? null : q.poll();
+      if (q != null && q.isEmpty()) {
+        outboundWaiting.remove(key);
+      }
+      if (next == null) {
+        int n = outboundActive.getOrDefault(key, 1) - 1;
+        if (n <= 0) {
+          outboundActive.remove(key);
+        } else {
+          outboundActive.put(key, n);
+        }
+      }
+    }
+    if (next != null) {
+      next.run(); // the slot passes to the next request unchanged
+    }
   }
 
   /** One outbound request: writes it, reads the chunks under the TTFB and response timeouts. */

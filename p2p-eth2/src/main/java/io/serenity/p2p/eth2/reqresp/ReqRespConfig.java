@@ -22,6 +22,8 @@ import java.util.Map;
  *     before disconnecting (default 1 s)
  * @param statusOnConnect send Status on every connection we dialled (default true; the spec makes
  *     it the dialer's duty)
+ * @param maxConcurrentRequests our outbound requests in flight per peer and protocol id; more wait
+ *     in a queue until one finishes (default 2, the spec's {@code MAX_CONCURRENT_REQUESTS})
  */
 public record ReqRespConfig(
     Duration ttfbTimeout,
@@ -31,7 +33,8 @@ public record ReqRespConfig(
     RateLimit rateLimit,
     Map<String, RateLimit> rateLimits,
     Duration goodbyeGrace,
-    boolean statusOnConnect) {
+    boolean statusOnConnect,
+    int maxConcurrentRequests) {
 
   /**
    * A token bucket: {@code capacity} requests at once, one more every {@code refillEvery}.
@@ -59,31 +62,37 @@ public record ReqRespConfig(
   /** The defaults listed on the record components. */
   public static ReqRespConfig defaults() {
     return new ReqRespConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Method.MAX_PAYLOAD_SIZE, 16,
-        new RateLimit(32, Duration.ofMillis(100)), Map.of(), Duration.ofSeconds(1), true);
+        new RateLimit(32, Duration.ofMillis(100)), Map.of(), Duration.ofSeconds(1), true, 2);
   }
 
   /** A copy with other timeouts. */
   public ReqRespConfig withTimeouts(Duration ttfb, Duration resp) {
     return new ReqRespConfig(ttfb, resp, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit, rateLimits,
-        goodbyeGrace, statusOnConnect);
+        goodbyeGrace, statusOnConnect, maxConcurrentRequests);
   }
 
   /** A copy with another default rate limit and overrides. */
   public ReqRespConfig withRateLimits(RateLimit all, Map<String, RateLimit> byProtocol) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, all, byProtocol,
-        goodbyeGrace, statusOnConnect);
+        goodbyeGrace, statusOnConnect, maxConcurrentRequests);
   }
 
   /** A copy with another inbound stream limit. */
   public ReqRespConfig withMaxInboundStreamsPerPeer(int n) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, n, rateLimit, rateLimits, goodbyeGrace,
-        statusOnConnect);
+        statusOnConnect, maxConcurrentRequests);
   }
 
   /** A copy with Status on connect switched on or off. */
   public ReqRespConfig withStatusOnConnect(boolean on) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
-        rateLimits, goodbyeGrace, on);
+        rateLimits, goodbyeGrace, on, maxConcurrentRequests);
+  }
+
+  /** A copy with another outbound concurrency per peer and protocol. */
+  public ReqRespConfig withMaxConcurrentRequests(int n) {
+    return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
+        rateLimits, goodbyeGrace, statusOnConnect, n);
   }
 
   /** Rejects nonsense values with a message naming the field; returns this. */
@@ -96,6 +105,9 @@ public record ReqRespConfig(
     }
     if (maxInboundStreamsPerPeer < 1) {
       throw new IllegalArgumentException("maxInboundStreamsPerPeer must be >= 1: " + maxInboundStreamsPerPeer);
+    }
+    if (maxConcurrentRequests < 1) {
+      throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + maxConcurrentRequests);
     }
     if (rateLimit == null) {
       throw new IllegalArgumentException("rateLimit must be set");

@@ -409,4 +409,58 @@ class ReqRespTest {
     connect(a, b);
     assertThat(await(a.requestChunks(id(b), m, 1L))).containsExactly(0L, 1000L, 2000L);
   }
+
+  @Test
+  void requesterKeepsAtMostMaxConcurrentRequestsInFlightPerProtocol() {
+    Method<Long, Long> m = Method.single("held", 1, Ssz.UINT64, Ssz.UINT64);
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults());
+    java.util.concurrent.BlockingQueue<ResponseSink<Long>> held = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    b.register(m, (RequestHandler<Long, Long>) (peer, x, sink) -> {
+      seen.incrementAndGet();
+      held.add(sink);
+    });
+    connect(a, b);
+    List<CompletableFuture<Long>> calls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      calls.add(a.request(id(b), m, (long) i));
+    }
+    java.util.ArrayDeque<ResponseSink<Long>> open = new java.util.ArrayDeque<>();
+    open.add(take(held));
+    open.add(take(held));
+    for (int answered = 0; answered < 5; answered++) {
+      // the spec's MAX_CONCURRENT_REQUESTS (2): a third request waits until one of two finishes
+      assertThat(poll(held, Duration.ofMillis(300))).as("a third concurrent request").isNull();
+      assertThat(seen.get()).isEqualTo(Math.min(5, answered + 2));
+      ResponseSink<Long> sink = open.poll();
+      sink.next((long) answered);
+      sink.complete();
+      if (answered + 2 < 5) {
+        open.add(take(held));
+      }
+    }
+    for (CompletableFuture<Long> c : calls) {
+      await(c);
+    }
+    assertThat(seen.get()).isEqualTo(5);
+  }
+
+  private static <T> T poll(java.util.concurrent.BlockingQueue<T> q, Duration d) {
+    try {
+      return q.poll(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static <T> T take(java.util.concurrent.BlockingQueue<T> q) {
+    try {
+      T t = q.poll(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(t).as("handler call").isNotNull();
+      return t;
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
 }
