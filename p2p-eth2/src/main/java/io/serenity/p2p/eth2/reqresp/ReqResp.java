@@ -206,12 +206,23 @@ public final class ReqResp implements AutoCloseable {
         throw new ReqRespException(Kind.TRUNCATED,
             "peer " + peer + " closed " + method.protocolId() + " without a response chunk");
       }
-      return list.get(0);
+      return list.get(0).value();
     });
   }
 
   /** Sends {@code request} and collects every response chunk (up to the method's limit). */
   public <Q, R> CompletableFuture<List<R>> requestChunks(PeerId peer, Method<Q, R> method, Q request) {
+    return exchange(peer, method, request, method.maxResponseChunks())
+        .thenApply(list -> list.stream().map(ResponseChunk::value).toList());
+  }
+
+  /**
+   * Like {@link #requestChunks} but keeps each chunk's context bytes (the fork digest of v2 methods),
+   * for types whose SSZ schema depends on the fork: use a pass-through codec and decode each value
+   * with the schema its context names.
+   */
+  public <Q, R> CompletableFuture<List<ResponseChunk<R>>> requestChunksWithContext(
+      PeerId peer, Method<Q, R> method, Q request) {
     return exchange(peer, method, request, method.maxResponseChunks());
   }
 
@@ -467,6 +478,14 @@ public final class ReqResp implements AutoCloseable {
 
     @Override
     public void next(R chunk) {
+      next(chunk, null);
+    }
+
+    @Override
+    public void next(R chunk, byte[] context) {
+      if (context != null && context.length != method.contextLength()) {
+        throw new IllegalArgumentException(method.protocolId() + " takes " + method.contextLength() + " context bytes");
+      }
       byte[] bytes;
       synchronized (this) {
         if (closed) {
@@ -480,7 +499,7 @@ public final class ReqResp implements AutoCloseable {
           throw new IllegalArgumentException("response chunk of " + ssz.length + " bytes over the method's bound");
         }
         sent++;
-        bytes = ChunkCodec.success(context(), ssz);
+        bytes = ChunkCodec.success(context != null ? context.clone() : context(), ssz);
         rearm(config.respTimeout(), "handler too slow");
         stream.write(bytes); // under the lock so chunks keep their order
       }
@@ -572,7 +591,7 @@ public final class ReqResp implements AutoCloseable {
 
   // ---------------------------------------------------------------- outbound
 
-  private <Q, R> CompletableFuture<List<R>> exchange(PeerId peer, Method<Q, R> method, Q request, int maxChunks) {
+  private <Q, R> CompletableFuture<List<ResponseChunk<R>>> exchange(PeerId peer, Method<Q, R> method, Q request, int maxChunks) {
     byte[] body;
     if (method.hasNoRequest()) {
       body = null;
@@ -580,7 +599,7 @@ public final class ReqResp implements AutoCloseable {
       Objects.requireNonNull(request, "request");
       body = ChunkCodec.request(method.requestCodec().encode(request));
     }
-    CompletableFuture<List<R>> result = new CompletableFuture<>();
+    CompletableFuture<List<ResponseChunk<R>>> result = new CompletableFuture<>();
     // phase0 "Requesting side": at most MAX_CONCURRENT_REQUESTS per protocol id; the rest queue
     String key = peer.toBase58() + " " + method.protocolId();
     java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean();
@@ -652,14 +671,14 @@ public final class ReqResp implements AutoCloseable {
     private final Method<?, R> method;
     private final Stream stream;
     private final int maxChunks;
-    private final CompletableFuture<List<R>> result;
+    private final CompletableFuture<List<ResponseChunk<R>>> result;
     private final ChunkDecoder decoder;
-    private final List<R> chunks = new ArrayList<>();
+    private final List<ResponseChunk<R>> chunks = new ArrayList<>();
     private final String what;
     private boolean firstByte; // event loop only
     private ScheduledFuture<?> timer; // guarded by this
 
-    Outbound(Method<?, R> method, Stream stream, int maxChunks, CompletableFuture<List<R>> result) {
+    Outbound(Method<?, R> method, Stream stream, int maxChunks, CompletableFuture<List<ResponseChunk<R>>> result) {
       this.method = method;
       this.stream = stream;
       this.maxChunks = maxChunks;
@@ -717,7 +736,7 @@ public final class ReqResp implements AutoCloseable {
         return;
       }
       try {
-        chunks.add(method.responseCodec().decode(c.payload()));
+        chunks.add(new ResponseChunk<>(c.context(), method.responseCodec().decode(c.payload())));
       } catch (SszException | IllegalArgumentException e) {
         throw new ReqRespException(Kind.BAD_SSZ, what + ": bad " + method.name() + " chunk: " + e.getMessage());
       }

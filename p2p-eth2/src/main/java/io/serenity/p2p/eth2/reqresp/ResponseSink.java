@@ -12,6 +12,13 @@ public interface ResponseSink<R> {
   /** Sends one success chunk. Throws when the method's chunk limit is reached or the sink ended. */
   void next(R chunk);
 
+  /**
+   * Sends one success chunk with explicit context bytes (4 for methods with {@link
+   * Method#forkDigestContext()}: the fork digest of the epoch of this value, when it differs from the
+   * current one). {@link #next(Object)} writes the current Status' fork digest.
+   */
+  void next(R chunk, byte[] context);
+
   /** Ends the response (closes our side of the stream). */
   void complete();
 

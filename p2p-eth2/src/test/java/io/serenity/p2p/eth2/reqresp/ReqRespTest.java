@@ -463,4 +463,22 @@ class ReqRespTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void forkDigestContextBytesTravelWithEachChunk() {
+    Method<Long, Long> m = Method.chunked("by_range_ctx", 2, Ssz.UINT64, Ssz.UINT64, 10).withForkDigestContext();
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults());
+    b.setStatus(status(DIGEST, 5));
+    b.register(m, (RequestHandler<Long, Long>) (peer, n, sink) -> {
+      sink.next(1L);                          // current fork: the Status digest
+      sink.next(2L, OTHER_DIGEST.bytes());    // an older fork's block
+      sink.complete();
+    });
+    connect(a, b);
+    List<ResponseChunk<Long>> got = await(a.requestChunksWithContext(id(b), m, 0L));
+    assertThat(got).extracting(ResponseChunk::value).containsExactly(1L, 2L);
+    assertThat(got.get(0).context()).isEqualTo(DIGEST.bytes());
+    assertThat(got.get(1).context()).isEqualTo(OTHER_DIGEST.bytes());
+  }
 }
