@@ -34,10 +34,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
-  * eth2 req/resp against a js implementation written from the spec ({@code js/reqresp-peer.mjs},
-  * js-libp2p 3 streams, its own snappy framing over snappyjs blocks): Status, Ping and GetMetaData v2
-  * answered both ways, and Goodbye for a peer on another fork.
-  */
+ * eth2 req/resp against a js implementation written from the spec ({@code js/reqresp-peer.mjs},
+ * js-libp2p 3 streams, its own snappy framing over snappyjs blocks): Status, Ping and GetMetaData v2
+ * answered both ways, and Goodbye for a peer on another fork.
+ */
 class ReqRespInteropTest {
 
     private static final String DIGEST = "6a95a1a9";
