@@ -2,6 +2,7 @@ package io.serenity.p2p.eth2.gossip;
 
 import io.serenity.p2p.eth2.ssz.SszCodec;
 import io.serenity.p2p.eth2.ssz.SszException;
+import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.MessageIdFunction;
 import io.serenity.p2p.pubsub.PubSubConfig;
@@ -14,6 +15,7 @@ import io.serenity.p2p.pubsub.SignaturePolicy;
  *
  * <pre>{@code
  * Eth2GossipProfile profile = Eth2GossipProfile.defaults();
+ * Host host = Host.builder().config(profile.hostConfig()).identity(secp256k1Key).listen(addr).build();
  * PubSub pubsub = PubSub.gossipsub(host, profile.pubSubConfig(), profile.gossipSubParams());
  * String topic = Eth2Topics.topic(ForkDigest.compute(version, gvr), Eth2Topic.BEACON_BLOCK);
  * pubsub.publish(topic, profile.encode(MyBlock.CODEC, block));
@@ -87,6 +89,25 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
   /** {@link #pubSubConfig(PubSubConfig)} over {@link PubSubConfig#defaults()}. */
   public PubSubConfig pubSubConfig() {
     return pubSubConfig(PubSubConfig.defaults());
+  }
+
+  /**
+   * {@code base} with a stream read buffer large enough for one RPC of this profile. The host
+   * refuses pull reads larger than {@link HostConfig#maxStreamReadBuffer()} (default 4 MiB), and
+   * the profile's RPC limit ({@code max_compressed_len(10 MiB)} + 64 KiB) is above that: a host
+   * left at the default never reads a pubsub RPC. Build the host with this config.
+   */
+  public HostConfig hostConfig(HostConfig base) {
+    int need = pubSubConfig().maxRpcSize();
+    if (base.maxStreamReadBuffer() >= need) {
+      return base;
+    }
+    return base.toBuilder().maxStreamReadBuffer(need).build();
+  }
+
+  /** {@link #hostConfig(HostConfig)} over {@link HostConfig#defaults()}. */
+  public HostConfig hostConfig() {
+    return hostConfig(HostConfig.defaults());
   }
 
   /** SSZ-serialises and snappy-compresses a gossip payload. */

@@ -1,5 +1,6 @@
 package io.serenity.p2p.eth2.gossip;
 
+import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.pubsub.MessageId;
 import io.serenity.p2p.pubsub.MessageIdFunction;
 import io.serenity.p2p.pubsub.PubSubMessage;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The eth2 gossip message id (phase0 and altair p2p-interface.md "The gossip domain: gossipsub",
@@ -48,6 +50,22 @@ public final class Eth2MessageId {
   /** The phase0 function (no topic). */
   public static MessageIdFunction phase0(int maxUncompressed) {
     return m -> new MessageId(compute(m.topic(), m.data(), false, maxUncompressed));
+  }
+
+  /**
+   * Switches per topic, as altair p2p-interface.md suggests for nodes spanning the fork: topics whose
+   * fork digest is in {@code phase0Digests} get the phase0 id, every other topic (and a topic that
+   * is not an eth2 topic) the altair one.
+   */
+  public static MessageIdFunction forkAware(Set<Bytes4> phase0Digests, int maxUncompressed) {
+    Set<Bytes4> phase0 = Set.copyOf(phase0Digests);
+    return m -> {
+      boolean withTopic = true;
+      if (m.topic() != null && Eth2Topics.isEth2(m.topic())) {
+        withTopic = !phase0.contains(Eth2Topic.parse(m.topic()).forkDigest());
+      }
+      return new MessageId(compute(m.topic(), m.data(), withTopic, maxUncompressed));
+    };
   }
 
   /**

@@ -131,12 +131,27 @@ class GossipTest {
   }
 
   @Test
+  void forkAwareIdUsesPhase0OnlyForPhase0Digests() {
+    byte[] data = SnappyBlock.compress(new byte[] {1, 2, 3});
+    var fn = Eth2MessageId.forkAware(java.util.Set.of(Bytes4.fromHex("b5303f2a")), 1000);
+    String phase0Topic = "/eth2/b5303f2a/beacon_block/ssz_snappy";
+    String altairTopic = "/eth2/afcaaba0/beacon_block/ssz_snappy";
+    assertThat(fn.apply(new PubSubMessage(null, data, null, phase0Topic, null, null)).bytes())
+        .isEqualTo(Eth2MessageId.compute(phase0Topic, data, false, 1000));
+    assertThat(fn.apply(new PubSubMessage(null, data, null, altairTopic, null, null)).bytes())
+        .isEqualTo(Eth2MessageId.compute(altairTopic, data, true, 1000));
+    assertThat(fn.apply(new PubSubMessage(null, data, null, "not-eth2", null, null)).bytes())
+        .isEqualTo(Eth2MessageId.compute("not-eth2", data, true, 1000));
+  }
+
+  @Test
   void profileConfiguresPubSubAndCodec() {
     Eth2GossipProfile p = Eth2GossipProfile.defaults();
     var cfg = p.pubSubConfig();
     assertThat(cfg.signaturePolicy()).isEqualTo(SignaturePolicy.STRICT_NO_SIGN);
     assertThat(cfg.maxMessageSize()).isEqualTo(32 + 10485760 + 10485760 / 6);
     assertThat(p.gossipSubParams().d()).isEqualTo(8);
+    assertThat(p.hostConfig().maxStreamReadBuffer()).isGreaterThanOrEqualTo(cfg.maxRpcSize());
     StatusMessage s = new StatusMessage(Bytes4.fromHex("b5303f2a"), MAINNET_GVR, 1, MAINNET_GVR, 2);
     byte[] wire = p.encode(StatusMessage.CODEC, s);
     assertThat(p.decode(StatusMessage.CODEC, wire)).isEqualTo(s);
