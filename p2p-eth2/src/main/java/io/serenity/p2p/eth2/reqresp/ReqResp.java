@@ -241,7 +241,7 @@ public final class ReqResp implements AutoCloseable {
   /** Pings {@code peer} with our seq_number; returns (and records) its seq_number. */
   public CompletableFuture<Long> ping(PeerId peer) {
     return request(peer, Eth2Methods.PING, new Ping(localMetaData.seqNumber())).thenApply(p -> {
-      peerSeqs.put(peer, p.seqNumber());
+      pingedSeq(peer, p.seqNumber());
       return p.seqNumber();
     });
   }
@@ -318,14 +318,23 @@ public final class ReqResp implements AutoCloseable {
   }
 
   private void servePing(PeerId peer, Ping ping, ResponseSink<Ping> sink) {
-    peerSeqs.put(peer, ping.seqNumber());
     sink.next(new Ping(localMetaData.seqNumber()));
+    pingedSeq(peer, ping.seqNumber());
     sink.complete();
   }
 
   private void serveMetaData(PeerId peer, Void none, ResponseSink<MetaData> sink) {
     sink.next(localMetaData);
     sink.complete();
+  }
+
+  /** A Ping told us {@code peer}'s seq number: report it when it differs from what we knew. */
+  private void pingedSeq(PeerId peer, long seq) {
+    Long before = peerSeqs.put(peer, seq);
+    if (before == null || before != seq) {
+      // phase0 "Ping": the client MAY then ask for the new MetaData
+      emit(new ReqRespEvent.MetaDataChanged(peer, seq));
+    }
   }
 
   private void onPeerStatus(PeerId peer, StatusMessage theirs) {

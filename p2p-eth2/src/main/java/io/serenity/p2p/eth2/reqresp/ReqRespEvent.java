@@ -12,6 +12,12 @@ public sealed interface ReqRespEvent {
   /** {@code peer} said Goodbye with {@code reason}. */
   record GoodbyeReceived(PeerId peer, long reason) implements ReqRespEvent {}
 
+  /**
+   * A Ping showed {@code peer}'s MetaData seq_number {@code seqNumber}, which differs from the one we
+   * knew (or we knew none): its MetaData may have changed; {@link ReqResp#metaData} fetches it.
+   */
+  record MetaDataChanged(PeerId peer, long seqNumber) implements ReqRespEvent {}
+
   /** We said Goodbye to {@code peer} with {@code reason} and disconnect it. */
   record GoodbyeSent(PeerId peer, long reason) implements ReqRespEvent {}
 }

@@ -123,12 +123,20 @@ class ReqRespTest {
     MetaData md = new MetaData(7, Bitvector.of(64, 0, 5, 63), Bitvector.of(4, 2));
     b.setMetaData(md);
     a.setMetaData(MetaData.empty(3));
+    List<Long> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.addListener(e -> {
+      if (e instanceof ReqRespEvent.MetaDataChanged c) {
+        changes.add(c.seqNumber());
+      }
+    });
     connect(a, b);
     assertThat(await(a.ping(id(b)))).isEqualTo(7L);
     assertThat(b.peerSeqNumber(id(a))).contains(3L);
     assertThat(await(a.metaData(id(b)))).isEqualTo(md);
+    assertThat(await(a.ping(id(b)))).isEqualTo(7L);
     b.setMetaData(MetaData.empty(8));
     assertThat(await(a.ping(id(b)))).isEqualTo(8L);
+    assertThat(changes).as("reported when the seq number moves, not on every ping").containsExactly(7L, 8L);
   }
 
   @Test
