@@ -317,6 +317,15 @@ async function runDialer (node, o) {
       ok = false
     }
   }
+  // a malformed request (a 7-byte Ping) must be answered with InvalidRequest (1)
+  try {
+    const buf = await request(node, peer, PING, encodeRequest(Buffer.alloc(7)), signal())
+    decodeResponse(buf, 8)
+    emit({ event: 'error', what: 'bad-ping', why: 'a 7-byte Ping was answered with success' })
+    ok = false
+  } catch (err) {
+    emit({ event: 'response', method: 'bad-ping', peerId: peer.toString(), error: why(err) })
+  }
   return ok
 }
 

@@ -104,6 +104,8 @@ class ReqRespInteropTest {
         assertThat(got.get("seq")).isEqualTo("5");
         assertThat(got.get("attnets")).isEqualTo(HexFormat.of().formatHex(md.attnets().bytes()));
         assertThat(got.get("syncnets")).isEqualTo("08");
+        JsEvent bad = js.await(e -> e.name().equals("response") && "bad-ping".equals(e.fields().get("method")), "bad ping");
+        assertThat(bad.str("error")).startsWith("error response 1:");
         assertThat(js.await(e -> e.name().equals("done"), "done").fields().get("ok")).isEqualTo(true);
 
         StatusMessage fromJs = awaitFuture(jsStatus);
