@@ -13,18 +13,22 @@ import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.StreamReceiver;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -73,8 +77,8 @@ public final class ReqResp implements AutoCloseable {
   private final List<String> protocols = new CopyOnWriteArrayList<>();
   private final Host.Subscription subscription;
   private final Object outboundLock = new Object();
-  private final Map<String, Integer> outboundActive = new java.util.HashMap<>(); // guarded by outboundLock
-  private final Map<String, java.util.ArrayDeque<Runnable>> outboundWaiting = new java.util.HashMap<>(); // same
+  private final Map<String, Integer> outboundActive = new HashMap<>(); // guarded by outboundLock
+  private final Map<String, ArrayDeque<Runnable>> outboundWaiting = new HashMap<>(); // same
   private volatile StatusMessage localStatus;
   private volatile MetaData localMetaData = MetaData.empty(0);
 
@@ -180,7 +184,7 @@ public final class ReqResp implements AutoCloseable {
           sink.next(r);
           sink.complete();
         } else {
-          Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+          Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           if (c instanceof ReqRespException rre && rre.kind() == Kind.ERROR_RESPONSE && rre.code() > 0) {
             sink.error(rre.code(), rre.getMessage());
           } else {
@@ -611,7 +615,7 @@ public final class ReqResp implements AutoCloseable {
     CompletableFuture<List<ResponseChunk<R>>> result = new CompletableFuture<>();
     // phase0 "Requesting side": at most MAX_CONCURRENT_REQUESTS per protocol id; the rest queue
     String key = peer.toBase58() + " " + method.protocolId();
-    java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean holdsSlot = new AtomicBoolean();
     result.whenComplete((v, x) -> {
       if (holdsSlot.getAndSet(false)) {
         releaseOutbound(key);
@@ -645,7 +649,7 @@ public final class ReqResp implements AutoCloseable {
     synchronized (outboundLock) {
       int n = outboundActive.getOrDefault(key, 0);
       if (n >= config.maxConcurrentRequests()) {
-        outboundWaiting.computeIfAbsent(key, k -> new java.util.ArrayDeque<>()).add(start);
+        outboundWaiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(start);
         return;
       }
       outboundActive.put(key, n + 1);
@@ -656,7 +660,7 @@ public final class ReqResp implements AutoCloseable {
   private void releaseOutbound(String key) {
     Runnable next;
     synchronized (outboundLock) {
-      java.util.ArrayDeque<Runnable> q = outboundWaiting.get(key);
+      ArrayDeque<Runnable> q = outboundWaiting.get(key);
       next = q == null ? null : q.poll();
       if (q != null && q.isEmpty()) {
         outboundWaiting.remove(key);

@@ -489,4 +489,25 @@ class ReqRespTest {
     assertThat(got.get(0).context()).isEqualTo(DIGEST.bytes());
     assertThat(got.get(1).context()).isEqualTo(OTHER_DIGEST.bytes());
   }
+
+  @Test
+  void rateLimitRefillsOnTheInjectedClock() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      ReqResp a = node(ReqRespConfig.defaults());
+      ReqResp b = ReqResp.create(hosts.start(), ReqRespConfig.defaults().withRateLimits(
+          new ReqRespConfig.RateLimit(1, Duration.ofSeconds(1)), Map.of()), timer, now::get);
+      rrs.add(b);
+      connect(a, b);
+      await(a.ping(id(b)));
+      assertThat(failure(a.ping(id(b))).code()).isEqualTo(ResultCode.RESOURCE_UNAVAILABLE);
+      now.addAndGet(Duration.ofMillis(999).toNanos());
+      assertThat(failure(a.ping(id(b))).code()).isEqualTo(ResultCode.RESOURCE_UNAVAILABLE);
+      now.addAndGet(Duration.ofMillis(1).toNanos());
+      assertThat(await(a.ping(id(b)))).isZero();
+    } finally {
+      timer.shutdownNow();
+    }
+  }
 }
