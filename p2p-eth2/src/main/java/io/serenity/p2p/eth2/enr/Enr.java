@@ -267,26 +267,32 @@ public final class Enr {
     return PeerId.fromPublicKey(PublicKey.fromRaw(KeyType.SECP256K1, publicKey()));
   }
 
+  /** The {@code ip} field (IPv4). */
   public Optional<InetAddress> ip() {
     return get(KEY_IP).map(Enr::address);
   }
 
+  /** The {@code ip6} field (IPv6). */
   public Optional<InetAddress> ip6() {
     return get(KEY_IP6).map(Enr::address);
   }
 
+  /** The {@code tcp} port. */
   public OptionalInt tcp() {
     return port(pairs, KEY_TCP);
   }
 
+  /** The {@code udp} port (discovery). */
   public OptionalInt udp() {
     return port(pairs, KEY_UDP);
   }
 
+  /** The {@code tcp6} port (IPv6; when absent, {@code tcp} applies to ip6 too). */
   public OptionalInt tcp6() {
     return port(pairs, KEY_TCP6);
   }
 
+  /** The {@code udp6} port. */
   public OptionalInt udp6() {
     return port(pairs, KEY_UDP6);
   }
@@ -385,30 +391,37 @@ public final class Enr {
       throw new IllegalArgumentException("unknown address type " + address);
     }
 
+    /** The {@code tcp} port. */
     public Builder tcp(int port) {
       return set(KEY_TCP, portBytes(port));
     }
 
+    /** The {@code udp} port. */
     public Builder udp(int port) {
       return set(KEY_UDP, portBytes(port));
     }
 
+    /** The {@code tcp6} port. */
     public Builder tcp6(int port) {
       return set(KEY_TCP6, portBytes(port));
     }
 
+    /** The {@code udp6} port. */
     public Builder udp6(int port) {
       return set(KEY_UDP6, portBytes(port));
     }
 
+    /** The {@code eth2} field: SSZ of the ENRForkID. */
     public Builder eth2(EnrForkId forkId) {
       return set(KEY_ETH2, forkId.encode());
     }
 
+    /** The {@code attnets} field: SSZ Bitvector[64]. */
     public Builder attnets(Bitvector v) {
       return set(KEY_ATTNETS, Ssz.bitvector(MetaData.ATTESTATION_SUBNET_COUNT).encode(v));
     }
 
+    /** The {@code syncnets} field: SSZ Bitvector[4]. */
     public Builder syncnets(Bitvector v) {
       return set(KEY_SYNCNETS, Ssz.bitvector(MetaData.SYNC_COMMITTEE_SUBNET_COUNT).encode(v));
     }

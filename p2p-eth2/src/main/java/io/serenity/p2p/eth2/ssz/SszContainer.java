@@ -65,7 +65,11 @@ public final class SszContainer<T> implements SszCodec<T> {
     if (fields.length == 0) {
       throw new IllegalArgumentException("an SSZ container needs at least one field");
     }
-    return new SszContainer<>(name, constructor, List.of(fields));
+    List<Field<T, ?>> list = new ArrayList<>(fields.length);
+    for (Field<T, ?> f : fields) {
+      list.add(f);
+    }
+    return new SszContainer<>(name, constructor, list);
   }
 
   @Override
