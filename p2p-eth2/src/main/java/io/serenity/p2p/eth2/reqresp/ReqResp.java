@@ -181,8 +181,13 @@ public final class ReqResp implements AutoCloseable {
       }
       f.whenComplete((r, e) -> {
         if (e == null) {
-          sink.next(r);
-          sink.complete();
+          try {
+            sink.next(Objects.requireNonNull(r, "handler answered null"));
+            sink.complete();
+          } catch (RuntimeException x) {
+            LOG.warn("handler of {} gave an unsendable answer for {}", method.protocolId(), peer, x);
+            sink.error(ResultCode.SERVER_ERROR, "server error");
+          }
         } else {
           Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           if (c instanceof ReqRespException rre && rre.kind() == Kind.ERROR_RESPONSE && rre.code() > 0) {
