@@ -61,7 +61,16 @@ public final class PubSub implements AutoCloseable {
   private final Map<String, List<LocalSubscription>> subscriptions = new HashMap<>();
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();
   private int pendingValidations;
-  private long seqno = new SecureRandom().nextLong() & Long.MAX_VALUE;
+  private final AtomicLong seqno = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
+  private final MessageSigner.Author author;
+  // StrictSign checks off the router thread: the pool (null when checks run inline), messages in the
+  // order they arrived, each waiting for its check, and duplicates that arrived meanwhile.
+  private final java.util.concurrent.ThreadPoolExecutor verifier;
+  private final ArrayDeque<PendingCheck> checks = new ArrayDeque<>();
+  private final Map<MessageId, PendingCheck> checking = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean checksDrainQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicLong checkDrops = new AtomicLong();
   private volatile boolean started;
   private volatile boolean closed;
   private Host.Subscription hostListener;
@@ -76,6 +85,27 @@ public final class PubSub implements AutoCloseable {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.seen = new SeenCache(scheduler.clock(), config.seenTtl(), config.seenCapacity());
+    this.author =
+        config.signaturePolicy() == SignaturePolicy.STRICT_SIGN ? new MessageSigner.Author(host.privateKey()) : null;
+    if (config.signaturePolicy() == SignaturePolicy.STRICT_SIGN && config.verifyThreads() > 0) {
+      String name = "pubsub-verify-" + host.peerId().toBase58().substring(0, 12);
+      this.verifier =
+          new java.util.concurrent.ThreadPoolExecutor(
+              config.verifyThreads(),
+              config.verifyThreads(),
+              30,
+              java.util.concurrent.TimeUnit.SECONDS,
+              // Unbounded here, bounded by maxPendingValidations in handleMessage.
+              new java.util.concurrent.LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+              });
+      this.verifier.allowCoreThreadTimeOut(true);
+    } else {
+      this.verifier = null;
+    }
     this.delivery =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -174,7 +204,7 @@ public final class PubSub implements AutoCloseable {
    * Publishes {@code data} on {@code topic}. Completes with the message id once the message has been
    * handed to the router; fails when pubsub is not started or closed, the message is larger than
    * {@link PubSubConfig#maxMessageSize()}, or the topic's validator rejects it. Having no peers is
-   * not an error.
+   * not an error. Under StrictSign the message is signed on the calling thread before this returns.
    */
   public CompletableFuture<MessageId> publish(String topic, byte[] data) {
     if (closed) {
@@ -190,12 +220,19 @@ public final class PubSub implements AutoCloseable {
     }
     CompletableFuture<MessageId> result = new CompletableFuture<>();
     byte[] copy = data.clone();
+    // Signing runs here, on the caller's thread, not on the router thread: a signature costs tens of
+    // microseconds, which the router thread would otherwise spend instead of moving messages.
+    PubSubMessage m;
+    try {
+      m =
+          author != null
+              ? author.sign(topic, copy, seqno.incrementAndGet())
+              : new PubSubMessage(null, copy, null, topic, null, null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new PubSubException("signing failed: " + e));
+    }
     scheduler.execute(
         () -> {
-          PubSubMessage m =
-              config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-                  ? MessageSigner.sign(host.privateKey(), topic, copy, ++seqno)
-                  : new PubSubMessage(null, copy, null, topic, null, null);
           MessageId id = config.messageIdFunction().apply(m);
           if (!seen.add(id)) {
             result.completeExceptionally(new PubSubException("duplicate message id " + id + " on " + topic));
@@ -334,6 +371,15 @@ public final class PubSub implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Received StrictSign messages dropped unchecked because {@link PubSubConfig#maxPendingValidations()}
+   * messages were already waiting for a signature check or validation (also counted in the topic's
+   * {@code dropped}).
+   */
+  public long checkDrops() {
+    return checkDrops.get();
+  }
+
   /** RPCs dropped because a peer's queue was full. */
   public long queueDrops() {
     return queueDrops.get();
@@ -373,6 +419,9 @@ public final class PubSub implements AutoCloseable {
       LOG.debug("pubsub close did not finish cleanly: {}", e.toString());
     }
     delivery.shutdownNow();
+    if (verifier != null) {
+      verifier.shutdownNow();
+    }
     if (ownsScheduler && scheduler instanceof ThreadScheduler t) {
       t.close();
     }
@@ -534,13 +583,101 @@ public final class PubSub implements AutoCloseable {
       return;
     }
     if (!seen.add(id)) {
-      router.onDuplicate(id, m, from);
+      PendingCheck pending = checking.get(id);
+      if (pending != null) {
+        // The first copy is still being checked: tell the router after it has heard of the first copy.
+        pending.duplicateFrom(from);
+      } else {
+        router.onDuplicate(id, m, from);
+      }
       return;
     }
-    Optional<String> bad =
-        config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-            ? MessageSigner.checkSigned(m)
-            : MessageSigner.checkUnsigned(m);
+    if (verifier == null || config.signaturePolicy() != SignaturePolicy.STRICT_SIGN) {
+      afterSignatureCheck(id, m, from,
+          config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+              ? MessageSigner.checkSigned(m)
+              : MessageSigner.checkUnsigned(m));
+      return;
+    }
+    if (checks.size() + pendingValidations >= config.maxPendingValidations()) {
+      c.dropped.incrementAndGet();
+      long drops = checkDrops.incrementAndGet();
+      if (drops == 1 || Long.bitCount(drops) == 1) {
+        LOG.warn("signature checks fell behind: dropped a message from {} unchecked ({} so far)", from, drops);
+      }
+      router.onRejected(id, m, from, "signature check queue full");
+      return;
+    }
+    PendingCheck pending = new PendingCheck(id, m, from);
+    checks.add(pending);
+    checking.put(id, pending);
+    try {
+      verifier.execute(
+          () -> {
+            pending.result = MessageSigner.checkSigned(m);
+            if (checksDrainQueued.compareAndSet(false, true)) {
+              scheduler.execute(this::drainChecks);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the message is dropped with everything else
+      checks.remove(pending);
+      checking.remove(id);
+    }
+  }
+
+  /**
+   * Router thread: hands on checked messages in the order they arrived (checks finish in any order
+   * on the pool; a message waits for the ones before it, so per-peer order is kept).
+   */
+  private void drainChecks() {
+    checksDrainQueued.set(false);
+    if (closed) {
+      return;
+    }
+    PendingCheck head;
+    while ((head = checks.peek()) != null && head.result != null) {
+      checks.poll();
+      checking.remove(head.id);
+      afterSignatureCheck(head.id, head.message, head.from, head.result);
+      if (head.duplicates != null) {
+        for (PeerId dup : head.duplicates) {
+          router.onDuplicate(head.id, head.message, dup);
+        }
+      }
+    }
+  }
+
+  /** A received message waiting for its signature check on the verifier pool. */
+  private static final class PendingCheck {
+    /** Duplicates remembered per pending message, at most; later ones are not reported. */
+    private static final int MAX_DUPLICATES = 64;
+
+    final MessageId id;
+    final PubSubMessage message;
+    final PeerId from;
+    volatile Optional<String> result;
+    List<PeerId> duplicates;
+
+    PendingCheck(MessageId id, PubSubMessage message, PeerId from) {
+      this.id = id;
+      this.message = message;
+      this.from = from;
+    }
+
+    void duplicateFrom(PeerId peer) {
+      if (duplicates == null) {
+        duplicates = new ArrayList<>(4);
+      }
+      if (duplicates.size() < MAX_DUPLICATES) {
+        duplicates.add(peer);
+      }
+    }
+  }
+
+  /** The rest of {@link #handleMessage} once the signing policy has been checked. */
+  private void afterSignatureCheck(MessageId id, PubSubMessage m, PeerId from, Optional<String> bad) {
+    TopicCounters c = counters(m.topic());
     if (bad.isPresent()) {
       c.rejected.incrementAndGet();
       LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
