@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,13 +94,13 @@ public final class MeshLatencyBench {
           }
         });
       }
-      Random random = new Random(seed);
+      Mulberry32 random = new Mulberry32((int) seed);
       List<CompletableFuture<?>> dials = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         Set<Integer> targets = new LinkedHashSet<>();
         targets.add((i + 1) % nodes);
         while (targets.size() < Math.min(3, nodes - 1)) {
-          int t = random.nextInt(nodes);
+          int t = (int) Math.floor(random.next() * nodes);
           if (t != i) {
             targets.add(t);
           }
@@ -156,10 +155,10 @@ public final class MeshLatencyBench {
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
       System.out.printf(Locale.ROOT,
-          "{\"bench\":\"java-pubsub-mesh-latency\",\"nodes\":%d,\"transport\":\"tcp+noise+%s\",\"sign\":\"%s\","
+          "{\"bench\":\"pubsub-mesh-latency\",\"impl\":\"java\",\"muxer\":\"%s\",\"nodes\":%d,\"transport\":\"tcp+noise+%s\",\"sign\":\"%s\","
               + "\"size\":%d,\"messages\":%d,\"ratePerSec\":%d,\"expected\":%d,\"delivered\":%d,"
               + "\"meshSizeMin\":%d,\"meshSizeMax\":%d,\"meshFormMs\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f}%n",
-          nodes, muxer, sign, size, messages, rate, expected, n, meshMin, meshMax, meshMs,
+          muxer, nodes, muxer, sign, size, messages, rate, expected, n, meshMin, meshMax, meshMs,
           percentile(sorted, 50), percentile(sorted, 99), n == 0 ? 0.0 : sorted[n - 1] / 1e6);
     } finally {
       for (PubSub p : pubsubs) {
@@ -169,6 +168,23 @@ public final class MeshLatencyBench {
         h.close();
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The small seeded generator of the js twin (mulberry32), so both build the same topology. */
+  private static final class Mulberry32 {
+    private int state;
+
+    Mulberry32(int seed) {
+      this.state = seed;
+    }
+
+    double next() {
+      state += 0x6D2B79F5;
+      int t = state;
+      t = (t ^ (t >>> 15)) * (t | 1);
+      t ^= t + (t ^ (t >>> 7)) * (t | 61);
+      return ((t ^ (t >>> 14)) & 0xFFFFFFFFL) / 4294967296.0;
     }
   }
 

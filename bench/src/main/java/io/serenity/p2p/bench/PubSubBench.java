@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes, at most a window of messages in flight (counted at the receiver, never inferred from
  * publish), after a warm-up. Prints one JSON line.
  *
- * <pre>PubSubBench [--messages N] [--size S] [--sign strict|none] [--muxer yamux|mplex] [--key-type ed25519|secp256k1]</pre>
+ * <pre>PubSubBench [--messages N] [--size S] [--sign strict|none] [--muxer yamux|mplex] [--key-type ed25519|secp256k1]
+ *             [--window messages]</pre>
  */
 public final class PubSubBench {
   private PubSubBench() {}
@@ -29,22 +30,28 @@ public final class PubSubBench {
     String sign = "none";
     String muxer = "yamux";
     KeyType keyType = KeyType.ED25519;
+    int window = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--messages" -> messages = Integer.parseInt(args[i + 1]);
         case "--size" -> size = Integer.parseInt(args[i + 1]);
         case "--sign" -> sign = args[i + 1];
         case "--muxer" -> muxer = args[i + 1];
+        case "--window" -> window = Integer.parseInt(args[i + 1]);
         case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (window <= 0) {
+      window = Math.max(16, (4 << 20) / Math.max(1, size)); // about 4 MiB in flight, as the js bench
+    }
     PubSubConfig config =
         PubSubConfig.defaults()
-            .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN);
+            .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN)
+            // room for the whole window at the receiver's subscriber, which drops what does not fit
+            .withSubscriberQueue(Math.max(8192, window));
     String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
     String topic = "bench";
-    int window = Math.max(16, (4 << 20) / Math.max(1, size)); // about 4 MiB in flight, as the js bench
     try (Host a = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
             .config(HostConfig.builder().muxers(muxerId).build()).build();
         Host b = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
@@ -57,7 +64,7 @@ public final class PubSubBench {
         pb.start().join();
         Semaphore inFlight = new Semaphore(window);
         AtomicLong received = new AtomicLong();
-        pb.subscribe(topic, m -> {
+        io.serenity.p2p.pubsub.Subscription sub = pb.subscribe(topic, m -> {
           received.incrementAndGet();
           inFlight.release();
         });
@@ -68,18 +75,32 @@ public final class PubSubBench {
         byte[] data = new byte[size];
         long seq = 0;
         int warmup = Math.min(2000, messages / 10 + 1);
-        seq = run(pa, topic, data, warmup, seq, inFlight, received, warmup);
-        received.set(0);
+        try {
+          seq = run(pa, topic, data, warmup, seq, inFlight, received, warmup);
+          received.set(0);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + " (warm-up); " + losses(pa, pb, sub), e);
+        }
         long start = System.nanoTime();
-        run(pa, topic, data, messages, seq, inFlight, received, messages);
+        try {
+          run(pa, topic, data, messages, seq, inFlight, received, messages);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + "; " + losses(pa, pb, sub), e);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT,
-            "{\"bench\":\"java-pubsub\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
+            "{\"bench\":\"pubsub-throughput\",\"impl\":\"java\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
                 + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f}%n",
             muxer, sign, keyType.name().toLowerCase(Locale.ROOT), messages, size, received.get(),
             messages / seconds, (double) messages * size / 1048576.0 / seconds);
       }
     }
+  }
+
+  /** Where messages went missing, for the error message. */
+  private static String losses(PubSub pa, PubSub pb, io.serenity.p2p.pubsub.Subscription sub) {
+    return "publisher queue drops " + pa.queueDrops() + ", receiver " + pb.stats()
+        + ", subscriber drops " + sub.dropped() + ", unchecked drops " + pb.checkDrops();
   }
 
   private static long run(PubSub pa, String topic, byte[] data, int count, long seq, Semaphore inFlight,

@@ -845,6 +845,7 @@ public final class PubSub implements AutoCloseable {
     private final Consumer<ReceivedMessage> handler;
     private final ArrayBlockingQueue<ReceivedMessage> queue;
     private final AtomicLong dropped = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean cancelled;
 
     LocalSubscription(String topic, Consumer<ReceivedMessage> handler, int capacity) {
@@ -862,17 +863,44 @@ public final class PubSub implements AutoCloseable {
         counters(topic).subscriberDrops.incrementAndGet();
         return;
       }
-      delivery.execute(
-          () -> {
-            ReceivedMessage next = queue.poll();
-            if (next != null && !cancelled) {
-              try {
-                handler.accept(next);
-              } catch (RuntimeException e) {
-                LOG.warn("subscriber of {} threw: {}", topic, e.toString());
-              }
-            }
-          });
+      // One delivery task drains whatever is queued: no task (and no wake-up) per message.
+      if (draining.compareAndSet(false, true)) {
+        try {
+          delivery.execute(this::drainQueue);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          draining.set(false); // closed
+        }
+      }
+    }
+
+    /** Most messages handed to the handler per delivery task, so subscriptions sharing the thread take turns. */
+    private static final int DRAIN_BATCH = 256;
+
+    private void drainQueue() {
+      ReceivedMessage next;
+      for (int i = 0; i < DRAIN_BATCH && (next = queue.poll()) != null; i++) {
+        if (cancelled) {
+          queue.clear();
+          break;
+        }
+        try {
+          handler.accept(next);
+        } catch (RuntimeException e) {
+          LOG.warn("subscriber of {} threw: {}", topic, e.toString());
+        }
+      }
+      if (queue.isEmpty()) {
+        draining.set(false);
+        // A message offered after the last poll but before the flag cleared must not wait for the next offer.
+        if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+          return;
+        }
+      }
+      try {
+        delivery.execute(this::drainQueue);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        draining.set(false); // closed
+      }
     }
 
     @Override

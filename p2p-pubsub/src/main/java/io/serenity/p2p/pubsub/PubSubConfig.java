@@ -85,6 +85,11 @@ public record PubSubConfig(
         peerQueueBytes, subscriberQueue, maxPendingValidations, v, verifyThreads);
   }
 
+  public PubSubConfig withSubscriberQueue(int v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, v, maxPendingValidations, deliverOwnMessages, verifyThreads);
+  }
+
   public PubSubConfig withVerifyThreads(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, v);
