@@ -790,24 +790,45 @@ public final class PubSub implements AutoCloseable {
       return;
     }
     // Coalesce queued RPCs (each uvarint-length-prefixed) into one write, lanes in priority order:
-    // one write and one hop back to this thread per batch instead of per RPC.
-    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+    // one write and one hop back to this thread per batch instead of per RPC. Sized first, then
+    // filled: one exact allocation and one copy of each RPC.
+    int count = 0;
+    int total = 0;
     int taken = 0;
+    // The batch is a prefix of the lanes in priority order: it ends at the first RPC that does not fit.
+    sizing:
     for (ArrayDeque<byte[]> lane : p.lanes) {
-      while (!lane.isEmpty() && (taken == 0 || batch.size() + lane.peek().length + 10 <= MAX_BATCH_BYTES)) {
-        byte[] next = lane.poll();
-        batch.writeBytes(io.serenity.p2p.core.Varint.encode(next.length));
-        batch.writeBytes(next);
+      for (byte[] next : lane) {
+        int framed = io.serenity.p2p.core.Varint.encodedLength(next.length) + next.length;
+        if (count > 0 && total + framed > MAX_BATCH_BYTES) {
+          break sizing;
+        }
+        count++;
+        total += framed;
         taken += next.length;
       }
     }
-    if (taken == 0) {
+    if (count == 0) {
       return;
+    }
+    byte[] batch = new byte[total];
+    int at = 0;
+    int left = count;
+    for (ArrayDeque<byte[]> lane : p.lanes) {
+      while (left > 0 && !lane.isEmpty()) {
+        byte[] next = lane.poll();
+        byte[] len = io.serenity.p2p.core.Varint.encode(next.length);
+        System.arraycopy(len, 0, batch, at, len.length);
+        at += len.length;
+        System.arraycopy(next, 0, batch, at, next.length);
+        at += next.length;
+        left--;
+      }
     }
     p.writing = true;
     int size = taken;
     p.out
-        .write(batch.toByteArray())
+        .write(batch)
         .whenComplete(
             (v, err) ->
                 scheduler.execute(
