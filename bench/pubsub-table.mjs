@@ -15,7 +15,7 @@ const median = (xs) => {
 const fmt = (x, digits = 0) => x == null
   ? 'n/a'
   : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const ratio = (a, b) => (a == null || b == null || b === 0) ? 'n/a' : (a / b).toFixed(2)
+const ratio = (a, b) => (a == null || b == null || b === 0) ? 'n/a' : (a / b >= 0.1 ? (a / b).toFixed(2) : (a / b).toPrecision(2))
 const signName = (s) => s === 'strict' ? 'StrictSign' : 'StrictNoSign'
 const sizeName = (n) => n >= 1024 ? `${n / 1024} KiB` : `${n} B`
 

@@ -81,6 +81,10 @@ public final class PubSubBench {
         } catch (IllegalStateException e) {
           throw new IllegalStateException(e.getMessage() + " (warm-up); " + losses(pa, pb, sub), e);
         }
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.util.Map<String, Long> threadsBefore = threadCpu();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         try {
           run(pa, topic, data, messages, seq, inFlight, received, messages);
@@ -88,13 +92,47 @@ public final class PubSubBench {
           throw new IllegalStateException(e.getMessage() + "; " + losses(pa, pb, sub), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        // CPU time of the whole JVM (both hosts) per message: less sensitive than msg/s to other load.
+        long cpuTotal = os.getProcessCpuTime() - cpuStart;
+        double cpuMicros = cpuTotal / 1e3 / messages;
+        if (Boolean.getBoolean("bench.threadCpu")) {
+          printThreadCpu(threadsBefore, threadCpu(), cpuTotal, messages);
+        }
         System.out.printf(Locale.ROOT,
             "{\"bench\":\"pubsub-throughput\",\"impl\":\"java\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
-                + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f}%n",
+                + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f,\"cpuMicrosPerMsg\":%.1f}%n",
             muxer, sign, keyType.name().toLowerCase(Locale.ROOT), messages, size, received.get(),
-            messages / seconds, (double) messages * size / 1048576.0 / seconds);
+            messages / seconds, (double) messages * size / 1048576.0 / seconds, cpuMicros);
       }
     }
+  }
+
+  /** CPU nanoseconds per live thread, by name with digits folded (threads of one kind together). */
+  private static java.util.Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      long cpu = mx.getThreadCpuTime(id);
+      if (info != null && cpu > 0) {
+        out.put(info.getThreadName() + "#" + id, cpu);
+      }
+    }
+    return out;
+  }
+
+  private static void printThreadCpu(java.util.Map<String, Long> before, java.util.Map<String, Long> after,
+      long total, int messages) {
+    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+    long sum = 0;
+    for (var e : after.entrySet()) {
+      long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      String kind = e.getKey().replaceAll("#\\d+$", "").replaceAll("[0-9A-Za-z]{12}$", "<peer>").replaceAll("\\d+", "N");
+      byKind.merge(kind, d, Long::sum);
+      sum += d;
+    }
+    byKind.put("(JVM: GC, JIT, other)", total - sum);
+    byKind.forEach((k, v) -> System.err.printf(Locale.ROOT, "  %-40s %8.1f us/msg%n", k, v / 1e3 / messages));
   }
 
   /** Where messages went missing, for the error message. */

@@ -785,10 +785,22 @@ public final class PubSub implements AutoCloseable {
   /** Most bytes of queued RPCs coalesced into one stream write. */
   private static final int MAX_BATCH_BYTES = 64 * 1024;
 
+  /**
+   * Most batches handed to a peer's stream and not yet accepted by it. Two keep the connection busy
+   * while the next batch is being formed (with one, large messages went out one at a time, the
+   * connection idling during every hop back to this thread), and still leave time for small RPCs to
+   * gather into batches.
+   */
+  private static final int MAX_WRITES_IN_FLIGHT = 2;
+
   private void drain(PeerState p) {
-    if (p.writing || p.out == null) {
-      return;
+    while (p.writesInFlight < MAX_WRITES_IN_FLIGHT && p.out != null && writeBatch(p)) {
+      // keep going: another batch may go out
     }
+  }
+
+  /** Forms one batch from the lanes and writes it; false when there was nothing to write. */
+  private boolean writeBatch(PeerState p) {
     // Coalesce queued RPCs (each uvarint-length-prefixed) into one write, lanes in priority order:
     // one write and one hop back to this thread per batch instead of per RPC. Sized first, then
     // filled: one exact allocation and one copy of each RPC.
@@ -809,7 +821,7 @@ public final class PubSub implements AutoCloseable {
       }
     }
     if (count == 0) {
-      return;
+      return false;
     }
     byte[] batch = new byte[total];
     int at = 0;
@@ -825,7 +837,7 @@ public final class PubSub implements AutoCloseable {
         left--;
       }
     }
-    p.writing = true;
+    p.writesInFlight++;
     int size = taken;
     p.out
         .write(batch)
@@ -833,7 +845,7 @@ public final class PubSub implements AutoCloseable {
             (v, err) ->
                 scheduler.execute(
                     () -> {
-                      p.writing = false;
+                      p.writesInFlight--;
                       p.queuedBytes -= size;
                       if (err != null) {
                         if (peers.get(p.id) == p) {
@@ -841,8 +853,11 @@ public final class PubSub implements AutoCloseable {
                         }
                         return;
                       }
-                      drain(p);
+                      if (peers.get(p.id) == p) {
+                        drain(p);
+                      }
                     }));
+    return true;
   }
 
   private static final class PeerState {
@@ -854,7 +869,7 @@ public final class PubSub implements AutoCloseable {
     @SuppressWarnings("unchecked")
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
-    boolean writing;
+    int writesInFlight;
 
     PeerState(PeerId id) {
       this.id = id;
