@@ -786,15 +786,18 @@ public final class PubSub implements AutoCloseable {
   private static final int MAX_BATCH_BYTES = 64 * 1024;
 
   /**
-   * Most batches handed to a peer's stream and not yet accepted by it. Two keep the connection busy
-   * while the next batch is being formed (with one, large messages went out one at a time, the
-   * connection idling during every hop back to this thread), and still leave time for small RPCs to
-   * gather into batches.
+   * Most batches handed to a peer's stream and not yet accepted by it. A second write goes out only
+   * when a full batch is waiting (large messages, or a backlog): the connection then stays busy while
+   * the next batch forms, instead of idling during every hop back to this thread. Small RPCs still
+   * wait for the write in flight and gather into one batch, which is what makes them cheap.
    */
   private static final int MAX_WRITES_IN_FLIGHT = 2;
 
   private void drain(PeerState p) {
-    while (p.writesInFlight < MAX_WRITES_IN_FLIGHT && p.out != null && writeBatch(p)) {
+    while (p.out != null
+        && (p.writesInFlight == 0
+            || (p.writesInFlight < MAX_WRITES_IN_FLIGHT && p.queuedBytes - p.inFlightBytes >= MAX_BATCH_BYTES))
+        && writeBatch(p)) {
       // keep going: another batch may go out
     }
   }
@@ -839,6 +842,7 @@ public final class PubSub implements AutoCloseable {
     }
     p.writesInFlight++;
     int size = taken;
+    p.inFlightBytes += size;
     p.out
         .write(batch)
         .whenComplete(
@@ -846,6 +850,7 @@ public final class PubSub implements AutoCloseable {
                 scheduler.execute(
                     () -> {
                       p.writesInFlight--;
+                      p.inFlightBytes -= size;
                       p.queuedBytes -= size;
                       if (err != null) {
                         if (peers.get(p.id) == p) {
@@ -870,6 +875,7 @@ public final class PubSub implements AutoCloseable {
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
     int writesInFlight;
+    long inFlightBytes;
 
     PeerState(PeerId id) {
       this.id = id;
