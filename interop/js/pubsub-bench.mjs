@@ -2,7 +2,8 @@
 //
 //   node pubsub-bench.mjs [--what throughput,mesh] [--muxer yamux|mplex] [--sign strict,none]
 //                         [--key-type ed25519|secp256k1] [--small 20000] [--large 2000] [--window n]
-//                         [--nodes 20] [--mesh-messages 300] [--mesh-rate 30] [--case-timeout-ms 120000]
+//                         [--nodes 20] [--mesh-messages 500] [--mesh-rate 50] [--mesh-size 256]
+//                         [--case-timeout-ms 120000] [--seed 1]
 //
 // throughput: a publisher (this process) and a receiver (a copy of this script, --role receiver) over
 //   TCP + Noise + the muxer, one topic. Cases: --small messages of 1 KiB and --large messages of 100 KiB,
@@ -13,10 +14,11 @@
 //   Time runs from the first timed publish to the arrival of the last message at the receiver (same
 //   machine, same clock). Untimed warm-up messages (first byte 0) go first; timed ones start with byte 1.
 // mesh: --nodes gossipsub nodes IN ONE Node process (one process per node is too heavy for 2 cores), each
-//   dialing its ring successor and two random others over TCP + Noise + the muxer, all on one topic.
-//   Once every node has a mesh peer, publishers take turns (round robin) publishing --mesh-messages
-//   messages of 256 bytes at --mesh-rate per second with StrictNoSign; every other node records
-//   publish-to-delivery latency from a timestamp in the payload (one process: one clock).
+//   dialing its ring successor and two random others (chosen by a seeded generator) over TCP + Noise +
+//   the muxer, all on one topic. Once every node has a mesh peer (and after a few heartbeats), node 0
+//   publishes --mesh-messages messages of --mesh-size bytes at --mesh-rate per second with
+//   StrictNoSign; every other node records publish-to-delivery latency from a timestamp in the payload
+//   (one process: one clock). The Java twin of this case is bench's MeshLatencyBench.
 import './polyfill.mjs'
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -42,7 +44,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 function parseArgs (argv) {
   const o = {
     role: 'bench', what: ['throughput', 'mesh'], muxer: 'yamux', sign: ['strict', 'none'], keyType: 'ed25519',
-    small: 20_000, large: 2_000, window: 0, nodes: 20, meshMessages: 300, meshRate: 30, caseTimeoutMs: 120_000
+    small: 20_000, large: 2_000, window: 0, nodes: 20, meshMessages: 500, meshRate: 50, meshSize: 256, caseTimeoutMs: 120_000,
+    seed: 1
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -66,6 +69,8 @@ function parseArgs (argv) {
       case '--mesh-messages': o.meshMessages = int(); break
       case '--mesh-rate': o.meshRate = int(); break
       case '--case-timeout-ms': o.caseTimeoutMs = int(); break
+      case '--mesh-size': o.meshSize = int(); break
+      case '--seed': o.seed = int(); break
       default: throw new Error(`unknown option ${a}`)
     }
   }
@@ -207,6 +212,9 @@ async function throughputCase (o, sign, size, messages) {
     const delivered = state.count
     return {
       bench: 'pubsub-throughput',
+      impl: 'js',
+      muxer: o.muxer,
+      sign,
       processes: 2,
       transport: `tcp+noise+${o.muxer}`,
       signaturePolicy: sign === 'strict' ? 'StrictSign' : 'StrictNoSign',
@@ -257,10 +265,19 @@ async function meshLatency (o) {
       nodes.push(n)
     }
     const dials = []
+    // A small seeded generator (mulberry32): the same topology on every run.
+    let state = o.seed >>> 0
+    const random = () => {
+      state = (state + 0x6D2B79F5) >>> 0
+      let t = state
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
     for (let i = 0; i < o.nodes; i++) {
       const targets = new Set([(i + 1) % o.nodes])
       while (targets.size < Math.min(3, o.nodes - 1)) {
-        const t = Math.floor(Math.random() * o.nodes)
+        const t = Math.floor(random() * o.nodes)
         if (t !== i) targets.add(t)
       }
       for (const t of targets) dials.push(nodes[i].dial(nodes[t].getMultiaddrs()[0]).catch(() => {}))
@@ -272,19 +289,30 @@ async function meshLatency (o) {
     await sleep(3_000)
     const meshSizes = nodes.map((n) => n.services.pubsub.getMeshPeers(TOPIC).length)
     const meshMs = now() - meshStart
-    const template = randomBytes(256)
+    const size = Math.max(16, o.meshSize)
+    const template = randomBytes(size)
+    // Untimed warm-up (first byte 0), as in the Java twin.
+    for (let i = 0; i < 200; i++) {
+      const d = new Uint8Array(size)
+      d.set(template)
+      d[0] = 0
+      new DataView(d.buffer).setUint32(4, i)
+      await nodes[0].services.pubsub.publish(TOPIC, d)
+      await sleep(2)
+    }
+    await sleep(1_000)
     const start = performance.now()
     for (let i = 0; i < o.meshMessages; i++) {
       const due = start + (i * 1000) / Math.max(1, o.meshRate)
       const wait = due - performance.now()
       if (wait > 0) await sleep(wait)
-      const d = new Uint8Array(256)
+      const d = new Uint8Array(size)
       d.set(template)
       d[0] = 1
       const v = new DataView(d.buffer)
       v.setUint32(4, i)
       v.setFloat64(8, performance.now())
-      await nodes[i % o.nodes].services.pubsub.publish(TOPIC, d)
+      await nodes[0].services.pubsub.publish(TOPIC, d)
     }
     const expected = o.meshMessages * (o.nodes - 1)
     const deadline = Date.now() + 15_000
@@ -292,11 +320,13 @@ async function meshLatency (o) {
     const sorted = latencies.slice().sort((a, b) => a - b)
     return {
       bench: 'pubsub-mesh-latency',
+      impl: 'js',
+      muxer: o.muxer,
       processes: 1,
       nodes: o.nodes,
       transport: `tcp+noise+${o.muxer}`,
       signaturePolicy: 'StrictNoSign',
-      size: 256,
+      size,
       messages: o.meshMessages,
       ratePerSec: o.meshRate,
       expected,

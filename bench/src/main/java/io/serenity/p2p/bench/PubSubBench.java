@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes, at most a window of messages in flight (counted at the receiver, never inferred from
  * publish), after a warm-up. Prints one JSON line.
  *
- * <pre>PubSubBench [--messages N] [--size S] [--sign strict|none] [--muxer yamux|mplex] [--key-type ed25519|secp256k1]</pre>
+ * <pre>PubSubBench [--messages N] [--size S] [--sign strict|none] [--muxer yamux|mplex] [--key-type ed25519|secp256k1]
+ *             [--window messages]</pre>
  */
 public final class PubSubBench {
   private PubSubBench() {}
@@ -29,22 +30,28 @@ public final class PubSubBench {
     String sign = "none";
     String muxer = "yamux";
     KeyType keyType = KeyType.ED25519;
+    int window = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--messages" -> messages = Integer.parseInt(args[i + 1]);
         case "--size" -> size = Integer.parseInt(args[i + 1]);
         case "--sign" -> sign = args[i + 1];
         case "--muxer" -> muxer = args[i + 1];
+        case "--window" -> window = Integer.parseInt(args[i + 1]);
         case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (window <= 0) {
+      window = Math.max(16, (4 << 20) / Math.max(1, size)); // about 4 MiB in flight, as the js bench
+    }
     PubSubConfig config =
         PubSubConfig.defaults()
-            .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN);
+            .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN)
+            // room for the whole window at the receiver's subscriber, which drops what does not fit
+            .withSubscriberQueue(Math.max(8192, window));
     String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
     String topic = "bench";
-    int window = Math.max(16, (4 << 20) / Math.max(1, size)); // about 4 MiB in flight, as the js bench
     try (Host a = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
             .config(HostConfig.builder().muxers(muxerId).build()).build();
         Host b = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
@@ -57,7 +64,7 @@ public final class PubSubBench {
         pb.start().join();
         Semaphore inFlight = new Semaphore(window);
         AtomicLong received = new AtomicLong();
-        pb.subscribe(topic, m -> {
+        io.serenity.p2p.pubsub.Subscription sub = pb.subscribe(topic, m -> {
           received.incrementAndGet();
           inFlight.release();
         });
@@ -68,18 +75,70 @@ public final class PubSubBench {
         byte[] data = new byte[size];
         long seq = 0;
         int warmup = Math.min(2000, messages / 10 + 1);
-        seq = run(pa, topic, data, warmup, seq, inFlight, received, warmup);
-        received.set(0);
+        try {
+          seq = run(pa, topic, data, warmup, seq, inFlight, received, warmup);
+          received.set(0);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + " (warm-up); " + losses(pa, pb, sub), e);
+        }
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.util.Map<String, Long> threadsBefore = threadCpu();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
-        run(pa, topic, data, messages, seq, inFlight, received, messages);
+        try {
+          run(pa, topic, data, messages, seq, inFlight, received, messages);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + "; " + losses(pa, pb, sub), e);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
+        // CPU time of the whole JVM (both hosts) per message: less sensitive than msg/s to other load.
+        long cpuTotal = os.getProcessCpuTime() - cpuStart;
+        double cpuMicros = cpuTotal / 1e3 / messages;
+        if (Boolean.getBoolean("bench.threadCpu")) {
+          printThreadCpu(threadsBefore, threadCpu(), cpuTotal, messages);
+        }
         System.out.printf(Locale.ROOT,
-            "{\"bench\":\"java-pubsub\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
-                + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f}%n",
+            "{\"bench\":\"pubsub-throughput\",\"impl\":\"java\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
+                + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f,\"cpuMicrosPerMsg\":%.1f}%n",
             muxer, sign, keyType.name().toLowerCase(Locale.ROOT), messages, size, received.get(),
-            messages / seconds, (double) messages * size / 1048576.0 / seconds);
+            messages / seconds, (double) messages * size / 1048576.0 / seconds, cpuMicros);
       }
     }
+  }
+
+  /** CPU nanoseconds per live thread, by name with digits folded (threads of one kind together). */
+  private static java.util.Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      long cpu = mx.getThreadCpuTime(id);
+      if (info != null && cpu > 0) {
+        out.put(info.getThreadName() + "#" + id, cpu);
+      }
+    }
+    return out;
+  }
+
+  private static void printThreadCpu(java.util.Map<String, Long> before, java.util.Map<String, Long> after,
+      long total, int messages) {
+    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+    long sum = 0;
+    for (var e : after.entrySet()) {
+      long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      String kind = e.getKey().replaceAll("#\\d+$", "").replaceAll("[0-9A-Za-z]{12}$", "<peer>").replaceAll("\\d+", "N");
+      byKind.merge(kind, d, Long::sum);
+      sum += d;
+    }
+    byKind.put("(JVM: GC, JIT, other)", total - sum);
+    byKind.forEach((k, v) -> System.err.printf(Locale.ROOT, "  %-40s %8.1f us/msg%n", k, v / 1e3 / messages));
+  }
+
+  /** Where messages went missing, for the error message. */
+  private static String losses(PubSub pa, PubSub pb, io.serenity.p2p.pubsub.Subscription sub) {
+    return "publisher queue drops " + pa.queueDrops() + ", receiver " + pb.stats()
+        + ", subscriber drops " + sub.dropped() + ", unchecked drops " + pb.checkDrops();
   }
 
   private static long run(PubSub pa, String topic, byte[] data, int count, long seq, Semaphore inFlight,

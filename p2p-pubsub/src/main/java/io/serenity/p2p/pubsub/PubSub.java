@@ -61,7 +61,16 @@ public final class PubSub implements AutoCloseable {
   private final Map<String, List<LocalSubscription>> subscriptions = new HashMap<>();
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();
   private int pendingValidations;
-  private long seqno = new SecureRandom().nextLong() & Long.MAX_VALUE;
+  private final AtomicLong seqno = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
+  private final MessageSigner.Author author;
+  // StrictSign checks off the router thread: the pool (null when checks run inline), messages in the
+  // order they arrived, each waiting for its check, and duplicates that arrived meanwhile.
+  private final java.util.concurrent.ThreadPoolExecutor verifier;
+  private final ArrayDeque<PendingCheck> checks = new ArrayDeque<>();
+  private final Map<MessageId, PendingCheck> checking = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean checksDrainQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicLong checkDrops = new AtomicLong();
   private volatile boolean started;
   private volatile boolean closed;
   private Host.Subscription hostListener;
@@ -92,6 +101,27 @@ public final class PubSub implements AutoCloseable {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.seen = new SeenCache(scheduler.clock(), config.seenTtl(), config.seenCapacity());
+    this.author =
+        config.signaturePolicy() == SignaturePolicy.STRICT_SIGN ? new MessageSigner.Author(host.privateKey()) : null;
+    if (config.signaturePolicy() == SignaturePolicy.STRICT_SIGN && config.verifyThreads() > 0) {
+      String name = "pubsub-verify-" + host.peerId().toBase58().substring(0, 12);
+      this.verifier =
+          new java.util.concurrent.ThreadPoolExecutor(
+              config.verifyThreads(),
+              config.verifyThreads(),
+              30,
+              java.util.concurrent.TimeUnit.SECONDS,
+              // Unbounded here, bounded by maxPendingValidations in handleMessage.
+              new java.util.concurrent.LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+              });
+      this.verifier.allowCoreThreadTimeOut(true);
+    } else {
+      this.verifier = null;
+    }
     this.delivery =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -208,7 +238,7 @@ public final class PubSub implements AutoCloseable {
    * Publishes {@code data} on {@code topic}. Completes with the message id once the message has been
    * handed to the router; fails when pubsub is not started or closed, the message is larger than
    * {@link PubSubConfig#maxMessageSize()}, or the topic's validator rejects it. Having no peers is
-   * not an error.
+   * not an error. Under StrictSign the message is signed on the calling thread before this returns.
    */
   public CompletableFuture<MessageId> publish(String topic, byte[] data) {
     if (closed) {
@@ -224,12 +254,19 @@ public final class PubSub implements AutoCloseable {
     }
     CompletableFuture<MessageId> result = new CompletableFuture<>();
     byte[] copy = data.clone();
+    // Signing runs here, on the caller's thread, not on the router thread: a signature costs tens of
+    // microseconds, which the router thread would otherwise spend instead of moving messages.
+    PubSubMessage m;
+    try {
+      m =
+          author != null
+              ? author.sign(topic, copy, seqno.incrementAndGet())
+              : new PubSubMessage(null, copy, null, topic, null, null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new PubSubException("signing failed: " + e));
+    }
     scheduler.execute(
         () -> {
-          PubSubMessage m =
-              config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-                  ? MessageSigner.sign(host.privateKey(), topic, copy, ++seqno)
-                  : new PubSubMessage(null, copy, null, topic, null, null);
           MessageId id = config.messageIdFunction().apply(m);
           if (!seen.add(id)) {
             result.completeExceptionally(new PubSubException("duplicate message id " + id + " on " + topic));
@@ -380,6 +417,15 @@ public final class PubSub implements AutoCloseable {
     return unsubscribedDrops.get();
   }
 
+  /**
+   * Received StrictSign messages dropped unchecked because {@link PubSubConfig#maxPendingValidations()}
+   * messages were already waiting for a signature check or validation (also counted in the topic's
+   * {@code dropped}).
+   */
+  public long checkDrops() {
+    return checkDrops.get();
+  }
+
   /** RPCs dropped because a peer's queue was full. */
   public long queueDrops() {
     return queueDrops.get();
@@ -419,6 +465,9 @@ public final class PubSub implements AutoCloseable {
       LOG.debug("pubsub close did not finish cleanly: {}", e.toString());
     }
     delivery.shutdownNow();
+    if (verifier != null) {
+      verifier.shutdownNow();
+    }
     if (ownsScheduler && scheduler instanceof ThreadScheduler t) {
       t.close();
     }
@@ -603,8 +652,25 @@ public final class PubSub implements AutoCloseable {
       router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
       return;
     }
+    if (verifier != null && config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+        && checks.size() + pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
+      // like the validation queue above: dropped before being marked seen, so a later copy is checked
+      c.dropped.incrementAndGet();
+      long drops = checkDrops.incrementAndGet();
+      if (drops == 1 || Long.bitCount(drops) == 1) {
+        LOG.warn("signature checks fell behind: dropped a message from {} unchecked ({} so far)", from, drops);
+      }
+      router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "signature check queue full");
+      return;
+    }
     if (!seen.add(id)) {
-      router.onDuplicate(id, m, from);
+      PendingCheck pending = checking.get(id);
+      if (pending != null) {
+        // The first copy is still being checked: tell the router after it has heard of the first copy.
+        pending.duplicateFrom(from);
+      } else {
+        router.onDuplicate(id, m, from);
+      }
       return;
     }
     if (m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes())) {
@@ -613,10 +679,83 @@ public final class PubSub implements AutoCloseable {
       router.onRejected(id, m, from, PeerScore.RejectReason.SELF_ORIGIN, "message claims to be ours");
       return;
     }
-    Optional<String> bad =
-        config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-            ? MessageSigner.checkSigned(m)
-            : MessageSigner.checkUnsigned(m);
+    if (verifier == null || config.signaturePolicy() != SignaturePolicy.STRICT_SIGN) {
+      afterSignatureCheck(id, m, from,
+          config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
+              ? MessageSigner.checkSigned(m)
+              : MessageSigner.checkUnsigned(m));
+      return;
+    }
+    PendingCheck pending = new PendingCheck(id, m, from);
+    checks.add(pending);
+    checking.put(id, pending);
+    try {
+      verifier.execute(
+          () -> {
+            pending.result = MessageSigner.checkSigned(m);
+            if (checksDrainQueued.compareAndSet(false, true)) {
+              scheduler.execute(this::drainChecks);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the message is dropped with everything else
+      checks.remove(pending);
+      checking.remove(id);
+    }
+  }
+
+  /**
+   * Router thread: hands on checked messages in the order they arrived (checks finish in any order
+   * on the pool; a message waits for the ones before it, so per-peer order is kept).
+   */
+  private void drainChecks() {
+    checksDrainQueued.set(false);
+    if (closed) {
+      return;
+    }
+    PendingCheck head;
+    while ((head = checks.peek()) != null && head.result != null) {
+      checks.poll();
+      checking.remove(head.id);
+      afterSignatureCheck(head.id, head.message, head.from, head.result);
+      if (head.duplicates != null) {
+        for (PeerId dup : head.duplicates) {
+          router.onDuplicate(head.id, head.message, dup);
+        }
+      }
+    }
+  }
+
+  /** A received message waiting for its signature check on the verifier pool. */
+  private static final class PendingCheck {
+    /** Duplicates remembered per pending message, at most; later ones are not reported. */
+    private static final int MAX_DUPLICATES = 64;
+
+    final MessageId id;
+    final PubSubMessage message;
+    final PeerId from;
+    volatile Optional<String> result;
+    List<PeerId> duplicates;
+
+    PendingCheck(MessageId id, PubSubMessage message, PeerId from) {
+      this.id = id;
+      this.message = message;
+      this.from = from;
+    }
+
+    void duplicateFrom(PeerId peer) {
+      if (duplicates == null) {
+        duplicates = new ArrayList<>(4);
+      }
+      if (duplicates.size() < MAX_DUPLICATES) {
+        duplicates.add(peer);
+      }
+    }
+  }
+
+  /** The rest of {@link #handleMessage} once the signing policy has been checked. */
+  private void afterSignatureCheck(MessageId id, PubSubMessage m, PeerId from, Optional<String> bad) {
+    TopicCounters c = counters(m.topic());
     if (bad.isPresent()) {
       c.rejected.incrementAndGet();
       LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
@@ -628,6 +767,7 @@ public final class PubSub implements AutoCloseable {
       return;
     }
     router.onFirstSeen(id, m, from);
+    Validator v = validators.get(m.topic());
     if (v == null) {
       accept(id, m, from);
       return;
@@ -722,34 +862,72 @@ public final class PubSub implements AutoCloseable {
   /** Most bytes of queued RPCs coalesced into one stream write. */
   private static final int MAX_BATCH_BYTES = 64 * 1024;
 
+  /**
+   * Most batches handed to a peer's stream and not yet accepted by it. A second write goes out only
+   * when a full batch is waiting (large messages, or a backlog): the connection then stays busy while
+   * the next batch forms, instead of idling during every hop back to this thread. Small RPCs still
+   * wait for the write in flight and gather into one batch, which is what makes them cheap.
+   */
+  private static final int MAX_WRITES_IN_FLIGHT = 2;
+
   private void drain(PeerState p) {
-    if (p.writing || p.out == null) {
-      return;
+    while (p.out != null
+        && (p.writesInFlight == 0
+            || (p.writesInFlight < MAX_WRITES_IN_FLIGHT && p.queuedBytes - p.inFlightBytes >= MAX_BATCH_BYTES))
+        && writeBatch(p)) {
+      // keep going: another batch may go out
     }
+  }
+
+  /** Forms one batch from the lanes and writes it; false when there was nothing to write. */
+  private boolean writeBatch(PeerState p) {
     // Coalesce queued RPCs (each uvarint-length-prefixed) into one write, lanes in priority order:
-    // one write and one hop back to this thread per batch instead of per RPC.
-    java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+    // one write and one hop back to this thread per batch instead of per RPC. Sized first, then
+    // filled: one exact allocation and one copy of each RPC.
+    int count = 0;
+    int total = 0;
     int taken = 0;
+    // The batch is a prefix of the lanes in priority order: it ends at the first RPC that does not fit.
+    sizing:
     for (ArrayDeque<byte[]> lane : p.lanes) {
-      while (!lane.isEmpty() && (taken == 0 || batch.size() + lane.peek().length + 10 <= MAX_BATCH_BYTES)) {
-        byte[] next = lane.poll();
-        batch.writeBytes(io.serenity.p2p.core.Varint.encode(next.length));
-        batch.writeBytes(next);
+      for (byte[] next : lane) {
+        int framed = io.serenity.p2p.core.Varint.encodedLength(next.length) + next.length;
+        if (count > 0 && total + framed > MAX_BATCH_BYTES) {
+          break sizing;
+        }
+        count++;
+        total += framed;
         taken += next.length;
       }
     }
-    if (taken == 0) {
-      return;
+    if (count == 0) {
+      return false;
     }
-    p.writing = true;
+    byte[] batch = new byte[total];
+    int at = 0;
+    int left = count;
+    for (ArrayDeque<byte[]> lane : p.lanes) {
+      while (left > 0 && !lane.isEmpty()) {
+        byte[] next = lane.poll();
+        byte[] len = io.serenity.p2p.core.Varint.encode(next.length);
+        System.arraycopy(len, 0, batch, at, len.length);
+        at += len.length;
+        System.arraycopy(next, 0, batch, at, next.length);
+        at += next.length;
+        left--;
+      }
+    }
+    p.writesInFlight++;
     int size = taken;
+    p.inFlightBytes += size;
     p.out
-        .write(batch.toByteArray())
+        .write(batch)
         .whenComplete(
             (v, err) ->
                 scheduler.execute(
                     () -> {
-                      p.writing = false;
+                      p.writesInFlight--;
+                      p.inFlightBytes -= size;
                       p.queuedBytes -= size;
                       if (err != null) {
                         if (peers.get(p.id) == p) {
@@ -757,8 +935,11 @@ public final class PubSub implements AutoCloseable {
                         }
                         return;
                       }
-                      drain(p);
+                      if (peers.get(p.id) == p) {
+                        drain(p);
+                      }
                     }));
+    return true;
   }
 
   private static final class PeerState {
@@ -770,7 +951,8 @@ public final class PubSub implements AutoCloseable {
     @SuppressWarnings("unchecked")
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
-    boolean writing;
+    int writesInFlight;
+    long inFlightBytes;
     boolean warnedTopics;
 
     PeerState(PeerId id) {
@@ -783,6 +965,7 @@ public final class PubSub implements AutoCloseable {
     private final Consumer<ReceivedMessage> handler;
     private final ArrayBlockingQueue<ReceivedMessage> queue;
     private final AtomicLong dropped = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean cancelled;
 
     LocalSubscription(String topic, Consumer<ReceivedMessage> handler, int capacity) {
@@ -800,17 +983,44 @@ public final class PubSub implements AutoCloseable {
         counters(topic).subscriberDrops.incrementAndGet();
         return;
       }
-      delivery.execute(
-          () -> {
-            ReceivedMessage next = queue.poll();
-            if (next != null && !cancelled) {
-              try {
-                handler.accept(next);
-              } catch (RuntimeException e) {
-                LOG.warn("subscriber of {} threw: {}", topic, e.toString());
-              }
-            }
-          });
+      // One delivery task drains whatever is queued: no task (and no wake-up) per message.
+      if (draining.compareAndSet(false, true)) {
+        try {
+          delivery.execute(this::drainQueue);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          draining.set(false); // closed
+        }
+      }
+    }
+
+    /** Most messages handed to the handler per delivery task, so subscriptions sharing the thread take turns. */
+    private static final int DRAIN_BATCH = 256;
+
+    private void drainQueue() {
+      ReceivedMessage next;
+      for (int i = 0; i < DRAIN_BATCH && (next = queue.poll()) != null; i++) {
+        if (cancelled) {
+          queue.clear();
+          break;
+        }
+        try {
+          handler.accept(next);
+        } catch (RuntimeException e) {
+          LOG.warn("subscriber of {} threw: {}", topic, e.toString());
+        }
+      }
+      if (queue.isEmpty()) {
+        draining.set(false);
+        // A message offered after the last poll but before the flag cleared must not wait for the next offer.
+        if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+          return;
+        }
+      }
+      try {
+        delivery.execute(this::drainQueue);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        draining.set(false); // closed
+      }
     }
 
     @Override

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param subscriberQueue messages buffered for one local subscriber before drops; default 1,024
  * @param maxPendingValidations validations in flight before new messages are dropped; default 8,192
  * @param deliverOwnMessages whether local subscribers get our own publishes; default false
+ * @param verifyThreads threads checking StrictSign signatures off the router thread; 0 checks them on
+ *     the router thread. Messages waiting for a check count against {@code maxPendingValidations}.
+ *     Default: the number of processors, at most 4
  */
 public record PubSubConfig(
     SignaturePolicy signaturePolicy,
@@ -27,7 +30,8 @@ public record PubSubConfig(
     long peerQueueBytes,
     int subscriberQueue,
     int maxPendingValidations,
-    boolean deliverOwnMessages) {
+    boolean deliverOwnMessages,
+    int verifyThreads) {
 
   public PubSubConfig {
     Objects.requireNonNull(signaturePolicy, "signaturePolicy");
@@ -46,38 +50,49 @@ public record PubSubConfig(
         16L << 20,
         1024,
         8192,
-        false);
+        false,
+        Math.min(4, Runtime.getRuntime().availableProcessors()));
   }
 
   public PubSubConfig withSignaturePolicy(SignaturePolicy v) {
     return new PubSubConfig(v, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
   }
 
   public PubSubConfig withMessageIdFunction(MessageIdFunction v) {
     return new PubSubConfig(signaturePolicy, v, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
   }
 
   /** Sets the message limit and an RPC limit 64 KiB above it. */
   public PubSubConfig withMaxMessageSize(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, v, v + (64 << 10), seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
   }
 
   public PubSubConfig withSeenTtl(Duration v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, v, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
   }
 
   public PubSubConfig withPeerQueueBytes(long v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        v, subscriberQueue, maxPendingValidations, deliverOwnMessages);
+        v, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
   }
 
   public PubSubConfig withDeliverOwnMessages(boolean v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, v);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, v, verifyThreads);
+  }
+
+  public PubSubConfig withSubscriberQueue(int v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, v, maxPendingValidations, deliverOwnMessages, verifyThreads);
+  }
+
+  public PubSubConfig withVerifyThreads(int v) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, v);
   }
 
   /** Checks every setting; returns this for chaining. */
@@ -94,6 +109,9 @@ public record PubSubConfig(
     }
     if (seenCapacity < 1 || subscriberQueue < 1 || maxPendingValidations < 1) {
       throw new IllegalArgumentException("seenCapacity, subscriberQueue and maxPendingValidations must be positive");
+    }
+    if (verifyThreads < 0 || verifyThreads > 64) {
+      throw new IllegalArgumentException("verifyThreads must be in [0, 64], got " + verifyThreads);
     }
     if (peerQueueBytes < maxRpcSize) {
       throw new IllegalArgumentException(

@@ -46,7 +46,7 @@ class OutboundLanesTest {
     PubSubConfig d = PubSubConfig.defaults();
     PubSubConfig config =
         new PubSubConfig(d.signaturePolicy(), d.messageIdFunction(), MAX_MESSAGE, 2 * MAX_MESSAGE, d.seenTtl(),
-            d.seenCapacity(), QUEUE_BYTES, d.subscriberQueue(), d.maxPendingValidations(), false);
+            d.seenCapacity(), QUEUE_BYTES, d.subscriberQueue(), d.maxPendingValidations(), false, d.verifyThreads());
     host = hosts.start();
     pubsub = PubSub.create(host, config, router);
     await(pubsub.start());

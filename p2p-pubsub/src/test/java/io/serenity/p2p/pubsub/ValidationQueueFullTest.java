@@ -41,7 +41,8 @@ class ValidationQueueFullTest {
     PubSubConfig d = PubSubConfig.defaults();
     PubSubConfig config =
         new PubSubConfig(d.signaturePolicy(), d.messageIdFunction(), d.maxMessageSize(), d.maxRpcSize(),
-            d.seenTtl(), d.seenCapacity(), d.peerQueueBytes(), d.subscriberQueue(), 2, d.deliverOwnMessages());
+            d.seenTtl(), d.seenCapacity(), d.peerQueueBytes(), d.subscriberQueue(), 2, d.deliverOwnMessages(),
+            0); // signatures checked inline: only validations count against the bound here
     Host host = hosts.start();
     pubsub = PubSub.floodsub(host, config);
     await(pubsub.start());
@@ -102,7 +103,8 @@ class ValidationQueueFullTest {
     PubSubConfig d = PubSubConfig.defaults();
     PubSubConfig config =
         new PubSubConfig(d.signaturePolicy(), d.messageIdFunction(), d.maxMessageSize(), d.maxRpcSize(),
-            d.seenTtl(), d.seenCapacity(), d.peerQueueBytes(), d.subscriberQueue(), 1, d.deliverOwnMessages());
+            d.seenTtl(), d.seenCapacity(), d.peerQueueBytes(), d.subscriberQueue(), 1, d.deliverOwnMessages(),
+            0); // signatures checked inline: only validations count against the bound here
     Host host = hosts.start();
     pubsub = PubSub.floodsub(host, config);
     await(pubsub.start());

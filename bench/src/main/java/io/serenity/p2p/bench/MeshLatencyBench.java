@@ -1,0 +1,198 @@
+package io.serenity.p2p.bench;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PubSub;
+import io.serenity.p2p.pubsub.PubSubConfig;
+import io.serenity.p2p.pubsub.SignaturePolicy;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Publish-to-delivery latency across a gossipsub mesh of N Java hosts in one JVM on loopback (one
+ * process, one clock), the same setup as the mesh case of {@code interop/js/pubsub-bench.mjs}: every
+ * node dials its ring successor and two random others, all join one topic; once every node has a
+ * mesh peer (plus a few heartbeats), one publisher sends M messages of S bytes at a fixed rate, each
+ * carrying its send time; every other node records the time from publish to delivery to its
+ * subscriber. Prints one JSON line with p50, p99 and max.
+ *
+ * <pre>MeshLatencyBench [--nodes 20] [--messages 500] [--rate 50] [--size 256] [--sign none|strict]
+ *                  [--muxer yamux|mplex] [--threads 2] [--seed 1]</pre>
+ */
+public final class MeshLatencyBench {
+  private MeshLatencyBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int nodes = 20;
+    int messages = 500;
+    int rate = 50;
+    int size = 256;
+    String sign = "none";
+    String muxer = "yamux";
+    int threads = Runtime.getRuntime().availableProcessors();
+    long seed = 1;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
+        case "--messages" -> messages = Integer.parseInt(args[i + 1]);
+        case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+        case "--size" -> size = Integer.parseInt(args[i + 1]);
+        case "--sign" -> sign = args[i + 1];
+        case "--muxer" -> muxer = args[i + 1];
+        case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+        case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (nodes < 2 || size < 16 || rate < 1) {
+      throw new IllegalArgumentException("need --nodes >= 2, --size >= 16, --rate >= 1");
+    }
+    PubSubConfig config =
+        PubSubConfig.defaults()
+            .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN);
+    String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
+    String topic = "serenity-bench";
+    // Nanoseconds from publish to delivery, one slot per (message, receiving node).
+    long[] latencies = new long[messages * (nodes - 1)];
+    AtomicInteger delivered = new AtomicInteger();
+    // All hosts share one event loop group sized to the machine, as one process would.
+    NioEventLoopGroup group = new NioEventLoopGroup(threads);
+    List<Host> hosts = new ArrayList<>();
+    List<PubSub> pubsubs = new ArrayList<>();
+    try {
+      for (int i = 0; i < nodes; i++) {
+        Host h = Host.builder().identity(PrivateKey.generate(KeyType.ED25519)).listen("/ip4/127.0.0.1/tcp/0")
+            .eventLoopGroup(group).config(HostConfig.builder().muxers(muxerId).build()).build();
+        hosts.add(h);
+        h.start().join();
+        PubSub p = PubSub.gossipsub(h, config, GossipSubParams.defaults());
+        pubsubs.add(p);
+        p.start().join();
+        p.subscribe(topic, m -> {
+          long now = System.nanoTime();
+          byte[] d = m.message().data();
+          if (d.length < 16 || d[0] != 1) {
+            return;
+          }
+          long sent = ByteBuffer.wrap(d, 8, 8).getLong();
+          int slot = delivered.getAndIncrement();
+          if (slot < latencies.length) {
+            latencies[slot] = now - sent;
+          }
+        });
+      }
+      Mulberry32 random = new Mulberry32((int) seed);
+      List<CompletableFuture<?>> dials = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        Set<Integer> targets = new LinkedHashSet<>();
+        targets.add((i + 1) % nodes);
+        while (targets.size() < Math.min(3, nodes - 1)) {
+          int t = (int) Math.floor(random.next() * nodes);
+          if (t != i) {
+            targets.add(t);
+          }
+        }
+        for (int t : targets) {
+          dials.add(hosts.get(i).connect(hosts.get(t).peerInfo()).exceptionally(e -> null));
+        }
+      }
+      CompletableFuture.allOf(dials.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      long meshStart = System.nanoTime();
+      for (PubSub p : pubsubs) {
+        p.whenMesh(topic, 1).get(30, TimeUnit.SECONDS);
+      }
+      // A few heartbeats fill the meshes towards D, as in the js bench.
+      Thread.sleep(3000);
+      int meshMin = Integer.MAX_VALUE;
+      int meshMax = 0;
+      for (PubSub p : pubsubs) {
+        int n = p.meshPeers(topic).get(5, TimeUnit.SECONDS).size();
+        meshMin = Math.min(meshMin, n);
+        meshMax = Math.max(meshMax, n);
+      }
+      long meshMs = (System.nanoTime() - meshStart) / 1_000_000;
+      PubSub publisher = pubsubs.get(0);
+      // Warm-up: untimed messages (first byte 0) so that the JIT has compiled the paths.
+      byte[] warm = new byte[size];
+      for (int i = 0; i < 200; i++) {
+        ByteBuffer.wrap(warm).putInt(4, i);
+        publisher.publish(topic, warm.clone());
+        LockSupport.parkNanos(2_000_000);
+      }
+      Thread.sleep(1000);
+      long period = 1_000_000_000L / rate;
+      long start = System.nanoTime();
+      for (int i = 0; i < messages; i++) {
+        long due = start + i * period;
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        byte[] d = new byte[size];
+        d[0] = 1;
+        ByteBuffer.wrap(d).putInt(4, i).putLong(8, System.nanoTime());
+        publisher.publish(topic, d);
+      }
+      int expected = latencies.length;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (delivered.get() < expected && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      int n = Math.min(delivered.get(), latencies.length);
+      long[] sorted = Arrays.copyOf(latencies, n);
+      Arrays.sort(sorted);
+      System.out.printf(Locale.ROOT,
+          "{\"bench\":\"pubsub-mesh-latency\",\"impl\":\"java\",\"muxer\":\"%s\",\"nodes\":%d,\"transport\":\"tcp+noise+%s\",\"sign\":\"%s\","
+              + "\"size\":%d,\"messages\":%d,\"ratePerSec\":%d,\"expected\":%d,\"delivered\":%d,"
+              + "\"meshSizeMin\":%d,\"meshSizeMax\":%d,\"meshFormMs\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f}%n",
+          muxer, nodes, muxer, sign, size, messages, rate, expected, n, meshMin, meshMax, meshMs,
+          percentile(sorted, 50), percentile(sorted, 99), n == 0 ? 0.0 : sorted[n - 1] / 1e6);
+    } finally {
+      for (PubSub p : pubsubs) {
+        p.close();
+      }
+      for (Host h : hosts) {
+        h.close();
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The small seeded generator of the js twin (mulberry32), so both build the same topology. */
+  private static final class Mulberry32 {
+    private int state;
+
+    Mulberry32(int seed) {
+      this.state = seed;
+    }
+
+    double next() {
+      state += 0x6D2B79F5;
+      int t = state;
+      t = (t ^ (t >>> 15)) * (t | 1);
+      t ^= t + (t ^ (t >>> 7)) * (t | 61);
+      return ((t ^ (t >>> 14)) & 0xFFFFFFFFL) / 4294967296.0;
+    }
+  }
+
+  /** The p-th percentile in milliseconds, by the same rule as the js bench (floor(p/100 * n)). */
+  private static double percentile(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.floor(p / 100.0 * sorted.length))] / 1e6;
+  }
+}
