@@ -230,6 +230,7 @@ final class GossipSubRouter implements Router {
       return want;
     }
     int asked = idsAskedThisHeartbeat.getOrDefault(peer, 0);
+    Set<MessageId> wanted = new HashSet<>(); // a set beside the list: an IHAVE of 5,000 ids stays linear
     for (Rpc.IHave ih : ihaves) {
       if (!mesh.containsKey(ih.topic())) {
         continue;
@@ -238,7 +239,7 @@ final class GossipSubRouter implements Router {
         if (asked >= params.maxIHaveLength()) {
           break;
         }
-        if (!context.seen(id) && !want.contains(id)) {
+        if (!context.seen(id) && wanted.add(id)) {
           want.add(id);
           asked++;
         }

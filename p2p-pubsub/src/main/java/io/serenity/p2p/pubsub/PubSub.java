@@ -549,10 +549,16 @@ public final class PubSub implements AutoCloseable {
   }
 
   private void onInboundStream(Stream stream) {
-    readLoop(stream);
+    readLoop(stream, new AtomicLong());
   }
 
-  private void readLoop(Stream stream) {
+  /**
+   * Reads RPCs from one inbound stream and hands them to the router thread. Back-pressure: while
+   * more than two maximum-size RPCs of this peer wait for the router thread, the next read starts
+   * only once the router has handled the last one, so a fast peer fills its stream window (and the
+   * muxer stops it) instead of our memory.
+   */
+  private void readLoop(Stream stream, AtomicLong queuedBytes) {
     stream
         .readMessage(config.maxRpcSize())
         .whenComplete(
@@ -571,8 +577,21 @@ public final class PubSub implements AutoCloseable {
                 return;
               }
               PeerId from = stream.remotePeer();
-              scheduler.execute(() -> handleRpc(from, rpc));
-              readLoop(stream);
+              int size = bytes.length;
+              boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
+              scheduler.execute(() -> {
+                try {
+                  handleRpc(from, rpc);
+                } finally {
+                  queuedBytes.addAndGet(-size);
+                  if (pause) {
+                    readLoop(stream, queuedBytes);
+                  }
+                }
+              });
+              if (!pause) {
+                readLoop(stream, queuedBytes);
+              }
             });
   }
 
