@@ -36,7 +36,8 @@ final class Graph {
     if (a == b || a < 0 || b < 0 || a >= n || b >= n) {
       return false;
     }
-    long key = (long) Math.min(a, b) << 32 | Math.max(a, b);
+    // scrambled: Long.hashCode of (min << 32 | max) collides massively
+    long key = Simulator.mix((long) Math.min(a, b) << 32 | Math.max(a, b));
     if (!present.add(key)) {
       return false;
     }
@@ -45,7 +46,7 @@ final class Graph {
   }
 
   boolean hasEdge(int a, int b) {
-    return present.contains((long) Math.min(a, b) << 32 | Math.max(a, b));
+    return present.contains(Simulator.mix((long) Math.min(a, b) << 32 | Math.max(a, b)));
   }
 
   /** Adds a node and returns its index. */

@@ -39,7 +39,10 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Simulator {
-  /** The first 16 bytes of a payload: message number (top bit set = invalid spam) and publisher. */
+  /**
+   * The first 16 bytes of a payload, also its message id: the message number (bit 62 set = invalid
+   * spam) and a scrambled copy of it, so ids hash well (Arrays.hashCode of near-identical ids collides).
+   */
   static final int HEADER = 16;
   static final long INVALID = 1L << 62;
   private static final long MS = 1_000_000L;
@@ -279,7 +282,7 @@ public final class Simulator {
         return (long) (l.matrixMs().get(region[a]).get(region[b]) * MS);
       default:
         long key = (long) Math.min(a, b) << 32 | Math.max(a, b);
-        Long v = linkLatency.get(key);
+        Long v = linkLatency.get(mix(key)); // scrambled: Long.hashCode of this key collides massively
         if (v == null) {
           // drawn once per link from a generator seeded by the link, so order of first use does not matter
           SplittableRandom r = new SplittableRandom(s.seed() * 31 + key);
@@ -287,10 +290,17 @@ public final class Simulator {
               ? l.minMs() + r.nextDouble() * (l.maxMs() - l.minMs())
               : l.medianMs() * Math.exp(l.sigma() * gaussian(r));
           v = (long) (ms * MS);
-          linkLatency.put(key, v);
+          linkLatency.put(mix(key), v);
         }
         return v;
     }
+  }
+
+  /** SplitMix64's finaliser. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   private static double gaussian(SplittableRandom r) {
@@ -392,7 +402,7 @@ public final class Simulator {
     Msg msg = new Msg(number, t.topic(), t.sizeBytes(), publisher, loop.now(), capacity);
     messages.set(number, msg);
     byte[] data = new byte[t.sizeBytes()];
-    ByteBuffer.wrap(data).putLong(number).putLong(publisher);
+    ByteBuffer.wrap(data).putLong(number).putLong(mix(number));
     if (alive[publisher]) {
       MessageId id = nodes[publisher].publish(t.topic(), data);
       if (id != null) {
@@ -444,7 +454,8 @@ public final class Simulator {
           for (int i = 0; i < s.nodes(); i++) {
             if (role[i] == Role.SPAMMER && alive[i]) {
               byte[] data = new byte[s.traffic().get(0).sizeBytes()];
-              ByteBuffer.wrap(data).putLong(INVALID | spamSeq++).putLong(i);
+              long seq = INVALID | spamSeq++;
+              ByteBuffer.wrap(data).putLong(seq).putLong(mix(seq));
               nodes[i].publish(topic, data);
             }
           }
@@ -455,7 +466,8 @@ public final class Simulator {
               List<MessageId> fake = new ArrayList<>();
               for (int k = 0; k < 10; k++) {
                 byte[] b = new byte[HEADER];
-                ByteBuffer.wrap(b).putLong(INVALID | (1L << 61) | spamSeq++).putLong(i);
+                long seq = INVALID | (1L << 61) | spamSeq++;
+                ByteBuffer.wrap(b).putLong(seq).putLong(mix(seq));
                 fake.add(new MessageId(b));
               }
               SimulatedNode.Packet p = SimulatedNode.Packet.ihave(topic, fake);
