@@ -130,13 +130,16 @@ public final class Simulator {
   /** Runs {@code scenario} to the end and reports. */
   public static Report run(Scenario scenario) throws IOException {
     long wall = System.nanoTime();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
     Simulator sim = new Simulator(scenario);
     long end = sim.setUp();
     sim.loop.runUntil(end);
     Summary summary = sim.summarise(end);
     long wallNanos = System.nanoTime() - wall;
+    long cpuNanos = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() - cpu : 0;
     return new Report(summary, sim.latenciesMs(), sim.hopHistogram(), sim.bytesPerNode(), sim.loop.executed(),
-        wallNanos);
+        wallNanos, cpuNanos);
   }
 
   private long setUp() {
