@@ -93,8 +93,13 @@ public final class Plots {
       }
     }
     maxY = Math.min(1, nice(maxY));
-    frame(c, "Hops of the first copy", "hops", "fraction of deliveries", maxHop + 1, maxY, runs);
+    frame(c, "Hops of the first copy", "hops", "fraction of deliveries", 0, maxY, runs);
     double slot = (W - LEFT - RIGHT) / (double) (maxHop + 1);
+    for (int i = 0; i <= maxHop; i++) {
+      // one integer label under the middle of each group of bars
+      c.line(LEFT + (i + 0.5) * slot, H - BOTTOM, LEFT + (i + 0.5) * slot, H - BOTTOM + 5, "#000000");
+      c.text(LEFT + (i + 0.5) * slot, H - BOTTOM + 18, String.valueOf(i), 11, "middle");
+    }
     double bar = slot * 0.8 / runs.size();
     for (int k = 0; k < runs.size(); k++) {
       long[] h = runs.get(k).hopHistogram();
@@ -172,19 +177,22 @@ public final class Plots {
     for (int i = 0; i <= 5; i++) {
       double xv = maxX * i / 5;
       double yv = maxY * i / 5;
-      c.line(x(xv, maxX), H - BOTTOM, x(xv, maxX), H - BOTTOM + 5, "#000000");
-      c.text(x(xv, maxX), H - BOTTOM + 18, label(xv), 11, "middle");
+      if (maxX > 0) { // maxX 0: the caller labels the x axis itself
+        c.line(x(xv, maxX), H - BOTTOM, x(xv, maxX), H - BOTTOM + 5, "#000000");
+        c.text(x(xv, maxX), H - BOTTOM + 18, label(xv), 11, "middle");
+      }
       c.line(LEFT - 5, y(yv, maxY), LEFT, y(yv, maxY), "#000000");
       c.line(LEFT, y(yv, maxY), W - RIGHT, y(yv, maxY), "#e0e0e0");
       c.text(LEFT - 8, y(yv, maxY) + 4, label(yv), 11, "end");
     }
     c.text(W / 2.0, H - 12, xLabel, 12, "middle");
+    // legend on the left, clear of CDF curves that rise on the right
     c.text(14, H / 2.0, yLabel, 12, "vertical");
     for (int k = 0; k < runs.size(); k++) {
       Summary s = runs.get(k).summary();
       double ly = TOP + 8 + 18 * k;
-      c.rect(W - RIGHT - 230, ly - 9, 12, 12, COLOURS[k % COLOURS.length]);
-      c.text(W - RIGHT - 212, ly + 2, s.name() + " (" + s.router() + ")", 12, "start");
+      c.rect(LEFT + 12, ly - 9, 12, 12, COLOURS[k % COLOURS.length]);
+      c.text(LEFT + 30, ly + 2, s.name() + " (" + s.router() + ")", 12, "start");
     }
   }
 
