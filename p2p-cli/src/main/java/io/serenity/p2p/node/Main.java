@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "serenity-p2p 0.1.0",
     description = "A libp2p node for Ethereum consensus networks.",
-    subcommands = {RunCommand.class, DevnetCommand.class, PingCommand.class, IdentityCommand.class})
+    subcommands = {RunCommand.class, DevnetCommand.class, PingCommand.class, IdentityCommand.class, SimCommand.class})
 public final class Main implements Runnable {
 
   @Override

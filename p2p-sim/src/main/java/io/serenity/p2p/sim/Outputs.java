@@ -1,0 +1,43 @@
+package io.serenity.p2p.sim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes the results of one run, or of two side by side, into a folder: summary.txt, summary.json and the plots. */
+public final class Outputs {
+  private Outputs() {}
+
+  /** The summaries as text: one column per run. */
+  public static String text(List<Report> runs) {
+    List<Summary> s = new ArrayList<>();
+    runs.forEach(r -> s.add(r.summary()));
+    return Summary.table(s);
+  }
+
+  /** The summaries as JSON: one object for one run, {"runs": [...]} for a comparison. */
+  public static String json(List<Report> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0).summary().toJson();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<Object> l = new ArrayList<>();
+    runs.forEach(r -> l.add(r.summary().toMap()));
+    m.put("runs", l);
+    return Json.write(m);
+  }
+
+  /** Writes summary.txt, summary.json and the plots into {@code dir}; returns the files written. */
+  public static List<Path> write(Path dir, List<Report> runs) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    files.add(Files.writeString(dir.resolve("summary.txt"), text(runs)));
+    files.add(Files.writeString(dir.resolve("summary.json"), json(runs)));
+    files.addAll(Plots.write(dir, runs));
+    return files;
+  }
+}

@@ -1,0 +1,28 @@
+package io.serenity.p2p.sim;
+
+/**
+ * A finished run: its deterministic {@link Summary}, the raw series behind the plots, and how fast
+ * the simulator ran (wall-clock numbers are kept out of the summary so it stays reproducible).
+ *
+ * @param latenciesMs every counted delivery latency, sorted ascending
+ * @param hopHistogram deliveries by hop count (index = hops)
+ * @param bytesPerNode {bytes in, bytes out} per node that ever ran
+ * @param events events the loop executed
+ * @param wallNanos wall-clock time of the run
+ * @param cpuNanos CPU time of the simulating thread (the fair measure on a shared machine)
+ */
+public record Report(Summary summary, double[] latenciesMs, long[] hopHistogram, long[][] bytesPerNode, long events,
+    long wallNanos, long cpuNanos) {
+
+  /** Events per wall-clock second. */
+  public double eventsPerSecond() {
+    return wallNanos == 0 ? 0 : events / (wallNanos / 1e9);
+  }
+
+  /** One line about the simulator's own speed. */
+  public String performance() {
+    return String.format(java.util.Locale.ROOT,
+        "%d events in %.1f s wall (%.0f events/s), %.1f s CPU (%.0f events per CPU second)", events, wallNanos / 1e9,
+        eventsPerSecond(), cpuNanos / 1e9, cpuNanos == 0 ? 0 : events / (cpuNanos / 1e9));
+  }
+}

@@ -1,0 +1,372 @@
+package io.serenity.p2p.sim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One simulation, as read from a JSON file (format in docs/simulation.md). Every field but {@code
+ * nodes} has a default; unknown keys are errors, so a typo never silently falls back to a default.
+ *
+ * @param name label used in reports
+ * @param seed seeds every random choice (topology, latencies, routers, publishers)
+ * @param nodes number of nodes at start
+ * @param router "gossipsub" or "floodsub"
+ * @param gossip gossipsub parameters (ignored by floodsub)
+ * @param topology how nodes are connected
+ * @param links latency, bandwidth, loss
+ * @param traffic message streams published after the warm-up
+ * @param warmupMs virtual time before the first publish (meshes form)
+ * @param drainMs virtual time after the last publish before the run ends
+ * @param adversaries misbehaving node groups
+ * @param churn leave/crash/join events
+ * @param partition a network split and its healing, or null
+ */
+public record Scenario(
+    String name,
+    long seed,
+    int nodes,
+    String router,
+    Gossip gossip,
+    Topology topology,
+    Links links,
+    List<Traffic> traffic,
+    long warmupMs,
+    long drainMs,
+    List<Adversary> adversaries,
+    List<Churn> churn,
+    Partition partition) {
+
+  /**
+   * @param preset "ethereum" (D 8/6/12, heartbeat 700 ms) or "defaults" (go-libp2p: D 6/5/12, 1 s)
+   * @param d mesh degree override (0 keeps the preset's), likewise dLow, dHigh, dLazy
+   * @param heartbeatMs heartbeat override (0 keeps the preset's)
+   * @param floodPublish whether our own messages go to every topic peer
+   * @param scoring whether peers are scored (Ethereum score parameters and thresholds)
+   */
+  public record Gossip(String preset, int d, int dLow, int dHigh, int dLazy, long heartbeatMs, boolean floodPublish,
+      boolean scoring) {}
+
+  /**
+   * @param type "random-regular" (every node {@code degree} peers), "degrees" (random graph with the
+   *     given degree distribution), "file" (edge list "a b" per line), "line", "ring", "complete"
+   * @param degree degree for random-regular
+   * @param degrees degree to probability, for "degrees"
+   * @param file edge-list path, relative to the scenario file
+   */
+  public record Topology(String type, int degree, Map<Integer, Double> degrees, String file) {}
+
+  /**
+   * @param latency "fixed" (valueMs), "uniform" (minMs..maxMs), "lognormal" (medianMs, sigma) or
+   *     "matrix" (regions with weights and a latency matrix in ms); drawn once per link
+   * @param uploadMbps per-node upload bandwidth (0 = unlimited): packets queue behind each other
+   * @param loss probability that a packet is lost
+   * @param crashDetectMs how long peers of a crashed node keep sending into the void
+   */
+  public record Links(Latency latency, double uploadMbps, double loss, long crashDetectMs) {}
+
+  public record Latency(String type, double valueMs, double minMs, double maxMs, double medianMs, double sigma,
+      List<String> regions, List<Double> weights, List<List<Double>> matrixMs) {}
+
+  /**
+   * @param topic topic name
+   * @param messages how many messages
+   * @param sizeBytes payload size
+   * @param ratePerSecond publish rate
+   * @param publishers "random" (a random honest node per message) or a node index as a number string
+   */
+  public record Traffic(String topic, int messages, int sizeBytes, double ratePerSecond, String publishers) {}
+
+  /**
+   * @param behaviour "silent" (never forwards messages), "spammer" (publishes invalid messages),
+   *     "ihave-spam" (advertises ids it does not have), "iwant-spam" (asks for recent messages over
+   *     and over), "eclipse" (connects to the target, grafts it, forwards nothing)
+   * @param fraction share of nodes (used when count is 0)
+   * @param count number of nodes
+   * @param ratePerSecond spam rate per adversary
+   * @param target victim node index (eclipse)
+   */
+  public record Adversary(String behaviour, double fraction, int count, double ratePerSecond, int target) {}
+
+  /**
+   * @param atMs when
+   * @param action "leave" (graceful), "crash" (silent; peers notice after crashDetectMs), "join"
+   * @param count how many nodes
+   * @param degree peers of each joining node
+   */
+  public record Churn(long atMs, String action, int count, int degree) {}
+
+  /** Splits nodes [0, fraction·n) from the rest at {@code atMs}; packets across are lost until {@code healMs}. */
+  public record Partition(long atMs, long healMs, double fraction) {}
+
+  /** Reads a scenario file; relative topology files resolve against its folder. */
+  public static Scenario load(Path file) throws IOException {
+    Scenario s = parse(Files.readString(file));
+    if (s.topology.file() != null && !Path.of(s.topology.file()).isAbsolute()) {
+      Path dir = file.toAbsolutePath().getParent();
+      s = s.withTopology(new Topology(s.topology.type(), s.topology.degree(), s.topology.degrees(),
+          dir.resolve(s.topology.file()).toString()));
+    }
+    return s;
+  }
+
+  Scenario withTopology(Topology t) {
+    return new Scenario(name, seed, nodes, router, gossip, t, links, traffic, warmupMs, drainMs, adversaries, churn,
+        partition);
+  }
+
+  /** A copy with another node count (benchmarks, tests). */
+  public Scenario withNodes(int n) {
+    return new Scenario(name, seed, n, router, gossip, topology, links, traffic, warmupMs, drainMs, adversaries, churn,
+        partition);
+  }
+
+  /** Parses a scenario from JSON text. */
+  public static Scenario parse(String json) {
+    Object root = Json.parse(json);
+    if (!(root instanceof Map<?, ?>)) {
+      throw new ScenarioException("a scenario is a JSON object");
+    }
+    Obj o = new Obj("scenario", root);
+    Obj g = o.obj("gossipsub");
+    Gossip gossip = new Gossip(g.str("preset", "ethereum"), g.integer("d", 0), g.integer("dLow", 0),
+        g.integer("dHigh", 0), g.integer("dLazy", 0), g.lng("heartbeatMs", 0), g.bool("floodPublish", false),
+        g.bool("scoring", false));
+    g.done();
+    Obj t = o.obj("topology");
+    Map<Integer, Double> degrees = new java.util.TreeMap<>();
+    Obj dd = t.obj("degrees");
+    for (String k : dd.keys()) {
+      try {
+        degrees.put(Integer.parseInt(k), dd.num(k, 0));
+      } catch (NumberFormatException e) {
+        throw new ScenarioException("topology.degrees keys are degrees, got \"" + k + "\"");
+      }
+    }
+    Topology topology = new Topology(t.str("type", "random-regular"), t.integer("degree", 16), degrees,
+        t.str("file", null));
+    t.done();
+    Obj l = o.obj("links");
+    Obj lat = l.obj("latency");
+    List<List<Double>> matrix = new ArrayList<>();
+    for (Object row : lat.list("matrixMs")) {
+      List<Double> r = new ArrayList<>();
+      if (!(row instanceof List<?> cells)) {
+        throw new ScenarioException("links.latency.matrixMs must be a list of lists of numbers");
+      }
+      for (Object c : cells) {
+        r.add(Obj.toDouble("links.latency.matrixMs", c));
+      }
+      matrix.add(r);
+    }
+    List<String> regions = new ArrayList<>();
+    lat.list("regions").forEach(x -> regions.add(String.valueOf(x)));
+    List<Double> weights = new ArrayList<>();
+    lat.list("weights").forEach(x -> weights.add(Obj.toDouble("links.latency.weights", x)));
+    Latency latency = new Latency(lat.str("type", "fixed"), lat.num("valueMs", 50), lat.num("minMs", 20),
+        lat.num("maxMs", 120), lat.num("medianMs", 50), lat.num("sigma", 0.5), regions, weights, matrix);
+    lat.done();
+    Links links = new Links(latency, l.num("uploadMbps", 0), l.num("loss", 0), l.lng("crashDetectMs", 5000));
+    l.done();
+    List<Traffic> traffic = new ArrayList<>();
+    for (Obj tr : o.objs("traffic")) {
+      traffic.add(new Traffic(tr.str("topic", "t"), tr.integer("messages", 100), tr.integer("sizeBytes", 1024),
+          tr.num("ratePerSecond", 10), tr.str("publishers", "random")));
+      tr.done();
+    }
+    if (traffic.isEmpty()) {
+      traffic.add(new Traffic("t", 100, 1024, 10, "random"));
+    }
+    List<Adversary> adversaries = new ArrayList<>();
+    for (Obj a : o.objs("adversaries")) {
+      adversaries.add(new Adversary(a.str("behaviour", null), a.num("fraction", 0), a.integer("count", 0),
+          a.num("ratePerSecond", 1), a.integer("target", 0)));
+      a.done();
+    }
+    List<Churn> churn = new ArrayList<>();
+    for (Obj c : o.objs("churn")) {
+      churn.add(new Churn(c.lng("atMs", 0), c.str("action", null), c.integer("count", 1), c.integer("degree", 16)));
+      c.done();
+    }
+    Partition partition = null;
+    if (o.has("partition")) {
+      Obj p = o.obj("partition");
+      partition = new Partition(p.lng("atMs", 0), p.lng("healMs", 30_000), p.num("fraction", 0.5));
+      p.done();
+    }
+    Scenario s = new Scenario(o.str("name", "scenario"), o.lng("seed", 1), o.integer("nodes", -1),
+        o.str("router", "gossipsub"), gossip, topology, links, List.copyOf(traffic), o.lng("warmupMs", 5000),
+        o.lng("drainMs", 5000), List.copyOf(adversaries), List.copyOf(churn), partition);
+    o.done();
+    return s.validate();
+  }
+
+  /** Rejects impossible settings with a message naming the field; returns this. */
+  public Scenario validate() {
+    require(nodes >= 2, "nodes must be at least 2, got " + nodes);
+    require(router.equals("gossipsub") || router.equals("floodsub"), "router must be gossipsub or floodsub, got " + router);
+    require(Set.of("ethereum", "defaults").contains(gossip.preset()), "gossipsub.preset must be ethereum or defaults");
+    require(Set.of("random-regular", "degrees", "file", "line", "ring", "complete").contains(topology.type()),
+        "unknown topology.type " + topology.type());
+    require(!topology.type().equals("file") || topology.file() != null, "topology.file is required for type file");
+    require(!topology.type().equals("degrees") || !topology.degrees().isEmpty(), "topology.degrees is required for type degrees");
+    require(!topology.type().equals("random-regular") || (topology.degree() > 0 && topology.degree() < nodes),
+        "topology.degree must be in [1, nodes)");
+    require(Set.of("fixed", "uniform", "lognormal", "matrix").contains(links.latency().type()),
+        "unknown links.latency.type " + links.latency().type());
+    if (links.latency().type().equals("matrix")) {
+      Latency l = links.latency();
+      int r = l.regions().size();
+      require(r > 0 && l.weights().size() == r && l.matrixMs().size() == r
+          && l.matrixMs().stream().allMatch(row -> row.size() == r), "links.latency matrix needs regions, weights and an r×r matrixMs");
+    }
+    require(links.loss() >= 0 && links.loss() < 1, "links.loss must be in [0, 1)");
+    require(links.uploadMbps() >= 0, "links.uploadMbps must not be negative");
+    for (Traffic t : traffic) {
+      require(t.messages() >= 0 && t.sizeBytes() >= 24 && t.ratePerSecond() > 0,
+          "traffic needs messages >= 0, sizeBytes >= 24, ratePerSecond > 0");
+    }
+    for (Adversary a : adversaries) {
+      require(Set.of("silent", "spammer", "ihave-spam", "iwant-spam", "eclipse").contains(a.behaviour()),
+          "unknown adversary behaviour " + a.behaviour());
+    }
+    for (Churn c : churn) {
+      require(Set.of("leave", "crash", "join").contains(c.action()), "unknown churn action " + c.action());
+    }
+    if (partition != null) {
+      require(partition.healMs() > partition.atMs() && partition.fraction() > 0 && partition.fraction() < 1,
+          "partition needs healMs > atMs and fraction in (0, 1)");
+    }
+    return this;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new ScenarioException(message);
+    }
+  }
+
+  /** A JSON object being read: remembers which keys were used, so leftovers are reported. */
+  private static final class Obj {
+    private final String path;
+    private final Map<?, ?> map;
+    private final Set<String> used = new HashSet<>();
+
+    Obj(String path, Object o) {
+      this.path = path;
+      if (o == null) {
+        this.map = Map.of();
+      } else if (o instanceof Map<?, ?> m) {
+        this.map = m;
+      } else {
+        throw new ScenarioException(path + " must be an object");
+      }
+    }
+
+    boolean has(String k) {
+      return map.containsKey(k);
+    }
+
+    Set<String> keys() {
+      Set<String> ks = new java.util.LinkedHashSet<>();
+      map.keySet().forEach(k -> ks.add((String) k));
+      used.addAll(ks);
+      return ks;
+    }
+
+    private Object get(String k) {
+      used.add(k);
+      return map.get(k);
+    }
+
+    String str(String k, String def) {
+      Object v = get(k);
+      if (v == null) {
+        return def;
+      }
+      if (v instanceof Double d) {
+        return String.valueOf(d.longValue());
+      }
+      if (!(v instanceof String s)) {
+        throw new ScenarioException(path + "." + k + " must be a string");
+      }
+      return s;
+    }
+
+    static double toDouble(String where, Object v) {
+      if (!(v instanceof Double d)) {
+        throw new ScenarioException(where + " must be a number");
+      }
+      return d;
+    }
+
+    double num(String k, double def) {
+      Object v = get(k);
+      return v == null ? def : toDouble(path + "." + k, v);
+    }
+
+    long lng(String k, long def) {
+      double d = num(k, def);
+      if (d != Math.rint(d)) {
+        throw new ScenarioException(path + "." + k + " must be a whole number");
+      }
+      return (long) d;
+    }
+
+    int integer(String k, int def) {
+      long v = lng(k, def);
+      if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+        throw new ScenarioException(path + "." + k + " is out of range");
+      }
+      return (int) v;
+    }
+
+    boolean bool(String k, boolean def) {
+      Object v = get(k);
+      if (v == null) {
+        return def;
+      }
+      if (!(v instanceof Boolean b)) {
+        throw new ScenarioException(path + "." + k + " must be true or false");
+      }
+      return b;
+    }
+
+    Obj obj(String k) {
+      return new Obj(path + "." + k, get(k));
+    }
+
+    List<?> list(String k) {
+      Object v = get(k);
+      if (v == null) {
+        return List.of();
+      }
+      if (!(v instanceof List<?> l)) {
+        throw new ScenarioException(path + "." + k + " must be a list");
+      }
+      return l;
+    }
+
+    List<Obj> objs(String k) {
+      List<Obj> out = new ArrayList<>();
+      List<?> l = list(k);
+      for (int i = 0; i < l.size(); i++) {
+        out.add(new Obj(path + "." + k + "[" + i + "]", l.get(i)));
+      }
+      return out;
+    }
+
+    void done() {
+      for (Object k : map.keySet()) {
+        if (!used.contains(k)) {
+          throw new ScenarioException("unknown key " + path + "." + k);
+        }
+      }
+    }
+  }
+}
