@@ -98,7 +98,8 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
    * left at the default never reads a pubsub RPC. Build the host with this config.
    */
   public HostConfig hostConfig(HostConfig base) {
-    int need = pubSubConfig().maxRpcSize();
+    // one RPC plus its length prefix (up to 10 bytes) must fit (PubSub checks this at creation)
+    int need = pubSubConfig().maxRpcSize() + 10;
     if (base.maxStreamReadBuffer() >= need) {
       return base;
     }
