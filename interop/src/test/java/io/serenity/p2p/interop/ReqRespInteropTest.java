@@ -1,0 +1,300 @@
+package io.serenity.p2p.interop;
+
+import static io.serenity.p2p.host.TestHosts.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.eth2.reqresp.ReqResp;
+import io.serenity.p2p.eth2.reqresp.ReqRespConfig;
+import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
+import io.serenity.p2p.eth2.ssz.Bitvector;
+import io.serenity.p2p.eth2.ssz.Bytes32;
+import io.serenity.p2p.eth2.ssz.Bytes4;
+import io.serenity.p2p.eth2.types.MetaData;
+import io.serenity.p2p.eth2.types.StatusMessage;
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.TestHosts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * eth2 req/resp against a js implementation written from the spec ({@code js/reqresp-peer.mjs},
+ * js-libp2p 3 streams, its own snappy framing over snappyjs blocks): Status, Ping and GetMetaData v2
+ * answered both ways, and Goodbye for a peer on another fork.
+ */
+class ReqRespInteropTest {
+
+    private static final String DIGEST = "6a95a1a9";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final TestHosts hosts = new TestHosts();
+    private final List<JsReqRespPeer> peers = new ArrayList<>();
+    private ReqResp java;
+
+    @AfterEach
+    void close() {
+        peers.forEach(JsReqRespPeer::close);
+        if (java != null) {
+            java.close();
+        }
+        hosts.close();
+    }
+
+    private ReqResp javaNode(String digest, long headSlot, MetaData md) {
+        return javaNode(digest, headSlot, md, HostConfig.defaults());
+    }
+
+    private ReqResp javaNode(String digest, long headSlot, MetaData md, HostConfig hostConfig) {
+        java = ReqResp.create(hosts.start(KeyType.SECP256K1, hostConfig), ReqRespConfig.defaults());
+        byte[] head = new byte[32];
+        Arrays.fill(head, (byte) headSlot);
+        java.setStatus(new StatusMessage(Bytes4.fromHex(digest), Bytes32.ZERO, 3, new Bytes32(head), headSlot));
+        java.setMetaData(md);
+        return java;
+    }
+
+    private JsReqRespPeer js(String... args) {
+        JsReqRespPeer p = JsReqRespPeer.start(List.of(args));
+        peers.add(p);
+        return p;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> obj(JsEvent e, String key) {
+        return (Map<String, Object>) e.fields().get(key);
+    }
+
+    @Test
+    void jsDialsJavaAndGetsStatusPingAndMetaDataAnswered() {
+        MetaData md = new MetaData(5, Bitvector.of(64, 1, 62), Bitvector.of(4, 3));
+        ReqResp j = javaNode(DIGEST, 77, md);
+        CompletableFuture<StatusMessage> jsStatus = new CompletableFuture<>();
+        j.addListener(e -> {
+            if (e instanceof ReqRespEvent.StatusReceived s) {
+                jsStatus.complete(s.status());
+            }
+        });
+        String addr = TestHosts.dialAddr(j.host()).toString();
+        JsReqRespPeer js = js("--dial", addr, "--fork-digest", DIGEST, "--head-slot", "12", "--seq", "9");
+
+        Map<String, Object> st = obj(js.await(e -> e.name().equals("response") && "status".equals(e.fields().get("method")), "status response"), "status");
+        assertThat(st.get("forkDigest")).isEqualTo(DIGEST);
+        assertThat(st.get("headSlot")).isEqualTo("77");
+        assertThat(st.get("finalizedEpoch")).isEqualTo("3");
+        assertThat(st.get("headRoot")).isEqualTo("4d".repeat(32));
+        JsEvent ping = js.await(e -> e.name().equals("response") && "ping".equals(e.fields().get("method")), "ping response");
+        assertThat(ping.str("seq")).isEqualTo("5");
+        Map<String, Object> got = obj(js.await(e -> e.name().equals("response") && "metadata".equals(e.fields().get("method")), "metadata response"), "metaData");
+        assertThat(got.get("seq")).isEqualTo("5");
+        assertThat(got.get("attnets")).isEqualTo(HexFormat.of().formatHex(md.attnets().bytes()));
+        assertThat(got.get("syncnets")).isEqualTo("08");
+        JsEvent bad = js.await(e -> e.name().equals("response") && "bad-ping".equals(e.fields().get("method")), "bad ping");
+        assertThat(bad.str("error")).startsWith("error response 1:");
+        assertThat(js.await(e -> e.name().equals("done"), "done").fields().get("ok")).isEqualTo(true);
+
+        StatusMessage fromJs = awaitFuture(jsStatus);
+        assertThat(fromJs.headSlot()).isEqualTo(12);
+        assertThat(fromJs.forkDigest()).isEqualTo(Bytes4.fromHex(DIGEST));
+        PeerId jsId = PeerId.parse(js.peerId());
+        assertThat(j.status(jsId)).contains(fromJs);
+        assertThat(j.peerSeqNumber(jsId)).contains(9L);
+    }
+
+    @Test
+    void javaDialsJsSendsStatusOnConnectAndPingsAndAsksMetaData() {
+        ReqResp j = javaNode(DIGEST, 20, MetaData.empty(4));
+        JsReqRespPeer js = js("--fork-digest", DIGEST, "--head-slot", "33", "--seq", "11",
+                "--attnets", "ff00000000000081", "--syncnets", "05");
+        PeerId jsId = PeerId.parse(js.peerId());
+        CompletableFuture<StatusMessage> jsStatus = new CompletableFuture<>();
+        j.addListener(e -> {
+            if (e instanceof ReqRespEvent.StatusReceived s) {
+                jsStatus.complete(s.status());
+            }
+        });
+        await(j.host().connect(Multiaddr.parse(js.listenAddr())));
+
+        StatusMessage st = awaitFuture(jsStatus);
+        assertThat(st.headSlot()).isEqualTo(33);
+        assertThat(st.headRoot().bytes()).containsOnly((byte) 33);
+        Map<String, Object> ours = obj(js.await(e -> e.name().equals("request") && "status".equals(e.fields().get("method")), "status request"), "status");
+        assertThat(ours.get("headSlot")).isEqualTo("20");
+        assertThat(ours.get("forkDigest")).isEqualTo(DIGEST);
+
+        assertThat(await(j.ping(jsId))).isEqualTo(11L);
+        assertThat(js.await(e -> e.name().equals("request") && "ping".equals(e.fields().get("method")), "ping request").str("seq")).isEqualTo("4");
+        MetaData md = await(j.metaData(jsId));
+        assertThat(md.seqNumber()).isEqualTo(11);
+        assertThat(md.attnets().bytes()).isEqualTo(HexFormat.of().parseHex("ff00000000000081"));
+        assertThat(md.syncnets()).isEqualTo(Bitvector.of(4, 0, 2));
+        assertThat(js.events().stream().filter(e -> e.name().equals("error")).toList()).isEmpty();
+    }
+
+    @Test
+    void statusPingAndMetaDataOverMplexAsManyConsensusClientsOfferOnlyMplex() {
+        ReqResp j = javaNode(DIGEST, 50, MetaData.empty(2), HostConfig.builder().muxers(HostConfig.MPLEX).build());
+        JsReqRespPeer js = js("--fork-digest", DIGEST, "--head-slot", "60", "--seq", "13");
+        PeerId jsId = PeerId.parse(js.peerId());
+        assertThat(await(j.host().connect(Multiaddr.parse(js.listenAddr()))).muxer()).isEqualTo(HostConfig.MPLEX);
+        assertThat(await(j.exchangeStatus(jsId)).headSlot()).isEqualTo(60);
+        assertThat(await(j.ping(jsId))).isEqualTo(13L);
+        assertThat(await(j.metaData(jsId)).seqNumber()).isEqualTo(13L);
+    }
+
+    @Test
+    void jsOnAnotherForkGetsGoodbyeIrrelevantNetworkAndIsDisconnected() {
+        ReqResp j = javaNode(DIGEST, 1, MetaData.empty(0));
+        JsReqRespPeer js = js("--fork-digest", "bba4da96");
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        j.host().addListener(e -> {
+            if (e instanceof HostEvent.PeerDisconnected) {
+                gone.complete(null);
+            }
+        });
+        await(j.host().connect(Multiaddr.parse(js.listenAddr())));
+        JsEvent bye = js.await(e -> e.name().equals("request") && "goodbye".equals(e.fields().get("method")), "goodbye request");
+        assertThat(bye.str("reason")).isEqualTo("2");
+        awaitFuture(gone);
+        assertThat(j.host().connection(PeerId.parse(js.peerId()))).isEmpty();
+    }
+
+    private static <T> T awaitFuture(CompletableFuture<T> f) {
+        try {
+            return f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code node reqresp-peer.mjs}: JSON events from stdout; stopped by closing its stdin. */
+    static final class JsReqRespPeer implements AutoCloseable {
+        private final Process process;
+        private final List<JsEvent> events = new ArrayList<>();
+        private final List<Boolean> taken = new ArrayList<>();
+        private final StringBuilder stderr = new StringBuilder();
+        private boolean ended;
+
+        private JsReqRespPeer(Process p) {
+            this.process = p;
+            Thread out = new Thread(this::readStdout, "js-reqresp-stdout");
+            out.setDaemon(true);
+            out.start();
+            Thread err = new Thread(this::readStderr, "js-reqresp-stderr");
+            err.setDaemon(true);
+            err.start();
+        }
+
+        static JsReqRespPeer start(List<String> args) {
+            List<String> cmd = NodeScript.command("reqresp-peer.mjs", args);
+            try {
+                return new JsReqRespPeer(new ProcessBuilder(cmd).directory(NodeScript.jsDir().toFile()).start());
+            } catch (IOException e) {
+                throw new AssertionError("cannot start " + cmd + ": " + e, e);
+            }
+        }
+
+        String peerId() {
+            return await(e -> e.name().equals("listening"), "listening").str("peerId");
+        }
+
+        String listenAddr() {
+            JsEvent l = await(e -> e.name().equals("listening"), "listening");
+            return l.strings("addrs").get(0) + "/p2p/" + l.str("peerId");
+        }
+
+        synchronized List<JsEvent> events() {
+            return List.copyOf(events);
+        }
+
+        /** The first matching event not yet returned (the listening event may be returned again). */
+        JsEvent await(Predicate<JsEvent> match, String what) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            synchronized (this) {
+                while (true) {
+                    for (int i = 0; i < events.size(); i++) {
+                        JsEvent e = events.get(i);
+                        if ((!taken.get(i) || e.name().equals("listening")) && match.test(e)) {
+                            taken.set(i, true);
+                            return e;
+                        }
+                    }
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (ended || left <= 0) {
+                        throw new AssertionError("js req/resp peer: no " + what + (ended ? " (it exited)" : " within " + WAIT)
+                                + "\nevents:\n" + events.stream().map(JsEvent::line).reduce("", (a, b) -> a + b + "\n")
+                                + "stderr:\n" + stderr);
+                    }
+                    try {
+                        wait(left);
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                        throw new AssertionError(x);
+                    }
+                }
+            }
+        }
+
+        private void readStdout() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (this) {
+                        events.add(JsEvent.parse(line));
+                        taken.add(false);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            } finally {
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        private void readStderr() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (this) {
+                        if (stderr.length() < 32_000) {
+                            stderr.append(line).append('\n');
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+                if (!process.waitFor(8, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (IOException | InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.serenity.p2p.eth2.reqresp;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of {@link ReqResp}. Start from {@link #defaults()}.
+ *
+ * @param ttfbTimeout a requester waits this long for the first response byte after sending its
+ *     request; a responder waits this long for the complete request (default 5 s, the phase0
+ *     {@code TTFB_TIMEOUT})
+ * @param respTimeout a requester waits this long for each complete response chunk after the first
+ *     byte or the previous chunk; a responder whose handler produces nothing for this long has its
+ *     stream reset (default 10 s, the phase0 {@code RESP_TIMEOUT})
+ * @param maxPayloadSize cap on any uncompressed chunk (default 10 MiB, {@code MAX_PAYLOAD_SIZE})
+ * @param maxInboundStreamsPerPeer concurrent inbound req/resp streams one peer may hold, all
+ *     methods together; streams beyond it are reset at once (default 16)
+ * @param rateLimit the inbound token bucket per peer and method (default 32 requests burst, one new
+ *     request every 100 ms)
+ * @param rateLimits per-protocol-id overrides of {@code rateLimit} (default none)
+ * @param goodbyeGrace after sending Goodbye, how long to wait for the peer to close the stream
+ *     before disconnecting (default 1 s)
+ * @param statusOnConnect send Status on every connection we dialled (default true; the spec makes
+ *     it the dialer's duty)
+ * @param maxConcurrentRequests our outbound requests in flight per peer and protocol id; more wait
+ *     in a queue until one finishes (default 2, the spec's {@code MAX_CONCURRENT_REQUESTS})
+ */
+public record ReqRespConfig(
+    Duration ttfbTimeout,
+    Duration respTimeout,
+    int maxPayloadSize,
+    int maxInboundStreamsPerPeer,
+    RateLimit rateLimit,
+    Map<String, RateLimit> rateLimits,
+    Duration goodbyeGrace,
+    boolean statusOnConnect,
+    int maxConcurrentRequests) {
+
+  /**
+   * A token bucket: {@code capacity} requests at once, one more every {@code refillEvery}.
+   *
+   * @param capacity burst size
+   * @param refillEvery time per new token
+   */
+  public record RateLimit(int capacity, Duration refillEvery) {
+    /** Rejects a non-positive capacity or period. */
+    public RateLimit {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("rate limit capacity must be >= 1: " + capacity);
+      }
+      if (refillEvery == null || refillEvery.isNegative() || refillEvery.isZero()) {
+        throw new IllegalArgumentException("rate limit refillEvery must be positive: " + refillEvery);
+      }
+    }
+  }
+
+  /** Copies the map. */
+  public ReqRespConfig {
+    rateLimits = Map.copyOf(rateLimits);
+  }
+
+  /** The defaults listed on the record components. */
+  public static ReqRespConfig defaults() {
+    return new ReqRespConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Method.MAX_PAYLOAD_SIZE, 16,
+        new RateLimit(32, Duration.ofMillis(100)), Map.of(), Duration.ofSeconds(1), true, 2);
+  }
+
+  /** A copy with other timeouts. */
+  public ReqRespConfig withTimeouts(Duration ttfb, Duration resp) {
+    return new ReqRespConfig(ttfb, resp, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit, rateLimits,
+        goodbyeGrace, statusOnConnect, maxConcurrentRequests);
+  }
+
+  /** A copy with another default rate limit and overrides. */
+  public ReqRespConfig withRateLimits(RateLimit all, Map<String, RateLimit> byProtocol) {
+    return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, all, byProtocol,
+        goodbyeGrace, statusOnConnect, maxConcurrentRequests);
+  }
+
+  /** A copy with another inbound stream limit. */
+  public ReqRespConfig withMaxInboundStreamsPerPeer(int n) {
+    return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, n, rateLimit, rateLimits, goodbyeGrace,
+        statusOnConnect, maxConcurrentRequests);
+  }
+
+  /** A copy with Status on connect switched on or off. */
+  public ReqRespConfig withStatusOnConnect(boolean on) {
+    return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
+        rateLimits, goodbyeGrace, on, maxConcurrentRequests);
+  }
+
+  /** A copy with another outbound concurrency per peer and protocol. */
+  public ReqRespConfig withMaxConcurrentRequests(int n) {
+    return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
+        rateLimits, goodbyeGrace, statusOnConnect, n);
+  }
+
+  /** Rejects nonsense values with a message naming the field; returns this. */
+  public ReqRespConfig validate() {
+    positive("ttfbTimeout", ttfbTimeout);
+    positive("respTimeout", respTimeout);
+    positive("goodbyeGrace", goodbyeGrace);
+    if (maxPayloadSize < 1 || maxPayloadSize > Method.MAX_PAYLOAD_SIZE) {
+      throw new IllegalArgumentException("maxPayloadSize must be in [1, " + Method.MAX_PAYLOAD_SIZE + "]: " + maxPayloadSize);
+    }
+    if (maxInboundStreamsPerPeer < 1) {
+      throw new IllegalArgumentException("maxInboundStreamsPerPeer must be >= 1: " + maxInboundStreamsPerPeer);
+    }
+    if (maxConcurrentRequests < 1) {
+      throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + maxConcurrentRequests);
+    }
+    if (rateLimit == null) {
+      throw new IllegalArgumentException("rateLimit must be set");
+    }
+    return this;
+  }
+
+  /** The bucket of {@code protocolId}. */
+  RateLimit rateLimitOf(String protocolId) {
+    return rateLimits.getOrDefault(protocolId, rateLimit);
+  }
+
+  private static void positive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.serenity.p2p.eth2.reqresp;
+
+import io.serenity.p2p.core.PeerId;
+
+/**
+ * Serves one method, streaming style: gets the decoded request and writes chunks to the sink, now
+ * or later. Called on a network thread: do not block; hand slow work to an executor. An exception
+ * thrown here becomes a ServerError (2) response.
+ *
+ * <pre>{@code
+ * reqResp.register(BY_RANGE, (peer, req, sink) -> {
+ *   for (Block b : store.range(req)) sink.next(b);
+ *   sink.complete();
+ * });
+ * }</pre>
+ *
+ * @param <Q> request type ({@code Void}, null, for methods without request content)
+ * @param <R> response chunk type
+ */
+@FunctionalInterface
+public interface RequestHandler<Q, R> {
+  void handle(PeerId peer, Q request, ResponseSink<R> sink);
+}

@@ -1,0 +1,33 @@
+package io.serenity.p2p.eth2.reqresp;
+
+/**
+ * Where a {@link RequestHandler} writes its answer: zero or more {@link #next} chunks, then exactly
+ * one {@link #complete} or {@link #error}. Methods may be called from any thread; calls after the
+ * end are ignored, except {@link #next}, which then throws {@link IllegalStateException}.
+ *
+ * @param <R> response chunk type
+ */
+public interface ResponseSink<R> {
+
+  /** Sends one success chunk. Throws when the method's chunk limit is reached or the sink ended. */
+  void next(R chunk);
+
+  /**
+   * Sends one success chunk with explicit context bytes (4 for methods with {@link
+   * Method#forkDigestContext()}: the fork digest of the epoch of this value, when it differs from the
+   * current one). {@link #next(Object)} writes the current Status' fork digest.
+   */
+  void next(R chunk, byte[] context);
+
+  /** Ends the response (closes our side of the stream). */
+  void complete();
+
+  /**
+   * Ends the response with an error chunk: {@code code} 1 (invalid request), 2 (server error), 3
+   * (resource unavailable) or 128..255; {@code message} is cut to 256 UTF-8 bytes.
+   */
+  void error(int code, String message);
+
+  /** True once the response ended (completed, failed, timed out or reset by the peer). */
+  boolean isClosed();
+}
