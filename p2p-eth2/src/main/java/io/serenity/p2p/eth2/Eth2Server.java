@@ -76,17 +76,18 @@ public final class Eth2Server {
         .gossipSubParams(profile.gossipSubParams())
         .maxGossipMessageSize(profile.maxCompressedSize())
         .maxDirectMessageSize(profile.maxCompressedSize())
-        .hostConfig(hostConfig(profile))
+        .hostConfig(hostConfig(profile, HostConfig.defaults()))
         .codec(codec);
   }
 
   /**
-   * The profile's host config with room for the RPC's varint length prefix: pubsub refuses to start
-   * when {@code maxRpcSize} plus its prefix does not fit the stream read buffer, and {@link
-   * Eth2GossipProfile#hostConfig()} sizes the buffer to {@code maxRpcSize} alone.
+   * {@code base} with a stream read buffer large enough for one RPC of {@code profile}, its varint
+   * length prefix included: pubsub refuses to start when {@code maxRpcSize} plus its prefix does not
+   * fit the buffer (and {@link Eth2GossipProfile#hostConfig(HostConfig)} sizes it to {@code
+   * maxRpcSize} alone). For hosts built directly, e.g. by the {@code p2p-node} command.
    */
-  static HostConfig hostConfig(Eth2GossipProfile profile) {
-    HostConfig hc = profile.hostConfig();
+  public static HostConfig hostConfig(Eth2GossipProfile profile, HostConfig base) {
+    HostConfig hc = profile.hostConfig(base);
     int need = profile.pubSubConfig().maxRpcSize() + VARINT_PREFIX_MAX;
     return hc.maxStreamReadBuffer() >= need ? hc : hc.toBuilder().maxStreamReadBuffer(need).build();
   }
