@@ -53,6 +53,20 @@ class Eth2ServerTest {
     return v;
   }
 
+  /**
+   * altair p2p-interface.md: SHA256(MESSAGE_DOMAIN_VALID_SNAPPY + uint_to_bytes(uint64(len(topic)))
+   * + topic + snappy_decompress(data))[:20], written out here independently of Eth2MessageId.
+   */
+  private static byte[] altairId(String topic, byte[] uncompressed) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    md.update(new byte[] {1, 0, 0, 0});
+    byte[] t = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    md.update(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(t.length).array());
+    md.update(t);
+    md.update(uncompressed);
+    return java.util.Arrays.copyOf(md.digest(), 20);
+  }
+
   @Test
   void thePresetSetsTheEthereumProfile() {
     ServerConfig c = Eth2Server.ethereum(DIGEST).build();
@@ -120,8 +134,9 @@ class Eth2ServerTest {
       Message<StatusMessage> m = take(atB);
       assertThat(m.data()).isEqualTo(gossiped);
       assertThat(m.context().source()).isEqualTo(MessageContext.Source.PUBSUB);
-      byte[] expectedId =
-          Eth2MessageId.compute(topic, SnappyBlock.compress(gossiped.encode()), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE);
+      byte[] expectedId = altairId(topic, gossiped.encode());
+      assertThat(expectedId).isEqualTo(Eth2MessageId.compute(
+          topic, SnappyBlock.compress(gossiped.encode()), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
       assertThat(m.context().messageId()).isEqualTo(HexFormat.of().formatHex(expectedId));
       assertThat(expectedId).hasSize(Eth2MessageId.LENGTH);
 
