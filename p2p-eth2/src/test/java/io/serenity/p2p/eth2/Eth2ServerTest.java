@@ -111,6 +111,17 @@ class Eth2ServerTest {
     assertThatThrownBy(() -> codec.decode(big, StatusMessage.class)).isInstanceOf(MessageCodecException.class);
     assertThatThrownBy(() -> codec.decode(new byte[] {(byte) 0xff, 1, 2}, StatusMessage.class))
         .isInstanceOf(MessageCodecException.class);
+    // a payload over the limit is refused on encode, and an unregistered type names the fix
+    SszSnappyCodec small = SszSnappyCodec.create(16).register(StatusMessage.class, StatusMessage.CODEC);
+    assertThatThrownBy(() -> small.encode(st))
+        .isInstanceOf(MessageCodecException.class)
+        .hasMessageContaining("SSZ payload of 84 bytes exceeds 16");
+    assertThatThrownBy(() -> small.checkType(Goodbye.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SszSnappyCodec.register");
+    assertThatThrownBy(() -> Eth2Server.ethereum(DIGEST, small))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("differs from the profile's");
   }
 
   @Test
