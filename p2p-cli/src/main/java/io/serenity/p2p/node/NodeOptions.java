@@ -26,7 +26,9 @@ final class NodeOptions {
       names = "--preset",
       paramLabel = "default|ethereum",
       description = "Gossipsub parameters: go-libp2p's defaults or the Ethereum consensus preset "
-          + "(D 8, D_low 6, D_high 12, heartbeat 700 ms). Default: default.")
+          + "(D 8, D_low 6, D_high 12, heartbeat 700 ms). With run, ethereum is the whole Ethereum profile "
+          + "(StrictNoSign, eth2 message ids, 10 MiB payloads, req/resp Status) and needs --fork-digest. "
+          + "Default: default.")
   String preset = "default";
 
   boolean floodsub() {

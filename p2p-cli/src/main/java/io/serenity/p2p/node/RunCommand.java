@@ -4,6 +4,15 @@ import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerInfo;
 import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.eth2.Eth2Server;
+import io.serenity.p2p.eth2.gossip.Eth2GossipProfile;
+import io.serenity.p2p.eth2.reqresp.ReqResp;
+import io.serenity.p2p.eth2.reqresp.ReqRespConfig;
+import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
+import io.serenity.p2p.eth2.ssz.Bytes32;
+import io.serenity.p2p.eth2.ssz.Bytes4;
+import io.serenity.p2p.eth2.types.MetaData;
+import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
@@ -77,6 +86,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "Muxers in preference order: yamux, mplex. Default: yamux,mplex.")
   List<String> muxers = new ArrayList<>(List.of("yamux", "mplex"));
 
+  @Option(
+      names = "--fork-digest",
+      paramLabel = "<hex>",
+      description = "With --preset ethereum (required there): the 4-byte fork digest, e.g. b5303f2a, sent in "
+          + "our req/resp Status; peers on another digest are sent Goodbye and disconnected.")
+  String forkDigest;
+
   @Option(names = "--json", description = "Print one JSON object per line instead of text.")
   boolean json;
 
@@ -116,20 +132,45 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     boolean floodsub = node.floodsub();
     io.serenity.p2p.pubsub.PubSubConfig pubsubConfig = node.pubsubConfig();
     io.serenity.p2p.pubsub.GossipSubParams gossipParams = node.gossipParams();
+    HostConfig hostConfig = HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).build();
+    // --preset ethereum: the Ethereum consensus profile (StrictNoSign, eth2 message ids, payload
+    // limits, a read buffer for 10 MiB payloads) and req/resp Status with our fork digest
+    boolean ethereum = node.preset.equalsIgnoreCase("ethereum");
+    Bytes4 digest = null;
+    if (ethereum) {
+      digest = parseForkDigest(forkDigest);
+      Eth2GossipProfile profile = Eth2GossipProfile.defaults();
+      pubsubConfig = profile.pubSubConfig(pubsubConfig);
+      gossipParams = profile.gossipSubParams();
+      hostConfig = Eth2Server.hostConfig(profile, hostConfig);
+    } else if (forkDigest != null) {
+      throw new UsageException("--fork-digest needs --preset ethereum");
+    }
     PrivateKey identity = key.load(key.keySeed == null && key.keyFile == null ? Path.of("node.key") : null);
     EventPrinter printer = new EventPrinter(System.out, json);
     Host host =
         Host.builder()
             .identity(identity)
             .listen(listenAddrs.toArray(Multiaddr[]::new))
-            .config(HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).build())
+            .config(hostConfig)
             .build();
     PubSub pubsub = floodsub ? PubSub.floodsub(host, pubsubConfig) : PubSub.gossipsub(host, pubsubConfig, gossipParams);
+    ReqResp reqResp = null;
+    if (ethereum) {
+      reqResp = ReqResp.create(host, ReqRespConfig.defaults());
+      reqResp.setStatus(new StatusMessage(digest, Bytes32.ZERO, 0, Bytes32.ZERO, 0));
+      reqResp.setMetaData(MetaData.empty(0));
+      reqResp.addListener(event -> reportEth2(printer, event));
+    }
+    ReqResp rr = reqResp;
     MetricsServer[] metricsServer = new MetricsServer[1];
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable shutdown = () -> {
       if (metricsServer[0] != null) {
         metricsServer[0].close();
+      }
+      if (rr != null) {
+        rr.close();
       }
       pubsub.close();
       host.close();
@@ -221,6 +262,50 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           .with("why", e.violation())
           .print("violation by " + e.peer() + " on " + e.protocol() + ": " + e.violation());
     }
+  }
+
+  /** Req/resp events of the Ethereum preset: a peer's Status, and Goodbye either way. */
+  private static void reportEth2(EventPrinter printer, ReqRespEvent event) {
+    if (event instanceof ReqRespEvent.StatusReceived e) {
+      StatusMessage st = e.status();
+      printer
+          .event("status")
+          .with("peerId", e.peer().toBase58())
+          .with("forkDigest", st.forkDigest().toHex())
+          .with("finalizedRoot", st.finalizedRoot().toHex())
+          .with("finalizedEpoch", st.finalizedEpoch())
+          .with("headRoot", st.headRoot().toHex())
+          .with("headSlot", st.headSlot())
+          .print("status of " + e.peer() + ": fork digest " + st.forkDigest().toHex() + ", finalized epoch "
+              + st.finalizedEpoch() + " root " + st.finalizedRoot().toHex() + ", head slot " + st.headSlot()
+              + " root " + st.headRoot().toHex());
+    } else if (event instanceof ReqRespEvent.GoodbyeSent e) {
+      printer
+          .event("goodbye")
+          .with("peerId", e.peer().toBase58())
+          .with("direction", "sent")
+          .with("reason", e.reason())
+          .print("goodbye sent to " + e.peer() + " (reason " + e.reason() + ")");
+    } else if (event instanceof ReqRespEvent.GoodbyeReceived e) {
+      printer
+          .event("goodbye")
+          .with("peerId", e.peer().toBase58())
+          .with("direction", "received")
+          .with("reason", e.reason())
+          .print("goodbye from " + e.peer() + " (reason " + e.reason() + ")");
+    }
+  }
+
+  /** The --fork-digest value: 4 bytes of hex, with or without 0x. */
+  static Bytes4 parseForkDigest(String text) {
+    if (text == null) {
+      throw new UsageException("--fork-digest <hex> is required with --preset ethereum (4 bytes, e.g. b5303f2a)");
+    }
+    String h = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
+    if (!h.matches("[0-9a-fA-F]{8}")) {
+      throw new UsageException("--fork-digest '" + text + "': expected 4 bytes of hex, e.g. b5303f2a");
+    }
+    return new Bytes4(java.util.HexFormat.of().parseHex(h));
   }
 
   private static void printMessage(EventPrinter printer, ReceivedMessage m) {

@@ -10,5 +10,5 @@ public interface Broadcaster {
    * Publishes {@code message} on the topic registered for its type. Fails with a {@link
    * ServerException} for an unregistered type, an oversize message, or a stopped server.
    */
-  CompletableFuture<Void> broadcast(com.google.protobuf.Message message);
+  CompletableFuture<Void> broadcast(Object message);
 }

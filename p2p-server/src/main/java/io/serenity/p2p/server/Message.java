@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param peer the sender: the pubsub author when the message is signed, else the peer that
  *     forwarded it; the remote peer for a direct message; our own id for our own broadcast
  * @param data the decoded message, a fresh object per delivery
- * @param <T> the registered protobuf type
+ * @param <T> the registered message type
  */
 public record Message<T>(MessageContext context, PeerId peer, T data) {
 

@@ -3,28 +3,33 @@ package io.serenity.p2p.server;
 /**
  * Turns registered messages into bytes and back, for pubsub payloads and direct messages alike.
  * The default is plain protobuf ({@link #protobuf()}), as in the seed; the Ethereum profile plugs
- * in its own (ssz_snappy) through this interface.
+ * in its own (ssz_snappy) through this interface. The server is not tied to any message family:
+ * a type is usable when the configured codec accepts it in {@link #checkType}.
  */
 public interface MessageCodec {
 
   /** A short name for logs, e.g. {@code protobuf}. */
   String name();
 
-  /** Encodes {@code message}. */
-  byte[] encode(com.google.protobuf.Message message);
+  /**
+   * Encodes {@code message}, an instance of a type this codec accepted in {@link #checkType}.
+   *
+   * @throws MessageCodecException when the message cannot be encoded
+   */
+  byte[] encode(Object message);
 
   /**
    * Decodes {@code data} into a fresh object of {@code type}.
    *
    * @throws MessageCodecException when the bytes are not a valid {@code type}
    */
-  <T extends com.google.protobuf.Message> T decode(byte[] data, Class<T> type);
+  <T> T decode(byte[] data, Class<T> type);
 
   /**
    * Called by {@link Server#registerTopic} so an unusable type fails at registration rather than at
    * the first message; throws {@link IllegalArgumentException} saying why. Default: accepts all.
    */
-  default void checkType(Class<? extends com.google.protobuf.Message> type) {}
+  default void checkType(Class<?> type) {}
 
   /** Protobuf wire format, decoding through the type's generated parser. */
   static MessageCodec protobuf() {

@@ -25,17 +25,26 @@ final class ProtobufCodec implements MessageCodec {
   }
 
   @Override
-  public void checkType(Class<? extends com.google.protobuf.Message> type) {
+  public void checkType(Class<?> type) {
+    if (!com.google.protobuf.Message.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(
+          type.getName() + " is not a protobuf message: the protobuf codec encodes only"
+              + " com.google.protobuf.Message types; configure another MessageCodec for it");
+    }
     PARSERS.get(type);
   }
 
   @Override
-  public byte[] encode(com.google.protobuf.Message message) {
-    return message.toByteArray();
+  public byte[] encode(Object message) {
+    if (!(message instanceof com.google.protobuf.Message m)) {
+      throw new MessageCodecException(
+          "not a protobuf message: " + (message == null ? "null" : message.getClass().getName()));
+    }
+    return m.toByteArray();
   }
 
   @Override
-  public <T extends com.google.protobuf.Message> T decode(byte[] data, Class<T> type) {
+  public <T> T decode(byte[] data, Class<T> type) {
     try {
       return type.cast(PARSERS.get(type).parseFrom(data));
     } catch (InvalidProtocolBufferException e) {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * drains the inbox, one message at a time, so a slow feed subscriber can only fill this topic's
  * inbox (drops counted), never stall the network.
  */
-final class RegisteredTopic<T extends com.google.protobuf.Message> {
+final class RegisteredTopic<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegisteredTopic.class);
   private static final long STOP_WAIT_MS = 5_000;

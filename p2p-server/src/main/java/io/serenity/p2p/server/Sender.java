@@ -11,5 +11,5 @@ public interface Sender {
    * Sends {@code message} to {@code peer} on its registered topic's direct protocol. The future
    * completes once the peer read it, or fails with a {@link ServerException} saying why.
    */
-  CompletableFuture<Void> send(com.google.protobuf.Message message, PeerId peer);
+  CompletableFuture<Void> send(Object message, PeerId peer);
 }

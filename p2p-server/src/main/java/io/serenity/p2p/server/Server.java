@@ -44,7 +44,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A p2p node for an application: register protobuf message types on topics, broadcast them, send
+ * A p2p node for an application: register message types (protobuf by default, any type with a
+ * pluggable {@link MessageCodec}) on topics, broadcast them, send
  * them to one peer, and consume what arrives from typed feeds, with adapters (middleware) in
  * between. It re-creates the API of Prysm's early {@code p2p} package on top of our host and pubsub.
  *
@@ -169,6 +170,9 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
             .withSignaturePolicy(config.signaturePolicy())
             .withMaxMessageSize(config.maxGossipMessageSize())
             .withDeliverOwnMessages(config.deliverOwnMessages());
+    if (config.messageIdFunction().isPresent()) {
+      psc = psc.withMessageIdFunction(config.messageIdFunction().get());
+    }
     pubsub = createPubSub(h, psc);
     join(pubsub.start(), "pubsub start");
 
@@ -353,7 +357,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    *     type, the topic is blank, or the codec cannot handle the type
    * @throws NullPointerException naming the adapter whose {@code wrap} returned null
    */
-  public <T extends com.google.protobuf.Message> void registerTopic(
+  public <T> void registerTopic(
       String topic, Class<T> type, Adapter... adapters) {
     checkNotStopped();
     Objects.requireNonNull(topic, "topic");
@@ -408,13 +412,13 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * first use, so consumers may subscribe before the topic is registered.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public <T extends com.google.protobuf.Message> Feed<Message<T>> feed(Class<T> type) {
+  public <T> Feed<Message<T>> feed(Class<T> type) {
     checkNotStopped();
     return (Feed) feedFor(type);
   }
 
   /** Shorthand for {@code feed(type).subscribe(sink)}: a blocking consumer on a delivery thread. */
-  public <T extends com.google.protobuf.Message> Subscription subscribe(
+  public <T> Subscription subscribe(
       Class<T> type, Consumer<? super Message<T>> sink) {
     return feed(type).subscribe(sink);
   }
@@ -477,7 +481,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * @throws IllegalStateException when the server is not running
    */
   @Override
-  public CompletableFuture<Void> broadcast(com.google.protobuf.Message message) {
+  public CompletableFuture<Void> broadcast(Object message) {
     checkRunning();
     Objects.requireNonNull(message, "message");
     RegisteredTopic<?> t = byType.get(message.getClass());
@@ -519,7 +523,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * @throws IllegalStateException when the server is not running
    */
   @Override
-  public CompletableFuture<Void> send(com.google.protobuf.Message message, PeerId peer) {
+  public CompletableFuture<Void> send(Object message, PeerId peer) {
     checkRunning();
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(peer, "peer");
@@ -573,7 +577,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   }
 
   /** Sends to a peer given by address ({@code /ip4/.../tcp/.../p2p/<id>}); see {@link #send}. */
-  public CompletableFuture<Void> send(com.google.protobuf.Message message, PeerInfo peer) {
+  public CompletableFuture<Void> send(Object message, PeerInfo peer) {
     checkRunning();
     if (!peer.addrs().isEmpty()) {
       host.peerStore().addAddrs(peer.id(), peer.addrs());
@@ -604,7 +608,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return f;
   }
 
-  private static ServerException unregistered(com.google.protobuf.Message m) {
+  private static ServerException unregistered(Object m) {
     return new ServerException("no topic registered for type " + m.getClass().getName());
   }
 

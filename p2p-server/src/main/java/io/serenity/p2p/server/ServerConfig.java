@@ -4,6 +4,7 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.mdns.MdnsConfig;
 import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.MessageIdFunction;
 import io.serenity.p2p.pubsub.PeerScoreParams;
 import io.serenity.p2p.pubsub.PeerScoreThresholds;
 import io.serenity.p2p.pubsub.SignaturePolicy;
@@ -44,6 +45,9 @@ import java.util.regex.Pattern;
  *     means {@link PeerScoreThresholds#defaults()} when scoring is on
  * @param signaturePolicy pubsub signing; default {@link SignaturePolicy#STRICT_SIGN}
  * @param codec message encoding; default {@link MessageCodec#protobuf()}
+ * @param messageIdFunction how pubsub identifies messages (duplicate suppression, IHAVE/IWANT);
+ *     default none: the pubsub default ({@code from} + {@code seqno}). Unsigned profiles need a
+ *     content-based function, e.g. Ethereum's ({@code io.serenity.p2p.eth2.Eth2Server#ethereum})
  * @param maxGossipMessageSize largest encoded message published or accepted on pubsub; default 1 MiB
  * @param maxDirectMessageSize largest encoded direct message sent or accepted; default 4 MiB
  * @param maxPeers connected peers kept; beyond it the lowest-scored non-static peers are
@@ -78,6 +82,7 @@ public record ServerConfig(
     Optional<PeerScoreThresholds> peerScoreThresholds,
     SignaturePolicy signaturePolicy,
     MessageCodec codec,
+    Optional<MessageIdFunction> messageIdFunction,
     int maxGossipMessageSize,
     int maxDirectMessageSize,
     int maxPeers,
@@ -117,6 +122,7 @@ public record ServerConfig(
     Objects.requireNonNull(peerScoreThresholds, "peerScoreThresholds");
     Objects.requireNonNull(signaturePolicy, "signaturePolicy");
     Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(messageIdFunction, "messageIdFunction");
     Objects.requireNonNull(directProtocolPrefix, "directProtocolPrefix");
     Objects.requireNonNull(directProtocolVersion, "directProtocolVersion");
     Objects.requireNonNull(hostConfig, "hostConfig");
@@ -211,6 +217,7 @@ public record ServerConfig(
     private Optional<PeerScoreThresholds> peerScoreThresholds = Optional.empty();
     private SignaturePolicy signaturePolicy = SignaturePolicy.STRICT_SIGN;
     private MessageCodec codec = MessageCodec.protobuf();
+    private Optional<MessageIdFunction> messageIdFunction = Optional.empty();
     private int maxGossipMessageSize = 1 << 20;
     private int maxDirectMessageSize = 4 << 20;
     private int maxPeers = 50;
@@ -241,6 +248,7 @@ public record ServerConfig(
       peerScoreThresholds = c.peerScoreThresholds;
       signaturePolicy = c.signaturePolicy;
       codec = c.codec;
+      messageIdFunction = c.messageIdFunction;
       maxGossipMessageSize = c.maxGossipMessageSize;
       maxDirectMessageSize = c.maxDirectMessageSize;
       maxPeers = c.maxPeers;
@@ -322,6 +330,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** Sets the pubsub message id function (default: the pubsub default, from + seqno). */
+    public Builder messageIdFunction(MessageIdFunction v) {
+      messageIdFunction = Optional.of(v);
+      return this;
+    }
+
     public Builder maxGossipMessageSize(int v) {
       maxGossipMessageSize = v;
       return this;
@@ -389,6 +403,7 @@ public record ServerConfig(
               peerScoreThresholds,
               signaturePolicy,
               codec,
+              messageIdFunction,
               maxGossipMessageSize,
               maxDirectMessageSize,
               maxPeers,
