@@ -148,7 +148,11 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     List<PeerInfo> statics = parsePeers("static peer", config.staticPeers());
 
     HostConfig hc = config.hostConfig();
-    int readBuffer = config.maxDirectMessageSize() + 16; // message plus its varint length prefix
+    // the larger of a direct message and a pubsub RPC (gossip message plus RPC framing), with its
+    // varint length prefix: the host refuses pull reads beyond its stream read buffer
+    int gossipRpc = io.serenity.p2p.pubsub.PubSubConfig.defaults()
+        .withMaxMessageSize(config.maxGossipMessageSize()).maxRpcSize();
+    int readBuffer = Math.max(config.maxDirectMessageSize(), gossipRpc) + 16;
     if (hc.maxStreamReadBuffer() < readBuffer) {
       hc = hc.toBuilder().maxStreamReadBuffer(readBuffer).build();
     }

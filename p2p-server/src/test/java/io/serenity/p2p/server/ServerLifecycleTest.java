@@ -49,6 +49,16 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void aGossipLimitAboveTheHostsDefaultReadBufferStillStarts() {
+    // 6 MiB gossip messages need RPC reads above the host's default 4 MiB stream read buffer
+    try (TestServers t = new TestServers()) {
+      Server a = t.create(loopback().maxGossipMessageSize(6 << 20).maxDirectMessageSize(1 << 20).build());
+      a.start();
+      assertThat(a.status().problem()).as("started and healthy").isEmpty();
+    }
+  }
+
+  @Test
   void aTakenPortIsReportedAtStart() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         TestServers t = new TestServers()) {
