@@ -854,11 +854,24 @@ public final class PubSub implements AutoCloseable {
     FORWARD
   }
 
+  // The router sends one Rpc object to several peers in a row (a forward to the mesh, an announcement
+  // to everyone): encode it once. Router thread only; queued byte arrays are never modified.
+  private Rpc lastEncoded;
+  private byte[] lastEncodedBytes;
+
+  private byte[] encodeOnce(Rpc rpc) {
+    if (rpc != lastEncoded) {
+      lastEncodedBytes = RpcCodec.encode(rpc);
+      lastEncoded = rpc;
+    }
+    return lastEncodedBytes;
+  }
+
   private boolean enqueue(PeerState p, Rpc rpc, Lane lane) {
     if (p.out == null) {
       return false;
     }
-    byte[] bytes = RpcCodec.encode(rpc);
+    byte[] bytes = encodeOnce(rpc);
     if (p.queuedBytes + bytes.length > config.peerQueueBytes()) {
       if (lane == Lane.CONTROL) {
         LOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
