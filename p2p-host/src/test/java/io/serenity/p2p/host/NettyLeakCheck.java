@@ -38,7 +38,6 @@ public final class NettyLeakCheck implements AfterAllCallback {
     // collect, then allocate a little, a bounded number of rounds.
     for (int i = 0; i < 5 && LEAKS.isEmpty(); i++) {
       System.gc();
-      System.runFinalization();
       for (int j = 0; j < 100; j++) {
         Unpooled.buffer(1).release();
         PooledByteBufAllocator.DEFAULT.buffer(1).release();

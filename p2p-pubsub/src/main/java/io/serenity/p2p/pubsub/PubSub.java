@@ -980,7 +980,7 @@ public final class PubSub implements AutoCloseable {
     String protocol;
     boolean outbound;
     final Set<String> topics = new HashSet<>();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
     int writesInFlight;
