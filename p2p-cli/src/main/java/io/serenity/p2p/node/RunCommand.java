@@ -241,60 +241,65 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private static void report(EventPrinter printer, ConnectionReporter connections, HostEvent event) {
-    if (event instanceof HostEvent.PeerConnected e) {
-      connections.connected(e);
-    } else if (event instanceof HostEvent.PeerDisconnected e) {
-      connections.disconnected(e.peer());
-      printer.event("peer_disconnected").with("peerId", e.peer().toBase58()).print("disconnected " + e.peer());
-    } else if (event instanceof HostEvent.PeerIdentified e) {
-      connections.identified(e);
-      String agent = e.info().agentVersion().orElse("");
-      printer
-          .event("peer_identified")
-          .with("peerId", e.peer().toBase58())
-          .with("agent", agent)
-          .with("protocols", e.info().protocols())
-          .print("identified " + e.peer() + ": " + agent + " " + e.info().protocols());
-    } else if (event instanceof HostEvent.ProtocolViolation e) {
-      printer
+    switch (event) {
+      case HostEvent.PeerConnected e -> connections.connected(e);
+      case HostEvent.PeerDisconnected e -> {
+        connections.disconnected(e.peer());
+        printer.event("peer_disconnected").with("peerId", e.peer().toBase58()).print("disconnected " + e.peer());
+      }
+      case HostEvent.PeerIdentified e -> {
+        connections.identified(e);
+        String agent = e.info().agentVersion().orElse("");
+        printer
+            .event("peer_identified")
+            .with("peerId", e.peer().toBase58())
+            .with("agent", agent)
+            .with("protocols", e.info().protocols())
+            .print("identified " + e.peer() + ": " + agent + " " + e.info().protocols());
+      }
+      case HostEvent.ProtocolViolation e -> printer
           .event("error")
           .with("what", "protocol violation by " + e.peer() + " on " + e.protocol())
           .with("why", e.violation())
           .print("violation by " + e.peer() + " on " + e.protocol() + ": " + e.violation());
+      case HostEvent.StreamOpened e -> { }
+      case HostEvent.ProtocolsChanged e -> { }
     }
   }
 
   /** Req/resp events of the Ethereum preset: a peer's Status, and Goodbye either way. */
   private static void reportEth2(EventPrinter printer, ReqRespEvent event) {
-    if (event instanceof ReqRespEvent.StatusReceived e) {
-      StatusMessage st = e.status();
-      printer
-          .event("status")
-          .with("peerId", e.peer().toBase58())
-          .with("forkDigest", st.forkDigest().toHex())
-          .with("finalizedRoot", st.finalizedRoot().toHex())
-          .with("finalizedEpoch", st.finalizedEpoch())
-          .with("headRoot", st.headRoot().toHex())
-          .with("headSlot", st.headSlot())
-          .print("status of " + e.peer() + ": fork digest " + st.forkDigest().toHex() + ", finalized epoch "
-              + st.finalizedEpoch() + " root " + st.finalizedRoot().toHex() + ", head slot " + st.headSlot()
-              + " root " + st.headRoot().toHex());
-    } else if (event instanceof ReqRespEvent.GoodbyeSent e) {
-      printer
+    switch (event) {
+      case ReqRespEvent.StatusReceived e -> {
+        StatusMessage st = e.status();
+        printer
+            .event("status")
+            .with("peerId", e.peer().toBase58())
+            .with("forkDigest", st.forkDigest().toHex())
+            .with("finalizedRoot", st.finalizedRoot().toHex())
+            .with("finalizedEpoch", st.finalizedEpoch())
+            .with("headRoot", st.headRoot().toHex())
+            .with("headSlot", st.headSlot())
+            .print("status of " + e.peer() + ": fork digest " + st.forkDigest().toHex() + ", finalized epoch "
+                + st.finalizedEpoch() + " root " + st.finalizedRoot().toHex() + ", head slot " + st.headSlot()
+                + " root " + st.headRoot().toHex());
+      }
+      case ReqRespEvent.GoodbyeSent e -> printer
           .event("goodbye")
           .with("peerId", e.peer().toBase58())
           .with("direction", "sent")
           .with("reason", e.reason())
           .print("goodbye sent to " + e.peer() + " (reason " + e.reason() + ")");
-    } else if (event instanceof ReqRespEvent.GoodbyeReceived e) {
-      printer
+      case ReqRespEvent.GoodbyeReceived e -> printer
           .event("goodbye")
           .with("peerId", e.peer().toBase58())
           .with("direction", "received")
           .with("reason", e.reason())
           .print("goodbye from " + e.peer() + " (reason " + e.reason() + ")");
+      case ReqRespEvent.MetaDataChanged e -> { }
     }
   }
+
 
   /** The --fork-digest value: 4 bytes of hex, with or without 0x. */
   static Bytes4 parseForkDigest(String text) {

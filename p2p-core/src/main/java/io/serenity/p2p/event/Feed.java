@@ -75,19 +75,13 @@ public final class Feed<T> implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
 
-  /** Default delivery executor: cached daemon threads, shared by all feeds. */
+  /**
+   * Default delivery executor: one virtual thread per delivery task, shared by all feeds. Consumers
+   * are application code that may block (a database write, a blocking queue); a virtual thread per
+   * task costs a few hundred bytes while parked, so a slow consumer holds no platform thread.
+   */
   private static final ExecutorService SHARED =
-      Executors.newCachedThreadPool(
-          new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-              Thread t = new Thread(r, "feed-delivery-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            }
-          });
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("feed-delivery-", 1).factory());
 
   private final Executor executor;
   private final Object lock = new Object();

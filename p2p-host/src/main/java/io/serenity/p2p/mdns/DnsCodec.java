@@ -410,29 +410,27 @@ final class DnsCodec {
       int lengthAt = len;
       u16(0); // rdlength, patched below
       int start = len;
-      // Java 17: no pattern matching in switch, so an instanceof chain over the sealed family
-      if (r instanceof DnsRecord.Ptr p) {
-        name(p.target());
-      } else if (r instanceof DnsRecord.Txt t) {
-        for (String s : t.strings()) {
-          byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-          if (b.length > 255) {
-            throw new IllegalArgumentException("TXT string of " + b.length + " bytes (max 255)");
+      switch (r) {
+        case DnsRecord.Ptr p -> name(p.target());
+        case DnsRecord.Txt t -> {
+          for (String s : t.strings()) {
+            byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+            if (b.length > 255) {
+              throw new IllegalArgumentException("TXT string of " + b.length + " bytes (max 255)");
+            }
+            u8(b.length);
+            bytes(b);
           }
-          u8(b.length);
-          bytes(b);
         }
-      } else if (r instanceof DnsRecord.Srv s) {
-        u16(s.priority());
-        u16(s.weight());
-        u16(s.port());
-        name(s.target());
-      } else if (r instanceof DnsRecord.A a) {
-        bytes(a.address().getAddress());
-      } else if (r instanceof DnsRecord.Aaaa a) {
-        bytes(a.address().getAddress());
-      } else if (r instanceof DnsRecord.Other o) {
-        bytes(o.data());
+        case DnsRecord.Srv s -> {
+          u16(s.priority());
+          u16(s.weight());
+          u16(s.port());
+          name(s.target());
+        }
+        case DnsRecord.A a -> bytes(a.address().getAddress());
+        case DnsRecord.Aaaa a -> bytes(a.address().getAddress());
+        case DnsRecord.Other o -> bytes(o.data());
       }
       int n = len - start;
       if (n > 0xffff) {

@@ -138,16 +138,13 @@ final class MultistreamCodec {
   }
 
   private static String text(MultistreamMessage message) {
-    if (message instanceof MultistreamMessage.Header) {
-      return MultistreamSelect.PROTOCOL_ID;
-    } else if (message instanceof MultistreamMessage.Na) {
-      return MultistreamSelect.NA;
-    } else if (message instanceof MultistreamMessage.Ls) {
-      return MultistreamSelect.LS;
-    } else if (message instanceof MultistreamMessage.Protocol p) {
-      return p.id();
-    }
-    throw new IllegalArgumentException("not a text message: " + message);
+    return switch (message) {
+      case MultistreamMessage.Header h -> MultistreamSelect.PROTOCOL_ID;
+      case MultistreamMessage.Na n -> MultistreamSelect.NA;
+      case MultistreamMessage.Ls l -> MultistreamSelect.LS;
+      case MultistreamMessage.Protocol p -> p.id();
+      case MultistreamMessage.ProtocolList l -> throw new IllegalArgumentException("not a text message: " + message);
+    };
   }
 
   private static void writeLine(byte[] text, ByteBuf out) {

@@ -68,6 +68,9 @@ public final class ReqResp implements AutoCloseable {
   private final ReqRespConfig config;
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
+  /** Runs request handlers, one virtual thread per request (handlers may block). */
+  private final java.util.concurrent.ExecutorService handlers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("reqresp-handler-", 1).factory());
   private final LongSupplier nanoClock;
   private final RateLimiter limiter;
   private final Map<PeerId, AtomicInteger> inbound = new ConcurrentHashMap<>();
@@ -302,6 +305,7 @@ public final class ReqResp implements AutoCloseable {
     for (String p : protocols) {
       host.removeStreamHandler(p);
     }
+    handlers.shutdownNow();
     if (ownScheduler) {
       scheduler.shutdownNow();
     }
@@ -487,10 +491,16 @@ public final class ReqResp implements AutoCloseable {
     private void dispatch(Q request) {
       rearm(config.respTimeout(), "handler too slow");
       try {
-        handler.handle(stream.remotePeer(), request, this);
-      } catch (RuntimeException e) {
-        LOG.warn("handler of {} threw for {}", method.protocolId(), stream.remotePeer(), e);
-        error(ResultCode.SERVER_ERROR, "server error");
+        handlers.execute(() -> {
+          try {
+            handler.handle(stream.remotePeer(), request, this);
+          } catch (RuntimeException e) {
+            LOG.warn("handler of {} threw for {}", method.protocolId(), stream.remotePeer(), e);
+            error(ResultCode.SERVER_ERROR, "server error");
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        error(ResultCode.SERVER_ERROR, "shutting down");
       }
     }
 

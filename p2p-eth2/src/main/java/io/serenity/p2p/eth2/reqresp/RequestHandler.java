@@ -4,8 +4,9 @@ import io.serenity.p2p.core.PeerId;
 
 /**
  * Serves one method, streaming style: gets the decoded request and writes chunks to the sink, now
- * or later. Called on a network thread: do not block; hand slow work to an executor. An exception
- * thrown here becomes a ServerError (2) response.
+ * or later. Called on a virtual thread of its own (one per request), so it may block, for
+ * example on a database read; the response timeout still applies and resets the stream when the
+ * handler is too slow. An exception thrown here becomes a ServerError (2) response.
  *
  * <pre>{@code
  * reqResp.register(BY_RANGE, (peer, req, sink) -> {

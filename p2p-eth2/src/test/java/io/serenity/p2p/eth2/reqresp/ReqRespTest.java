@@ -207,6 +207,35 @@ class ReqRespTest {
   }
 
   @Test
+  void aBlockingHandlerDoesNotStallOtherRequestsOnTheSameConnection() throws Exception {
+    Method<Long, Long> m = Method.single("blocking", 1, Ssz.UINT64, Ssz.UINT64);
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults());
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<Boolean> ranOnVirtualThread = new CompletableFuture<>();
+    b.register(m, (RequestHandler<Long, Long>) (peer, x, sink) -> {
+      if (x == 1L) {
+        ranOnVirtualThread.complete(Thread.currentThread().isVirtual());
+        try {
+          release.await(); // blocks like a slow database read would
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      sink.next(x * 10);
+      sink.complete();
+    });
+    connect(a, b);
+    CompletableFuture<Long> blocked = a.request(id(b), m, 1L);
+    assertThat(await(ranOnVirtualThread)).isTrue();
+    // the connection's event loop is free: a second request is answered while the first handler blocks
+    assertThat(await(a.request(id(b), m, 2L))).isEqualTo(20L);
+    assertThat(blocked).isNotDone();
+    release.countDown();
+    assertThat(await(blocked)).isEqualTo(10L);
+  }
+
+  @Test
   void errorResponseReachesTheRequesterWithItsCodeAndMessage() {
     Method<Long, Long> m = Method.single("fails", 1, Ssz.UINT64, Ssz.UINT64);
     ReqResp a = node(ReqRespConfig.defaults());
