@@ -35,6 +35,21 @@ import java.util.concurrent.locks.LockSupport;
 public final class MeshLatencyBench {
   private MeshLatencyBench() {}
 
+  /** CPU time of the whole process so far (all threads, GC included), in seconds. */
+  static double processCpuSeconds() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : -1;
+  }
+
+  /** The collectors in use, e.g. "G1 Young Generation+G1 Old Generation" shortened to "G1". */
+  static String gcName() {
+    String names = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName)
+        .reduce((x, y) -> x + "+" + y).orElse("?");
+    return names.contains("ZGC") ? "ZGC" : names.contains("G1") ? "G1" : names.contains("Shenandoah")
+        ? "Shenandoah" : names.contains("Parallel") || names.contains("PS ") ? "Parallel" : names;
+  }
+
   public static void main(String[] args) throws Exception {
     int nodes = 20;
     int messages = 500;
@@ -157,9 +172,11 @@ public final class MeshLatencyBench {
       System.out.printf(Locale.ROOT,
           "{\"bench\":\"pubsub-mesh-latency\",\"impl\":\"java\",\"muxer\":\"%s\",\"nodes\":%d,\"transport\":\"tcp+noise+%s\",\"sign\":\"%s\","
               + "\"size\":%d,\"messages\":%d,\"ratePerSec\":%d,\"expected\":%d,\"delivered\":%d,"
-              + "\"meshSizeMin\":%d,\"meshSizeMax\":%d,\"meshFormMs\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f}%n",
+              + "\"meshSizeMin\":%d,\"meshSizeMax\":%d,\"meshFormMs\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,"
+              + "\"cpuSeconds\":%.2f,\"gc\":\"%s\"}%n",
           muxer, nodes, muxer, sign, size, messages, rate, expected, n, meshMin, meshMax, meshMs,
-          percentile(sorted, 50), percentile(sorted, 99), n == 0 ? 0.0 : sorted[n - 1] / 1e6);
+          percentile(sorted, 50), percentile(sorted, 99), n == 0 ? 0.0 : sorted[n - 1] / 1e6,
+          processCpuSeconds(), gcName());
     } finally {
       for (PubSub p : pubsubs) {
         p.close();

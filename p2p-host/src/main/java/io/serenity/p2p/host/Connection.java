@@ -207,11 +207,16 @@ public final class Connection {
             });
   }
 
+  /**
+   * Resets streams without traffic for {@code idleNanos}, except those of long-lived protocols
+   * ({@link Host#markLongLived}); a stream still negotiating its protocol is never exempt, so a
+   * peer cannot park streams by stalling multistream-select.
+   */
   private void resetIdle(long idleNanos) {
     long now = System.nanoTime();
     for (Stream s : streams) {
-      if (s.idleNanos(now) > idleNanos) {
-        LOG.info("resetting {}: no traffic for {} ms", s, TimeUnit.NANOSECONDS.toMillis(idleNanos));
+      if (s.idleNanos(now) > idleNanos && !host.isLongLived(s.protocol())) {
+        LOG.debug("resetting {}: no traffic for {} ms", s, TimeUnit.NANOSECONDS.toMillis(idleNanos));
         s.reset();
       }
     }

@@ -65,6 +65,7 @@ public final class Host implements AutoCloseable {
   private final Traffic traffic = new Traffic();
   private final Identify identify;
   private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+  private final Set<String> longLived = ConcurrentHashMap.newKeySet();
   private final CopyOnWriteArrayList<Consumer<HostEvent>> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final Map<PeerId, Connection> connections = new HashMap<>();
@@ -173,6 +174,21 @@ public final class Host implements AutoCloseable {
     if (old == null) {
       protocolsChanged();
     }
+  }
+
+  /**
+   * Declares streams of {@code protocolId} long-lived: they last as long as their connection and may
+   * carry nothing for hours (a pubsub stream on a quiet topic), so the idle-stream timeout
+   * ({@link HostConfig#idleStreamTimeout()}) never resets them, inbound or outbound. A dead peer is
+   * found by connection liveness instead (muxer keepalive). Pubsub declares its protocols itself.
+   */
+  public void markLongLived(String protocolId) {
+    longLived.add(java.util.Objects.requireNonNull(protocolId, "protocolId"));
+  }
+
+  /** True when streams of {@code protocolId} are exempt from the idle-stream timeout. */
+  public boolean isLongLived(String protocolId) {
+    return protocolId != null && longLived.contains(protocolId);
   }
 
   /** Stops serving {@code protocolId}. */

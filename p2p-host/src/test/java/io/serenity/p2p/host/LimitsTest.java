@@ -131,6 +131,32 @@ class LimitsTest {
   }
 
   @Test
+  void longLivedProtocolStreamsOutliveTheIdleTimeoutBothWays() {
+    String quiet = "/quiet/1.0.0";
+    HostConfig shortIdle = HostConfig.builder().idleStreamTimeout(Duration.ofMillis(200)).build();
+    Host a = hosts.start(KeyType.SECP256K1, shortIdle);
+    Host b = hosts.start(KeyType.SECP256K1, shortIdle);
+    a.markLongLived(quiet);
+    b.markLongLived(quiet);
+    CompletableFuture<Stream> inbound = new CompletableFuture<>();
+    b.setStreamHandler(quiet, inbound::complete);
+    b.setStreamHandler(HOLD, s -> {});
+    Connection c = await(a.connect(dialAddr(b)));
+    Stream longLived = await(c.newStream(quiet));
+    Stream ordinary = await(c.newStream(HOLD));
+    Stream remoteEnd = await(inbound);
+    // the ordinary stream's reset proves the idle timer ran, over several periods, meanwhile
+    await(ordinary.closeFuture());
+    long quietUntil = System.nanoTime() + Duration.ofMillis(1000).toNanos();
+    while (System.nanoTime() < quietUntil) { // silence is the behaviour under test: five timeouts' worth
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
+    assertThat(longLived.closeFuture()).isNotDone();
+    assertThat(remoteEnd.closeFuture()).isNotDone();
+    await(longLived.write("still here".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void dialingTheWrongPeerIdFailsClearly() {
     Host a = hosts.start();
     Host b = hosts.start();

@@ -131,6 +131,11 @@ public final class P2pMetrics {
         .help("RPCs dropped because a peer's outbound queue was full")
         .callback(cb -> cb.call(pubsub.queueDrops()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("pubsub_stream_reopens")
+        .help("Pubsub streams reopened after they were lost while the connection lived")
+        .callback(cb -> cb.call(pubsub.streamReopens()))
+        .register(registry);
   }
 
   /** Nearest-rank quantile of sorted values. */

@@ -7,6 +7,7 @@ import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +78,9 @@ public final class PubSub implements AutoCloseable {
 
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong queueDrops = new AtomicLong();
+  private final AtomicLong streamReopens = new AtomicLong();
+  /** Router thread only: recent reopens per peer, for the backoff (entries leave with the peer's connection). */
+  private final Map<PeerId, Integer> reopenCounts = new HashMap<>();
   private final AtomicLong unsubscribedDrops = new AtomicLong();
 
   /**
@@ -173,6 +177,11 @@ public final class PubSub implements AutoCloseable {
     return new PubSub(host, config, router, scheduler, false);
   }
 
+  /** The host this pubsub runs on. */
+  public Host host() {
+    return host;
+  }
+
   /** Our PeerId. */
   public PeerId peerId() {
     return host.peerId();
@@ -196,6 +205,7 @@ public final class PubSub implements AutoCloseable {
           started = true;
           router.attach(context);
           for (String protocol : router.protocols()) {
+            host.markLongLived(protocol); // quiet topics send nothing for hours
             host.setStreamHandler(protocol, this::onInboundStream);
           }
           hostListener = host.addListener(this::onHostEvent);
@@ -485,16 +495,32 @@ public final class PubSub implements AutoCloseable {
     if (event instanceof HostEvent.PeerConnected e) {
       scheduler.execute(() -> openStream(e.peer()));
     } else if (event instanceof HostEvent.PeerDisconnected e) {
-      scheduler.execute(() -> removePeer(e.peer(), "disconnected"));
+      scheduler.execute(() -> {
+        removePeer(e.peer(), "disconnected");
+        reopenCounts.remove(e.peer());
+      });
     }
   }
 
   private void openStream(PeerId peer) {
+    openStream(peer, Set.of());
+  }
+
+  /**
+   * Opens our pubsub stream to {@code peer}. {@code knownTopics} are the peer's subscriptions we
+   * learned on its own stream before ours was lost and reopened: the peer does not announce them
+   * again, so they carry over.
+   */
+  private void openStream(PeerId peer, Set<String> knownTopics) {
     if (closed || peers.containsKey(peer)) {
       return;
     }
     PeerState state = new PeerState(peer);
     peers.put(peer, state);
+    for (String t : knownTopics) {
+      state.topics.add(t);
+      topicPeers.computeIfAbsent(t, x -> new HashSet<>()).add(peer);
+    }
     host.newStream(peer, router.protocols().toArray(String[]::new))
         .whenComplete(
             (stream, err) ->
@@ -508,7 +534,7 @@ public final class PubSub implements AutoCloseable {
                       }
                       if (err != null) {
                         LOG.debug("no pubsub stream to {}: {}", peer, err.toString());
-                        peers.remove(peer);
+                        removePeer(peer, "no pubsub stream"); // also forgets topics it announced meanwhile
                         return;
                       }
                       state.out = stream;
@@ -525,9 +551,44 @@ public final class PubSub implements AutoCloseable {
                       stream.closeFuture().whenComplete((v, e) -> scheduler.execute(() -> {
                         if (peers.get(peer) == state) {
                           removePeer(peer, "pubsub stream closed");
+                          reopenIfConnected(peer, Set.copyOf(state.topics));
                         }
                       }));
                     }));
+  }
+
+  /**
+   * Our pubsub stream to {@code peer} ended while the connection may still live (the peer reset it,
+   * a muxer error on that stream alone): without a stream the peer leaves our meshes and gets none
+   * of our messages, so open a new one, with a backoff of 1 s doubling to 64 s per peer.
+   */
+  private void reopenIfConnected(PeerId peer, Set<String> knownTopics) {
+    if (closed || host.connection(peer).isEmpty()) {
+      reopenCounts.remove(peer);
+      return;
+    }
+    int n = reopenCounts.getOrDefault(peer, 0) + 1;
+    Duration delay = Duration.ofSeconds(1L << Math.min(6, n - 1));
+    // Checked again after the delay: a stream that ends because its connection is closing is not
+    // reopened (and not logged), since by then the connection is gone.
+    scheduler.schedule(delay, () -> {
+      if (closed || peers.containsKey(peer) || host.connection(peer).isEmpty()) {
+        return;
+      }
+      reopenCounts.put(peer, n);
+      streamReopens.incrementAndGet();
+      LOG.info("pubsub stream to {} was lost while its connection lives; reopened after {} s (reopen {} for this peer)",
+          peer, delay.toSeconds(), n);
+      openStream(peer, knownTopics);
+      if (!peerWaiters.isEmpty()) {
+        checkPeerWaiters();
+      }
+    });
+  }
+
+  /** Pubsub streams reopened on live connections after they were lost ({@link #reopenIfConnected}). */
+  public long streamReopens() {
+    return streamReopens.get();
   }
 
   private void removePeer(PeerId peer, String why) {
