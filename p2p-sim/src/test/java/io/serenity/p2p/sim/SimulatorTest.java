@@ -34,6 +34,24 @@ class SimulatorTest {
   }
 
   @Test
+  void aTopicSilentForHoursStillDeliversEveryMessage() throws Exception {
+    // Ethereum's slashing topics: meshes form, then nothing for two hours between messages. Meshes,
+    // backoffs and scores must survive thousands of empty heartbeats on virtual time.
+    Report r = Simulator.run(scenario("""
+        {"name": "quiet", "seed": 3, "nodes": 20, "router": "gossipsub",
+         "gossipsub": {"preset": "ethereum", "scoring": true},
+         "topology": {"type": "random-regular", "degree": 8},
+         "links": {"latency": {"type": "uniform", "minMs": 5, "maxMs": 50}},
+         "traffic": [{"topic": "slashings", "messages": 3, "sizeBytes": 256, "ratePerSecond": 0.000138889}],
+         "warmupMs": 600000, "drainMs": 5000}
+        """));
+    Summary s = r.summary();
+    assertThat(s.deliveryRatio()).isEqualTo(1.0);
+    assertThat(r.latenciesMs()).hasSize(3 * 19);
+    assertThat(s.latency().max()).as("delivered by the mesh, not by late gossip").isLessThan(1000.0);
+  }
+
+  @Test
   void lineOfFiveNodesWithTenMillisecondLinksReachesTheEndIn40ms() throws Exception {
     Report r = Simulator.run(scenario("""
         {"name": "line", "nodes": 5, "router": "floodsub", "topology": {"type": "line"},
