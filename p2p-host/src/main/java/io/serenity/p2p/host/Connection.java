@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class Connection {
 
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   private final Host host;
   private final UpgradedConnection up;
@@ -190,7 +193,7 @@ public final class Connection {
 
   private void accept(MuxedStream ms) {
     if (openStreams() >= host.config().maxStreamsPerConnection()) {
-      LOG.info("peer {} exceeded the stream limit {}; resetting its new stream",
+      RLOG.info("peer {} exceeded the stream limit {}; resetting its new stream",
           remotePeer(), host.config().maxStreamsPerConnection());
       ms.reset();
       return;
@@ -200,7 +203,7 @@ public final class Connection {
         .whenComplete(
             (p, e) -> {
               if (e != null) {
-                LOG.info("peer {}: stream negotiation failed: {}", remotePeer(), e.getMessage());
+                RLOG.info("peer {}: stream negotiation failed: {}", remotePeer(), e.getMessage());
               } else {
                 host.dispatchInbound(s, p);
               }

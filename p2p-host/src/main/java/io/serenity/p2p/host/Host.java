@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class Host implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   private final PrivateKey identity;
   private final PeerId peerId;
@@ -400,7 +403,7 @@ public final class Host implements AutoCloseable {
     }
     if (inbound.incrementAndGet() > config.maxInboundConnections()) {
       inbound.decrementAndGet();
-      LOG.info("refusing connection from {}: inbound limit {} reached",
+      RLOG.info("refusing connection from {}: inbound limit {} reached",
           ch.remoteAddress(), config.maxInboundConnections());
       ch.close();
       return;
@@ -424,7 +427,7 @@ public final class Host implements AutoCloseable {
         .thenApply(this::register)
         .exceptionally(
             e -> {
-              LOG.info("inbound connection from {} failed: {}", ch.remoteAddress(), unwrap(e).getMessage());
+              RLOG.info("inbound connection from {} failed: {}", ch.remoteAddress(), unwrap(e).getMessage());
               return null;
             });
   }

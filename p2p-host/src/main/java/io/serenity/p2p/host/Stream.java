@@ -10,6 +10,7 @@ import io.serenity.p2p.mux.MuxedStreamHandler;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Stream {
 
   private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   private final Connection connection;
   private final MuxedStream muxed;
@@ -287,7 +290,7 @@ public final class Stream {
   }
 
   private void violation(String what) {
-    LOG.info("peer {} broke {}: {}; resetting stream", remotePeer(), protocol, what);
+    RLOG.info("peer {} broke {}: {}; resetting stream", remotePeer(), protocol, what);
     HostException e = new HostException("peer " + remotePeer() + " broke " + protocol + ": " + what);
     for (PendingRead p : reads) {
       p.future().completeExceptionally(e);

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PubSub implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   private final Host host;
   private final PubSubConfig config;
@@ -577,7 +580,7 @@ public final class PubSub implements AutoCloseable {
       }
       reopenCounts.put(peer, n);
       streamReopens.incrementAndGet();
-      LOG.info("pubsub stream to {} was lost while its connection lives; reopened after {} s (reopen {} for this peer)",
+      RLOG.info("pubsub stream to {} was lost while its connection lives; reopened after {} s (reopen {} for this peer)",
           peer, delay.toSeconds(), n);
       openStream(peer, knownTopics);
       if (!peerWaiters.isEmpty()) {
@@ -632,7 +635,7 @@ public final class PubSub implements AutoCloseable {
               try {
                 rpc = RpcCodec.decode(bytes, limits);
               } catch (PubSubException e) {
-                LOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
+                RLOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
                     stream.remotePeer(), stream.protocol(), e.getMessage());
                 stream.reset();
                 return;
@@ -672,7 +675,7 @@ public final class PubSub implements AutoCloseable {
         if (!state.topics.contains(s.topic()) && state.topics.size() >= MAX_TOPICS_PER_PEER) {
           if (!state.warnedTopics) {
             state.warnedTopics = true;
-            LOG.warn("peer {} announced more than {} topics; ignoring further subscriptions", from, MAX_TOPICS_PER_PEER);
+            RLOG.warn("peer {} announced more than {} topics; ignoring further subscriptions", from, MAX_TOPICS_PER_PEER);
           }
           continue;
         }
@@ -738,7 +741,7 @@ public final class PubSub implements AutoCloseable {
       c.dropped.incrementAndGet();
       long drops = checkDrops.incrementAndGet();
       if (drops == 1 || Long.bitCount(drops) == 1) {
-        LOG.warn("signature checks fell behind: dropped a message from {} unchecked ({} so far)", from, drops);
+        RLOG.warn("signature checks fell behind: dropped a message from {} unchecked ({} so far)", from, drops);
       }
       router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "signature check queue full");
       return;
@@ -861,7 +864,7 @@ public final class PubSub implements AutoCloseable {
                       pendingValidations--;
                       ValidationResult r = err != null ? ValidationResult.IGNORE : verdict;
                       if (err != null) {
-                        LOG.warn("validator of {} failed: {}", m.topic(), err.toString());
+                        RLOG.warn("validator of {} failed: {}", m.topic(), err.toString());
                       }
                       onVerdict(id, m, from, r);
                     }));
@@ -935,14 +938,14 @@ public final class PubSub implements AutoCloseable {
     byte[] bytes = encodeOnce(rpc);
     if (p.queuedBytes + bytes.length > config.peerQueueBytes()) {
       if (lane == Lane.CONTROL) {
-        LOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
+        RLOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
             p.id, p.queuedBytes);
         context.disconnect(p.id, "control queue overflow");
         return false;
       }
       long drops = queueDrops.incrementAndGet();
       if (drops == 1 || Long.bitCount(drops) == 1) {
-        LOG.warn("queue to {} full ({} bytes): dropped an RPC ({} drops so far)", p.id, p.queuedBytes, drops);
+        RLOG.warn("queue to {} full ({} bytes): dropped an RPC ({} drops so far)", p.id, p.queuedBytes, drops);
       }
       return false;
     }
@@ -1099,7 +1102,7 @@ public final class PubSub implements AutoCloseable {
         try {
           handler.accept(next);
         } catch (RuntimeException e) {
-          LOG.warn("subscriber of {} threw: {}", topic, e.toString());
+          RLOG.warn("subscriber of {} threw: {}", topic, e.toString());
         }
       }
       if (queue.isEmpty()) {
@@ -1246,7 +1249,7 @@ public final class PubSub implements AutoCloseable {
 
     @Override
     public void disconnect(PeerId peer, String reason) {
-      LOG.info("disconnecting {}: {}", peer, reason);
+      RLOG.info("disconnecting {}: {}", peer, reason);
       host.disconnect(peer);
     }
   }

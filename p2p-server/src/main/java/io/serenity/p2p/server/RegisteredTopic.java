@@ -4,6 +4,7 @@ import io.serenity.p2p.core.PeerId;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 final class RegisteredTopic<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegisteredTopic.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
   private static final long STOP_WAIT_MS = 5_000;
 
   /** Bytes as they arrived, before decoding. */
@@ -60,7 +63,7 @@ final class RegisteredTopic<T> {
     if (!inbox.offer(in)) {
       long n = dropped.incrementAndGet();
       if (n == 1 || Long.bitCount(n) == 1) { // 1, 2, 4, 8, ...: visible without flooding the log
-        LOG.warn("topic {}: inbox of {} full, dropped a message from {} ({} dropped so far)",
+        RLOG.warn("topic {}: inbox of {} full, dropped a message from {} ({} dropped so far)",
             topic, inbox.remainingCapacity() + inbox.size(), in.peer(), n);
       }
     }
@@ -115,7 +118,7 @@ final class RegisteredTopic<T> {
       data = codec.decode(in.data(), type);
     } catch (RuntimeException e) {
       undecodable.incrementAndGet();
-      LOG.info("Failed to decode data on topic {} from {} ({} bytes, {}): {}",
+      RLOG.info("Failed to decode data on topic {} from {} ({} bytes, {}): {}",
           topic, in.peer(), in.data().length, codec.name(), e.getMessage());
       return;
     }
@@ -127,7 +130,7 @@ final class RegisteredTopic<T> {
       if (stopped) {
         return;
       }
-      LOG.warn("topic {}: handler failed on a message from {}; message dropped", topic, in.peer(), e);
+      RLOG.warn("topic {}: handler failed on a message from {}; message dropped", topic, in.peer(), e);
     }
   }
 }

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,8 @@ import org.slf4j.LoggerFactory;
 public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
   private static final long START_WAIT_S = 30;
   private static final long SNAPSHOT_WAIT_S = 5;
 
@@ -464,7 +467,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
         .whenComplete(
             (bytes, e) -> {
               if (e != null) {
-                LOG.info("direct message on {} from {} failed: {}", t.protocolId, s.remotePeer(), unwrap(e).getMessage());
+                RLOG.info("direct message on {} from {} failed: {}", t.protocolId, s.remotePeer(), unwrap(e).getMessage());
                 s.reset();
                 return;
               }
@@ -762,7 +765,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
             .toList();
     List<PeerId> victims = choosePrunable(candidates, staticPeers.ids(), config.maxPeers());
     for (PeerId p : victims) {
-      LOG.info("disconnecting {}: over maxPeers {}", p, config.maxPeers());
+      RLOG.info("disconnecting {}: over maxPeers {}", p, config.maxPeers());
       host.disconnect(p);
     }
   }

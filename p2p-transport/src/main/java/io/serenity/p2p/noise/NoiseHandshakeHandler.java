@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(NoiseHandshakeHandler.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   private final PrivateKey identity;
   private final PeerId localPeer;
@@ -303,7 +306,7 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
     }
     done = true;
     releaseCumulation();
-    LOG.info("{} noise handshake failed{}: {}", ctx.channel(), peerSuffix(), e.getMessage());
+    RLOG.info("{} noise handshake failed{}: {}", ctx.channel(), peerSuffix(), e.getMessage());
     session.completeExceptionally(e);
     ctx.close();
   }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class ReqResp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReqResp.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   private final Host host;
   private final ReqRespConfig config;
@@ -325,7 +328,7 @@ public final class ReqResp implements AutoCloseable {
   }
 
   private void serveGoodbye(PeerId peer, Goodbye goodbye, ResponseSink<Goodbye> sink) {
-    LOG.info("peer {} said goodbye, reason {}", peer, Long.toUnsignedString(goodbye.reason()));
+    RLOG.info("peer {} said goodbye, reason {}", peer, Long.toUnsignedString(goodbye.reason()));
     emit(new ReqRespEvent.GoodbyeReceived(peer, goodbye.reason()));
     sink.complete();
   }
@@ -359,7 +362,7 @@ public final class ReqResp implements AutoCloseable {
     StatusMessage mine = localStatus;
     if (mine != null && !mine.forkDigest().equals(theirs.forkDigest())) {
       // phase0 "Status": a peer on another fork is of no use to us
-      LOG.info("peer {} is on fork digest {} (ours {}): goodbye", peer, theirs.forkDigest(), mine.forkDigest());
+      RLOG.info("peer {} is on fork digest {} (ours {}): goodbye", peer, theirs.forkDigest(), mine.forkDigest());
       goodbye(peer, Goodbye.IRRELEVANT_NETWORK);
     }
   }
@@ -370,7 +373,7 @@ public final class ReqResp implements AutoCloseable {
         // phase0 "Status": the dialing client MUST send a Status request upon connection
         exchangeStatus(c.peer()).whenComplete((s, x) -> {
           if (x != null) {
-            LOG.info("status exchange with {} failed: {}", c.peer(), x.getMessage());
+            RLOG.info("status exchange with {} failed: {}", c.peer(), x.getMessage());
           }
         });
       }
@@ -399,7 +402,7 @@ public final class ReqResp implements AutoCloseable {
     AtomicInteger open = inbound.computeIfAbsent(peer, p -> new AtomicInteger());
     if (open.incrementAndGet() > config.maxInboundStreamsPerPeer()) {
       open.decrementAndGet();
-      LOG.info("peer {} exceeds {} concurrent req/resp streams; resetting {}", peer,
+      RLOG.info("peer {} exceeds {} concurrent req/resp streams; resetting {}", peer,
           config.maxInboundStreamsPerPeer(), method.protocolId());
       s.reset();
       return;
@@ -592,7 +595,7 @@ public final class ReqResp implements AutoCloseable {
         return;
       }
       timer = scheduler.schedule(() -> {
-        LOG.info("{} with {}: {} within {}; resetting", method.protocolId(), stream.remotePeer(), why, d);
+        RLOG.info("{} with {}: {} within {}; resetting", method.protocolId(), stream.remotePeer(), why, d);
         abort();
       }, d.toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -6,6 +6,7 @@ import io.serenity.p2p.host.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class Identify {
 
   private static final Logger LOG = LoggerFactory.getLogger(Identify.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
   /** Protocol id of identify. */
   public static final String PROTOCOL_ID = "/ipfs/id/1.0.0";
@@ -104,7 +107,7 @@ public final class Identify {
         throw new IdentifyException("public key in identify does not match the peer id");
       }
     } catch (IdentifyException e) {
-      LOG.info("peer {} broke {}: {}; resetting stream", peer, s.protocol(), e.getMessage());
+      RLOG.info("peer {} broke {}: {}; resetting stream", peer, s.protocol(), e.getMessage());
       s.reset();
       throw new IdentifyException("peer " + peer + ": " + e.getMessage(), e);
     }
