@@ -154,7 +154,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             .listen(listenAddrs.toArray(Multiaddr[]::new))
             .config(hostConfig)
             .build();
-    PubSub pubsub = floodsub ? PubSub.floodsub(host, pubsubConfig) : PubSub.gossipsub(host, pubsubConfig, gossipParams);
+    PubSub pubsub;
+    if (floodsub) {
+      pubsub = PubSub.floodsub(host, pubsubConfig);
+    } else {
+      // scoring on, as in a Server with default settings: invalid messages cost their sender
+      java.util.Map<String, io.serenity.p2p.pubsub.TopicScoreParams> scored = new java.util.HashMap<>();
+      for (String t : topics) {
+        scored.put(t, io.serenity.p2p.pubsub.TopicScoreParams.forExpectedRate(1.0, gossipParams.d(),
+            io.serenity.p2p.pubsub.PeerScoreParams.DEFAULT_DECAY_INTERVAL));
+      }
+      pubsub = PubSub.gossipsub(host, pubsubConfig, gossipParams,
+          io.serenity.p2p.pubsub.PeerScoreParams.standard(scored), io.serenity.p2p.pubsub.PeerScoreThresholds.defaults());
+    }
     ReqResp reqResp = null;
     if (ethereum) {
       reqResp = ReqResp.create(host, ReqRespConfig.defaults());

@@ -132,6 +132,17 @@ public final class P2pMetrics {
         .callback(cb -> cb.call(pubsub.queueDrops()))
         .register(registry);
     CounterWithCallback.builder()
+        .name("pubsub_rejected_messages")
+        .help("Received messages not delivered, by reason (signature, size, self-origin, queue full, validator)")
+        .labelNames("reason")
+        .callback(cb -> pubsub.rejections().forEach((r, n) -> cb.call(n, r.name().toLowerCase(java.util.Locale.ROOT))))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("pubsub_graylist_disconnects")
+        .help("Peers disconnected because their score fell below the graylist threshold")
+        .callback(cb -> cb.call(pubsub.graylistDisconnects()))
+        .register(registry);
+    CounterWithCallback.builder()
         .name("pubsub_stream_reopens")
         .help("Pubsub streams reopened after they were lost while the connection lived")
         .callback(cb -> cb.call(pubsub.streamReopens()))

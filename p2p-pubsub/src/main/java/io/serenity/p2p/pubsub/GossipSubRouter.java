@@ -41,6 +41,7 @@ final class GossipSubRouter implements Router {
   private final Random random;
   private final MessageCache mcache;
   private final Map<PeerId, PeerInfo> direct = new HashMap<>();
+  private volatile long graylistDisconnects;
   private PeerScore score;
   private RouterContext context;
   private Scheduler.Cancellable heartbeat;
@@ -112,6 +113,41 @@ final class GossipSubRouter implements Router {
         score.setIps(peer, List.of(ip));
       }
     }
+  }
+
+  /**
+   * Peers below the graylist threshold are already ignored; they are also disconnected, so a
+   * misbehaving peer stops costing us a connection slot and the bandwidth of its input (its score is
+   * retained for {@link PeerScoreParams#retainScore()}, so reconnecting does not clear it). Direct
+   * peers are exempt, as from graylisting.
+   */
+  private void disconnectGraylisted(java.util.function.ToDoubleFunction<PeerId> scoreOf) {
+    if (score == null) {
+      return;
+    }
+    List<PeerId> bad = new ArrayList<>();
+    for (PeerId p : protocols.keySet()) {
+      if (!direct.containsKey(p) && scoreOf.applyAsDouble(p) < thresholds.graylistThreshold()) {
+        bad.add(p);
+      }
+    }
+    for (PeerId p : bad) {
+      graylistDisconnects++;
+      context.disconnect(p, String.format(java.util.Locale.ROOT, "score %.1f below the graylist threshold %.1f",
+          scoreOf.applyAsDouble(p), thresholds.graylistThreshold()));
+    }
+  }
+
+  /** Scores {@code topic} with {@code params} from now on; no effect without scoring (router thread). */
+  void setTopicScoreParams(String topic, TopicScoreParams params) {
+    if (score != null) {
+      score.setTopicParams(topic, params);
+    }
+  }
+
+  /** Peers disconnected because their score fell below the graylist threshold (router thread). */
+  long graylistDisconnects() {
+    return graylistDisconnects;
   }
 
   @Override
@@ -540,6 +576,7 @@ final class GossipSubRouter implements Router {
     Map<PeerId, Double> scores = new HashMap<>(); // one score computation per peer per heartbeat
     java.util.function.ToDoubleFunction<PeerId> scoreOf =
         p -> score == null ? 0 : scores.computeIfAbsent(p, score::score);
+    disconnectGraylisted(scoreOf);
     for (Map.Entry<String, Set<PeerId>> e : mesh.entrySet()) {
       String topic = e.getKey();
       Set<PeerId> m = e.getValue();

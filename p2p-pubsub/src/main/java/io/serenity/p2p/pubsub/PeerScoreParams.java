@@ -88,6 +88,22 @@ public record PeerScoreParams(
   }
 
   /**
+   * The global values a node uses when its network has not tuned its own (the default scoring of
+   * {@code Server}), with these topics (see {@link TopicScoreParams#forExpectedRate}): positive
+   * topic scores capped at +50 in all; P₆ IP colocation at weight −10 beyond 10 peers per address,
+   * loopback and private ranges exempt (devnets, LANs); P₇ behaviour penalties (broken IWANT
+   * promises, GRAFT floods) at weight −1 beyond 6, forgotten over 10 minutes; decay every second.
+   */
+  public static PeerScoreParams standard(Map<String, TopicScoreParams> topics) {
+    return defaults()
+        .withTopics(topics)
+        .withTopicScoreCap(50)
+        .withIpColocation(-10, 10, List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
+            "192.168.0.0/16", "fc00::/7"))
+        .withBehaviourPenalty(-1, 6, decayFactor(Duration.ofMinutes(10), DEFAULT_DECAY_INTERVAL, DEFAULT_DECAY_TO_ZERO));
+  }
+
+  /**
    * The global (not per-topic) values Ethereum consensus clients use for mainnet timing (12 s
    * slots, 32-slot epochs), as derived in Lighthouse's gossipsub scoring parameters and used alike by
    * Teku and Prysm; the consensus specs leave scoring to clients. See docs/scoring.md for the

@@ -82,6 +82,7 @@ public final class PubSub implements AutoCloseable {
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong queueDrops = new AtomicLong();
   private final AtomicLong streamReopens = new AtomicLong();
+  private final Map<PeerScore.RejectReason, AtomicLong> rejections = new java.util.EnumMap<>(PeerScore.RejectReason.class);
   /** Router thread only: recent reopens per peer, for the backoff (entries leave with the peer's connection). */
   private final Map<PeerId, Integer> reopenCounts = new HashMap<>();
   private final AtomicLong unsubscribedDrops = new AtomicLong();
@@ -95,6 +96,9 @@ public final class PubSub implements AutoCloseable {
   private PubSub(Host host, PubSubConfig config, Router router, Scheduler scheduler, boolean ownsScheduler) {
     this.host = host;
     this.config = config.validate();
+    for (PeerScore.RejectReason r : PeerScore.RejectReason.values()) {
+      rejections.put(r, new AtomicLong());
+    }
     int readBuffer = host.config().maxStreamReadBuffer();
     long framed = (long) config.maxRpcSize() + io.serenity.p2p.core.Varint.encodedLength(config.maxRpcSize());
     if (framed > readBuffer) {
@@ -722,7 +726,7 @@ public final class PubSub implements AutoCloseable {
     }
     if (m.size() > config.maxMessageSize()) {
       c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, PeerScore.RejectReason.OVERSIZED,
+      rejected(id, m, from, PeerScore.RejectReason.OVERSIZED,
           "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
       return;
     }
@@ -732,7 +736,7 @@ public final class PubSub implements AutoCloseable {
       // message, so a copy from another peer must still be validated once there is room (as
       // go-libp2p's validation throttle, which drops before marking seen).
       c.dropped.incrementAndGet();
-      router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
+      rejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
       return;
     }
     if (verifier != null && config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
@@ -743,7 +747,7 @@ public final class PubSub implements AutoCloseable {
       if (drops == 1 || Long.bitCount(drops) == 1) {
         RLOG.warn("signature checks fell behind: dropped a message from {} unchecked ({} so far)", from, drops);
       }
-      router.onRejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "signature check queue full");
+      rejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "signature check queue full");
       return;
     }
     if (!seen.add(id)) {
@@ -759,7 +763,7 @@ public final class PubSub implements AutoCloseable {
     if (m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes())) {
       // our own messages are in the seen cache, so this one claims our name without being ours
       c.rejected.incrementAndGet();
-      router.onRejected(id, m, from, PeerScore.RejectReason.SELF_ORIGIN, "message claims to be ours");
+      rejected(id, m, from, PeerScore.RejectReason.SELF_ORIGIN, "message claims to be ours");
       return;
     }
     if (verifier == null || config.signaturePolicy() != SignaturePolicy.STRICT_SIGN) {
@@ -842,7 +846,7 @@ public final class PubSub implements AutoCloseable {
     if (bad.isPresent()) {
       c.rejected.incrementAndGet();
       LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
-      router.onRejected(id, m, from,
+      rejected(id, m, from,
           config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
               ? PeerScore.RejectReason.INVALID_SIGNATURE
               : PeerScore.RejectReason.UNEXPECTED_AUTH_INFO,
@@ -875,9 +879,50 @@ public final class PubSub implements AutoCloseable {
     router.onValidated(id, m, from, r);
     switch (r) {
       case ACCEPT -> accept(id, m, from);
-      case REJECT -> c.rejected.incrementAndGet();
-      case IGNORE -> c.ignored.incrementAndGet();
+      case REJECT -> {
+        c.rejected.incrementAndGet();
+        rejections.get(PeerScore.RejectReason.VALIDATION_FAILED).incrementAndGet();
+      }
+      case IGNORE -> {
+        c.ignored.incrementAndGet();
+        rejections.get(PeerScore.RejectReason.VALIDATION_IGNORED).incrementAndGet();
+      }
     }
+  }
+
+  /** Counts a message refused before validation by reason, and tells the router (scoring). */
+  private void rejected(MessageId id, PubSubMessage m, PeerId from, PeerScore.RejectReason reason, String why) {
+    rejections.get(reason).incrementAndGet();
+    router.onRejected(id, m, from, reason, why);
+  }
+
+  /**
+   * Received messages not delivered, by reason: refused before validation (signature, size,
+   * self-origin, queue full) or by a validator (REJECT as {@code VALIDATION_FAILED}, IGNORE as
+   * {@code VALIDATION_IGNORED}). Every reason is present, 0 when it never happened.
+   */
+  public Map<PeerScore.RejectReason, Long> rejections() {
+    Map<PeerScore.RejectReason, Long> out = new java.util.EnumMap<>(PeerScore.RejectReason.class);
+    rejections.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  /**
+   * Scores {@code topic} with {@code params} from now on (gossipsub with scoring; otherwise no
+   * effect), e.g. for topics joined after start or at a fork boundary.
+   */
+  public void setTopicScoreParams(String topic, TopicScoreParams params) {
+    params.validate();
+    scheduler.execute(() -> {
+      if (router instanceof GossipSubRouter g) {
+        g.setTopicScoreParams(topic, params);
+      }
+    });
+  }
+
+  /** Peers disconnected because their score fell below the graylist threshold. */
+  public long graylistDisconnects() {
+    return router instanceof GossipSubRouter g ? g.graylistDisconnects() : 0;
   }
 
   private void accept(MessageId id, PubSubMessage m, PeerId from) {

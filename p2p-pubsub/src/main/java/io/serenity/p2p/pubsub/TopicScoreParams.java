@@ -81,6 +81,41 @@ public record TopicScoreParams(
         0, 0.9);
   }
 
+  /**
+   * Parameters for a topic of a network that has not tuned its own, derived from the rate of
+   * messages the topic is expected to carry (the default scoring of {@code Server}; docs/scoring.md
+   * gives the derivation). With the default thresholds (gossip −10, publish −50, graylist −80):
+   *
+   * <ul>
+   *   <li>P₁ time in mesh: +0.01 per second, capped at one hour (+36);
+   *   <li>P₂ first deliveries: a peer delivering its share of the topic's messages first ({@code
+   *       rate} · 10 min / {@code meshDegree}, at least 10) earns +20; forgotten over 10 minutes;
+   *   <li>P₃/P₃b mesh delivery deficits: off, because a deficit threshold set from a guessed rate
+   *       prunes honest peers on topics quieter than guessed (a quiet topic is normal);
+   *   <li>P₄ invalid messages: weight −1 on the squared count, forgotten over one hour: the gossip
+   *       threshold is crossed at 4 invalid messages, the publish threshold at 8 and the graylist at
+   *       9, after which the peer is disconnected.
+   * </ul>
+   *
+   * @param messagesPerSecond expected rate of valid messages on the topic (> 0)
+   * @param meshDegree the mesh degree D (≥ 1)
+   * @param decayInterval the score decay interval ({@link PeerScoreParams#decayInterval()})
+   */
+  public static TopicScoreParams forExpectedRate(double messagesPerSecond, int meshDegree, Duration decayInterval) {
+    if (!(messagesPerSecond > 0) || !Double.isFinite(messagesPerSecond) || meshDegree < 1) {
+      throw new IllegalArgumentException("expected rate must be > 0 and the mesh degree >= 1, were "
+          + messagesPerSecond + " and " + meshDegree);
+    }
+    double toZero = PeerScoreParams.DEFAULT_DECAY_TO_ZERO;
+    double firstCap = Math.max(10, messagesPerSecond * 600 / meshDegree);
+    return defaults()
+        .withTimeInMesh(0.01, Duration.ofSeconds(1), 3600)
+        .withFirstMessageDeliveries(20 / firstCap,
+            PeerScoreParams.decayFactor(Duration.ofMinutes(10), decayInterval, toZero), firstCap)
+        .withInvalidMessageDeliveries(-1,
+            PeerScoreParams.decayFactor(Duration.ofHours(1), decayInterval, toZero));
+  }
+
   /** A copy with another topic weight. */
   public TopicScoreParams withTopicWeight(double weight) {
     return new TopicScoreParams(weight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,

@@ -15,7 +15,9 @@ import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.StreamReceiver;
+import io.serenity.p2p.pubsub.PeerScoreParams;
 import io.serenity.p2p.pubsub.PeerScoreThresholds;
+import io.serenity.p2p.pubsub.TopicScoreParams;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.ReceivedMessage;
@@ -24,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -228,15 +231,23 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       }
       return PubSub.floodsub(h, psc);
     }
-    if (config.peerScoreParams().isPresent()) {
-      return PubSub.gossipsub(
-          h,
-          psc,
-          config.gossipSubParams(),
-          config.peerScoreParams().get(),
-          config.peerScoreThresholds().orElse(PeerScoreThresholds.defaults()));
+    PeerScoreParams scoring = config.peerScoreParams().orElseGet(this::standardScoring);
+    return PubSub.gossipsub(h, psc, config.gossipSubParams(), scoring,
+        config.peerScoreThresholds().orElse(PeerScoreThresholds.defaults()));
+  }
+
+  /**
+   * Default scoring when none is configured: {@link PeerScoreParams#standard} with every registered
+   * topic expected to carry {@link ServerConfig#DEFAULT_TOPIC_RATE} messages per second, so that a
+   * peer sending invalid messages is graylisted and then disconnected.
+   */
+  private PeerScoreParams standardScoring() {
+    Map<String, TopicScoreParams> topics = new HashMap<>();
+    for (String t : byTopic.keySet()) {
+      topics.put(t, TopicScoreParams.forExpectedRate(ServerConfig.DEFAULT_TOPIC_RATE, config.gossipSubParams().d(),
+          PeerScoreParams.DEFAULT_DECAY_INTERVAL));
     }
-    return PubSub.gossipsub(h, psc, config.gossipSubParams());
+    return PeerScoreParams.standard(topics);
   }
 
   // ---- local discovery (libp2p mDNS) ----
@@ -449,6 +460,11 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   /** Subscribes {@code t} on pubsub and serves its direct protocol. Called under {@code registry}. */
   private void activate(RegisteredTopic<?> t) {
+    if (config.peerScoreParams().isEmpty() && config.router() == ServerConfig.Router.GOSSIPSUB) {
+      // default scoring covers topics registered after start too
+      pubsub.setTopicScoreParams(t.topic, TopicScoreParams.forExpectedRate(ServerConfig.DEFAULT_TOPIC_RATE,
+          config.gossipSubParams().d(), PeerScoreParams.DEFAULT_DECAY_INTERVAL));
+    }
     t.start(host.peerId().toBase58().substring(host.peerId().toBase58().length() - 6));
     host.setStreamHandler(t.protocolId, s -> receiveDirect(t, s));
     t.pubsubSubscription = pubsub.subscribe(t.topic, m -> receivePubSub(t, m));

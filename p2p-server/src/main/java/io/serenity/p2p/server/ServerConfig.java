@@ -40,9 +40,13 @@ import java.util.regex.Pattern;
  * @param discovery local discovery (libp2p mDNS) on or off; default off
  * @param router the pubsub router; default {@link Router#GOSSIPSUB}
  * @param gossipSubParams gossipsub parameters; default {@link GossipSubParams#defaults()}
- * @param peerScoreParams gossipsub v1.1 peer scoring; default none (scores are 0)
- * @param peerScoreThresholds score thresholds, used with {@code peerScoreParams}; default none, which
- *     means {@link PeerScoreThresholds#defaults()} when scoring is on
+ * @param peerScoreParams gossipsub v1.1 peer scoring; default none, which means scoring on with
+ *     {@link PeerScoreParams#standard} and every registered topic at {@link #DEFAULT_TOPIC_RATE}
+ *     expected messages per second ({@link io.serenity.p2p.pubsub.TopicScoreParams#forExpectedRate}):
+ *     a peer sending invalid messages is graylisted, then disconnected. {@link
+ *     PeerScoreParams#defaults()} scores nothing (every score 0)
+ * @param peerScoreThresholds score thresholds; default none, which means {@link
+ *     PeerScoreThresholds#defaults()}
  * @param signaturePolicy pubsub signing; default {@link SignaturePolicy#STRICT_SIGN}
  * @param codec message encoding; default {@link MessageCodec#protobuf()}
  * @param messageIdFunction how pubsub identifies messages (duplicate suppression, IHAVE/IWANT);
@@ -104,6 +108,9 @@ public record ServerConfig(
     /** floodsub: every message to every subscribed peer. */
     FLOODSUB
   }
+
+  /** Expected messages per second per topic for the default scoring (see {@code peerScoreParams}). */
+  public static final double DEFAULT_TOPIC_RATE = 1.0;
 
   /** Default listen address (Prysm's customary port). */
   public static final String DEFAULT_LISTEN = "/ip4/0.0.0.0/tcp/13000";
