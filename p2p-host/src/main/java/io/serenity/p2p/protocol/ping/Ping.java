@@ -3,8 +3,6 @@ package io.serenity.p2p.protocol.ping;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.Stream;
-import io.serenity.p2p.host.StreamReceiver;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,32 +72,32 @@ public final class Ping {
   }
 
   /**
-   * Serves an inbound ping stream: echoes every 32-byte block as soon as it is complete, holding at
-   * most 31 bytes; closes our side when the remote closes its side.
+   * Serves an inbound ping stream: reads a 32-byte block, echoes it, and reads the next block only
+   * once the echo was written. A peer that sends pings but never reads the echoes therefore stalls
+   * its own stream: our echo waits for its window, we stop reading, and the muxer's receive window
+   * stops the peer; nothing queues on our side beyond one block. Closes our side when the remote
+   * closes its side.
    */
   public static void serve(Stream s) {
-    s.receive(
-        new StreamReceiver() {
-          private final byte[] block = new byte[PAYLOAD_SIZE];
-          private int filled;
+    echoNext(s, 0);
+  }
 
-          @Override
-          public void onData(Stream stream, ByteBuffer data) {
-            while (data.hasRemaining()) {
-              int n = Math.min(data.remaining(), PAYLOAD_SIZE - filled);
-              data.get(block, filled, n);
-              filled += n;
-              if (filled == PAYLOAD_SIZE) {
-                stream.write(block);
-                filled = 0;
-              }
-            }
-          }
-
-          @Override
-          public void onEnd(Stream stream) {
-            stream.closeWrite();
-          }
-        });
+  private static void echoNext(Stream s, int depth) {
+    s.readExactly(PAYLOAD_SIZE).whenComplete((block, err) -> {
+      if (err != null) {
+        s.closeWrite(); // the remote ended its side (after a reset this does nothing)
+        return;
+      }
+      s.write(block).whenComplete((v, e) -> {
+        if (e != null) {
+          return; // reset or closed: nothing more to echo
+        }
+        if (depth < 64) {
+          echoNext(s, depth + 1); // buffered pings complete at once: bound the recursion
+        } else {
+          java.util.concurrent.CompletableFuture.runAsync(() -> echoNext(s, 0));
+        }
+      });
+    });
   }
 }
