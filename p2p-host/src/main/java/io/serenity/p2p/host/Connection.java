@@ -38,6 +38,7 @@ public final class Connection {
   private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
   private final MultistreamConfig multistreamConfig;
   private volatile ScheduledFuture<?> idleCheck;
+  private final long openedAtNanos = System.nanoTime();
 
   Connection(Host host, UpgradedConnection up) {
     this.host = host;
@@ -76,6 +77,11 @@ public final class Connection {
   /** The muxer protocol id in use. */
   public String muxer() {
     return up.muxed().protocolId();
+  }
+
+  /** When this connection was adopted by the host ({@link System#nanoTime()}). */
+  long openedAtNanos() {
+    return openedAtNanos;
   }
 
   /** True until the connection closes. */

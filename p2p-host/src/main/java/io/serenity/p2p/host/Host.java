@@ -69,6 +69,7 @@ public final class Host implements AutoCloseable {
   private final Identify identify;
   private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
   private final Set<String> longLived = ConcurrentHashMap.newKeySet();
+  private final ConnectionManager connectionManager;
   private final CopyOnWriteArrayList<Consumer<HostEvent>> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final Map<PeerId, Connection> connections = new HashMap<>();
@@ -101,6 +102,16 @@ public final class Host implements AutoCloseable {
     handlers.put(Identify.PROTOCOL_ID, identify::serve);
     handlers.put(Identify.PUSH_PROTOCOL_ID, identify::servePush);
     handlers.put(Ping.PROTOCOL_ID, Ping::serve);
+    this.connectionManager = new ConnectionManager(this, config, System::nanoTime);
+  }
+
+  /** The connection manager: tags, protections and trimming between the watermarks. */
+  public ConnectionManager connectionManager() {
+    return connectionManager;
+  }
+
+  EventLoopGroup eventLoops() {
+    return group;
   }
 
   /** A builder; without an identity a fresh secp256k1 key is generated. */
@@ -468,6 +479,7 @@ public final class Host implements AutoCloseable {
     if (survivor == c) {
       c.start();
       c.channel().closeFuture().addListener(f -> onClosed(c));
+      connectionManager.onConnected();
       if (first) {
         emit(new HostEvent.PeerConnected(peer, c));
       }
@@ -520,6 +532,7 @@ public final class Host implements AutoCloseable {
       gone = connections.remove(c.remotePeer(), c);
     }
     if (gone) {
+      connectionManager.onDisconnected(c.remotePeer());
       emit(new HostEvent.PeerDisconnected(c.remotePeer()));
     }
   }

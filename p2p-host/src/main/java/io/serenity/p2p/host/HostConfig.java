@@ -24,6 +24,10 @@ import java.util.List;
  * @param protocolVersion sent in identify (default {@code ipfs/0.1.0})
  * @param inlineMuxerNegotiation offer muxers inside the Noise handshake (default true); off
  *     forces multistream-select for the muxer
+ * @param connectionLowWater the connection manager trims down to this many connections (default 80)
+ * @param connectionHighWater above this many open connections the connection manager trims by
+ *     value (default 100; below the inbound limit, so a full node still accepts newcomers)
+ * @param connectionGracePeriod a new connection is not trimmed for this long (default 20 s)
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -39,7 +43,10 @@ public record HostConfig(
     List<String> muxers,
     String agentVersion,
     String protocolVersion,
-    boolean inlineMuxerNegotiation) {
+    boolean inlineMuxerNegotiation,
+    int connectionLowWater,
+    int connectionHighWater,
+    Duration connectionGracePeriod) {
 
   public static final String YAMUX = "/yamux/1.0.0";
   public static final String MPLEX = "/mplex/6.7.0";
@@ -64,7 +71,10 @@ public record HostConfig(
         List.of(YAMUX, MPLEX),
         "serenity-p2p/0.1.0",
         "ipfs/0.1.0",
-        true);
+        true,
+        80,
+        100,
+        Duration.ofSeconds(20));
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -97,6 +107,13 @@ public record HostConfig(
           "maxIdentifyMessageSize must be >= 256: " + maxIdentifyMessageSize);
     }
     positive("maxStreamReadBuffer", maxStreamReadBuffer);
+    if (connectionLowWater < 0 || connectionHighWater < 1 || connectionLowWater > connectionHighWater) {
+      throw new IllegalArgumentException("connection watermarks must satisfy 0 <= connectionLowWater ("
+          + connectionLowWater + ") <= connectionHighWater (" + connectionHighWater + "), high >= 1");
+    }
+    if (connectionGracePeriod == null || connectionGracePeriod.isNegative()) {
+      throw new IllegalArgumentException("connectionGracePeriod must be >= 0: " + connectionGracePeriod);
+    }
     if (muxers.isEmpty()) {
       throw new IllegalArgumentException("muxers must not be empty");
     }
@@ -139,6 +156,9 @@ public record HostConfig(
     private String agentVersion;
     private String protocolVersion;
     private boolean inlineMuxerNegotiation;
+    private int connectionLowWater;
+    private int connectionHighWater;
+    private Duration connectionGracePeriod;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -155,6 +175,22 @@ public record HostConfig(
       agentVersion = c.agentVersion;
       protocolVersion = c.protocolVersion;
       inlineMuxerNegotiation = c.inlineMuxerNegotiation;
+      connectionLowWater = c.connectionLowWater;
+      connectionHighWater = c.connectionHighWater;
+      connectionGracePeriod = c.connectionGracePeriod;
+    }
+
+    /** Connection manager watermarks: trim to {@code low} by value when above {@code high}. */
+    public Builder connectionWatermarks(int low, int high) {
+      connectionLowWater = low;
+      connectionHighWater = high;
+      return this;
+    }
+
+    /** How long a new connection is exempt from trimming. */
+    public Builder connectionGracePeriod(Duration v) {
+      connectionGracePeriod = v;
+      return this;
     }
 
     public Builder maxInboundConnections(int v) {
@@ -243,7 +279,10 @@ public record HostConfig(
               muxers,
               agentVersion,
               protocolVersion,
-              inlineMuxerNegotiation)
+              inlineMuxerNegotiation,
+              connectionLowWater,
+              connectionHighWater,
+              connectionGracePeriod)
           .validate();
     }
   }

@@ -1,6 +1,7 @@
 package io.serenity.p2p.pubsub;
 
 import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.host.ConnectionManager;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.Stream;
@@ -82,6 +83,10 @@ public final class PubSub implements AutoCloseable {
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong queueDrops = new AtomicLong();
   private final AtomicLong streamReopens = new AtomicLong();
+  /** Connection-manager tag: what a peer is worth to pubsub (mesh membership, shared topics, score). */
+  static final String TAG = "pubsub";
+  private static final Duration TAG_PERIOD = Duration.ofSeconds(5);
+  private io.serenity.p2p.time.Scheduler.Cancellable tagging; // router thread
   private final Map<PeerScore.RejectReason, AtomicLong> rejections = new java.util.EnumMap<>(PeerScore.RejectReason.class);
   /** Router thread only: recent reopens per peer, for the backoff (entries leave with the peer's connection). */
   private final Map<PeerId, Integer> reopenCounts = new HashMap<>();
@@ -217,6 +222,7 @@ public final class PubSub implements AutoCloseable {
           }
           hostListener = host.addListener(this::onHostEvent);
           host.connections().forEach(c -> openStream(c.remotePeer()));
+          tagging = scheduler.scheduleAtFixedRate(TAG_PERIOD, TAG_PERIOD, this::tagPeers);
           done.complete(null);
         });
     return done;
@@ -466,7 +472,11 @@ public final class PubSub implements AutoCloseable {
               host.removeStreamHandler(protocol);
             }
             router.detach();
+            if (tagging != null) {
+              tagging.cancel();
+            }
             for (PeerState p : peers.values()) {
+              host.connectionManager().untag(p.id, TAG);
               if (p.out != null) {
                 p.out.closeWrite();
               }
@@ -591,6 +601,35 @@ public final class PubSub implements AutoCloseable {
         checkPeerWaiters();
       }
     });
+  }
+
+  /**
+   * Router thread, every few seconds: tells the connection manager what each pubsub peer is worth,
+   * 20 per topic whose mesh it is in, 5 when it shares any of our topics, plus its score clamped
+   * to [-100, 100], so trimming keeps mesh peers and drops idle or misbehaving ones first.
+   */
+  private void tagPeers() {
+    if (closed) {
+      return;
+    }
+    Map<PeerId, Integer> value = new HashMap<>();
+    for (String t : subscriptions.keySet()) {
+      for (PeerId p : router.meshPeers(t)) {
+        value.merge(p, 20, Integer::sum);
+      }
+    }
+    ConnectionManager cm = host.connectionManager();
+    for (PeerState p : peers.values()) {
+      int v = value.getOrDefault(p.id, 0);
+      for (String t : p.topics) {
+        if (subscriptions.containsKey(t)) {
+          v += 5;
+          break;
+        }
+      }
+      v += (int) Math.max(-100, Math.min(100, router.score(p.id)));
+      cm.tag(p.id, TAG, v);
+    }
   }
 
   /** Pubsub streams reopened on live connections after they were lost ({@link #reopenIfConnected}). */

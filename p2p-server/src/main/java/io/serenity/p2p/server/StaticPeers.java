@@ -49,6 +49,7 @@ final class StaticPeers {
     this.max = max;
     for (PeerInfo p : list) {
       peers.put(p.id(), new Entry(p, min));
+      host.connectionManager().protect(p.id(), "static"); // never trimmed by the connection manager
     }
   }
 
