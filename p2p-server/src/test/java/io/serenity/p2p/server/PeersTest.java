@@ -11,6 +11,7 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.NettyLeakCheck;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -62,17 +63,23 @@ class PeersTest {
 
   @Test
   void aStaticPeerThatIsDownIsRetriedWithBackoffUntilItComesUp() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
     PrivateKey bKey = PrivateKey.generate(KeyType.SECP256K1);
     PeerId bId = PeerId.fromPublicKey(bKey.publicKey());
     try (TestServers t = new TestServers()) {
       BlockingQueue<PeerEvent> events = new LinkedBlockingQueue<>();
-      t.start(
-          c -> c.staticPeers("/ip4/127.0.0.1/tcp/" + port + "/p2p/" + bId),
-          s -> s.peerEvents().subscribe(events));
+      int port;
+      // B's port is held by a plain socket that fails A's first dial: awaited, so A must retry
+      // (rather than B being up before A first dials)
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+        probe.setSoTimeout((int) TestServers.TIMEOUT.toMillis());
+        t.start(
+            c -> c.staticPeers("/ip4/127.0.0.1/tcp/" + port + "/p2p/" + bId),
+            s -> s.peerEvents().subscribe(events));
+        try (Socket firstDial = probe.accept()) {
+          firstDial.setSoLinger(true, 0); // reset: A's dial fails and our side leaves no TIME_WAIT
+        }
+      }
       assertThat(events).isEmpty(); // nobody to connect to yet; A keeps trying
       Server b = t.start(c -> c.privateKey(bKey).listen("/ip4/127.0.0.1/tcp/" + port), s -> {});
       assertThat(takeUntil(events, x -> x instanceof PeerEvent.Connected).peer()).isEqualTo(b.peerId());

@@ -8,7 +8,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -76,6 +78,26 @@ public final class TestServers implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Waits until {@code counter} reads at least {@code n} (bounded by {@link #TIMEOUT}) and returns
+   * what it read, for counters that have no event to wait on. Callers assert the exact value.
+   */
+  public static long awaitAtLeast(LongSupplier counter, long n, String what) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    long v;
+    while ((v = counter.getAsLong()) < n) {
+      if (deadline - System.nanoTime() <= 0) {
+        throw new AssertionError(what + " still " + v + " after " + TIMEOUT + ", expected at least " + n);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+    return v;
   }
 
   /** Takes elements of {@code q} until one matches (bounded by {@link #TIMEOUT} overall). */
