@@ -161,7 +161,11 @@ public final class Connection {
     return up.channel();
   }
 
-  /** Starts serving inbound streams and the idle-stream check. */
+  /**
+   * Starts serving inbound streams and the idle-stream check. Streams the peer opened before this
+   * (it may open identify or a pubsub stream the moment its handshake ends) were held by the muxer
+   * and are served now, in the order they arrived; this may run on any thread.
+   */
   void start() {
     up.muxed().setInboundStreamAcceptor(this::accept);
     long idle = host.config().idleStreamTimeout().toNanos();

@@ -13,10 +13,28 @@ public interface MuxedConnection {
   CompletableFuture<MuxedStream> openStream();
 
   /**
-   * Called, on the event loop, for each stream the remote opens. The acceptor normally installs a
-   * handler at once. Streams beyond the configured limit are reset before they reach it.
+   * Installs (or replaces) the acceptor, which is called on the event loop for each stream the
+   * remote opens and normally installs a handler at once. May be called from any thread.
+   *
+   * <p>Ordering: the acceptor takes effect on the event loop. A stream goes to the acceptor in force
+   * when its opening frame is processed there; streams already handed to an earlier acceptor stay
+   * with that one. Streams the remote opened before any acceptor was installed are held (at most
+   * {@link InboundStreams#MAX_HELD}; beyond that they are reset and counted in {@link
+   * #refusedEarlyStreams()}) and handed to the first acceptor, in the order they arrived, before
+   * anything else. So a remote may open streams the moment the handshake ends without racing the
+   * installation. Streams beyond the muxer's inbound stream limit are reset before they reach any
+   * acceptor.
+   *
+   * @return completes once {@code acceptor} is in force (held streams handed to it): every stream
+   *     the remote opens after that goes to it; also completes when the connection has closed
    */
-  void setInboundStreamAcceptor(Consumer<MuxedStream> acceptor);
+  CompletableFuture<Void> setInboundStreamAcceptor(Consumer<MuxedStream> acceptor);
+
+  /**
+   * Streams the remote opened while no acceptor was installed and {@link InboundStreams#MAX_HELD}
+   * were already waiting for one; each was reset.
+   */
+  long refusedEarlyStreams();
 
   /** Number of open streams, both directions. */
   int streamCount();

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -469,20 +470,169 @@ public abstract class StreamMuxerContractTest {
 
   @Test
   void acceptorSetAfterInstallStillSeesEarlyStreams() throws Exception {
-    MuxerPair p = pair(s -> s.reset(), s -> {});
-    CompletableFuture<MuxedStream> accepted = new CompletableFuture<>();
-    p.listener()
-        .setInboundStreamAcceptor(
-            s -> {
-              s.setHandler(new EchoHandler());
-              accepted.complete(s);
-            });
+    MuxerPair p = pair(s -> s.reset(), null); // the listener has no acceptor yet
     MuxedStream stream = await(p.dialer().openStream());
     RecordingHandler h = new RecordingHandler();
     stream.setHandler(h);
     await(stream.write(utf8("ok")));
     await(stream.closeWrite());
-    assertThat(await(h.remoteClosed)).isEqualTo(2);
+
+    // The listener has processed the stream's opening, its data and its half-close: all early.
+    await(p.listenerCaughtUp());
+    assertThat(p.listener().streamCount()).isEqualTo(1);
+    assertThat(h.remoteClosed).isNotDone();
+    assertThat(h.reset).isNotDone();
+
+    CompletableFuture<MuxedStream> accepted = new CompletableFuture<>();
+    await(
+        p.listener()
+            .setInboundStreamAcceptor(
+                s -> {
+                  s.setHandler(new EchoHandler());
+                  accepted.complete(s);
+                }));
+    assertThat(accepted).as("held streams are handed over before the acceptor is in force").isDone();
     assertThat(await(accepted).id()).isEqualTo(stream.id());
+    assertThat(await(h.remoteClosed)).isEqualTo(2);
+    assertThat(new String(h.bytes(), UTF_8)).isEqualTo("ok");
+    assertThat(h.resetCount()).isZero();
+    assertThat(p.listener().refusedEarlyStreams()).isZero();
+  }
+
+  @Test
+  void earlyStreamsAreHandedOverInOrderAndThoseBeyondTheHoldingLimitAreReset() throws Exception {
+    int held = InboundStreams.MAX_HELD;
+    int extra = 3;
+    MuxerPair p = pair(s -> s.reset(), null);
+    List<MuxedStream> streams = new ArrayList<>();
+    List<RecordingHandler> handlers = new ArrayList<>();
+    for (int i = 0; i < held + extra; i++) {
+      MuxedStream s = await(p.dialer().openStream());
+      RecordingHandler h = new RecordingHandler();
+      s.setHandler(h);
+      if (i < held) {
+        await(s.write(utf8("s" + i)));
+        await(s.closeWrite());
+      }
+      streams.add(s);
+      handlers.add(h);
+    }
+    // Streams reach the listener in the order they were opened: the last ones find it full.
+    for (int i = held; i < held + extra; i++) {
+      await(handlers.get(i).reset);
+    }
+    await(p.listenerCaughtUp());
+    assertThat(p.listener().refusedEarlyStreams()).isEqualTo(extra);
+    assertThat(p.listener().streamCount()).isEqualTo(held);
+
+    List<Long> acceptedIds = Collections.synchronizedList(new ArrayList<>());
+    await(
+        p.listener()
+            .setInboundStreamAcceptor(
+                s -> {
+                  acceptedIds.add(s.id());
+                  s.setHandler(new EchoHandler());
+                }));
+    assertThat(acceptedIds)
+        .containsExactlyElementsOf(streams.subList(0, held).stream().map(MuxedStream::id).toList());
+    for (int i = 0; i < held; i++) {
+      assertThat(await(handlers.get(i).remoteClosed)).isEqualTo(("s" + i).length());
+      assertThat(new String(handlers.get(i).bytes(), UTF_8)).isEqualTo("s" + i);
+      assertThat(handlers.get(i).resetCount()).isZero();
+    }
+  }
+
+  @Test
+  void replacedAcceptorTakesEveryStreamOpenedAfterItIsInForce() throws Exception {
+    List<Long> byOld = Collections.synchronizedList(new ArrayList<>());
+    List<Long> byNew = Collections.synchronizedList(new ArrayList<>());
+    MuxerPair p =
+        pair(
+            s -> s.reset(),
+            s -> {
+              byOld.add(s.id());
+              s.setHandler(new EchoHandler());
+            });
+    MuxedStream before = await(p.dialer().openStream());
+    RecordingHandler beforeHandler = new RecordingHandler();
+    before.setHandler(beforeHandler);
+    await(before.write(utf8("old")));
+    await(p.listenerCaughtUp());
+    assertThat(byOld).containsExactly(before.id());
+
+    await(
+        p.listener()
+            .setInboundStreamAcceptor(
+                s -> {
+                  byNew.add(s.id());
+                  s.setHandler(new EchoHandler());
+                }));
+    MuxedStream after = await(p.dialer().openStream());
+    RecordingHandler afterHandler = new RecordingHandler();
+    after.setHandler(afterHandler);
+    await(after.write(utf8("new")));
+    await(after.closeWrite());
+    await(before.closeWrite());
+
+    // The stream the old acceptor took stays with it and is served to the end.
+    assertThat(await(beforeHandler.remoteClosed)).isEqualTo(3);
+    assertThat(await(afterHandler.remoteClosed)).isEqualTo(3);
+    assertThat(new String(beforeHandler.bytes(), UTF_8)).isEqualTo("old");
+    assertThat(new String(afterHandler.bytes(), UTF_8)).isEqualTo("new");
+    assertThat(byOld).containsExactly(before.id());
+    assertThat(byNew).containsExactly(after.id());
+  }
+
+  @Test
+  void acceptorReplacedWhileStreamsArriveTakesOverAtOnePointAndNoStreamIsStranded()
+      throws Exception {
+    List<Long> byOld = Collections.synchronizedList(new ArrayList<>());
+    List<Long> byNew = Collections.synchronizedList(new ArrayList<>());
+    MuxerPair p =
+        pair(
+            s -> s.reset(),
+            s -> {
+              byOld.add(s.id());
+              s.setHandler(new EchoHandler());
+            });
+    int n = 40;
+    List<CompletableFuture<MuxedStream>> opens = new ArrayList<>();
+    CompletableFuture<Void> swapped = null;
+    for (int i = 0; i < n; i++) {
+      if (i == n / 2) {
+        // From this (non-event-loop) thread, while the first streams are still on their way.
+        swapped =
+            p.listener()
+                .setInboundStreamAcceptor(
+                    s -> {
+                      byNew.add(s.id());
+                      s.setHandler(new EchoHandler());
+                    });
+      }
+      opens.add(p.dialer().openStream());
+    }
+    await(swapped);
+    MuxedStream last = await(p.dialer().openStream()); // opened once the swap is in force
+    opens.add(CompletableFuture.completedFuture(last));
+    List<RecordingHandler> handlers = new ArrayList<>();
+    for (CompletableFuture<MuxedStream> open : opens) {
+      MuxedStream s = await(open);
+      RecordingHandler h = new RecordingHandler();
+      s.setHandler(h);
+      s.write(utf8("x" + s.id()));
+      s.closeWrite();
+      handlers.add(h);
+    }
+    for (int i = 0; i < handlers.size(); i++) {
+      MuxedStream s = await(opens.get(i));
+      assertThat(await(handlers.get(i).remoteClosed)).as("echo on stream %d", s.id()).isPositive();
+      assertThat(new String(handlers.get(i).bytes(), UTF_8)).isEqualTo("x" + s.id());
+    }
+    // Each stream went to exactly one acceptor, and the new one took over from one stream on.
+    assertThat(byOld.size() + byNew.size()).isEqualTo(n + 1);
+    assertThat(byNew).contains(last.id());
+    if (!byOld.isEmpty()) {
+      assertThat(Collections.max(byOld)).isLessThan(Collections.min(byNew));
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseCombiner;
+import io.serenity.p2p.mux.InboundStreams;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -43,7 +45,7 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
   private final Map<Long, MplexStream> remoteStreams = new HashMap<>();
 
   private volatile int streamCount;
-  private volatile Consumer<MuxedStream> acceptor;
+  private final InboundStreams inbound = new InboundStreams("mplex", this);
 
   private ChannelHandlerContext ctx;
   private long nextStreamId;
@@ -73,8 +75,21 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
   }
 
   @Override
-  public void setInboundStreamAcceptor(Consumer<MuxedStream> acceptor) {
-    this.acceptor = acceptor;
+  public CompletableFuture<Void> setInboundStreamAcceptor(Consumer<MuxedStream> acceptor) {
+    Objects.requireNonNull(acceptor, "acceptor");
+    CompletableFuture<Void> inForce = new CompletableFuture<>();
+    runOnLoop(
+        () -> {
+          inbound.install(acceptor);
+          inForce.complete(null);
+        },
+        () -> inForce.complete(null)); // the loop is gone: so is the session
+    return inForce;
+  }
+
+  @Override
+  public long refusedEarlyStreams() {
+    return inbound.refusedCount();
   }
 
   @Override
@@ -185,21 +200,16 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
       writeAndFlush(new MplexFrame.Reset(id, false));
       return;
     }
+    if (!inbound.admit(id)) {
+      // too many already wait for an acceptor; counted and logged
+      writeAndFlush(new MplexFrame.Reset(id, false));
+      return;
+    }
     MplexStream stream = new MplexStream(this, id, false);
     remoteStreams.put(id, stream);
     updateStreamCount();
-    Consumer<MuxedStream> accept = acceptor;
-    if (accept == null) {
-      LOG.debug("mplex {}: resetting inbound stream {}: no acceptor installed", remote(), id);
-      stream.reset();
-      return;
-    }
-    try {
-      accept.accept(stream);
-    } catch (RuntimeException e) {
-      LOG.warn("mplex {}: inbound stream acceptor failed; resetting stream {}", remote(), id, e);
-      stream.reset();
-    }
+    // Held until an acceptor is installed when there is none yet (InboundStreams).
+    inbound.arrived(stream);
   }
 
   // ---- outbound -----------------------------------------------------------------------------
@@ -311,6 +321,7 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
       return;
     }
     closed = true;
+    inbound.clear();
     List<MplexStream> all = new ArrayList<>(localStreams.values());
     all.addAll(remoteStreams.values());
     localStreams.clear();
@@ -323,6 +334,11 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
 
   private void updateStreamCount() {
     streamCount = localStreams.size() + remoteStreams.size();
+  }
+
+  @Override
+  public String toString() {
+    return "MplexSession{" + remote() + "}";
   }
 
   private static String side(MplexFrame frame) {

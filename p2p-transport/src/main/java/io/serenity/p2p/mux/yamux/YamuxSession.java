@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
+import io.serenity.p2p.mux.InboundStreams;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxerException;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +61,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   private final ArrayDeque<CompletableFuture<MuxedStream>> pendingOpens = new ArrayDeque<>();
 
-  private Consumer<MuxedStream> acceptor;
-  private final ArrayDeque<YamuxStream> unaccepted = new ArrayDeque<>();
+  private final InboundStreams inbound = new InboundStreams("yamux", this);
 
   private final Map<Long, PendingPing> pings = new LinkedHashMap<>();
   private long nextPingId;
@@ -123,18 +124,21 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   }
 
   @Override
-  public void setInboundStreamAcceptor(Consumer<MuxedStream> newAcceptor) {
+  public CompletableFuture<Void> setInboundStreamAcceptor(Consumer<MuxedStream> acceptor) {
+    Objects.requireNonNull(acceptor, "acceptor");
+    CompletableFuture<Void> inForce = new CompletableFuture<>();
     runOnLoop(
         () -> {
-          acceptor = newAcceptor;
-          YamuxStream s;
-          while (acceptor == newAcceptor && (s = unaccepted.poll()) != null) {
-            if (!s.isReset()) {
-              accept(s);
-            }
-          }
+          inbound.install(acceptor);
+          inForce.complete(null);
         },
-        () -> {});
+        () -> inForce.complete(null)); // the loop is gone: so is the session
+    return inForce;
+  }
+
+  @Override
+  public long refusedEarlyStreams() {
+    return inbound.refusedCount();
   }
 
   @Override
@@ -344,29 +348,16 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
       sendStreamReset(id);
       return null;
     }
+    if (!inbound.admit(id)) {
+      sendStreamReset(id); // too many already wait for an acceptor; counted and logged
+      return null;
+    }
     YamuxStream stream = new YamuxStream(this, id, false, config.initialStreamWindow());
     register(stream);
     inboundCount++;
     send(new YamuxFrame.WindowUpdate(id, YamuxFlag.ACK.bit(), extraWindow()), voidPromise());
-    if (acceptor == null) {
-      unaccepted.add(stream);
-    } else {
-      accept(stream);
-    }
+    inbound.arrived(stream);
     return stream;
-  }
-
-  private void accept(YamuxStream stream) {
-    try {
-      acceptor.accept(stream);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "yamux: stream acceptor threw for stream {} from {}; resetting it",
-          stream.id(),
-          remote(),
-          e);
-      stream.reset();
-    }
   }
 
   private void onPing(YamuxFrame.Ping ping) {
@@ -568,7 +559,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     for (YamuxStream s : open) {
       s.terminate("reset: session " + why);
     }
-    unaccepted.clear();
+    inbound.clear();
     MuxerException failure = new MuxerException("yamux: session " + why);
     for (PendingPing p : pings.values()) {
       p.rtt().completeExceptionally(failure);

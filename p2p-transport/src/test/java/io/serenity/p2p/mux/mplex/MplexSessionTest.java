@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.serenity.p2p.mux.InboundStreams;
 import io.serenity.p2p.mux.LeakRecorder;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
@@ -238,18 +239,53 @@ class MplexSessionTest {
   }
 
   @Test
-  void inboundStreamIsResetWhenNoAcceptorIsSetOrTheAcceptorThrows() throws Exception {
+  void inboundStreamIsHeldUntilAnAcceptorIsSetAndResetWhenTheAcceptorThrows() throws Exception {
     pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
-    Recorder unaccepted = recorder(open(pair.a));
-    assertThat(unaccepted.reset).isTrue();
+    MuxedStream early = open(pair.a);
+    Recorder atA = recorder(early);
+    early.write(buf("early"));
+    early.closeWrite();
+    pair.pump();
+    assertThat(atA.reset).isFalse();
+    assertThat(pair.b.streamCount()).isEqualTo(1);
+
+    List<MuxedStream> accepted = new ArrayList<>();
+    CompletableFuture<Void> inForce = pair.b.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      recorder(s);
+    });
+    assertThat(inForce).isCompleted();
+    assertThat(accepted).hasSize(1);
+    assertThat(recorderOf(accepted.get(0)).text()).isEqualTo("early");
+    assertThat(recorderOf(accepted.get(0)).events).containsExactly("data", "close");
 
     pair.b.setInboundStreamAcceptor(s -> {
       throw new IllegalStateException("acceptor bug");
     });
     Recorder rejected = recorder(open(pair.a));
     assertThat(rejected.reset).isTrue();
-    assertThat(pair.b.streamCount()).isZero();
+    assertThat(pair.b.streamCount()).isEqualTo(1);
     assertThat(pair.chB.isActive()).isTrue();
+  }
+
+  @Test
+  void streamsBeyondTheHoldingLimitAreResetWhileNoAcceptorIsSet() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    List<Recorder> atA = new ArrayList<>();
+    for (int i = 0; i < InboundStreams.MAX_HELD + 2; i++) {
+      atA.add(recorder(open(pair.a)));
+    }
+    pair.pump();
+    for (int i = 0; i < atA.size(); i++) {
+      assertThat(atA.get(i).reset).as("stream %d reset", i).isEqualTo(i >= InboundStreams.MAX_HELD);
+    }
+    assertThat(pair.b.refusedEarlyStreams()).isEqualTo(2);
+    assertThat(pair.b.streamCount()).isEqualTo(InboundStreams.MAX_HELD);
+
+    List<Long> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(s -> accepted.add(s.id()));
+    assertThat(accepted).hasSize(InboundStreams.MAX_HELD);
+    assertThat(accepted).isSorted();
   }
 
   @Test
