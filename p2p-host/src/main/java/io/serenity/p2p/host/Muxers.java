@@ -18,8 +18,10 @@ final class Muxers {
       return new Mplex(MplexConfig.defaults().withMaxInboundStreams(max).withMaxOutboundStreams(max));
     }
     if (protocolId.equals(HostConfig.YAMUX)) {
-      return Yamux.create(
-          YamuxConfig.defaults().withMaxInboundStreams(max).withMaxOutboundStreams(max));
+      // keep-alive: connection liveness is the muxer's business (long-lived streams are never reset
+      // for idleness); a ping unanswered for 30 s closes the connection, as go-libp2p's yamux does
+      return Yamux.create(YamuxConfig.defaults().withMaxInboundStreams(max).withMaxOutboundStreams(max)
+          .withKeepAliveInterval(java.time.Duration.ofSeconds(30)));
     }
     throw new IllegalArgumentException("unknown muxer " + protocolId);
   }

@@ -17,6 +17,27 @@ import org.slf4j.LoggerFactory;
  */
 final class YamuxStream implements MuxedStream {
   private static final Logger LOG = LoggerFactory.getLogger(YamuxStream.class);
+  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
+
+  /**
+   * Bytes a stream may have waiting for the peer's window beyond the write in progress. A protocol
+   * that awaits its writes never has more than one write waiting; a producer that does not await
+   * gets its further writes refused (they fail with {@link MuxerException}) instead of growing an
+   * unbounded queue. One write of any size is always accepted.
+   */
+  static final long MAX_PENDING_WRITE_BYTES = 4L << 20;
+
+  /**
+   * Bytes a whole connection may hold (unsent writes plus unread data, all streams). A write that
+   * would pass it resets its stream: a peer that opens many streams and never grants window back
+   * cannot make the node queue without limit.
+   */
+  static final long MAX_SESSION_BUFFERED_BYTES = 64L << 20;
+
+  /** Writes refused or streams reset by the two bounds above, all yamux sessions of the process. */
+  static final java.util.concurrent.atomic.AtomicLong WRITE_BOUND_HITS = new java.util.concurrent.atomic.AtomicLong();
+
+  private long pendingWriteBytes; // loop only
 
   /** A queued write, or (data == null) the queued FIN of closeWrite(), sent after prior data. */
   private record PendingWrite(ByteBuf data, CompletableFuture<Void> done) {}
@@ -107,8 +128,27 @@ final class YamuxStream implements MuxedStream {
             data.release();
             done.completeExceptionally(
                 new MuxerException("yamux: stream " + id + " is closed for writing"));
+          } else if (pendingWriteBytes > 0 && pendingWriteBytes + data.readableBytes() > MAX_PENDING_WRITE_BYTES) {
+            int n = data.readableBytes();
+            data.release();
+            WRITE_BOUND_HITS.incrementAndGet();
+            RLOG.warn("yamux: refusing a write of {} bytes on stream {} to {}: {} bytes already wait for the peer's window",
+                n, id, session.remote(), pendingWriteBytes);
+            done.completeExceptionally(new MuxerException("yamux: stream " + id + " write queue full ("
+                + pendingWriteBytes + " bytes wait for the peer's window); await earlier writes"));
+          } else if (session.bufferedBytes() + data.readableBytes() > MAX_SESSION_BUFFERED_BYTES) {
+            int n = data.readableBytes();
+            data.release();
+            WRITE_BOUND_HITS.incrementAndGet();
+            RLOG.warn("yamux: connection to {} holds {} bytes (limit {}); resetting stream {}",
+                session.remote(), session.bufferedBytes(), MAX_SESSION_BUFFERED_BYTES, id);
+            done.completeExceptionally(new MuxerException("yamux: connection buffer limit reached; stream "
+                + id + " reset (" + n + " bytes not sent)"));
+            session.sendStreamReset(id);
+            terminate("reset: connection buffer limit reached");
           } else {
             pendingWrites.add(new PendingWrite(data, done));
+            pendingWriteBytes += data.readableBytes();
             session.addBuffered(data.readableBytes());
             drainWrites();
           }
@@ -187,6 +227,7 @@ final class YamuxStream implements MuxedStream {
       int n = (int) Math.min(Math.min(readable, sendWindow), session.config().maxFramePayload());
       sendWindow -= n;
       session.addBuffered(-n);
+      pendingWriteBytes -= n;
       if (n == readable) {
         pendingWrites.poll();
         ChannelPromise promise = session.newPromise();
@@ -289,6 +330,7 @@ final class YamuxStream implements MuxedStream {
     while ((w = pendingWrites.poll()) != null) {
       if (w.data() != null) {
         session.addBuffered(-w.data().readableBytes());
+        pendingWriteBytes -= w.data().readableBytes();
         w.data().release();
       }
       w.done().completeExceptionally(failure);

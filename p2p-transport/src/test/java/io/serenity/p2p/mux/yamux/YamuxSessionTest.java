@@ -156,6 +156,52 @@ class YamuxSessionTest {
   }
 
   @Test
+  void aWriterThatDoesNotAwaitIsRefusedOnceItsQueueIsFull() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    MuxedStream s = open();
+    outbound();
+    // the window takes 256 KiB; the peer never grants more, so the rest waits
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    int chunk = 1 << 20;
+    for (int i = 0; i < 8; i++) {
+      writes.add(s.write(Unpooled.wrappedBuffer(new byte[chunk])));
+    }
+    outbound();
+    long refused = writes.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+    // 768 KiB + 3 x 1 MiB = 3.75 MiB wait; a fifth would make 4.75 MiB
+    assertThat(refused).as("writes beyond 4 MiB waiting are refused").isEqualTo(4);
+    assertThatThrownBy(() -> writes.get(7).join()).hasMessageContaining("write queue full");
+    // what is queued is bounded by the limit plus one write
+    assertThat(session.bufferedBytes()).isLessThanOrEqualTo(YamuxStream.MAX_PENDING_WRITE_BYTES + chunk);
+    assertThat(s.closeFuture()).as("the stream itself lives on").isNotDone();
+    s.reset();
+    outbound();
+    assertThat(session.bufferedBytes()).isZero();
+  }
+
+  @Test
+  void aConnectionOverItsBufferLimitResetsTheStreamThatWouldPassIt() throws Exception {
+    install(YamuxConfig.defaults(), true);
+    List<MuxedStream> streams = new ArrayList<>();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    // 20 streams x 4 MiB each would pass the 64 MiB connection limit: the peer grants no window
+    for (int i = 0; i < 20; i++) {
+      MuxedStream st = open();
+      streams.add(st);
+      writes.add(st.write(Unpooled.wrappedBuffer(new byte[4 << 20])));
+    }
+    outbound();
+    assertThat(session.bufferedBytes()).isLessThanOrEqualTo(YamuxStream.MAX_SESSION_BUFFERED_BYTES);
+    long reset = streams.stream().filter(st -> st.closeFuture().isDone()).count();
+    assertThat(reset).isPositive();
+    assertThat(writes.get(19)).isCompletedExceptionally();
+    assertThatThrownBy(() -> writes.get(19).join()).hasMessageContaining("connection buffer limit");
+    streams.forEach(MuxedStream::reset);
+    outbound();
+    assertThat(session.bufferedBytes()).isZero();
+  }
+
+  @Test
   void windowUpdateIsSentOnceHalfTheWindowIsConsumed() {
     install(YamuxConfig.defaults(), true);
     RecordingHandler h = new RecordingHandler(false);
