@@ -84,6 +84,13 @@ final class ReadBuffer {
     return out;
   }
 
+  /** Drops everything readable and gives back the memory. */
+  void clear() {
+    data = new byte[256];
+    start = 0;
+    end = 0;
+  }
+
   /** Everything readable, consumed. */
   byte[] takeAll() {
     return take(readable());

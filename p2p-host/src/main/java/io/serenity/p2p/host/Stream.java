@@ -144,7 +144,8 @@ public final class Stream {
   /**
    * Reads the next uvarint-length-prefixed message of at most {@code maxSize} bytes. A longer
    * message is a protocol violation: the future fails with {@link HostException} and the stream is
-   * reset. Fails too when the stream ends or resets before the message is complete.
+   * reset. Fails too when the stream ends before the message is complete, and once the stream was
+   * reset (by either side or for a violation): a reset drops the bytes not read yet.
    */
   public CompletableFuture<byte[]> readMessage(int maxSize) {
     return enqueue(new PendingRead(true, maxSize, new CompletableFuture<>()));
@@ -296,6 +297,10 @@ public final class Stream {
       p.future().completeExceptionally(e);
     }
     reads.clear();
+    // Reset now, not when the muxer reports it: later reads fail at once instead of serving the
+    // bytes of a peer we are cutting off (up to maxReadBuffer of them).
+    wasReset = true;
+    buffer.clear();
     connection.host().reportViolation(remotePeer(), protocol, what);
     muxed.reset();
   }
@@ -314,6 +319,9 @@ public final class Stream {
     @Override
     public void onData(MuxedStream stream, ByteBuf data) {
       try {
+        if (wasReset) {
+          return; // reset for a violation while the muxer still had data for us: dropped
+        }
         touch();
         count(true, data.readableBytes());
         if (receiver != null) {
@@ -344,6 +352,9 @@ public final class Stream {
     @Override
     public void onReset(MuxedStream stream) {
       wasReset = true;
+      // A reset aborts the stream: unread bytes are dropped, as the muxers drop what they held, so
+      // pending and later reads fail instead of returning data from before the reset.
+      buffer.clear();
       if (receiver != null) {
         receiver.onReset(Stream.this);
       } else {

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,46 @@ class MisbehavingPeerTest {
     assertThat(v.violation()).contains("exceeds the limit of 16");
     assertThat(c.isOpen()).isTrue();
     assertThat(await(a.ping(b.peerId()))).isPositive();
+  }
+
+  @Test
+  void aStreamResetForTooManyUnreadBytesServesNoneOfThem() {
+    Host a = hosts.start();
+    Host b = hosts.start(KeyType.SECP256K1, HostConfig.builder().maxStreamReadBuffer(64 * 1024).build());
+    EventRecorder bEvents = new EventRecorder(b);
+    CompletableFuture<Stream> unread = new CompletableFuture<>();
+    b.setStreamHandler("/test/slow/1.0.0", unread::complete); // reads nothing yet
+    Stream s = await(await(a.connect(dialAddr(b))).newStream("/test/slow/1.0.0"));
+    for (int i = 0; i < 8; i++) {
+      s.writeMessage(new byte[10 * 1024]); // the 7th passes b's 64 KiB read buffer
+    }
+    await(s.closeFuture());
+    HostEvent.ProtocolViolation v =
+        bEvents.await(HostEvent.ProtocolViolation.class, e -> e.peer().equals(a.peerId()));
+    assertThat(v.violation()).contains("unread bytes");
+    // six whole messages were buffered when the limit was passed: none of them is served any more
+    assertThat(await(unread).readMessage(16 * 1024))
+        .failsWithin(TestHosts.TIMEOUT)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(HostException.class)
+        .withMessageContaining("stream reset");
+  }
+
+  @Test
+  void aResetByTheRemoteDropsItsUnreadBytes() {
+    Host a = hosts.start();
+    Host b = hosts.start();
+    CompletableFuture<Stream> unread = new CompletableFuture<>();
+    b.setStreamHandler("/test/slow/1.0.0", unread::complete); // reads nothing yet
+    Stream s = await(await(a.connect(dialAddr(b))).newStream("/test/slow/1.0.0"));
+    await(s.writeMessage(new byte[100]));
+    s.reset();
+    Stream inbound = await(unread);
+    await(inbound.closeFuture()); // b saw the reset, after the message (one connection, in order)
+    assertThat(inbound.readMessage(1024))
+        .failsWithin(TestHosts.TIMEOUT)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(HostException.class)
+        .withMessageContaining("stream reset");
   }
 }
