@@ -338,6 +338,15 @@ public final class Feed<T> implements AutoCloseable {
 
     void onEnd() {}
 
+    /**
+     * Whether {@code d}, still pending when the subscription ends, already reached the subscriber
+     * (a consumer inside {@code accept}): such a value counts as taken even though ending releases
+     * the send.
+     */
+    boolean reached(Delivery d) {
+      return false;
+    }
+
     final void end(Throwable cause) {
       if (!active.compareAndSet(true, false)) {
         return;
@@ -346,7 +355,7 @@ public final class Feed<T> implements AutoCloseable {
       onEnd();
       Delivery d = pending.getAndSet(null);
       if (d != null) {
-        d.done(false);
+        d.done(reached(d));
       }
       if (cause == null) {
         done.complete(null);
@@ -387,6 +396,8 @@ public final class Feed<T> implements AutoCloseable {
   /** Blocking consumer: the send waits until accept returned. */
   private static final class ConsumerSub<V> extends Sub<V> {
     private final Consumer<Object> sink;
+    /** The delivery whose value accept has started on. */
+    private volatile Delivery accepting;
 
     @SuppressWarnings("unchecked")
     ConsumerSub(Feed<?> feed, Consumer<? super V> sink) {
@@ -406,12 +417,18 @@ public final class Feed<T> implements AutoCloseable {
               settle(d, false);
               return;
             }
+            accepting = d;
             try {
               accept(sink, value);
             } finally {
               settle(d, true);
             }
           });
+    }
+
+    @Override
+    boolean reached(Delivery d) {
+      return accepting == d;
     }
   }
 

@@ -161,10 +161,10 @@ public final class ConnectionManager {
       }
       RLOG.info("trimming connection to {} (value {}): {} connections, above the high watermark {}",
           c.remotePeer(), value(c.remotePeer()), open.size(), config.connectionHighWater());
+      trimmed.incrementAndGet(); // counted before the close is seen by anyone
       c.close();
       closed++;
     }
-    trimmed.addAndGet(closed);
     if (open.size() - closed > config.connectionHighWater() && inGrace) {
       scheduleTrim(config.connectionGracePeriod()); // the newcomers' grace ends: look again
     }

@@ -61,15 +61,23 @@ class ConnectionManagerTest {
   }
 
   @Test
-  void connectionsInTheirGracePeriodAreNotTrimmed() {
+  void connectionsInTheirGracePeriodAreNotTrimmed() throws Exception {
     Host node = hosts.start(KeyType.SECP256K1,
         HostConfig.builder().connectionWatermarks(1, 2).connectionGracePeriod(Duration.ofMinutes(10)).build());
+    java.util.concurrent.CountDownLatch threeConnected = new java.util.concurrent.CountDownLatch(3);
+    node.addListener(e -> {
+      if (e instanceof HostEvent.PeerConnected) {
+        threeConnected.countDown();
+      }
+    });
     Host old = hosts.start();
     await(old.connect(dialAddr(node)));
     Host young1 = hosts.start();
     Host young2 = hosts.start();
     await(young1.connect(dialAddr(node)));
     await(young2.connect(dialAddr(node)));
+    // the dialers' connects complete before the node has adopted the connections: await the node's side
+    assertThat(threeConnected.await(TestHosts.TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
     // all three are within the 10-minute grace period: nothing can be trimmed yet
     assertThat(node.connectionManager().trim()).isZero();
     assertThat(node.connections()).hasSize(3);
