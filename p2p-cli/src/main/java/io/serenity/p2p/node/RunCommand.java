@@ -93,6 +93,37 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           + "our req/resp Status; peers on another digest are sent Goodbye and disconnected.")
   String forkDigest;
 
+  @Option(
+      names = "--max-inbound-connections",
+      paramLabel = "<n>",
+      description = "Inbound connections accepted at once, handshakes included (default 128).")
+  Integer maxInbound;
+
+  @Option(
+      names = "--max-outbound-connections",
+      paramLabel = "<n>",
+      description = "Outbound connections at once, dials included (default 128).")
+  Integer maxOutbound;
+
+  @Option(
+      names = "--max-streams-per-peer",
+      paramLabel = "<n>",
+      description = "Streams one peer may have open with us in each direction (default 1024).")
+  Integer maxStreamsPerPeer;
+
+  @Option(
+      names = "--max-buffer-memory",
+      paramLabel = "<MiB>",
+      description = "Unread stream bytes the whole node may hold (default 256); a stream that would pass "
+          + "it is reset.")
+  Integer maxBufferMiB;
+
+  @Option(
+      names = "--max-peer-buffer-memory",
+      paramLabel = "<MiB>",
+      description = "Unread stream bytes one peer's streams may hold (default 32).")
+  Integer maxPeerBufferMiB;
+
   @Option(names = "--json", description = "Print one JSON object per line instead of text.")
   boolean json;
 
@@ -101,6 +132,42 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       paramLabel = "<seconds>",
       description = "Stop after this many seconds (default: run until interrupted).")
   Long exitAfter;
+
+  /** The --max-* options over {@code base}; nonsense values are usage errors naming the option. */
+  HostConfig applyLimits(HostConfig base) {
+    HostConfig.Builder b = base.toBuilder();
+    io.serenity.p2p.host.ResourceLimits r = base.resources();
+    if (maxInbound != null) {
+      b.maxInboundConnections(positive("--max-inbound-connections", maxInbound));
+    }
+    if (maxOutbound != null) {
+      b.maxOutboundConnections(positive("--max-outbound-connections", maxOutbound));
+    }
+    if (maxStreamsPerPeer != null) {
+      int n = positive("--max-streams-per-peer", maxStreamsPerPeer);
+      r = r.withPeer(n, n, r.peerMemory());
+    }
+    if (maxBufferMiB != null) {
+      r = r.withSystem(r.systemInboundStreams(), r.systemOutboundStreams(),
+          (long) positive("--max-buffer-memory", maxBufferMiB) << 20);
+    }
+    if (maxPeerBufferMiB != null) {
+      r = r.withPeer(r.peerInboundStreams(), r.peerOutboundStreams(),
+          (long) positive("--max-peer-buffer-memory", maxPeerBufferMiB) << 20);
+    }
+    try {
+      return b.resources(r).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("limits: " + e.getMessage());
+    }
+  }
+
+  private static int positive(String option, int v) {
+    if (v < 1) {
+      throw new UsageException(option + " must be >= 1: " + v);
+    }
+    return v;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -146,6 +213,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     } else if (forkDigest != null) {
       throw new UsageException("--fork-digest needs --preset ethereum");
     }
+    hostConfig = applyLimits(hostConfig);
     PrivateKey identity = key.load(key.keySeed == null && key.keyFile == null ? Path.of("node.key") : null);
     EventPrinter printer = new EventPrinter(System.out, json);
     Host host =

@@ -39,6 +39,7 @@ public final class Connection {
   private final MultistreamConfig multistreamConfig;
   private volatile ScheduledFuture<?> idleCheck;
   private final long openedAtNanos = System.nanoTime();
+  private final ResourceManager.PeerCounters resources;
 
   Connection(Host host, UpgradedConnection up) {
     this.host = host;
@@ -47,6 +48,8 @@ public final class Connection {
     this.localAddr = Multiaddr.tcp((InetSocketAddress) up.channel().localAddress());
     HostConfig c = host.config();
     this.multistreamConfig = new MultistreamConfig(c.maxMultistreamMessageLength(), 16);
+    this.resources = host.resourceManager().attachPeer(up.remotePeer());
+    up.channel().closeFuture().addListener(f -> host.resourceManager().detachPeer(resources));
   }
 
   /** The authenticated remote peer. */
@@ -98,20 +101,28 @@ public final class Connection {
     if (protocolIds.length == 0) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("no protocol id given"));
     }
-    if (openStreams() >= host.config().maxStreamsPerConnection()) {
-      return CompletableFuture.failedFuture(
-          new HostException(
-              "stream limit " + host.config().maxStreamsPerConnection() + " reached on connection to "
-                  + remotePeer()));
+    ResourceManager.StreamScope scope;
+    try {
+      scope = host.resourceManager().openStream(resources, false, openStreams());
+    } catch (ResourceLimitException e) {
+      return CompletableFuture.failedFuture(e);
     }
     List<String> proposals = List.of(protocolIds);
     return up.muxed()
         .openStream()
+        .whenComplete((ms, e) -> {
+          if (e != null) {
+            scope.close();
+          }
+        })
         .thenCompose(
             ms -> {
-              Stream s = track(ms);
+              Stream s = track(ms, scope);
               return MultistreamSelect.select(ms, proposals, s::bind, multistreamConfig)
-                  .thenApply(p -> s);
+                  .thenApply(p -> {
+                    s.accountProtocol(p);
+                    return s;
+                  });
             })
         .exceptionally(
             e -> {
@@ -194,29 +205,38 @@ public final class Connection {
     return n;
   }
 
-  private Stream track(MuxedStream ms) {
-    Stream s = new Stream(this, ms, host.config().maxStreamReadBuffer());
+  private Stream track(MuxedStream ms, ResourceManager.StreamScope scope) {
+    Stream s = new Stream(this, ms, host.config().maxStreamReadBuffer(), scope);
     streams.add(s);
-    ms.closeFuture().whenComplete((v, e) -> streams.remove(s));
+    ms.closeFuture().whenComplete((v, e) -> {
+      streams.remove(s);
+      s.releaseResources();
+    });
     return s;
   }
 
   private void accept(MuxedStream ms) {
-    if (openStreams() >= host.config().maxStreamsPerConnection()) {
-      RLOG.info("peer {} exceeded the stream limit {}; resetting its new stream",
-          remotePeer(), host.config().maxStreamsPerConnection());
-      ms.reset();
+    ResourceManager.StreamScope scope;
+    try {
+      scope = host.resourceManager().openStream(resources, true, openStreams());
+    } catch (ResourceLimitException e) {
+      ms.reset(); // counted and logged (rate-limited) by the resource manager
       return;
     }
-    Stream s = track(ms);
+    Stream s = track(ms, scope);
     MultistreamSelect.accept(ms, host.protocols(), s::bind, multistreamConfig)
         .whenComplete(
             (p, e) -> {
               if (e != null) {
                 RLOG.info("peer {}: stream negotiation failed: {}", remotePeer(), e.getMessage());
-              } else {
-                host.dispatchInbound(s, p);
+                return;
               }
+              try {
+                s.accountProtocol(p);
+              } catch (ResourceLimitException limit) {
+                return; // the stream was reset; counted and logged by the resource manager
+              }
+              host.dispatchInbound(s, p);
             });
   }
 

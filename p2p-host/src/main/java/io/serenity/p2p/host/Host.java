@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import io.serenity.p2p.log.RateLimitedLog;
 import org.slf4j.Logger;
@@ -74,8 +73,7 @@ public final class Host implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<PeerId, Connection> connections = new HashMap<>();
   private final Map<PeerId, CompletableFuture<Connection>> dials = new HashMap<>();
-  private final AtomicInteger inbound = new AtomicInteger();
-  private final AtomicInteger outbound = new AtomicInteger();
+  private final ResourceManager resources;
   private final List<Multiaddr> boundAddrs = new CopyOnWriteArrayList<>();
   private volatile boolean started;
   private volatile boolean closed;
@@ -103,6 +101,12 @@ public final class Host implements AutoCloseable {
     handlers.put(Identify.PUSH_PROTOCOL_ID, identify::servePush);
     handlers.put(Ping.PROTOCOL_ID, Ping::serve);
     this.connectionManager = new ConnectionManager(this, config, System::nanoTime);
+    this.resources = new ResourceManager(config);
+  }
+
+  /** The resource manager: limits and current usage of connections, streams and unread bytes. */
+  public ResourceManager resourceManager() {
+    return resources;
   }
 
   /** The connection manager: tags, protections and trimming between the watermarks. */
@@ -381,20 +385,16 @@ public final class Host implements AutoCloseable {
   }
 
   private CompletableFuture<Connection> dialOne(PeerId peer, Multiaddr addr) {
-    if (outbound.incrementAndGet() > config.maxOutboundConnections()) {
-      outbound.decrementAndGet();
-      return CompletableFuture.failedFuture(
-          new HostException(
-              "outbound connection limit " + config.maxOutboundConnections() + " reached; not dialling "
-                  + peer));
+    if (!resources.tryOpenConnection(false, peer)) {
+      return CompletableFuture.failedFuture(resources.connectionLimit(false));
     }
     return tcp.dial(addr)
         .whenComplete(
             (ch, e) -> {
               if (e != null) {
-                outbound.decrementAndGet();
+                resources.closeConnection(false);
               } else {
-                ch.closeFuture().addListener(f -> outbound.decrementAndGet());
+                ch.closeFuture().addListener(f -> resources.closeConnection(false));
               }
             })
         .thenCompose(ch -> upgrader.upgradeOutbound(ch, peer))
@@ -412,10 +412,7 @@ public final class Host implements AutoCloseable {
       ch.close();
       return;
     }
-    if (inbound.incrementAndGet() > config.maxInboundConnections()) {
-      inbound.decrementAndGet();
-      RLOG.info("refusing connection from {}: inbound limit {} reached",
-          ch.remoteAddress(), config.maxInboundConnections());
+    if (!resources.tryOpenConnection(true, ch.remoteAddress())) {
       ch.close();
       return;
     }
@@ -424,7 +421,7 @@ public final class Host implements AutoCloseable {
     AtomicBoolean released = new AtomicBoolean();
     Runnable release = () -> {
       if (released.compareAndSet(false, true)) {
-        inbound.decrementAndGet();
+        resources.closeConnection(true);
       }
     };
     ch.closeFuture().addListener(f -> release.run());

@@ -28,6 +28,8 @@ import java.util.List;
  * @param connectionHighWater above this many open connections the connection manager trims by
  *     value (default 100; below the inbound limit, so a full node still accepts newcomers)
  * @param connectionGracePeriod a new connection is not trimmed for this long (default 20 s)
+ * @param resources limits on streams and unread bytes for the whole node, per peer and per
+ *     protocol (default {@link ResourceLimits#defaults()}); see {@link ResourceManager}
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -46,7 +48,8 @@ public record HostConfig(
     boolean inlineMuxerNegotiation,
     int connectionLowWater,
     int connectionHighWater,
-    Duration connectionGracePeriod) {
+    Duration connectionGracePeriod,
+    ResourceLimits resources) {
 
   public static final String YAMUX = "/yamux/1.0.0";
   public static final String MPLEX = "/mplex/6.7.0";
@@ -74,7 +77,8 @@ public record HostConfig(
         true,
         80,
         100,
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20),
+        ResourceLimits.defaults());
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -113,6 +117,14 @@ public record HostConfig(
     }
     if (connectionGracePeriod == null || connectionGracePeriod.isNegative()) {
       throw new IllegalArgumentException("connectionGracePeriod must be >= 0: " + connectionGracePeriod);
+    }
+    if (resources == null) {
+      throw new IllegalArgumentException("resources must be set");
+    }
+    resources.validate();
+    if (resources.peerMemory() < maxStreamReadBuffer) {
+      throw new IllegalArgumentException("resources.peerMemory (" + resources.peerMemory()
+          + ") must be at least maxStreamReadBuffer (" + maxStreamReadBuffer + "): one stream may hold that much");
     }
     if (muxers.isEmpty()) {
       throw new IllegalArgumentException("muxers must not be empty");
@@ -159,6 +171,7 @@ public record HostConfig(
     private int connectionLowWater;
     private int connectionHighWater;
     private Duration connectionGracePeriod;
+    private ResourceLimits resources;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -178,6 +191,13 @@ public record HostConfig(
       connectionLowWater = c.connectionLowWater;
       connectionHighWater = c.connectionHighWater;
       connectionGracePeriod = c.connectionGracePeriod;
+      resources = c.resources;
+    }
+
+    /** Limits on streams and unread bytes (see {@link ResourceLimits}). */
+    public Builder resources(ResourceLimits v) {
+      resources = v;
+      return this;
     }
 
     /** Connection manager watermarks: trim to {@code low} by value when above {@code high}. */
@@ -282,7 +302,8 @@ public record HostConfig(
               inlineMuxerNegotiation,
               connectionLowWater,
               connectionHighWater,
-              connectionGracePeriod)
+              connectionGracePeriod,
+              resources)
           .validate();
     }
   }

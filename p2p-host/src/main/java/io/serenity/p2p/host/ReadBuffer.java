@@ -11,6 +11,9 @@ final class ReadBuffer {
   /** Marker for "the varint is not complete yet". */
   static final long INCOMPLETE = -1;
 
+  /** An emptied buffer keeps an array up to this size; a larger one is given back. */
+  private static final int RETAINED = 64 * 1024;
+
   private byte[] data = new byte[256];
   private int start;
   private int end;
@@ -80,6 +83,9 @@ final class ReadBuffer {
     if (start == end) {
       start = 0;
       end = 0;
+      if (data.length > RETAINED) {
+        data = new byte[256]; // a stream that once held a large message does not keep its array
+      }
     }
     return out;
   }

@@ -41,6 +41,7 @@ public final class Stream {
   private final MuxedStream muxed;
   private final EventLoop loop;
   private final int maxReadBuffer;
+  private final ResourceManager.StreamScope resources;
   private volatile String protocol;
   private volatile long lastActivityNanos = System.nanoTime();
 
@@ -52,15 +53,17 @@ public final class Stream {
   private boolean wasReset;
   private final int[] varintLen = new int[1];
   private Traffic.Counter traffic; // the counter of the current protocol, looked up once
+  private long reserved; // unread bytes reserved with the resource manager
 
   /** A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes. */
   private record PendingRead(boolean message, int size, CompletableFuture<byte[]> future) {}
 
-  Stream(Connection connection, MuxedStream muxed, int maxReadBuffer) {
+  Stream(Connection connection, MuxedStream muxed, int maxReadBuffer, ResourceManager.StreamScope resources) {
     this.connection = connection;
     this.muxed = muxed;
     this.loop = connection.channel().eventLoop();
     this.maxReadBuffer = maxReadBuffer;
+    this.resources = resources;
   }
 
   /** Adds to the host's per-protocol byte counters (payload bytes; nothing before negotiation ends). */
@@ -169,7 +172,9 @@ public final class Stream {
           reads.clear();
           receiver = r;
           if (buffer.readable() > 0) {
-            deliver(ByteBuffer.wrap(buffer.takeAll()));
+            byte[] all = buffer.takeAll();
+            releaseRead();
+            deliver(ByteBuffer.wrap(all));
           }
           if (wasReset) {
             r.onReset(this);
@@ -195,6 +200,33 @@ public final class Stream {
 
   MuxedStream muxed() {
     return muxed;
+  }
+
+  /**
+   * Counts the stream under its agreed protocol with the resource manager; on a limit the stream
+   * is reset and the exception thrown.
+   */
+  void accountProtocol(String p) {
+    try {
+      resources.setProtocol(p);
+    } catch (ResourceLimitException e) {
+      muxed.reset();
+      throw e;
+    }
+  }
+
+  /** Returns the stream's slots and reserved bytes to the resource manager (once closed). */
+  void releaseResources() {
+    resources.close();
+  }
+
+  /** Gives back reservations for bytes no longer held (read, or dropped). Event loop only. */
+  private void releaseRead() {
+    long held = buffer.readable();
+    if (reserved > held) {
+      resources.releaseMemory(reserved - held);
+      reserved = held;
+    }
   }
 
   long idleNanos(long now) {
@@ -272,6 +304,7 @@ public final class Stream {
         out = buffer.take(head.size());
       }
       reads.poll();
+      releaseRead();
       head.future().complete(out);
     }
   }
@@ -301,7 +334,20 @@ public final class Stream {
     // bytes of a peer we are cutting off (up to maxReadBuffer of them).
     wasReset = true;
     buffer.clear();
+    releaseRead();
     connection.host().reportViolation(remotePeer(), protocol, what);
+    muxed.reset();
+  }
+
+  /** A resource limit refused more unread bytes: the stream is reset, its reads fail. */
+  private void refused(ResourceLimitException e) {
+    for (PendingRead p : reads) {
+      p.future().completeExceptionally(e);
+    }
+    reads.clear();
+    wasReset = true;
+    buffer.clear();
+    releaseRead();
     muxed.reset();
   }
 
@@ -328,10 +374,19 @@ public final class Stream {
           deliver(data.nioBuffer());
           return;
         }
-        if (buffer.readable() + data.readableBytes() > maxReadBuffer) {
+        int n = data.readableBytes();
+        if (buffer.readable() + n > maxReadBuffer) {
+          resources.streamMemoryRefused();
           violation("more than " + maxReadBuffer + " unread bytes");
           return;
         }
+        try {
+          resources.reserveMemory(n);
+        } catch (ResourceLimitException e) {
+          refused(e);
+          return;
+        }
+        reserved += n;
         buffer.append(data);
       } finally {
         data.release();
@@ -355,6 +410,7 @@ public final class Stream {
       // A reset aborts the stream: unread bytes are dropped, as the muxers drop what they held, so
       // pending and later reads fail instead of returning data from before the reset.
       buffer.clear();
+      releaseRead();
       if (receiver != null) {
         receiver.onReset(Stream.this);
       } else {

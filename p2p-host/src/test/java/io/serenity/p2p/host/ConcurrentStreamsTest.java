@@ -61,7 +61,9 @@ class ConcurrentStreamsTest {
   @Test
   void thousandStreamsOnOneConnection() {
     Host a = hosts.start();
-    Host b = hosts.start();
+    // 1000 streams of one protocol from one peer: above the default per-protocol limit (256)
+    Host b = hosts.start(KeyType.SECP256K1, HostConfig.builder()
+        .resources(ResourceLimits.defaults().withProtocolDefaults(4096, 1024, 1024)).build());
     b.setStreamHandler(Echo.PROTOCOL_ID, Echo::serve);
     Connection c = await(a.connect(dialAddr(b)));
 

@@ -4,6 +4,9 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Connection;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.PeerStore;
+import io.serenity.p2p.host.ResourceManager;
+import io.serenity.p2p.host.ResourceManager.Resource;
+import io.serenity.p2p.host.ResourceManager.Scope;
 import io.serenity.p2p.pubsub.PubSub;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +26,59 @@ import java.util.concurrent.TimeUnit;
  * @param addrs our listen addresses
  * @param peers connected peers, sorted by score then id
  * @param meshes subscribed topic to our mesh peers (empty lists for floodsub)
+ * @param resources the resource manager's usage against its limits
  */
-public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> peers, Map<String, List<String>> meshes) {
+public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> peers, Map<String, List<String>> meshes,
+    List<ResourceStatus> resources) {
+
+  /** A snapshot without resource rows. */
+  public NodeStatus(String peerId, List<String> addrs, List<PeerStatus> peers, Map<String, List<String>> meshes) {
+    this(peerId, addrs, peers, meshes, List.of());
+  }
+
+  /**
+   * One row of the resource table.
+   *
+   * @param name what is counted and where, e.g. "inbound streams (node)"
+   * @param used current usage
+   * @param limit the limit in force
+   * @param refused refusals so far at this scope
+   */
+  public record ResourceStatus(String name, long used, long limit, long refused) {}
+
+  /** The resource rows of {@code rm}: the node's totals and its busiest peer's. */
+  static List<ResourceStatus> resources(ResourceManager rm) {
+    ResourceManager.Usage u = rm.usage();
+    int peerIn = 0;
+    int peerOut = 0;
+    long peerMem = 0;
+    for (ResourceManager.PeerUsage p : rm.peerUsage()) {
+      peerIn = Math.max(peerIn, p.inboundStreams());
+      peerOut = Math.max(peerOut, p.outboundStreams());
+      peerMem = Math.max(peerMem, p.memory());
+    }
+    Scope sys = Scope.SYSTEM;
+    Scope peer = Scope.PEER;
+    return List.of(
+        row(rm, "inbound connections (node)", u.inboundConnections(), sys, Resource.INBOUND_CONNECTIONS),
+        row(rm, "outbound connections (node)", u.outboundConnections(), sys, Resource.OUTBOUND_CONNECTIONS),
+        row(rm, "inbound streams (node)", u.inboundStreams(), sys, Resource.INBOUND_STREAMS),
+        row(rm, "outbound streams (node)", u.outboundStreams(), sys, Resource.OUTBOUND_STREAMS),
+        row(rm, "unread bytes (node)", u.memory(), sys, Resource.MEMORY),
+        row(rm, "inbound streams (busiest peer)", peerIn, peer, Resource.INBOUND_STREAMS),
+        row(rm, "outbound streams (busiest peer)", peerOut, peer, Resource.OUTBOUND_STREAMS),
+        row(rm, "unread bytes (busiest peer)", peerMem, peer, Resource.MEMORY),
+        row(rm, "inbound streams (one protocol, one peer)", -1, Scope.PROTOCOL_PEER, Resource.INBOUND_STREAMS),
+        row(rm, "streams (one connection)", -1, Scope.CONNECTION, Resource.INBOUND_STREAMS));
+  }
+
+  private static ResourceStatus row(ResourceManager rm, String name, long used, Scope scope, Resource r) {
+    long refused = rm.refusals(scope, r);
+    if (scope == Scope.CONNECTION) {
+      refused += rm.refusals(scope, Resource.OUTBOUND_STREAMS);
+    }
+    return new ResourceStatus(name, used, rm.limit(scope, r), refused);
+  }
 
   /** How long a snapshot waits for the pubsub router thread before giving up on its part. */
   static final Duration ROUTER_WAIT = Duration.ofSeconds(2);
@@ -65,7 +119,7 @@ public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> pee
       }
     }
     List<String> addrs = host.listenAddrs().stream().map(Object::toString).toList();
-    return new NodeStatus(host.peerId().toBase58(), addrs, peers, meshes);
+    return new NodeStatus(host.peerId().toBase58(), addrs, peers, meshes, resources(host.resourceManager()));
   }
 
   /** The router's answer, or {@code fallback} if it is closed or does not answer in time. */

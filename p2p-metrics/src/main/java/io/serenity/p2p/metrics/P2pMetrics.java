@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Connection;
 import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.ResourceManager;
 import io.serenity.p2p.host.Traffic;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.TopicCounters;
@@ -24,6 +25,11 @@ import java.util.Set;
  *   <tr><td>{@code libp2p_peers{direction}}</td><td>connected peers, inbound and outbound</td></tr>
  *   <tr><td>{@code libp2p_streams}</td><td>open streams over all connections</td></tr>
  *   <tr><td>{@code libp2p_stream_bytes_total{protocol,direction}}</td><td>payload bytes by protocol, in and out</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_usage{resource}}</td><td>whole-node usage: connections and streams by direction, unread bytes</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_limit{scope,resource}}</td><td>the limits in force (protocol scopes: the defaults)</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_protocol_streams{protocol,direction}}</td><td>open streams per protocol</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_peer_max{resource}}</td><td>the largest per-peer usage of streams and unread bytes</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_refusals_total{scope,resource}}</td><td>connections, streams and buffers refused by a limit</td></tr>
  *   <tr><td>{@code pubsub_messages_total{topic,outcome}}</td><td>published, received, validated, rejected, ignored, dropped, subscriber_dropped</td></tr>
  *   <tr><td>{@code pubsub_mesh_peers{topic}}</td><td>mesh size per subscribed topic</td></tr>
  *   <tr><td>{@code pubsub_peer_score{stat}}</td><td>min, p10, p50, p90, max of the peers' scores</td></tr>
@@ -71,6 +77,7 @@ public final class P2pMetrics {
           }
         })
         .register(registry);
+    registerResources(registry, host.resourceManager());
     if (pubsub == null) {
       return;
     }
@@ -146,6 +153,81 @@ public final class P2pMetrics {
         .name("pubsub_stream_reopens")
         .help("Pubsub streams reopened after they were lost while the connection lived")
         .callback(cb -> cb.call(pubsub.streamReopens()))
+        .register(registry);
+  }
+
+  private static void registerResources(PrometheusRegistry registry, ResourceManager rm) {
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_usage")
+        .help("Whole-node usage tracked by the resource manager")
+        .labelNames("resource")
+        .callback(cb -> {
+          ResourceManager.Usage u = rm.usage();
+          cb.call(u.inboundConnections(), "inbound_connections");
+          cb.call(u.outboundConnections(), "outbound_connections");
+          cb.call(u.inboundStreams(), "inbound_streams");
+          cb.call(u.outboundStreams(), "outbound_streams");
+          cb.call(u.memory(), "memory");
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_limit")
+        .help("Resource limits in force by scope and resource (protocol scopes: defaults, before overrides)")
+        .labelNames("scope", "resource")
+        .callback(cb -> {
+          for (ResourceManager.Scope s : ResourceManager.Scope.values()) {
+            for (ResourceManager.Resource r : ResourceManager.Resource.values()) {
+              long v = rm.limit(s, r);
+              if (v > 0) {
+                cb.call(v, s.label(), r.label());
+              }
+            }
+          }
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_protocol_streams")
+        .help("Open streams per protocol and direction")
+        .labelNames("protocol", "direction")
+        .callback(cb -> {
+          for (ResourceManager.ProtocolUsage p : rm.protocolUsage()) {
+            cb.call(p.inboundStreams(), p.protocol(), "inbound");
+            cb.call(p.outboundStreams(), p.protocol(), "outbound");
+          }
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_peer_max")
+        .help("The largest usage of any one peer")
+        .labelNames("resource")
+        .callback(cb -> {
+          int in = 0;
+          int out = 0;
+          long mem = 0;
+          for (ResourceManager.PeerUsage p : rm.peerUsage()) {
+            in = Math.max(in, p.inboundStreams());
+            out = Math.max(out, p.outboundStreams());
+            mem = Math.max(mem, p.memory());
+          }
+          cb.call(in, "inbound_streams");
+          cb.call(out, "outbound_streams");
+          cb.call(mem, "memory");
+        })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("libp2p_rcmgr_refusals")
+        .help("Connections, streams and buffered bytes refused by a resource limit, by scope and resource")
+        .labelNames("scope", "resource")
+        .callback(cb -> {
+          // every limited pair, zeros included, so rate() and alerts see the series from the start
+          for (ResourceManager.Scope s : ResourceManager.Scope.values()) {
+            for (ResourceManager.Resource r : ResourceManager.Resource.values()) {
+              if (rm.limit(s, r) > 0) {
+                cb.call(rm.refusals(s, r), s.label(), r.label());
+              }
+            }
+          }
+        })
         .register(registry);
   }
 

@@ -46,6 +46,14 @@ final class StatusPage {
       }
       b.append("</td></tr>\n");
     }
+    b.append("</table>\n<h2>Resources</h2>\n<table id=\"resources\"><tr><th>resource</th><th>used</th>")
+        .append("<th>limit</th><th>refused</th></tr>\n");
+    for (NodeStatus.ResourceStatus r : s.resources()) {
+      b.append("<tr class=\"resource\"><td>").append(esc(r.name())).append("</td><td>")
+          .append(r.used() < 0 ? "" : Long.toString(r.used())).append("</td><td>").append(r.limit())
+          .append("</td><td class=\"").append(r.refused() > 0 ? "neg" : "").append("\">").append(r.refused())
+          .append("</td></tr>\n");
+    }
     b.append("</table>\n<p><a href=\"/metrics\">metrics</a> · <a href=\"/status.json\">status.json</a> · ")
         .append("refreshes every ").append(REFRESH_SECONDS).append(" s</p>\n</body></html>\n");
     return b.toString();
@@ -76,7 +84,14 @@ final class StatusPage {
       }
       b.append(']');
     }
-    return b.append("}}").toString();
+    b.append("},\"resources\":[");
+    for (int k = 0; k < s.resources().size(); k++) {
+      NodeStatus.ResourceStatus r = s.resources().get(k);
+      b.append(k > 0 ? "," : "").append("{\"name\":").append(quote(r.name()))
+          .append(",\"used\":").append(r.used() < 0 ? "null" : Long.toString(r.used()))
+          .append(",\"limit\":").append(r.limit()).append(",\"refused\":").append(r.refused()).append('}');
+    }
+    return b.append("]}").toString();
   }
 
   private static String shortId(String id) {

@@ -86,7 +86,12 @@ class MetricsServerTest {
         .contains("pubsub_mesh_peers{topic=\"" + TOPIC + "\"} 1.0")
         .contains("pubsub_peer_score{stat=\"p50\"} 0.0")
         .contains("pubsub_peers_negative_score 0.0")
-        .contains("pubsub_queue_drops_total 0.0");
+        .contains("pubsub_queue_drops_total 0.0")
+        .contains("libp2p_rcmgr_usage{resource=\"inbound_connections\"} 1.0")
+        .contains("libp2p_rcmgr_limit{resource=\"memory\",scope=\"system\"} 2.68435456E8")
+        .contains("libp2p_rcmgr_limit{resource=\"inbound_streams\",scope=\"protocol_peer\"} 256.0")
+        .contains("libp2p_rcmgr_refusals_total{resource=\"memory\",scope=\"peer\"} 0.0")
+        .contains("libp2p_rcmgr_peer_max{resource=\"memory\"}");
   }
 
   @Test
@@ -100,7 +105,9 @@ class MetricsServerTest {
         .contains(a.listenAddrs().get(0) + "/p2p/" + a.peerId().toBase58())
         .contains("<span id=\"peer-count\">1</span>")
         .contains("<tr class=\"peer\"><td><code>" + b.peerId().toBase58() + "</code></td><td>inbound</td>")
-        .contains("<tr class=\"topic\"><td><code>" + TOPIC + "</code></td><td>1</td>");
+        .contains("<tr class=\"topic\"><td><code>" + TOPIC + "</code></td><td>1</td>")
+        .contains("<table id=\"resources\">")
+        .contains("<tr class=\"resource\"><td>inbound connections (node)</td><td>1</td><td>128</td>");
     String json = get("/status.json").body();
     assertThat(json).startsWith("{\"peerId\":\"" + a.peerId().toBase58() + "\"")
         .contains("\"meshes\":{\"" + TOPIC + "\":[\"" + b.peerId().toBase58() + "\"]}");

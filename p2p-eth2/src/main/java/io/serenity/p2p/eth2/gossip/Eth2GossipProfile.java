@@ -28,6 +28,16 @@ import io.serenity.p2p.pubsub.SignaturePolicy;
  */
 public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, GossipSubParams gossipSubParams) {
 
+  /**
+   * Peers a beacon node trims down to when it has too many (the connection manager's low
+   * watermark): 70, the middle of what the Ethereum clients ship (Prysm keeps up to 70, Teku and
+   * Lighthouse aim at about 100 with a lower floor).
+   */
+  public static final int TARGET_PEERS = 70;
+
+  /** Peers above which the connection manager trims to {@link #TARGET_PEERS}: 100. */
+  public static final int MAX_PEERS = 100;
+
   /** {@code MAX_PAYLOAD_SIZE}: 10 MiB. */
   public static final int MAX_PAYLOAD_SIZE = 10 * (1 << 20);
 
@@ -92,18 +102,25 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
   }
 
   /**
-   * {@code base} with a stream read buffer large enough for one RPC of this profile. The host
+   * {@code base} with the profile's peer counts (connection watermarks {@link #TARGET_PEERS} and
+   * {@link #MAX_PEERS}, unless {@code base} has its own) and a stream read buffer large enough for
+   * one RPC of this profile. The host
    * refuses pull reads larger than {@link HostConfig#maxStreamReadBuffer()} (default 4 MiB), and
    * the profile's RPC limit ({@code max_compressed_len(10 MiB)} + 64 KiB) is above that: a host
    * left at the default never reads a pubsub RPC. Build the host with this config.
    */
   public HostConfig hostConfig(HostConfig base) {
+    HostConfig.Builder b = base.toBuilder();
+    HostConfig d = HostConfig.defaults();
+    if (base.connectionLowWater() == d.connectionLowWater() && base.connectionHighWater() == d.connectionHighWater()) {
+      b.connectionWatermarks(TARGET_PEERS, MAX_PEERS); // the caller's own watermarks are kept
+    }
     // one RPC plus its length prefix (up to 10 bytes) must fit (PubSub checks this at creation)
     int need = pubSubConfig().maxRpcSize() + 10;
-    if (base.maxStreamReadBuffer() >= need) {
-      return base;
+    if (base.maxStreamReadBuffer() < need) {
+      b.maxStreamReadBuffer(need);
     }
-    return base.toBuilder().maxStreamReadBuffer(need).build();
+    return b.build();
   }
 
   /** {@link #hostConfig(HostConfig)} over {@link HostConfig#defaults()}. */

@@ -152,6 +152,10 @@ class GossipTest {
     assertThat(cfg.maxMessageSize()).isEqualTo(32 + 10485760 + 10485760 / 6);
     assertThat(p.gossipSubParams().d()).isEqualTo(8);
     assertThat(p.hostConfig().maxStreamReadBuffer()).isGreaterThanOrEqualTo(cfg.maxRpcSize());
+    assertThat(p.hostConfig().connectionLowWater()).isEqualTo(Eth2GossipProfile.TARGET_PEERS);
+    assertThat(p.hostConfig().connectionHighWater()).isEqualTo(Eth2GossipProfile.MAX_PEERS);
+    var own = io.serenity.p2p.host.HostConfig.builder().connectionWatermarks(10, 20).build();
+    assertThat(p.hostConfig(own).connectionLowWater()).as("a caller's own watermarks are kept").isEqualTo(10);
     StatusMessage s = new StatusMessage(Bytes4.fromHex("b5303f2a"), MAINNET_GVR, 1, MAINNET_GVR, 2);
     byte[] wire = p.encode(StatusMessage.CODEC, s);
     assertThat(p.decode(StatusMessage.CODEC, wire)).isEqualTo(s);
