@@ -33,8 +33,8 @@ final class NodeProcesses implements AutoCloseable {
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final StringBuilder stderr = new StringBuilder();
 
-    private Node(List<String> args) throws IOException {
-      process = new ProcessBuilder(command(args)).start();
+    private Node(List<String> jvmOptions, List<String> args) throws IOException {
+      process = new ProcessBuilder(command(jvmOptions, args)).start();
       started.add(process);
       Thread out = new Thread(() -> pump(process.getInputStream(), lines::add), "it-stdout-" + process.pid());
       Thread err = new Thread(() -> pump(process.getErrorStream(), l -> {
@@ -67,12 +67,17 @@ final class NodeProcesses implements AutoCloseable {
 
   /** Starts {@code java -jar p2p-node.jar <args>}. */
   Node start(String... args) throws IOException {
-    return new Node(List.of(args));
+    return new Node(List.of(), List.of(args));
+  }
+
+  /** Starts {@code java <jvmOptions> -jar p2p-node.jar <args>}. */
+  Node startWithJvmOptions(List<String> jvmOptions, String... args) throws IOException {
+    return new Node(jvmOptions, List.of(args));
   }
 
   /** Runs {@code args} to the end and checks it exits with 2 and its output names {@code mentions}. */
   void assertUsage(List<String> args, String... mentions) throws Exception {
-    Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(command(List.of(), args)).redirectErrorStream(true).start();
     started.add(p);
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until the process exits
@@ -98,11 +103,13 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  private static List<String> command(List<String> args) {
+  private static List<String> command(List<String> jvmOptions, List<String> args) {
     Path jar = Path.of(System.getProperty("p2p.node.jar", "target/p2p-node.jar"));
     assertThat(jar).as("the packaged jar (run with mvn verify)").exists();
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        jar.toString()));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);
     return cmd;
   }

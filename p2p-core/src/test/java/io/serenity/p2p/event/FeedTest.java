@@ -171,10 +171,16 @@ class FeedTest {
           }
         });
     List<String> observer = new CopyOnWriteArrayList<>();
-    feed.subscribe(observer::add);
+    CountDownLatch observedOne = new CountDownLatch(1);
+    feed.subscribe(s -> {
+      observer.add(s);
+      observedOne.countDown();
+    });
 
     CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> feed.send("one"));
     assertThat(entered.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+    // consumers of one send run concurrently: the observer may get "one" after the blocked consumer
+    assertThat(observedOne.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
     Thread second = new Thread(() -> feed.send("two"), "second-sender");
     second.start();
     awaitState(second, Thread.State.WAITING);
