@@ -55,6 +55,7 @@ final class WriteBoundHandler extends ChannelOutboundHandlerAdapter {
       return;
     }
     queued += n;
+    account.budget().socketQueued(queued);
     ChannelPromise p = promise.unvoid();
     p.addListener(f -> {
       queued -= n;

@@ -67,6 +67,7 @@ public final class WriteBudget {
   private final long nodeLimit;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong maxQueued = new AtomicLong();
+  private final AtomicLong maxSocketQueued = new AtomicLong();
   private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
   private final Map<Hit, LongAdder> hits = new ConcurrentHashMap<>();
 
@@ -104,6 +105,18 @@ public final class WriteBudget {
   /** The most bytes ever queued at once, over all connections. */
   public long maxQueuedBytes() {
     return maxQueued.get();
+  }
+
+  /** The most bytes one connection's socket outbound buffer ever held. */
+  public long maxSocketQueuedBytes() {
+    return maxSocketQueued.get();
+  }
+
+  /** Called by the head handler when a connection's socket buffer grew to {@code n} bytes. */
+  void socketQueued(long n) {
+    if (n > maxSocketQueued.get()) {
+      maxSocketQueued.accumulateAndGet(n, Math::max);
+    }
   }
 
   /** Open accounts (connections attached and not closed). */
