@@ -74,6 +74,7 @@ public final class Host implements AutoCloseable {
   private final Map<PeerId, Connection> connections = new HashMap<>();
   private final Map<PeerId, CompletableFuture<Connection>> dials = new HashMap<>();
   private final ResourceManager resources;
+  private final io.serenity.p2p.transport.WriteBudget writeBudget;
   private final List<Multiaddr> boundAddrs = new CopyOnWriteArrayList<>();
   private volatile boolean started;
   private volatile boolean closed;
@@ -102,6 +103,17 @@ public final class Host implements AutoCloseable {
     handlers.put(Ping.PROTOCOL_ID, Ping::serve);
     this.connectionManager = new ConnectionManager(this, config, System::nanoTime);
     this.resources = new ResourceManager(config);
+    this.writeBudget = new io.serenity.p2p.transport.WriteBudget(
+        config.maxConnectionWriteBuffer(), config.maxNodeWriteBuffer());
+  }
+
+  /**
+   * Bytes queued for writing, per connection and over the node, their bounds
+   * ({@link HostConfig#maxConnectionWriteBuffer()}, {@link HostConfig#maxNodeWriteBuffer()}) and how
+   * often a write-path bound was met.
+   */
+  public io.serenity.p2p.transport.WriteBudget writeBudget() {
+    return writeBudget;
   }
 
   /** The resource manager: limits and current usage of connections, streams and unread bytes. */
@@ -388,7 +400,7 @@ public final class Host implements AutoCloseable {
     if (!resources.tryOpenConnection(false, peer)) {
       return CompletableFuture.failedFuture(resources.connectionLimit(false));
     }
-    return tcp.dial(addr)
+    return tcp.dial(addr, writeBudget::attach)
         .whenComplete(
             (ch, e) -> {
               if (e != null) {
@@ -416,6 +428,7 @@ public final class Host implements AutoCloseable {
       ch.close();
       return;
     }
+    writeBudget.attach(ch);
     // The slot is freed once: when the upgrade fails (before the channel closes, so a peer that
     // sees the close can immediately take the slot) or when the connection closes.
     AtomicBoolean released = new AtomicBoolean();

@@ -30,6 +30,11 @@ import java.util.List;
  * @param connectionGracePeriod a new connection is not trimmed for this long (default 20 s)
  * @param resources limits on streams and unread bytes for the whole node, per peer and per
  *     protocol (default {@link ResourceLimits#defaults()}); see {@link ResourceManager}
+ * @param maxConnectionWriteBuffer bytes one connection may hold waiting for the peer to read them
+ *     (the socket's outbound buffer, default 64 MiB); a write that would pass it closes the
+ *     connection (mplex first resets the stream whose write would pass it)
+ * @param maxNodeWriteBuffer bytes queued for writing over all connections (default 256 MiB); a write
+ *     that would pass it closes the connection holding the most
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -49,7 +54,9 @@ public record HostConfig(
     int connectionLowWater,
     int connectionHighWater,
     Duration connectionGracePeriod,
-    ResourceLimits resources) {
+    ResourceLimits resources,
+    long maxConnectionWriteBuffer,
+    long maxNodeWriteBuffer) {
 
   public static final String YAMUX = "/yamux/1.0.0";
   public static final String MPLEX = "/mplex/6.7.0";
@@ -78,7 +85,9 @@ public record HostConfig(
         80,
         100,
         Duration.ofSeconds(20),
-        ResourceLimits.defaults());
+        ResourceLimits.defaults(),
+        64L << 20,
+        256L << 20);
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -126,6 +135,10 @@ public record HostConfig(
       throw new IllegalArgumentException("resources.peerMemory (" + resources.peerMemory()
           + ") must be at least maxStreamReadBuffer (" + maxStreamReadBuffer + "): one stream may hold that much");
     }
+    if (maxConnectionWriteBuffer < 64 * 1024 || maxNodeWriteBuffer < maxConnectionWriteBuffer) {
+      throw new IllegalArgumentException("write buffers must satisfy 64 KiB <= maxConnectionWriteBuffer ("
+          + maxConnectionWriteBuffer + ") <= maxNodeWriteBuffer (" + maxNodeWriteBuffer + ")");
+    }
     if (muxers.isEmpty()) {
       throw new IllegalArgumentException("muxers must not be empty");
     }
@@ -172,6 +185,8 @@ public record HostConfig(
     private int connectionHighWater;
     private Duration connectionGracePeriod;
     private ResourceLimits resources;
+    private long maxConnectionWriteBuffer;
+    private long maxNodeWriteBuffer;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -192,6 +207,18 @@ public record HostConfig(
       connectionHighWater = c.connectionHighWater;
       connectionGracePeriod = c.connectionGracePeriod;
       resources = c.resources;
+      maxConnectionWriteBuffer = c.maxConnectionWriteBuffer;
+      maxNodeWriteBuffer = c.maxNodeWriteBuffer;
+    }
+
+    /**
+     * Bytes one connection may hold waiting for the peer to read them, and bytes queued for writing
+     * over all connections.
+     */
+    public Builder writeBuffers(long perConnection, long node) {
+      maxConnectionWriteBuffer = perConnection;
+      maxNodeWriteBuffer = node;
+      return this;
     }
 
     /** Limits on streams and unread bytes (see {@link ResourceLimits}). */
@@ -303,7 +330,9 @@ public record HostConfig(
               connectionLowWater,
               connectionHighWater,
               connectionGracePeriod,
-              resources)
+              resources,
+              maxConnectionWriteBuffer,
+              maxNodeWriteBuffer)
           .validate();
     }
   }

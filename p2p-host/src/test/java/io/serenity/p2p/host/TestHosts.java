@@ -52,6 +52,11 @@ public final class TestHosts implements AutoCloseable {
     return h.listenAddrs().get(0).encapsulate(Multiaddr.parse("/p2p/" + h.peerId().toBase58()));
   }
 
+  /** Makes {@code c} read nothing more from the socket: a peer that does not read, for tests. */
+  public static void stopReading(Connection c) {
+    c.channel().config().setAutoRead(false);
+  }
+
   /** Waits for {@code f} at most {@link #TIMEOUT}. */
   public static <T> T await(CompletableFuture<T> f) {
     try {

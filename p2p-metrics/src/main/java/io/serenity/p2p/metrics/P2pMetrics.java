@@ -10,6 +10,7 @@ import io.serenity.p2p.host.ResourceManager;
 import io.serenity.p2p.host.Traffic;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.TopicCounters;
+import io.serenity.p2p.transport.WriteBudget;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,17 @@ import java.util.Set;
  *   <tr><td>{@code libp2p_rcmgr_protocol_streams{protocol,direction}}</td><td>open streams per protocol</td></tr>
  *   <tr><td>{@code libp2p_rcmgr_peer_max{resource}}</td><td>the largest per-peer usage of streams and unread bytes</td></tr>
  *   <tr><td>{@code libp2p_rcmgr_refusals_total{scope,resource}}</td><td>connections, streams and buffers refused by a limit</td></tr>
+ *   <tr><td>{@code libp2p_write_bound_hits_total{scope,muxer}}</td><td>write-path bounds met: scope stream
+ *       (a write refused or a stream reset), connection (a stream reset or the connection closed), node
+ *       (the connection holding the most closed); muxer yamux, mplex or none (before one was agreed)</td></tr>
+ *   <tr><td>{@code libp2p_write_queued_bytes}</td><td>bytes queued for writing over all connections</td></tr>
+ *   <tr><td>{@code libp2p_write_limit_bytes{scope}}</td><td>the per-connection and node write bounds</td></tr>
  *   <tr><td>{@code pubsub_messages_total{topic,outcome}}</td><td>published, received, validated, rejected, ignored, dropped, subscriber_dropped</td></tr>
  *   <tr><td>{@code pubsub_mesh_peers{topic}}</td><td>mesh size per subscribed topic</td></tr>
  *   <tr><td>{@code pubsub_peer_score{stat}}</td><td>min, p10, p50, p90, max of the peers' scores</td></tr>
  *   <tr><td>{@code pubsub_peers_negative_score}</td><td>peers scoring below 0</td></tr>
- *   <tr><td>{@code pubsub_queue_drops_total}</td><td>RPCs dropped because a peer's outbound queue was full</td></tr>
+ *   <tr><td>{@code pubsub_queue_drops_total}</td><td>RPCs dropped because a peer's outbound queue (or all peers' together) was full</td></tr>
+ *   <tr><td>{@code pubsub_queue_disconnects_total}</td><td>peers disconnected because their control queue overflowed</td></tr>
  * </table>
  */
 public final class P2pMetrics {
@@ -78,6 +85,7 @@ public final class P2pMetrics {
         })
         .register(registry);
     registerResources(registry, host.resourceManager());
+    registerWriteBounds(registry, host.writeBudget());
     if (pubsub == null) {
       return;
     }
@@ -139,6 +147,11 @@ public final class P2pMetrics {
         .callback(cb -> cb.call(pubsub.queueDrops()))
         .register(registry);
     CounterWithCallback.builder()
+        .name("pubsub_queue_disconnects")
+        .help("Peers disconnected because their outbound control queue overflowed (they did not read)")
+        .callback(cb -> cb.call(pubsub.queueDisconnects()))
+        .register(registry);
+    CounterWithCallback.builder()
         .name("pubsub_rejected_messages")
         .help("Received messages not delivered, by reason (signature, size, self-origin, queue full, validator)")
         .labelNames("reason")
@@ -153,6 +166,30 @@ public final class P2pMetrics {
         .name("pubsub_stream_reopens")
         .help("Pubsub streams reopened after they were lost while the connection lived")
         .callback(cb -> cb.call(pubsub.streamReopens()))
+        .register(registry);
+  }
+
+  private static void registerWriteBounds(PrometheusRegistry registry, WriteBudget budget) {
+    CounterWithCallback.builder()
+        .name("libp2p_write_bound_hits")
+        .help("Write-path bounds met: writes refused, streams reset (stream, connection) and connections closed"
+            + " (connection, node), by scope and muxer")
+        .labelNames("scope", "muxer")
+        .callback(cb -> budget.hits().forEach((h, n) -> cb.call(n, h.scope().label(), h.muxer())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_write_queued_bytes")
+        .help("Bytes queued for writing over all connections (socket buffers and streams waiting for window)")
+        .callback(cb -> cb.call(budget.queuedBytes()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_write_limit_bytes")
+        .help("Bounds on bytes queued for writing, per connection and for the node")
+        .labelNames("scope")
+        .callback(cb -> {
+          cb.call(budget.connectionLimit(), "connection");
+          cb.call(budget.nodeLimit(), "node");
+        })
         .register(registry);
   }
 

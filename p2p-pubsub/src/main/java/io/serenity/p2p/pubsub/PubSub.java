@@ -82,6 +82,7 @@ public final class PubSub implements AutoCloseable {
 
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong queueDrops = new AtomicLong();
+  private final AtomicLong queueDisconnects = new AtomicLong();
   private final AtomicLong streamReopens = new AtomicLong();
   /** Connection-manager tag: what a peer is worth to pubsub (mesh membership, shared topics, score). */
   static final String TAG = "pubsub";
@@ -449,9 +450,14 @@ public final class PubSub implements AutoCloseable {
     return checkDrops.get();
   }
 
-  /** RPCs dropped because a peer's queue was full. */
+  /** RPCs dropped because a peer's queue, or the queues of all peers together, were full. */
   public long queueDrops() {
     return queueDrops.get();
+  }
+
+  /** Peers disconnected because their control queue overflowed (they did not read). */
+  public long queueDisconnects() {
+    return queueDisconnects.get();
   }
 
   /** Leaves every topic, closes the pubsub streams and stops the scheduler. Idempotent. */
@@ -653,6 +659,13 @@ public final class PubSub implements AutoCloseable {
       router.removePeer(peer);
       state.out.reset();
     }
+    // what still waits in its lanes goes; batches in flight give their bytes back as they end
+    long waiting = state.queuedBytes - state.inFlightBytes;
+    for (ArrayDeque<byte[]> lane : state.lanes) {
+      lane.clear();
+    }
+    state.queuedBytes -= waiting;
+    totalQueued -= waiting;
   }
 
   private void onInboundStream(Stream stream) {
@@ -1022,6 +1035,7 @@ public final class PubSub implements AutoCloseable {
     byte[] bytes = encodeOnce(rpc);
     if (p.queuedBytes + bytes.length > config.peerQueueBytes()) {
       if (lane == Lane.CONTROL) {
+        queueDisconnects.incrementAndGet();
         RLOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
             p.id, p.queuedBytes);
         context.disconnect(p.id, "control queue overflow");
@@ -1033,10 +1047,32 @@ public final class PubSub implements AutoCloseable {
       }
       return false;
     }
+    if (lane != Lane.CONTROL && totalQueued + bytes.length > totalQueueLimit()) {
+      // many peers that read slowly together: data RPCs wait for nobody beyond the node's bound
+      long drops = queueDrops.incrementAndGet();
+      if (drops == 1 || Long.bitCount(drops) == 1) {
+        RLOG.warn("queues to all peers hold {} bytes (limit {}): dropped an RPC to {} ({} drops so far)",
+            totalQueued, totalQueueLimit(), p.id, drops);
+      }
+      return false;
+    }
     p.lanes[lane.ordinal()].add(bytes);
     p.queuedBytes += bytes.length;
+    totalQueued += bytes.length;
     drain(p);
     return true;
+  }
+
+  /** Bytes queued for all peers together (router thread). */
+  private long totalQueued;
+
+  /**
+   * Bytes queued for all peers together beyond which data RPCs are dropped (counted in {@link
+   * #queueDrops()}): eight peers' {@link PubSubConfig#peerQueueBytes()} (128 MiB by default).
+   * Control RPCs are only bound per peer.
+   */
+  public long totalQueueLimit() {
+    return 8 * config.peerQueueBytes();
   }
 
   /** Most bytes of queued RPCs coalesced into one stream write. */
@@ -1109,6 +1145,7 @@ public final class PubSub implements AutoCloseable {
                       p.writesInFlight--;
                       p.inFlightBytes -= size;
                       p.queuedBytes -= size;
+                      totalQueued -= size;
                       if (err != null) {
                         if (peers.get(p.id) == p) {
                           removePeer(p.id, "write failed: " + err.getMessage());

@@ -87,6 +87,13 @@ public final class ReqResp implements AutoCloseable {
   private final Map<String, ArrayDeque<Runnable>> outboundWaiting = new HashMap<>(); // same
   private volatile StatusMessage localStatus;
   private volatile MetaData localMetaData = MetaData.empty(0);
+  private final java.util.concurrent.atomic.LongAdder slowReaderResets = new java.util.concurrent.atomic.LongAdder();
+
+  /**
+   * Most response bytes written and not yet taken by the socket before a handler's {@link
+   * ResponseSink#next} waits (back-pressure); see {@link #slowReaderResets()}.
+   */
+  static final int RESPONSE_WRITE_WINDOW = 1 << 20;
 
   private ReqResp(Host host, ReqRespConfig config, ScheduledExecutorService scheduler, LongSupplier nanoClock) {
     this.host = Objects.requireNonNull(host, "host");
@@ -301,6 +308,14 @@ public final class ReqResp implements AutoCloseable {
     }).exceptionally(e -> null);
   }
 
+  /**
+   * Responses reset because the peer did not read them: the handler waited on back-pressure for the
+   * response timeout (also counted in the host's {@link Host#writeBudget()} as a stream-scope hit).
+   */
+  public long slowReaderResets() {
+    return slowReaderResets.sum();
+  }
+
   /** Removes our handlers and listener; stops the timer thread when we own it. */
   @Override
   public void close() {
@@ -426,6 +441,10 @@ public final class ReqResp implements AutoCloseable {
     private final ChunkDecoder decoder;
     private boolean requestRead; // event loop only
     private boolean closed; // guarded by this
+    private volatile String endedBy = "the handler ended it";
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private long unsent; // guarded by this: response bytes written, not yet taken by the socket
+    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null); // guarded by this
     private int sent; // guarded by this
     private ScheduledFuture<?> timer; // guarded by this
 
@@ -488,6 +507,7 @@ public final class ReqResp implements AutoCloseable {
 
     @Override
     public void onReset(Stream st) {
+      endedBy = "reset by the peer";
       abort();
     }
 
@@ -518,6 +538,7 @@ public final class ReqResp implements AutoCloseable {
         throw new IllegalArgumentException(method.protocolId() + " takes " + method.contextLength() + " context bytes");
       }
       byte[] bytes;
+      CompletableFuture<Void> before;
       synchronized (this) {
         if (closed) {
           throw new IllegalStateException("response already ended");
@@ -531,9 +552,93 @@ public final class ReqResp implements AutoCloseable {
         }
         sent++;
         bytes = ChunkCodec.success(context != null ? context.clone() : context(), ssz);
-        rearm(config.respTimeout(), "handler too slow");
-        stream.write(bytes); // under the lock so chunks keep their order
+        before = unsent > 0 && unsent + bytes.length > RESPONSE_WRITE_WINDOW ? lastWrite : null;
       }
+      if (before != null) {
+        awaitWritten(before, bytes.length);
+      }
+      synchronized (this) {
+        if (closed) {
+          throw new IllegalStateException("response ended: " + endedBy);
+        }
+        rearm(config.respTimeout(), "handler too slow");
+        write(bytes); // under the lock so chunks keep their order
+      }
+    }
+
+    /** Writes a chunk and tracks its bytes until the socket took them; a failed write aborts. */
+    private void write(byte[] bytes) {
+      int n = bytes.length;
+      unsent += n;
+      CompletableFuture<Void> w = stream.write(bytes);
+      lastWrite = w;
+      w.whenComplete((v, e) -> {
+        synchronized (this) {
+          unsent -= n;
+        }
+        if (e != null && !isClosed()) {
+          // refused by a write bound (counted and logged there) or the stream died: a response
+          // missing a chunk must not go on
+          LOG.debug("response write of {} to {} failed: {}; resetting", method.protocolId(), stream.remotePeer(),
+              e.getMessage());
+          endedBy = "a write failed: " + e.getMessage();
+          abort();
+        }
+      });
+    }
+
+    /**
+     * Back-pressure: waits until the chunks written before are taken by the socket, so a handler
+     * producing faster than the peer reads holds at most {@link #RESPONSE_WRITE_WINDOW} bytes plus
+     * one chunk. The response timeout then measures the peer, not the handler: a peer that reads
+     * nothing for that long gets its stream reset. Only the handler's own virtual thread waits: on
+     * any other thread (an event loop, where a handler's future may complete) nothing blocks, and
+     * the chunk goes out while at most four windows wait, else the response is reset.
+     */
+    private void awaitWritten(CompletableFuture<Void> before, int next) {
+      if (!Thread.currentThread().isVirtual()) {
+        boolean fits;
+        synchronized (this) {
+          fits = unsent + next <= 4L * RESPONSE_WRITE_WINDOW;
+        }
+        if (!fits) {
+          slowReader();
+        }
+        return;
+      }
+      synchronized (this) {
+        cancelTimer(); // waiting on the peer now, not on the handler
+      }
+      try {
+        CompletableFuture.anyOf(before, ended).get(config.respTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        return; // written, or the response ended meanwhile (reset by the peer, a failed write)
+      } catch (java.util.concurrent.TimeoutException e) {
+        // below
+      } catch (java.util.concurrent.ExecutionException e) {
+        return; // the write failed: write() ended the response
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        endedBy = "the handler was interrupted";
+        abort();
+        return;
+      }
+      if (!isClosed()) {
+        slowReader();
+      }
+    }
+
+    /** The peer does not read its response: reset, counted, logged. */
+    private void slowReader() {
+      long left;
+      synchronized (this) {
+        left = unsent;
+      }
+      slowReaderResets.increment();
+      host.writeBudget().recordHit(io.serenity.p2p.transport.WriteBudget.Scope.STREAM, stream.connection().muxer());
+      RLOG.warn("peer {} does not read its {} response ({} bytes unsent for {}); resetting the stream",
+          stream.remotePeer(), method.protocolId(), left, config.respTimeout());
+      endedBy = "the peer did not read the response";
+      abort();
     }
 
     private byte[] context() {
@@ -596,6 +701,7 @@ public final class ReqResp implements AutoCloseable {
       }
       timer = scheduler.schedule(() -> {
         RLOG.info("{} with {}: {} within {}; resetting", method.protocolId(), stream.remotePeer(), why, d);
+        endedBy = "timed out: " + why;
         abort();
       }, d.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -616,6 +722,7 @@ public final class ReqResp implements AutoCloseable {
         }
         released = true;
       }
+      ended.complete(null);
       open.decrementAndGet();
     }
   }

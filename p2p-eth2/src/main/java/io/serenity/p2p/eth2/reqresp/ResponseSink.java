@@ -9,7 +9,14 @@ package io.serenity.p2p.eth2.reqresp;
  */
 public interface ResponseSink<R> {
 
-  /** Sends one success chunk. Throws when the method's chunk limit is reached or the sink ended. */
+  /**
+   * Sends one success chunk. Throws when the method's chunk limit is reached or the sink ended.
+   *
+   * <p>Back-pressure: on the handler's virtual thread this waits while more than 1 MiB of earlier
+   * chunks is still unread by the peer, so a handler never gets far ahead of its reader; a peer that
+   * reads nothing for the response timeout gets its stream reset (and this throws). On other
+   * threads it never blocks: a chunk that would leave more than 4 MiB unsent resets the stream.
+   */
   void next(R chunk);
 
   /**

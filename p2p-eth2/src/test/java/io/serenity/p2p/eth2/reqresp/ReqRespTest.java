@@ -539,4 +539,45 @@ class ReqRespTest {
       timer.shutdownNow();
     }
   }
+
+  @Test
+  void aHandlerWaitsForAPeerThatDoesNotReadAndItsStreamIsResetAfterTheResponseTimeout() throws Exception {
+    int chunk = 256 * 1024;
+    byte[] blob = new byte[chunk];
+    new java.util.Random(1).nextBytes(blob); // incompressible: snappy keeps its size
+    Method<Long, byte[]> m = Method.chunked("firehose", 1, Ssz.UINT64,
+        Ssz.vector("blob", chunk, b -> b, b -> b), 400);
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2)));
+    java.util.concurrent.atomic.AtomicInteger returned = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Throwable> handlerStopped = new CompletableFuture<>();
+    b.register(m, (RequestHandler<Long, byte[]>) (peer, n, sink) -> {
+      try {
+        for (long i = 0; i < n; i++) {
+          sink.next(blob);
+          returned.incrementAndGet();
+        }
+        sink.complete();
+        handlerStopped.complete(null);
+      } catch (RuntimeException e) {
+        handlerStopped.complete(e);
+      }
+    });
+    connect(a, b);
+    // a opens the stream, sends its request and then reads nothing: 400 x 256 KiB would be 100 MiB
+    Stream s = await(a.host().newStream(id(b), m.protocolId()));
+    TestHosts.stopReading(s.connection());
+    await(s.write(ChunkCodec.request(Ssz.UINT64.encode(400L))).thenCompose(v -> s.closeWrite()));
+
+    Throwable stopped = await(handlerStopped);
+    assertThat(stopped).isInstanceOf(IllegalStateException.class).hasMessageContaining("did not read");
+    assertThat(b.slowReaderResets()).isEqualTo(1);
+    // the handler got no further ahead of the peer than its window, the back-pressure window and a chunk
+    long window = io.serenity.p2p.mux.yamux.YamuxConfig.defaults().initialStreamWindow();
+    assertThat((long) returned.get() * chunk)
+        .isLessThanOrEqualTo(window + ReqResp.RESPONSE_WRITE_WINDOW + 2L * chunk);
+    assertThat(b.host().writeBudget().hits(io.serenity.p2p.transport.WriteBudget.Scope.STREAM)).isEqualTo(1);
+    // the connection itself is fine for others
+    assertThat(await(b.host().connect(TestHosts.dialAddr(a.host()))).isOpen()).isTrue();
+  }
 }

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.PromiseCombiner;
 import io.serenity.p2p.mux.InboundStreams;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.transport.WriteBudget;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,8 +52,18 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
   private long nextStreamId;
   private boolean closed;
 
+  /** The connection's share of the host's write budget; null when the channel has none. */
+  private final WriteBudget.Account writeAccount;
+
+  /** Writes refused or streams reset by the write bounds, all mplex sessions of the process. */
+  static final java.util.concurrent.atomic.AtomicLong WRITE_BOUND_HITS = new java.util.concurrent.atomic.AtomicLong();
+
   MplexSession(Channel channel, boolean initiator, MplexConfig config) {
     this.channel = channel;
+    this.writeAccount = WriteBudget.accountOf(channel);
+    if (writeAccount != null) {
+      writeAccount.setMuxer("mplex");
+    }
     this.initiator = initiator;
     this.config = config;
     channel.closeFuture().addListener(f -> closeFuture.complete(null));
@@ -287,6 +298,31 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
 
   MplexConfig config() {
     return config;
+  }
+
+  /**
+   * Bytes this connection holds for the peer to read: mplex has no flow control, so everything
+   * written waits in the socket's outbound buffer until the peer reads it.
+   */
+  long queuedForWrite() {
+    if (writeAccount != null) {
+      return writeAccount.held();
+    }
+    io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** The bound on {@link #queuedForWrite()}: the write budget's, or its default. */
+  long connectionWriteLimit() {
+    return writeAccount != null ? writeAccount.connectionLimit() : WriteBudget.DEFAULT_CONNECTION_LIMIT;
+  }
+
+  /** Counts a write bound met on this connection. */
+  void boundHit(WriteBudget.Scope scope) {
+    WRITE_BOUND_HITS.incrementAndGet();
+    if (writeAccount != null) {
+      writeAccount.hit(scope);
+    }
   }
 
   /** Forgets a stream that is reset or closed both ways, so its id no longer routes frames. */

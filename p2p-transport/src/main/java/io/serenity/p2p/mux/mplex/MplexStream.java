@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
+import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.transport.WriteBudget;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -19,6 +21,14 @@ import org.slf4j.LoggerFactory;
 final class MplexStream implements MuxedStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(MplexStream.class);
+  private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
+
+  /**
+   * Bytes of a stream's writes that may wait in the socket's outbound buffer (the peer has not read
+   * them) when it writes again; beyond it the write is refused and the producer must await its
+   * earlier writes. One write of any size is always taken. The same bound as yamux's.
+   */
+  static final long MAX_PENDING_WRITE_BYTES = 4L << 20;
 
   private final MplexSession session;
   private final long id;
@@ -29,6 +39,8 @@ final class MplexStream implements MuxedStream {
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
   private MuxedStreamHandler handler;
   private int pendingBytes;
+  /** Bytes written and not yet taken by the socket. */
+  private long unsentBytes;
   /** We sent Close: no more writes. */
   private boolean localClosed;
   /** The remote sent Close: no more data will arrive. */
@@ -116,7 +128,34 @@ final class MplexStream implements MuxedStream {
       result.complete(null);
       return;
     }
-    session.writeData(this, data).addListener(f -> complete(result, f.cause(), "write failed"));
+    int n = data.readableBytes();
+    if (unsentBytes > 0 && unsentBytes + n > MAX_PENDING_WRITE_BYTES) {
+      // mplex has no flow control: what waits is in the socket's outbound buffer, for a peer that
+      // does not read. A producer that awaits its writes never gets here.
+      data.release();
+      session.boundHit(WriteBudget.Scope.STREAM);
+      RLOG.warn("mplex {}: refusing a write of {} bytes on {}: {} bytes of it still wait for the peer to read",
+          session.remote(), n, this, unsentBytes);
+      result.completeExceptionally(new MplexException("mplex: write queue of " + this + " full ("
+          + unsentBytes + " bytes wait for the peer to read); await earlier writes"));
+      return;
+    }
+    long queued = session.queuedForWrite();
+    if (queued + n > session.connectionWriteLimit()) {
+      data.release();
+      session.boundHit(WriteBudget.Scope.CONNECTION);
+      RLOG.warn("mplex {}: connection holds {} bytes the peer has not read (limit {}); resetting {}",
+          session.remote(), queued, session.connectionWriteLimit(), this);
+      result.completeExceptionally(new MplexException("mplex: connection write buffer limit reached; "
+          + this + " reset (" + n + " bytes not sent)"));
+      resetOnLoop(true);
+      return;
+    }
+    unsentBytes += n;
+    session.writeData(this, data).addListener(f -> {
+      unsentBytes -= n;
+      complete(result, f.cause(), "write failed");
+    });
   }
 
   private void closeWriteOnLoop(CompletableFuture<Void> result) {

@@ -81,8 +81,15 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   private volatile long bufferedBytes;
   private volatile long maxBufferedBytes;
 
+  /** The connection's share of the host's write budget; null when the channel has none. */
+  private final io.serenity.p2p.transport.WriteBudget.Account writeAccount;
+
   YamuxSession(Channel channel, boolean initiator, YamuxConfig config, LongSupplier nanoClock) {
     this.channel = channel;
+    this.writeAccount = io.serenity.p2p.transport.WriteBudget.accountOf(channel);
+    if (writeAccount != null) {
+      writeAccount.setMuxer("yamux");
+    }
     this.initiator = initiator;
     this.config = config;
     this.nanoClock = nanoClock;
@@ -501,6 +508,29 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   YamuxConfig config() {
     return config;
+  }
+
+  /**
+   * Charges bytes a stream queues for the peer's window to the write budget; false when the node's
+   * bound refused them (this connection holds the most and is being closed).
+   */
+  boolean reserveWrite(long n) {
+    return writeAccount == null || writeAccount.reserve(n);
+  }
+
+  /** Gives back bytes charged by {@link #reserveWrite} (sent, or dropped). */
+  void releaseWrite(long n) {
+    if (writeAccount != null && n > 0) {
+      writeAccount.release(n);
+    }
+  }
+
+  /** Counts a write bound met on this connection. */
+  void boundHit(io.serenity.p2p.transport.WriteBudget.Scope scope) {
+    YamuxStream.WRITE_BOUND_HITS.incrementAndGet();
+    if (writeAccount != null) {
+      writeAccount.hit(scope);
+    }
   }
 
   long nanoTime() {

@@ -6,6 +6,7 @@ import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
 import io.serenity.p2p.mux.MuxerException;
+import io.serenity.p2p.transport.WriteBudget;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -34,7 +35,10 @@ final class YamuxStream implements MuxedStream {
    */
   static final long MAX_SESSION_BUFFERED_BYTES = 64L << 20;
 
-  /** Writes refused or streams reset by the two bounds above, all yamux sessions of the process. */
+  /**
+   * Writes refused or streams reset by the two bounds above, all yamux sessions of the process
+   * (a host counts its own in {@link WriteBudget#hits()}).
+   */
   static final java.util.concurrent.atomic.AtomicLong WRITE_BOUND_HITS = new java.util.concurrent.atomic.AtomicLong();
 
   private long pendingWriteBytes; // loop only
@@ -131,7 +135,7 @@ final class YamuxStream implements MuxedStream {
           } else if (pendingWriteBytes > 0 && pendingWriteBytes + data.readableBytes() > MAX_PENDING_WRITE_BYTES) {
             int n = data.readableBytes();
             data.release();
-            WRITE_BOUND_HITS.incrementAndGet();
+            session.boundHit(WriteBudget.Scope.STREAM);
             RLOG.warn("yamux: refusing a write of {} bytes on stream {} to {}: {} bytes already wait for the peer's window",
                 n, id, session.remote(), pendingWriteBytes);
             done.completeExceptionally(new MuxerException("yamux: stream " + id + " write queue full ("
@@ -139,13 +143,22 @@ final class YamuxStream implements MuxedStream {
           } else if (session.bufferedBytes() + data.readableBytes() > MAX_SESSION_BUFFERED_BYTES) {
             int n = data.readableBytes();
             data.release();
-            WRITE_BOUND_HITS.incrementAndGet();
+            session.boundHit(WriteBudget.Scope.CONNECTION);
             RLOG.warn("yamux: connection to {} holds {} bytes (limit {}); resetting stream {}",
                 session.remote(), session.bufferedBytes(), MAX_SESSION_BUFFERED_BYTES, id);
             done.completeExceptionally(new MuxerException("yamux: connection buffer limit reached; stream "
                 + id + " reset (" + n + " bytes not sent)"));
             session.sendStreamReset(id);
             terminate("reset: connection buffer limit reached");
+          } else if (!session.reserveWrite(data.readableBytes())) {
+            // the node is over its write bound and this connection holds the most: it is being
+            // closed (counted and logged by the budget)
+            int n = data.readableBytes();
+            data.release();
+            done.completeExceptionally(new MuxerException("yamux: node write buffer limit reached; stream "
+                + id + " reset (" + n + " bytes not sent)"));
+            session.sendStreamReset(id);
+            terminate("reset: node write buffer limit reached");
           } else {
             pendingWrites.add(new PendingWrite(data, done));
             pendingWriteBytes += data.readableBytes();
@@ -227,6 +240,7 @@ final class YamuxStream implements MuxedStream {
       int n = (int) Math.min(Math.min(readable, sendWindow), session.config().maxFramePayload());
       sendWindow -= n;
       session.addBuffered(-n);
+      session.releaseWrite(n);
       pendingWriteBytes -= n;
       if (n == readable) {
         pendingWrites.poll();
@@ -330,6 +344,7 @@ final class YamuxStream implements MuxedStream {
     while ((w = pendingWrites.poll()) != null) {
       if (w.data() != null) {
         session.addBuffered(-w.data().readableBytes());
+        session.releaseWrite(w.data().readableBytes());
         pendingWriteBytes -= w.data().readableBytes();
         w.data().release();
       }
