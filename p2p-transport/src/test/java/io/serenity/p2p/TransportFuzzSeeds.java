@@ -1,8 +1,5 @@
 package io.serenity.p2p;
 
-import static io.serenity.p2p.fuzz.FuzzSupport.concat;
-import static io.serenity.p2p.fuzz.FuzzSupport.writeSeed;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -20,10 +17,5 @@ class TransportFuzzSeeds {
     io.serenity.p2p.noise.FuzzSeeds.write();
     io.serenity.p2p.mux.yamux.FuzzSeeds.write();
     io.serenity.p2p.mux.mplex.FuzzSeeds.write();
-  }
-
-  /** Two option bytes (role or mode, read-boundary seed), then {@code body}. */
-  public static byte[] with(int b0, int b1, byte[] body) {
-    return concat(new byte[] {(byte) b0, (byte) b1}, body);
   }
 }

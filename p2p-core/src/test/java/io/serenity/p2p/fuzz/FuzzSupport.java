@@ -151,4 +151,9 @@ public final class FuzzSupport {
     System.arraycopy(body, 0, out, prefix.length, body.length);
     return out;
   }
+
+  /** Two option bytes (a role or mode, a read-boundary seed) followed by {@code body}. */
+  public static byte[] with(int b0, int b1, byte[] body) {
+    return concat(new byte[] {(byte) b0, (byte) b1}, body);
+  }
 }

@@ -1,6 +1,6 @@
 package io.serenity.p2p.noise;
 
-import static io.serenity.p2p.TransportFuzzSeeds.with;
+import static io.serenity.p2p.fuzz.FuzzSupport.with;
 import static io.serenity.p2p.fuzz.FuzzSupport.concat;
 import static io.serenity.p2p.fuzz.FuzzSupport.writeSeed;
 

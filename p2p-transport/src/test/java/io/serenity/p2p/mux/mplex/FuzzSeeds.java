@@ -1,6 +1,6 @@
 package io.serenity.p2p.mux.mplex;
 
-import static io.serenity.p2p.TransportFuzzSeeds.with;
+import static io.serenity.p2p.fuzz.FuzzSupport.with;
 import static io.serenity.p2p.fuzz.FuzzSupport.writeSeed;
 
 import io.netty.buffer.ByteBuf;
