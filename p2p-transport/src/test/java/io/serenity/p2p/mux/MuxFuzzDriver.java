@@ -76,7 +76,18 @@ public final class MuxFuzzDriver {
           }
           ByteBuf in = Unpooled.wrappedBuffer(pieces.get(i));
           given.add(in);
-          ch.writeInbound(in);
+          try {
+            ch.writeInbound(in);
+          } catch (RuntimeException e) {
+            // EmbeddedChannel tears the pipeline down inside close(): when a frame closed the session,
+            // the decoder's error on the rest of that read reaches the tail instead of the (removed)
+            // session. On a socket the session would still see it and ignore it. Only that case passes.
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (ch.isOpen() || !allowed.isInstance(c)) {
+              throw e;
+            }
+            break;
+          }
           ch.runPendingTasks();
           drainOutbound(ch);
         }
