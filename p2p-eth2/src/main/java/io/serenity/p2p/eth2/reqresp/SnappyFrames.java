@@ -161,7 +161,13 @@ final class SnappyFrames {
       if (type >= 0x02 && type <= 0x7f) {
         throw malformed(Kind.MALFORMED, "reserved unskippable snappy chunk type " + type);
       }
-      // Skippable chunks (0x80..0xfe) are bounded by the max_compressed_len budget in count().
+      // The body is allocated next: a chunk that would pass the max_compressed_len budget is refused
+      // now, not after its body was allocated (a header may claim up to 16 MiB whatever the declared
+      // length).
+      if (consumed + len > maxCompressed) {
+        throw malformed(Kind.TOO_LARGE, "a chunk of " + len + " bytes would pass max_compressed_len("
+            + out.length + ") = " + maxCompressed + " bytes");
+      }
     }
 
     private void chunk(int type, byte[] b) {

@@ -306,7 +306,11 @@ final class YamuxStream implements MuxedStream {
       deliver(data);
       return;
     }
-    unread.add(data);
+    // Held data is copied: a Data frame is a slice of the read that carried it, and keeping the slice
+    // would keep that whole read (up to a Noise message) alive for the few bytes accounted here.
+    ByteBuf held = data.copy();
+    data.release();
+    unread.add(held);
     unreadBytes += n;
     session.addBuffered(n);
     if (unreadBytes > session.config().maxUnreadBytes()) {

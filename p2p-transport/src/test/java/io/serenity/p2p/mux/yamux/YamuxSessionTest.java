@@ -131,6 +131,32 @@ class YamuxSessionTest {
   }
 
   @Test
+  void dataHeldForAStreamWithoutHandlerDoesNotKeepTheReadThatCarriedIt() throws Exception {
+    // found by YamuxFuzzTest (seed small-hold-in-large-read): a held frame was a slice of the read,
+    // so one accounted byte kept a whole read (up to a Noise message) alive
+    install(YamuxConfig.defaults(), false);
+    ByteBuf read = Unpooled.buffer();
+    for (YamuxFrame f : List.of(
+        new YamuxFrame.WindowUpdate(1, SYN, 0),
+        new YamuxFrame.Data(1, 0, Unpooled.wrappedBuffer(new byte[] {42})),
+        // a large frame for a stream that does not exist: dropped
+        new YamuxFrame.Data(7, 0, Unpooled.wrappedBuffer(new byte[60_000])))) {
+      ByteBuf b = YamuxFrameCodec.encode(ByteBufAllocator.DEFAULT, f);
+      read.writeBytes(b);
+      b.release();
+    }
+    channel.writeInbound(read);
+    channel.runPendingTasks();
+    assertThat(accepted).hasSize(1);
+    assertThat(read.refCnt()).as("the read is released though one of its bytes is held").isZero();
+    RecordingHandler handler = new RecordingHandler().awaitBytes(1);
+    accepted.get(0).setHandler(handler);
+    channel.runPendingTasks();
+    handler.gotAwaitedBytes.get(1, TimeUnit.SECONDS);
+    assertThat(handler.bytes()).containsExactly(42);
+  }
+
+  @Test
   void windowExhaustionBlocksTheWriterUntilAWindowUpdate() throws Exception {
     install(YamuxConfig.defaults(), true);
     MuxedStream s = open();
