@@ -96,8 +96,7 @@ class Node:
             cmd += ["--peer", p]
         self.listening.clear()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=open(os.path.join(a.out, f"node{self.index}.err"), "ab"),
-                                     bufsize=0)
+                                     stderr=open(os.path.join(a.out, f"node{self.index}.err"), "ab"))
         self.soak.started.append(self.proc)
         threading.Thread(target=self.read, args=(self.proc,), daemon=True).start()
 
@@ -117,6 +116,7 @@ class Node:
         with self.lock:
             try:
                 self.proc.stdin.write((text + "\n").encode())
+                self.proc.stdin.flush()
                 return True
             except (BrokenPipeError, OSError, AttributeError):
                 return False

@@ -70,10 +70,10 @@ record FaultFigures(
         }
       }
     }
-    // repaired: from which publish time after the heal on every message reached every node within the
-    // worst latency seen before the partition
+    // repaired: from which publish time after the heal on every message reached every node within twice
+    // the p99 latency before the partition (the max itself is one lost packet's retransmission, too noisy)
     Phase beforePhase = phase(before, nodes);
-    double bound = beforePhase.latencyMs()[3];
+    double bound = 2 * beforePhase.latencyMs()[2];
     double repaired = 0;
     for (int k = 0; k < after.size(); k++) {
       Message m = after.get(k);
@@ -114,6 +114,21 @@ record FaultFigures(
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
+  /** The raw data: one line per message and node, arrival -1 where it never arrived. */
+  static String csv(List<Message> messages) {
+    StringBuilder b = new StringBuilder("message,publisher,published_ms,node,arrival_ms\n");
+    for (int k = 0; k < messages.size(); k++) {
+      Message m = messages.get(k);
+      for (int i = 0; i < m.arrivalMs().length; i++) {
+        if (i != m.publisher()) {
+          b.append(String.format(Locale.ROOT, "%d,%d,%.1f,%d,%.1f%n", k, m.publisher(), m.publishedMs(), i,
+              m.arrivalMs()[i]));
+        }
+      }
+    }
+    return b.toString();
+  }
+
   /** A Markdown table with one column per run. */
   static String table(List<String> names, List<FaultFigures> runs) {
     StringBuilder b = new StringBuilder();
@@ -132,7 +147,7 @@ record FaultFigures(
     row(b, "delivery of messages published after the heal", runs, f -> ratio(f.after()));
     row(b, "latency after the heal: p50 / p90 / p99 / max (ms)", runs, f -> lat(f.after()));
     row(b, "repaired: every message published from this time after the heal on reached every node within "
-        + "the worst latency before the partition (s)", runs, f -> secs(f.repairedMs()));
+        + "twice the p99 latency before the partition (s)", runs, f -> secs(f.repairedMs()));
     return b.toString();
   }
 

@@ -305,6 +305,7 @@ class NetworkFaultsIT {
       }
       messages.add(new FaultFigures.Message(plan.publishers()[k], (published[k] - t0) / 1e6, at));
     }
+    Files.writeString(Path.of("target", "network-faults", "real-arrivals.csv"), FaultFigures.csv(messages));
     return FaultFigures.of(messages, NODES, GROUP_B, (partitionAt - t0) / 1e6, (healAt - t0) / 1e6);
   }
 
@@ -356,6 +357,7 @@ class NetworkFaultsIT {
       }
       messages.add(new FaultFigures.Message(d.publisher(), d.publishedAtMs() - warmup, at));
     }
+    Files.writeString(out.resolve("sim-arrivals.csv"), FaultFigures.csv(messages));
     return FaultFigures.of(messages, NODES, GROUP_B, PARTITION_AT_MS, HEAL_AT_MS);
   }
 
