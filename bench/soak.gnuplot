@@ -13,7 +13,7 @@ ncols = STATS_columns
 # columns: t_s, rss_total_mb, rss per node (n), heap per node (n), then 8 fixed columns
 n = (ncols - 2 - 8) / 2
 heap(c) = sum [i=0:n-1] (valid(3 + n + i) ? column(3 + n + i) : 0)
-set multiplot layout 3,1 title "p2p-node soak: ".csv
+set multiplot layout 3,1 title "p2p-node soak run"
 set ylabel "MiB"
 set title "memory: resident set of all node processes, Java heap in use of all nodes"
 plot csv using ($1/60):2 skip 1 with lines lw 2 title "RSS, all processes", \
