@@ -103,13 +103,18 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  private static List<String> command(List<String> jvmOptions, List<String> args) {
+  /** The packaged jar under test. */
+  static Path jar() {
     Path jar = Path.of(System.getProperty("p2p.node.jar", "target/p2p-node.jar"));
     assertThat(jar).as("the packaged jar (run with mvn verify)").exists();
+    return jar;
+  }
+
+  private static List<String> command(List<String> jvmOptions, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-jar", jar.toString()));
+    cmd.addAll(List.of("-jar", jar().toString()));
     cmd.addAll(args);
     return cmd;
   }

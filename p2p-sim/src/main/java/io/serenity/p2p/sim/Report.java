@@ -7,12 +7,23 @@ package io.serenity.p2p.sim;
  * @param latenciesMs every counted delivery latency, sorted ascending
  * @param hopHistogram deliveries by hop count (index = hops)
  * @param bytesPerNode {bytes in, bytes out} per node that ever ran
+ * @param deliveries every published message and when it first reached each node
  * @param events events the loop executed
  * @param wallNanos wall-clock time of the run
  * @param cpuNanos CPU time of the simulating thread (the fair measure on a shared machine)
  */
-public record Report(Summary summary, double[] latenciesMs, long[] hopHistogram, long[][] bytesPerNode, long events,
-    long wallNanos, long cpuNanos) {
+public record Report(Summary summary, double[] latenciesMs, long[] hopHistogram, long[][] bytesPerNode,
+    java.util.List<Delivery> deliveries, long events, long wallNanos, long cpuNanos) {
+
+  /**
+   * One published message.
+   *
+   * @param number message number, in publish order
+   * @param publishedAtMs virtual time of the publish
+   * @param arrivalMs virtual time of the first arrival at each node (index = node), -1 where it never
+   *     arrived and for the publisher itself
+   */
+  public record Delivery(int number, String topic, int publisher, double publishedAtMs, double[] arrivalMs) {}
 
   /** Events per wall-clock second. */
   public double eventsPerSecond() {

@@ -63,7 +63,9 @@ public record Scenario(
 
   /**
    * @param latency "fixed" (valueMs), "uniform" (minMs..maxMs), "lognormal" (medianMs, sigma) or
-   *     "matrix" (regions with weights and a latency matrix in ms); drawn once per link
+   *     "matrix" (regions with weights and a latency matrix in ms); drawn once per link; or "node-sum"
+   *     (nodeMs: one value per node, a link's latency is the sum of its two ends' values, like a delay on
+   *     each node's own access link)
    * @param uploadMbps per-node upload bandwidth (0 = unlimited): packets queue behind each other
    * @param loss probability that a packet is lost
    * @param crashDetectMs how long peers of a crashed node keep sending into the void
@@ -71,7 +73,7 @@ public record Scenario(
   public record Links(Latency latency, double uploadMbps, double loss, long crashDetectMs) {}
 
   public record Latency(String type, double valueMs, double minMs, double maxMs, double medianMs, double sigma,
-      List<String> regions, List<Double> weights, List<List<Double>> matrixMs) {}
+      List<String> regions, List<Double> weights, List<List<Double>> matrixMs, List<Double> nodeMs) {}
 
   /**
    * @param topic topic name
@@ -168,8 +170,11 @@ public record Scenario(
     lat.list("regions").forEach(x -> regions.add(String.valueOf(x)));
     List<Double> weights = new ArrayList<>();
     lat.list("weights").forEach(x -> weights.add(Obj.toDouble("links.latency.weights", x)));
+    List<Double> nodeMs = new ArrayList<>();
+    lat.list("nodeMs").forEach(x -> nodeMs.add(Obj.toDouble("links.latency.nodeMs", x)));
     Latency latency = new Latency(lat.str("type", "fixed"), lat.num("valueMs", 50), lat.num("minMs", 20),
-        lat.num("maxMs", 120), lat.num("medianMs", 50), lat.num("sigma", 0.5), regions, weights, matrix);
+        lat.num("maxMs", 120), lat.num("medianMs", 50), lat.num("sigma", 0.5), regions, weights, matrix,
+        List.copyOf(nodeMs));
     lat.done();
     Links links = new Links(latency, l.num("uploadMbps", 0), l.num("loss", 0), l.lng("crashDetectMs", 5000));
     l.done();
@@ -217,13 +222,18 @@ public record Scenario(
     require(!topology.type().equals("degrees") || !topology.degrees().isEmpty(), "topology.degrees is required for type degrees");
     require(!topology.type().equals("random-regular") || (topology.degree() > 0 && topology.degree() < nodes),
         "topology.degree must be in [1, nodes)");
-    require(Set.of("fixed", "uniform", "lognormal", "matrix").contains(links.latency().type()),
+    require(Set.of("fixed", "uniform", "lognormal", "matrix", "node-sum").contains(links.latency().type()),
         "unknown links.latency.type " + links.latency().type());
     if (links.latency().type().equals("matrix")) {
       Latency l = links.latency();
       int r = l.regions().size();
       require(r > 0 && l.weights().size() == r && l.matrixMs().size() == r
           && l.matrixMs().stream().allMatch(row -> row.size() == r), "links.latency matrix needs regions, weights and an r×r matrixMs");
+    }
+    if (links.latency().type().equals("node-sum")) {
+      require(links.latency().nodeMs().size() == nodes && links.latency().nodeMs().stream().allMatch(v -> v >= 0),
+          "links.latency node-sum needs nodeMs: one value >= 0 per node");
+      require(churn.stream().noneMatch(c -> c.action().equals("join")), "links.latency node-sum cannot add nodes (join)");
     }
     require(links.loss() >= 0 && links.loss() < 1, "links.loss must be in [0, 1)");
     require(links.uploadMbps() >= 0, "links.uploadMbps must not be negative");

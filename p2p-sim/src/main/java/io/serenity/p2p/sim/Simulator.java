@@ -138,8 +138,8 @@ public final class Simulator {
     Summary summary = sim.summarise(end);
     long wallNanos = System.nanoTime() - wall;
     long cpuNanos = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() - cpu : 0;
-    return new Report(summary, sim.latenciesMs(), sim.hopHistogram(), sim.bytesPerNode(), sim.loop.executed(),
-        wallNanos, cpuNanos);
+    return new Report(summary, sim.latenciesMs(), sim.hopHistogram(), sim.bytesPerNode(), sim.deliveries(),
+        sim.loop.executed(), wallNanos, cpuNanos);
   }
 
   private long setUp() {
@@ -283,6 +283,8 @@ public final class Simulator {
         return (long) (l.valueMs() * MS);
       case "matrix":
         return (long) (l.matrixMs().get(region[a]).get(region[b]) * MS);
+      case "node-sum":
+        return (long) ((l.nodeMs().get(a) + l.nodeMs().get(b)) * MS);
       default:
         long key = (long) Math.min(a, b) << 32 | Math.max(a, b);
         Long v = linkLatency.get(mix(key)); // scrambled: Long.hashCode of this key collides massively
@@ -566,6 +568,22 @@ public final class Simulator {
   private boolean eligible(Msg m, int i, long end) {
     // honest, up from before the publish to the end of the run, and not the publisher
     return i != m.publisher && role[i] == Role.HONEST && alive[i] && nodes[i] != null && joinedAt[i] <= m.publishedAt;
+  }
+
+  /** Every published message with its first arrival at each node (virtual ms, -1 = never). */
+  private java.util.List<Report.Delivery> deliveries() {
+    java.util.List<Report.Delivery> out = new ArrayList<>();
+    for (Msg m : messages) {
+      if (m == null) {
+        continue;
+      }
+      double[] at = new double[capacity];
+      for (int i = 0; i < capacity; i++) {
+        at[i] = m.arrival[i] < 0 || i == m.publisher ? -1 : m.arrival[i] / 1e6;
+      }
+      out.add(new Report.Delivery(m.number, m.topic, m.publisher, m.publishedAt / 1e6, at));
+    }
+    return out;
   }
 
   private Summary summarise(long end) {

@@ -52,6 +52,32 @@ class SimulatorTest {
   }
 
   @Test
+  void nodeSumLatencyAddsBothEndsAndTheReportHasEveryArrival() throws Exception {
+    // a line 0-1-2 with per-node delays 5, 10, 20 ms: 0->1 takes 15 ms, 1->2 30 ms
+    Report r = Simulator.run(scenario("""
+        {"name": "node-sum", "nodes": 3, "router": "floodsub", "topology": {"type": "line"},
+         "links": {"latency": {"type": "node-sum", "nodeMs": [5, 10, 20]}},
+         "traffic": [{"topic": "t", "messages": 2, "sizeBytes": 100, "ratePerSecond": 1, "publishers": "0"}],
+         "warmupMs": 1000, "drainMs": 1000}
+        """));
+    assertThat(r.deliveries()).hasSize(2);
+    Report.Delivery d = r.deliveries().get(0);
+    assertThat(d.publisher()).isZero();
+    assertThat(d.arrivalMs()[0]).as("the publisher itself").isEqualTo(-1.0);
+    assertThat(d.arrivalMs()[1] - d.publishedAtMs()).isEqualTo(15.0);
+    assertThat(d.arrivalMs()[2] - d.publishedAtMs()).isEqualTo(45.0);
+    assertThat(r.deliveries().get(1).publishedAtMs() - d.publishedAtMs()).isEqualTo(1000.0);
+  }
+
+  @Test
+  void nodeSumLatencyNeedsOneValuePerNode() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulator.run(scenario("""
+        {"nodes": 3, "topology": {"type": "line"}, "links": {"latency": {"type": "node-sum", "nodeMs": [5, 10]}},
+         "traffic": [{"topic": "t", "messages": 1, "sizeBytes": 100, "ratePerSecond": 1}]}
+        """))).hasMessageContaining("nodeMs");
+  }
+
+  @Test
   void lineOfFiveNodesWithTenMillisecondLinksReachesTheEndIn40ms() throws Exception {
     Report r = Simulator.run(scenario("""
         {"name": "line", "nodes": 5, "router": "floodsub", "topology": {"type": "line"},
