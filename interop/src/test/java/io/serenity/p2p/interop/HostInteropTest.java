@@ -165,7 +165,9 @@ class HostInteropTest {
           assertThat(js.await("ping").decimal("rttMs")).isGreaterThanOrEqualTo(0).isLessThan(5000);
         }
         JsEvent echo = js.await("echo", WAIT);
-        assertThat(echo.bool("ok")).as("js compared SHA-256 of every stream: %s", echo).isTrue();
+        assertThat(echo.bool("ok"))
+            .as("js compared SHA-256 of every stream: %s; js errors: %s", echo, js.events("error"))
+            .isTrue();
         assertThat(echo.num("streams")).isEqualTo(STREAMS);
         assertThat(js.await("disconnected").str("peerId")).isEqualTo(host.peerId().toBase58());
         awaitEvent(events, HostEvent.PeerDisconnected.class, js);

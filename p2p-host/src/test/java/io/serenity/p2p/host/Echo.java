@@ -12,18 +12,34 @@ public final class Echo {
 
   private Echo() {}
 
-  /** Echoes every chunk back as it arrives; closes its side when the remote closes. */
+  /**
+   * Echoes every chunk back in order, one write at a time: each chunk is written once the previous
+   * write was accepted, so the muxer's write bounds (which refuse a stream's write while megabytes
+   * of its earlier ones still wait for the peer) never see more than one write in flight. A write
+   * the muxer refuses resets the stream, so a lost chunk shows as a reset, never as a silently short
+   * echo. Closes its side after the last chunk once the remote closed.
+   */
   public static void serve(Stream s) {
     s.receive(
         new StreamReceiver() {
+          // the last write (or the close) queued; touched on the connection's event loop only
+          private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
           @Override
           public void onData(Stream stream, ByteBuffer data) {
-            stream.write(data);
+            byte[] copy = new byte[data.remaining()]; // the buffer is only valid during this call
+            data.get(copy);
+            tail = tail.thenCompose(v -> stream.write(copy));
+            tail.exceptionally(
+                e -> {
+                  stream.reset();
+                  return null;
+                });
           }
 
           @Override
           public void onEnd(Stream stream) {
-            stream.closeWrite();
+            tail = tail.thenCompose(v -> stream.closeWrite());
           }
         });
   }

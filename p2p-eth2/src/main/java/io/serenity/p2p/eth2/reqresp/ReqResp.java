@@ -507,8 +507,9 @@ public final class ReqResp implements AutoCloseable {
 
     @Override
     public void onReset(Stream st) {
-      endedBy = "reset by the peer";
-      abort();
+      // our own resets (timeouts, a slow reader, a failed write) come back here too: the response
+      // is closed by then and keeps the reason it was given, which the handler is told
+      abort("reset by the peer");
     }
 
     private void dispatch(Q request) {
@@ -581,8 +582,7 @@ public final class ReqResp implements AutoCloseable {
           // missing a chunk must not go on
           LOG.debug("response write of {} to {} failed: {}; resetting", method.protocolId(), stream.remotePeer(),
               e.getMessage());
-          endedBy = "a write failed: " + e.getMessage();
-          abort();
+          abort("a write failed: " + e.getMessage());
         }
       });
     }
@@ -618,8 +618,7 @@ public final class ReqResp implements AutoCloseable {
         return; // the write failed: write() ended the response
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        endedBy = "the handler was interrupted";
-        abort();
+        abort("the handler was interrupted");
         return;
       }
       if (!isClosed()) {
@@ -637,8 +636,7 @@ public final class ReqResp implements AutoCloseable {
       host.writeBudget().recordHit(io.serenity.p2p.transport.WriteBudget.Scope.STREAM, stream.connection().muxer());
       RLOG.warn("peer {} does not read its {} response ({} bytes unsent for {}); resetting the stream",
           stream.remotePeer(), method.protocolId(), left, config.respTimeout());
-      endedBy = "the peer did not read the response";
-      abort();
+      abort("the peer did not read the response");
     }
 
     private byte[] context() {
@@ -682,12 +680,14 @@ public final class ReqResp implements AutoCloseable {
       return closed;
     }
 
-    private void abort() {
+    /** Resets the response, once: the first reason given is the one the handler is told. */
+    private void abort(String why) {
       synchronized (this) {
         if (closed) {
           return;
         }
         closed = true;
+        endedBy = why;
         cancelTimer();
       }
       stream.reset();
@@ -701,8 +701,7 @@ public final class ReqResp implements AutoCloseable {
       }
       timer = scheduler.schedule(() -> {
         RLOG.info("{} with {}: {} within {}; resetting", method.protocolId(), stream.remotePeer(), why, d);
-        endedBy = "timed out: " + why;
-        abort();
+        abort("timed out: " + why);
       }, d.toNanos(), TimeUnit.NANOSECONDS);
     }
 

@@ -76,7 +76,16 @@ final class SnappyFrames {
    * the caller can read what follows (the next response chunk, or the trailing-data check).
    */
   static final class Decoder {
-    private final byte[] out;
+    /** Output bytes allocated before any data arrived: one snappy chunk's worth. */
+    static final int INITIAL_OUTPUT = 64 * 1024;
+
+    /** The declared uncompressed length. */
+    private final int length;
+    /**
+     * The bytes decompressed so far. It grows with what arrives (up to {@code length}), so a peer
+     * that declares 10 MiB and then sends nothing holds a few KiB of ours, not 10 MiB.
+     */
+    private byte[] out;
     private final long maxCompressed;
     private final String what;
     private int produced;
@@ -92,14 +101,23 @@ final class SnappyFrames {
      * @param what names the stream in exception messages (peer and protocol)
      */
     Decoder(int length, String what) {
-      this.out = new byte[length];
+      this.length = length;
+      this.out = new byte[Math.min(length, INITIAL_OUTPUT)];
       this.maxCompressed = maxCompressedLen(length);
       this.what = what;
     }
 
     /** True when the declared length has been produced. */
     boolean done() {
-      return produced == out.length && sawStreamId;
+      return produced == length && sawStreamId;
+    }
+
+    /** Grows {@code out} to hold {@code n} more bytes: doubling, never past the declared length. */
+    private void ensureRoom(int n) {
+      int need = produced + n; // at most length: checked by the caller
+      if (need > out.length) {
+        out = Arrays.copyOf(out, (int) Math.min(length, Math.max(need, 2L * out.length)));
+      }
     }
 
     /** The decompressed bytes, once {@link #done()}. */
@@ -112,7 +130,7 @@ final class SnappyFrames {
      * the declared length is complete.
      */
     boolean feed(ByteBuffer in) {
-      while (in.hasRemaining() && !(produced == out.length && sawStreamId)) {
+      while (in.hasRemaining() && !(produced == length && sawStreamId)) {
         if (body == null) {
           while (headerFill < 4 && in.hasRemaining()) {
             header[headerFill++] = in.get();
@@ -138,13 +156,13 @@ final class SnappyFrames {
         body = null;
         headerFill = 0;
       }
-      return produced == out.length && sawStreamId;
+      return produced == length && sawStreamId;
     }
 
     private void count(int n) {
       consumed += n;
       if (consumed > maxCompressed) {
-        throw malformed(Kind.TOO_LARGE, "more than max_compressed_len(" + out.length + ") = " + maxCompressed + " bytes");
+        throw malformed(Kind.TOO_LARGE, "more than max_compressed_len(" + length + ") = " + maxCompressed + " bytes");
       }
     }
 
@@ -166,7 +184,7 @@ final class SnappyFrames {
       // length).
       if (consumed + len > maxCompressed) {
         throw malformed(Kind.TOO_LARGE, "a chunk of " + len + " bytes would pass max_compressed_len("
-            + out.length + ") = " + maxCompressed + " bytes");
+            + length + ") = " + maxCompressed + " bytes");
       }
     }
 
@@ -184,14 +202,15 @@ final class SnappyFrames {
           byte[] data;
           try {
             long declared = SnappyBlock.declaredLength(block);
-            if (declared > MAX_CHUNK_DATA || declared > out.length - produced) {
+            if (declared > MAX_CHUNK_DATA || declared > length - produced) {
               throw malformed(Kind.TOO_LARGE,
-                  "snappy chunk of " + declared + " bytes exceeds the declared length " + out.length);
+                  "snappy chunk of " + declared + " bytes exceeds the declared length " + length);
             }
             data = SnappyBlock.decompress(block, (int) declared);
           } catch (SnappyException e) {
             throw malformed(Kind.MALFORMED, e.getMessage());
           }
+          ensureRoom(data.length);
           System.arraycopy(data, 0, out, produced, data.length);
           checkCrc(crc, produced, data.length);
           produced += data.length;
@@ -199,9 +218,10 @@ final class SnappyFrames {
         case UNCOMPRESSED -> {
           int crc = le32(b);
           int len = b.length - 4;
-          if (len > MAX_CHUNK_DATA || len > out.length - produced) {
-            throw malformed(Kind.TOO_LARGE, "snappy chunk of " + len + " bytes exceeds the declared length " + out.length);
+          if (len > MAX_CHUNK_DATA || len > length - produced) {
+            throw malformed(Kind.TOO_LARGE, "snappy chunk of " + len + " bytes exceeds the declared length " + length);
           }
+          ensureRoom(len);
           System.arraycopy(b, 4, out, produced, len);
           checkCrc(crc, produced, len);
           produced += len;

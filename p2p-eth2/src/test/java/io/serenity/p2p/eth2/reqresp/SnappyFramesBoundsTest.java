@@ -50,4 +50,34 @@ class SnappyFramesBoundsTest {
     // padding of 4 bytes fits in 33 - 10 - 4: the decoder waits for its body
     assertThat(decoder.feed(ByteBuffer.wrap(stream("fe040000")))).isFalse();
   }
+
+  @Test
+  void aDeclaredLengthCostsNothingUntilItsBytesArrive() {
+    // a peer declares the largest block (10 MiB) and then sends only the stream identifier
+    SnappyFrames.Decoder warm = new SnappyFrames.Decoder(10 << 20, "warm-up"); // loads the classes
+    warm.feed(ByteBuffer.wrap(SnappyFrames.STREAM_ID_CHUNK));
+    long before = FuzzSupport.allocatedBytes();
+    SnappyFrames.Decoder decoder = new SnappyFrames.Decoder(10 << 20, "test");
+    assertThat(decoder.feed(ByteBuffer.wrap(SnappyFrames.STREAM_ID_CHUNK))).isFalse();
+    assertThat(FuzzSupport.allocatedBytes() - before).isLessThan(256 * 1024);
+  }
+
+  @Test
+  void theOutputGrowsToExactlyTheDeclaredLength() {
+    byte[] data = new byte[(3 << 20) + 12345];
+    new java.util.Random(7).nextBytes(data);
+    for (int i = 0; i < data.length; i += 3) {
+      data[i] = 0; // partly compressible: both chunk kinds occur
+    }
+    SnappyFrames.Decoder decoder = new SnappyFrames.Decoder(data.length, "test");
+    ByteBuffer in = ByteBuffer.wrap(SnappyFrames.encode(data));
+    boolean done = false;
+    while (in.hasRemaining() && !done) {
+      ByteBuffer slice = in.slice(in.position(), Math.min(1000, in.remaining()));
+      done = decoder.feed(slice);
+      in.position(in.position() + slice.position());
+    }
+    assertThat(done).isTrue();
+    assertThat(decoder.result()).isEqualTo(data);
+  }
 }
