@@ -184,10 +184,58 @@ class OutboundLanesTest {
     assertThat(pubsub.queueDrops()).as("a control overflow is a disconnect, not a counted drop").isZero();
   }
 
+  @Test
+  void manySlowPeersTogetherHoldAtMostTheNodesBoundAndControlStillGoesOut() throws Exception {
+    // eight more peers, none of which reads: nine in all, each filled to its own bound
+    List<PeerId> peers = new ArrayList<>(List.of(raw.host.peerId()));
+    List<Stream> streams = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      RawPeer more = new RawPeer(hosts);
+      more.dial(host);
+      streams.add(more.awaitInbound());
+      peers.add(more.host.peerId());
+    }
+    java.util.Set<PeerId> seen = new java.util.HashSet<>();
+    while (!seen.containsAll(peers)) {
+      PeerId p = router.up.poll(TestHosts.TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      assertThat(p).as("router saw every peer").isNotNull();
+      seen.add(p);
+    }
+    int rpcSize = RpcCodec.encode(forward(padded("x", 950))).length;
+    int fitsPerPeer = (int) (QUEUE_BYTES / rpcSize);
+    long limit = pubsub.totalQueueLimit();
+    assertThat(limit).isEqualTo(8 * QUEUE_BYTES);
+    // what the node bound lets through, peer after peer, each peer's own bound first
+    int fitsInAll = (int) Math.min(9L * fitsPerPeer, limit / rpcSize);
+    assertThat(fitsInAll).as("the node bound is the tighter one here").isLessThan(9 * fitsPerPeer);
+
+    List<Boolean> accepted = onRouterThread(() -> {
+      List<Boolean> r = new ArrayList<>();
+      for (PeerId peer : peers) {
+        for (int i = 0; i < fitsPerPeer; i++) {
+          r.add(router.context.send(peer, forward(padded("d" + i, 950))));
+        }
+      }
+      // control is bound per peer only: the last peer's queue has room, so its GRAFT goes out
+      r.add(router.context.send(peers.get(8), control("still-out")));
+      return r;
+    });
+    long dataAccepted = accepted.subList(0, accepted.size() - 1).stream().filter(b -> b).count();
+    assertThat(dataAccepted).as("data RPCs of %d bytes within %d bytes in all", rpcSize, limit)
+        .isEqualTo(fitsInAll);
+    assertThat(pubsub.queueDrops()).isEqualTo(9L * fitsPerPeer - fitsInAll);
+    assertThat(accepted.get(accepted.size() - 1)).as("control still queued").isTrue();
+    // the last peer got no data (the node bound was reached before it), but its control arrives
+    Rpc first = RpcCodec.decode(await(streams.get(7).readMessage(1 << 20)), RpcCodec.Limits.defaults());
+    assertThat(first.control().graft()).extracting(Rpc.Graft::topic).containsExactly("still-out");
+    assertThat(peers).allMatch(p -> host.connection(p).isPresent());
+  }
+
   /** Floodsub's protocol id, a handle on the context, and nothing else. */
   private static final class SendingRouter implements Router {
     volatile RouterContext context;
     final CompletableFuture<PeerId> peerUp = new CompletableFuture<>();
+    final java.util.concurrent.LinkedBlockingQueue<PeerId> up = new java.util.concurrent.LinkedBlockingQueue<>();
 
     @Override
     public List<String> protocols() {
@@ -201,6 +249,7 @@ class OutboundLanesTest {
 
     @Override
     public void addPeer(PeerId peer, String protocol, boolean outbound) {
+      up.add(peer);
       peerUp.complete(peer);
     }
 
