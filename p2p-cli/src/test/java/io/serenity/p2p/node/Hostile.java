@@ -67,12 +67,18 @@ final class Hostile {
 
     /** A node that may hold {@code bufferMiB} of unread stream bytes, {@code peerBufferMiB} per peer. */
     Target(NodeProcesses nodes, int bufferMiB, int peerBufferMiB) throws Exception {
+      this(nodes, bufferMiB, peerBufferMiB, List.of());
+    }
+
+    /** The same node with {@code more} arguments to {@code run} (e.g. the Ethereum preset). */
+    Target(NodeProcesses nodes, int bufferMiB, int peerBufferMiB, List<String> more) throws Exception {
       this.bufferMiB = bufferMiB;
       this.peerBufferMiB = peerBufferMiB;
       List<String> args = new ArrayList<>(List.of("run", "--key-seed",
           Integer.toString(1 + new java.util.Random().nextInt(1_000_000)), "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", TOPIC,
           "--json", "--metrics", "127.0.0.1:0", "--exit-after", "300",
           "--max-buffer-memory", Integer.toString(bufferMiB), "--max-peer-buffer-memory", Integer.toString(peerBufferMiB)));
+      args.addAll(more);
       node = nodes.startWithJvmOptions(List.of("-Xms" + HEAP_MIB + "m", "-Xmx" + HEAP_MIB + "m",
           "-XX:MaxDirectMemorySize=" + DIRECT_MIB + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseG1GC",
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), args.toArray(String[]::new));

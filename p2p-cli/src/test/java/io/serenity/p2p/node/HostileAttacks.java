@@ -649,6 +649,75 @@ final class HostileAttacks {
     }
   }
 
+  /**
+   * Opens a ping stream, then sends one yamux data frame of 1 MiB on it, four times the 256 KiB
+   * receive window the node granted: a protocol error, for which the node must close the connection.
+   * Again on a new connection, as fast as the node closes them.
+   */
+  static final class WindowOverrun extends Peer {
+    static final int FRAME = 1 << 20;
+    final Count sent = new Count();
+    final Count closedByNode = new Count();
+
+    @Override
+    public String name() {
+      return "yamux window overrun (1 MiB frame on a 256 KiB window)";
+    }
+
+    @Override
+    public void start(Target t, EventLoopGroup group) {
+      spawn(1, "overrun", () -> {
+        for (int i = 0; i < 300 && running(); i++) {
+          Host h = null;
+          try {
+            h = attacker(group, t);
+            Stream s = Hostile.await(h.newStream(t.id, PING));
+            Connection c = s.connection();
+            if (!c.muxer().equals(io.serenity.p2p.host.HostConfig.YAMUX)) {
+              throw new IllegalStateException("the node did not choose yamux: " + c.muxer());
+            }
+            io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer(12 + FRAME);
+            frame.writeByte(0).writeByte(0).writeShort(0) // version 0, type Data, no flags
+                .writeInt((int) HostileAccess.streamId(s)).writeInt(FRAME)
+                .writeZero(FRAME);
+            HostileAccess.writeBelowYamux(c, frame);
+            sent.inc();
+            try {
+              c.closeFuture().get(3, TimeUnit.SECONDS);
+              closedByNode.inc();
+            } catch (java.util.concurrent.TimeoutException e) {
+              // not closed: counted by the difference in the report
+            }
+          } catch (Exception e) {
+            if (!running()) {
+              return;
+            }
+          } finally {
+            if (h != null) {
+              hosts.remove(h);
+              h.close();
+            }
+          }
+        }
+      });
+    }
+
+    @Override
+    public Boolean throttled(Target t) {
+      return closedByNode.get() > 0;
+    }
+
+    @Override
+    public String throttleSign() {
+      return "the node closed the connection within 3 s";
+    }
+
+    @Override
+    public String detail() {
+      return sent.get() + " overruns sent, " + closedByNode.get() + " connections closed by the node";
+    }
+  }
+
   /** A peer that joins the honest topic's mesh and then stops reading its socket. */
   static final class SlowReader extends Peer {
     @Override

@@ -81,6 +81,7 @@ class HostilePeersIT {
         HostileAttacks.ControlFlood::new,
         HostileAttacks.SubscriptionSpam::new,
         HostileAttacks.BadSignatures::new,
+        HostileAttacks.WindowOverrun::new,
         HostileAttacks.SlowReader::new,
         HostileAttacks.SybilFlood::new);
     // -Dhostile.attack=<part of a name> runs only the matching attacks

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboundStreams {
   private static final Logger LOG = LoggerFactory.getLogger(InboundStreams.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
 
   /**
    * Streams held while no acceptor is installed. A connection's owner installs the acceptor as
@@ -56,7 +58,7 @@ public final class InboundStreams {
     }
     long n = ++refused;
     if (n == 1) {
-      LOG.warn(
+      RLOG.warn(
           "{}: {} opened stream {} while no stream acceptor is installed and {} streams are "
               + "already waiting for one; resetting it (further refusals are logged at debug)",
           muxer, connection, streamId, held.size());

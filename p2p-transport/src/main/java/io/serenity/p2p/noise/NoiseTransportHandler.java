@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class NoiseTransportHandler extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(NoiseTransportHandler.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
   private static final int FRAME_OVERHEAD = NoiseFrameCodec.LENGTH_PREFIX + CipherState.TAG_LENGTH;
 
   private final CipherState sender;
@@ -209,7 +211,7 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       return;
     }
     failed = true;
-    LOG.warn(
+    RLOG.warn(
         "{} noise transport with {} failed, closing: {}", ctx.channel(), remote, e.getMessage());
     ctx.close();
   }

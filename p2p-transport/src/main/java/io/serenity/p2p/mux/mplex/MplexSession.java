@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(MplexSession.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
 
   private final Channel channel;
   private final boolean initiator;
@@ -184,7 +186,7 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
         ? cause.getCause() : cause;
     if (reason instanceof MplexException) {
       // The message names the violation and starts with "mplex:".
-      LOG.warn("closing connection to {}: {}", remote(), reason.getMessage());
+      RLOG.warn("closing connection to {}: {}", remote(), reason.getMessage());
     } else if (reason instanceof IOException) {
       // A socket error (reset by peer and the like) is routine for a p2p node.
       LOG.debug("mplex: connection to {} failed: {}", remote(), reason.toString());

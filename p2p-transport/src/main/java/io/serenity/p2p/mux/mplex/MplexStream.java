@@ -233,7 +233,7 @@ final class MplexStream implements MuxedStream {
     }
     int size = data.readableBytes();
     if ((long) pendingBytes + size > session.config().maxBufferedBytesPerStream()) {
-      LOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered with no reader",
+      RLOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered with no reader",
           session.remote(), this, session.config().maxBufferedBytesPerStream());
       data.release();
       resetOnLoop(true);

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedConnection {
   private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
+  /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
+  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
 
   private record PendingPing(long startNanos, CompletableFuture<Duration> rtt) {}
 
@@ -347,7 +349,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
       return null;
     }
     if (inboundCount >= config.maxInboundStreams()) {
-      LOG.warn(
+      RLOG.warn(
           "yamux: {} opened stream {} beyond the limit of {} inbound streams; resetting it",
           remote(),
           id,
@@ -391,7 +393,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     if (goAway.errorCode() == YamuxFrame.GO_AWAY_NORMAL) {
       LOG.debug("yamux: {} is going away", remote());
     } else {
-      LOG.warn("yamux: {} sent GoAway with error code {}; closing", remote(), goAway.errorCode());
+      RLOG.warn("yamux: {} sent GoAway with error code {}; closing", remote(), goAway.errorCode());
       shutDown("remote sent GoAway " + goAway.errorCode());
       channel.close();
     }
@@ -401,7 +403,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
     if (closed) {
       return;
     }
-    LOG.warn(
+    RLOG.warn(
         "yamux: protocol error by {}: {}; sending GoAway(protocol error) and closing",
         remote(),
         violation);
@@ -623,7 +625,7 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
       return;
     }
     if (keepAlivePing != null && !keepAlivePing.isDone()) {
-      LOG.warn(
+      RLOG.warn(
           "yamux: keep-alive ping to {} unanswered after {}; closing",
           remote(),
           config.keepAliveInterval());

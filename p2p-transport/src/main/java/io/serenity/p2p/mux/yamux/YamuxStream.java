@@ -294,7 +294,7 @@ final class YamuxStream implements MuxedStream {
     recvWindow -= n;
     if (remoteFin) {
       data.release();
-      LOG.warn("yamux: {} sent data on stream {} after FIN; resetting it", session.remote(), id);
+      RLOG.warn("yamux: {} sent data on stream {} after FIN; resetting it", session.remote(), id);
       reset();
       return;
     }
@@ -314,7 +314,7 @@ final class YamuxStream implements MuxedStream {
     unreadBytes += n;
     session.addBuffered(n);
     if (unreadBytes > session.config().maxUnreadBytes()) {
-      LOG.warn(
+      RLOG.warn(
           "yamux: stream {} from {} holds {} unread bytes with no handler; resetting it",
           id,
           session.remote(),
