@@ -18,16 +18,23 @@ public final class HostileAccess {
   }
 
   /**
-   * Writes {@code bytes} below our own yamux session, straight into the secure channel: the remote
-   * reads them as yamux frames we did not make through the session. Fails when the connection does
-   * not run yamux.
+   * Writes {@code bytes} below our own muxer (yamux or mplex), straight into the secure channel: the
+   * remote reads them as muxer frames we did not make through our session.
    */
-  public static void writeBelowYamux(Connection c, ByteBuf bytes) {
+  public static void writeBelowMuxer(Connection c, ByteBuf bytes) {
     ChannelHandlerContext ctx = c.channel().pipeline().context("yamux-decoder");
     if (ctx == null) {
+      ctx = c.channel().pipeline().context("mplex-frame-codec");
+    }
+    if (ctx == null) {
       bytes.release();
-      throw new IllegalStateException("not a yamux connection: " + c);
+      throw new IllegalStateException("neither yamux nor mplex on " + c);
     }
     ctx.writeAndFlush(bytes);
+  }
+
+  /** Builds a host config whose only muxer is {@code muxerId} (to make the remote speak it). */
+  public static HostConfig onlyMuxer(String muxerId) {
+    return HostConfig.builder().muxers(muxerId).build();
   }
 }

@@ -680,7 +680,7 @@ final class HostileAttacks {
             frame.writeByte(0).writeByte(0).writeShort(0) // version 0, type Data, no flags
                 .writeInt((int) HostileAccess.streamId(s)).writeInt(FRAME)
                 .writeZero(FRAME);
-            HostileAccess.writeBelowYamux(c, frame);
+            HostileAccess.writeBelowMuxer(c, frame);
             sent.inc();
             try {
               c.closeFuture().get(3, TimeUnit.SECONDS);
@@ -715,6 +715,77 @@ final class HostileAttacks {
     @Override
     public String detail() {
       return sent.get() + " overruns sent, " + closedByNode.get() + " connections closed by the node";
+    }
+  }
+
+  /**
+   * Speaks mplex only, opens a ping stream, then sends one mplex message of 2 MiB on it, twice the
+   * 1 MiB every implementation caps a message at: the node must close the connection, not buffer it.
+   * Again on a new connection, as fast as the node closes them.
+   */
+  static final class MplexOversize extends Peer {
+    static final int MESSAGE = 2 << 20;
+    final Count sent = new Count();
+    final Count closedByNode = new Count();
+
+    @Override
+    public String name() {
+      return "mplex oversize message (2 MiB, cap 1 MiB)";
+    }
+
+    @Override
+    public void start(Target t, EventLoopGroup group) {
+      spawn(1, "mplex-oversize", () -> {
+        for (int i = 0; i < 300 && running(); i++) {
+          Host h = null;
+          try {
+            h = Host.builder().identity(PrivateKey.generate(KeyType.ED25519)).eventLoopGroup(group)
+                .config(HostileAccess.onlyMuxer(io.serenity.p2p.host.HostConfig.MPLEX)).build();
+            Hostile.await(h.start());
+            Connection c = Hostile.await(h.connect(t.addr));
+            if (!c.muxer().equals(io.serenity.p2p.host.HostConfig.MPLEX)) {
+              throw new IllegalStateException("the node did not choose mplex: " + c.muxer());
+            }
+            Stream s = Hostile.await(c.newStream(PING));
+            io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer(16 + MESSAGE);
+            // header: stream id << 3 | flag 2 (MessageInitiator: we opened the stream), then the length
+            frame.writeBytes(Varint.encode((HostileAccess.streamId(s) << 3) | 2));
+            frame.writeBytes(Varint.encode(MESSAGE));
+            frame.writeZero(MESSAGE);
+            HostileAccess.writeBelowMuxer(c, frame);
+            sent.inc();
+            try {
+              c.closeFuture().get(3, TimeUnit.SECONDS);
+              closedByNode.inc();
+            } catch (java.util.concurrent.TimeoutException e) {
+              // not closed: counted by the difference in the report
+            }
+          } catch (Exception e) {
+            if (!running()) {
+              return;
+            }
+          } finally {
+            if (h != null) {
+              h.close();
+            }
+          }
+        }
+      });
+    }
+
+    @Override
+    public Boolean throttled(Target t) {
+      return closedByNode.get() > 0;
+    }
+
+    @Override
+    public String throttleSign() {
+      return "the node closed the connection within 3 s";
+    }
+
+    @Override
+    public String detail() {
+      return sent.get() + " oversize messages sent, " + closedByNode.get() + " connections closed by the node";
     }
   }
 

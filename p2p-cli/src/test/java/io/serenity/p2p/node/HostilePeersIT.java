@@ -82,6 +82,7 @@ class HostilePeersIT {
         HostileAttacks.SubscriptionSpam::new,
         HostileAttacks.BadSignatures::new,
         HostileAttacks.WindowOverrun::new,
+        HostileAttacks.MplexOversize::new,
         HostileAttacks.SlowReader::new,
         HostileAttacks.SybilFlood::new);
     // -Dhostile.attack=<part of a name> runs only the matching attacks
