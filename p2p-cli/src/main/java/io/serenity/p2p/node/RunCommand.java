@@ -16,6 +16,7 @@ import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.StaticPeers;
 import io.serenity.p2p.metrics.MetricsServer;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.ReceivedMessage;
@@ -50,6 +51,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin NodeOptions node;
 
+  /** First wait before redialling a --peer that dropped; it doubles up to {@link #REDIAL_MAX}. */
+  static final java.time.Duration REDIAL_MIN = java.time.Duration.ofSeconds(1);
+
+  static final java.time.Duration REDIAL_MAX = java.time.Duration.ofSeconds(60);
+
   @Option(
       names = "--topic",
       paramLabel = "<name>",
@@ -76,7 +82,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--peer",
       paramLabel = "<multiaddr>",
-      description = "Peer to dial at start, with /p2p/<id> (repeatable).")
+      description = "Peer to dial at start and keep connected (redialled with backoff, 1 s doubling to 60 s, "
+          + "whenever it drops), with /p2p/<id> (repeatable).")
   List<String> peers = new ArrayList<>();
 
   @Option(
@@ -245,7 +252,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     ReqResp rr = reqResp;
     MetricsServer[] metricsServer = new MetricsServer[1];
     CountDownLatch stopped = new CountDownLatch(1);
+    StaticPeers[] kept = new StaticPeers[1];
     Runnable shutdown = () -> {
+      if (kept[0] != null) {
+        kept[0].stop(); // before the host closes: its disconnects are not redialled
+      }
       if (metricsServer[0] != null) {
         metricsServer[0].close();
       }
@@ -293,19 +304,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       String url = "http://" + at.getHostString() + ":" + at.getPort() + "/";
       printer.event("metrics").with("url", url).print("status page and metrics at " + url + " (/metrics)");
     }
-    for (PeerInfo p : dial) {
-      host.connect(p)
-          .whenComplete(
-              (c, err) -> {
-                if (err != null) {
-                  printer
-                      .event("error")
-                      .with("what", "dial " + p.id())
-                      .with("why", rootMessage(err))
-                      .print("dial " + p.id() + " failed: " + rootMessage(err));
-                }
-              });
-    }
+    // --peer peers are kept connected: redialled with backoff (1 s doubling to 60 s) whenever the
+    // connection drops, e.g. after a partition longer than the keep-alive timeout
+    kept[0] = new StaticPeers(host, timer, dial, REDIAL_MIN, REDIAL_MAX);
+    kept[0].onFailure((p, err) -> printer
+        .event("error")
+        .with("what", "dial " + p.id())
+        .with("why", rootMessage(err))
+        .print("dial " + p.id() + " failed: " + rootMessage(err) + " (retrying with backoff)"));
+    kept[0].start();
     if (publishStdin) {
       Thread reader = new Thread(() -> publishLines(printer, pubsub, topics.get(0)), "p2p-node-stdin");
       reader.setDaemon(true);

@@ -98,4 +98,28 @@ class NodeProcessIT {
     }
   }
 
+
+  @Test
+  void aPeerGivenWithPeerIsRedialledWhenItsConnectionDrops() throws Exception {
+    // the peer is a host in this JVM, so the test can cut the connection as a partition would
+    try (io.serenity.p2p.host.Host peer = io.serenity.p2p.host.Host.builder()
+        .identity(io.serenity.p2p.crypto.PrivateKey.generate(io.serenity.p2p.crypto.KeyType.ED25519))
+        .listen("/ip4/127.0.0.1/tcp/0").build()) {
+      peer.start().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      String addr = peer.listenAddrs().get(0) + "/p2p/" + peer.peerId();
+      NodeProcesses.Node b = nodes.start("run", "--key-seed", "105", "--listen", "/ip4/127.0.0.1/tcp/0", "--json",
+          "--peer", addr, "--exit-after", "120");
+      String bId = field(b.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event of b"), "peerId");
+      for (int i = 0; i < 2; i++) {
+        String connected = b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected " + i);
+        assertThat(field(connected, "peerId")).isEqualTo(peer.peerId().toBase58());
+        assertThat(field(connected, "direction")).as("dialled by the node").isEqualTo("outbound");
+        peer.disconnect(io.serenity.p2p.core.PeerId.parse(bId)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        b.await(l -> l.startsWith("{\"event\":\"peer_disconnected\""), "peer_disconnected " + i);
+      }
+      // and once more: the node came back after each cut
+      String third = b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected after two cuts");
+      assertThat(field(third, "direction")).isEqualTo("outbound");
+    }
+  }
 }

@@ -13,6 +13,7 @@ import io.serenity.p2p.host.Host;
 import io.serenity.p2p.mdns.Mdns;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.StaticPeers;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.StreamReceiver;
 import io.serenity.p2p.pubsub.PeerScoreParams;
@@ -730,10 +731,6 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     } else if (event instanceof HostEvent.PeerDisconnected d) {
       LOG.debug("peer {} disconnected", d.peer());
       runOnControl(() -> emit(new PeerEvent.Disconnected(d.peer())));
-      StaticPeers sp = staticPeers;
-      if (sp != null && state == State.RUNNING) {
-        sp.onDisconnected(d.peer());
-      }
     }
   }
 

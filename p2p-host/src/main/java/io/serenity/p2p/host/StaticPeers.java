@@ -1,8 +1,7 @@
-package io.serenity.p2p.server;
+package io.serenity.p2p.host;
 
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
-import io.serenity.p2p.host.Host;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,11 +13,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps static peers connected: dials each at start and again whenever its connection drops,
- * waiting {@code min} before the first redial and doubling the wait after each failure up to
- * {@code max}. All state lives on the server's control thread.
+ * Keeps static peers connected: dials each at start and again whenever its connection drops (a
+ * partition, a restart of the peer, a keep-alive timeout), waiting {@code min} before the first
+ * redial and doubling the wait after each failure up to {@code max}. Static peers are protected from
+ * the connection manager's trimming. All state lives on the given single-threaded executor. Used by
+ * the {@code Server} (static peers) and by {@code p2p-node run} (its {@code --peer} addresses).
+ *
+ * <pre>{@code
+ * StaticPeers kept = new StaticPeers(host, executor, List.of(PeerInfo.parse(addr)),
+ *     Duration.ofSeconds(1), Duration.ofSeconds(60));
+ * kept.start();   // dials now; redials on every disconnect
+ * ...
+ * kept.stop();
+ * }</pre>
  */
-final class StaticPeers {
+public final class StaticPeers {
 
   private static final Logger LOG = LoggerFactory.getLogger(StaticPeers.class);
 
@@ -28,6 +37,8 @@ final class StaticPeers {
   private final Duration max;
   private final Map<PeerId, Entry> peers = new HashMap<>();
   private volatile boolean stopped;
+  private volatile Host.Subscription subscription;
+  private volatile java.util.function.BiConsumer<PeerInfo, Throwable> onFailure = (p, e) -> {};
 
   /** Per peer: where to dial, the next wait, and whether a dial is scheduled or running. */
   private static final class Entry {
@@ -42,7 +53,15 @@ final class StaticPeers {
     }
   }
 
-  StaticPeers(Host host, ScheduledExecutorService control, List<PeerInfo> list, Duration min, Duration max) {
+  /**
+   * @param control a single-threaded executor: every state change runs on it
+   * @param list the peers to keep connected (each address must name its peer id)
+   * @param min the first wait before redialling; {@code max} the most it doubles to
+   */
+  public StaticPeers(Host host, ScheduledExecutorService control, List<PeerInfo> list, Duration min, Duration max) {
+    if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+      throw new IllegalArgumentException("redial backoff must be 0 < min <= max, was " + min + " and " + max);
+    }
     this.host = host;
     this.control = control;
     this.min = min;
@@ -53,30 +72,56 @@ final class StaticPeers {
     }
   }
 
+  /**
+   * Called (on the executor) with each failed dial that is logged: the first failure of a peer and
+   * then each power of two, as the log lines. Set it before {@link #start()}.
+   */
+  public void onFailure(java.util.function.BiConsumer<PeerInfo, Throwable> listener) {
+    this.onFailure = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
   /** The static peers' ids (fixed at construction). */
-  Set<PeerId> ids() {
+  public Set<PeerId> ids() {
     return Set.copyOf(peers.keySet());
   }
 
-  /** Dials every static peer now. */
-  void start() {
+  /** Dials every static peer now, and again whenever one disconnects. */
+  public void start() {
+    subscription = host.addListener(event -> {
+      if (event instanceof HostEvent.PeerDisconnected d) {
+        onDisconnected(d.peer());
+      }
+    });
     control.execute(() -> peers.values().forEach(this::dial));
   }
 
   /** A connection closed: redial if it was a static peer. */
-  void onDisconnected(PeerId peer) {
-    control.execute(
-        () -> {
-          Entry e = peers.get(peer);
-          if (e != null && !e.busy && !stopped) {
-            LOG.info("static peer {} disconnected; redialling in {} ms", peer, e.backoff.toMillis());
-            schedule(e);
-          }
-        });
+  private void onDisconnected(PeerId peer) {
+    if (stopped) {
+      return;
+    }
+    try {
+      control.execute(() -> redial(peer));
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // the executor stopped: so did we
+    }
   }
 
-  void stop() {
+  private void redial(PeerId peer) {
+    Entry e = peers.get(peer);
+    if (e != null && !e.busy && !stopped) {
+      LOG.info("static peer {} disconnected; redialling in {} ms", peer, e.backoff.toMillis());
+      schedule(e);
+    }
+  }
+
+  /** Stops redialling (connections stay as they are). */
+  public void stop() {
     stopped = true;
+    Host.Subscription s = subscription;
+    if (s != null) {
+      s.cancel();
+    }
   }
 
   private void schedule(Entry e) {
@@ -124,6 +169,11 @@ final class StaticPeers {
     if (e.failures == 1 || Long.bitCount(e.failures) == 1) {
       LOG.info("static peer {} unreachable ({} failures): {}; next try in {} ms",
           e.info.id(), e.failures, err.getMessage(), wait.toMillis());
+      try {
+        onFailure.accept(e.info, err);
+      } catch (RuntimeException x) {
+        LOG.warn("static peers' failure listener threw", x);
+      }
     }
     e.busy = true;
     control.schedule(() -> dial(e), wait.toNanos(), TimeUnit.NANOSECONDS);
