@@ -650,37 +650,29 @@ final class HostileAttacks {
   }
 
   /**
-   * Opens a ping stream, then sends one yamux data frame of 1 MiB on it, four times the 256 KiB
-   * receive window the node granted: a protocol error, for which the node must close the connection.
-   * Again on a new connection, as fast as the node closes them.
+   * On a new connection each time: opens a ping stream, then writes one frame below our muxer that
+   * breaks the muxer's rules; the node must close the connection. As fast as the node closes them, at
+   * most 300 connections.
    */
-  static final class WindowOverrun extends Peer {
-    static final int FRAME = 1 << 20;
+  abstract static class MuxerViolation extends Peer {
     final Count sent = new Count();
     final Count closedByNode = new Count();
 
-    @Override
-    public String name() {
-      return "yamux window overrun (1 MiB frame on a 256 KiB window)";
-    }
+    /** Connects the way this attack needs (a muxer of its choice). */
+    abstract Connection connect(EventLoopGroup group, Target t, List<Host> made) throws Exception;
+
+    /** The offending frame for stream {@code streamId}. */
+    abstract io.netty.buffer.ByteBuf frame(long streamId);
 
     @Override
     public void start(Target t, EventLoopGroup group) {
-      spawn(1, "overrun", () -> {
+      spawn(1, "muxer-violation", () -> {
         for (int i = 0; i < 300 && running(); i++) {
-          Host h = null;
+          List<Host> made = new ArrayList<>();
           try {
-            h = attacker(group, t);
-            Stream s = Hostile.await(h.newStream(t.id, PING));
-            Connection c = s.connection();
-            if (!c.muxer().equals(io.serenity.p2p.host.HostConfig.YAMUX)) {
-              throw new IllegalStateException("the node did not choose yamux: " + c.muxer());
-            }
-            io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer(12 + FRAME);
-            frame.writeByte(0).writeByte(0).writeShort(0) // version 0, type Data, no flags
-                .writeInt((int) HostileAccess.streamId(s)).writeInt(FRAME)
-                .writeZero(FRAME);
-            HostileAccess.writeBelowMuxer(c, frame);
+            Connection c = connect(group, t, made);
+            Stream s = Hostile.await(c.newStream(PING));
+            HostileAccess.writeBelowMuxer(c, frame(HostileAccess.streamId(s)));
             sent.inc();
             try {
               c.closeFuture().get(3, TimeUnit.SECONDS);
@@ -693,7 +685,7 @@ final class HostileAttacks {
               return;
             }
           } finally {
-            if (h != null) {
+            for (Host h : made) {
               hosts.remove(h);
               h.close();
             }
@@ -702,6 +694,12 @@ final class HostileAttacks {
       });
     }
 
+    static void requireMuxer(Connection c, String muxer) {
+      if (!c.muxer().equals(muxer)) {
+        throw new IllegalStateException("the node did not choose " + muxer + ": " + c.muxer());
+      }
+    }
+
     @Override
     public Boolean throttled(Target t) {
       return closedByNode.get() > 0;
@@ -710,6 +708,34 @@ final class HostileAttacks {
     @Override
     public String throttleSign() {
       return "the node closed the connection within 3 s";
+    }
+  }
+
+  /** One yamux data frame of 1 MiB on a stream: four times the 256 KiB receive window the node granted. */
+  static final class WindowOverrun extends MuxerViolation {
+    static final int FRAME = 1 << 20;
+
+    @Override
+    public String name() {
+      return "yamux window overrun (1 MiB frame on a 256 KiB window)";
+    }
+
+    @Override
+    Connection connect(EventLoopGroup group, Target t, List<Host> made) {
+      Host h = attacker(group, t);
+      made.add(h);
+      Connection c = Hostile.await(h.connect(t.addr)); // the one attacker() opened
+      requireMuxer(c, io.serenity.p2p.host.HostConfig.YAMUX);
+      return c;
+    }
+
+    @Override
+    io.netty.buffer.ByteBuf frame(long streamId) {
+      io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer(12 + FRAME);
+      frame.writeByte(0).writeByte(0).writeShort(0) // version 0, type Data, no flags
+          .writeInt((int) streamId).writeInt(FRAME)
+          .writeZero(FRAME);
+      return frame;
     }
 
     @Override
@@ -718,15 +744,9 @@ final class HostileAttacks {
     }
   }
 
-  /**
-   * Speaks mplex only, opens a ping stream, then sends one mplex message of 2 MiB on it, twice the
-   * 1 MiB every implementation caps a message at: the node must close the connection, not buffer it.
-   * Again on a new connection, as fast as the node closes them.
-   */
-  static final class MplexOversize extends Peer {
+  /** Speaks mplex only and sends one message of 2 MiB, twice the 1 MiB every implementation caps it at. */
+  static final class MplexOversize extends MuxerViolation {
     static final int MESSAGE = 2 << 20;
-    final Count sent = new Count();
-    final Count closedByNode = new Count();
 
     @Override
     public String name() {
@@ -734,53 +754,24 @@ final class HostileAttacks {
     }
 
     @Override
-    public void start(Target t, EventLoopGroup group) {
-      spawn(1, "mplex-oversize", () -> {
-        for (int i = 0; i < 300 && running(); i++) {
-          Host h = null;
-          try {
-            h = Host.builder().identity(PrivateKey.generate(KeyType.ED25519)).eventLoopGroup(group)
-                .config(HostileAccess.onlyMuxer(io.serenity.p2p.host.HostConfig.MPLEX)).build();
-            Hostile.await(h.start());
-            Connection c = Hostile.await(h.connect(t.addr));
-            if (!c.muxer().equals(io.serenity.p2p.host.HostConfig.MPLEX)) {
-              throw new IllegalStateException("the node did not choose mplex: " + c.muxer());
-            }
-            Stream s = Hostile.await(c.newStream(PING));
-            io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer(16 + MESSAGE);
-            // header: stream id << 3 | flag 2 (MessageInitiator: we opened the stream), then the length
-            frame.writeBytes(Varint.encode((HostileAccess.streamId(s) << 3) | 2));
-            frame.writeBytes(Varint.encode(MESSAGE));
-            frame.writeZero(MESSAGE);
-            HostileAccess.writeBelowMuxer(c, frame);
-            sent.inc();
-            try {
-              c.closeFuture().get(3, TimeUnit.SECONDS);
-              closedByNode.inc();
-            } catch (java.util.concurrent.TimeoutException e) {
-              // not closed: counted by the difference in the report
-            }
-          } catch (Exception e) {
-            if (!running()) {
-              return;
-            }
-          } finally {
-            if (h != null) {
-              h.close();
-            }
-          }
-        }
-      });
+    Connection connect(EventLoopGroup group, Target t, List<Host> made) {
+      Host h = Host.builder().identity(PrivateKey.generate(KeyType.ED25519)).eventLoopGroup(group)
+          .config(HostileAccess.onlyMuxer(io.serenity.p2p.host.HostConfig.MPLEX)).build();
+      made.add(h);
+      Hostile.await(h.start());
+      Connection c = Hostile.await(h.connect(t.addr));
+      requireMuxer(c, io.serenity.p2p.host.HostConfig.MPLEX);
+      return c;
     }
 
     @Override
-    public Boolean throttled(Target t) {
-      return closedByNode.get() > 0;
-    }
-
-    @Override
-    public String throttleSign() {
-      return "the node closed the connection within 3 s";
+    io.netty.buffer.ByteBuf frame(long streamId) {
+      io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.buffer(16 + MESSAGE);
+      // header: stream id << 3 | flag 2 (MessageInitiator: we opened the stream), then the length
+      frame.writeBytes(Varint.encode((streamId << 3) | 2));
+      frame.writeBytes(Varint.encode(MESSAGE));
+      frame.writeZero(MESSAGE);
+      return frame;
     }
 
     @Override
