@@ -463,14 +463,19 @@ public final class Host implements AutoCloseable {
     Connection loser = null;
     Connection survivor;
     boolean first;
+    boolean replacedDead;
     synchronized (lock) {
       if (closed) {
         c.close();
         throw new HostException("host is closed");
       }
       Connection existing = connections.get(peer);
-      first = existing == null;
-      if (existing == null || !existing.isOpen() || keepsOver(c, existing)) {
+      // A closed connection whose close callback has not run yet: once we replace it, that
+      // callback finds another connection in the map and stays silent, so this peer's
+      // disconnect and new connect are ours to report.
+      replacedDead = existing != null && !existing.isOpen();
+      first = existing == null || replacedDead;
+      if (existing == null || replacedDead || keepsOver(c, existing)) {
         connections.put(peer, c);
         survivor = c;
         loser = existing;
@@ -489,6 +494,10 @@ public final class Host implements AutoCloseable {
     if (survivor == c) {
       c.start();
       c.channel().closeFuture().addListener(f -> onClosed(c));
+      if (replacedDead) {
+        connectionManager.onDisconnected(peer);
+        emit(new HostEvent.PeerDisconnected(peer));
+      }
       connectionManager.onConnected();
       if (first) {
         emit(new HostEvent.PeerConnected(peer, c));

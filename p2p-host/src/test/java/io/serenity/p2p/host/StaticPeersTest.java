@@ -50,18 +50,20 @@ class StaticPeersTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("open bug (docs/testing.md, Open): under CPU load the redial after a cut "
-      + "sometimes leaves no PeerConnected event and no connection the remote still holds; fails 5 to 7 of 8 runs "
-      + "under scripts/hunt-flaky --load 2, whatever the backoff (20 ms or 1 s)")
   void aPeerThatDropsIsRedialledEachTime() throws Exception {
     Host a = hosts.start();
     Host b = hosts.start();
     LinkedBlockingQueue<Connection> seen = connections(a, b.peerId());
+    LinkedBlockingQueue<Connection> seenByB = connections(b, a.peerId());
     StaticPeers kept = new StaticPeers(a, executor, List.of(info(b)), Duration.ofMillis(20), Duration.ofMillis(200));
     kept.start();
     Connection first = next(seen);
     assertThat(first.isInitiator()).isTrue();
     for (int i = 0; i < 3; i++) {
+      // The dialer finishes its handshake before the listener does: cut only once b holds the
+      // connection too, or b's disconnect finds nothing to close.
+      Connection atB = next(seenByB);
+      assertThat(atB.isInitiator()).as("b accepted it").isFalse();
       // the remote cuts the connection (as a partition outlasting keep-alive would): we dial again
       await(b.disconnect(a.peerId()));
       Connection again = next(seen);
@@ -70,6 +72,71 @@ class StaticPeersTest {
       first = again;
     }
     kept.stop();
+  }
+
+  /**
+   * A new connection can be adopted while the peer's previous one is closed but its close callback
+   * has not run yet (the socket is closed on one event loop, the new connection registered on
+   * another). The host must still report the disconnect and then the new connect. The window is
+   * held open here by closing the old socket without completing its close future.
+   */
+  @Test
+  void aReconnectAdoptedBeforeTheOldCloseCallbackIsStillReported() throws Exception {
+    Host a = hosts.start();
+    Host b = hosts.start();
+    LinkedBlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
+    b.addListener(e -> {
+      if (e instanceof HostEvent.PeerConnected || e instanceof HostEvent.PeerDisconnected) {
+        events.add(e);
+      }
+    });
+    Connection c = await(a.connect(info(b)));
+    HostEvent connected = events.poll(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(connected).isInstanceOf(HostEvent.PeerConnected.class);
+    Connection old = ((HostEvent.PeerConnected) connected).connection();
+
+    // Hold the window open: on the old connection's event loop, close its socket and then keep
+    // that loop busy, so its close callback cannot run. b has two event loops, used in turn (its
+    // listener took the first, the old connection the second), so the new connection is adopted
+    // on the other one.
+    CompletableFuture<Void> socketClosed = new CompletableFuture<>();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    old.channel().eventLoop().execute(() -> {
+      old.channel().unsafe().closeForcibly(); // the socket closes; the close future does not complete
+      socketClosed.complete(null);
+      try {
+        release.await(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    HostEvent disconnected;
+    HostEvent again;
+    try {
+      await(socketClosed);
+      await(c.closeFuture()); // a saw the cut
+      assertThat(old.closeFuture()).isNotDone();
+      await(a.connect(info(b)));
+      disconnected = events.poll(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      again = events.poll(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(old.closeFuture()).as("the window was held open").isNotDone();
+    } finally {
+      release.countDown();
+    }
+    assertThat(disconnected).as("the old connection's end").isInstanceOf(HostEvent.PeerDisconnected.class);
+    assertThat(again).as("the new connection").isInstanceOf(HostEvent.PeerConnected.class);
+    Connection current = ((HostEvent.PeerConnected) again).connection();
+    assertThat(current).isNotSameAs(old);
+    assertThat(current.channel().eventLoop()).isNotSameAs(old.channel().eventLoop());
+    assertThat(b.connection(a.peerId())).contains(current);
+
+    // the old close callback runs late: it must neither report again nor drop the new connection
+    old.channel().close();
+    await(old.closeFuture());
+    assertThat(b.connection(a.peerId())).contains(current);
+    current.close();
+    await(current.closeFuture());
+    assertThat(List.copyOf(events)).hasSize(1).first().isInstanceOf(HostEvent.PeerDisconnected.class);
   }
 
   @Test
