@@ -50,11 +50,12 @@ final class FloodSubRouter implements Router {
   public void publish(MessageId id, PubSubMessage message, PeerId receivedFrom) {
     byte[] author = message.from();
     Rpc rpc = Rpc.publish(message);
+    Lane lane = receivedFrom == null ? Lane.PUBLISH : Lane.FORWARD;
     for (PeerId peer : context.peersInTopic(message.topic())) {
       if (peer.equals(receivedFrom) || (author != null && Arrays.equals(author, peer.toBytes()))) {
         continue;
       }
-      context.send(peer, rpc);
+      context.send(peer, rpc, lane);
     }
   }
 

@@ -244,10 +244,10 @@ final class GossipSubRouter implements Router {
     handleIDontWant(peer, control.idontwant());
     if (!iwant.isEmpty() || !prunes.isEmpty()) {
       List<Rpc.IWant> w = iwant.isEmpty() ? List.of() : List.of(new Rpc.IWant(iwant));
-      context.send(peer, Rpc.control(new Rpc.Control(List.of(), w, List.of(), prunes, List.of())));
+      context.send(peer, Rpc.control(new Rpc.Control(List.of(), w, List.of(), prunes, List.of())), Lane.CONTROL);
     }
     if (!replies.isEmpty()) {
-      context.send(peer, new Rpc(List.of(), replies, Rpc.Control.EMPTY));
+      context.send(peer, new Rpc(List.of(), replies, Rpc.Control.EMPTY), Lane.FORWARD);
     }
   }
 
@@ -446,7 +446,7 @@ final class GossipSubRouter implements Router {
 
   private void sendPrune(PeerId to, String topic, Duration backoff, boolean px) {
     context.send(to, Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(),
-        List.of(prune(to, topic, backoff, px)), List.of())));
+        List.of(prune(to, topic, backoff, px)), List.of())), Lane.CONTROL);
   }
 
   private void addBackoff(String topic, PeerId peer, long nanos) {
@@ -547,11 +547,12 @@ final class GossipSubRouter implements Router {
       Rpc dont = Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(), List.of(new Rpc.IDontWant(List.of(id)))));
       for (PeerId p : m) {
         if (!p.equals(receivedFrom) && V12.equals(protocols.get(p))) {
-          context.send(p, dont);
+          context.send(p, dont, Lane.CONTROL);
         }
       }
     }
     Rpc rpc = Rpc.publish(message);
+    Lane lane = own ? Lane.PUBLISH : Lane.FORWARD;
     for (PeerId p : to) {
       if (p.equals(receivedFrom) || (author != null && Arrays.equals(author, p.toBytes()))) {
         continue;
@@ -560,7 +561,7 @@ final class GossipSubRouter implements Router {
       if (dw != null && dw.containsKey(id)) {
         continue;
       }
-      context.send(p, rpc);
+      context.send(p, rpc, lane);
     }
   }
 
@@ -752,7 +753,7 @@ final class GossipSubRouter implements Router {
     Collections.shuffle(candidates, random);
     Rpc ihave = Rpc.control(new Rpc.Control(List.of(new Rpc.IHave(topic, ids)), List.of(), List.of(), List.of(), List.of()));
     for (PeerId p : candidates.subList(0, Math.min(n, candidates.size()))) {
-      context.send(p, ihave);
+      context.send(p, ihave, Lane.CONTROL);
     }
   }
 
@@ -800,7 +801,7 @@ final class GossipSubRouter implements Router {
   }
 
   private void sendGraft(PeerId peer, String topic) {
-    context.send(peer, Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(new Rpc.Graft(topic)), List.of(), List.of())));
+    context.send(peer, Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(new Rpc.Graft(topic)), List.of(), List.of())), Lane.CONTROL);
   }
 
   private boolean isGossipsub(PeerId p) {

@@ -1009,12 +1009,6 @@ public final class PubSub implements AutoCloseable {
 
   // ---- per-peer outbound queue: bounded in bytes, control before our publishes before forwards ----
 
-  enum Lane {
-    CONTROL,
-    PUBLISH,
-    FORWARD
-  }
-
   // The router sends one Rpc object to several peers in a row (a forward to the mesh, an announcement
   // to everyone): encode it once. Router thread only; queued byte arrays are never modified.
   private Rpc lastEncoded;
@@ -1335,18 +1329,10 @@ public final class PubSub implements AutoCloseable {
     }
 
     @Override
-    public boolean send(PeerId peer, Rpc rpc) {
+    public boolean send(PeerId peer, Rpc rpc, Lane lane) {
       PeerState s = peers.get(peer);
       if (s == null) {
         return false;
-      }
-      Lane lane;
-      if (rpc.publish().isEmpty()) {
-        lane = Lane.CONTROL;
-      } else if (rpc.publish().stream().allMatch(m -> m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes()))) {
-        lane = Lane.PUBLISH;
-      } else {
-        lane = Lane.FORWARD;
       }
       return enqueue(s, rpc, lane);
     }

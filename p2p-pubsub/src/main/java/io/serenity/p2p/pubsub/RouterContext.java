@@ -32,10 +32,11 @@ interface RouterContext {
   String ipOf(PeerId peer);
 
   /**
-   * Queues {@code rpc} for {@code peer} on its bounded outbound queue; control before data. Returns
-   * false when it was dropped (queue full or peer gone); drops are counted and logged by the core.
+   * Queues {@code rpc} for {@code peer} on its bounded outbound queue, in {@code lane}: the router
+   * says which lane, since only it knows whether a message is our own. Returns false when it was
+   * dropped (queue full or peer gone); drops are counted and logged by the core.
    */
-  boolean send(PeerId peer, Rpc rpc);
+  boolean send(PeerId peer, Rpc rpc, Lane lane);
 
   /** True when the core has seen {@code id} recently (the seen cache), so IHAVE for it is ignored. */
   boolean seen(MessageId id);

@@ -152,7 +152,7 @@ public final class SimulatedNode {
       for (String t : localTopics) {
         subs.add(new Rpc.SubOpts(true, t));
       }
-      context.send(peer, new Rpc(subs, List.of(), Rpc.Control.EMPTY));
+      context.send(peer, new Rpc(subs, List.of(), Rpc.Control.EMPTY), Lane.CONTROL);
     }
   }
 
@@ -286,7 +286,7 @@ public final class SimulatedNode {
   private void announce(String topic, boolean subscribe) {
     Rpc rpc = new Rpc(List.of(new Rpc.SubOpts(subscribe, topic)), List.of(), Rpc.Control.EMPTY);
     for (PeerId p : List.copyOf(peers.keySet())) {
-      context.send(p, rpc);
+      context.send(p, rpc, Lane.CONTROL);
     }
   }
 
@@ -380,7 +380,7 @@ public final class SimulatedNode {
     }
 
     @Override
-    public boolean send(PeerId peer, Rpc rpc) {
+    public boolean send(PeerId peer, Rpc rpc, Lane lane) {
       if (!peers.containsKey(peer) || rpc.isEmpty()) {
         return false;
       }

@@ -21,6 +21,8 @@ final class FakeRouterContext implements RouterContext {
   final Set<PeerId> outbound = new HashSet<>();
   final Set<MessageId> seen = new HashSet<>();
   final List<Map.Entry<PeerId, Rpc>> sent = new ArrayList<>();
+  /** The lane of each RPC in {@link #sent}, by index. */
+  final List<Lane> lanes = new ArrayList<>();
   final List<PeerId> dialled = new ArrayList<>();
 
   FakeRouterContext(Scheduler scheduler) {
@@ -39,7 +41,11 @@ final class FakeRouterContext implements RouterContext {
   @Override public String protocolOf(PeerId peer) { return GossipSubRouter.V12; }
   @Override public boolean isOutbound(PeerId peer) { return outbound.contains(peer); }
   @Override public String ipOf(PeerId peer) { return null; }
-  @Override public boolean send(PeerId peer, Rpc rpc) { sent.add(Map.entry(peer, rpc)); return true; }
+  @Override public boolean send(PeerId peer, Rpc rpc, Lane lane) {
+    sent.add(Map.entry(peer, rpc));
+    lanes.add(lane);
+    return true;
+  }
   @Override public boolean seen(MessageId id) { return seen.contains(id); }
   @Override public void connect(PeerId peer, byte[] signedPeerRecord) { dialled.add(peer); }
   @Override public void disconnect(PeerId peer, String reason) {}

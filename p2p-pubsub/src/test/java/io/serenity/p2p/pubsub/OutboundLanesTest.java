@@ -114,13 +114,13 @@ class OutboundLanesTest {
   void controlGoesBeforeQueuedDataAndOurPublishesBeforeForwards() {
     PeerId peer = raw.host.peerId();
     List<Boolean> accepted = onRouterThread(() -> List.of(
-        router.context.send(peer, forward("first")), // written at once; the rest waits behind it
-        router.context.send(peer, forward("f1")),
-        router.context.send(peer, ours("p1")),
-        router.context.send(peer, control("c1")),
-        router.context.send(peer, forward("f2")),
-        router.context.send(peer, ours("p2")),
-        router.context.send(peer, control("c2"))));
+        router.context.send(peer, forward("first"), Lane.FORWARD), // written at once; the rest waits behind it
+        router.context.send(peer, forward("f1"), Lane.FORWARD),
+        router.context.send(peer, ours("p1"), Lane.PUBLISH),
+        router.context.send(peer, control("c1"), Lane.CONTROL),
+        router.context.send(peer, forward("f2"), Lane.FORWARD),
+        router.context.send(peer, ours("p2"), Lane.PUBLISH),
+        router.context.send(peer, control("c2"), Lane.CONTROL)));
     assertThat(accepted).containsOnly(true);
     List<String> order = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
@@ -139,7 +139,9 @@ class OutboundLanesTest {
       List<Boolean> r = new ArrayList<>();
       for (int i = 0; i < fits + 3; i++) {
         // alternate the two data lanes: both count against the one byte bound
-        r.add(router.context.send(peer, i % 2 == 0 ? forward(padded("d" + i, 1000)) : ours(padded("d" + i, 1000))));
+        r.add(i % 2 == 0
+            ? router.context.send(peer, forward(padded("d" + i, 1000)), Lane.FORWARD)
+            : router.context.send(peer, ours(padded("d" + i, 1000)), Lane.PUBLISH));
       }
       return r;
     });
@@ -174,9 +176,9 @@ class OutboundLanesTest {
     Rpc bigControl = control(padded("c", (int) (QUEUE_BYTES - (long) fits * rpcSize) + 16));
     Boolean controlAccepted = onRouterThread(() -> {
       for (int i = 0; i < fits; i++) {
-        router.context.send(peer, forward(padded("d" + i, 1000)));
+        router.context.send(peer, forward(padded("d" + i, 1000)), Lane.FORWARD);
       }
-      return router.context.send(peer, bigControl);
+      return router.context.send(peer, bigControl, Lane.CONTROL);
     });
     assertThat(controlAccepted).isFalse();
     await(gone);
@@ -213,11 +215,11 @@ class OutboundLanesTest {
       List<Boolean> r = new ArrayList<>();
       for (PeerId peer : peers) {
         for (int i = 0; i < fitsPerPeer; i++) {
-          r.add(router.context.send(peer, forward(padded("d" + i, 950))));
+          r.add(router.context.send(peer, forward(padded("d" + i, 950)), Lane.FORWARD));
         }
       }
       // control is bound per peer only: the last peer's queue has room, so its GRAFT goes out
-      r.add(router.context.send(peers.get(8), control("still-out")));
+      r.add(router.context.send(peers.get(8), control("still-out"), Lane.CONTROL));
       return r;
     });
     long dataAccepted = accepted.subList(0, accepted.size() - 1).stream().filter(b -> b).count();

@@ -1,0 +1,90 @@
+package io.serenity.p2p.pubsub;
+
+import static io.serenity.p2p.host.TestHosts.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.Stream;
+import io.serenity.p2p.host.TestHosts;
+import io.serenity.p2p.time.Scheduler;
+import io.serenity.p2p.time.ThreadScheduler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Our own publishes take the publish lane even when messages carry no author (StrictNoSign, the
+ * Ethereum setting): the real routers say which messages are ours, the queue does not guess.
+ *
+ * <p>All sends happen in one router-thread task: the first RPC is written at once, the rest wait in
+ * the lanes until its write completes, which can only be handled after the task; so the order the
+ * raw peer reads is the lane order.
+ */
+class OwnPublishLaneTest {
+  private final TestHosts hosts = new TestHosts();
+  private final ThreadScheduler scheduler = Scheduler.singleThread("lane-test");
+  private PubSub pubsub;
+
+  @AfterEach
+  void close() {
+    if (pubsub != null) {
+      pubsub.close();
+    }
+    scheduler.close();
+    hosts.close();
+  }
+
+  private <T> T onRouterThread(Supplier<T> task) {
+    CompletableFuture<T> r = new CompletableFuture<>();
+    scheduler.execute(() -> r.complete(task.get()));
+    return await(r);
+  }
+
+  private static PubSubMessage unsigned(String data) {
+    return new PubSubMessage(null, data.getBytes(StandardCharsets.UTF_8), null, "t", null, null);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"floodsub", "gossipsub"})
+  void ourUnsignedPublishGoesBeforeQueuedForwards(String kind) throws Exception {
+    Host host = hosts.start();
+    Router router = kind.equals("floodsub")
+        ? new FloodSubRouter()
+        : new GossipSubRouter(GossipSubParams.defaults(), new Random(1));
+    PubSubConfig config = PubSubConfig.defaults().withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN);
+    pubsub = PubSub.create(host, config, router, scheduler);
+    await(pubsub.start());
+    RawPeer raw = new RawPeer(hosts);
+    Stream toPubsub = raw.dial(host);
+    RawPeer.sync(toPubsub, pubsub, "t"); // the raw peer is subscribed to t
+    Stream fromPubsub = raw.awaitInbound();
+
+    PeerId elsewhere = PeerId.random();
+    MessageIdFunction ids = config.messageIdFunction();
+    onRouterThread(() -> {
+      for (String tag : List.of("forward-1", "forward-2", "forward-3")) {
+        PubSubMessage m = unsigned(tag);
+        router.publish(ids.apply(m), m, elsewhere); // received from another peer: a forward
+      }
+      PubSubMessage own = unsigned("own");
+      router.publish(ids.apply(own), own, null); // published here
+      return null;
+    });
+
+    List<String> order = new ArrayList<>();
+    while (order.size() < 4) {
+      Rpc rpc = RpcCodec.decode(await(fromPubsub.readMessage(1 << 20)), RpcCodec.Limits.defaults());
+      for (PubSubMessage m : rpc.publish()) {
+        order.add(new String(m.data(), StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(order).containsExactly("forward-1", "own", "forward-2", "forward-3");
+  }
+}
