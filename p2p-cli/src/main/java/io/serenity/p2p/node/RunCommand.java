@@ -18,6 +18,7 @@ import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.StaticPeers;
 import io.serenity.p2p.metrics.MetricsServer;
+import io.serenity.p2p.pubsub.MessageId;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.ReceivedMessage;
 import java.io.BufferedReader;
@@ -25,15 +26,17 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -415,30 +418,67 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             + m.data().length + " bytes): " + printable(m.data()));
   }
 
-  /** Publishes each stdin line on {@code topic}, waiting (bounded) for a first peer on the topic. */
+  /** Most publishes of stdin lines in flight at once, and their most bytes together. */
+  private static final int PUBLISHES_IN_FLIGHT = 256;
+  private static final long PUBLISH_BYTES_IN_FLIGHT = 8L << 20;
+
+  private record InFlight(byte[] data, CompletableFuture<MessageId> result) {}
+
+  /**
+   * Publishes each stdin line on {@code topic}, waiting (bounded) for a first peer on the topic.
+   * Publishes are pipelined, at most {@link #PUBLISHES_IN_FLIGHT} (and {@link
+   * #PUBLISH_BYTES_IN_FLIGHT} bytes) ahead of the oldest unfinished one; since a publish completes
+   * only once it is queued for every chosen peer, stdin is read at the pace of the slowest peer and
+   * no line is dropped for a full queue. Events are printed in line order.
+   */
   private static void publishLines(EventPrinter printer, PubSub pubsub, String topic) {
+    ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    long[] bytesInFlight = {0};
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      boolean waitForPeer = true;
       String line;
       while ((line = in.readLine()) != null) {
         byte[] data = line.getBytes(StandardCharsets.UTF_8);
-        try {
-          pubsub.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-          // publish anyway: the message is then only ours, and the event says how it went
+        if (waitForPeer) {
+          try {
+            pubsub.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // publish anyway: the message is then only ours, and the event says how it went
+          }
+          waitForPeer = false;
         }
-        try {
-          var id = pubsub.publish(topic, data).get(30, TimeUnit.SECONDS);
-          printer.event("published").with("topic", topic).with("id", id.toString()).with("size", data.length)
-              .print("published " + data.length + " bytes on " + topic + " (" + id + ")");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          printer.event("error").with("what", "publish on " + topic).with("why", rootMessage(e))
-              .print("publish on " + topic + " failed: " + rootMessage(e));
+        while (!inFlight.isEmpty()
+            && (inFlight.size() >= PUBLISHES_IN_FLIGHT || bytesInFlight[0] + data.length > PUBLISH_BYTES_IN_FLIGHT)) {
+          waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight);
         }
+        inFlight.add(new InFlight(data, pubsub.publish(topic, data)));
+        bytesInFlight[0] += data.length;
+      }
+      while (!inFlight.isEmpty()) {
+        finishOldest(printer, topic, inFlight, bytesInFlight);
       }
     } catch (java.io.IOException e) {
       printer.event("error").with("what", "read stdin").with("why", e.getMessage()).print("stdin: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for the oldest publish in flight and prints its event; false when it failed. */
+  private static boolean finishOldest(EventPrinter printer, String topic, ArrayDeque<InFlight> inFlight,
+      long[] bytesInFlight) throws InterruptedException {
+    InFlight f = inFlight.poll();
+    bytesInFlight[0] -= f.data().length;
+    try {
+      // bounded by the publish wait (10 s by default): past it the publish fails, naming the peers
+      MessageId id = f.result().get(60, TimeUnit.SECONDS);
+      printer.event("published").with("topic", topic).with("id", id.toString()).with("size", f.data().length)
+          .print("published " + f.data().length + " bytes on " + topic + " (" + id + ")");
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      printer.event("error").with("what", "publish on " + topic).with("why", rootMessage(e))
+          .print("publish on " + topic + " failed: " + rootMessage(e));
+      return false;
     }
   }
 

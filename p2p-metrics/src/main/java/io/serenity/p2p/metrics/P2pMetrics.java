@@ -147,6 +147,16 @@ public final class P2pMetrics {
         .callback(cb -> cb.call(pubsub.queueDrops()))
         .register(registry);
     CounterWithCallback.builder()
+        .name("pubsub_publish_refusals")
+        .help("Own publishes refused at once because publishBacklogBytes of them already waited for slow peers")
+        .callback(cb -> cb.call(pubsub.publishRefusals()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("pubsub_publish_timeouts")
+        .help("Copies of own publishes not sent to a peer whose queue stayed full for publishWait")
+        .callback(cb -> cb.call(pubsub.publishTimeouts()))
+        .register(registry);
+    CounterWithCallback.builder()
         .name("pubsub_queue_disconnects")
         .help("Peers disconnected because their outbound control queue overflowed (they did not read)")
         .callback(cb -> cb.call(pubsub.queueDisconnects()))

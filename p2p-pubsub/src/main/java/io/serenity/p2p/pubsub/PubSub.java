@@ -259,10 +259,16 @@ public final class PubSub implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code data} on {@code topic}. Completes with the message id once the message has been
-   * handed to the router; fails when pubsub is not started or closed, the message is larger than
-   * {@link PubSubConfig#maxMessageSize()}, or the topic's validator rejects it. Having no peers is
-   * not an error. Under StrictSign the message is signed on the calling thread before this returns.
+   * Publishes {@code data} on {@code topic}. Completes with the message id once the message is queued
+   * for every peer the router chose. Our own messages are never dropped for a full peer queue: a
+   * copy that does not fit waits for room (queued forwards to that peer are dropped first to make
+   * it), so a caller that awaits each publish, or bounds the publishes in flight, runs at the pace of
+   * its peers. Fails when pubsub is not started or closed, the message is larger than {@link
+   * PubSubConfig#maxMessageSize()}, the topic's validator rejects it, {@link
+   * PubSubConfig#publishBacklogBytes()} of our messages already wait (refused at once, nothing
+   * sent: retry later), or a copy still waited after {@link PubSubConfig#publishWait()} (the others
+   * were sent; the exception names the peers). Having no peers is not an error. Under StrictSign
+   * the message is signed on the calling thread before this returns.
    */
   public CompletableFuture<MessageId> publish(String topic, byte[] data) {
     if (closed) {
@@ -291,6 +297,14 @@ public final class PubSub implements AutoCloseable {
     }
     scheduler.execute(
         () -> {
+          if (ownWaitingBytes + data.length > config.publishBacklogBytes()) {
+            publishRefusals.incrementAndGet();
+            result.completeExceptionally(new PubSubException(
+                "publish refused: " + ownWaitingBytes + " bytes of our own messages already wait for slow peers"
+                    + " (publishBacklogBytes " + config.publishBacklogBytes() + "); retry once earlier publishes"
+                    + " have completed"));
+            return;
+          }
           MessageId id = config.messageIdFunction().apply(m);
           if (!seen.add(id)) {
             result.completeExceptionally(new PubSubException("duplicate message id " + id + " on " + topic));
@@ -321,11 +335,181 @@ public final class PubSub implements AutoCloseable {
 
   private void publishAccepted(MessageId id, PubSubMessage m, CompletableFuture<MessageId> result) {
     counters(m.topic()).published.incrementAndGet();
-    router.publish(id, m, null);
+    Publication pub = new Publication(id, m.topic(), result);
+    publishing = pub;
+    try {
+      router.publish(id, m, null);
+    } finally {
+      publishing = null;
+    }
     if (config.deliverOwnMessages()) {
       deliverLocal(id, m, host.peerId());
     }
-    result.complete(id);
+    if (pub.waiting == 0) {
+      result.complete(id);
+    } else {
+      pub.deadline = scheduler.schedule(config.publishWait(), () -> publishWaitExpired(pub));
+    }
+  }
+
+  // ---- our own publishes: never dropped for a full queue; they wait, bounded, and the caller sees it ----
+
+  /** One of our publishes while some of its copies wait for room in peers' queues (router thread). */
+  private static final class Publication {
+    final MessageId id;
+    final String topic;
+    final CompletableFuture<MessageId> result;
+    int waiting;
+    Scheduler.Cancellable deadline;
+
+    Publication(MessageId id, String topic, CompletableFuture<MessageId> result) {
+      this.id = id;
+      this.topic = topic;
+      this.result = result;
+    }
+  }
+
+  /** A copy of our publish waiting for room in one peer's queue. */
+  private record Waiting(byte[] bytes, Publication pub) {}
+
+  /** The publish the router is routing now, so that its publish-lane sends can wait (router thread). */
+  private Publication publishing;
+  /** Bytes of our publishes waiting in all peers' wait lists (router thread). */
+  private long ownWaitingBytes;
+  /** Peers with copies of our publishes waiting for room (router thread). */
+  private final Set<PeerState> peersWithWaiting = new java.util.LinkedHashSet<>();
+  private final AtomicLong publishRefusals = new AtomicLong();
+  private final AtomicLong publishTimeouts = new AtomicLong();
+
+  /**
+   * Queues a copy of our own publish for {@code p}. When its queue has no room, forwards still
+   * queued for it make room first (they are the ones to drop for a slow peer); when that is not
+   * enough, the copy waits, in order behind earlier waiting copies, until writes free room.
+   */
+  private boolean enqueueOwn(PeerState p, Rpc rpc, Publication pub) {
+    if (p.out == null) {
+      return false;
+    }
+    byte[] bytes = encodeOnce(rpc);
+    if (p.ownWaiting.isEmpty()) {
+      makeRoomByDroppingForwards(p, bytes.length);
+      if (fits(p, bytes.length)) {
+        return enqueue(p, rpc, Lane.PUBLISH);
+      }
+    }
+    p.ownWaiting.add(new Waiting(bytes, pub));
+    peersWithWaiting.add(p);
+    pub.waiting++;
+    ownWaitingBytes += bytes.length;
+    return true;
+  }
+
+  private boolean fits(PeerState p, int bytes) {
+    return p.queuedBytes + bytes <= config.peerQueueBytes() && totalQueued + bytes <= totalQueueLimit();
+  }
+
+  /** Drops the newest queued forwards of {@code p} until {@code bytes} more fit its queue, or none are left. */
+  private void makeRoomByDroppingForwards(PeerState p, int bytes) {
+    ArrayDeque<byte[]> forwards = p.lanes[Lane.FORWARD.ordinal()];
+    while (p.queuedBytes + bytes > config.peerQueueBytes() && !forwards.isEmpty()) {
+      byte[] dropped = forwards.pollLast();
+      p.queuedBytes -= dropped.length;
+      totalQueued -= dropped.length;
+      long drops = queueDrops.incrementAndGet();
+      if (drops == 1 || Long.bitCount(drops) == 1) {
+        RLOG.warn("queue to {} full: dropped a queued forward to make room for our own publish ({} drops so far)",
+            p.id, drops);
+      }
+    }
+  }
+
+  /** Moves waiting copies of our publishes into the queues that now have room (after writes completed). */
+  private void admitWaiting() {
+    if (peersWithWaiting.isEmpty()) {
+      return;
+    }
+    for (java.util.Iterator<PeerState> it = peersWithWaiting.iterator(); it.hasNext(); ) {
+      PeerState p = it.next();
+      while (!p.ownWaiting.isEmpty()) {
+        Waiting w = p.ownWaiting.peek();
+        makeRoomByDroppingForwards(p, w.bytes().length);
+        if (!fits(p, w.bytes().length)) {
+          break;
+        }
+        p.ownWaiting.poll();
+        ownWaitingBytes -= w.bytes().length;
+        p.lanes[Lane.PUBLISH.ordinal()].add(w.bytes());
+        p.queuedBytes += w.bytes().length;
+        totalQueued += w.bytes().length;
+        waitingDone(w.pub());
+      }
+      if (p.ownWaiting.isEmpty()) {
+        it.remove();
+      }
+      drain(p);
+    }
+  }
+
+  /** One waiting copy of {@code pub} was queued or its peer left; completes the publish after the last. */
+  private void waitingDone(Publication pub) {
+    if (--pub.waiting == 0 && !pub.result.isDone()) {
+      if (pub.deadline != null) {
+        pub.deadline.cancel();
+      }
+      pub.result.complete(pub.id);
+    }
+  }
+
+  /** Drops the copies of {@code p}'s waiting publishes (the peer left: not a loss, it is no recipient now). */
+  private void releaseWaiting(PeerState p) {
+    Waiting w;
+    while ((w = p.ownWaiting.poll()) != null) {
+      ownWaitingBytes -= w.bytes().length;
+      waitingDone(w.pub());
+    }
+    peersWithWaiting.remove(p);
+  }
+
+  private void publishWaitExpired(Publication pub) {
+    if (pub.result.isDone()) {
+      return;
+    }
+    List<PeerId> missed = new ArrayList<>();
+    for (java.util.Iterator<PeerState> it = peersWithWaiting.iterator(); it.hasNext(); ) {
+      PeerState p = it.next();
+      if (p.ownWaiting.removeIf(w -> {
+        if (w.pub() != pub) {
+          return false;
+        }
+        ownWaitingBytes -= w.bytes().length;
+        return true;
+      })) {
+        missed.add(p.id);
+      }
+      if (p.ownWaiting.isEmpty()) {
+        it.remove();
+      }
+    }
+    pub.waiting = 0;
+    long n = publishTimeouts.addAndGet(missed.size());
+    RLOG.warn("our message {} on {} not sent to {} peer(s) whose queues stayed full for {} ms ({} so far)",
+        pub.id, pub.topic, missed.size(), config.publishWait().toMillis(), n);
+    pub.result.completeExceptionally(new PubSubException(
+        "message " + pub.id + " on " + pub.topic + " was not sent to " + missed.size() + " peer(s) " + missed
+            + ": their queues stayed full for " + config.publishWait().toMillis() + " ms (sent to the others)"));
+  }
+
+  /**
+   * Publishes refused at once because {@link PubSubConfig#publishBacklogBytes()} of our own messages
+   * already waited for slow peers.
+   */
+  public long publishRefusals() {
+    return publishRefusals.get();
+  }
+
+  /** Copies of our publishes not sent to a peer whose queue stayed full for {@link PubSubConfig#publishWait()}. */
+  public long publishTimeouts() {
+    return publishTimeouts.get();
   }
 
   /** Peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread). */
@@ -482,6 +666,10 @@ public final class PubSub implements AutoCloseable {
               tagging.cancel();
             }
             for (PeerState p : peers.values()) {
+              for (Waiting w : p.ownWaiting) {
+                w.pub().result.completeExceptionally(new PubSubException("pubsub closed before message "
+                    + w.pub().id + " could be sent to every peer"));
+              }
               host.connectionManager().untag(p.id, TAG);
               if (p.out != null) {
                 p.out.closeWrite();
@@ -659,6 +847,7 @@ public final class PubSub implements AutoCloseable {
       router.removePeer(peer);
       state.out.reset();
     }
+    releaseWaiting(state);
     // what still waits in its lanes goes; batches in flight give their bytes back as they end
     long waiting = state.queuedBytes - state.inFlightBytes;
     for (ArrayDeque<byte[]> lane : state.lanes) {
@@ -1149,6 +1338,7 @@ public final class PubSub implements AutoCloseable {
                       if (peers.get(p.id) == p) {
                         drain(p);
                       }
+                      admitWaiting();
                     }));
     return true;
   }
@@ -1162,6 +1352,8 @@ public final class PubSub implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
+    /** Copies of our publishes waiting for room in this queue, in publish order. */
+    final ArrayDeque<Waiting> ownWaiting = new ArrayDeque<>();
     int writesInFlight;
     long inFlightBytes;
     boolean warnedTopics;
@@ -1190,8 +1382,12 @@ public final class PubSub implements AutoCloseable {
         return;
       }
       if (!queue.offer(m)) {
-        dropped.incrementAndGet();
+        long n = dropped.incrementAndGet();
         counters(topic).subscriberDrops.incrementAndGet();
+        if (n == 1 || Long.bitCount(n) == 1) {
+          RLOG.warn("subscriber of {} is slower than its messages arrive: its queue of {} is full, dropped a message"
+              + " ({} so far)", topic, queue.remainingCapacity() + queue.size(), n);
+        }
         return;
       }
       // One delivery task drains whatever is queued: no task (and no wake-up) per message.
@@ -1333,6 +1529,9 @@ public final class PubSub implements AutoCloseable {
       PeerState s = peers.get(peer);
       if (s == null) {
         return false;
+      }
+      if (lane == Lane.PUBLISH && publishing != null) {
+        return enqueueOwn(s, rpc, publishing);
       }
       return enqueue(s, rpc, lane);
     }

@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param verifyThreads threads checking StrictSign signatures off the router thread; 0 checks them on
  *     the router thread. Messages waiting for a check count against {@code maxPendingValidations}.
  *     Default: the number of processors, at most 4
+ * @param publishBacklogBytes bytes of our own publishes that may wait for room in slow peers'
+ *     queues; a publish beyond it fails at once (nothing is dropped silently). Default 32 MiB
+ * @param publishWait how long one of our publishes waits for room in a peer's queue; past it the
+ *     message is not sent to that peer, counted, and the publish completes exceptionally. Default 10 s
  */
 public record PubSubConfig(
     SignaturePolicy signaturePolicy,
@@ -31,12 +35,38 @@ public record PubSubConfig(
     int subscriberQueue,
     int maxPendingValidations,
     boolean deliverOwnMessages,
-    int verifyThreads) {
+    int verifyThreads,
+    long publishBacklogBytes,
+    Duration publishWait) {
+
+  /** The default own-publish backlog. */
+  static final long DEFAULT_PUBLISH_BACKLOG = 32L << 20;
+  /** The default own-publish wait. */
+  static final Duration DEFAULT_PUBLISH_WAIT = Duration.ofSeconds(10);
 
   public PubSubConfig {
     Objects.requireNonNull(signaturePolicy, "signaturePolicy");
     Objects.requireNonNull(messageIdFunction, "messageIdFunction");
     Objects.requireNonNull(seenTtl, "seenTtl");
+    Objects.requireNonNull(publishWait, "publishWait");
+  }
+
+  /** All settings but the own-publish backlog and wait, which take their defaults. */
+  public PubSubConfig(
+      SignaturePolicy signaturePolicy,
+      MessageIdFunction messageIdFunction,
+      int maxMessageSize,
+      int maxRpcSize,
+      Duration seenTtl,
+      int seenCapacity,
+      long peerQueueBytes,
+      int subscriberQueue,
+      int maxPendingValidations,
+      boolean deliverOwnMessages,
+      int verifyThreads) {
+    this(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity, peerQueueBytes,
+        subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, DEFAULT_PUBLISH_BACKLOG,
+        DEFAULT_PUBLISH_WAIT);
   }
 
   public static PubSubConfig defaults() {
@@ -56,43 +86,48 @@ public record PubSubConfig(
 
   public PubSubConfig withSignaturePolicy(SignaturePolicy v) {
     return new PubSubConfig(v, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   public PubSubConfig withMessageIdFunction(MessageIdFunction v) {
     return new PubSubConfig(signaturePolicy, v, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   /** Sets the message limit and an RPC limit 64 KiB above it. */
   public PubSubConfig withMaxMessageSize(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, v, v + (64 << 10), seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   public PubSubConfig withSeenTtl(Duration v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, v, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   public PubSubConfig withPeerQueueBytes(long v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        v, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads);
+        v, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   public PubSubConfig withDeliverOwnMessages(boolean v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, v, verifyThreads);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, v, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   public PubSubConfig withSubscriberQueue(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, v, maxPendingValidations, deliverOwnMessages, verifyThreads);
+        peerQueueBytes, v, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
   public PubSubConfig withVerifyThreads(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
-        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, v);
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, v, publishBacklogBytes, publishWait);
+  }
+
+  public PubSubConfig withPublishBacklog(long bytes, Duration wait) {
+    return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
+        peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, bytes, wait);
   }
 
   /** Checks every setting; returns this for chaining. */
@@ -116,6 +151,13 @@ public record PubSubConfig(
     if (peerQueueBytes < maxRpcSize) {
       throw new IllegalArgumentException(
           "peerQueueBytes (" + peerQueueBytes + ") must hold at least one RPC of maxRpcSize (" + maxRpcSize + ")");
+    }
+    if (publishBacklogBytes < maxRpcSize) {
+      throw new IllegalArgumentException("publishBacklogBytes (" + publishBacklogBytes
+          + ") must hold at least one RPC of maxRpcSize (" + maxRpcSize + ")");
+    }
+    if (publishWait.isZero() || publishWait.isNegative()) {
+      throw new IllegalArgumentException("publishWait must be positive, got " + publishWait);
     }
     return this;
   }

@@ -498,9 +498,12 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   /**
    * Publishes {@code message} on the topic registered for its type. The future completes once the
-   * message is handed to the router, and fails with {@link ServerException} for an unregistered
-   * type, a message over {@link ServerConfig#maxGossipMessageSize()}, or a pubsub refusal. Our own
-   * feeds get it only with {@link ServerConfig#deliverOwnMessages()}.
+   * message is queued for every peer the router chose (so awaiting it, or bounding the broadcasts in
+   * flight, paces the caller to its peers; see {@link PubSub#publish}), and fails with {@link
+   * ServerException} for an unregistered type, a message over {@link
+   * ServerConfig#maxGossipMessageSize()}, or a pubsub refusal (validator, backlog of own publishes
+   * full, a peer whose queue stayed full). Our own feeds get it only with {@link
+   * ServerConfig#deliverOwnMessages()}.
    *
    * @throws IllegalStateException when the server is not running
    */
