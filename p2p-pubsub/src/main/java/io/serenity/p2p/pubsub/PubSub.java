@@ -12,14 +12,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,31 +53,21 @@ public final class PubSub implements AutoCloseable {
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
   private final RpcCodec.Limits limits = RpcCodec.Limits.defaults();
-  private final SeenCache seen;
   private final ExecutorService delivery;
-  private final Context context = new Context();
+  /** The I/O-free pipeline (peer and topic tables, seen cache, checks, validation, the router). */
+  private final PubSubCore core;
 
   // Router-thread state.
   private final Map<PeerId, PeerState> peers = new HashMap<>();
-  private final Map<String, Set<PeerId>> topicPeers = new HashMap<>();
   private final Map<String, List<LocalSubscription>> subscriptions = new HashMap<>();
-  private final Map<String, Validator> validators = new ConcurrentHashMap<>();
-  private int pendingValidations;
   private final AtomicLong seqno = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
   private final MessageSigner.Author author;
-  // StrictSign checks off the router thread: the pool (null when checks run inline), messages in the
-  // order they arrived, each waiting for its check, and duplicates that arrived meanwhile.
+  // StrictSign checks off the router thread (null when checks run inline); the core orders the results.
   private final java.util.concurrent.ThreadPoolExecutor verifier;
-  private final ArrayDeque<PendingCheck> checks = new ArrayDeque<>();
-  private final Map<MessageId, PendingCheck> checking = new HashMap<>();
-  private final java.util.concurrent.atomic.AtomicBoolean checksDrainQueued =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private final AtomicLong checkDrops = new AtomicLong();
   private volatile boolean started;
   private volatile boolean closed;
   private Host.Subscription hostListener;
 
-  private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong queueDrops = new AtomicLong();
   private final AtomicLong queueDisconnects = new AtomicLong();
   private final AtomicLong streamReopens = new AtomicLong();
@@ -88,23 +75,15 @@ public final class PubSub implements AutoCloseable {
   static final String TAG = "pubsub";
   private static final Duration TAG_PERIOD = Duration.ofSeconds(5);
   private io.serenity.p2p.time.Scheduler.Cancellable tagging; // router thread
-  private final Map<PeerScore.RejectReason, AtomicLong> rejections = new java.util.EnumMap<>(PeerScore.RejectReason.class);
   /** Router thread only: recent reopens per peer, for the backoff (entries leave with the peer's connection). */
   private final Map<PeerId, Integer> reopenCounts = new HashMap<>();
-  private final AtomicLong unsubscribedDrops = new AtomicLong();
 
-  /**
-   * Topics one peer may announce; further subscriptions are ignored (logged once), so a peer cannot
-   * grow our topic tables without bound. Ethereum nodes announce about a hundred.
-   */
-  static final int MAX_TOPICS_PER_PEER = 2048;
+  /** Topics one peer may announce (see {@link PubSubCore#MAX_TOPICS_PER_PEER}). */
+  static final int MAX_TOPICS_PER_PEER = PubSubCore.MAX_TOPICS_PER_PEER;
 
   private PubSub(Host host, PubSubConfig config, Router router, Scheduler scheduler, boolean ownsScheduler) {
     this.host = host;
     this.config = config.validate();
-    for (PeerScore.RejectReason r : PeerScore.RejectReason.values()) {
-      rejections.put(r, new AtomicLong());
-    }
     int readBuffer = host.config().maxStreamReadBuffer();
     long framed = (long) config.maxRpcSize() + io.serenity.p2p.core.Varint.encodedLength(config.maxRpcSize());
     if (framed > readBuffer) {
@@ -117,7 +96,6 @@ public final class PubSub implements AutoCloseable {
     this.router = router;
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
-    this.seen = new SeenCache(scheduler.clock(), config.seenTtl(), config.seenCapacity());
     this.author =
         config.signaturePolicy() == SignaturePolicy.STRICT_SIGN ? new MessageSigner.Author(host.privateKey()) : null;
     if (config.signaturePolicy() == SignaturePolicy.STRICT_SIGN && config.verifyThreads() > 0) {
@@ -146,6 +124,7 @@ public final class PubSub implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.core = new PubSubCore(host.peerId(), config, router, scheduler, verifier, new HostWire(), this::deliverLocal);
   }
 
   /** floodsub ({@code /floodsub/1.0.0}) on {@code host}. */
@@ -216,7 +195,7 @@ public final class PubSub implements AutoCloseable {
             return;
           }
           started = true;
-          router.attach(context);
+          core.attach();
           for (String protocol : router.protocols()) {
             host.markLongLived(protocol); // quiet topics send nothing for hours
             host.setStreamHandler(protocol, this::onInboundStream);
@@ -241,8 +220,7 @@ public final class PubSub implements AutoCloseable {
           List<LocalSubscription> list = subscriptions.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
           list.add(s);
           if (list.size() == 1) {
-            router.join(topic);
-            announce(topic, true);
+            core.join(topic);
           }
         });
     return s;
@@ -250,12 +228,12 @@ public final class PubSub implements AutoCloseable {
 
   /** Adds (or replaces) the validator of {@code topic}. */
   public void addValidator(String topic, Validator validator) {
-    validators.put(topic, validator);
+    core.addValidator(topic, validator);
   }
 
   /** Removes the validator of {@code topic}. */
   public void removeValidator(String topic) {
-    validators.remove(topic);
+    core.removeValidator(topic);
   }
 
   /**
@@ -305,45 +283,19 @@ public final class PubSub implements AutoCloseable {
                     + " have completed"));
             return;
           }
-          MessageId id = config.messageIdFunction().apply(m);
-          if (!seen.add(id)) {
-            result.completeExceptionally(new PubSubException("duplicate message id " + id + " on " + topic));
-            return;
-          }
-          Validator v = validators.get(topic);
-          if (v == null) {
-            publishAccepted(id, m, result);
-            return;
-          }
-          v.validate(host.peerId(), m)
-              .whenComplete(
-                  (verdict, err) ->
-                      scheduler.execute(
-                          () -> {
-                            if (err != null || verdict != ValidationResult.ACCEPT) {
-                              result.completeExceptionally(
-                                  new PubSubException(
-                                      "own message on " + topic + " not accepted by its validator: "
-                                          + (err != null ? err : verdict)));
-                            } else {
-                              publishAccepted(id, m, result);
-                            }
-                          }));
+          core.publish(m, result);
         });
     return result;
   }
 
-  private void publishAccepted(MessageId id, PubSubMessage m, CompletableFuture<MessageId> result) {
-    counters(m.topic()).published.incrementAndGet();
-    Publication pub = new Publication(id, m.topic(), result);
+  /** Routes our accepted publish; its future completes once every copy is queued (see {@link #publish}). */
+  private void routeOwn(MessageId id, String topic, Runnable route, CompletableFuture<MessageId> result) {
+    Publication pub = new Publication(id, topic, result);
     publishing = pub;
     try {
-      router.publish(id, m, null);
+      route.run();
     } finally {
       publishing = null;
-    }
-    if (config.deliverOwnMessages()) {
-      deliverLocal(id, m, host.peerId());
     }
     if (pub.waiting == 0) {
       result.complete(id);
@@ -515,7 +467,7 @@ public final class PubSub implements AutoCloseable {
   /** Peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread). */
   public CompletableFuture<Set<PeerId>> peers(String topic) {
     CompletableFuture<Set<PeerId>> r = new CompletableFuture<>();
-    scheduler.execute(() -> r.complete(Set.copyOf(topicPeers.getOrDefault(topic, Set.of()))));
+    scheduler.execute(() -> r.complete(core.peersIn(topic)));
     return r;
   }
 
@@ -544,7 +496,7 @@ public final class PubSub implements AutoCloseable {
           if (w.future().isDone()) {
             return true;
           }
-          if (context.peersInTopic(w.topic()).size() >= w.count()) {
+          if (core.readyPeersIn(w.topic()).size() >= w.count()) {
             w.future().complete(null);
             return true;
           }
@@ -598,7 +550,7 @@ public final class PubSub implements AutoCloseable {
     scheduler.execute(
         () -> {
           Map<PeerId, Double> out = new HashMap<>();
-          for (PeerId p : peers.keySet()) {
+          for (PeerId p : core.peerIds()) {
             out.put(p, router.score(p));
           }
           r.complete(out);
@@ -615,14 +567,12 @@ public final class PubSub implements AutoCloseable {
 
   /** Counters per topic, for metrics. */
   public Map<String, TopicCounters.Snapshot> stats() {
-    Map<String, TopicCounters.Snapshot> out = new HashMap<>();
-    counters.forEach((t, c) -> out.put(t, c.snapshot()));
-    return out;
+    return core.stats();
   }
 
   /** Messages received on topics we are not subscribed to (dropped, not counted per topic). */
   public long unsubscribedDrops() {
-    return unsubscribedDrops.get();
+    return core.unsubscribedDrops();
   }
 
   /**
@@ -631,7 +581,7 @@ public final class PubSub implements AutoCloseable {
    * {@code dropped}).
    */
   public long checkDrops() {
-    return checkDrops.get();
+    return core.checkDrops();
   }
 
   /** RPCs dropped because a peer's queue, or the queues of all peers together, were full. */
@@ -661,7 +611,7 @@ public final class PubSub implements AutoCloseable {
             for (String protocol : router.protocols()) {
               host.removeStreamHandler(protocol);
             }
-            router.detach();
+            core.detach();
             if (tagging != null) {
               tagging.cancel();
             }
@@ -728,10 +678,7 @@ public final class PubSub implements AutoCloseable {
     }
     PeerState state = new PeerState(peer);
     peers.put(peer, state);
-    for (String t : knownTopics) {
-      state.topics.add(t);
-      topicPeers.computeIfAbsent(t, x -> new HashSet<>()).add(peer);
-    }
+    core.addPeer(peer, knownTopics);
     host.newStream(peer, router.protocols().toArray(String[]::new))
         .whenComplete(
             (stream, err) ->
@@ -750,19 +697,10 @@ public final class PubSub implements AutoCloseable {
                       }
                       state.out = stream;
                       scheduler.execute(PubSub.this::checkPeerWaiters);
-                      state.protocol = stream.protocol();
-                      boolean outbound = stream.connection().isInitiator();
-                      router.addPeer(peer, state.protocol, outbound);
-                      state.outbound = outbound;
-                      if (!subscriptions.isEmpty()) {
-                        List<Rpc.SubOpts> subs = new ArrayList<>();
-                        subscriptions.keySet().forEach(t -> subs.add(new Rpc.SubOpts(true, t)));
-                        enqueue(state, new Rpc(subs, List.of(), Rpc.Control.EMPTY), Lane.CONTROL);
-                      }
+                      core.peerReady(peer, stream.protocol(), stream.connection().isInitiator());
                       stream.closeFuture().whenComplete((v, e) -> scheduler.execute(() -> {
                         if (peers.get(peer) == state) {
-                          removePeer(peer, "pubsub stream closed");
-                          reopenIfConnected(peer, Set.copyOf(state.topics));
+                          reopenIfConnected(peer, removePeer(peer, "pubsub stream closed"));
                         }
                       }));
                     }));
@@ -815,7 +753,7 @@ public final class PubSub implements AutoCloseable {
     ConnectionManager cm = host.connectionManager();
     for (PeerState p : peers.values()) {
       int v = value.getOrDefault(p.id, 0);
-      for (String t : p.topics) {
+      for (String t : core.topicsOf(p.id)) {
         if (subscriptions.containsKey(t)) {
           v += 5;
           break;
@@ -831,20 +769,15 @@ public final class PubSub implements AutoCloseable {
     return streamReopens.get();
   }
 
-  private void removePeer(PeerId peer, String why) {
+  /** Forgets {@code peer}'s stream and queue; returns the topics it had announced. */
+  private Set<String> removePeer(PeerId peer, String why) {
     PeerState state = peers.remove(peer);
+    Set<String> topics = core.removePeer(peer);
     if (state == null) {
-      return;
+      return topics == null ? Set.of() : topics;
     }
     LOG.debug("pubsub peer {} removed: {}", peer, why);
-    for (String t : state.topics) {
-      Set<PeerId> set = topicPeers.get(t);
-      if (set != null) {
-        set.remove(peer);
-      }
-    }
     if (state.out != null) {
-      router.removePeer(peer);
       state.out.reset();
     }
     releaseWaiting(state);
@@ -855,6 +788,7 @@ public final class PubSub implements AutoCloseable {
     }
     state.queuedBytes -= waiting;
     totalQueued -= waiting;
+    return topics == null ? Set.of() : topics;
   }
 
   private void onInboundStream(Stream stream) {
@@ -907,234 +841,9 @@ public final class PubSub implements AutoCloseable {
   // ---- router thread ----
 
   private void handleRpc(PeerId from, Rpc rpc) {
-    if (closed || !router.acceptFrom(from)) {
-      return;
+    if (!closed) {
+      core.handleRpc(from, rpc);
     }
-    PeerState state = peers.get(from);
-    for (Rpc.SubOpts s : rpc.subscriptions()) {
-      if (state == null) {
-        break; // not (or no longer) a pubsub peer: nothing to clean its topics up later
-      }
-      boolean changed;
-      if (s.subscribe()) {
-        if (!state.topics.contains(s.topic()) && state.topics.size() >= MAX_TOPICS_PER_PEER) {
-          if (!state.warnedTopics) {
-            state.warnedTopics = true;
-            RLOG.warn("peer {} announced more than {} topics; ignoring further subscriptions", from, MAX_TOPICS_PER_PEER);
-          }
-          continue;
-        }
-        state.topics.add(s.topic());
-        changed = topicPeers.computeIfAbsent(s.topic(), t -> new HashSet<>()).add(from);
-      } else {
-        state.topics.remove(s.topic());
-        Set<PeerId> set = topicPeers.get(s.topic());
-        changed = set != null && set.remove(from);
-        if (set != null && set.isEmpty()) {
-          topicPeers.remove(s.topic());
-        }
-      }
-      if (changed) {
-        router.onSubscription(from, s.topic(), s.subscribe());
-      }
-    }
-    if (!rpc.subscriptions().isEmpty() && !peerWaiters.isEmpty()) {
-      checkPeerWaiters();
-    }
-    for (PubSubMessage m : rpc.publish()) {
-      handleMessage(from, m);
-    }
-    if (!rpc.control().isEmpty()) {
-      router.handleControl(from, rpc.control());
-    }
-  }
-
-  private void handleMessage(PeerId from, PubSubMessage m) {
-    if (!subscriptions.containsKey(m.topic())) {
-      // not ours: dropped without a per-topic counter, so remote peers cannot grow the counter map
-      unsubscribedDrops.incrementAndGet();
-      return;
-    }
-    TopicCounters c = counters(m.topic());
-    c.received.incrementAndGet();
-    MessageId id;
-    try {
-      id = config.messageIdFunction().apply(m);
-    } catch (RuntimeException e) {
-      c.dropped.incrementAndGet();
-      LOG.debug("message id function failed on a message from {}: {}", from, e.toString());
-      return;
-    }
-    if (m.size() > config.maxMessageSize()) {
-      c.dropped.incrementAndGet();
-      rejected(id, m, from, PeerScore.RejectReason.OVERSIZED,
-          "message of " + m.size() + " bytes exceeds " + config.maxMessageSize());
-      return;
-    }
-    Validator v = validators.get(m.topic());
-    if (v != null && pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
-      // Checked before the id is marked seen: a drop for our own overload is no verdict on the
-      // message, so a copy from another peer must still be validated once there is room (as
-      // go-libp2p's validation throttle, which drops before marking seen).
-      c.dropped.incrementAndGet();
-      rejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "validation queue full");
-      return;
-    }
-    if (verifier != null && config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-        && checks.size() + pendingValidations >= config.maxPendingValidations() && !seen.contains(id)) {
-      // like the validation queue above: dropped before being marked seen, so a later copy is checked
-      c.dropped.incrementAndGet();
-      long drops = checkDrops.incrementAndGet();
-      if (drops == 1 || Long.bitCount(drops) == 1) {
-        RLOG.warn("signature checks fell behind: dropped a message from {} unchecked ({} so far)", from, drops);
-      }
-      rejected(id, m, from, PeerScore.RejectReason.VALIDATION_QUEUE_FULL, "signature check queue full");
-      return;
-    }
-    if (!seen.add(id)) {
-      PendingCheck pending = checking.get(id);
-      if (pending != null) {
-        // The first copy is still being checked: tell the router after it has heard of the first copy.
-        pending.duplicateFrom(from);
-      } else {
-        router.onDuplicate(id, m, from);
-      }
-      return;
-    }
-    if (m.from() != null && java.util.Arrays.equals(m.from(), host.peerId().toBytes())) {
-      // our own messages are in the seen cache, so this one claims our name without being ours
-      c.rejected.incrementAndGet();
-      rejected(id, m, from, PeerScore.RejectReason.SELF_ORIGIN, "message claims to be ours");
-      return;
-    }
-    if (verifier == null || config.signaturePolicy() != SignaturePolicy.STRICT_SIGN) {
-      afterSignatureCheck(id, m, from,
-          config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-              ? MessageSigner.checkSigned(m)
-              : MessageSigner.checkUnsigned(m));
-      return;
-    }
-    PendingCheck pending = new PendingCheck(id, m, from);
-    checks.add(pending);
-    checking.put(id, pending);
-    try {
-      verifier.execute(
-          () -> {
-            pending.result = MessageSigner.checkSigned(m);
-            if (checksDrainQueued.compareAndSet(false, true)) {
-              scheduler.execute(this::drainChecks);
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing: the message is dropped with everything else
-      checks.remove(pending);
-      checking.remove(id);
-    }
-  }
-
-  /**
-   * Router thread: hands on checked messages in the order they arrived (checks finish in any order
-   * on the pool; a message waits for the ones before it, so per-peer order is kept).
-   */
-  private void drainChecks() {
-    checksDrainQueued.set(false);
-    if (closed) {
-      return;
-    }
-    PendingCheck head;
-    while ((head = checks.peek()) != null && head.result != null) {
-      checks.poll();
-      checking.remove(head.id);
-      afterSignatureCheck(head.id, head.message, head.from, head.result);
-      if (head.duplicates != null) {
-        for (PeerId dup : head.duplicates) {
-          router.onDuplicate(head.id, head.message, dup);
-        }
-      }
-    }
-  }
-
-  /** A received message waiting for its signature check on the verifier pool. */
-  private static final class PendingCheck {
-    /** Duplicates remembered per pending message, at most; later ones are not reported. */
-    private static final int MAX_DUPLICATES = 64;
-
-    final MessageId id;
-    final PubSubMessage message;
-    final PeerId from;
-    volatile Optional<String> result;
-    List<PeerId> duplicates;
-
-    PendingCheck(MessageId id, PubSubMessage message, PeerId from) {
-      this.id = id;
-      this.message = message;
-      this.from = from;
-    }
-
-    void duplicateFrom(PeerId peer) {
-      if (duplicates == null) {
-        duplicates = new ArrayList<>(4);
-      }
-      if (duplicates.size() < MAX_DUPLICATES) {
-        duplicates.add(peer);
-      }
-    }
-  }
-
-  /** The rest of {@link #handleMessage} once the signing policy has been checked. */
-  private void afterSignatureCheck(MessageId id, PubSubMessage m, PeerId from, Optional<String> bad) {
-    TopicCounters c = counters(m.topic());
-    if (bad.isPresent()) {
-      c.rejected.incrementAndGet();
-      LOG.debug("rejecting message {} from {}: {}", id, from, bad.get());
-      rejected(id, m, from,
-          config.signaturePolicy() == SignaturePolicy.STRICT_SIGN
-              ? PeerScore.RejectReason.INVALID_SIGNATURE
-              : PeerScore.RejectReason.UNEXPECTED_AUTH_INFO,
-          bad.get());
-      return;
-    }
-    router.onFirstSeen(id, m, from);
-    Validator v = validators.get(m.topic());
-    if (v == null) {
-      accept(id, m, from);
-      return;
-    }
-    pendingValidations++;
-    v.validate(from, m)
-        .whenComplete(
-            (verdict, err) ->
-                scheduler.execute(
-                    () -> {
-                      pendingValidations--;
-                      ValidationResult r = err != null ? ValidationResult.IGNORE : verdict;
-                      if (err != null) {
-                        RLOG.warn("validator of {} failed: {}", m.topic(), err.toString());
-                      }
-                      onVerdict(id, m, from, r);
-                    }));
-  }
-
-  private void onVerdict(MessageId id, PubSubMessage m, PeerId from, ValidationResult r) {
-    TopicCounters c = counters(m.topic());
-    router.onValidated(id, m, from, r);
-    switch (r) {
-      case ACCEPT -> accept(id, m, from);
-      case REJECT -> {
-        c.rejected.incrementAndGet();
-        rejections.get(PeerScore.RejectReason.VALIDATION_FAILED).incrementAndGet();
-      }
-      case IGNORE -> {
-        c.ignored.incrementAndGet();
-        rejections.get(PeerScore.RejectReason.VALIDATION_IGNORED).incrementAndGet();
-      }
-    }
-  }
-
-  /** Counts a message refused before validation by reason, and tells the router (scoring). */
-  private void rejected(MessageId id, PubSubMessage m, PeerId from, PeerScore.RejectReason reason, String why) {
-    rejections.get(reason).incrementAndGet();
-    router.onRejected(id, m, from, reason, why);
   }
 
   /**
@@ -1143,9 +852,7 @@ public final class PubSub implements AutoCloseable {
    * {@code VALIDATION_IGNORED}). Every reason is present, 0 when it never happened.
    */
   public Map<PeerScore.RejectReason, Long> rejections() {
-    Map<PeerScore.RejectReason, Long> out = new java.util.EnumMap<>(PeerScore.RejectReason.class);
-    rejections.forEach((k, v) -> out.put(k, v.get()));
-    return out;
+    return core.rejections();
   }
 
   /**
@@ -1166,12 +873,6 @@ public final class PubSub implements AutoCloseable {
     return router instanceof GossipSubRouter g ? g.graylistDisconnects() : 0;
   }
 
-  private void accept(MessageId id, PubSubMessage m, PeerId from) {
-    counters(m.topic()).validated.incrementAndGet();
-    router.publish(id, m, from);
-    deliverLocal(id, m, from);
-  }
-
   private void deliverLocal(MessageId id, PubSubMessage m, PeerId from) {
     List<LocalSubscription> list = subscriptions.get(m.topic());
     if (list == null) {
@@ -1183,17 +884,8 @@ public final class PubSub implements AutoCloseable {
     }
   }
 
-  private void announce(String topic, boolean subscribe) {
-    Rpc rpc = new Rpc(List.of(new Rpc.SubOpts(subscribe, topic)), List.of(), Rpc.Control.EMPTY);
-    for (PeerState p : peers.values()) {
-      if (p.out != null) {
-        enqueue(p, rpc, Lane.CONTROL);
-      }
-    }
-  }
-
   private TopicCounters counters(String topic) {
-    return counters.computeIfAbsent(topic, t -> new TopicCounters());
+    return core.counters(topic);
   }
 
   // ---- per-peer outbound queue: bounded in bytes, control before our publishes before forwards ----
@@ -1221,7 +913,7 @@ public final class PubSub implements AutoCloseable {
         queueDisconnects.incrementAndGet();
         RLOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
             p.id, p.queuedBytes);
-        context.disconnect(p.id, "control queue overflow");
+        disconnectPeer(p.id, "control queue overflow");
         return false;
       }
       long drops = queueDrops.incrementAndGet();
@@ -1346,9 +1038,6 @@ public final class PubSub implements AutoCloseable {
   private static final class PeerState {
     final PeerId id;
     Stream out;
-    String protocol;
-    boolean outbound;
-    final Set<String> topics = new HashSet<>();
     @SuppressWarnings({"unchecked", "rawtypes"})
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     long queuedBytes;
@@ -1356,7 +1045,6 @@ public final class PubSub implements AutoCloseable {
     final ArrayDeque<Waiting> ownWaiting = new ArrayDeque<>();
     int writesInFlight;
     long inFlightBytes;
-    boolean warnedTopics;
 
     PeerState(PeerId id) {
       this.id = id;
@@ -1454,76 +1142,19 @@ public final class PubSub implements AutoCloseable {
             List<LocalSubscription> list = subscriptions.get(topic);
             if (list != null && list.remove(this) && list.isEmpty()) {
               subscriptions.remove(topic);
-              router.leave(topic);
-              announce(topic, false);
+              core.leave(topic);
             }
           });
     }
   }
 
-  /** What the router sees of us. */
-  private final class Context implements RouterContext {
-    @Override
-    public Scheduler scheduler() {
-      return scheduler;
-    }
+  private void disconnectPeer(PeerId peer, String reason) {
+    RLOG.info("disconnecting {}: {}", peer, reason);
+    host.disconnect(peer);
+  }
 
-    @Override
-    public PeerId self() {
-      return host.peerId();
-    }
-
-    @Override
-    public Set<String> localTopics() {
-      return subscriptions.keySet();
-    }
-
-    @Override
-    public Set<PeerId> peersInTopic(String topic) {
-      Set<PeerId> set = topicPeers.get(topic);
-      if (set == null) {
-        return Set.of();
-      }
-      Set<PeerId> out = new HashSet<>();
-      for (PeerId p : set) {
-        PeerState s = peers.get(p);
-        if (s != null && s.out != null) {
-          out.add(p);
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public Set<PeerId> peers() {
-      Set<PeerId> out = new HashSet<>();
-      peers.forEach((id, s) -> {
-        if (s.out != null) {
-          out.add(id);
-        }
-      });
-      return out;
-    }
-
-    @Override
-    public String protocolOf(PeerId peer) {
-      PeerState s = peers.get(peer);
-      return s == null ? null : s.protocol;
-    }
-
-    @Override
-    public boolean isOutbound(PeerId peer) {
-      PeerState s = peers.get(peer);
-      return s != null && s.outbound;
-    }
-
-    @Override
-    public String ipOf(PeerId peer) {
-      return host.connection(peer)
-          .map(c -> c.remoteAddr().components().isEmpty() ? null : c.remoteAddr().components().get(0).valueText())
-          .orElse(null);
-    }
-
+  /** The core's port to the host: per-peer queues, our publishes' back-pressure, the connections. */
+  private final class HostWire implements PubSubCore.Wire {
     @Override
     public boolean send(PeerId peer, Rpc rpc, Lane lane) {
       PeerState s = peers.get(peer);
@@ -1537,12 +1168,19 @@ public final class PubSub implements AutoCloseable {
     }
 
     @Override
-    public boolean seen(MessageId id) {
-      return seen.contains(id);
+    public void routeOwn(MessageId id, String topic, Runnable route, CompletableFuture<MessageId> result) {
+      PubSub.this.routeOwn(id, topic, route, result);
     }
 
     @Override
-    public void connect(PeerId peer, byte[] signedPeerRecord) {
+    public String ipOf(PeerId peer) {
+      return host.connection(peer)
+          .map(c -> c.remoteAddr().components().isEmpty() ? null : c.remoteAddr().components().get(0).valueText())
+          .orElse(null);
+    }
+
+    @Override
+    public void dial(PeerId peer, byte[] signedPeerRecord) {
       if (!host.peerStore().addrs(peer).isEmpty()) {
         host.newStream(peer, router.protocols().toArray(String[]::new))
             .whenComplete((s, e) -> {
@@ -1555,8 +1193,14 @@ public final class PubSub implements AutoCloseable {
 
     @Override
     public void disconnect(PeerId peer, String reason) {
-      RLOG.info("disconnecting {}: {}", peer, reason);
-      host.disconnect(peer);
+      disconnectPeer(peer, reason);
+    }
+
+    @Override
+    public void topicsChanged() {
+      if (!peerWaiters.isEmpty()) {
+        checkPeerWaiters();
+      }
     }
   }
 }
