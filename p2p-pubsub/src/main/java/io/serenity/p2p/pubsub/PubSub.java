@@ -283,7 +283,7 @@ public final class PubSub implements AutoCloseable {
                     + " have completed"));
             return;
           }
-          core.publish(m, result);
+          core.publish(m, true, result);
         });
     return result;
   }

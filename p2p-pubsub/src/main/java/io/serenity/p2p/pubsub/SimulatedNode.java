@@ -3,27 +3,20 @@ package io.serenity.p2p.pubsub;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.time.Scheduler;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
- * A pubsub core without streams, driving the production {@link GossipSubRouter} or {@link
- * FloodSubRouter} for the simulator ({@code p2p-sim}). It keeps what {@link PubSub} keeps around a
- * router (remote subscriptions, the seen cache on the injected scheduler's clock, the validator,
- * local delivery) and hands every outbound RPC to an {@link Outbox} as a {@link Packet} carrying its
- * protobuf size, instead of writing it to a stream. Messages are StrictNoSign (no author, seqno or
- * signature), as in the Ethereum consensus profile.
+ * The shipped pubsub pipeline ({@link PubSubCore}) on the simulator's network: the same peer and
+ * topic tables, seen cache (on the injected scheduler's clock), size and topic limits, validation
+ * throttle, self-origin check and router ({@link GossipSubRouter} or {@link FloodSubRouter}) as a
+ * node over a {@code Host}; only the wire differs. Every outbound RPC goes to an {@link Outbox} as
+ * a {@link Packet} carrying its protobuf size, instead of onto a stream. Messages are StrictNoSign
+ * (no author, seqno or signature), as in the Ethereum consensus profile.
  *
  * <pre>{@code
  * SimulatedNode a = SimulatedNode.gossipsub(idA, scheduler, GossipSubParams.ethereum(),
@@ -57,25 +50,22 @@ public final class SimulatedNode {
   private final Scheduler scheduler;
   private final Router router;
   private final Outbox outbox;
-  private final SeenCache seen;
-  private final Map<PeerId, Peer> peers = new LinkedHashMap<>();
-  private final Map<String, Set<PeerId>> topicPeers = new HashMap<>();
-  private final Set<String> localTopics = new LinkedHashSet<>();
+  private final Duration seenTtl;
   private MessageIdFunction messageId = MessageIdFunction.sha256OfData();
   private Validator validator;
   private Delivery delivery = (s, id, m, from) -> {};
-  private boolean started;
+  /** Created at {@link #start()}, from the settings given until then. */
+  private PubSubCore core;
   private boolean stopped;
   private Rpc lastRpc;
   private Packet lastPacket;
-  private final Context context = new Context();
 
   private SimulatedNode(PeerId self, Scheduler scheduler, Router router, Duration seenTtl, Outbox outbox) {
     this.self = Objects.requireNonNull(self, "self");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.router = router;
     this.outbox = Objects.requireNonNull(outbox, "outbox");
-    this.seen = new SeenCache(scheduler.clock(), seenTtl, 1 << 20);
+    this.seenTtl = seenTtl;
   }
 
   /** A node routing with gossipsub; {@code random} drives the router's choices (seed it). */
@@ -90,15 +80,24 @@ public final class SimulatedNode {
     return new SimulatedNode(self, scheduler, new FloodSubRouter(), Duration.ofMinutes(2), outbox);
   }
 
-  /** Replaces the message id function (default SHA-256 of the data); set it before traffic. */
+  /** Replaces the message id function (default SHA-256 of the data); set it before {@link #start()}. */
   public SimulatedNode messageIdFunction(MessageIdFunction f) {
     this.messageId = Objects.requireNonNull(f, "f");
     return this;
   }
 
-  /** Sets the validator used for every topic (none: everything is accepted). */
+  /** Sets the validator used for every topic, joined or to be joined (none: everything is accepted). */
   public SimulatedNode validator(Validator v) {
     this.validator = v;
+    if (core != null) {
+      for (String t : core.localTopics()) {
+        if (v != null) {
+          core.addValidator(t, v);
+        } else {
+          core.removeValidator(t);
+        }
+      }
+    }
     return this;
   }
 
@@ -117,24 +116,34 @@ public final class SimulatedNode {
     return router.protocols();
   }
 
-  /** Attaches the router (it schedules its heartbeat on the scheduler). */
+  /** The settings of the simulated node's core: the Ethereum profile's (StrictNoSign), checks inline. */
+  private PubSubConfig config() {
+    return PubSubConfig.defaults()
+        .withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
+        .withMessageIdFunction(messageId)
+        .withSeenTtl(seenTtl)
+        .withVerifyThreads(0);
+  }
+
+  /** Builds the core and attaches the router (it schedules its heartbeat on the scheduler). */
   public void start() {
-    if (!started) {
-      started = true;
-      router.attach(context);
+    if (core == null) {
+      core = new PubSubCore(self, config(), router, scheduler, null, new Wire(),
+          (id, m, from) -> delivery.delivered(self, id, m, from));
+      core.attach();
     }
   }
 
   /** Detaches the router; the node then ignores everything. */
   public void stop() {
-    if (started && !stopped) {
+    if (core != null && !stopped) {
       stopped = true;
-      router.detach();
+      core.detach();
     }
   }
 
   public boolean running() {
-    return started && !stopped;
+    return core != null && !stopped;
   }
 
   /**
@@ -142,151 +151,70 @@ public final class SimulatedNode {
    * subscriptions to it (pubsub spec: "sent when a new stream is opened").
    */
   public void addPeer(PeerId peer, String protocol, boolean outbound) {
-    if (!running() || peers.containsKey(peer)) {
-      return;
-    }
-    peers.put(peer, new Peer(protocol, outbound));
-    router.addPeer(peer, protocol, outbound);
-    if (!localTopics.isEmpty()) {
-      List<Rpc.SubOpts> subs = new ArrayList<>();
-      for (String t : localTopics) {
-        subs.add(new Rpc.SubOpts(true, t));
-      }
-      context.send(peer, new Rpc(subs, List.of(), Rpc.Control.EMPTY), Lane.CONTROL);
+    if (running() && core.addPeer(peer, Set.of())) {
+      core.peerReady(peer, protocol, outbound);
     }
   }
 
   /** The connection to {@code peer} is gone. */
   public void removePeer(PeerId peer) {
-    Peer p = peers.remove(peer);
-    if (p == null) {
-      return;
-    }
-    for (String t : p.topics) {
-      Set<PeerId> s = topicPeers.get(t);
-      if (s != null) {
-        s.remove(peer);
-      }
-    }
-    if (running()) {
-      router.removePeer(peer);
+    if (core != null) {
+      core.removePeer(peer);
     }
   }
 
   /** Peers with a pubsub stream, in the order they were added. */
   public Set<PeerId> peers() {
-    return Collections.unmodifiableSet(peers.keySet());
+    return core == null ? Set.of() : core.peerIds();
   }
 
-  /** Joins {@code topic} and tells every peer. */
+  /** Joins {@code topic} (with the node's validator) and tells every peer. */
   public void subscribe(String topic) {
-    if (running() && localTopics.add(topic)) {
-      router.join(topic);
-      announce(topic, true);
+    if (running()) {
+      if (validator != null) {
+        core.addValidator(topic, validator);
+      }
+      core.join(topic);
     }
   }
 
   /** Leaves {@code topic} and tells every peer. */
   public void unsubscribe(String topic) {
-    if (running() && localTopics.remove(topic)) {
-      router.leave(topic);
-      announce(topic, false);
+    if (running()) {
+      core.leave(topic);
     }
   }
 
   /**
-   * Publishes {@code data} on {@code topic} (StrictNoSign), marking it seen; returns its id, or
-   * null when it was seen already or the node is not running.
+   * Publishes {@code data} on {@code topic} (StrictNoSign) as the shipped node does: marked seen,
+   * checked by the topic's validator, routed. Returns its id, or null when it was seen already, the
+   * validator refused it, or the node is not running.
    */
   public MessageId publish(String topic, byte[] data) {
+    return publish(topic, data, true);
+  }
+
+  /**
+   * Publishes {@code data} without asking our own validator: what a spamming node does with
+   * messages honest validators reject.
+   */
+  public MessageId publishUnchecked(String topic, byte[] data) {
+    return publish(topic, data, false);
+  }
+
+  private MessageId publish(String topic, byte[] data, boolean validate) {
     if (!running()) {
       return null;
     }
-    PubSubMessage m = new PubSubMessage(null, data, null, topic, null, null);
-    MessageId id = messageId.apply(m);
-    if (!seen.add(id)) {
-      return null;
-    }
-    router.publish(id, m, null);
-    return id;
+    CompletableFuture<MessageId> result = new CompletableFuture<>();
+    core.publish(new PubSubMessage(null, data, null, topic, null, null), validate, result);
+    return result.isDone() && !result.isCompletedExceptionally() ? result.join() : null;
   }
 
-  /** Handles an RPC that the network delivered from {@code from} (as PubSub's handleRpc). */
+  /** Handles an RPC that the network delivered from {@code from}. */
   public void receive(PeerId from, Packet packet) {
-    Peer state = peers.get(from);
-    if (!running() || state == null || !router.acceptFrom(from)) {
-      return;
-    }
-    Rpc rpc = packet.rpc;
-    for (Rpc.SubOpts s : rpc.subscriptions()) {
-      boolean changed;
-      if (s.subscribe()) {
-        state.topics.add(s.topic());
-        changed = topicPeers.computeIfAbsent(s.topic(), t -> new LinkedHashSet<>()).add(from);
-      } else {
-        state.topics.remove(s.topic());
-        Set<PeerId> set = topicPeers.get(s.topic());
-        changed = set != null && set.remove(from);
-      }
-      if (changed) {
-        router.onSubscription(from, s.topic(), s.subscribe());
-      }
-    }
-    for (PubSubMessage m : rpc.publish()) {
-      handleMessage(from, m);
-    }
-    if (!rpc.control().isEmpty()) {
-      router.handleControl(from, rpc.control());
-    }
-  }
-
-  private void handleMessage(PeerId from, PubSubMessage m) {
-    if (!localTopics.contains(m.topic())) {
-      return;
-    }
-    MessageId id = messageId.apply(m);
-    if (!seen.add(id)) {
-      router.onDuplicate(id, m, from);
-      return;
-    }
-    Optional<String> bad = MessageSigner.checkUnsigned(m);
-    if (bad.isPresent()) {
-      router.onRejected(id, m, from, PeerScore.RejectReason.UNEXPECTED_AUTH_INFO, bad.get());
-      return;
-    }
-    router.onFirstSeen(id, m, from);
-    if (validator == null) {
-      accept(id, m, from);
-      return;
-    }
-    CompletionStage<ValidationResult> stage = validator.validate(from, m);
-    CompletableFuture<ValidationResult> f = stage.toCompletableFuture();
-    if (f.isDone() && !f.isCompletedExceptionally()) {
-      onVerdict(id, m, from, f.join()); // synchronous validators: no extra event
-    } else {
-      stage.whenComplete((r, err) -> scheduler.execute(() -> onVerdict(id, m, from, err != null ? ValidationResult.IGNORE : r)));
-    }
-  }
-
-  private void onVerdict(MessageId id, PubSubMessage m, PeerId from, ValidationResult r) {
-    if (!running()) {
-      return;
-    }
-    router.onValidated(id, m, from, r);
-    if (r == ValidationResult.ACCEPT) {
-      accept(id, m, from);
-    }
-  }
-
-  private void accept(MessageId id, PubSubMessage m, PeerId from) {
-    router.publish(id, m, from);
-    delivery.delivered(self, id, m, from);
-  }
-
-  private void announce(String topic, boolean subscribe) {
-    Rpc rpc = new Rpc(List.of(new Rpc.SubOpts(subscribe, topic)), List.of(), Rpc.Control.EMPTY);
-    for (PeerId p : List.copyOf(peers.keySet())) {
-      context.send(p, rpc, Lane.CONTROL);
+    if (running() && core.hasPeer(from)) {
+      core.handleRpc(from, packet.rpc);
     }
   }
 
@@ -302,7 +230,22 @@ public final class SimulatedNode {
 
   /** Whether {@code id} is in the seen cache. */
   public boolean seen(MessageId id) {
-    return seen.contains(id);
+    return core != null && core.seen(id);
+  }
+
+  /** Peers that announced {@code topic} (as {@link PubSub#peers(String)}). */
+  public Set<PeerId> peersIn(String topic) {
+    return core == null ? Set.of() : core.peersIn(topic);
+  }
+
+  /** Received messages not delivered, by reason (as {@link PubSub#rejections()}). */
+  public Map<PeerScore.RejectReason, Long> rejections() {
+    return core == null ? Map.of() : core.rejections();
+  }
+
+  /** Counters per topic (as {@link PubSub#stats()}). */
+  public Map<String, TopicCounters.Snapshot> stats() {
+    return core == null ? Map.of() : core.stats();
   }
 
   /**
@@ -310,7 +253,7 @@ public final class SimulatedNode {
    * simulator's adversaries (IHAVE spam, GRAFT floods) use it.
    */
   public void sendRaw(PeerId peer, Packet packet) {
-    if (running() && peers.containsKey(peer)) {
+    if (running() && core.hasPeer(peer)) {
       outbox.send(self, peer, packet);
     }
   }
@@ -324,78 +267,15 @@ public final class SimulatedNode {
     return lastPacket;
   }
 
-  private static final class Peer {
-    final String protocol;
-    final boolean outbound;
-    final Set<String> topics = new LinkedHashSet<>();
-
-    Peer(String protocol, boolean outbound) {
-      this.protocol = protocol;
-      this.outbound = outbound;
-    }
-  }
-
-  private final class Context implements RouterContext {
-    @Override
-    public Scheduler scheduler() {
-      return scheduler;
-    }
-
-    @Override
-    public PeerId self() {
-      return self;
-    }
-
-    @Override
-    public Set<String> localTopics() {
-      return Collections.unmodifiableSet(localTopics);
-    }
-
-    @Override
-    public Set<PeerId> peersInTopic(String topic) {
-      Set<PeerId> s = topicPeers.get(topic);
-      return s == null ? Set.of() : Collections.unmodifiableSet(s);
-    }
-
-    @Override
-    public Set<PeerId> peers() {
-      return Collections.unmodifiableSet(peers.keySet());
-    }
-
-    @Override
-    public String protocolOf(PeerId peer) {
-      Peer p = peers.get(peer);
-      return p == null ? null : p.protocol;
-    }
-
-    @Override
-    public boolean isOutbound(PeerId peer) {
-      Peer p = peers.get(peer);
-      return p != null && p.outbound;
-    }
-
-    @Override
-    public String ipOf(PeerId peer) {
-      return null; // no IP colocation in simulation (score P6 stays 0)
-    }
-
+  /** The core's port to the simulated network. */
+  private final class Wire implements PubSubCore.Wire {
     @Override
     public boolean send(PeerId peer, Rpc rpc, Lane lane) {
-      if (!peers.containsKey(peer) || rpc.isEmpty()) {
+      if (rpc.isEmpty()) {
         return false;
       }
       outbox.send(self, peer, packetOf(rpc));
       return true;
-    }
-
-    @Override
-    public boolean seen(MessageId id) {
-      return seen.contains(id);
-    }
-
-    @Override
-    public void connect(PeerId peer, byte[] signedPeerRecord) {
-      // peer exchange is not simulated: the topology is given by the scenario
     }
 
     @Override
@@ -475,6 +355,11 @@ public final class SimulatedNode {
       Rpc r = new Rpc(rpc.subscriptions(), rpc.publish(),
           new Rpc.Control(c.ihave(), List.of(), c.graft(), c.prune(), c.idontwant()));
       return r.isEmpty() ? null : new Packet(r);
+    }
+
+    /** A packet carrying {@code rpc} (tests, hand-made traffic). */
+    public static Packet of(Rpc rpc) {
+      return new Packet(rpc);
     }
 
     /** An IHAVE advertising {@code ids} on {@code topic}. */

@@ -461,7 +461,7 @@ public final class Simulator {
               byte[] data = new byte[s.traffic().get(0).sizeBytes()];
               long seq = INVALID | spamSeq++;
               ByteBuffer.wrap(data).putLong(seq).putLong(mix(seq));
-              nodes[i].publish(topic, data);
+              nodes[i].publishUnchecked(topic, data);
             }
           }
         });
