@@ -213,8 +213,24 @@ public final class PubSub implements AutoCloseable {
    * message. The first subscription to a topic joins it and tells every peer.
    */
   public Subscription subscribe(String topic, Consumer<ReceivedMessage> handler) {
+    return subscribe(topic, handler, false);
+  }
+
+  /**
+   * Subscribes to {@code topic} with a handler that runs on the router thread itself, in arrival
+   * order, with no queue and no thread hop between pubsub and it. Every message of every topic waits
+   * for it, so it must return at once: hand the message to a bounded queue of your own and count
+   * what does not fit (as the {@code Server} does with its topic inboxes). {@link
+   * Subscription#dropped()} stays 0; a handler that throws is logged and the message counts as
+   * delivered.
+   */
+  public Subscription subscribeInline(String topic, Consumer<ReceivedMessage> handler) {
+    return subscribe(topic, handler, true);
+  }
+
+  private Subscription subscribe(String topic, Consumer<ReceivedMessage> handler, boolean inline) {
     checkOpen();
-    LocalSubscription s = new LocalSubscription(topic, handler, config.subscriberQueue());
+    LocalSubscription s = new LocalSubscription(topic, handler, inline ? 0 : config.subscriberQueue());
     scheduler.execute(
         () -> {
           List<LocalSubscription> list = subscriptions.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
@@ -1059,14 +1075,23 @@ public final class PubSub implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean cancelled;
 
+    /** @param capacity its queue's; 0 runs the handler inline, on the router thread */
     LocalSubscription(String topic, Consumer<ReceivedMessage> handler, int capacity) {
       this.topic = topic;
       this.handler = handler;
-      this.queue = new ArrayBlockingQueue<>(capacity);
+      this.queue = capacity == 0 ? null : new ArrayBlockingQueue<>(capacity);
     }
 
     void offer(ReceivedMessage m) {
       if (cancelled) {
+        return;
+      }
+      if (queue == null) {
+        try {
+          handler.accept(m);
+        } catch (RuntimeException e) {
+          RLOG.warn("subscriber of {} threw: {}", topic, e.toString());
+        }
         return;
       }
       if (!queue.offer(m)) {

@@ -468,7 +468,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     }
     t.start(host.peerId().toBase58().substring(host.peerId().toBase58().length() - 6));
     host.setStreamHandler(t.protocolId, s -> receiveDirect(t, s));
-    t.pubsubSubscription = pubsub.subscribe(t.topic, m -> receivePubSub(t, m));
+    // straight from the router thread into the topic's bounded inbox: no queue or thread between them
+    t.pubsubSubscription = pubsub.subscribeInline(t.topic, m -> receivePubSub(t, m));
   }
 
   private void receivePubSub(RegisteredTopic<?> t, ReceivedMessage m) {
