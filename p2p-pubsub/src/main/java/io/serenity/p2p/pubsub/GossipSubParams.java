@@ -74,6 +74,10 @@ public record GossipSubParams(
     Objects.requireNonNull(iwantFollowupTime, "iwantFollowupTime");
     Objects.requireNonNull(graftFloodThreshold, "graftFloodThreshold");
     Objects.requireNonNull(seenTtl, "seenTtl");
+    check(d, dLow, dHigh, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, heartbeatInitialDelay, historyLength,
+        historyGossip, fanoutTtl, pruneBackoff, unsubscribeBackoff, prunePeers, gossipRetransmission, maxIHaveLength,
+        maxIHaveMessages, iwantFollowupTime, graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers,
+        directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages, seenTtl);
   }
 
   /** go-libp2p's defaults. */
@@ -109,8 +113,21 @@ public record GossipSubParams(
         Duration.ofSeconds(768));
   }
 
-  /** Rejects inconsistent settings with a message naming the rule; returns this. */
+  /**
+   * Returns this: every instance is checked when it is made (a rule broken throws {@link
+   * IllegalArgumentException} naming it), so there is nothing left to check.
+   */
   public GossipSubParams validate() {
+    return this;
+  }
+
+  @SuppressWarnings("checkstyle:ParameterNumber")
+  private static void check(int d, int dLow, int dHigh, int dScore, int dOut, int dLazy, double gossipFactor,
+      Duration heartbeatInterval, Duration heartbeatInitialDelay, int historyLength, int historyGossip,
+      Duration fanoutTtl, Duration pruneBackoff, Duration unsubscribeBackoff, int prunePeers,
+      int gossipRetransmission, int maxIHaveLength, int maxIHaveMessages, Duration iwantFollowupTime,
+      Duration graftFloodThreshold, int opportunisticGraftTicks, int opportunisticGraftPeers, int directConnectTicks,
+      int idontwantMessageThreshold, int maxIDontWantMessages, Duration seenTtl) {
     require(d > 0, "d must be positive, got " + d);
     require(dLow >= 0 && dLow <= d && d <= dHigh,
         "need 0 <= dLow <= d <= dHigh, got dLow " + dLow + ", d " + d + ", dHigh " + dHigh);
@@ -137,8 +154,8 @@ public record GossipSubParams(
     require(seenTtl.compareTo(heartbeatInterval.multipliedBy(historyLength)) >= 0,
         "seenTtl (" + seenTtl + ") must cover the message cache (" + historyLength + " x " + heartbeatInterval
             + "), or gossip would re-announce messages already forgotten as seen");
-    return this;
   }
+
 
   private static boolean positive(Duration d) {
     return !d.isNegative() && !d.isZero();
@@ -147,6 +164,220 @@ public record GossipSubParams(
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** A builder starting from go-libp2p's defaults. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from these parameters. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds parameters by name: start from {@link #builder()} (go-libp2p's defaults) or {@code
+   * ethereum().toBuilder()}, set what differs, and {@link #build()} checks every rule.
+   */
+  public static final class Builder {
+    private int d;
+    private int dLow;
+    private int dHigh;
+    private int dScore;
+    private int dOut;
+    private int dLazy;
+    private double gossipFactor;
+    private Duration heartbeatInterval;
+    private Duration heartbeatInitialDelay;
+    private int historyLength;
+    private int historyGossip;
+    private Duration fanoutTtl;
+    private Duration pruneBackoff;
+    private Duration unsubscribeBackoff;
+    private int prunePeers;
+    private boolean floodPublish;
+    private int gossipRetransmission;
+    private int maxIHaveLength;
+    private int maxIHaveMessages;
+    private Duration iwantFollowupTime;
+    private Duration graftFloodThreshold;
+    private int opportunisticGraftTicks;
+    private int opportunisticGraftPeers;
+    private int directConnectTicks;
+    private int idontwantMessageThreshold;
+    private int maxIDontWantMessages;
+    private Duration seenTtl;
+
+    private Builder(GossipSubParams from) {
+      this.d = from.d;
+      this.dLow = from.dLow;
+      this.dHigh = from.dHigh;
+      this.dScore = from.dScore;
+      this.dOut = from.dOut;
+      this.dLazy = from.dLazy;
+      this.gossipFactor = from.gossipFactor;
+      this.heartbeatInterval = from.heartbeatInterval;
+      this.heartbeatInitialDelay = from.heartbeatInitialDelay;
+      this.historyLength = from.historyLength;
+      this.historyGossip = from.historyGossip;
+      this.fanoutTtl = from.fanoutTtl;
+      this.pruneBackoff = from.pruneBackoff;
+      this.unsubscribeBackoff = from.unsubscribeBackoff;
+      this.prunePeers = from.prunePeers;
+      this.floodPublish = from.floodPublish;
+      this.gossipRetransmission = from.gossipRetransmission;
+      this.maxIHaveLength = from.maxIHaveLength;
+      this.maxIHaveMessages = from.maxIHaveMessages;
+      this.iwantFollowupTime = from.iwantFollowupTime;
+      this.graftFloodThreshold = from.graftFloodThreshold;
+      this.opportunisticGraftTicks = from.opportunisticGraftTicks;
+      this.opportunisticGraftPeers = from.opportunisticGraftPeers;
+      this.directConnectTicks = from.directConnectTicks;
+      this.idontwantMessageThreshold = from.idontwantMessageThreshold;
+      this.maxIDontWantMessages = from.maxIDontWantMessages;
+      this.seenTtl = from.seenTtl;
+    }
+
+    public Builder d(int v) {
+      this.d = v;
+      return this;
+    }
+
+    public Builder dLow(int v) {
+      this.dLow = v;
+      return this;
+    }
+
+    public Builder dHigh(int v) {
+      this.dHigh = v;
+      return this;
+    }
+
+    public Builder dScore(int v) {
+      this.dScore = v;
+      return this;
+    }
+
+    public Builder dOut(int v) {
+      this.dOut = v;
+      return this;
+    }
+
+    public Builder dLazy(int v) {
+      this.dLazy = v;
+      return this;
+    }
+
+    public Builder gossipFactor(double v) {
+      this.gossipFactor = v;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      this.heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder heartbeatInitialDelay(Duration v) {
+      this.heartbeatInitialDelay = v;
+      return this;
+    }
+
+    public Builder historyLength(int v) {
+      this.historyLength = v;
+      return this;
+    }
+
+    public Builder historyGossip(int v) {
+      this.historyGossip = v;
+      return this;
+    }
+
+    public Builder fanoutTtl(Duration v) {
+      this.fanoutTtl = v;
+      return this;
+    }
+
+    public Builder pruneBackoff(Duration v) {
+      this.pruneBackoff = v;
+      return this;
+    }
+
+    public Builder unsubscribeBackoff(Duration v) {
+      this.unsubscribeBackoff = v;
+      return this;
+    }
+
+    public Builder prunePeers(int v) {
+      this.prunePeers = v;
+      return this;
+    }
+
+    public Builder floodPublish(boolean v) {
+      this.floodPublish = v;
+      return this;
+    }
+
+    public Builder gossipRetransmission(int v) {
+      this.gossipRetransmission = v;
+      return this;
+    }
+
+    public Builder maxIHaveLength(int v) {
+      this.maxIHaveLength = v;
+      return this;
+    }
+
+    public Builder maxIHaveMessages(int v) {
+      this.maxIHaveMessages = v;
+      return this;
+    }
+
+    public Builder iwantFollowupTime(Duration v) {
+      this.iwantFollowupTime = v;
+      return this;
+    }
+
+    public Builder graftFloodThreshold(Duration v) {
+      this.graftFloodThreshold = v;
+      return this;
+    }
+
+    public Builder opportunisticGraftTicks(int v) {
+      this.opportunisticGraftTicks = v;
+      return this;
+    }
+
+    public Builder opportunisticGraftPeers(int v) {
+      this.opportunisticGraftPeers = v;
+      return this;
+    }
+
+    public Builder directConnectTicks(int v) {
+      this.directConnectTicks = v;
+      return this;
+    }
+
+    public Builder idontwantMessageThreshold(int v) {
+      this.idontwantMessageThreshold = v;
+      return this;
+    }
+
+    public Builder maxIDontWantMessages(int v) {
+      this.maxIDontWantMessages = v;
+      return this;
+    }
+
+    public Builder seenTtl(Duration v) {
+      this.seenTtl = v;
+      return this;
+    }
+
+    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    public GossipSubParams build() {
+      return new GossipSubParams(d, dLow, dHigh, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, heartbeatInitialDelay, historyLength, historyGossip, fanoutTtl, pruneBackoff, unsubscribeBackoff, prunePeers, floodPublish, gossipRetransmission, maxIHaveLength, maxIHaveMessages, iwantFollowupTime, graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers, directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages, seenTtl);
     }
   }
 }

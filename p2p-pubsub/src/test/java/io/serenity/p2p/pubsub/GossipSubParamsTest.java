@@ -26,19 +26,28 @@ class GossipSubParamsTest {
   }
 
   @Test
-  void inconsistentDegreesAreRejectedByName() {
+  void inconsistentSettingsCannotBeBuiltAndTheErrorNamesTheRule() {
+    assertThatThrownBy(() -> GossipSubParams.builder().dLow(7).build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dLow <= d <= dHigh");
+    assertThatThrownBy(() -> GossipSubParams.builder().dOut(5).build()).hasMessageContaining("dOut");
+    assertThatThrownBy(() -> GossipSubParams.builder().seenTtl(Duration.ofSeconds(2)).build())
+        .hasMessageContaining("seenTtl");
+    // the record's own constructor checks too: no unchecked instance exists
     GossipSubParams g = GossipSubParams.defaults();
-    GossipSubParams badLow = new GossipSubParams(6, 7, 12, 4, 2, 6, 0.25, g.heartbeatInterval(), g.heartbeatInitialDelay(),
-        5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000, 10,
-        g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, g.seenTtl());
-    assertThatThrownBy(badLow::validate).hasMessageContaining("dLow <= d <= dHigh");
-    GossipSubParams badOut = new GossipSubParams(6, 5, 12, 4, 5, 6, 0.25, g.heartbeatInterval(), g.heartbeatInitialDelay(),
-        5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000, 10,
-        g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, g.seenTtl());
-    assertThatThrownBy(badOut::validate).hasMessageContaining("dOut");
-    GossipSubParams shortSeen = new GossipSubParams(6, 5, 12, 4, 2, 6, 0.25, g.heartbeatInterval(), g.heartbeatInitialDelay(),
-        5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000, 10,
-        g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, Duration.ofSeconds(2));
-    assertThatThrownBy(shortSeen::validate).hasMessageContaining("seenTtl");
+    assertThatThrownBy(() -> new GossipSubParams(6, 7, 12, 4, 2, 6, 0.25, g.heartbeatInterval(),
+        g.heartbeatInitialDelay(), 5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000,
+        10, g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, g.seenTtl()))
+        .hasMessageContaining("dLow <= d <= dHigh");
+  }
+
+  @Test
+  void theBuilderChangesOnlyWhatItIsTold() {
+    GossipSubParams e = GossipSubParams.ethereum();
+    GossipSubParams tuned = e.toBuilder().d(7).dLow(5).heartbeatInterval(Duration.ofMillis(500)).build();
+    assertThat(tuned.d()).isEqualTo(7);
+    assertThat(tuned.dLow()).isEqualTo(5);
+    assertThat(tuned.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(tuned.toBuilder().d(e.d()).dLow(e.dLow()).heartbeatInterval(e.heartbeatInterval()).build()).isEqualTo(e);
+    assertThat(GossipSubParams.builder().build()).isEqualTo(GossipSubParams.defaults());
   }
 }

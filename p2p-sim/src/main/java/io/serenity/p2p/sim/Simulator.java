@@ -213,12 +213,10 @@ public final class Simulator {
     int dHigh = g.dHigh() > 0 ? g.dHigh() : Math.max(p.dHigh(), d);
     int dLazy = g.dLazy() > 0 ? g.dLazy() : p.dLazy();
     Duration hb = g.heartbeatMs() > 0 ? Duration.ofMillis(g.heartbeatMs()) : p.heartbeatInterval();
-    return new GossipSubParams(d, dLow, dHigh, Math.min(p.dScore(), d), Math.min(p.dOut(), dLow / 2), dLazy,
-        p.gossipFactor(), hb, p.heartbeatInitialDelay(), p.historyLength(), p.historyGossip(), p.fanoutTtl(),
-        p.pruneBackoff(), p.unsubscribeBackoff(), p.prunePeers(), g.floodPublish(), p.gossipRetransmission(),
-        p.maxIHaveLength(), p.maxIHaveMessages(), p.iwantFollowupTime(), p.graftFloodThreshold(),
-        p.opportunisticGraftTicks(), p.opportunisticGraftPeers(), p.directConnectTicks(),
-        p.idontwantMessageThreshold(), p.maxIDontWantMessages(), p.seenTtl()).validate();
+    return p.toBuilder()
+        .d(d).dLow(dLow).dHigh(dHigh).dScore(Math.min(p.dScore(), d)).dOut(Math.min(p.dOut(), dLow / 2)).dLazy(dLazy)
+        .heartbeatInterval(hb).floodPublish(g.floodPublish())
+        .build();
   }
 
   private GossipSubOptions gossipOptions() {
