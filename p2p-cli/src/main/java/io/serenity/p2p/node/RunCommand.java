@@ -437,7 +437,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       boolean waitForPeer = true;
       String line;
-      while ((line = in.readLine()) != null) {
+      while (true) {
+        if (!in.ready()) {
+          // no more input buffered: report what is in flight before waiting for the next line
+          while (!inFlight.isEmpty()) {
+            waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight);
+          }
+        }
+        if ((line = in.readLine()) == null) {
+          break;
+        }
         byte[] data = line.getBytes(StandardCharsets.UTF_8);
         if (waitForPeer) {
           try {

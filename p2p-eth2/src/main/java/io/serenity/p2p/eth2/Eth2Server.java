@@ -4,7 +4,6 @@ import io.serenity.p2p.eth2.gossip.Eth2GossipProfile;
 import io.serenity.p2p.eth2.gossip.Eth2Topics;
 import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.host.HostConfig;
-import io.serenity.p2p.pubsub.SignaturePolicy;
 import io.serenity.p2p.server.ServerConfig;
 import java.util.Objects;
 
@@ -71,10 +70,8 @@ public final class Eth2Server {
           "codec maxPayloadSize " + codec.maxPayloadSize() + " differs from the profile's " + profile.maxPayloadSize());
     }
     return ServerConfig.builder()
-        .signaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
-        .messageIdFunction(profile.messageIdFunction())
+        .pubSubConfig(profile.pubSubConfig()) // StrictNoSign, Ethereum message ids, size limit, seen TTL
         .gossipSubParams(profile.gossipSubParams())
-        .maxGossipMessageSize(profile.maxCompressedSize())
         .maxDirectMessageSize(profile.maxCompressedSize())
         .hostConfig(hostConfig(profile, HostConfig.defaults()))
         .codec(codec);

@@ -12,6 +12,7 @@ import io.serenity.p2p.eth2.types.Goodbye;
 import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.NettyLeakCheck;
 import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.SignaturePolicy;
 import io.serenity.p2p.server.Message;
 import io.serenity.p2p.server.MessageCodecException;
@@ -72,7 +73,7 @@ class Eth2ServerTest {
     ServerConfig c = Eth2Server.ethereum(DIGEST).build();
     Eth2GossipProfile p = Eth2GossipProfile.defaults();
     assertThat(c.signaturePolicy()).isEqualTo(SignaturePolicy.STRICT_NO_SIGN);
-    assertThat(c.messageIdFunction()).isPresent();
+    assertThat(c.pubSubConfig().seenTtl()).as("two epochs, not the pubsub default").isEqualTo(PubSubConfig.ETHEREUM_SEEN_TTL);
     assertThat(c.gossipSubParams()).isEqualTo(GossipSubParams.ethereum());
     assertThat(c.maxGossipMessageSize()).isEqualTo(p.maxCompressedSize());
     assertThat(c.hostConfig().maxStreamReadBuffer()).isGreaterThan(p.pubSubConfig().maxRpcSize());

@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * Gossipsub router parameters, named as in the gossipsub specs (v1.0 "Parameters", v1.1 "Router
  * parameters", v1.2 IDONTWANT). {@link #defaults()} are go-libp2p's; {@link #ethereum()} is the
- * Ethereum consensus p2p-interface preset.
+ * Ethereum consensus p2p-interface preset. How long message ids are remembered is a pubsub setting,
+ * not a router one: {@link PubSubConfig#seenTtl()} ({@link PubSubConfig#ETHEREUM_SEEN_TTL} for
+ * Ethereum), which must cover the message cache ({@link #messageCacheSpan()}).
  *
  * @param d desired mesh degree
  * @param dLow lower bound: below it the heartbeat grafts up to {@code d}
@@ -34,7 +36,6 @@ import java.util.Objects;
  * @param directConnectTicks heartbeats between reconnection attempts to direct peers (v1.1)
  * @param idontwantMessageThreshold messages at least this large trigger IDONTWANT (v1.2)
  * @param maxIDontWantMessages IDONTWANT messages accepted from one peer per heartbeat (v1.2)
- * @param seenTtl how long message ids are remembered as seen
  */
 public record GossipSubParams(
     int d,
@@ -62,8 +63,7 @@ public record GossipSubParams(
     int opportunisticGraftPeers,
     int directConnectTicks,
     int idontwantMessageThreshold,
-    int maxIDontWantMessages,
-    Duration seenTtl) {
+    int maxIDontWantMessages) {
 
   public GossipSubParams {
     Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
@@ -73,11 +73,10 @@ public record GossipSubParams(
     Objects.requireNonNull(unsubscribeBackoff, "unsubscribeBackoff");
     Objects.requireNonNull(iwantFollowupTime, "iwantFollowupTime");
     Objects.requireNonNull(graftFloodThreshold, "graftFloodThreshold");
-    Objects.requireNonNull(seenTtl, "seenTtl");
     check(d, dLow, dHigh, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, heartbeatInitialDelay, historyLength,
         historyGossip, fanoutTtl, pruneBackoff, unsubscribeBackoff, prunePeers, gossipRetransmission, maxIHaveLength,
         maxIHaveMessages, iwantFollowupTime, graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers,
-        directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages, seenTtl);
+        directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages);
   }
 
   /** go-libp2p's defaults. */
@@ -90,14 +89,13 @@ public record GossipSubParams(
         16, true, 3, 5000, 10,
         Duration.ofSeconds(3), Duration.ofSeconds(10),
         60, 2, 300,
-        1024, 1000,
-        Duration.ofMinutes(2));
+        1024, 1000);
   }
 
   /**
    * The Ethereum consensus preset (consensus-specs p2p-interface, "The gossip domain"): D 8, D_low 6,
-   * D_high 12, D_lazy 6, heartbeat 700 ms, fanout TTL 60 s, 6 history windows, gossip over 3, seen
-   * TTL of two epochs (768 s on mainnet); the rest as go-libp2p.
+   * D_high 12, D_lazy 6, heartbeat 700 ms, fanout TTL 60 s, 6 history windows, gossip over 3; the
+   * rest as go-libp2p. (Its seen TTL, two epochs, is {@link PubSubConfig#ETHEREUM_SEEN_TTL}.)
    */
   public static GossipSubParams ethereum() {
     GossipSubParams g = defaults();
@@ -109,8 +107,12 @@ public record GossipSubParams(
         g.prunePeers(), g.floodPublish(), g.gossipRetransmission(), g.maxIHaveLength(), g.maxIHaveMessages(),
         g.iwantFollowupTime(), g.graftFloodThreshold(),
         g.opportunisticGraftTicks(), g.opportunisticGraftPeers(), g.directConnectTicks(),
-        g.idontwantMessageThreshold(), g.maxIDontWantMessages(),
-        Duration.ofSeconds(768));
+        g.idontwantMessageThreshold(), g.maxIDontWantMessages());
+  }
+
+  /** How long the message cache holds a message: {@code historyLength} heartbeats. */
+  public Duration messageCacheSpan() {
+    return heartbeatInterval.multipliedBy(historyLength);
   }
 
   /**
@@ -127,7 +129,7 @@ public record GossipSubParams(
       Duration fanoutTtl, Duration pruneBackoff, Duration unsubscribeBackoff, int prunePeers,
       int gossipRetransmission, int maxIHaveLength, int maxIHaveMessages, Duration iwantFollowupTime,
       Duration graftFloodThreshold, int opportunisticGraftTicks, int opportunisticGraftPeers, int directConnectTicks,
-      int idontwantMessageThreshold, int maxIDontWantMessages, Duration seenTtl) {
+      int idontwantMessageThreshold, int maxIDontWantMessages) {
     require(d > 0, "d must be positive, got " + d);
     require(dLow >= 0 && dLow <= d && d <= dHigh,
         "need 0 <= dLow <= d <= dHigh, got dLow " + dLow + ", d " + d + ", dHigh " + dHigh);
@@ -151,9 +153,6 @@ public record GossipSubParams(
     require(opportunisticGraftTicks >= 1 && opportunisticGraftPeers >= 0, "opportunistic grafting settings out of range");
     require(directConnectTicks >= 1, "directConnectTicks must be positive");
     require(idontwantMessageThreshold >= 0 && maxIDontWantMessages >= 0, "IDONTWANT settings must not be negative");
-    require(seenTtl.compareTo(heartbeatInterval.multipliedBy(historyLength)) >= 0,
-        "seenTtl (" + seenTtl + ") must cover the message cache (" + historyLength + " x " + heartbeatInterval
-            + "), or gossip would re-announce messages already forgotten as seen");
   }
 
 
@@ -208,7 +207,6 @@ public record GossipSubParams(
     private int directConnectTicks;
     private int idontwantMessageThreshold;
     private int maxIDontWantMessages;
-    private Duration seenTtl;
 
     private Builder(GossipSubParams from) {
       this.d = from.d;
@@ -237,7 +235,6 @@ public record GossipSubParams(
       this.directConnectTicks = from.directConnectTicks;
       this.idontwantMessageThreshold = from.idontwantMessageThreshold;
       this.maxIDontWantMessages = from.maxIDontWantMessages;
-      this.seenTtl = from.seenTtl;
     }
 
     public Builder d(int v) {
@@ -370,14 +367,10 @@ public record GossipSubParams(
       return this;
     }
 
-    public Builder seenTtl(Duration v) {
-      this.seenTtl = v;
-      return this;
-    }
 
     /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
     public GossipSubParams build() {
-      return new GossipSubParams(d, dLow, dHigh, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, heartbeatInitialDelay, historyLength, historyGossip, fanoutTtl, pruneBackoff, unsubscribeBackoff, prunePeers, floodPublish, gossipRetransmission, maxIHaveLength, maxIHaveMessages, iwantFollowupTime, graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers, directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages, seenTtl);
+      return new GossipSubParams(d, dLow, dHigh, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, heartbeatInitialDelay, historyLength, historyGossip, fanoutTtl, pruneBackoff, unsubscribeBackoff, prunePeers, floodPublish, gossipRetransmission, maxIHaveLength, maxIHaveMessages, iwantFollowupTime, graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers, directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages);
     }
   }
 }

@@ -155,7 +155,17 @@ public final class PubSub implements AutoCloseable {
     for (io.serenity.p2p.core.PeerInfo p : options.directPeers()) {
       host.peerStore().addAddrs(p.id(), p.addrs());
     }
+    checkSeenCoversCache(config, params);
     return create(host, config, new GossipSubRouter(params.validate(), options.validate(), new java.util.Random()));
+  }
+
+  /** The seen cache must outlive the message cache, or gossip re-announces messages already forgotten as seen. */
+  static void checkSeenCoversCache(PubSubConfig config, GossipSubParams params) {
+    if (config.seenTtl().compareTo(params.messageCacheSpan()) < 0) {
+      throw new IllegalArgumentException("seenTtl (" + config.seenTtl() + ") must cover the gossipsub message cache ("
+          + params.historyLength() + " x " + params.heartbeatInterval()
+          + "), or gossip would re-announce messages already forgotten as seen");
+    }
   }
 
   /** Pubsub with any router, on its own scheduler thread. */

@@ -39,6 +39,12 @@ public record PubSubConfig(
     long publishBacklogBytes,
     Duration publishWait) {
 
+  /**
+   * The Ethereum consensus seen TTL: two epochs on mainnet (2 x 32 slots x 12 s), as the
+   * consensus specs' p2p-interface asks ("seen_ttl").
+   */
+  public static final Duration ETHEREUM_SEEN_TTL = Duration.ofSeconds(768);
+
   /** The default own-publish backlog. */
   static final long DEFAULT_PUBLISH_BACKLOG = 32L << 20;
   /** The default own-publish wait. */

@@ -50,7 +50,8 @@ public final class SimulatedNode {
   private final Scheduler scheduler;
   private final Router router;
   private final Outbox outbox;
-  private final Duration seenTtl;
+  private final GossipSubParams params;
+  private Duration seenTtl = PubSubConfig.defaults().seenTtl();
   private MessageIdFunction messageId = MessageIdFunction.sha256OfData();
   private Validator validator;
   private Delivery delivery = (s, id, m, from) -> {};
@@ -60,24 +61,29 @@ public final class SimulatedNode {
   private Rpc lastRpc;
   private Packet lastPacket;
 
-  private SimulatedNode(PeerId self, Scheduler scheduler, Router router, Duration seenTtl, Outbox outbox) {
+  private SimulatedNode(PeerId self, Scheduler scheduler, Router router, GossipSubParams params, Outbox outbox) {
     this.self = Objects.requireNonNull(self, "self");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.router = router;
     this.outbox = Objects.requireNonNull(outbox, "outbox");
-    this.seenTtl = seenTtl;
+    this.params = params;
   }
 
   /** A node routing with gossipsub; {@code random} drives the router's choices (seed it). */
   public static SimulatedNode gossipsub(
       PeerId self, Scheduler scheduler, GossipSubParams params, GossipSubOptions options, Random random, Outbox outbox) {
-    return new SimulatedNode(self, scheduler, new GossipSubRouter(params.validate(), options, random),
-        params.seenTtl(), outbox);
+    return new SimulatedNode(self, scheduler, new GossipSubRouter(params.validate(), options, random), params, outbox);
   }
 
-  /** A node routing with floodsub (seen cache TTL two minutes, as go-libp2p). */
+  /** A node routing with floodsub. */
   public static SimulatedNode floodsub(PeerId self, Scheduler scheduler, Outbox outbox) {
-    return new SimulatedNode(self, scheduler, new FloodSubRouter(), Duration.ofMinutes(2), outbox);
+    return new SimulatedNode(self, scheduler, new FloodSubRouter(), null, outbox);
+  }
+
+  /** How long message ids are remembered (default two minutes, as go-libp2p); set it before {@link #start()}. */
+  public SimulatedNode seenTtl(Duration ttl) {
+    this.seenTtl = Objects.requireNonNull(ttl, "ttl");
+    return this;
   }
 
   /** Replaces the message id function (default SHA-256 of the data); set it before {@link #start()}. */
@@ -128,6 +134,9 @@ public final class SimulatedNode {
   /** Builds the core and attaches the router (it schedules its heartbeat on the scheduler). */
   public void start() {
     if (core == null) {
+      if (params != null) {
+        PubSub.checkSeenCoversCache(config(), params);
+      }
       core = new PubSubCore(self, config(), router, scheduler, null, new Wire(),
           (id, m, from) -> delivery.delivered(self, id, m, from));
       core.attach();

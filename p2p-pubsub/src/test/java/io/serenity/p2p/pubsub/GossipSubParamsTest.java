@@ -30,13 +30,11 @@ class GossipSubParamsTest {
     assertThatThrownBy(() -> GossipSubParams.builder().dLow(7).build()).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dLow <= d <= dHigh");
     assertThatThrownBy(() -> GossipSubParams.builder().dOut(5).build()).hasMessageContaining("dOut");
-    assertThatThrownBy(() -> GossipSubParams.builder().seenTtl(Duration.ofSeconds(2)).build())
-        .hasMessageContaining("seenTtl");
     // the record's own constructor checks too: no unchecked instance exists
     GossipSubParams g = GossipSubParams.defaults();
     assertThatThrownBy(() -> new GossipSubParams(6, 7, 12, 4, 2, 6, 0.25, g.heartbeatInterval(),
         g.heartbeatInitialDelay(), 5, 3, g.fanoutTtl(), g.pruneBackoff(), g.unsubscribeBackoff(), 16, true, 3, 5000,
-        10, g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000, g.seenTtl()))
+        10, g.iwantFollowupTime(), g.graftFloodThreshold(), 60, 2, 300, 1024, 1000))
         .hasMessageContaining("dLow <= d <= dHigh");
   }
 
@@ -49,5 +47,15 @@ class GossipSubParamsTest {
     assertThat(tuned.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(tuned.toBuilder().d(e.d()).dLow(e.dLow()).heartbeatInterval(e.heartbeatInterval()).build()).isEqualTo(e);
     assertThat(GossipSubParams.builder().build()).isEqualTo(GossipSubParams.defaults());
+  }
+
+  @Test
+  void theSeenCacheMustOutliveTheMessageCacheWhereverPubsubIsBuilt() {
+    GossipSubParams slow = GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).build(); // 150 s
+    PubSubConfig shortSeen = PubSubConfig.defaults().withSeenTtl(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> PubSub.checkSeenCoversCache(shortSeen, slow)).hasMessageContaining("seenTtl")
+        .hasMessageContaining("message cache");
+    PubSub.checkSeenCoversCache(PubSubConfig.defaults(), GossipSubParams.ethereum());
+    assertThat(GossipSubParams.ethereum().messageCacheSpan()).isEqualTo(Duration.ofMillis(4200));
   }
 }

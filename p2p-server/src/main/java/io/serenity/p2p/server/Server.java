@@ -157,8 +157,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     HostConfig hc = config.hostConfig();
     // the larger of a direct message and a pubsub RPC (gossip message plus RPC framing), with its
     // varint length prefix: the host refuses pull reads beyond its stream read buffer
-    int gossipRpc = io.serenity.p2p.pubsub.PubSubConfig.defaults()
-        .withMaxMessageSize(config.maxGossipMessageSize()).maxRpcSize();
+    int gossipRpc = config.pubSubConfig().maxRpcSize();
     int readBuffer = Math.max(config.maxDirectMessageSize(), gossipRpc) + 16;
     if (hc.maxStreamReadBuffer() < readBuffer) {
       hc = hc.toBuilder().maxStreamReadBuffer(readBuffer).build();
@@ -176,15 +175,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       throw new ServerException("interrupted while starting", e);
     }
 
-    PubSubConfig psc =
-        PubSubConfig.defaults()
-            .withSignaturePolicy(config.signaturePolicy())
-            .withMaxMessageSize(config.maxGossipMessageSize())
-            .withDeliverOwnMessages(config.deliverOwnMessages());
-    if (config.messageIdFunction().isPresent()) {
-      psc = psc.withMessageIdFunction(config.messageIdFunction().get());
-    }
-    pubsub = createPubSub(h, psc);
+    pubsub = createPubSub(h, config.pubSubConfig());
     join(pubsub.start(), "pubsub start");
 
     String shortId = h.peerId().toBase58().substring(Math.max(0, h.peerId().toBase58().length() - 6));

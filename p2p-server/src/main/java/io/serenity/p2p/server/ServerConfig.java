@@ -7,6 +7,7 @@ import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.MessageIdFunction;
 import io.serenity.p2p.pubsub.PeerScoreParams;
 import io.serenity.p2p.pubsub.PeerScoreThresholds;
+import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.SignaturePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +48,14 @@ import java.util.regex.Pattern;
  *     PeerScoreParams#defaults()} scores nothing (every score 0)
  * @param peerScoreThresholds score thresholds; default none, which means {@link
  *     PeerScoreThresholds#defaults()}
- * @param signaturePolicy pubsub signing; default {@link SignaturePolicy#STRICT_SIGN}
+ * @param pubSubConfig the pubsub settings, each with its one home there: signing policy (default
+ *     StrictSign), message ids (default {@code from} + {@code seqno}; unsigned profiles need a
+ *     content-based function, e.g. Ethereum's, {@code io.serenity.p2p.eth2.Eth2Server#ethereum}),
+ *     largest gossip message (default 1 MiB), seen cache, queues, validation throttle, own-publish
+ *     backlog, whether our own broadcasts reach our own feeds (default no); default {@link
+ *     PubSubConfig#defaults()}. The builder's {@code signaturePolicy}, {@code messageIdFunction},
+ *     {@code maxGossipMessageSize} and {@code deliverOwnMessages} set the same fields
  * @param codec message encoding; default {@link MessageCodec#protobuf()}
- * @param messageIdFunction how pubsub identifies messages (duplicate suppression, IHAVE/IWANT);
- *     default none: the pubsub default ({@code from} + {@code seqno}). Unsigned profiles need a
- *     content-based function, e.g. Ethereum's ({@code io.serenity.p2p.eth2.Eth2Server#ethereum})
- * @param maxGossipMessageSize largest encoded message published or accepted on pubsub; default 1 MiB
  * @param maxDirectMessageSize largest encoded direct message sent or accepted; default 4 MiB
  * @param maxPeers connected peers kept; beyond it the lowest-scored non-static peers are
  *     disconnected; default 50
@@ -61,7 +64,6 @@ import java.util.regex.Pattern;
  * @param directProtocolPrefix first part of direct protocol ids {@code /<prefix>/<version>/<topic>};
  *     default {@code serenity}
  * @param directProtocolVersion second part; default {@code 1.0.0}
- * @param deliverOwnMessages whether our own broadcasts reach our own feeds; default false
  * @param hostConfig connection limits, timeouts, muxers; default {@link HostConfig#defaults()}
  *     (its stream read buffer is raised to fit {@code maxDirectMessageSize})
  * @param directSendTimeout time for a direct send, dial included, to be read by the peer; default
@@ -84,16 +86,13 @@ public record ServerConfig(
     GossipSubParams gossipSubParams,
     Optional<PeerScoreParams> peerScoreParams,
     Optional<PeerScoreThresholds> peerScoreThresholds,
-    SignaturePolicy signaturePolicy,
+    PubSubConfig pubSubConfig,
     MessageCodec codec,
-    Optional<MessageIdFunction> messageIdFunction,
-    int maxGossipMessageSize,
     int maxDirectMessageSize,
     int maxPeers,
     int minPeers,
     String directProtocolPrefix,
     String directProtocolVersion,
-    boolean deliverOwnMessages,
     HostConfig hostConfig,
     Duration directSendTimeout,
     Duration reconnectBackoffMin,
@@ -127,15 +126,34 @@ public record ServerConfig(
     Objects.requireNonNull(gossipSubParams, "gossipSubParams");
     Objects.requireNonNull(peerScoreParams, "peerScoreParams");
     Objects.requireNonNull(peerScoreThresholds, "peerScoreThresholds");
-    Objects.requireNonNull(signaturePolicy, "signaturePolicy");
+    Objects.requireNonNull(pubSubConfig, "pubSubConfig");
     Objects.requireNonNull(codec, "codec");
-    Objects.requireNonNull(messageIdFunction, "messageIdFunction");
     Objects.requireNonNull(directProtocolPrefix, "directProtocolPrefix");
     Objects.requireNonNull(directProtocolVersion, "directProtocolVersion");
     Objects.requireNonNull(hostConfig, "hostConfig");
     Objects.requireNonNull(directSendTimeout, "directSendTimeout");
     Objects.requireNonNull(reconnectBackoffMin, "reconnectBackoffMin");
     Objects.requireNonNull(reconnectBackoffMax, "reconnectBackoffMax");
+  }
+
+  /** The pubsub signing policy ({@link PubSubConfig#signaturePolicy()}). */
+  public SignaturePolicy signaturePolicy() {
+    return pubSubConfig.signaturePolicy();
+  }
+
+  /** The pubsub message id function ({@link PubSubConfig#messageIdFunction()}). */
+  public MessageIdFunction messageIdFunction() {
+    return pubSubConfig.messageIdFunction();
+  }
+
+  /** Largest encoded message published or accepted on pubsub ({@link PubSubConfig#maxMessageSize()}). */
+  public int maxGossipMessageSize() {
+    return pubSubConfig.maxMessageSize();
+  }
+
+  /** Whether our own broadcasts reach our own feeds ({@link PubSubConfig#deliverOwnMessages()}). */
+  public boolean deliverOwnMessages() {
+    return pubSubConfig.deliverOwnMessages();
   }
 
   /** The defaults listed on the record components. */
@@ -165,7 +183,15 @@ public record ServerConfig(
     if (peerScoreThresholds.isPresent() && peerScoreParams.isEmpty()) {
       throw new IllegalArgumentException("peerScoreThresholds given without peerScoreParams");
     }
-    positive("maxGossipMessageSize", maxGossipMessageSize);
+    pubSubConfig.validate();
+    if (router == Router.GOSSIPSUB) {
+      Duration cache = gossipSubParams.heartbeatInterval().multipliedBy(gossipSubParams.historyLength());
+      if (pubSubConfig.seenTtl().compareTo(cache) < 0) {
+        throw new IllegalArgumentException("pubSubConfig.seenTtl (" + pubSubConfig.seenTtl()
+            + ") must cover the gossipsub message cache (" + gossipSubParams.historyLength() + " x "
+            + gossipSubParams.heartbeatInterval() + "), or gossip would re-announce messages already forgotten as seen");
+      }
+    }
     positive("maxDirectMessageSize", maxDirectMessageSize);
     positive("maxPeers", maxPeers);
     if (minPeers < 0 || minPeers > maxPeers) {
@@ -222,16 +248,13 @@ public record ServerConfig(
     private GossipSubParams gossipSubParams = GossipSubParams.defaults();
     private Optional<PeerScoreParams> peerScoreParams = Optional.empty();
     private Optional<PeerScoreThresholds> peerScoreThresholds = Optional.empty();
-    private SignaturePolicy signaturePolicy = SignaturePolicy.STRICT_SIGN;
+    private PubSubConfig pubSubConfig = PubSubConfig.defaults();
     private MessageCodec codec = MessageCodec.protobuf();
-    private Optional<MessageIdFunction> messageIdFunction = Optional.empty();
-    private int maxGossipMessageSize = 1 << 20;
     private int maxDirectMessageSize = 4 << 20;
     private int maxPeers = 50;
     private int minPeers = 3;
     private String directProtocolPrefix = "serenity";
     private String directProtocolVersion = "1.0.0";
-    private boolean deliverOwnMessages;
     private HostConfig hostConfig = HostConfig.defaults();
     private Duration directSendTimeout = Duration.ofSeconds(10);
     private Duration reconnectBackoffMin = Duration.ofSeconds(1);
@@ -253,16 +276,13 @@ public record ServerConfig(
       gossipSubParams = c.gossipSubParams;
       peerScoreParams = c.peerScoreParams;
       peerScoreThresholds = c.peerScoreThresholds;
-      signaturePolicy = c.signaturePolicy;
+      pubSubConfig = c.pubSubConfig;
       codec = c.codec;
-      messageIdFunction = c.messageIdFunction;
-      maxGossipMessageSize = c.maxGossipMessageSize;
       maxDirectMessageSize = c.maxDirectMessageSize;
       maxPeers = c.maxPeers;
       minPeers = c.minPeers;
       directProtocolPrefix = c.directProtocolPrefix;
       directProtocolVersion = c.directProtocolVersion;
-      deliverOwnMessages = c.deliverOwnMessages;
       hostConfig = c.hostConfig;
       directSendTimeout = c.directSendTimeout;
       reconnectBackoffMin = c.reconnectBackoffMin;
@@ -327,8 +347,15 @@ public record ServerConfig(
       return this;
     }
 
+    /** Sets every pubsub setting at once. */
+    public Builder pubSubConfig(PubSubConfig v) {
+      pubSubConfig = Objects.requireNonNull(v, "pubSubConfig");
+      return this;
+    }
+
+    /** Sets {@link PubSubConfig#signaturePolicy()}. */
     public Builder signaturePolicy(SignaturePolicy v) {
-      signaturePolicy = v;
+      pubSubConfig = pubSubConfig.withSignaturePolicy(v);
       return this;
     }
 
@@ -337,14 +364,15 @@ public record ServerConfig(
       return this;
     }
 
-    /** Sets the pubsub message id function (default: the pubsub default, from + seqno). */
+    /** Sets {@link PubSubConfig#messageIdFunction()} (default: from + seqno). */
     public Builder messageIdFunction(MessageIdFunction v) {
-      messageIdFunction = Optional.of(v);
+      pubSubConfig = pubSubConfig.withMessageIdFunction(v);
       return this;
     }
 
+    /** Sets {@link PubSubConfig#maxMessageSize()} (and its RPC limit, 64 KiB above). */
     public Builder maxGossipMessageSize(int v) {
-      maxGossipMessageSize = v;
+      pubSubConfig = pubSubConfig.withMaxMessageSize(v);
       return this;
     }
 
@@ -369,8 +397,9 @@ public record ServerConfig(
       return this;
     }
 
+    /** Sets {@link PubSubConfig#deliverOwnMessages()}. */
     public Builder deliverOwnMessages(boolean v) {
-      deliverOwnMessages = v;
+      pubSubConfig = pubSubConfig.withDeliverOwnMessages(v);
       return this;
     }
 
@@ -408,16 +437,13 @@ public record ServerConfig(
               gossipSubParams,
               peerScoreParams,
               peerScoreThresholds,
-              signaturePolicy,
+              pubSubConfig,
               codec,
-              messageIdFunction,
-              maxGossipMessageSize,
               maxDirectMessageSize,
               maxPeers,
               minPeers,
               directProtocolPrefix,
               directProtocolVersion,
-              deliverOwnMessages,
               hostConfig,
               directSendTimeout,
               reconnectBackoffMin,

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.serenity.p2p.host.NettyLeakCheck;
 import io.serenity.p2p.pubsub.MessageId;
+import io.serenity.p2p.pubsub.MessageIdFunction;
 import io.serenity.p2p.pubsub.SignaturePolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -113,9 +114,12 @@ class PluggableCodecTest {
 
   @Test
   void messageIdFunctionDefaultsToThePubSubDefault() {
-    assertThat(ServerConfig.defaults().messageIdFunction()).isEmpty();
-    ServerConfig c = ServerConfig.builder().messageIdFunction(m -> textId(m.data())).build();
-    assertThat(c.messageIdFunction()).isPresent();
-    assertThat(c.toBuilder().build().messageIdFunction()).isEqualTo(c.messageIdFunction());
+    assertThat(ServerConfig.defaults().messageIdFunction())
+        .isSameAs(ServerConfig.defaults().pubSubConfig().messageIdFunction());
+    MessageIdFunction mine = m -> textId(m.data());
+    ServerConfig c = ServerConfig.builder().messageIdFunction(mine).build();
+    assertThat(c.messageIdFunction()).isSameAs(mine);
+    assertThat(c.pubSubConfig().messageIdFunction()).as("one home").isSameAs(mine);
+    assertThat(c.toBuilder().build().messageIdFunction()).isSameAs(mine);
   }
 }

@@ -238,6 +238,9 @@ public final class Simulator {
         ? SimulatedNode.floodsub(ids[i], loop, out)
         : SimulatedNode.gossipsub(ids[i], loop, gossipParams(), gossipOptions(), new Random(random.nextLong()), out);
     n.messageIdFunction(idFunction);
+    if (!s.router().equals("floodsub") && s.gossip().preset().equals("ethereum")) {
+      n.seenTtl(io.serenity.p2p.pubsub.PubSubConfig.ETHEREUM_SEEN_TTL);
+    }
     n.validator(Validator.of((from, m) -> (ByteBuffer.wrap(m.data()).getLong() & INVALID) != 0
         ? ValidationResult.REJECT : ValidationResult.ACCEPT));
     n.onDelivery(this::delivered);

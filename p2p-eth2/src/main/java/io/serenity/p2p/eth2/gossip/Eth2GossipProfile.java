@@ -85,14 +85,14 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
 
   /**
    * {@code base} with StrictNoSign, the eth2 message id, {@code Message.data} limited to
-   * {@link #maxCompressedSize()} and the seen TTL of the gossipsub preset.
+   * {@link #maxCompressedSize()} and the seen TTL of two epochs ({@link PubSubConfig#ETHEREUM_SEEN_TTL}).
    */
   public PubSubConfig pubSubConfig(PubSubConfig base) {
     validate();
     return base.withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
         .withMessageIdFunction(messageIdFunction())
         .withMaxMessageSize(maxCompressedSize())
-        .withSeenTtl(gossipSubParams.seenTtl())
+        .withSeenTtl(PubSubConfig.ETHEREUM_SEEN_TTL)
         .validate();
   }
 
