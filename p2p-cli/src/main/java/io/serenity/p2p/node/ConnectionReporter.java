@@ -1,8 +1,8 @@
 package io.serenity.p2p.node;
 
 import io.serenity.p2p.core.PeerId;
-import io.serenity.p2p.host.Connection;
-import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.server.Peer;
+import io.serenity.p2p.server.PeerEvent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,20 +17,20 @@ final class ConnectionReporter {
 
   private final EventPrinter printer;
   private final ScheduledExecutorService timer;
-  private final Map<PeerId, Connection> pending = new ConcurrentHashMap<>();
+  private final Map<PeerId, PeerEvent.Connected> pending = new ConcurrentHashMap<>();
 
   ConnectionReporter(EventPrinter printer, ScheduledExecutorService timer) {
     this.printer = printer;
     this.timer = timer;
   }
 
-  void connected(HostEvent.PeerConnected e) {
-    pending.put(e.peer(), e.connection());
+  void connected(PeerEvent.Connected e) {
+    pending.put(e.peer(), e);
     timer.schedule(() -> report(e.peer(), ""), IDENTIFY_WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
-  void identified(HostEvent.PeerIdentified e) {
-    report(e.peer(), e.info().agentVersion().orElse(""));
+  void identified(PeerEvent.Identified e) {
+    report(e.peer(), e.agentVersion());
   }
 
   void disconnected(PeerId peer) {
@@ -38,11 +38,11 @@ final class ConnectionReporter {
   }
 
   private void report(PeerId peer, String agent) {
-    Connection c = pending.remove(peer);
+    PeerEvent.Connected c = pending.remove(peer);
     if (c == null) {
       return; // already reported, or gone
     }
-    String direction = c.isInitiator() ? "outbound" : "inbound";
+    String direction = c.direction() == Peer.Direction.OUTBOUND ? "outbound" : "inbound";
     printer
         .event("peer_connected")
         .with("peerId", peer.toBase58())

@@ -4,12 +4,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
-import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.Traffic;
 import io.serenity.p2p.pubsub.GossipSubParams;
-import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.TopicCounters;
+import io.serenity.p2p.server.Server;
+import io.serenity.p2p.server.ServerConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * A local gossip network in one process: N hosts on loopback sharing one Netty event loop group,
+ * A local gossip network in one process: N {@link Server}s (as library users run them, default
+ * peer scoring included) on loopback sharing one Netty event loop group,
  * connected in a random topology of average degree K (a ring plus random chords, so it is always
  * connected), all on one topic; M messages of S bytes published from random nodes at R per second;
  * every delivery timed against the publish time written into the payload (one clock, one process).
@@ -70,27 +71,24 @@ final class Devnet {
     long setupStart = System.nanoTime();
     Random random = new Random(s.seed());
     EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    List<Host> hosts = new ArrayList<>();
-    List<PubSub> pubsubs = new ArrayList<>();
+    List<Server> servers = new ArrayList<>();
     int expected = s.messages() * (s.nodes() - 1);
     CountDownLatch allDelivered = new CountDownLatch(expected);
     AtomicLongArray latencies = new AtomicLongArray(Math.max(1, expected));
     AtomicInteger delivered = new AtomicInteger();
     try {
       for (int i = 0; i < s.nodes(); i++) {
-        Host h = Host.builder()
-            .identity(PrivateKey.fromSeed(KeyType.ED25519, s.seed() * 1_000_003L + i))
+        ServerConfig config = ServerConfig.builder()
+            .privateKey(PrivateKey.fromSeed(KeyType.ED25519, s.seed() * 1_000_003L + i))
             .listen("/ip4/127.0.0.1/tcp/0")
-            .eventLoopGroup(group)
+            .router(s.floodsub() ? ServerConfig.Router.FLOODSUB : ServerConfig.Router.GOSSIPSUB)
+            .pubSubConfig(s.config())
+            .gossipSubParams(s.params())
+            .minPeers(0)
             .build();
-        hosts.add(h);
-        PubSub ps = s.floodsub() ? PubSub.floodsub(h, s.config()) : PubSub.gossipsub(h, s.config(), s.params());
-        pubsubs.add(ps);
-      }
-      CompletableFuture.allOf(hosts.stream().map(Host::start).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-      CompletableFuture.allOf(pubsubs.stream().map(PubSub::start).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-      for (PubSub ps : pubsubs) {
-        ps.subscribe(TOPIC, m -> {
+        Server server = new Server(config, group);
+        servers.add(server);
+        server.joinTopic(TOPIC).subscribe(m -> {
           long now = System.nanoTime();
           ByteBuffer b = ByteBuffer.wrap(m.data());
           b.getInt();
@@ -101,6 +99,7 @@ final class Devnet {
           }
           allDelivered.countDown();
         });
+        server.start();
       }
       int[] failed = new int[1];
       Set<Long> edges = topology(random);
@@ -111,7 +110,8 @@ final class Devnet {
         int a = (int) (e >>> 32);
         int b = (int) e;
         inFlight.acquire();
-        CompletableFuture<?> f = hosts.get(a).connect(hosts.get(b).peerInfo()).whenComplete((c, err) -> {
+        String to = servers.get(b).listenAddrs().get(0).toString();
+        CompletableFuture<?> f = servers.get(a).connect(to).whenComplete((c, err) -> {
           inFlight.release();
           if (err != null) {
             synchronized (failed) {
@@ -124,8 +124,8 @@ final class Devnet {
       CompletableFuture.allOf(dials.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
       // wait until every node has a mesh (gossipsub) or a topic peer (floodsub), bounded
       List<CompletableFuture<Void>> ready = new ArrayList<>();
-      for (PubSub ps : pubsubs) {
-        ready.add(s.floodsub() ? ps.whenPeers(TOPIC, 1) : ps.whenMesh(TOPIC, 1));
+      for (Server server : servers) {
+        ready.add(s.floodsub() ? server.whenTopicPeers(TOPIC, 1) : server.pubSub().whenMesh(TOPIC, 1));
       }
       try {
         CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -152,7 +152,7 @@ final class Devnet {
         }
         ByteBuffer payload = ByteBuffer.allocate(Math.max(HEADER, s.size()));
         payload.putInt(i).putLong(System.nanoTime()).put(padding, 0, Math.min(padding.length, payload.remaining()));
-        PubSub from = pubsubs.get(random.nextInt(pubsubs.size()));
+        Server from = servers.get(random.nextInt(servers.size()));
         from.publish(TOPIC, payload.array());
         if (i % Math.max(1, s.messages() / 50) == 0) {
           progress.accept(bar(i + 1, s.messages(), delivered.get(), expected));
@@ -175,31 +175,31 @@ final class Devnet {
       double[] latencyMillis = {pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6};
       long received = 0;
       long meshTotal = 0;
-      long[] sent = new long[hosts.size()];
-      for (int i = 0; i < hosts.size(); i++) {
-        TopicCounters.Snapshot c = pubsubs.get(i).stats().get(TOPIC);
+      long[] sent = new long[servers.size()];
+      for (int i = 0; i < servers.size(); i++) {
+        TopicCounters.Snapshot c = servers.get(i).pubSub().stats().get(TOPIC);
         if (c != null) {
           received += c.received();
         }
-        meshTotal += pubsubs.get(i).meshPeers(TOPIC).get(10, TimeUnit.SECONDS).size();
-        for (Map.Entry<String, Traffic.Totals> t : hosts.get(i).traffic().snapshot().entrySet()) {
+        meshTotal += servers.get(i).pubSub().meshPeers(TOPIC).get(10, TimeUnit.SECONDS).size();
+        for (Map.Entry<String, Traffic.Totals> t : servers.get(i).host().traffic().snapshot().entrySet()) {
           if (t.getKey().startsWith("/meshsub/") || t.getKey().startsWith("/floodsub/")) {
             sent[i] += t.getValue().bytesOut();
           }
         }
       }
       long sentMax = Arrays.stream(sent).max().orElse(0);
-      long sentMean = hosts.isEmpty() ? 0 : Arrays.stream(sent).sum() / hosts.size();
+      long sentMean = servers.isEmpty() ? 0 : Arrays.stream(sent).sum() / servers.size();
       double dups = s.messages() == 0 ? 0 : (received - got) / (double) s.messages();
       return new Summary(s.nodes(), edges.size() - failed[0], failed[0], s.messages(), s.size(), got, expected,
           expected == 0 ? 1.0 : got / (double) expected, latencyMillis, Math.max(0, dups),
-          meshTotal / (double) Math.max(1, hosts.size()), new long[] {sentMean, sentMax}, setupSeconds, runSeconds,
+          meshTotal / (double) Math.max(1, servers.size()), new long[] {sentMean, sentMax}, setupSeconds, runSeconds,
           cpuSeconds);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+        | io.serenity.p2p.server.ServerException e) {
       throw new RuntimeFailure("devnet setup failed: " + RunCommand.rootMessage(e), e);
     } finally {
-      pubsubs.forEach(PubSub::close);
-      hosts.forEach(Host::close);
+      servers.forEach(Server::stop);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }

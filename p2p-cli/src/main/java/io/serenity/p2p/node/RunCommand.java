@@ -2,25 +2,25 @@ package io.serenity.p2p.node;
 
 import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.eth2.Eth2Server;
 import io.serenity.p2p.eth2.gossip.Eth2GossipProfile;
-import io.serenity.p2p.eth2.reqresp.ReqResp;
 import io.serenity.p2p.eth2.reqresp.ReqRespConfig;
 import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
 import io.serenity.p2p.eth2.ssz.Bytes32;
 import io.serenity.p2p.eth2.ssz.Bytes4;
-import io.serenity.p2p.eth2.types.MetaData;
 import io.serenity.p2p.eth2.types.StatusMessage;
-import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostConfig;
-import io.serenity.p2p.host.HostEvent;
-import io.serenity.p2p.host.StaticPeers;
 import io.serenity.p2p.metrics.MetricsServer;
-import io.serenity.p2p.pubsub.MessageId;
-import io.serenity.p2p.pubsub.PubSub;
-import io.serenity.p2p.pubsub.ReceivedMessage;
+import io.serenity.p2p.pubsub.PubSubConfig;
+import io.serenity.p2p.server.Message;
+import io.serenity.p2p.server.MessageContext;
+import io.serenity.p2p.server.PeerEvent;
+import io.serenity.p2p.server.Server;
+import io.serenity.p2p.server.ServerConfig;
+import io.serenity.p2p.server.ServerException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -134,6 +134,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "Unread stream bytes one peer's streams may hold (default 32).")
   Integer maxPeerBufferMiB;
 
+  @Option(
+      names = "--max-peers",
+      paramLabel = "<n>",
+      description = "Connected peers kept; beyond it the lowest-scored peers that are not --peer peers are "
+          + "disconnected (default 50, 100 with --preset ethereum).")
+  Integer maxPeers;
+
   @Option(names = "--json", description = "Print one JSON object per line instead of text.")
   boolean json;
 
@@ -181,14 +188,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Multiaddr> listenAddrs = new ArrayList<>();
+    List<String> listenAddrs = new ArrayList<>();
     for (String a : listen.isEmpty() ? List.of("/ip4/0.0.0.0/tcp/9000") : listen) {
-      listenAddrs.add(parseAddr("--listen", a));
+      listenAddrs.add(parseAddr("--listen", a).toString());
     }
-    List<PeerInfo> dial = new ArrayList<>();
     for (String p : peers) {
       try {
-        dial.add(PeerInfo.makePeer(p));
+        PeerInfo.makePeer(p);
       } catch (FormatException e) {
         throw new UsageException("--peer '" + p + "': " + e.getMessage());
       }
@@ -206,118 +212,72 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       throw new UsageException("--publish-stdin needs a --topic to publish on");
     }
     InetSocketAddress metricsAddr = metrics == null ? null : parseHostPort("--metrics", metrics);
-    boolean floodsub = node.floodsub();
-    io.serenity.p2p.pubsub.PubSubConfig pubsubConfig = node.pubsubConfig();
-    io.serenity.p2p.pubsub.GossipSubParams gossipParams = node.gossipParams();
-    HostConfig hostConfig = HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).build();
-    // --preset ethereum: the Ethereum consensus profile (StrictNoSign, eth2 message ids, payload
-    // limits, a read buffer for 10 MiB payloads) and req/resp Status with our fork digest
     boolean ethereum = node.preset.equalsIgnoreCase("ethereum");
-    Bytes4 digest = null;
-    if (ethereum) {
-      digest = parseForkDigest(forkDigest);
-      Eth2GossipProfile profile = Eth2GossipProfile.defaults();
-      pubsubConfig = profile.pubSubConfig(pubsubConfig);
-      gossipParams = profile.gossipSubParams();
-      hostConfig = Eth2Server.hostConfig(profile, hostConfig);
-    } else if (forkDigest != null) {
+    if (!ethereum && forkDigest != null) {
       throw new UsageException("--fork-digest needs --preset ethereum");
     }
-    hostConfig = applyLimits(hostConfig);
+    Bytes4 digest = ethereum ? parseForkDigest(forkDigest) : null;
     PrivateKey identity = key.load(key.keySeed == null && key.keyFile == null ? Path.of("node.key") : null);
+    ServerConfig config = serverConfig(identity, listenAddrs, muxerIds, digest);
     EventPrinter printer = new EventPrinter(System.out, json);
-    Host host =
-        Host.builder()
-            .identity(identity)
-            .listen(listenAddrs.toArray(Multiaddr[]::new))
-            .config(hostConfig)
-            .build();
-    PubSub pubsub;
-    if (floodsub) {
-      pubsub = PubSub.floodsub(host, pubsubConfig);
-    } else {
-      // scoring on, as in a Server with default settings: invalid messages cost their sender
-      java.util.Map<String, io.serenity.p2p.pubsub.TopicScoreParams> scored = new java.util.HashMap<>();
-      for (String t : topics) {
-        scored.put(t, io.serenity.p2p.pubsub.TopicScoreParams.forExpectedRate(1.0, gossipParams.d(),
-            io.serenity.p2p.pubsub.PeerScoreParams.DEFAULT_DECAY_INTERVAL));
-      }
-      pubsub = PubSub.gossipsub(host, pubsubConfig, gossipParams,
-          io.serenity.p2p.pubsub.PeerScoreParams.standard(scored), io.serenity.p2p.pubsub.PeerScoreThresholds.defaults());
+
+    // --preset ethereum: the Ethereum node (the server preset plus req/resp Status with our digest);
+    // otherwise a plain server. Either way the node is the Server that library users get.
+    Eth2Server eth2 = ethereum
+        ? new Eth2Server(config, ReqRespConfig.defaults(), new StatusMessage(digest, Bytes32.ZERO, 0, Bytes32.ZERO, 0))
+        : null;
+    Server server = eth2 != null ? eth2.server() : new Server(config);
+    if (eth2 != null) {
+      eth2.addListener(event -> reportEth2(printer, event));
     }
-    ReqResp reqResp = null;
-    if (ethereum) {
-      reqResp = ReqResp.create(host, ReqRespConfig.defaults());
-      reqResp.setStatus(new StatusMessage(digest, Bytes32.ZERO, 0, Bytes32.ZERO, 0));
-      reqResp.setMetaData(MetaData.empty(0));
-      reqResp.addListener(event -> reportEth2(printer, event));
-    }
-    ReqResp rr = reqResp;
-    MetricsServer[] metricsServer = new MetricsServer[1];
-    CountDownLatch stopped = new CountDownLatch(1);
-    StaticPeers[] kept = new StaticPeers[1];
-    Runnable shutdown = () -> {
-      if (kept[0] != null) {
-        kept[0].stop(); // before the host closes: its disconnects are not redialled
-      }
-      if (metricsServer[0] != null) {
-        metricsServer[0].close();
-      }
-      if (rr != null) {
-        rr.close();
-      }
-      pubsub.close();
-      host.close();
-      stopped.countDown();
-    };
-    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "p2p-node-shutdown"));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "p2p-node-timer");
       t.setDaemon(true);
       return t;
     });
     ConnectionReporter connections = new ConnectionReporter(printer, timer);
-    host.addListener(event -> report(printer, connections, event));
-    try {
-      host.start().join();
-      pubsub.start().join();
-    } catch (CompletionException e) {
-      throw new RuntimeFailure("cannot start: " + rootMessage(e), e);
-    }
+    // peer events come in order from the server's control thread; a bounded buffer keeps printing
+    // off that thread
+    server.peerEvents().subscribe(event -> report(printer, connections, event), 1024);
     for (String t : topics) {
-      pubsub.subscribe(t, m -> printMessage(printer, m));
+      server.joinTopic(t).subscribe(m -> printMessage(printer, m));
+    }
+    MetricsServer[] metricsServer = new MetricsServer[1];
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable shutdown = () -> {
+      if (metricsServer[0] != null) {
+        metricsServer[0].close();
+      }
+      server.stop(); // stops redialling first, then req/resp, pubsub and the host
+      stopped.countDown();
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "p2p-node-shutdown"));
+    try {
+      server.start();
+    } catch (ServerException e) {
+      throw new RuntimeFailure("cannot start: " + e.getMessage(), e);
     }
     if (metricsAddr != null) {
       try {
-        metricsServer[0] = MetricsServer.start(metricsAddr, host, pubsub);
+        metricsServer[0] = MetricsServer.start(metricsAddr, server.host(), server.pubSub());
       } catch (UncheckedIOException e) {
         shutdown.run();
         throw new RuntimeFailure("--metrics " + metrics + ": " + e.getMessage(), e);
       }
     }
-    List<String> addrs =
-        host.listenAddrs().stream().map(a -> a + "/p2p/" + host.peerId()).collect(Collectors.toList());
+    List<String> addrs = server.listenAddrs().stream().map(Object::toString).collect(Collectors.toList());
     printer
         .event("listening")
-        .with("peerId", host.peerId().toBase58())
+        .with("peerId", server.peerId().toBase58())
         .with("addrs", addrs)
-        .print("listening as " + host.peerId() + " on " + String.join(" ", addrs));
+        .print("listening as " + server.peerId() + " on " + String.join(" ", addrs));
     if (metricsServer[0] != null) {
       InetSocketAddress at = metricsServer[0].address();
       String url = "http://" + at.getHostString() + ":" + at.getPort() + "/";
       printer.event("metrics").with("url", url).print("status page and metrics at " + url + " (/metrics)");
     }
-    // --peer peers are kept connected: redialled with backoff (1 s doubling to 60 s) whenever the
-    // connection drops, e.g. after a partition longer than the keep-alive timeout
-    kept[0] = new StaticPeers(host, timer, dial, REDIAL_MIN, REDIAL_MAX);
-    kept[0].onFailure((p, err) -> printer
-        .event("error")
-        .with("what", "dial " + p.id())
-        .with("why", rootMessage(err))
-        .print("dial " + p.id() + " failed: " + rootMessage(err) + " (retrying with backoff)"));
-    kept[0].start();
     if (publishStdin) {
-      Thread reader = new Thread(() -> publishLines(printer, pubsub, topics.get(0)), "p2p-node-stdin");
+      Thread reader = new Thread(() -> publishLines(printer, server, topics.get(0)), "p2p-node-stdin");
       reader.setDaemon(true);
       reader.start();
     }
@@ -330,30 +290,73 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     return 0;
   }
 
-  private static void report(EventPrinter printer, ConnectionReporter connections, HostEvent event) {
+  /**
+   * The node's server configuration: the Ethereum preset or the plain server defaults, with the
+   * router, signing policy, muxers, limits and peers of the command line. --peer peers are the
+   * server's static peers: kept connected, redialled with backoff ({@link #REDIAL_MIN} doubling to
+   * {@link #REDIAL_MAX}) whenever the connection drops, e.g. after a partition longer than the
+   * keep-alive timeout.
+   */
+  ServerConfig serverConfig(PrivateKey identity, List<String> listenAddrs, List<String> muxerIds, Bytes4 digest) {
+    boolean floodsub = node.floodsub();
+    PubSubConfig pubsubConfig = node.pubsubConfig();
+    HostConfig hostConfig = HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).build();
+    ServerConfig.Builder b;
+    if (digest != null) {
+      // StrictNoSign, eth2 message ids, payload limits, two-epoch seen TTL, a read buffer for 10 MiB
+      // payloads, the Ethereum gossipsub parameters and peer counts
+      Eth2GossipProfile profile = Eth2GossipProfile.defaults();
+      b = Eth2Server.ethereum(digest.bytes())
+          .pubSubConfig(profile.pubSubConfig(pubsubConfig))
+          .hostConfig(applyLimits(Eth2Server.hostConfig(profile, hostConfig)));
+    } else {
+      b = ServerConfig.builder()
+          .pubSubConfig(pubsubConfig)
+          .gossipSubParams(node.gossipParams())
+          .hostConfig(applyLimits(hostConfig));
+    }
+    b.privateKey(identity)
+        .listen(listenAddrs.toArray(String[]::new))
+        .staticPeers(peers.toArray(String[]::new))
+        .reconnectBackoff(REDIAL_MIN, REDIAL_MAX)
+        .router(floodsub ? ServerConfig.Router.FLOODSUB : ServerConfig.Router.GOSSIPSUB)
+        .minPeers(0);
+    if (maxPeers != null) {
+      b.maxPeers(positive("--max-peers", maxPeers));
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static void report(EventPrinter printer, ConnectionReporter connections, PeerEvent event) {
     switch (event) {
-      case HostEvent.PeerConnected e -> connections.connected(e);
-      case HostEvent.PeerDisconnected e -> {
+      case PeerEvent.Connected e -> connections.connected(e);
+      case PeerEvent.Disconnected e -> {
         connections.disconnected(e.peer());
         printer.event("peer_disconnected").with("peerId", e.peer().toBase58()).print("disconnected " + e.peer());
       }
-      case HostEvent.PeerIdentified e -> {
+      case PeerEvent.Identified e -> {
         connections.identified(e);
-        String agent = e.info().agentVersion().orElse("");
         printer
             .event("peer_identified")
             .with("peerId", e.peer().toBase58())
-            .with("agent", agent)
-            .with("protocols", e.info().protocols())
-            .print("identified " + e.peer() + ": " + agent + " " + e.info().protocols());
+            .with("agent", e.agentVersion())
+            .with("protocols", e.protocols())
+            .print("identified " + e.peer() + ": " + e.agentVersion() + " " + e.protocols());
       }
-      case HostEvent.ProtocolViolation e -> printer
+      case PeerEvent.ProtocolViolation e -> printer
           .event("error")
           .with("what", "protocol violation by " + e.peer() + " on " + e.protocol())
           .with("why", e.violation())
           .print("violation by " + e.peer() + " on " + e.protocol() + ": " + e.violation());
-      case HostEvent.StreamOpened e -> { }
-      case HostEvent.ProtocolsChanged e -> { }
+      case PeerEvent.DialFailed e -> printer
+          .event("error")
+          .with("what", "dial " + e.peer())
+          .with("why", e.reason())
+          .print("dial " + e.peer() + " failed: " + e.reason() + " (retrying with backoff)");
     }
   }
 
@@ -390,7 +393,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-
   /** The --fork-digest value: 4 bytes of hex, with or without 0x. */
   static Bytes4 parseForkDigest(String text) {
     if (text == null) {
@@ -403,26 +405,28 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     return new Bytes4(java.util.HexFormat.of().parseHex(h));
   }
 
-  private static void printMessage(EventPrinter printer, ReceivedMessage m) {
-    String from = m.message().author() != null ? m.message().author().toBase58() : null;
-    String data = Base64.getEncoder().encodeToString(m.data());
+  private static void printMessage(EventPrinter printer, Message<byte[]> m) {
+    MessageContext c = m.context();
+    String from = c.author().map(PeerId::toBase58).orElse(null);
+    String receivedFrom = c.receivedFrom().map(PeerId::toBase58).orElse(null);
+    byte[] data = m.data();
     printer
         .event("message")
-        .with("topic", m.topic())
+        .with("topic", c.topic())
         .with("from", from)
-        .with("receivedFrom", m.receivedFrom() != null ? m.receivedFrom().toBase58() : null)
-        .with("id", m.id().toString())
-        .with("size", m.data().length)
-        .with("data", data)
-        .print("message on " + m.topic() + " from " + (from != null ? from : m.receivedFrom()) + " ("
-            + m.data().length + " bytes): " + printable(m.data()));
+        .with("receivedFrom", receivedFrom)
+        .with("id", c.messageId())
+        .with("size", data.length)
+        .with("data", Base64.getEncoder().encodeToString(data))
+        .print("message on " + c.topic() + " from " + (from != null ? from : receivedFrom) + " ("
+            + data.length + " bytes): " + printable(data));
   }
 
   /** Most publishes of stdin lines in flight at once, and their most bytes together. */
   private static final int PUBLISHES_IN_FLIGHT = 256;
   private static final long PUBLISH_BYTES_IN_FLIGHT = 8L << 20;
 
-  private record InFlight(byte[] data, CompletableFuture<MessageId> result) {}
+  private record InFlight(byte[] data, CompletableFuture<String> result) {}
 
   /**
    * Publishes each stdin line on {@code topic}, waiting (bounded) for a first peer on the topic.
@@ -431,7 +435,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
    * only once it is queued for every chosen peer, stdin is read at the pace of the slowest peer and
    * no line is dropped for a full queue. Events are printed in line order.
    */
-  private static void publishLines(EventPrinter printer, PubSub pubsub, String topic) {
+  private static void publishLines(EventPrinter printer, Server server, String topic) {
     ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     long[] bytesInFlight = {0};
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -450,7 +454,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         byte[] data = line.getBytes(StandardCharsets.UTF_8);
         if (waitForPeer) {
           try {
-            pubsub.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
+            server.whenTopicPeers(topic, 1).get(30, TimeUnit.SECONDS);
           } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
             // publish anyway: the message is then only ours, and the event says how it went
           }
@@ -460,7 +464,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             && (inFlight.size() >= PUBLISHES_IN_FLIGHT || bytesInFlight[0] + data.length > PUBLISH_BYTES_IN_FLIGHT)) {
           waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight);
         }
-        inFlight.add(new InFlight(data, pubsub.publish(topic, data)));
+        inFlight.add(new InFlight(data, server.publish(topic, data)));
         bytesInFlight[0] += data.length;
       }
       while (!inFlight.isEmpty()) {
@@ -480,8 +484,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     bytesInFlight[0] -= f.data().length;
     try {
       // bounded by the publish wait (10 s by default): past it the publish fails, naming the peers
-      MessageId id = f.result().get(60, TimeUnit.SECONDS);
-      printer.event("published").with("topic", topic).with("id", id.toString()).with("size", f.data().length)
+      String id = f.result().get(60, TimeUnit.SECONDS);
+      printer.event("published").with("topic", topic).with("id", id).with("size", f.data().length)
           .print("published " + f.data().length + " bytes on " + topic + " (" + id + ")");
       return true;
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

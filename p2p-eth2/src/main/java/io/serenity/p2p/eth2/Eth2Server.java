@@ -1,11 +1,21 @@
 package io.serenity.p2p.eth2;
 
+import io.netty.channel.EventLoopGroup;
 import io.serenity.p2p.eth2.gossip.Eth2GossipProfile;
 import io.serenity.p2p.eth2.gossip.Eth2Topics;
+import io.serenity.p2p.eth2.reqresp.ReqResp;
+import io.serenity.p2p.eth2.reqresp.ReqRespConfig;
+import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
 import io.serenity.p2p.eth2.ssz.Bytes4;
+import io.serenity.p2p.eth2.types.MetaData;
+import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.HostConfig;
+import io.serenity.p2p.server.Server;
 import io.serenity.p2p.server.ServerConfig;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The Ethereum consensus preset for {@link io.serenity.p2p.server.Server} (issue 7's "ServerConfig
@@ -28,16 +38,122 @@ import java.util.Objects;
  * server.broadcast(block);
  * }</pre>
  *
- * <p>Not covered by the preset: the seen-message TTL stays the pubsub default (the server does not
- * expose it), and direct messages ({@code Server.send}) use the server's own protocol ids, not the
- * Ethereum req/resp domain (use {@code io.serenity.p2p.eth2.reqresp} for Status, Ping, MetaData).
+ * <p>An instance is the Ethereum node: a {@link Server} with that preset and the Ethereum req/resp
+ * domain ({@link ReqResp}: Status, Goodbye, Ping, MetaData) installed on its host before it listens,
+ * so every peer, inbound or outbound, gets our Status. Direct messages ({@code Server.send}) keep the
+ * server's own protocol ids; Ethereum requests go through {@link #reqResp()}.
+ *
+ * <pre>{@code
+ * Eth2Server node = new Eth2Server(Eth2Server.ethereum(digest).listen("/ip4/0.0.0.0/tcp/9000").build(),
+ *     ReqRespConfig.defaults(), new StatusMessage(new Bytes4(digest), finalizedRoot, epoch, headRoot, slot));
+ * node.addListener(event -> ...);    // Status received, Goodbye either way
+ * node.server().joinTopic(topic);     // or registerTopic, broadcast, ... as on any server
+ * node.start();
+ * }</pre>
  */
-public final class Eth2Server {
+public final class Eth2Server implements AutoCloseable {
 
   /** Room for an unsigned varint length prefix (a 32-bit length needs at most 5 bytes). */
   private static final int VARINT_PREFIX_MAX = 10;
 
-  private Eth2Server() {}
+  private final Server server;
+  private final ReqRespConfig reqRespConfig;
+  private final List<Consumer<ReqRespEvent>> listeners = new CopyOnWriteArrayList<>();
+  private volatile StatusMessage status;
+  private volatile MetaData metaData = MetaData.empty(0);
+  private volatile ReqResp reqResp;
+
+  /**
+   * An Ethereum node on {@code config} (normally built from {@link #ethereum(byte[])}) that sends and
+   * answers {@code status}; nothing runs until {@link #start()}.
+   */
+  public Eth2Server(ServerConfig config, ReqRespConfig reqRespConfig, StatusMessage status) {
+    this(config, reqRespConfig, status, null);
+  }
+
+  /** As {@link #Eth2Server(ServerConfig, ReqRespConfig, StatusMessage)}, on shared Netty threads. */
+  public Eth2Server(
+      ServerConfig config, ReqRespConfig reqRespConfig, StatusMessage status, EventLoopGroup sharedEventLoops) {
+    this.reqRespConfig = Objects.requireNonNull(reqRespConfig, "reqRespConfig");
+    this.status = Objects.requireNonNull(status, "status");
+    this.server = new Server(config, sharedEventLoops);
+    server.addExtension(host -> {
+      ReqResp rr = ReqResp.create(host, this.reqRespConfig);
+      rr.setStatus(this.status);
+      rr.setMetaData(this.metaData);
+      for (Consumer<ReqRespEvent> l : listeners) {
+        rr.addListener(l);
+      }
+      reqResp = rr;
+      return rr::close;
+    });
+  }
+
+  /** The server: topics, broadcast, direct messages, peers. */
+  public Server server() {
+    return server;
+  }
+
+  /**
+   * Req/resp events (a peer's Status, Goodbye either way, MetaData changes), from the first peer on;
+   * add listeners before {@link #start()}.
+   *
+   * @throws IllegalStateException after start
+   */
+  public void addListener(Consumer<ReqRespEvent> listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (reqResp != null) {
+      throw new IllegalStateException("listeners are added before start(); use reqResp().addListener later");
+    }
+    listeners.add(listener);
+  }
+
+  /** Our Status, sent to every peer and answered with; takes effect at once when running. */
+  public void setStatus(StatusMessage status) {
+    this.status = Objects.requireNonNull(status, "status");
+    ReqResp rr = reqResp;
+    if (rr != null) {
+      rr.setStatus(status);
+    }
+  }
+
+  /** Our MetaData (default: empty, seq 0); takes effect at once when running. */
+  public void setMetaData(MetaData metaData) {
+    this.metaData = Objects.requireNonNull(metaData, "metaData");
+    ReqResp rr = reqResp;
+    if (rr != null) {
+      rr.setMetaData(metaData);
+    }
+  }
+
+  /**
+   * The req/resp domain, for requests to peers (Status, Ping, MetaData, Goodbye, further methods).
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public ReqResp reqResp() {
+    ReqResp rr = reqResp;
+    if (rr == null) {
+      throw new IllegalStateException("not started");
+    }
+    return rr;
+  }
+
+  /** Starts the server, req/resp included; see {@link Server#start()}. */
+  public void start() {
+    server.start();
+  }
+
+  /** Stops req/resp and the server; idempotent. */
+  public void stop() {
+    server.stop();
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
 
   /**
    * {@link ServerConfig#builder()} with the Ethereum preset and {@link
@@ -74,6 +190,7 @@ public final class Eth2Server {
         .gossipSubParams(profile.gossipSubParams())
         .maxDirectMessageSize(profile.maxCompressedSize())
         .hostConfig(hostConfig(profile, HostConfig.defaults()))
+        .maxPeers(Eth2GossipProfile.MAX_PEERS) // the server prunes where the profile's watermark trims
         .codec(codec);
   }
 

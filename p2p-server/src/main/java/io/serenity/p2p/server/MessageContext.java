@@ -1,5 +1,6 @@
 package io.serenity.p2p.server;
 
+import io.serenity.p2p.core.PeerId;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +16,11 @@ import java.util.Optional;
  * @param messageId the pubsub message id in hex; empty for direct messages
  * @param size encoded size in bytes, as received
  * @param receivedAt when the message arrived
+ * @param author the peer that signed the message as its author ({@code from}); empty for a message
+ *     without author (under {@code StrictNoSign}, the Ethereum setting). For a direct message, the
+ *     peer on the other end of the stream
+ * @param receivedFrom the connected peer that handed us the message (for pubsub, the forwarder,
+ *     which need not be the author); empty only in a context made by hand
  * @param attributes adapter-defined values, keyed by name
  */
 public record MessageContext(
@@ -23,6 +29,8 @@ public record MessageContext(
     String messageId,
     int size,
     Instant receivedAt,
+    Optional<PeerId> author,
+    Optional<PeerId> receivedFrom,
     Map<String, Object> attributes) {
 
   /** How a message arrived. */
@@ -38,19 +46,22 @@ public record MessageContext(
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(receivedAt, "receivedAt");
+    Objects.requireNonNull(author, "author");
+    Objects.requireNonNull(receivedFrom, "receivedFrom");
     attributes = Map.copyOf(attributes);
   }
 
-  /** A context without attributes. */
+  /** A context without peers or attributes, received now (for tests and hand-made messages). */
   public static MessageContext of(String topic, Source source, String messageId, int size) {
-    return new MessageContext(topic, source, messageId, size, Instant.now(), Map.of());
+    return new MessageContext(topic, source, messageId, size, Instant.now(), Optional.empty(), Optional.empty(),
+        Map.of());
   }
 
   /** This context with {@code key} set to {@code value}. */
   public MessageContext withAttribute(String key, Object value) {
     Map<String, Object> m = new HashMap<>(attributes);
     m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-    return new MessageContext(topic, source, messageId, size, receivedAt, m);
+    return new MessageContext(topic, source, messageId, size, receivedAt, author, receivedFrom, m);
   }
 
   /** The attribute {@code key}, if set. */

@@ -1,23 +1,66 @@
 package io.serenity.p2p.server;
 
+import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * A change in the server's peer set, from {@link Server#peerEvents()}. Sent in order from the
- * server's control thread, which also redials static peers: subscribe with a buffer ({@code
- * subscribe(sink, capacity)}) or keep consumers quick.
+ * A change in the server's peer set, or a problem with a peer, from {@link Server#peerEvents()}.
+ * Sent in order from the server's control thread, which also redials static peers: subscribe with a
+ * buffer ({@code subscribe(sink, capacity)}) or keep consumers quick.
  */
 public sealed interface PeerEvent {
 
   /** The peer concerned. */
   PeerId peer();
 
-  /** A first connection to {@code peer} is up. */
-  record Connected(PeerId peer, Peer.Direction direction) implements PeerEvent {}
+  /**
+   * A first connection to {@code peer} is up.
+   *
+   * @param remoteAddr the peer's address on this connection
+   * @param muxer the negotiated stream muxer protocol id, e.g. {@code /yamux/1.0.0}
+   */
+  record Connected(PeerId peer, Peer.Direction direction, Multiaddr remoteAddr, String muxer) implements PeerEvent {
+    public Connected {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(direction, "direction");
+      Objects.requireNonNull(remoteAddr, "remoteAddr");
+      Objects.requireNonNull(muxer, "muxer");
+    }
+  }
 
-  /** Identify from {@code peer} arrived: agent and protocols are known now. */
-  record Identified(PeerId peer) implements PeerEvent {}
+  /**
+   * Identify from {@code peer} arrived.
+   *
+   * @param agentVersion what the peer calls itself; empty when it did not say
+   * @param protocols the protocols it serves
+   */
+  record Identified(PeerId peer, String agentVersion, List<String> protocols) implements PeerEvent {
+    public Identified {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(agentVersion, "agentVersion");
+      protocols = List.copyOf(protocols);
+    }
+  }
 
   /** The last connection to {@code peer} closed. */
   record Disconnected(PeerId peer) implements PeerEvent {}
+
+  /**
+   * A dial to a bootstrap or static peer failed; static peers are redialled with backoff ({@link
+   * ServerConfig#reconnectBackoffMin()} doubling to {@link ServerConfig#reconnectBackoffMax()}).
+   *
+   * @param reason why, e.g. "connection refused"
+   */
+  record DialFailed(PeerId peer, String reason) implements PeerEvent {}
+
+  /**
+   * {@code peer} broke a protocol's rules (oversize frame, malformed message, ...); the stream or
+   * connection concerned was closed.
+   *
+   * @param protocol the protocol id, or the layer (e.g. {@code noise}) below protocols
+   * @param violation what it did
+   */
+  record ProtocolViolation(PeerId peer, String protocol, String violation) implements PeerEvent {}
 }

@@ -2,6 +2,9 @@ package io.serenity.p2p.server;
 
 import io.serenity.p2p.core.PeerId;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import io.serenity.p2p.log.RateLimitedLog;
@@ -21,14 +24,27 @@ final class RegisteredTopic<T> {
   private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
   private static final long STOP_WAIT_MS = 5_000;
 
-  /** Bytes as they arrived, before decoding. */
-  record Inbound(byte[] data, PeerId peer, MessageContext.Source source, String messageId, Instant receivedAt) {}
+  /**
+   * Bytes as they arrived, before decoding.
+   *
+   * @param author the signed author, null when the message has none
+   * @param receivedFrom the connected peer that handed it to us
+   */
+  record Inbound(byte[] data, PeerId author, PeerId receivedFrom, MessageContext.Source source, String messageId,
+      Instant receivedAt) {
+
+    /** The author when known, else the peer that handed it to us: a {@link Message}'s peer. */
+    PeerId peer() {
+      return author != null ? author : receivedFrom;
+    }
+  }
 
   final String topic;
   final Class<T> type;
   final String protocolId;
   private final Handler chain;
-  private final MessageCodec codec;
+  private final Function<byte[], T> decoder;
+  private final String codecName;
   private final ArrayBlockingQueue<Inbound> inbox;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
@@ -37,13 +53,18 @@ final class RegisteredTopic<T> {
   /** The pubsub subscription, once active. */
   volatile io.serenity.p2p.pubsub.Subscription pubsubSubscription;
 
-  RegisteredTopic(
-      String topic, Class<T> type, String protocolId, Handler chain, MessageCodec codec, int inboxSize) {
+  /**
+   * @param decoder bytes to a fresh {@code T}; throws on undecodable input
+   * @param codecName the decoder's name, for logs
+   */
+  RegisteredTopic(String topic, Class<T> type, String protocolId, Handler chain, Function<byte[], T> decoder,
+      String codecName, int inboxSize) {
     this.topic = topic;
     this.type = type;
     this.protocolId = protocolId;
     this.chain = chain;
-    this.codec = codec;
+    this.decoder = decoder;
+    this.codecName = codecName;
     this.inbox = new ArrayBlockingQueue<>(inboxSize);
   }
 
@@ -115,15 +136,15 @@ final class RegisteredTopic<T> {
   void deliver(Inbound in) {
     T data;
     try {
-      data = codec.decode(in.data(), type);
+      data = decoder.apply(in.data());
     } catch (RuntimeException e) {
       undecodable.incrementAndGet();
       RLOG.info("Failed to decode data on topic {} from {} ({} bytes, {}): {}",
-          topic, in.peer(), in.data().length, codec.name(), e.getMessage());
+          topic, in.peer(), in.data().length, codecName, e.getMessage());
       return;
     }
-    MessageContext ctx =
-        new MessageContext(topic, in.source(), in.messageId(), in.data().length, in.receivedAt(), java.util.Map.of());
+    MessageContext ctx = new MessageContext(topic, in.source(), in.messageId(), in.data().length, in.receivedAt(),
+        Optional.ofNullable(in.author()), Optional.of(in.receivedFrom()), Map.of());
     try {
       chain.handle(new Message<>(ctx, in.peer(), data));
     } catch (RuntimeException e) {

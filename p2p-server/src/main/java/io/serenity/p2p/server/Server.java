@@ -1,5 +1,6 @@
 package io.serenity.p2p.server;
 
+import io.netty.channel.EventLoopGroup;
 import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
@@ -73,6 +74,13 @@ import org.slf4j.LoggerFactory;
  * passed through the topic's adapters (first adapter outermost) and sent to the type's {@link Feed}.
  * A feed send waits for blocking subscribers, so a slow subscriber slows only its topic.
  *
+ * <h2>Raw topics and the layers below</h2>
+ *
+ * {@link #joinTopic} and {@link #publish(String, byte[])} carry bytes on a topic by name, for
+ * applications (such as the {@code p2p-node} command) whose topics are not one type each. {@link
+ * #addExtension} runs further protocols on the server's host (the Ethereum req/resp domain is one);
+ * {@link #host()} and {@link #pubSub()} give the layers below for inspection and metrics.
+ *
  * <h2>Lifecycle</h2>
  *
  * Topics may be registered and feeds subscribed before {@link #start()}. {@link #start()} reports a
@@ -97,6 +105,12 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   private final Map<Class<?>, RegisteredTopic<?>> byType = new ConcurrentHashMap<>();
   private final Map<String, RegisteredTopic<?>> byTopic = new ConcurrentHashMap<>();
   private final Map<Class<?>, Feed<Message<?>>> feeds = new ConcurrentHashMap<>();
+  /** Feeds of raw topics ({@link #joinTopic}), by topic. */
+  private final Map<String, Feed<Message<?>>> rawFeeds = new ConcurrentHashMap<>();
+  private final List<Extension> extensions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** What stops each installed extension, in install order; set by start(). */
+  private final List<AutoCloseable> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final EventLoopGroup sharedEventLoops;
   private final Feed<PeerEvent> peerEvents = Feed.of(PeerEvent.class);
   // Set by start().
   private volatile Host host;
@@ -108,7 +122,47 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   /** A server with {@code config} (validated here); nothing runs until {@link #start()}. */
   public Server(ServerConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * A server whose network I/O runs on {@code sharedEventLoops}, for many servers in one process
+   * (a local devnet, tests): they then share a few Netty threads instead of each starting its own.
+   * The caller owns the group and shuts it down after the servers stopped.
+   */
+  public Server(ServerConfig config, EventLoopGroup sharedEventLoops) {
     this.config = Objects.requireNonNull(config, "config").validate();
+    this.sharedEventLoops = sharedEventLoops;
+  }
+
+  /**
+   * A protocol beyond topics and direct messages that runs on the server's host, for example the
+   * Ethereum req/resp domain. Installed by {@link #start()} once the host is built and before it
+   * listens or dials, so no peer connects before the protocol's handlers are in place.
+   */
+  @FunctionalInterface
+  public interface Extension {
+    /**
+     * Installs the protocol on {@code host}.
+     *
+     * @return what stops it; closed by {@link #stop()} before the host closes
+     */
+    AutoCloseable install(Host host);
+  }
+
+  /**
+   * Adds {@code extension}, installed at {@link #start()}.
+   *
+   * @throws IllegalStateException when the server is already started or stopped
+   */
+  public void addExtension(Extension extension) {
+    Objects.requireNonNull(extension, "extension");
+    synchronized (lifecycle) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("extensions are added before start()");
+      }
+      extensions.add(extension);
+    }
   }
 
   /** The configuration. */
@@ -162,8 +216,19 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     if (hc.maxStreamReadBuffer() < readBuffer) {
       hc = hc.toBuilder().maxStreamReadBuffer(readBuffer).build();
     }
-    Host h = Host.builder().identity(key).config(hc).listen(listen.toArray(Multiaddr[]::new)).build();
+    Host.Builder hb = Host.builder().identity(key).config(hc).listen(listen.toArray(Multiaddr[]::new));
+    if (sharedEventLoops != null) {
+      hb.eventLoopGroup(sharedEventLoops);
+    }
+    Host h = hb.build();
     host = h;
+    for (Extension e : extensions) {
+      try {
+        installed.add(Objects.requireNonNull(e.install(h), "extension " + e + " returned null from install"));
+      } catch (RuntimeException x) {
+        throw new ServerException("extension " + e + " failed to install: " + x.getMessage(), x);
+      }
+    }
     try {
       h.start().get(START_WAIT_S, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -188,6 +253,11 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
             });
     staticPeers =
         new StaticPeers(h, control, statics, config.reconnectBackoffMin(), config.reconnectBackoffMax());
+    staticPeers.onFailure((p, e) -> {
+      String why = unwrap(e).getMessage();
+      LOG.info("static peer {} unreachable: {} (redialling with backoff)", p.id(), why);
+      runOnControl(() -> emit(new PeerEvent.DialFailed(p.id(), String.valueOf(why))));
+    });
     hostListener = h.addListener(this::onHostEvent);
     synchronized (registry) {
       for (RegisteredTopic<?> t : byTopic.values()) {
@@ -202,7 +272,9 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
           .whenComplete(
               (c, e) -> {
                 if (e != null) {
-                  LOG.info("bootstrap peer {} unreachable: {}", p.id(), unwrap(e).getMessage());
+                  String why = unwrap(e).getMessage();
+                  LOG.info("bootstrap peer {} unreachable: {}", p.id(), why);
+                  runOnControl(() -> emit(new PeerEvent.DialFailed(p.id(), String.valueOf(why))));
                 } else {
                   LOG.info("connected to bootstrap peer {}", p.id());
                 }
@@ -325,10 +397,21 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     for (Feed<Message<?>> f : feeds.values()) {
       f.close(); // releases topic threads blocked on slow subscribers
     }
+    for (Feed<Message<?>> f : rawFeeds.values()) {
+      f.close();
+    }
     peerEvents.close();
     for (RegisteredTopic<?> t : topics) {
       t.stop();
     }
+    for (int i = installed.size() - 1; i >= 0; i--) {
+      try {
+        installed.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("an extension failed to stop: {}", e.toString());
+      }
+    }
+    installed.clear();
     if (pubsub != null) {
       pubsub.close();
     }
@@ -370,27 +453,14 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   public <T> void registerTopic(
       String topic, Class<T> type, Adapter... adapters) {
     checkNotStopped();
-    Objects.requireNonNull(topic, "topic");
+    checkTopicName(topic);
     Objects.requireNonNull(type, "type");
-    if (topic.isBlank() || topic.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("topic must be non-empty without whitespace: '" + topic + "'");
-    }
     config.codec().checkType(type);
-    Adapter[] chain = adapters.clone(); // the caller's array stays as it was (Prysm reversed it in place)
-    Feed<Message<?>> feed = feedFor(type);
-    Handler h = feed::send;
-    for (int i = chain.length - 1; i >= 0; i--) {
-      Adapter a = Objects.requireNonNull(chain[i], "adapter #" + i + " of topic " + topic + " is null");
-      Handler wrapped = a.wrap(h);
-      if (wrapped == null) {
-        throw new NullPointerException(
-            "adapter #" + i + " (" + a.getClass().getName() + ") of topic " + topic + " returned null from wrap");
-      }
-      h = wrapped;
-    }
+    Handler h = chain(topic, feedFor(type), adapters);
+    MessageCodec codec = config.codec();
     RegisteredTopic<T> t =
-        new RegisteredTopic<>(
-            topic, type, config.directProtocolId(topic), h, config.codec(), config.inboundQueue());
+        new RegisteredTopic<>(topic, type, config.directProtocolId(topic), h, bytes -> codec.decode(bytes, type),
+            codec.name(), config.inboundQueue());
     synchronized (registry) {
       RegisteredTopic<?> sameType = byType.get(type);
       if (sameType != null) {
@@ -408,6 +478,63 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
         activate(t);
       }
     }
+  }
+
+  /**
+   * Joins {@code topic} for raw payloads: subscribes to it on pubsub and accepts direct messages for
+   * it, as {@link #registerTopic} does, but delivers the bytes as they arrived (no codec) to the
+   * topic's own feed, through {@code adapters}. For applications whose topics are not one type
+   * each; publish with {@link #publish(String, byte[])}. May be called before or after {@link
+   * #start()}.
+   *
+   * @return the topic's feed
+   * @throws IllegalArgumentException when the topic is blank or already registered or joined
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Feed<Message<byte[]>> joinTopic(String topic, Adapter... adapters) {
+    checkNotStopped();
+    checkTopicName(topic);
+    Feed<Message<?>> feed = (Feed) Feed.of(Message.class);
+    Handler h = chain(topic, feed, adapters);
+    RegisteredTopic<byte[]> t =
+        new RegisteredTopic<>(topic, byte[].class, config.directProtocolId(topic), h, bytes -> bytes, "raw",
+            config.inboundQueue());
+    synchronized (registry) {
+      RegisteredTopic<?> sameTopic = byTopic.get(topic);
+      if (sameTopic != null) {
+        throw new IllegalArgumentException("topic '" + topic + "' is already "
+            + (sameTopic.type == byte[].class ? "joined" : "registered for type " + sameTopic.type.getName()));
+      }
+      byTopic.put(topic, t);
+      rawFeeds.put(topic, feed);
+      if (state == State.RUNNING) {
+        activate(t);
+      }
+    }
+    return (Feed) feed;
+  }
+
+  private static void checkTopicName(String topic) {
+    Objects.requireNonNull(topic, "topic");
+    if (topic.isBlank() || topic.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("topic must be non-empty without whitespace: '" + topic + "'");
+    }
+  }
+
+  /** {@code adapters} around {@code feed::send}, the first adapter outermost. */
+  private static Handler chain(String topic, Feed<Message<?>> feed, Adapter... adapters) {
+    Adapter[] chain = adapters.clone(); // the caller's array stays as it was (Prysm reversed it in place)
+    Handler h = feed::send;
+    for (int i = chain.length - 1; i >= 0; i--) {
+      Adapter a = Objects.requireNonNull(chain[i], "adapter #" + i + " of topic " + topic + " is null");
+      Handler wrapped = a.wrap(h);
+      if (wrapped == null) {
+        throw new NullPointerException(
+            "adapter #" + i + " (" + a.getClass().getName() + ") of topic " + topic + " returned null from wrap");
+      }
+      h = wrapped;
+    }
+    return h;
   }
 
   /** The topics registered so far, by type. */
@@ -465,9 +592,9 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   private void receivePubSub(RegisteredTopic<?> t, ReceivedMessage m) {
     PeerId author = m.message().author();
-    PeerId sender = author != null ? author : m.receivedFrom();
+    PeerId from = m.receivedFrom() != null ? m.receivedFrom() : host.peerId(); // null: our own, delivered back
     t.offer(new RegisteredTopic.Inbound(
-        m.data(), sender, MessageContext.Source.PUBSUB, m.id().toString(), Instant.now()));
+        m.data(), author, from, MessageContext.Source.PUBSUB, m.id().toString(), Instant.now()));
   }
 
   /** One message per stream: read it (size-limited), queue it, close our side as the receipt. */
@@ -481,7 +608,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
                 return;
               }
               t.offer(new RegisteredTopic.Inbound(
-                  bytes, s.remotePeer(), MessageContext.Source.DIRECT, "", Instant.now()));
+                  bytes, s.remotePeer(), s.remotePeer(), MessageContext.Source.DIRECT, "", Instant.now()));
               s.closeWrite();
             });
   }
@@ -514,20 +641,34 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       return CompletableFuture.failedFuture(
           new ServerException("cannot encode " + message.getClass().getName() + ": " + e.getMessage(), e));
     }
+    return publish(t.topic, data).thenApply(id -> null);
+  }
+
+  /**
+   * Publishes {@code data} as it is on {@code topic} (joined or not: pubsub then sends it to topic
+   * peers without joining) and completes with the message id in hex. Completion and failures are
+   * those of {@link #broadcast}.
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  public CompletableFuture<String> publish(String topic, byte[] data) {
+    checkRunning();
+    checkTopicName(topic);
+    Objects.requireNonNull(data, "data");
     if (data.length > config.maxGossipMessageSize()) {
       return CompletableFuture.failedFuture(
-          new ServerException("message of " + data.length + " bytes on topic '" + t.topic
+          new ServerException("message of " + data.length + " bytes on topic '" + topic
               + "' exceeds maxGossipMessageSize " + config.maxGossipMessageSize()));
     }
     return pubsub
-        .publish(t.topic, data)
+        .publish(topic, data)
         .handle(
             (id, e) -> {
               if (e != null) {
                 Throwable c = unwrap(e);
-                throw new ServerException("broadcast on topic '" + t.topic + "' failed: " + c.getMessage(), c);
+                throw new ServerException("broadcast on topic '" + topic + "' failed: " + c.getMessage(), c);
               }
-              return (Void) null;
+              return id.toString();
             });
   }
 
@@ -633,6 +774,29 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   // ---- peers ----
 
+  /**
+   * The libp2p host under this server, for what the server does not wrap (traffic counters, the
+   * peer store, further protocols: prefer {@link #addExtension} for those, installed before
+   * peers connect). Closing it stops the server's networking; use {@link #stop()}.
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  public Host host() {
+    checkRunning();
+    return host;
+  }
+
+  /**
+   * The pubsub router under this server, for inspection (meshes, scores, counters) and metrics.
+   * Messages published or subscribed here bypass the server's topics, codecs and feeds.
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  public PubSub pubSub() {
+    checkRunning();
+    return pubsub;
+  }
+
   /** Our peer id. */
   public PeerId peerId() {
     checkRunning();
@@ -716,13 +880,17 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   private void onHostEvent(HostEvent event) {
     if (event instanceof HostEvent.PeerConnected c) {
       LOG.debug("peer {} connected", c.peer());
-      Peer.Direction dir = c.connection().isInitiator() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND;
-      runOnControl(() -> emit(new PeerEvent.Connected(c.peer(), dir)));
+      Connection conn = c.connection();
+      Peer.Direction dir = conn.isInitiator() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND;
+      runOnControl(() -> emit(new PeerEvent.Connected(c.peer(), dir, conn.remoteAddr(), conn.muxer())));
       if (host.connections().size() > config.maxPeers()) {
         runOnControl(this::prune);
       }
     } else if (event instanceof HostEvent.PeerIdentified i) {
-      runOnControl(() -> emit(new PeerEvent.Identified(i.peer())));
+      runOnControl(() -> emit(new PeerEvent.Identified(
+          i.peer(), i.info().agentVersion().orElse(""), i.info().protocols())));
+    } else if (event instanceof HostEvent.ProtocolViolation v) {
+      runOnControl(() -> emit(new PeerEvent.ProtocolViolation(v.peer(), v.protocol(), v.violation())));
     } else if (event instanceof HostEvent.PeerDisconnected d) {
       LOG.debug("peer {} disconnected", d.peer());
       runOnControl(() -> emit(new PeerEvent.Disconnected(d.peer())));
@@ -740,8 +908,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   }
 
   /**
-   * Peer connections, identifications and disconnections, in order. Sent from the control thread:
-   * see {@link PeerEvent}.
+   * Peer connections, identifications, disconnections, failed dials of bootstrap and static peers,
+   * and protocol violations, in order. Sent from the control thread: see {@link PeerEvent}.
    */
   public Feed<PeerEvent> peerEvents() {
     checkNotStopped();
