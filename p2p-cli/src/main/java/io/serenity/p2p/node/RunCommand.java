@@ -138,7 +138,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       names = "--max-peers",
       paramLabel = "<n>",
       description = "Connected peers kept; beyond it the lowest-scored peers that are not --peer peers are "
-          + "disconnected (default 50, 100 with --preset ethereum).")
+          + "disconnected at once. Default: no such cap; --max-inbound-connections and the connection "
+          + "manager's watermarks bound the peers.")
   Integer maxPeers;
 
   @Option(names = "--json", description = "Print one JSON object per line instead of text.")
@@ -310,9 +311,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           .pubSubConfig(profile.pubSubConfig(pubsubConfig))
           .hostConfig(applyLimits(Eth2Server.hostConfig(profile, hostConfig)));
     } else {
+      // the node sends no direct messages: those it accepts are no larger than a gossip message,
+      // so the stream read buffer (and the per-peer memory it needs) stays the host's
       b = ServerConfig.builder()
           .pubSubConfig(pubsubConfig)
           .gossipSubParams(node.gossipParams())
+          .maxDirectMessageSize(pubsubConfig.maxMessageSize())
           .hostConfig(applyLimits(hostConfig));
     }
     b.privateKey(identity)
@@ -320,10 +324,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         .staticPeers(peers.toArray(String[]::new))
         .reconnectBackoff(REDIAL_MIN, REDIAL_MAX)
         .router(floodsub ? ServerConfig.Router.FLOODSUB : ServerConfig.Router.GOSSIPSUB)
-        .minPeers(0);
-    if (maxPeers != null) {
-      b.maxPeers(positive("--max-peers", maxPeers));
-    }
+        .minPeers(0)
+        // without --max-peers the host's limits alone bound the peers: --max-inbound-connections
+        // and the connection manager's watermarks
+        .maxPeers(maxPeers != null ? positive("--max-peers", maxPeers) : Integer.MAX_VALUE);
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
