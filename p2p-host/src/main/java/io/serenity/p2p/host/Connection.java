@@ -38,12 +38,13 @@ public final class Connection {
   private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
   private final MultistreamConfig multistreamConfig;
   private volatile ScheduledFuture<?> idleCheck;
-  private final long openedAtNanos = System.nanoTime();
+  private final long openedAtNanos;
   private final ResourceManager.PeerCounters resources;
 
   Connection(Host host, UpgradedConnection up) {
     this.host = host;
     this.up = up;
+    this.openedAtNanos = host.clock().nanos();
     this.remoteAddr = Multiaddr.tcp((InetSocketAddress) up.channel().remoteAddress());
     this.localAddr = Multiaddr.tcp((InetSocketAddress) up.channel().localAddress());
     HostConfig c = host.config();
@@ -82,7 +83,7 @@ public final class Connection {
     return up.muxed().protocolId();
   }
 
-  /** When this connection was adopted by the host ({@link System#nanoTime()}). */
+  /** When this connection was adopted by the host (on {@link Host#clock()}). */
   long openedAtNanos() {
     return openedAtNanos;
   }
@@ -162,11 +163,12 @@ public final class Connection {
     return "connection to " + remotePeer() + " at " + remoteAddr + (isInitiator() ? " (out)" : " (in)");
   }
 
-  // ---- package-private ----
-
-  Host host() {
+  /** The host this connection belongs to. */
+  public Host host() {
     return host;
   }
+
+  // ---- package-private ----
 
   Channel channel() {
     return up.channel();
@@ -246,7 +248,7 @@ public final class Connection {
    * peer cannot park streams by stalling multistream-select.
    */
   private void resetIdle(long idleNanos) {
-    long now = System.nanoTime();
+    long now = host.clock().nanos();
     for (Stream s : streams) {
       if (s.idleNanos(now) > idleNanos && !host.isLongLived(s.protocol())) {
         LOG.debug("resetting {}: no traffic for {} ms", s, TimeUnit.NANOSECONDS.toMillis(idleNanos));

@@ -2,6 +2,7 @@ package io.serenity.p2p.host;
 
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +38,16 @@ public final class ConnectionManager {
 
   private final Host host;
   private final HostConfig config;
-  private final LongSupplier nanoClock;
+  private final Clock clock;
   private final Map<PeerId, Map<String, Integer>> tags = new ConcurrentHashMap<>();
   private final Map<PeerId, Set<String>> protections = new ConcurrentHashMap<>();
   private final AtomicBoolean trimScheduled = new AtomicBoolean();
   private final AtomicLong trimmed = new AtomicLong();
 
-  ConnectionManager(Host host, HostConfig config, LongSupplier nanoClock) {
+  ConnectionManager(Host host, HostConfig config, Clock clock) {
     this.host = host;
     this.config = config;
-    this.nanoClock = nanoClock;
+    this.clock = clock;
   }
 
   /** Adds or replaces the value {@code tag} gives {@code peer} (any sign). */
@@ -136,7 +136,7 @@ public final class ConnectionManager {
     if (open.size() <= config.connectionHighWater()) {
       return 0;
     }
-    long now = nanoClock.getAsLong();
+    long now = clock.nanos();
     long grace = config.connectionGracePeriod().toNanos();
     List<Connection> candidates = new ArrayList<>();
     boolean inGrace = false;

@@ -11,6 +11,7 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.protocol.identify.Identify;
 import io.serenity.p2p.protocol.identify.IdentifyInfo;
 import io.serenity.p2p.protocol.ping.Ping;
+import io.serenity.p2p.time.Clock;
 import io.serenity.p2p.transport.tcp.TcpConfig;
 import io.serenity.p2p.transport.tcp.TcpTransport;
 import io.serenity.p2p.upgrade.UpgradedConnection;
@@ -58,6 +59,7 @@ public final class Host implements AutoCloseable {
   private final PrivateKey identity;
   private final PeerId peerId;
   private final HostConfig config;
+  private final Clock clock;
   private final List<Multiaddr> requestedListenAddrs;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
@@ -83,6 +85,7 @@ public final class Host implements AutoCloseable {
     this.identity = b.identity != null ? b.identity : PrivateKey.generate(KeyType.SECP256K1);
     this.peerId = PeerId.fromPublicKey(identity.publicKey());
     this.config = b.config.validate();
+    this.clock = b.clock;
     this.requestedListenAddrs = List.copyOf(b.listenAddrs);
     this.ownsGroup = b.group == null;
     this.group = ownsGroup ? new NioEventLoopGroup(b.threads) : b.group;
@@ -101,7 +104,7 @@ public final class Host implements AutoCloseable {
     handlers.put(Identify.PROTOCOL_ID, identify::serve);
     handlers.put(Identify.PUSH_PROTOCOL_ID, identify::servePush);
     handlers.put(Ping.PROTOCOL_ID, Ping::serve);
-    this.connectionManager = new ConnectionManager(this, config, System::nanoTime);
+    this.connectionManager = new ConnectionManager(this, config, clock);
     this.resources = new ResourceManager(config);
     this.writeBudget = new io.serenity.p2p.transport.WriteBudget(
         config.maxConnectionWriteBuffer(), config.maxNodeWriteBuffer());
@@ -124,6 +127,14 @@ public final class Host implements AutoCloseable {
   /** The connection manager: tags, protections and trimming between the watermarks. */
   public ConnectionManager connectionManager() {
     return connectionManager;
+  }
+
+  /**
+   * The clock connection ages, stream idleness and ping round trips are measured on (default
+   * {@link Clock#system()}; see {@link Builder#clock}).
+   */
+  public Clock clock() {
+    return clock;
   }
 
   EventLoopGroup eventLoops() {
@@ -632,6 +643,7 @@ public final class Host implements AutoCloseable {
     private final List<Multiaddr> listenAddrs = new ArrayList<>();
     private EventLoopGroup group;
     private int threads;
+    private Clock clock = Clock.system();
 
     private Builder() {}
 
@@ -673,6 +685,15 @@ public final class Host implements AutoCloseable {
     /** Threads of the host's own event loop group (default 0: Netty's choice). */
     public Builder threads(int threads) {
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * The monotonic clock for connection ages, stream idleness and ping round trips (default
+     * {@link Clock#system()}); tests pass one they drive.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = java.util.Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -7,6 +7,7 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.Varint;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
+import io.serenity.p2p.time.Clock;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,8 @@ public final class Stream {
   private final int maxReadBuffer;
   private final ResourceManager.StreamScope resources;
   private volatile String protocol;
-  private volatile long lastActivityNanos = System.nanoTime();
+  private final Clock clock;
+  private volatile long lastActivityNanos;
 
   // Event-loop state below.
   private final ReadBuffer buffer = new ReadBuffer();
@@ -64,6 +66,8 @@ public final class Stream {
     this.loop = connection.channel().eventLoop();
     this.maxReadBuffer = maxReadBuffer;
     this.resources = resources;
+    this.clock = connection.host().clock();
+    this.lastActivityNanos = clock.nanos();
   }
 
   /** Adds to the host's per-protocol byte counters (payload bytes; nothing before negotiation ends). */
@@ -234,7 +238,7 @@ public final class Stream {
   }
 
   private void touch() {
-    lastActivityNanos = System.nanoTime();
+    lastActivityNanos = clock.nanos();
   }
 
   private CompletableFuture<byte[]> enqueue(PendingRead read) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +63,10 @@ class ConnectionManagerTest {
 
   @Test
   void connectionsInTheirGracePeriodAreNotTrimmed() throws Exception {
+    AtomicLong now = new AtomicLong();
     Host node = hosts.start(KeyType.SECP256K1,
-        HostConfig.builder().connectionWatermarks(1, 2).connectionGracePeriod(Duration.ofMinutes(10)).build());
+        HostConfig.builder().connectionWatermarks(1, 2).connectionGracePeriod(Duration.ofMinutes(10)).build(),
+        "/ip4/127.0.0.1/tcp/0", b -> b.clock(now::get));
     java.util.concurrent.CountDownLatch threeConnected = new java.util.concurrent.CountDownLatch(3);
     node.addListener(e -> {
       if (e instanceof HostEvent.PeerConnected) {
@@ -81,6 +84,13 @@ class ConnectionManagerTest {
     // all three are within the 10-minute grace period: nothing can be trimmed yet
     assertThat(node.connectionManager().trim()).isZero();
     assertThat(node.connections()).hasSize(3);
+    // the node's clock, not the wall clock, ages the connections: past the grace all may go
+    now.addAndGet(Duration.ofMinutes(10).toNanos());
+    CompletableFuture<Void> twoGone = new CompletableFuture<>();
+    disconnections(node, 2, twoGone);
+    assertThat(node.connectionManager().trim()).isEqualTo(2);
+    await(twoGone);
+    assertThat(node.connections()).hasSize(1);
   }
 
   @Test

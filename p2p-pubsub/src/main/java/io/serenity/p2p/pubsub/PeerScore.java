@@ -105,12 +105,11 @@ public final class PeerScore {
   private final ArrayDeque<DeliveryRecord> deliveryExpiry = new ArrayDeque<>();
 
   /**
-   * @param params validated here
+   * @param params the parameters (checked when they were made)
    * @param nanoClock monotonic nanoseconds (e.g. the router scheduler's clock)
-   * @throws IllegalArgumentException when the params do not validate
    */
   public PeerScore(PeerScoreParams params, LongSupplier nanoClock) {
-    this.params = Objects.requireNonNull(params, "params").validate();
+    this.params = Objects.requireNonNull(params, "params");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.topicParams = new HashMap<>(params.topics());
     List<ScoreIpRange> ranges = new ArrayList<>();
@@ -130,7 +129,7 @@ public final class PeerScore {
    * When caps are lowered, existing counters are clipped to the new caps, as go does.
    */
   public void setTopicParams(String topic, TopicScoreParams topicScoreParams) {
-    topicScoreParams.validate();
+    Objects.requireNonNull(topicScoreParams, "topicScoreParams");
     topicParams.put(topic, topicScoreParams);
     for (PeerStats s : peers.values()) {
       TopicStats t = s.topics.get(topic);

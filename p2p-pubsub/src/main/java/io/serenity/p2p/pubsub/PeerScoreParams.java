@@ -17,14 +17,18 @@ import java.util.function.Function;
  *
  * where {@code cap} limits the positive topic sum to {@link #topicScoreCap()} when that is above 0.
  * The defaults score nothing ({@link #defaults()}); {@link #ethereum(Map)} gives the global values
- * Ethereum consensus clients use. Example:
+ * Ethereum consensus clients use. Every instance is checked when it is made (gossipsub v1.1
+ * "Overview of New Parameters", as go-libp2p-pubsub's validate()); a broken rule throws {@link
+ * IllegalArgumentException} naming the field. Build by name with {@link #builder()}, or change one
+ * group at a time with the {@code with...} methods:
  *
  * <pre>{@code
- * PeerScoreParams params = PeerScoreParams.defaults()
- *     .withTopic("blocks", TopicScoreParams.defaults().withInvalidMessageDeliveries(-100, 0.9))
- *     .withIpColocation(-35, 10, List.of("10.0.0.0/8"))
- *     .withBehaviourPenalty(-10, 6, 0.99)
- *     .validate();
+ * PeerScoreParams params = PeerScoreParams.builder()
+ *     .topic("blocks", TopicScoreParams.defaults().withInvalidMessageDeliveries(-100, 0.9))
+ *     .ipColocationFactorWeight(-35).ipColocationFactorThreshold(10)
+ *     .ipColocationFactorWhitelist(List.of("10.0.0.0/8"))
+ *     .behaviourPenaltyWeight(-10).behaviourPenaltyThreshold(6).behaviourPenaltyDecay(0.99)
+ *     .build();
  * }</pre>
  *
  * @param topics per-topic parameters; topics not in the map do not count (copied, immutable)
@@ -68,6 +72,11 @@ public record PeerScoreParams(
   /** go-libp2p-pubsub's DefaultDecayToZero. */
   public static final double DEFAULT_DECAY_TO_ZERO = 0.01;
 
+  /**
+   * Topic parameters are checked when they are made; the global constraints here.
+   *
+   * @throws IllegalArgumentException naming the first bad field and what it must be
+   */
   public PeerScoreParams {
     topics = Map.copyOf(topics);
     Objects.requireNonNull(appSpecificScore, "appSpecificScore");
@@ -75,162 +84,6 @@ public record PeerScoreParams(
     Objects.requireNonNull(decayInterval, "decayInterval");
     Objects.requireNonNull(retainScore, "retainScore");
     Objects.requireNonNull(deliveryRecordTtl, "deliveryRecordTtl");
-  }
-
-  /**
-   * Neutral parameters: no topics, no cap, P₅ function always 0 with weight 1, P₆ and P₇ off
-   * (weights 0; threshold 1 and 0, decay 0.9), decay every 1 s with decayToZero 0.01, retain
-   * scores 10 min, delivery records 2 min (the seen-cache TTL).
-   */
-  public static PeerScoreParams defaults() {
-    return new PeerScoreParams(Map.of(), 0, p -> 0.0, 1.0, 0, 1, List.of(), 0, 0, 0.9,
-        DEFAULT_DECAY_INTERVAL, DEFAULT_DECAY_TO_ZERO, Duration.ofMinutes(10), Duration.ofMinutes(2));
-  }
-
-  /**
-   * The global values a node uses when its network has not tuned its own (the default scoring of
-   * {@code Server}), with these topics (see {@link TopicScoreParams#forExpectedRate}): positive
-   * topic scores capped at +50 in all; P₆ IP colocation at weight −10 beyond 10 peers per address,
-   * loopback and private ranges exempt (devnets, LANs); P₇ behaviour penalties (broken IWANT
-   * promises, GRAFT floods) at weight −1 beyond 6, forgotten over 10 minutes; decay every second.
-   */
-  public static PeerScoreParams standard(Map<String, TopicScoreParams> topics) {
-    return defaults()
-        .withTopics(topics)
-        .withTopicScoreCap(50)
-        .withIpColocation(-10, 10, List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
-            "192.168.0.0/16", "fc00::/7"))
-        .withBehaviourPenalty(-1, 6, decayFactor(Duration.ofMinutes(10), DEFAULT_DECAY_INTERVAL, DEFAULT_DECAY_TO_ZERO));
-  }
-
-  /**
-   * The global (not per-topic) values Ethereum consensus clients use for mainnet timing (12 s
-   * slots, 32-slot epochs), as derived in Lighthouse's gossipsub scoring parameters and used alike by
-   * Teku and Prysm; the consensus specs leave scoring to clients. See docs/scoring.md for the
-   * derivation and for per-topic values.
-   *
-   * <ul>
-   *   <li>decay every slot, decayToZero 0.01, retain 100 epochs, delivery records 2 epochs;
-   *   <li>topicScoreCap = half the maximum positive score, 53.75 (= 0.5 · 50 · 2.15);
-   *   <li>P₅ weight 1 (the function is {@code appSpecific}'s job; here 0);
-   *   <li>P₆ weight −53.75, threshold 8;
-   *   <li>P₇ threshold 6, decay over 10 epochs, weight so that a steady 10 penalties per epoch
-   *       reaches the gossip threshold −4000 (≈ −15.9).
-   * </ul>
-   */
-  public static PeerScoreParams ethereum(Map<String, TopicScoreParams> topics) {
-    Duration slot = Duration.ofSeconds(12);
-    Duration epoch = slot.multipliedBy(32);
-    double decayToZero = 0.01;
-    double maxPositive = (10.0 + 40.0) * (0.5 + 0.5 + 1.0 + 0.05 + 0.05 + 0.05);
-    double cap = maxPositive * 0.5;
-    double behaviourDecay = decayFactor(epoch.multipliedBy(10), slot, decayToZero);
-    double behaviourThreshold = 6;
-    // steady state of a counter incremented by r per interval and multiplied by d each interval: r / (1 - d)
-    double steady = (10.0 / 32) / (1 - behaviourDecay) - behaviourThreshold;
-    double behaviourWeight = PeerScoreThresholds.ethereum().gossipThreshold() / (steady * steady);
-    return new PeerScoreParams(topics, cap, p -> 0.0, 1.0, -cap, 8, List.of(),
-        behaviourWeight, behaviourThreshold, behaviourDecay,
-        slot, decayToZero, epoch.multipliedBy(100), epoch.multipliedBy(2));
-  }
-
-  /**
-   * The decay factor that takes a counter from 1 to {@code decayToZero} in {@code decayTime} when
-   * applied every {@code decayInterval}: {@code decayToZero^(interval / decayTime)} (go's
-   * ScoreParameterDecayWithBase).
-   */
-  public static double decayFactor(Duration decayTime, Duration decayInterval, double decayToZero) {
-    double ticks = (double) decayTime.toNanos() / decayInterval.toNanos();
-    return Math.pow(decayToZero, 1 / ticks);
-  }
-
-  /** A copy with these topics (replacing all). */
-  public PeerScoreParams withTopics(Map<String, TopicScoreParams> newTopics) {
-    return new PeerScoreParams(newTopics, topicScoreCap, appSpecificScore, appSpecificWeight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        decayInterval, decayToZero, retainScore, deliveryRecordTtl);
-  }
-
-  /** A copy with {@code topic} scored by {@code params} (added or replaced). */
-  public PeerScoreParams withTopic(String topic, TopicScoreParams params) {
-    Map<String, TopicScoreParams> m = new HashMap<>(topics);
-    m.put(topic, params);
-    return withTopics(m);
-  }
-
-  /** A copy with another topic score cap. */
-  public PeerScoreParams withTopicScoreCap(double cap) {
-    return new PeerScoreParams(topics, cap, appSpecificScore, appSpecificWeight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        decayInterval, decayToZero, retainScore, deliveryRecordTtl);
-  }
-
-  /** A copy with another P₅ function and weight. */
-  public PeerScoreParams withAppSpecific(Function<PeerId, Double> score, double weight) {
-    return new PeerScoreParams(topics, topicScoreCap, score, weight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        decayInterval, decayToZero, retainScore, deliveryRecordTtl);
-  }
-
-  /** A copy with other P₆ parameters. */
-  public PeerScoreParams withIpColocation(double weight, int threshold, List<String> whitelist) {
-    return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
-        weight, threshold, whitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        decayInterval, decayToZero, retainScore, deliveryRecordTtl);
-  }
-
-  /** A copy with other P₇ parameters. */
-  public PeerScoreParams withBehaviourPenalty(double weight, double threshold, double decay) {
-    return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        weight, threshold, decay,
-        decayInterval, decayToZero, retainScore, deliveryRecordTtl);
-  }
-
-  /** A copy with another decay interval and decay-to-zero limit. */
-  public PeerScoreParams withDecay(Duration interval, double toZero) {
-    return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        interval, toZero, retainScore, deliveryRecordTtl);
-  }
-
-  /** A copy with another score retention time. */
-  public PeerScoreParams withRetainScore(Duration retain) {
-    return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        decayInterval, decayToZero, retain, deliveryRecordTtl);
-  }
-
-  /** A copy with another delivery record lifetime. */
-  public PeerScoreParams withDeliveryRecordTtl(Duration ttl) {
-    return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
-        ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
-        behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
-        decayInterval, decayToZero, retainScore, ttl);
-  }
-
-  /**
-   * Checks every topic and the global constraints (gossipsub v1.1 "Overview of New Parameters",
-   * go-libp2p-pubsub's validate()).
-   *
-   * @return this, for chaining
-   * @throws IllegalArgumentException naming the first bad field (and topic) and what it must be
-   */
-  public PeerScoreParams validate() {
-    for (Map.Entry<String, TopicScoreParams> e : topics.entrySet()) {
-      try {
-        e.getValue().validate();
-      } catch (IllegalArgumentException ex) {
-        throw new IllegalArgumentException("invalid score parameters for topic '" + e.getKey() + "': "
-            + ex.getMessage(), ex);
-      }
-    }
     if (topicScoreCap < 0 || !Double.isFinite(topicScoreCap)) {
       fail("topicScoreCap must be positive (or 0 for no cap) and finite, was " + topicScoreCap);
     }
@@ -271,10 +124,282 @@ public record PeerScoreParams(
     if (deliveryRecordTtl.isZero() || deliveryRecordTtl.isNegative()) {
       fail("deliveryRecordTtl must be positive, was " + deliveryRecordTtl);
     }
+  }
+
+  /**
+   * Neutral parameters: no topics, no cap, P₅ function always 0 with weight 1, P₆ and P₇ off
+   * (weights 0; threshold 1 and 0, decay 0.9), decay every 1 s with decayToZero 0.01, retain
+   * scores 10 min, delivery records 2 min (the seen-cache TTL).
+   */
+  public static PeerScoreParams defaults() {
+    return new PeerScoreParams(Map.of(), 0, p -> 0.0, 1.0, 0, 1, List.of(), 0, 0, 0.9,
+        DEFAULT_DECAY_INTERVAL, DEFAULT_DECAY_TO_ZERO, Duration.ofMinutes(10), Duration.ofMinutes(2));
+  }
+
+  /**
+   * The global values a node uses when its network has not tuned its own (the default scoring of
+   * {@code Server}), with these topics (see {@link TopicScoreParams#forExpectedRate}): positive
+   * topic scores capped at +50 in all; P₆ IP colocation at weight −10 beyond 10 peers per address,
+   * loopback and private ranges exempt (devnets, LANs); P₇ behaviour penalties (broken IWANT
+   * promises, GRAFT floods) at weight −1 beyond 6, forgotten over 10 minutes; decay every second.
+   */
+  public static PeerScoreParams standard(Map<String, TopicScoreParams> topics) {
+    return builder()
+        .topics(topics)
+        .topicScoreCap(50)
+        .ipColocationFactorWeight(-10)
+        .ipColocationFactorThreshold(10)
+        .ipColocationFactorWhitelist(List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
+            "192.168.0.0/16", "fc00::/7"))
+        .behaviourPenaltyWeight(-1)
+        .behaviourPenaltyThreshold(6)
+        .behaviourPenaltyDecay(decayFactor(Duration.ofMinutes(10), DEFAULT_DECAY_INTERVAL, DEFAULT_DECAY_TO_ZERO))
+        .build();
+  }
+
+  /**
+   * The global (not per-topic) values Ethereum consensus clients use for mainnet timing (12 s
+   * slots, 32-slot epochs), as derived in Lighthouse's gossipsub scoring parameters and used alike by
+   * Teku and Prysm; the consensus specs leave scoring to clients. See docs/scoring.md for the
+   * derivation and for per-topic values.
+   *
+   * <ul>
+   *   <li>decay every slot, decayToZero 0.01, retain 100 epochs, delivery records 2 epochs;
+   *   <li>topicScoreCap = half the maximum positive score, 53.75 (= 0.5 · 50 · 2.15);
+   *   <li>P₅ weight 1 (the function is {@code appSpecific}'s job; here 0);
+   *   <li>P₆ weight −53.75, threshold 8;
+   *   <li>P₇ threshold 6, decay over 10 epochs, weight so that a steady 10 penalties per epoch
+   *       reaches the gossip threshold −4000 (≈ −15.9).
+   * </ul>
+   */
+  public static PeerScoreParams ethereum(Map<String, TopicScoreParams> topics) {
+    Duration slot = Duration.ofSeconds(12);
+    Duration epoch = slot.multipliedBy(32);
+    double decayToZero = 0.01;
+    double maxPositive = (10.0 + 40.0) * (0.5 + 0.5 + 1.0 + 0.05 + 0.05 + 0.05);
+    double cap = maxPositive * 0.5;
+    double behaviourDecay = decayFactor(epoch.multipliedBy(10), slot, decayToZero);
+    double behaviourThreshold = 6;
+    // steady state of a counter incremented by r per interval and multiplied by d each interval: r / (1 - d)
+    double steady = (10.0 / 32) / (1 - behaviourDecay) - behaviourThreshold;
+    double behaviourWeight = PeerScoreThresholds.ethereum().gossipThreshold() / (steady * steady);
+    return builder()
+        .topics(topics)
+        .topicScoreCap(cap)
+        .ipColocationFactorWeight(-cap)
+        .ipColocationFactorThreshold(8)
+        .behaviourPenaltyWeight(behaviourWeight)
+        .behaviourPenaltyThreshold(behaviourThreshold)
+        .behaviourPenaltyDecay(behaviourDecay)
+        .decayInterval(slot)
+        .decayToZero(decayToZero)
+        .retainScore(epoch.multipliedBy(100))
+        .deliveryRecordTtl(epoch.multipliedBy(2))
+        .build();
+  }
+
+  /**
+   * The decay factor that takes a counter from 1 to {@code decayToZero} in {@code decayTime} when
+   * applied every {@code decayInterval}: {@code decayToZero^(interval / decayTime)} (go's
+   * ScoreParameterDecayWithBase).
+   */
+  public static double decayFactor(Duration decayTime, Duration decayInterval, double decayToZero) {
+    double ticks = (double) decayTime.toNanos() / decayInterval.toNanos();
+    return Math.pow(decayToZero, 1 / ticks);
+  }
+
+  /** A copy with these topics (replacing all). */
+  public PeerScoreParams withTopics(Map<String, TopicScoreParams> newTopics) {
+    return toBuilder().topics(newTopics).build();
+  }
+
+  /** A copy with {@code topic} scored by {@code params} (added or replaced). */
+  public PeerScoreParams withTopic(String topic, TopicScoreParams params) {
+    return toBuilder().topic(topic, params).build();
+  }
+
+  /** A copy with another topic score cap. */
+  public PeerScoreParams withTopicScoreCap(double cap) {
+    return toBuilder().topicScoreCap(cap).build();
+  }
+
+  /** A copy with another P₅ function and weight. */
+  public PeerScoreParams withAppSpecific(Function<PeerId, Double> score, double weight) {
+    return toBuilder().appSpecificScore(score).appSpecificWeight(weight).build();
+  }
+
+  /** A copy with other P₆ parameters. */
+  public PeerScoreParams withIpColocation(double weight, int threshold, List<String> whitelist) {
+    return toBuilder()
+        .ipColocationFactorWeight(weight).ipColocationFactorThreshold(threshold).ipColocationFactorWhitelist(whitelist)
+        .build();
+  }
+
+  /** A copy with other P₇ parameters. */
+  public PeerScoreParams withBehaviourPenalty(double weight, double threshold, double decay) {
+    return toBuilder()
+        .behaviourPenaltyWeight(weight).behaviourPenaltyThreshold(threshold).behaviourPenaltyDecay(decay)
+        .build();
+  }
+
+  /** A copy with another decay interval and decay-to-zero limit. */
+  public PeerScoreParams withDecay(Duration interval, double toZero) {
+    return toBuilder().decayInterval(interval).decayToZero(toZero).build();
+  }
+
+  /** A copy with another score retention time. */
+  public PeerScoreParams withRetainScore(Duration retain) {
+    return toBuilder().retainScore(retain).build();
+  }
+
+  /** A copy with another delivery record lifetime. */
+  public PeerScoreParams withDeliveryRecordTtl(Duration ttl) {
+    return toBuilder().deliveryRecordTtl(ttl).build();
+  }
+
+  /**
+   * Returns this: every instance is checked when it is made (a rule broken throws {@link
+   * IllegalArgumentException} naming the field), so there is nothing left to check.
+   */
+  public PeerScoreParams validate() {
     return this;
   }
 
   private static void fail(String message) {
     throw new IllegalArgumentException("invalid peer score params: " + message);
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from these parameters. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds peer score parameters by name: start from {@link #builder()} ({@link #defaults()}) or
+   * {@code ethereum(topics).toBuilder()}, set what differs, and {@link #build()} checks every rule.
+   */
+  public static final class Builder {
+    private final Map<String, TopicScoreParams> topics = new HashMap<>();
+    private double topicScoreCap;
+    private Function<PeerId, Double> appSpecificScore;
+    private double appSpecificWeight;
+    private double ipColocationFactorWeight;
+    private int ipColocationFactorThreshold;
+    private List<String> ipColocationFactorWhitelist;
+    private double behaviourPenaltyWeight;
+    private double behaviourPenaltyThreshold;
+    private double behaviourPenaltyDecay;
+    private Duration decayInterval;
+    private double decayToZero;
+    private Duration retainScore;
+    private Duration deliveryRecordTtl;
+
+    private Builder(PeerScoreParams from) {
+      this.topics.putAll(from.topics);
+      this.topicScoreCap = from.topicScoreCap;
+      this.appSpecificScore = from.appSpecificScore;
+      this.appSpecificWeight = from.appSpecificWeight;
+      this.ipColocationFactorWeight = from.ipColocationFactorWeight;
+      this.ipColocationFactorThreshold = from.ipColocationFactorThreshold;
+      this.ipColocationFactorWhitelist = from.ipColocationFactorWhitelist;
+      this.behaviourPenaltyWeight = from.behaviourPenaltyWeight;
+      this.behaviourPenaltyThreshold = from.behaviourPenaltyThreshold;
+      this.behaviourPenaltyDecay = from.behaviourPenaltyDecay;
+      this.decayInterval = from.decayInterval;
+      this.decayToZero = from.decayToZero;
+      this.retainScore = from.retainScore;
+      this.deliveryRecordTtl = from.deliveryRecordTtl;
+    }
+
+    /** Scores exactly these topics (replacing all set so far). */
+    public Builder topics(Map<String, TopicScoreParams> v) {
+      this.topics.clear();
+      this.topics.putAll(v);
+      return this;
+    }
+
+    /** Scores {@code topic} with {@code params} (added or replaced). */
+    public Builder topic(String topic, TopicScoreParams params) {
+      this.topics.put(topic, params);
+      return this;
+    }
+
+    public Builder topicScoreCap(double v) {
+      this.topicScoreCap = v;
+      return this;
+    }
+
+    public Builder appSpecificScore(Function<PeerId, Double> v) {
+      this.appSpecificScore = v;
+      return this;
+    }
+
+    public Builder appSpecificWeight(double v) {
+      this.appSpecificWeight = v;
+      return this;
+    }
+
+    public Builder ipColocationFactorWeight(double v) {
+      this.ipColocationFactorWeight = v;
+      return this;
+    }
+
+    public Builder ipColocationFactorThreshold(int v) {
+      this.ipColocationFactorThreshold = v;
+      return this;
+    }
+
+    public Builder ipColocationFactorWhitelist(List<String> v) {
+      this.ipColocationFactorWhitelist = v;
+      return this;
+    }
+
+    public Builder behaviourPenaltyWeight(double v) {
+      this.behaviourPenaltyWeight = v;
+      return this;
+    }
+
+    public Builder behaviourPenaltyThreshold(double v) {
+      this.behaviourPenaltyThreshold = v;
+      return this;
+    }
+
+    public Builder behaviourPenaltyDecay(double v) {
+      this.behaviourPenaltyDecay = v;
+      return this;
+    }
+
+    public Builder decayInterval(Duration v) {
+      this.decayInterval = v;
+      return this;
+    }
+
+    public Builder decayToZero(double v) {
+      this.decayToZero = v;
+      return this;
+    }
+
+    public Builder retainScore(Duration v) {
+      this.retainScore = v;
+      return this;
+    }
+
+    public Builder deliveryRecordTtl(Duration v) {
+      this.deliveryRecordTtl = v;
+      return this;
+    }
+
+    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    public PeerScoreParams build() {
+      return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
+          ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,
+          behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
+          decayInterval, decayToZero, retainScore, deliveryRecordTtl);
+    }
   }
 }

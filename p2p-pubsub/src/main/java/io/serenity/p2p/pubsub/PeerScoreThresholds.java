@@ -8,8 +8,13 @@ package io.serenity.p2p.pubsub;
  * accepted only from peers at or above {@code acceptPXThreshold}, and opportunistic grafting starts
  * when the median mesh score is below {@code opportunisticGraftThreshold}.
  *
+ * <p>Every instance is checked when it is made: the ordering gossip ≥ publish ≥ graylist, all ≤ 0,
+ * and acceptPX, opportunisticGraft ≥ 0 (as go-libp2p-pubsub; the spec asks for strict
+ * inequalities, which these also allow). A broken rule throws {@link IllegalArgumentException}
+ * naming the threshold.
+ *
  * <pre>{@code
- * PeerScoreThresholds t = PeerScoreThresholds.ethereum().validate();
+ * PeerScoreThresholds t = PeerScoreThresholds.ethereum().toBuilder().acceptPXThreshold(50).build();
  * if (score.score(peer) < t.graylistThreshold()) { return false; } // ignore the RPC
  * }</pre>
  *
@@ -25,6 +30,27 @@ public record PeerScoreThresholds(
     double graylistThreshold,
     double acceptPXThreshold,
     double opportunisticGraftThreshold) {
+
+  /** @throws IllegalArgumentException naming the first bad threshold and what it must be */
+  public PeerScoreThresholds {
+    if (gossipThreshold > 0 || !Double.isFinite(gossipThreshold)) {
+      fail("gossipThreshold must be <= 0 and finite, was " + gossipThreshold);
+    }
+    if (!Double.isFinite(publishThreshold) || publishThreshold > gossipThreshold) {
+      fail("publishThreshold must be <= gossipThreshold (" + gossipThreshold + ") and finite, was "
+          + publishThreshold);
+    }
+    if (!Double.isFinite(graylistThreshold) || graylistThreshold > publishThreshold) {
+      fail("graylistThreshold must be <= publishThreshold (" + publishThreshold + ") and finite, was "
+          + graylistThreshold);
+    }
+    if (acceptPXThreshold < 0 || !Double.isFinite(acceptPXThreshold)) {
+      fail("acceptPXThreshold must be >= 0 and finite, was " + acceptPXThreshold);
+    }
+    if (opportunisticGraftThreshold < 0 || !Double.isFinite(opportunisticGraftThreshold)) {
+      fail("opportunisticGraftThreshold must be >= 0 and finite, was " + opportunisticGraftThreshold);
+    }
+  }
 
   /**
    * Modest values for networks whose parameters have not been tuned: gossip −10, publish −50,
@@ -43,34 +69,75 @@ public record PeerScoreThresholds(
   }
 
   /**
-   * Checks the ordering gossip ≥ publish ≥ graylist, all ≤ 0, and acceptPX, opportunisticGraft ≥ 0
-   * (as go-libp2p-pubsub; the spec asks for strict inequalities, which these also allow).
-   *
-   * @return this, for chaining
-   * @throws IllegalArgumentException naming the first bad threshold and what it must be
+   * Returns this: every instance is checked when it is made (a rule broken throws {@link
+   * IllegalArgumentException} naming the threshold), so there is nothing left to check.
    */
   public PeerScoreThresholds validate() {
-    if (gossipThreshold > 0 || !Double.isFinite(gossipThreshold)) {
-      fail("gossipThreshold must be <= 0 and finite, was " + gossipThreshold);
-    }
-    if (!Double.isFinite(publishThreshold) || publishThreshold > gossipThreshold) {
-      fail("publishThreshold must be <= gossipThreshold (" + gossipThreshold + ") and finite, was "
-          + publishThreshold);
-    }
-    if (!Double.isFinite(graylistThreshold) || graylistThreshold > publishThreshold) {
-      fail("graylistThreshold must be <= publishThreshold (" + publishThreshold + ") and finite, was "
-          + graylistThreshold);
-    }
-    if (acceptPXThreshold < 0 || !Double.isFinite(acceptPXThreshold)) {
-      fail("acceptPXThreshold must be >= 0 and finite, was " + acceptPXThreshold);
-    }
-    if (opportunisticGraftThreshold < 0 || !Double.isFinite(opportunisticGraftThreshold)) {
-      fail("opportunisticGraftThreshold must be >= 0 and finite, was " + opportunisticGraftThreshold);
-    }
     return this;
   }
 
   private static void fail(String message) {
     throw new IllegalArgumentException("invalid peer score thresholds: " + message);
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from these thresholds. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds thresholds by name: start from {@link #builder()} ({@link #defaults()}) or {@code
+   * ethereum().toBuilder()}, set what differs, and {@link #build()} checks every rule.
+   */
+  public static final class Builder {
+    private double gossipThreshold;
+    private double publishThreshold;
+    private double graylistThreshold;
+    private double acceptPXThreshold;
+    private double opportunisticGraftThreshold;
+
+    private Builder(PeerScoreThresholds from) {
+      this.gossipThreshold = from.gossipThreshold;
+      this.publishThreshold = from.publishThreshold;
+      this.graylistThreshold = from.graylistThreshold;
+      this.acceptPXThreshold = from.acceptPXThreshold;
+      this.opportunisticGraftThreshold = from.opportunisticGraftThreshold;
+    }
+
+    public Builder gossipThreshold(double v) {
+      this.gossipThreshold = v;
+      return this;
+    }
+
+    public Builder publishThreshold(double v) {
+      this.publishThreshold = v;
+      return this;
+    }
+
+    public Builder graylistThreshold(double v) {
+      this.graylistThreshold = v;
+      return this;
+    }
+
+    public Builder acceptPXThreshold(double v) {
+      this.acceptPXThreshold = v;
+      return this;
+    }
+
+    public Builder opportunisticGraftThreshold(double v) {
+      this.opportunisticGraftThreshold = v;
+      return this;
+    }
+
+    /** The thresholds; throws {@link IllegalArgumentException} naming the first rule broken. */
+    public PeerScoreThresholds build() {
+      return new PeerScoreThresholds(gossipThreshold, publishThreshold, graylistThreshold, acceptPXThreshold,
+          opportunisticGraftThreshold);
+    }
   }
 }

@@ -886,7 +886,7 @@ public final class PubSub implements AutoCloseable {
    * effect), e.g. for topics joined after start or at a fork boundary.
    */
   public void setTopicScoreParams(String topic, TopicScoreParams params) {
-    params.validate();
+    java.util.Objects.requireNonNull(params, "params");
     scheduler.execute(() -> {
       if (router instanceof GossipSubRouter g) {
         g.setTopicScoreParams(topic, params);

@@ -12,13 +12,19 @@ import java.util.Objects;
  * PeerScoreParams#decayInterval()}; {@link PeerScoreParams#decayFactor} turns "forget in this long"
  * into a factor. A weight of 0 switches its term off, and then its other fields are not checked.
  *
+ * <p>Every instance is checked when it is made, against the gossipsub v1.1 "Overview of New
+ * Parameters" table as go-libp2p-pubsub does (signs of the weights, decays in (0, 1), positive
+ * caps); a broken rule throws {@link IllegalArgumentException} naming the field. Build by name
+ * with {@link #builder()}, or change one term at a time with the {@code with...} methods:
+ *
  * <pre>{@code
- * TopicScoreParams blocks = TopicScoreParams.defaults()
- *     .withTopicWeight(0.5)
- *     .withTimeInMesh(0.0333, Duration.ofSeconds(12), 300)
- *     .withFirstMessageDeliveries(1.0, 0.99, 40)
- *     .withInvalidMessageDeliveries(-200, 0.997);
- * blocks.validate();
+ * TopicScoreParams blocks = TopicScoreParams.builder()
+ *     .topicWeight(0.5)
+ *     .timeInMeshWeight(0.0333).timeInMeshQuantum(Duration.ofSeconds(12)).timeInMeshCap(300)
+ *     .firstMessageDeliveriesWeight(1.0).firstMessageDeliveriesDecay(0.99).firstMessageDeliveriesCap(40)
+ *     .invalidMessageDeliveriesWeight(-200).invalidMessageDeliveriesDecay(0.997)
+ *     .build();
+ * TopicScoreParams stricter = blocks.withInvalidMessageDeliveries(-400, 0.997);
  * }</pre>
  *
  * @param topicWeight how much this topic's sum counts in the score (≥ 0)
@@ -59,129 +65,11 @@ public record TopicScoreParams(
     double invalidMessageDeliveriesWeight,
     double invalidMessageDeliveriesDecay) {
 
+  /** @throws IllegalArgumentException naming the first bad field and what it must be */
   public TopicScoreParams {
     Objects.requireNonNull(timeInMeshQuantum, "timeInMeshQuantum");
     Objects.requireNonNull(meshMessageDeliveriesActivation, "meshMessageDeliveriesActivation");
     Objects.requireNonNull(meshMessageDeliveriesWindow, "meshMessageDeliveriesWindow");
-  }
-
-  /**
-   * A topic that counts but scores nothing until weights are set: topic weight 1, every term weight
-   * 0; quantum 1 s and cap 3600 (P₁), decays 0.9 with caps 100 (P₂, P₃), threshold 1, activation
-   * 1 min, window 10 ms (P₃), decay 0.9 (P₃b, P₄). These companions are only placeholders that pass
-   * {@link #validate()}; choose real values when you set a weight (see docs/scoring.md).
-   */
-  public static TopicScoreParams defaults() {
-    return new TopicScoreParams(
-        1.0,
-        0, Duration.ofSeconds(1), 3600,
-        0, 0.9, 100,
-        0, 0.9, 1, 100, Duration.ofMinutes(1), Duration.ofMillis(10),
-        0, 0.9,
-        0, 0.9);
-  }
-
-  /**
-   * Parameters for a topic of a network that has not tuned its own, derived from the rate of
-   * messages the topic is expected to carry (the default scoring of {@code Server}; docs/scoring.md
-   * gives the derivation). With the default thresholds (gossip −10, publish −50, graylist −80):
-   *
-   * <ul>
-   *   <li>P₁ time in mesh: +0.01 per second, capped at one hour (+36);
-   *   <li>P₂ first deliveries: a peer delivering its share of the topic's messages first ({@code
-   *       rate} · 10 min / {@code meshDegree}, at least 10) earns +20; forgotten over 10 minutes;
-   *   <li>P₃/P₃b mesh delivery deficits: off, because a deficit threshold set from a guessed rate
-   *       prunes honest peers on topics quieter than guessed (a quiet topic is normal);
-   *   <li>P₄ invalid messages: weight −1 on the squared count, forgotten over one hour: the gossip
-   *       threshold is crossed at 4 invalid messages, the publish threshold at 8 and the graylist at
-   *       9, after which the peer is disconnected.
-   * </ul>
-   *
-   * @param messagesPerSecond expected rate of valid messages on the topic (> 0)
-   * @param meshDegree the mesh degree D (≥ 1)
-   * @param decayInterval the score decay interval ({@link PeerScoreParams#decayInterval()})
-   */
-  public static TopicScoreParams forExpectedRate(double messagesPerSecond, int meshDegree, Duration decayInterval) {
-    if (!(messagesPerSecond > 0) || !Double.isFinite(messagesPerSecond) || meshDegree < 1) {
-      throw new IllegalArgumentException("expected rate must be > 0 and the mesh degree >= 1, were "
-          + messagesPerSecond + " and " + meshDegree);
-    }
-    double toZero = PeerScoreParams.DEFAULT_DECAY_TO_ZERO;
-    double firstCap = Math.max(10, messagesPerSecond * 600 / meshDegree);
-    return defaults()
-        .withTimeInMesh(0.01, Duration.ofSeconds(1), 3600)
-        .withFirstMessageDeliveries(20 / firstCap,
-            PeerScoreParams.decayFactor(Duration.ofMinutes(10), decayInterval, toZero), firstCap)
-        .withInvalidMessageDeliveries(-1,
-            PeerScoreParams.decayFactor(Duration.ofHours(1), decayInterval, toZero));
-  }
-
-  /** A copy with another topic weight. */
-  public TopicScoreParams withTopicWeight(double weight) {
-    return new TopicScoreParams(weight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
-        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
-        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
-        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
-        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
-        invalidMessageDeliveriesDecay);
-  }
-
-  /** A copy with other P₁ (time in mesh) parameters. */
-  public TopicScoreParams withTimeInMesh(double weight, Duration quantum, double cap) {
-    return new TopicScoreParams(topicWeight, weight, quantum, cap,
-        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
-        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
-        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
-        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
-        invalidMessageDeliveriesDecay);
-  }
-
-  /** A copy with other P₂ (first message deliveries) parameters. */
-  public TopicScoreParams withFirstMessageDeliveries(double weight, double decay, double cap) {
-    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
-        weight, decay, cap,
-        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
-        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
-        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
-        invalidMessageDeliveriesDecay);
-  }
-
-  /** A copy with other P₃ (mesh message deliveries) parameters. */
-  public TopicScoreParams withMeshMessageDeliveries(
-      double weight, double decay, double threshold, double cap, Duration activation, Duration window) {
-    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
-        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
-        weight, decay, threshold, cap, activation, window,
-        meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
-        invalidMessageDeliveriesDecay);
-  }
-
-  /** A copy with other P₃b (sticky mesh failure penalty) parameters. */
-  public TopicScoreParams withMeshFailurePenalty(double weight, double decay) {
-    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
-        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
-        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
-        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
-        weight, decay, invalidMessageDeliveriesWeight, invalidMessageDeliveriesDecay);
-  }
-
-  /** A copy with other P₄ (invalid message deliveries) parameters. */
-  public TopicScoreParams withInvalidMessageDeliveries(double weight, double decay) {
-    return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
-        firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
-        meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
-        meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
-        meshFailurePenaltyWeight, meshFailurePenaltyDecay, weight, decay);
-  }
-
-  /**
-   * Checks the constraints of the gossipsub v1.1 "Overview of New Parameters" table (signs of the
-   * weights, decays in (0, 1), positive caps), as go-libp2p-pubsub does.
-   *
-   * @return this, for chaining
-   * @throws IllegalArgumentException naming the first bad field and what it must be
-   */
-  public TopicScoreParams validate() {
     if (topicWeight < 0 || !Double.isFinite(topicWeight)) {
       fail("topicWeight must be >= 0 and finite, was " + topicWeight);
     }
@@ -243,6 +131,101 @@ public record TopicScoreParams(
           + invalidMessageDeliveriesWeight);
     }
     checkDecay("invalidMessageDeliveriesDecay", invalidMessageDeliveriesDecay);
+  }
+
+  /**
+   * A topic that counts but scores nothing until weights are set: topic weight 1, every term weight
+   * 0; quantum 1 s and cap 3600 (P₁), decays 0.9 with caps 100 (P₂, P₃), threshold 1, activation
+   * 1 min, window 10 ms (P₃), decay 0.9 (P₃b, P₄). These companions are only placeholders that pass
+   * the checks; choose real values when you set a weight (see docs/scoring.md).
+   */
+  public static TopicScoreParams defaults() {
+    return new TopicScoreParams(
+        1.0,
+        0, Duration.ofSeconds(1), 3600,
+        0, 0.9, 100,
+        0, 0.9, 1, 100, Duration.ofMinutes(1), Duration.ofMillis(10),
+        0, 0.9,
+        0, 0.9);
+  }
+
+  /**
+   * Parameters for a topic of a network that has not tuned its own, derived from the rate of
+   * messages the topic is expected to carry (the default scoring of {@code Server}; docs/scoring.md
+   * gives the derivation). With the default thresholds (gossip −10, publish −50, graylist −80):
+   *
+   * <ul>
+   *   <li>P₁ time in mesh: +0.01 per second, capped at one hour (+36);
+   *   <li>P₂ first deliveries: a peer delivering its share of the topic's messages first ({@code
+   *       rate} · 10 min / {@code meshDegree}, at least 10) earns +20; forgotten over 10 minutes;
+   *   <li>P₃/P₃b mesh delivery deficits: off, because a deficit threshold set from a guessed rate
+   *       prunes honest peers on topics quieter than guessed (a quiet topic is normal);
+   *   <li>P₄ invalid messages: weight −1 on the squared count, forgotten over one hour: the gossip
+   *       threshold is crossed at 4 invalid messages, the publish threshold at 8 and the graylist at
+   *       9, after which the peer is disconnected.
+   * </ul>
+   *
+   * @param messagesPerSecond expected rate of valid messages on the topic (> 0)
+   * @param meshDegree the mesh degree D (≥ 1)
+   * @param decayInterval the score decay interval ({@link PeerScoreParams#decayInterval()})
+   */
+  public static TopicScoreParams forExpectedRate(double messagesPerSecond, int meshDegree, Duration decayInterval) {
+    if (!(messagesPerSecond > 0) || !Double.isFinite(messagesPerSecond) || meshDegree < 1) {
+      throw new IllegalArgumentException("expected rate must be > 0 and the mesh degree >= 1, were "
+          + messagesPerSecond + " and " + meshDegree);
+    }
+    double toZero = PeerScoreParams.DEFAULT_DECAY_TO_ZERO;
+    double firstCap = Math.max(10, messagesPerSecond * 600 / meshDegree);
+    return defaults()
+        .withTimeInMesh(0.01, Duration.ofSeconds(1), 3600)
+        .withFirstMessageDeliveries(20 / firstCap,
+            PeerScoreParams.decayFactor(Duration.ofMinutes(10), decayInterval, toZero), firstCap)
+        .withInvalidMessageDeliveries(-1,
+            PeerScoreParams.decayFactor(Duration.ofHours(1), decayInterval, toZero));
+  }
+
+  /** A copy with another topic weight. */
+  public TopicScoreParams withTopicWeight(double weight) {
+    return toBuilder().topicWeight(weight).build();
+  }
+
+  /** A copy with other P₁ (time in mesh) parameters. */
+  public TopicScoreParams withTimeInMesh(double weight, Duration quantum, double cap) {
+    return toBuilder().timeInMeshWeight(weight).timeInMeshQuantum(quantum).timeInMeshCap(cap).build();
+  }
+
+  /** A copy with other P₂ (first message deliveries) parameters. */
+  public TopicScoreParams withFirstMessageDeliveries(double weight, double decay, double cap) {
+    return toBuilder()
+        .firstMessageDeliveriesWeight(weight).firstMessageDeliveriesDecay(decay).firstMessageDeliveriesCap(cap)
+        .build();
+  }
+
+  /** A copy with other P₃ (mesh message deliveries) parameters. */
+  public TopicScoreParams withMeshMessageDeliveries(
+      double weight, double decay, double threshold, double cap, Duration activation, Duration window) {
+    return toBuilder()
+        .meshMessageDeliveriesWeight(weight).meshMessageDeliveriesDecay(decay)
+        .meshMessageDeliveriesThreshold(threshold).meshMessageDeliveriesCap(cap)
+        .meshMessageDeliveriesActivation(activation).meshMessageDeliveriesWindow(window)
+        .build();
+  }
+
+  /** A copy with other P₃b (sticky mesh failure penalty) parameters. */
+  public TopicScoreParams withMeshFailurePenalty(double weight, double decay) {
+    return toBuilder().meshFailurePenaltyWeight(weight).meshFailurePenaltyDecay(decay).build();
+  }
+
+  /** A copy with other P₄ (invalid message deliveries) parameters. */
+  public TopicScoreParams withInvalidMessageDeliveries(double weight, double decay) {
+    return toBuilder().invalidMessageDeliveriesWeight(weight).invalidMessageDeliveriesDecay(decay).build();
+  }
+
+  /**
+   * Returns this: every instance is checked when it is made (a rule broken throws {@link
+   * IllegalArgumentException} naming the field), so there is nothing left to check.
+   */
+  public TopicScoreParams validate() {
     return this;
   }
 
@@ -254,5 +237,156 @@ public record TopicScoreParams(
 
   private static void fail(String message) {
     throw new IllegalArgumentException("invalid topic score params: " + message);
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
+  }
+
+  /** A builder starting from these parameters. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds topic parameters by name: start from {@link #builder()} ({@link #defaults()}) or {@code
+   * toBuilder()}, set what differs, and {@link #build()} checks every rule.
+   */
+  public static final class Builder {
+    private double topicWeight;
+    private double timeInMeshWeight;
+    private Duration timeInMeshQuantum;
+    private double timeInMeshCap;
+    private double firstMessageDeliveriesWeight;
+    private double firstMessageDeliveriesDecay;
+    private double firstMessageDeliveriesCap;
+    private double meshMessageDeliveriesWeight;
+    private double meshMessageDeliveriesDecay;
+    private double meshMessageDeliveriesThreshold;
+    private double meshMessageDeliveriesCap;
+    private Duration meshMessageDeliveriesActivation;
+    private Duration meshMessageDeliveriesWindow;
+    private double meshFailurePenaltyWeight;
+    private double meshFailurePenaltyDecay;
+    private double invalidMessageDeliveriesWeight;
+    private double invalidMessageDeliveriesDecay;
+
+    private Builder(TopicScoreParams from) {
+      this.topicWeight = from.topicWeight;
+      this.timeInMeshWeight = from.timeInMeshWeight;
+      this.timeInMeshQuantum = from.timeInMeshQuantum;
+      this.timeInMeshCap = from.timeInMeshCap;
+      this.firstMessageDeliveriesWeight = from.firstMessageDeliveriesWeight;
+      this.firstMessageDeliveriesDecay = from.firstMessageDeliveriesDecay;
+      this.firstMessageDeliveriesCap = from.firstMessageDeliveriesCap;
+      this.meshMessageDeliveriesWeight = from.meshMessageDeliveriesWeight;
+      this.meshMessageDeliveriesDecay = from.meshMessageDeliveriesDecay;
+      this.meshMessageDeliveriesThreshold = from.meshMessageDeliveriesThreshold;
+      this.meshMessageDeliveriesCap = from.meshMessageDeliveriesCap;
+      this.meshMessageDeliveriesActivation = from.meshMessageDeliveriesActivation;
+      this.meshMessageDeliveriesWindow = from.meshMessageDeliveriesWindow;
+      this.meshFailurePenaltyWeight = from.meshFailurePenaltyWeight;
+      this.meshFailurePenaltyDecay = from.meshFailurePenaltyDecay;
+      this.invalidMessageDeliveriesWeight = from.invalidMessageDeliveriesWeight;
+      this.invalidMessageDeliveriesDecay = from.invalidMessageDeliveriesDecay;
+    }
+
+    public Builder topicWeight(double v) {
+      this.topicWeight = v;
+      return this;
+    }
+
+    public Builder timeInMeshWeight(double v) {
+      this.timeInMeshWeight = v;
+      return this;
+    }
+
+    public Builder timeInMeshQuantum(Duration v) {
+      this.timeInMeshQuantum = v;
+      return this;
+    }
+
+    public Builder timeInMeshCap(double v) {
+      this.timeInMeshCap = v;
+      return this;
+    }
+
+    public Builder firstMessageDeliveriesWeight(double v) {
+      this.firstMessageDeliveriesWeight = v;
+      return this;
+    }
+
+    public Builder firstMessageDeliveriesDecay(double v) {
+      this.firstMessageDeliveriesDecay = v;
+      return this;
+    }
+
+    public Builder firstMessageDeliveriesCap(double v) {
+      this.firstMessageDeliveriesCap = v;
+      return this;
+    }
+
+    public Builder meshMessageDeliveriesWeight(double v) {
+      this.meshMessageDeliveriesWeight = v;
+      return this;
+    }
+
+    public Builder meshMessageDeliveriesDecay(double v) {
+      this.meshMessageDeliveriesDecay = v;
+      return this;
+    }
+
+    public Builder meshMessageDeliveriesThreshold(double v) {
+      this.meshMessageDeliveriesThreshold = v;
+      return this;
+    }
+
+    public Builder meshMessageDeliveriesCap(double v) {
+      this.meshMessageDeliveriesCap = v;
+      return this;
+    }
+
+    public Builder meshMessageDeliveriesActivation(Duration v) {
+      this.meshMessageDeliveriesActivation = v;
+      return this;
+    }
+
+    public Builder meshMessageDeliveriesWindow(Duration v) {
+      this.meshMessageDeliveriesWindow = v;
+      return this;
+    }
+
+    public Builder meshFailurePenaltyWeight(double v) {
+      this.meshFailurePenaltyWeight = v;
+      return this;
+    }
+
+    public Builder meshFailurePenaltyDecay(double v) {
+      this.meshFailurePenaltyDecay = v;
+      return this;
+    }
+
+    public Builder invalidMessageDeliveriesWeight(double v) {
+      this.invalidMessageDeliveriesWeight = v;
+      return this;
+    }
+
+    public Builder invalidMessageDeliveriesDecay(double v) {
+      this.invalidMessageDeliveriesDecay = v;
+      return this;
+    }
+
+    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    public TopicScoreParams build() {
+      return new TopicScoreParams(
+          topicWeight,
+          timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+          firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+          meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesThreshold,
+          meshMessageDeliveriesCap, meshMessageDeliveriesActivation, meshMessageDeliveriesWindow,
+          meshFailurePenaltyWeight, meshFailurePenaltyDecay,
+          invalidMessageDeliveriesWeight, invalidMessageDeliveriesDecay);
+    }
   }
 }

@@ -11,16 +11,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** validate() of the three parameter records, presets, and the whitelist range parser. */
+/** The rules of the three parameter records (checked when made), their builders, presets, and the whitelist range parser. */
 class PeerScoreParamsTest {
 
   @Test
   void defaultsAndPresetsValidate() {
-    assertThatCode(() -> PeerScoreParams.defaults().validate()).doesNotThrowAnyException();
-    assertThatCode(() -> TopicScoreParams.defaults().validate()).doesNotThrowAnyException();
-    assertThatCode(() -> PeerScoreThresholds.defaults().validate()).doesNotThrowAnyException();
-    assertThatCode(() -> PeerScoreThresholds.ethereum().validate()).doesNotThrowAnyException();
-    assertThatCode(() -> PeerScoreParams.ethereum(Map.of()).validate()).doesNotThrowAnyException();
+    assertThatCode(() -> PeerScoreParams.defaults()).doesNotThrowAnyException();
+    assertThatCode(() -> TopicScoreParams.defaults()).doesNotThrowAnyException();
+    assertThatCode(() -> PeerScoreThresholds.defaults()).doesNotThrowAnyException();
+    assertThatCode(() -> PeerScoreThresholds.ethereum()).doesNotThrowAnyException();
+    assertThatCode(() -> PeerScoreParams.standard(Map.of())).doesNotThrowAnyException();
+    PeerScoreParams e = PeerScoreParams.ethereum(Map.of());
+    assertThat(e.validate()).isSameAs(e); // checked when made: validate() is left for callers
   }
 
   @Test
@@ -43,61 +45,106 @@ class PeerScoreParamsTest {
 
   @Test
   void thresholdsMustBeOrdered() {
-    assertInvalid(() -> new PeerScoreThresholds(1, -1, -2, 0, 0).validate(), "gossipThreshold");
-    assertInvalid(() -> new PeerScoreThresholds(-10, -5, -20, 0, 0).validate(), "publishThreshold");
-    assertInvalid(() -> new PeerScoreThresholds(-10, -20, -15, 0, 0).validate(), "graylistThreshold");
-    assertInvalid(() -> new PeerScoreThresholds(-10, -20, -30, -1, 0).validate(), "acceptPXThreshold");
-    assertInvalid(() -> new PeerScoreThresholds(-10, -20, -30, 0, -1).validate(), "opportunisticGraftThreshold");
-    assertInvalid(() -> new PeerScoreThresholds(Double.NaN, -20, -30, 0, 0).validate(), "gossipThreshold");
-    assertThatCode(() -> new PeerScoreThresholds(0, 0, 0, 0, 0).validate()).doesNotThrowAnyException();
+    // defaults: gossip -10, publish -50, graylist -80
+    assertInvalid(() -> PeerScoreThresholds.builder().gossipThreshold(1).build(), "gossipThreshold");
+    assertInvalid(() -> PeerScoreThresholds.builder().publishThreshold(-5).build(), "publishThreshold");
+    assertInvalid(() -> PeerScoreThresholds.builder().graylistThreshold(-40).build(), "graylistThreshold");
+    assertInvalid(() -> PeerScoreThresholds.builder().acceptPXThreshold(-1).build(), "acceptPXThreshold");
+    assertInvalid(() -> PeerScoreThresholds.builder().opportunisticGraftThreshold(-1).build(),
+        "opportunisticGraftThreshold");
+    assertInvalid(() -> PeerScoreThresholds.builder().gossipThreshold(Double.NaN).build(), "gossipThreshold");
+    assertThatCode(() -> new PeerScoreThresholds(0, 0, 0, 0, 0)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void everyRecordIsCheckedWhenMadeAndTheErrorNamesTheField() {
+    // the records' own constructors check: no unchecked instance exists to be validated later
+    assertThatThrownBy(() -> new PeerScoreThresholds(-10, -5, -20, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid peer score thresholds: publishThreshold must be <= gossipThreshold (-10.0) and finite,"
+            + " was -5.0");
+    assertThatThrownBy(() -> TopicScoreParams.builder().firstMessageDeliveriesWeight(1).firstMessageDeliveriesDecay(1.5)
+        .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid topic score params: firstMessageDeliveriesDecay must be between 0 and 1 (exclusive),"
+            + " was 1.5");
+    assertThatThrownBy(() -> PeerScoreParams.builder().behaviourPenaltyWeight(-1).behaviourPenaltyDecay(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid peer score params: behaviourPenaltyDecay must be between 0 and 1 (exclusive), was 0.0");
+    PeerScoreParams d = PeerScoreParams.defaults();
+    assertThatThrownBy(() -> new PeerScoreParams(d.topics(), -1, d.appSpecificScore(), d.appSpecificWeight(),
+        d.ipColocationFactorWeight(), d.ipColocationFactorThreshold(), d.ipColocationFactorWhitelist(),
+        d.behaviourPenaltyWeight(), d.behaviourPenaltyThreshold(), d.behaviourPenaltyDecay(), d.decayInterval(),
+        d.decayToZero(), d.retainScore(), d.deliveryRecordTtl()))
+        .hasMessageContaining("topicScoreCap");
+  }
+
+  @Test
+  void theBuildersChangeOnlyWhatTheyAreTold() {
+    PeerScoreThresholds e = PeerScoreThresholds.ethereum();
+    PeerScoreThresholds px = e.toBuilder().acceptPXThreshold(50).build();
+    assertThat(px).isEqualTo(new PeerScoreThresholds(-4000, -8000, -16000, 50, 5));
+    assertThat(PeerScoreThresholds.builder().build()).isEqualTo(PeerScoreThresholds.defaults());
+
+    TopicScoreParams t = TopicScoreParams.defaults();
+    TopicScoreParams p4 = t.toBuilder().invalidMessageDeliveriesWeight(-10).invalidMessageDeliveriesDecay(0.5).build();
+    assertThat(p4).isEqualTo(t.withInvalidMessageDeliveries(-10, 0.5));
+    assertThat(p4.toBuilder().invalidMessageDeliveriesWeight(0).invalidMessageDeliveriesDecay(0.9).build())
+        .isEqualTo(t);
+    assertThat(TopicScoreParams.builder().build()).isEqualTo(t);
+
+    PeerScoreParams g = PeerScoreParams.ethereum(Map.of("a", t));
+    PeerScoreParams more = g.toBuilder().topic("b", p4).retainScore(Duration.ofMinutes(1)).build();
+    assertThat(more.topics()).containsOnlyKeys("a", "b").containsEntry("b", p4);
+    assertThat(more.retainScore()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(more.toBuilder().topics(Map.of("a", t)).retainScore(g.retainScore()).build()).isEqualTo(g);
+    assertThat(g.withTopic("b", p4).withRetainScore(Duration.ofMinutes(1))).isEqualTo(more);
   }
 
   @Test
   void topicParamsRejectWrongSignsDecaysAndCaps() {
     TopicScoreParams d = TopicScoreParams.defaults();
-    assertInvalid(() -> d.withTopicWeight(-1).validate(), "topicWeight");
-    assertInvalid(() -> d.withTimeInMesh(1, Duration.ZERO, 10).validate(), "timeInMeshQuantum");
-    assertInvalid(() -> d.withTimeInMesh(-1, Duration.ofSeconds(1), 10).validate(), "timeInMeshWeight");
-    assertInvalid(() -> d.withTimeInMesh(1, Duration.ofSeconds(1), 0).validate(), "timeInMeshCap");
-    assertInvalid(() -> d.withFirstMessageDeliveries(-1, 0.5, 10).validate(), "firstMessageDeliveriesWeight");
-    assertInvalid(() -> d.withFirstMessageDeliveries(1, 1.0, 10).validate(), "firstMessageDeliveriesDecay");
-    assertInvalid(() -> d.withFirstMessageDeliveries(1, 0.5, 0).validate(), "firstMessageDeliveriesCap");
+    assertInvalid(() -> d.withTopicWeight(-1), "topicWeight");
+    assertInvalid(() -> d.withTimeInMesh(1, Duration.ZERO, 10), "timeInMeshQuantum");
+    assertInvalid(() -> d.withTimeInMesh(-1, Duration.ofSeconds(1), 10), "timeInMeshWeight");
+    assertInvalid(() -> d.withTimeInMesh(1, Duration.ofSeconds(1), 0), "timeInMeshCap");
+    assertInvalid(() -> d.withFirstMessageDeliveries(-1, 0.5, 10), "firstMessageDeliveriesWeight");
+    assertInvalid(() -> d.withFirstMessageDeliveries(1, 1.0, 10), "firstMessageDeliveriesDecay");
+    assertInvalid(() -> d.withFirstMessageDeliveries(1, 0.5, 0), "firstMessageDeliveriesCap");
     Duration s = Duration.ofSeconds(1);
     Duration w = Duration.ofMillis(5);
-    assertInvalid(() -> d.withMeshMessageDeliveries(1, 0.5, 1, 2, s, w).validate(), "meshMessageDeliveriesWeight");
-    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0, 1, 2, s, w).validate(), "meshMessageDeliveriesDecay");
-    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0.5, 0, 2, s, w).validate(), "meshMessageDeliveriesThreshold");
-    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0.5, 3, 2, s, w).validate(), "meshMessageDeliveriesCap");
-    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0.5, 1, 2, Duration.ofMillis(999), w).validate(),
+    assertInvalid(() -> d.withMeshMessageDeliveries(1, 0.5, 1, 2, s, w), "meshMessageDeliveriesWeight");
+    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0, 1, 2, s, w), "meshMessageDeliveriesDecay");
+    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0.5, 0, 2, s, w), "meshMessageDeliveriesThreshold");
+    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0.5, 3, 2, s, w), "meshMessageDeliveriesCap");
+    assertInvalid(() -> d.withMeshMessageDeliveries(-1, 0.5, 1, 2, Duration.ofMillis(999), w),
         "meshMessageDeliveriesActivation");
-    assertInvalid(() -> d.withMeshMessageDeliveries(0, 0.5, 1, 2, s, Duration.ofMillis(-1)).validate(),
+    assertInvalid(() -> d.withMeshMessageDeliveries(0, 0.5, 1, 2, s, Duration.ofMillis(-1)),
         "meshMessageDeliveriesWindow");
-    assertInvalid(() -> d.withMeshFailurePenalty(1, 0.5).validate(), "meshFailurePenaltyWeight");
-    assertInvalid(() -> d.withMeshFailurePenalty(-1, 1.5).validate(), "meshFailurePenaltyDecay");
-    assertInvalid(() -> d.withInvalidMessageDeliveries(1, 0.5).validate(), "invalidMessageDeliveriesWeight");
-    assertInvalid(() -> d.withInvalidMessageDeliveries(0, 0).validate(), "invalidMessageDeliveriesDecay");
+    assertInvalid(() -> d.withMeshFailurePenalty(1, 0.5), "meshFailurePenaltyWeight");
+    assertInvalid(() -> d.withMeshFailurePenalty(-1, 1.5), "meshFailurePenaltyDecay");
+    assertInvalid(() -> d.withInvalidMessageDeliveries(1, 0.5), "invalidMessageDeliveriesWeight");
+    assertInvalid(() -> d.withInvalidMessageDeliveries(0, 0), "invalidMessageDeliveriesDecay");
     // a disabled term's companions are not checked
-    assertThatCode(() -> d.withFirstMessageDeliveries(0, 7, -1).validate()).doesNotThrowAnyException();
+    assertThatCode(() -> d.withFirstMessageDeliveries(0, 7, -1)).doesNotThrowAnyException();
   }
 
   @Test
-  void peerParamsRejectBadGlobalsAndNameTheTopic() {
+  void peerParamsRejectBadGlobals() {
     PeerScoreParams d = PeerScoreParams.defaults();
-    assertInvalid(() -> d.withTopic("blocks", TopicScoreParams.defaults().withTopicWeight(-1)).validate(),
-        "topic 'blocks'");
-    assertInvalid(() -> d.withTopicScoreCap(-1).validate(), "topicScoreCap");
-    assertInvalid(() -> d.withAppSpecific(p -> 0.0, Double.POSITIVE_INFINITY).validate(), "appSpecificWeight");
-    assertInvalid(() -> d.withIpColocation(1, 1, List.of()).validate(), "ipColocationFactorWeight");
-    assertInvalid(() -> d.withIpColocation(-1, 0, List.of()).validate(), "ipColocationFactorThreshold");
-    assertInvalid(() -> d.withIpColocation(-1, 1, List.of("10.0.0.0/33")).validate(), "ipColocationFactorWhitelist");
-    assertInvalid(() -> d.withIpColocation(-1, 1, List.of("example.com")).validate(), "ipColocationFactorWhitelist");
-    assertInvalid(() -> d.withBehaviourPenalty(1, 0, 0.5).validate(), "behaviourPenaltyWeight");
-    assertInvalid(() -> d.withBehaviourPenalty(-1, 0, 1).validate(), "behaviourPenaltyDecay");
-    assertInvalid(() -> d.withBehaviourPenalty(-1, -1, 0.5).validate(), "behaviourPenaltyThreshold");
-    assertInvalid(() -> d.withDecay(Duration.ofMillis(999), 0.01).validate(), "decayInterval");
-    assertInvalid(() -> d.withDecay(Duration.ofSeconds(1), 0).validate(), "decayToZero");
-    assertInvalid(() -> d.withRetainScore(Duration.ofSeconds(-1)).validate(), "retainScore");
-    assertInvalid(() -> d.withDeliveryRecordTtl(Duration.ZERO).validate(), "deliveryRecordTtl");
+    assertInvalid(() -> d.withTopicScoreCap(-1), "topicScoreCap");
+    assertInvalid(() -> d.withAppSpecific(p -> 0.0, Double.POSITIVE_INFINITY), "appSpecificWeight");
+    assertInvalid(() -> d.withIpColocation(1, 1, List.of()), "ipColocationFactorWeight");
+    assertInvalid(() -> d.withIpColocation(-1, 0, List.of()), "ipColocationFactorThreshold");
+    assertInvalid(() -> d.withIpColocation(-1, 1, List.of("10.0.0.0/33")), "ipColocationFactorWhitelist");
+    assertInvalid(() -> d.withIpColocation(-1, 1, List.of("example.com")), "ipColocationFactorWhitelist");
+    assertInvalid(() -> d.withBehaviourPenalty(1, 0, 0.5), "behaviourPenaltyWeight");
+    assertInvalid(() -> d.withBehaviourPenalty(-1, 0, 1), "behaviourPenaltyDecay");
+    assertInvalid(() -> d.withBehaviourPenalty(-1, -1, 0.5), "behaviourPenaltyThreshold");
+    assertInvalid(() -> d.withDecay(Duration.ofMillis(999), 0.01), "decayInterval");
+    assertInvalid(() -> d.withDecay(Duration.ofSeconds(1), 0), "decayToZero");
+    assertInvalid(() -> d.withRetainScore(Duration.ofSeconds(-1)), "retainScore");
+    assertInvalid(() -> d.withDeliveryRecordTtl(Duration.ZERO), "deliveryRecordTtl");
   }
 
   @Test

@@ -472,9 +472,9 @@ class PeerScoreTest {
   }
 
   @Test
-  void constructorRejectsInvalidParams() {
-    PeerScoreParams bad = PeerScoreParams.defaults().withDecay(Duration.ofMillis(10), 0.01);
-    assertThatThrownBy(() -> new PeerScore(bad, () -> now))
+  void invalidParamsCannotReachAScorer() {
+    // invalid params cannot even be made, so no scorer can run on them
+    assertThatThrownBy(() -> new PeerScore(PeerScoreParams.defaults().withDecay(Duration.ofMillis(10), 0.01), () -> now))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("decayInterval");
   }

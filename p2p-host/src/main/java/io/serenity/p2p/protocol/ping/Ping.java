@@ -3,6 +3,7 @@ package io.serenity.p2p.protocol.ping;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.Stream;
+import io.serenity.p2p.time.Clock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,11 +55,12 @@ public final class Ping {
             });
   }
 
-  /** One ping on an open ping stream. */
+  /** One ping on an open ping stream, timed on the clock of the stream's host ({@link Host#clock()}). */
   public static CompletableFuture<Duration> ping(Stream s) {
     byte[] payload = new byte[PAYLOAD_SIZE];
     RANDOM.nextBytes(payload);
-    long start = System.nanoTime();
+    Clock clock = s.connection().host().clock();
+    long start = clock.nanos();
     return s.write(payload)
         .thenCompose(v -> s.readExactly(PAYLOAD_SIZE))
         .thenApply(
@@ -67,7 +69,7 @@ public final class Ping {
                 s.reset();
                 throw new PingException("peer " + s.remotePeer() + " echoed different bytes");
               }
-              return Duration.ofNanos(System.nanoTime() - start);
+              return Duration.ofNanos(clock.nanos() - start);
             });
   }
 
