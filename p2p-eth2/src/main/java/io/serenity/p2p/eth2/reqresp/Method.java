@@ -4,9 +4,10 @@ import io.serenity.p2p.eth2.ssz.SszCodec;
 import java.util.Objects;
 
 /**
- * One req/resp method: its protocol id {@code /eth2/beacon_chain/req/<name>/<version>/ssz_snappy},
- * the SSZ codecs of request and response, their size bounds and how many response chunks it may
- * carry (phase0 p2p-interface.md "Protocol identification", "Req/Resp interaction").
+ * One req/resp method: its protocol id {@code <prefix><name>/<version>/ssz_snappy} (the prefix is
+ * the beacon chain's {@code /eth2/beacon_chain/req/} unless {@link #withProtocolPrefix} names
+ * another), the SSZ codecs of request and response, their size bounds and how many response chunks
+ * it may carry (phase0 p2p-interface.md "Protocol identification", "Req/Resp interaction").
  *
  * <pre>{@code
  * Method<BlocksByRangeRequest, SignedBlock> byRange =
@@ -15,6 +16,8 @@ import java.util.Objects;
  *         .withForkDigestContext();
  * }</pre>
  *
+ * @param protocolPrefix the protocol id up to the message name, starting and ending with {@code /}
+ *     ({@link #PREFIX} for the beacon chain methods)
  * @param name message name (letters, digits, underscores)
  * @param version schema version
  * @param requestCodec request type, or null for a method without request content (GetMetaData)
@@ -30,6 +33,7 @@ import java.util.Objects;
  * @param <R> response chunk type
  */
 public record Method<Q, R>(
+    String protocolPrefix,
     String name,
     int version,
     SszCodec<Q> requestCodec,
@@ -49,7 +53,13 @@ public record Method<Q, R>(
 
   /** Checks the fields. */
   public Method {
+    Objects.requireNonNull(protocolPrefix, "protocolPrefix");
     Objects.requireNonNull(name, "name");
+    if (!protocolPrefix.matches("/([A-Za-z0-9_.-]+/)*")) {
+      throw new IllegalArgumentException(
+          "protocol prefix must be /-separated letters, digits, '_', '.', '-' with a leading and trailing /: "
+              + protocolPrefix);
+    }
     Objects.requireNonNull(responseCodec, "responseCodec");
     if (!name.matches("[A-Za-z0-9_]+")) {
       throw new IllegalArgumentException("method name must be letters, digits and underscores: " + name);
@@ -80,30 +90,39 @@ public record Method<Q, R>(
     int reqMax = request == null ? 0 : request.fixedSize() >= 0 ? request.fixedSize() : MAX_PAYLOAD_SIZE;
     int respMin = Math.max(0, response.fixedSize());
     int respMax = response.fixedSize() >= 0 ? response.fixedSize() : MAX_PAYLOAD_SIZE;
-    return new Method<>(name, version, request, reqMin, reqMax, response, respMin, respMax, maxChunks, false);
+    return new Method<>(PREFIX, name, version, request, reqMin, reqMax, response, respMin, respMax, maxChunks, false);
   }
 
   /** A copy with other request size bounds (for variable-size request types). */
   public Method<Q, R> withRequestBounds(int min, int max) {
-    return new Method<>(name, version, requestCodec, min, max, responseCodec, minResponseSize, maxResponseSize,
+    return new Method<>(protocolPrefix, name, version, requestCodec, min, max, responseCodec, minResponseSize, maxResponseSize,
         maxResponseChunks, forkDigestContext);
   }
 
   /** A copy with other response size bounds (for variable-size response types). */
   public Method<Q, R> withResponseBounds(int min, int max) {
-    return new Method<>(name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec, min, max,
+    return new Method<>(protocolPrefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec, min, max,
         maxResponseChunks, forkDigestContext);
   }
 
   /** A copy whose success chunks carry the fork digest as context bytes. */
   public Method<Q, R> withForkDigestContext() {
-    return new Method<>(name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec,
+    return new Method<>(protocolPrefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec,
         minResponseSize, maxResponseSize, maxResponseChunks, true);
   }
 
-  /** {@code /eth2/beacon_chain/req/<name>/<version>/ssz_snappy}. */
+  /**
+   * A copy under another protocol family, for methods outside the beacon chain's: {@code
+   * withProtocolPrefix("/myapp/req/")} gives {@code /myapp/req/<name>/<version>/ssz_snappy}.
+   */
+  public Method<Q, R> withProtocolPrefix(String prefix) {
+    return new Method<>(prefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec,
+        minResponseSize, maxResponseSize, maxResponseChunks, forkDigestContext);
+  }
+
+  /** {@code <prefix><name>/<version>/ssz_snappy}, e.g. {@code /eth2/beacon_chain/req/status/1/ssz_snappy}. */
   public String protocolId() {
-    return PREFIX + name + "/" + version + "/ssz_snappy";
+    return protocolPrefix + name + "/" + version + "/ssz_snappy";
   }
 
   /** True when the request has no content (the stream carries no request bytes). */

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Settings of {@link ReqResp}. Start from {@link #defaults()}.
+ * Settings of {@link ReqRespEngine}; {@code goodbyeGrace} and {@code statusOnConnect} are read only
+ * by the Ethereum methods of {@link ReqResp}. Start from {@link #defaults()}.
  *
  * @param ttfbTimeout a requester waits this long for the first response byte after sending its
  *     request; a responder waits this long for the complete request (default 5 s, the phase0

@@ -22,7 +22,8 @@ public interface ResponseSink<R> {
   /**
    * Sends one success chunk with explicit context bytes (4 for methods with {@link
    * Method#forkDigestContext()}: the fork digest of the epoch of this value, when it differs from the
-   * current one). {@link #next(Object)} writes the current Status' fork digest.
+   * current one). {@link #next(Object)} writes the engine's default context ({@link
+   * ReqRespEngine#setDefaultContext}; under {@link ReqResp}, the fork digest of our current Status).
    */
   void next(R chunk, byte[] context);
 

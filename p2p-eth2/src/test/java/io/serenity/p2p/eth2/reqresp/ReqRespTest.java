@@ -575,7 +575,7 @@ class ReqRespTest {
     // the handler got no further ahead of the peer than its window, the back-pressure window and a chunk
     long window = io.serenity.p2p.mux.yamux.YamuxConfig.defaults().initialStreamWindow();
     assertThat((long) returned.get() * chunk)
-        .isLessThanOrEqualTo(window + ReqResp.RESPONSE_WRITE_WINDOW + 2L * chunk);
+        .isLessThanOrEqualTo(window + ReqRespEngine.RESPONSE_WRITE_WINDOW + 2L * chunk);
     assertThat(b.host().writeBudget().hits(io.serenity.p2p.transport.WriteBudget.Scope.STREAM)).isEqualTo(1);
     // the connection itself is fine for others
     assertThat(await(b.host().connect(TestHosts.dialAddr(a.host()))).isOpen()).isTrue();
