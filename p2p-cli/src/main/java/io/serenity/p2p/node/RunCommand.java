@@ -218,7 +218,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       throw new UsageException("--fork-digest needs --preset ethereum");
     }
     Bytes4 digest = ethereum ? parseForkDigest(forkDigest) : null;
-    PrivateKey identity = key.load(key.keySeed == null && key.keyFile == null ? Path.of("node.key") : null);
+    PrivateKey identity = key.loadForNode();
     ServerConfig config = serverConfig(identity, listenAddrs, muxerIds, digest);
     EventPrinter printer = new EventPrinter(System.out, json);
 

@@ -120,6 +120,70 @@ public sealed interface PrivateKey
   }
 
   /**
+   * Reads a key file: the libp2p {@code PrivateKey} protobuf ({@link #marshal()}, the format go-libp2p
+   * and js-libp2p keep identities in, written by {@link #save(Path)}), or, for older files, the hex of
+   * a secp256k1 key's 32 raw bytes ({@link #saveHex(Path)}).
+   *
+   * @throws FormatException naming the file when it holds neither
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  static PrivateKey load(Path path) {
+    byte[] bytes;
+    try {
+      if (Files.size(path) > 16 << 10) {
+        throw new FormatException("key file " + path + " is too large to be a key (" + Files.size(path) + " bytes)");
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read key file " + path, e);
+    }
+    String text = new String(bytes, StandardCharsets.US_ASCII).strip();
+    if (text.matches("[0-9a-fA-F]{64}")) {
+      return loadHex(path);
+    }
+    try {
+      return unmarshal(bytes);
+    } catch (FormatException e) {
+      throw new FormatException("key file " + path + " holds neither a libp2p private key protobuf nor the hex of a "
+          + "secp256k1 key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes this key to a new file as the libp2p {@code PrivateKey} protobuf, readable and writable by
+   * its owner only (mode 0600 where the file system has POSIX permissions). The file is written under
+   * a temporary name and then moved into place, so a reader never sees half a key; an existing file
+   * is never overwritten.
+   *
+   * @throws UncheckedIOException if the file exists or cannot be written
+   */
+  default void save(Path path) {
+    Path dir = path.toAbsolutePath().getParent();
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      if (Files.exists(path)) {
+        throw new java.nio.file.FileAlreadyExistsException(path.toString());
+      }
+      if (posix) {
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      } else {
+        Files.createFile(tmp);
+      }
+      Files.write(tmp, marshal());
+      Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the original failure is what matters
+      }
+      throw new UncheckedIOException("cannot write key file " + path, e);
+    }
+  }
+
+  /**
    * Reads a secp256k1 key stored as the hex of its 32 raw bytes (surrounding whitespace ignored), as written
    * by {@link #saveHex(Path)}.
    *

@@ -987,7 +987,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     if (config.privateKeyFile().isPresent()) {
       java.nio.file.Path f = config.privateKeyFile().get();
       try {
-        return PrivateKey.loadHex(f);
+        return PrivateKey.load(f);
       } catch (java.io.UncheckedIOException e) {
         String why =
             e.getCause() instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getCause().toString();

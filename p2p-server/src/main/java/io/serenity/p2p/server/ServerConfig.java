@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  *
  * @param privateKey our identity; default none: taken from {@code privateKeyFile}, else a fresh
  *     secp256k1 key
- * @param privateKeyFile a file holding the hex of a raw secp256k1 private key ({@link
- *     PrivateKey#loadHex}); default none. An unreadable file fails {@link Server#start()}
+ * @param privateKeyFile a key file: the libp2p private-key protobuf, or the hex of a raw secp256k1
+ *     key ({@link PrivateKey#load}); default none. An unreadable file fails {@link Server#start()}
  * @param listenAddrs TCP multiaddrs to listen on; default {@code /ip4/0.0.0.0/tcp/13000}
  * @param bootstrapPeers peers ({@code /ip4/.../tcp/.../p2p/<id>}) dialled once at start; default none
  * @param staticPeers peers kept connected: redialled with backoff whenever the connection drops;
