@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -169,14 +168,25 @@ public final class MeshLatencyBench {
       int n = Math.min(delivered.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
-      System.out.printf(Locale.ROOT,
-          "{\"bench\":\"pubsub-mesh-latency\",\"impl\":\"java\",\"muxer\":\"%s\",\"nodes\":%d,\"transport\":\"tcp+noise+%s\",\"sign\":\"%s\","
-              + "\"size\":%d,\"messages\":%d,\"ratePerSec\":%d,\"expected\":%d,\"delivered\":%d,"
-              + "\"meshSizeMin\":%d,\"meshSizeMax\":%d,\"meshFormMs\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,"
-              + "\"cpuSeconds\":%.2f,\"gc\":\"%s\"}%n",
-          muxer, nodes, muxer, sign, size, messages, rate, expected, n, meshMin, meshMax, meshMs,
-          percentile(sorted, 50), percentile(sorted, 99), n == 0 ? 0.0 : sorted[n - 1] / 1e6,
-          processCpuSeconds(), gcName());
+      System.out.println(JsonLine.of("pubsub-mesh-latency")
+          .put("impl", "java")
+          .put("muxer", muxer)
+          .put("nodes", nodes)
+          .put("transport", "tcp+noise+" + muxer)
+          .put("sign", sign)
+          .put("size", size)
+          .put("messages", messages)
+          .put("ratePerSec", rate)
+          .put("expected", expected)
+          .put("delivered", n)
+          .put("meshSizeMin", meshMin)
+          .put("meshSizeMax", meshMax)
+          .put("meshFormMs", meshMs)
+          .put("p50Ms", percentile(sorted, 50), 2)
+          .put("p99Ms", percentile(sorted, 99), 2)
+          .put("maxMs", n == 0 ? 0.0 : sorted[n - 1] / 1e6, 2)
+          .put("cpuSeconds", processCpuSeconds(), 2)
+          .put("gc", gcName()));
     } finally {
       for (PubSub p : pubsubs) {
         p.close();

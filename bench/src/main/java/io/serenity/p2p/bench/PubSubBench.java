@@ -98,11 +98,18 @@ public final class PubSubBench {
         if (Boolean.getBoolean("bench.threadCpu")) {
           printThreadCpu(threadsBefore, threadCpu(), cpuTotal, messages);
         }
-        System.out.printf(Locale.ROOT,
-            "{\"bench\":\"pubsub-throughput\",\"impl\":\"java\",\"router\":\"gossipsub\",\"muxer\":\"%s\",\"sign\":\"%s\",\"keyType\":\"%s\",\"messages\":%d,\"size\":%d,"
-                + "\"received\":%d,\"msgPerSec\":%.0f,\"mibPerSec\":%.1f,\"cpuMicrosPerMsg\":%.1f}%n",
-            muxer, sign, keyType.name().toLowerCase(Locale.ROOT), messages, size, received.get(),
-            messages / seconds, (double) messages * size / 1048576.0 / seconds, cpuMicros);
+        System.out.println(JsonLine.of("pubsub-throughput")
+            .put("impl", "java")
+            .put("router", "gossipsub")
+            .put("muxer", muxer)
+            .put("sign", sign)
+            .put("keyType", keyType.name().toLowerCase(Locale.ROOT))
+            .put("messages", messages)
+            .put("size", size)
+            .put("received", received.get())
+            .put("msgPerSec", messages / seconds, 0)
+            .put("mibPerSec", (double) messages * size / 1048576.0 / seconds, 1)
+            .put("cpuMicrosPerMsg", cpuMicros, 1));
       }
     }
   }

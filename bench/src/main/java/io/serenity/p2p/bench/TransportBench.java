@@ -31,11 +31,12 @@ public final class TransportBench {
   /** Result of one run. */
   public record Result(String muxer, String keyType, long bytes, double mibPerSec, int handshakes, double handshakesPerSec) {
     String json() {
-      return String.format(
-          Locale.ROOT,
-          "{\"bench\":\"java-java\",\"transport\":\"tcp+noise+%s\",\"keyType\":\"%s\",\"throughput\":{\"bytes\":%d,\"mibPerSec\":%.1f},"
-              + "\"handshakes\":{\"count\":%d,\"perSec\":%.1f}}",
-          muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec);
+      return JsonLine.of("java-java")
+          .put("transport", "tcp+noise+" + muxer)
+          .put("keyType", keyType)
+          .put("throughput", JsonLine.object().put("bytes", bytes).put("mibPerSec", mibPerSec, 1))
+          .put("handshakes", JsonLine.object().put("count", handshakes).put("perSec", handshakesPerSec, 1))
+          .toString();
     }
   }
 

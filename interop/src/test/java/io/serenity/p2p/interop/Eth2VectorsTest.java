@@ -100,12 +100,12 @@ class Eth2VectorsTest {
                 b.ip(InetAddress.getByName((String) v.get("ip")));
             }
             if (v.get("tcp") != null) {
-                b.tcp(((Double) v.get("tcp")).intValue());
-                assertThat(enr.tcp()).hasValue(((Double) v.get("tcp")).intValue());
+                b.tcp(((Number) v.get("tcp")).intValue());
+                assertThat(enr.tcp()).hasValue(((Number) v.get("tcp")).intValue());
             }
             if (v.get("udp") != null) {
-                b.udp(((Double) v.get("udp")).intValue());
-                assertThat(enr.udp()).hasValue(((Double) v.get("udp")).intValue());
+                b.udp(((Number) v.get("udp")).intValue());
+                assertThat(enr.udp()).hasValue(((Number) v.get("udp")).intValue());
             }
             if (v.get("eth2") != null) {
                 EnrForkId id = EnrForkId.decode(HEX.parseHex((String) v.get("eth2")));
@@ -150,10 +150,10 @@ class Eth2VectorsTest {
             assertThat(js.get("peerId")).isEqualTo(e.peerId().toBase58());
             assertThat(js.get("nodeId")).isEqualTo(HEX.formatHex(e.nodeId()));
             assertThat(js.get("ip")).isEqualTo(e.ip().orElseThrow().getHostAddress());
-            assertThat(((Double) js.get("tcp")).intValue()).isEqualTo(e.tcp().getAsInt());
-            assertThat(((Double) js.get("udp")).intValue()).isEqualTo(9100);
-            assertThat(((Double) js.get("tcp6")).intValue()).isEqualTo(9200);
-            assertThat(((Double) js.get("udp6")).intValue()).isEqualTo(9300);
+            assertThat(((Number) js.get("tcp")).intValue()).isEqualTo(e.tcp().getAsInt());
+            assertThat(((Number) js.get("udp")).intValue()).isEqualTo(9100);
+            assertThat(((Number) js.get("tcp6")).intValue()).isEqualTo(9200);
+            assertThat(((Number) js.get("udp6")).intValue()).isEqualTo(9300);
             assertThat(InetAddress.getByName((String) js.get("ip6"))).isEqualTo(e.ip6().orElseThrow());
             assertThat(js.get("eth2")).isEqualTo(HEX.formatHex(e.get("eth2").orElseThrow()));
             assertThat(js.get("attnets")).isEqualTo(HEX.formatHex(e.get("attnets").orElseThrow()));

@@ -28,7 +28,7 @@ record JsEvent(String name, Map<String, Object> fields, String line) {
     /** Parses one stdout line; a line that is not a JSON object becomes an {@code "unparsed"} event. */
     static JsEvent parse(String line) {
         try {
-            Map<String, Object> m = Json.parseObject(line);
+            Map<String, Object> m = JsonLines.parseObject(line);
             Object name = m.get("event");
             return new JsEvent(name instanceof String s ? s : "unparsed", m, line);
         } catch (IllegalArgumentException e) {
@@ -50,16 +50,16 @@ record JsEvent(String name, Map<String, Object> fields, String line) {
 
     /** A numeric field as a long; fails the test when absent or not a number. */
     long num(String key) {
-        if (fields.get(key) instanceof Double d) {
-            return d.longValue();
+        if (fields.get(key) instanceof Number n) {
+            return n.longValue();
         }
         throw new AssertionError("js event has no numeric field '" + key + "': " + line);
     }
 
     /** A numeric field as a double; fails the test when absent or not a number. */
     double decimal(String key) {
-        if (fields.get(key) instanceof Double d) {
-            return d;
+        if (fields.get(key) instanceof Number n) {
+            return n.doubleValue();
         }
         throw new AssertionError("js event has no numeric field '" + key + "': " + line);
     }

@@ -2,6 +2,8 @@ package io.serenity.p2p.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
@@ -92,10 +94,12 @@ class JsKeyVectorsTest {
      * key, Java's first, in order.
      */
     private static List<JsVector> jsVectors(KeyType type, List<PrivateKey> keys) {
-        String input = "{\"keys\":[" + keys.stream()
-                .map(k -> "{\"type\":" + Json.quote(jsName(type)) + ",\"privateKey\":" + Json.quote(HEX.formatHex(k.raw())) + "}")
-                .collect(Collectors.joining(","))
-                + "],\"random\":" + JS_RANDOM_KEYS + ",\"types\":[" + Json.quote(jsName(type)) + "]}";
+        ObjectNode request = JsonLines.object();
+        ArrayNode keyList = request.putArray("keys");
+        keys.forEach(k -> keyList.addObject().put("type", jsName(type)).put("privateKey", HEX.formatHex(k.raw())));
+        request.put("random", JS_RANDOM_KEYS);
+        request.putArray("types").add(jsName(type));
+        String input = JsonLines.write(request);
         List<Map<String, Object>> lines = NodeScript.run(JS_WAIT, input, "vectors.mjs", "--stdin")
                 .assertSuccess("vectors.mjs --stdin").jsonLines();
         assertThat(lines).hasSize(keys.size() + JS_RANDOM_KEYS);
@@ -110,7 +114,7 @@ class JsKeyVectorsTest {
         assertThat(out).hasSize(inputs.size());
         List<Boolean> verdicts = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
-            assertThat(((Double) out.get(i).get("index")).intValue()).isEqualTo(i);
+            assertThat(((Number) out.get(i).get("index")).intValue()).isEqualTo(i);
             verdicts.add(Boolean.TRUE.equals(out.get(i).get("ok")));
         }
         return verdicts;
@@ -334,9 +338,11 @@ class JsKeyVectorsTest {
     /** One line for {@code vectors.mjs verify}. */
     private record SignedMessage(KeyType type, byte[] marshalledPublicKey, byte[] message, byte[] signature) {
         String toJson() {
-            return "{\"type\":" + Json.quote(jsName(type)) + ",\"publicKey\":" + Json.quote(HEX.formatHex(marshalledPublicKey))
-                    + ",\"message\":" + Json.quote(HEX.formatHex(message)) + ",\"signature\":"
-                    + Json.quote(HEX.formatHex(signature)) + "}";
+            return JsonLines.write(JsonLines.object()
+                    .put("type", jsName(type))
+                    .put("publicKey", HEX.formatHex(marshalledPublicKey))
+                    .put("message", HEX.formatHex(message))
+                    .put("signature", HEX.formatHex(signature)));
         }
 
         @Override

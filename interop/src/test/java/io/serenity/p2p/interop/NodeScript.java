@@ -35,7 +35,7 @@ final class NodeScript {
             List<Map<String, Object>> out = new ArrayList<>();
             for (String line : stdout) {
                 if (!line.isBlank()) {
-                    out.add(Json.parseObject(line));
+                    out.add(JsonLines.parseObject(line));
                 }
             }
             return out;

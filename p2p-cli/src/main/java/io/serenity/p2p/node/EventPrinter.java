@@ -1,15 +1,29 @@
 package io.serenity.p2p.node;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Prints node events: one readable line each, or with {@code --json} one JSON object per line (the
- * stable contract documented in docs/cli.md).
+ * stable contract documented in docs/cli.md): {@code "event"} first, then the fields in the order
+ * they were added.
  */
 final class EventPrinter {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+
   private final PrintStream out;
   private final boolean json;
 
@@ -24,30 +38,26 @@ final class EventPrinter {
   }
 
   final class Event {
-    private final String name;
-    private final Map<String, Object> fields = new LinkedHashMap<>();
+    private final ObjectNode fields = NODES.objectNode();
 
     private Event(String name) {
-      this.name = name;
+      fields.put("event", name);
     }
 
+    /**
+     * Adds a field unless {@code value} is null: numbers and booleans as such, collections as arrays,
+     * anything else as its {@code toString()}.
+     */
     Event with(String key, Object value) {
       if (value != null) {
-        fields.put(key, value);
+        fields.set(key, toJson(value));
       }
       return this;
     }
 
     /** Prints the event; {@code human} is the readable line used without --json. */
     void print(String human) {
-      String line;
-      if (json) {
-        StringBuilder sb = new StringBuilder("{\"event\":").append(quote(name));
-        fields.forEach((k, v) -> sb.append(',').append(quote(k)).append(':').append(value(v)));
-        line = sb.append('}').toString();
-      } else {
-        line = human;
-      }
+      String line = json ? write(fields) : human;
       synchronized (out) {
         out.println(line);
         out.flush();
@@ -55,42 +65,30 @@ final class EventPrinter {
     }
   }
 
-  private static String value(Object v) {
-    if (v instanceof Number || v instanceof Boolean) {
-      return v.toString();
-    }
-    if (v instanceof Collection<?> c) {
-      StringBuilder sb = new StringBuilder("[");
-      for (Object o : c) {
-        if (sb.length() > 1) {
-          sb.append(',');
-        }
-        sb.append(value(o));
+  private static JsonNode toJson(Object v) {
+    return switch (v) {
+      case null -> NullNode.getInstance();
+      case Boolean b -> BooleanNode.valueOf(b);
+      case Double d -> NODES.numberNode(d);
+      case Float f -> NODES.numberNode(f);
+      case BigDecimal d -> DecimalNode.valueOf(d);
+      case BigInteger i -> NODES.numberNode(i);
+      case Number n -> NODES.numberNode(n.longValue());
+      case Collection<?> c -> {
+        ArrayNode a = NODES.arrayNode(c.size());
+        c.forEach(o -> a.add(toJson(o)));
+        yield a;
       }
-      return sb.append(']').toString();
-    }
-    return quote(String.valueOf(v));
+      default -> TextNode.valueOf(String.valueOf(v));
+    };
   }
 
-  static String quote(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
+  private static String write(ObjectNode event) {
+    try {
+      return MAPPER.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      // a tree of plain nodes always serializes
+      throw new IllegalStateException(e);
     }
-    return sb.append('"').toString();
   }
 }

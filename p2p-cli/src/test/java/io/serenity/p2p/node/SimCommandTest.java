@@ -57,7 +57,15 @@ class SimCommandTest {
   @Test
   void badScenarioIsAUsageError(@TempDir Path dir) throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\"nodes\": 30, \"nodez\": 1}");
-    assertThat(run(2, "sim", bad.toString())).contains("unknown key scenario.nodez");
+    assertThat(run(2, "sim", bad.toString())).contains(bad + ": unknown key scenario.nodez");
     assertThat(run(2, "sim", dir.resolve("missing.json").toString())).contains("no scenario file");
+  }
+
+  @Test
+  void aWrongTypeOrMalformedJsonNamesTheFileAndWhere(@TempDir Path dir) throws Exception {
+    Path wrongType = Files.writeString(dir.resolve("type.json"), "{\"nodes\": 30, \"links\": {\"loss\": \"none\"}}");
+    assertThat(run(2, "sim", wrongType.toString())).contains(wrongType + ": scenario.links.loss must be a number");
+    Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"nodes\": 30,\n \"router\": floodsub}");
+    assertThat(run(2, "sim", malformed.toString())).contains(malformed + ": bad JSON at line 2, column 12");
   }
 }

@@ -1,5 +1,9 @@
 package io.serenity.p2p.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +12,7 @@ import java.util.Map;
 final class StatusPage {
   /** Seconds between the page's own reloads. */
   static final int REFRESH_SECONDS = 3;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private StatusPage() {}
 
@@ -59,39 +64,48 @@ final class StatusPage {
     return b.toString();
   }
 
+  /** The {@code /status.json} body: the same data as the page, field for field. */
   static String json(NodeStatus s) {
-    StringBuilder b = new StringBuilder(2048);
-    b.append("{\"peerId\":").append(quote(s.peerId())).append(",\"addrs\":[");
-    for (int i = 0; i < s.addrs().size(); i++) {
-      b.append(i > 0 ? "," : "").append(quote(s.addrs().get(i)));
-    }
-    b.append("],\"peers\":[");
-    for (int i = 0; i < s.peers().size(); i++) {
-      NodeStatus.PeerStatus p = s.peers().get(i);
-      b.append(i > 0 ? "," : "").append("{\"peerId\":").append(quote(p.peerId()))
-          .append(",\"direction\":").append(quote(p.direction()))
-          .append(",\"addr\":").append(quote(p.addr()))
-          .append(",\"agent\":").append(quote(p.agent()))
-          .append(",\"streams\":").append(p.streams())
-          .append(",\"score\":").append(Double.isFinite(p.score()) ? Double.toString(p.score()) : "null").append('}');
-    }
-    b.append("],\"meshes\":{");
-    int i = 0;
-    for (Map.Entry<String, List<String>> t : s.meshes().entrySet()) {
-      b.append(i++ > 0 ? "," : "").append(quote(t.getKey())).append(":[");
-      for (int j = 0; j < t.getValue().size(); j++) {
-        b.append(j > 0 ? "," : "").append(quote(t.getValue().get(j)));
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("peerId", s.peerId());
+    ArrayNode addrs = root.putArray("addrs");
+    s.addrs().forEach(addrs::add);
+    ArrayNode peers = root.putArray("peers");
+    for (NodeStatus.PeerStatus p : s.peers()) {
+      ObjectNode peer = peers.addObject()
+          .put("peerId", p.peerId())
+          .put("direction", p.direction())
+          .put("addr", p.addr())
+          .put("agent", p.agent())
+          .put("streams", p.streams());
+      if (Double.isFinite(p.score())) {
+        peer.put("score", p.score());
+      } else {
+        peer.putNull("score");
       }
-      b.append(']');
     }
-    b.append("},\"resources\":[");
-    for (int k = 0; k < s.resources().size(); k++) {
-      NodeStatus.ResourceStatus r = s.resources().get(k);
-      b.append(k > 0 ? "," : "").append("{\"name\":").append(quote(r.name()))
-          .append(",\"used\":").append(r.used() < 0 ? "null" : Long.toString(r.used()))
-          .append(",\"limit\":").append(r.limit()).append(",\"refused\":").append(r.refused()).append('}');
+    ObjectNode meshes = root.putObject("meshes");
+    s.meshes().forEach((topic, members) -> {
+      ArrayNode mesh = meshes.putArray(topic);
+      members.forEach(mesh::add);
+    });
+    ArrayNode resources = root.putArray("resources");
+    for (NodeStatus.ResourceStatus r : s.resources()) {
+      ObjectNode row = resources.addObject().put("name", r.name());
+      // a negative count means this scope's usage is not tracked
+      if (r.used() < 0) {
+        row.putNull("used");
+      } else {
+        row.put("used", r.used());
+      }
+      row.put("limit", r.limit()).put("refused", r.refused());
     }
-    return b.append("]}").toString();
+    try {
+      return MAPPER.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      // a tree of plain nodes always serializes
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String shortId(String id) {
@@ -112,27 +126,5 @@ final class StatusPage {
       }
     }
     return b.toString();
-  }
-
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }

@@ -1,12 +1,12 @@
 package io.serenity.p2p.sim;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Writes the results of one run, or of two side by side, into a folder: summary.txt, summary.json and the plots. */
 public final class Outputs {
@@ -24,11 +24,10 @@ public final class Outputs {
     if (runs.size() == 1) {
       return runs.get(0).summary().toJson();
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    List<Object> l = new ArrayList<>();
-    runs.forEach(r -> l.add(r.summary().toMap()));
-    m.put("runs", l);
-    return Json.write(m);
+    ObjectNode comparison = JsonFormat.object();
+    ArrayNode list = comparison.putArray("runs");
+    runs.forEach(r -> list.add(r.summary().toJsonNode()));
+    return JsonFormat.write(comparison);
   }
 
   /** Writes summary.txt, summary.json and the plots into {@code dir}; returns the files written. */

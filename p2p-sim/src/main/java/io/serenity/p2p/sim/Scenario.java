@@ -1,13 +1,17 @@
 package io.serenity.p2p.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One simulation, as read from a JSON file (format in docs/simulation.md). Every field but {@code
@@ -130,8 +134,8 @@ public record Scenario(
 
   /** Parses a scenario from JSON text. */
   public static Scenario parse(String json) {
-    Object root = Json.parse(json);
-    if (!(root instanceof Map<?, ?>)) {
+    JsonNode root = JsonFormat.read(json);
+    if (!root.isObject()) {
       throw new ScenarioException("a scenario is a JSON object");
     }
     Obj o = new Obj("scenario", root);
@@ -141,7 +145,7 @@ public record Scenario(
         g.bool("scoring", false));
     g.done();
     Obj t = o.obj("topology");
-    Map<Integer, Double> degrees = new java.util.TreeMap<>();
+    Map<Integer, Double> degrees = new TreeMap<>();
     Obj dd = t.obj("degrees");
     for (String k : dd.keys()) {
       try {
@@ -156,18 +160,21 @@ public record Scenario(
     Obj l = o.obj("links");
     Obj lat = l.obj("latency");
     List<List<Double>> matrix = new ArrayList<>();
-    for (Object row : lat.list("matrixMs")) {
-      List<Double> r = new ArrayList<>();
-      if (!(row instanceof List<?> cells)) {
+    for (JsonNode row : lat.list("matrixMs")) {
+      if (!row.isArray()) {
         throw new ScenarioException("links.latency.matrixMs must be a list of lists of numbers");
       }
-      for (Object c : cells) {
-        r.add(Obj.toDouble("links.latency.matrixMs", c));
-      }
+      List<Double> r = new ArrayList<>();
+      row.forEach(c -> r.add(Obj.toDouble("links.latency.matrixMs", c)));
       matrix.add(r);
     }
     List<String> regions = new ArrayList<>();
-    lat.list("regions").forEach(x -> regions.add(String.valueOf(x)));
+    for (JsonNode x : lat.list("regions")) {
+      if (!x.isTextual()) {
+        throw new ScenarioException("links.latency.regions must be a list of strings");
+      }
+      regions.add(x.textValue());
+    }
     List<Double> weights = new ArrayList<>();
     lat.list("weights").forEach(x -> weights.add(Obj.toDouble("links.latency.weights", x)));
     List<Double> nodeMs = new ArrayList<>();
@@ -261,69 +268,88 @@ public record Scenario(
     }
   }
 
-  /** A JSON object being read: remembers which keys were used, so leftovers are reported. */
+  /**
+   * A JSON object being read: remembers which keys were used, so leftovers are reported. An absent key
+   * and a JSON null both read as the default.
+   */
   private static final class Obj {
     private final String path;
-    private final Map<?, ?> map;
+    private final JsonNode object;
     private final Set<String> used = new HashSet<>();
 
-    Obj(String path, Object o) {
+    Obj(String path, JsonNode node) {
       this.path = path;
-      if (o == null) {
-        this.map = Map.of();
-      } else if (o instanceof Map<?, ?> m) {
-        this.map = m;
+      if (node == null || node.isNull()) {
+        this.object = JsonNodeFactory.instance.objectNode();
+      } else if (node.isObject()) {
+        this.object = node;
       } else {
         throw new ScenarioException(path + " must be an object");
       }
     }
 
     boolean has(String k) {
-      return map.containsKey(k);
+      return object.has(k);
     }
 
     Set<String> keys() {
-      Set<String> ks = new java.util.LinkedHashSet<>();
-      map.keySet().forEach(k -> ks.add((String) k));
+      Set<String> ks = new LinkedHashSet<>();
+      object.fieldNames().forEachRemaining(ks::add);
       used.addAll(ks);
       return ks;
     }
 
-    private Object get(String k) {
+    /** The value at {@code k}, or null when absent or JSON null. */
+    private JsonNode get(String k) {
       used.add(k);
-      return map.get(k);
+      JsonNode v = object.get(k);
+      return v == null || v.isNull() ? null : v;
     }
 
     String str(String k, String def) {
-      Object v = get(k);
+      JsonNode v = get(k);
       if (v == null) {
         return def;
       }
-      if (v instanceof Double d) {
-        return String.valueOf(d.longValue());
+      if (v.isNumber()) {
+        // "publishers": 3 reads as the node index "3"
+        return String.valueOf(v.longValue());
       }
-      if (!(v instanceof String s)) {
+      if (!v.isTextual()) {
         throw new ScenarioException(path + "." + k + " must be a string");
       }
-      return s;
+      return v.textValue();
     }
 
-    static double toDouble(String where, Object v) {
-      if (!(v instanceof Double d)) {
+    static double toDouble(String where, JsonNode v) {
+      if (!v.isNumber()) {
         throw new ScenarioException(where + " must be a number");
       }
-      return d;
+      return v.doubleValue();
     }
 
     double num(String k, double def) {
-      Object v = get(k);
+      JsonNode v = get(k);
       return v == null ? def : toDouble(path + "." + k, v);
     }
 
     long lng(String k, long def) {
-      double d = num(k, def);
+      JsonNode v = get(k);
+      if (v == null) {
+        return def;
+      }
+      if (v.isIntegralNumber()) {
+        if (!v.canConvertToLong()) {
+          throw new ScenarioException(path + "." + k + " is out of range");
+        }
+        return v.longValue();
+      }
+      double d = toDouble(path + "." + k, v);
       if (d != Math.rint(d)) {
         throw new ScenarioException(path + "." + k + " must be a whole number");
+      }
+      if (d >= 0x1p63 || d < -0x1p63) {
+        throw new ScenarioException(path + "." + k + " is out of range");
       }
       return (long) d;
     }
@@ -337,34 +363,36 @@ public record Scenario(
     }
 
     boolean bool(String k, boolean def) {
-      Object v = get(k);
+      JsonNode v = get(k);
       if (v == null) {
         return def;
       }
-      if (!(v instanceof Boolean b)) {
+      if (!v.isBoolean()) {
         throw new ScenarioException(path + "." + k + " must be true or false");
       }
-      return b;
+      return v.booleanValue();
     }
 
     Obj obj(String k) {
       return new Obj(path + "." + k, get(k));
     }
 
-    List<?> list(String k) {
-      Object v = get(k);
+    List<JsonNode> list(String k) {
+      JsonNode v = get(k);
       if (v == null) {
         return List.of();
       }
-      if (!(v instanceof List<?> l)) {
+      if (!v.isArray()) {
         throw new ScenarioException(path + "." + k + " must be a list");
       }
+      List<JsonNode> l = new ArrayList<>(v.size());
+      v.forEach(l::add);
       return l;
     }
 
     List<Obj> objs(String k) {
       List<Obj> out = new ArrayList<>();
-      List<?> l = list(k);
+      List<JsonNode> l = list(k);
       for (int i = 0; i < l.size(); i++) {
         out.add(new Obj(path + "." + k + "[" + i + "]", l.get(i)));
       }
@@ -372,11 +400,11 @@ public record Scenario(
     }
 
     void done() {
-      for (Object k : map.keySet()) {
+      object.fieldNames().forEachRemaining(k -> {
         if (!used.contains(k)) {
           throw new ScenarioException("unknown key " + path + "." + k);
         }
-      }
+      });
     }
   }
 }

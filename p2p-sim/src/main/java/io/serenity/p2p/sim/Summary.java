@@ -1,8 +1,8 @@
 package io.serenity.p2p.sim;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,48 +62,49 @@ public record Summary(
       return sorted.get(Math.max(0, rank - 1)) / 1e6;
     }
 
-    Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("p50Ms", p50);
-      m.put("p90Ms", p90);
-      m.put("p99Ms", p99);
-      m.put("maxMs", max);
-      m.put("count", count);
-      return m;
+    ObjectNode toJsonNode() {
+      ObjectNode o = JsonFormat.object();
+      o.set("p50Ms", JsonFormat.number(p50));
+      o.set("p90Ms", JsonFormat.number(p90));
+      o.set("p99Ms", JsonFormat.number(p99));
+      o.set("maxMs", JsonFormat.number(max));
+      o.put("count", count);
+      return o;
     }
   }
 
-  Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", name);
-    m.put("router", router);
-    m.put("nodes", nodes);
-    m.put("links", links);
-    m.put("messages", messages);
-    m.put("virtualSeconds", virtualSeconds);
-    m.put("deliveryRatio", deliveryRatio);
-    m.put("delivered", delivered);
-    m.put("expected", expected);
-    m.put("latency", latency.toMap());
-    Map<String, Object> t = new LinkedHashMap<>();
-    latencyByTopic.forEach((k, v) -> t.put(k, v.toMap()));
-    m.put("latencyByTopic", t);
-    m.put("meanHops", meanHops);
-    m.put("duplicatesPerDelivery", duplicatesPerDelivery);
-    m.put("duplicates", duplicates);
-    m.put("bytesInPerNodePerSecond", bytesInPerNodePerSecond);
-    m.put("bytesOutPerNodePerSecond", bytesOutPerNodePerSecond);
-    m.put("maxBytesOutPerNodePerSecond", maxBytesOutPerNodePerSecond);
-    m.put("controlOverhead", controlOverhead);
-    m.put("packets", packets);
-    m.put("packetsLost", packetsLost);
-    m.put("eclipseTargetDelivery", Double.isNaN(eclipseTargetDelivery) ? null : eclipseTargetDelivery);
-    return m;
+  /** The summary as a JSON object; the field names are the contract of summary.json (docs/simulation.md). */
+  ObjectNode toJsonNode() {
+    ObjectNode o = JsonFormat.object();
+    o.put("name", name);
+    o.put("router", router);
+    o.put("nodes", nodes);
+    o.put("links", links);
+    o.put("messages", messages);
+    o.set("virtualSeconds", JsonFormat.number(virtualSeconds));
+    o.set("deliveryRatio", JsonFormat.number(deliveryRatio));
+    o.put("delivered", delivered);
+    o.put("expected", expected);
+    o.set("latency", latency.toJsonNode());
+    ObjectNode byTopic = o.putObject("latencyByTopic");
+    latencyByTopic.forEach((topic, l) -> byTopic.set(topic, l.toJsonNode()));
+    o.set("meanHops", JsonFormat.number(meanHops));
+    o.set("duplicatesPerDelivery", JsonFormat.number(duplicatesPerDelivery));
+    o.put("duplicates", duplicates);
+    o.set("bytesInPerNodePerSecond", JsonFormat.number(bytesInPerNodePerSecond));
+    o.set("bytesOutPerNodePerSecond", JsonFormat.number(bytesOutPerNodePerSecond));
+    o.set("maxBytesOutPerNodePerSecond", JsonFormat.number(maxBytesOutPerNodePerSecond));
+    o.set("controlOverhead", JsonFormat.number(controlOverhead));
+    o.put("packets", packets);
+    o.put("packetsLost", packetsLost);
+    // NaN (no eclipse in the scenario) becomes null
+    o.set("eclipseTargetDelivery", JsonFormat.number(eclipseTargetDelivery));
+    return o;
   }
 
   /** The summary as indented JSON. */
   public String toJson() {
-    return Json.write(toMap());
+    return JsonFormat.write(toJsonNode());
   }
 
   /** The summary as a two-column text table. */

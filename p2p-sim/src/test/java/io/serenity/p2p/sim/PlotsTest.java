@@ -2,6 +2,8 @@ package io.serenity.p2p.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,9 @@ class PlotsTest {
     }
     String text = Files.readString(dir.resolve("summary.txt"));
     assertThat(text).contains("floodsub", "gossipsub", "delivery ratio", "duplicates/delivery");
-    Object json = Json.parse(Files.readString(dir.resolve("summary.json")));
-    assertThat(((java.util.Map<?, ?>) json).get("runs")).asList().hasSize(2);
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertThat(json.get("runs")).hasSize(2);
+    assertThat(json.get("runs").get(0).get("router").textValue()).isEqualTo("floodsub");
+    assertThat(json.get("runs").get(1).get("router").textValue()).isEqualTo("gossipsub");
   }
 }

@@ -30,19 +30,75 @@ class ScenarioTest {
   }
 
   @Test
-  void malformedJsonIsRejectedWithItsOffset() {
-    assertThatThrownBy(() -> Json.parse("{\"a\": 1,}")).isInstanceOf(ScenarioException.class).hasMessageContaining("offset");
-    assertThatThrownBy(() -> Json.parse("{\"a\": 1, \"a\": 2}")).hasMessageContaining("duplicate key");
-    assertThatThrownBy(() -> Json.parse("[1] x")).hasMessageContaining("trailing");
-    assertThatThrownBy(() -> Json.parse("[01]")).isInstanceOf(ScenarioException.class);
-    assertThatThrownBy(() -> Json.parse("\"abc")).hasMessageContaining("unterminated");
+  void malformedJsonIsRejectedWithWhereItWentWrong() {
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20,}")).isInstanceOf(ScenarioException.class)
+        .hasMessageStartingWith("bad JSON at line 1, column 14 (offset 13)");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20,\n \"nodes\": 30}")).isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("line 2").hasMessageContaining("Duplicate field 'nodes'");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20} {}")).isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 020}")).isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("bad JSON").hasMessageContaining("eading zero");
+    assertThatThrownBy(() -> Scenario.parse("{\"name\": \"abc")).isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("bad JSON").hasMessageContaining("end-of-input");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20 /* twenty */}")).isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("bad JSON");
+    assertThatThrownBy(() -> Scenario.parse("")).isInstanceOf(ScenarioException.class).hasMessageContaining("no value");
+    assertThatThrownBy(() -> Scenario.parse("[20]")).isInstanceOf(ScenarioException.class)
+        .hasMessage("a scenario is a JSON object");
   }
 
   @Test
-  void jsonRoundTrips() {
-    Object v = Json.parse("{\"s\": \"a\\\"b\\u00e9\", \"n\": [1, 2.5, -3e2], \"o\": {\"t\": true, \"z\": null}}");
-    assertThat(Json.parse(Json.write(v))).isEqualTo(v);
-    assertThat(((Map<?, ?>) v).get("n")).isEqualTo(List.of(1.0, 2.5, -300.0));
+  void nestingDeeperThanSixtyFourIsRejected() {
+    String deep = "[".repeat(70) + "]".repeat(70);
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20, \"x\": " + deep + "}"))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("bad JSON").hasMessageContaining("64");
+  }
+
+  @Test
+  void wrongTypesNameTheField() {
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": \"20\"}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.nodes must be a number");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20.5}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.nodes must be a whole number");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20, \"router\": true}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.router must be a string");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20, \"gossipsub\": {\"scoring\": 1}}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.gossipsub.scoring must be true or false");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20, \"traffic\": {\"messages\": 3}}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.traffic must be a list");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20, \"links\": [1]}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.links must be an object");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 20, \"traffic\": [{\"messages\": 3, \"size\": 9}]}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("unknown key scenario.traffic[0].size");
+    assertThatThrownBy(() -> Scenario.parse("{\"nodes\": 99999999999}"))
+        .isInstanceOf(ScenarioException.class).hasMessage("scenario.nodes is out of range");
+  }
+
+  @Test
+  void aMissingNodeCountIsNamed() {
+    assertThatThrownBy(() -> Scenario.parse("{\"name\": \"no nodes\"}"))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("nodes must be at least 2");
+  }
+
+  @Test
+  void wholeDoublesCountAsIntegersBigIntegersStayExactAndNullMeansTheDefault() {
+    Scenario s = Scenario.parse("""
+        {"nodes": 2e1, "seed": 9007199254740993, "router": null,
+         "traffic": [{"publishers": 3, "ratePerSecond": 2}],
+         "links": {"latency": {"type": "matrix", "regions": ["eu", "us"], "weights": [1, 0.5],
+                               "matrixMs": [[10, 80.5], [80.5, 12]]}},
+         "topology": {"type": "degrees", "degrees": {"3": 0.25, "4": 0.75}}}
+        """);
+    assertThat(s.nodes()).isEqualTo(20);
+    assertThat(s.seed()).isEqualTo(9007199254740993L);
+    assertThat(s.router()).isEqualTo("gossipsub");
+    assertThat(s.traffic().get(0).publishers()).isEqualTo("3");
+    assertThat(s.traffic().get(0).ratePerSecond()).isEqualTo(2.0);
+    assertThat(s.links().latency().regions()).containsExactly("eu", "us");
+    assertThat(s.links().latency().weights()).containsExactly(1.0, 0.5);
+    assertThat(s.links().latency().matrixMs()).containsExactly(List.of(10.0, 80.5), List.of(80.5, 12.0));
+    assertThat(s.topology().degrees()).containsExactly(Map.entry(3, 0.25), Map.entry(4, 0.75));
   }
 
   @Test

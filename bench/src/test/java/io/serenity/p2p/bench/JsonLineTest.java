@@ -1,0 +1,36 @@
+package io.serenity.p2p.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/** Benchmark result lines: the field names, order and fixed decimals the table scripts read. */
+class JsonLineTest {
+
+  @Test
+  void decimalsHaveFixedPlacesLikePrintf() {
+    String line = JsonLine.of("pubsub-throughput").put("impl", "java").put("messages", 20_000)
+        .put("msgPerSec", 41234.5, 0).put("mibPerSec", 40.25, 1).put("p50Ms", 3.0, 2).put("p99Ms", 12.345, 2)
+        .toString();
+    assertThat(line).isEqualTo("{\"bench\":\"pubsub-throughput\",\"impl\":\"java\",\"messages\":20000,"
+        + "\"msgPerSec\":41235,\"mibPerSec\":40.3,\"p50Ms\":3.00,\"p99Ms\":12.35}");
+    assertThat(String.format(Locale.ROOT, "%.0f %.1f %.2f %.2f", 41234.5, 40.25, 3.0, 12.345))
+        .as("the same digits as printf").isEqualTo("41235 40.3 3.00 12.35");
+  }
+
+  @Test
+  void aNumberJsonLacksIsNull() throws Exception {
+    String line = JsonLine.of("x").put("cpuSeconds", Double.NaN, 2).toString();
+    assertThat(new ObjectMapper().readTree(line).get("cpuSeconds").isNull()).isTrue();
+  }
+
+  @Test
+  void transportResultNestsThroughputAndHandshakes() throws Exception {
+    TransportBench.Result r = new TransportBench.Result("yamux", "ed25519", 268435456L, 812.44, 200, 350.06);
+    assertThat(r.json()).isEqualTo("{\"bench\":\"java-java\",\"transport\":\"tcp+noise+yamux\",\"keyType\":\"ed25519\","
+        + "\"throughput\":{\"bytes\":268435456,\"mibPerSec\":812.4},\"handshakes\":{\"count\":200,\"perSec\":350.1}}");
+    assertThat(new ObjectMapper().readTree(r.json()).at("/handshakes/perSec").doubleValue()).isEqualTo(350.1);
+  }
+}
