@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "devnet",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {
         "Start N nodes on loopback in one process, connect them in a random topology of average degree K,",
         "wait for meshes, publish M messages of S bytes from random nodes at R per second, and report",
@@ -48,7 +49,8 @@ final class DevnetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // hundreds of hosts each logging their start would bury the report
-    System.setProperty("org.slf4j.simpleLogger.log.io.serenity.p2p.host.Host", "warn");
+    Logging.setLevel("io.serenity.p2p.host.Host", ch.qos.logback.classic.Level.WARN);
+    Logging.setLevel("io.serenity.p2p.server.Server", ch.qos.logback.classic.Level.WARN);
     if (nodes < 2 || nodes > 2000) {
       throw new UsageException("--nodes: " + nodes + " is out of range (2 to 2000)");
     }
@@ -96,11 +98,11 @@ final class DevnetCommand implements Callable<Integer> {
         .with("deliveries", s.deliveries())
         .with("expected", s.expected())
         .with("deliveryRatio", round(s.deliveryRatio(), 4))
-        .with("latencyMs", List.of(round(s.latencyMillis()[0], 2), round(s.latencyMillis()[1], 2),
-            round(s.latencyMillis()[2], 2), round(s.latencyMillis()[3], 2)))
+        .with("latency", labelled("p50_ms", round(s.latencyMillis()[0], 2), "p90_ms", round(s.latencyMillis()[1], 2),
+            "p99_ms", round(s.latencyMillis()[2], 2), "max_ms", round(s.latencyMillis()[3], 2)))
         .with("duplicatesPerMessage", round(s.duplicatesPerMessage(), 2))
         .with("meanMeshSize", round(s.meanMeshSize(), 2))
-        .with("bytesSentPerNode", List.of(s.bytesSentPerNode()[0], s.bytesSentPerNode()[1]))
+        .with("bytesSentPerNode", labelled("mean", s.bytesSentPerNode()[0], "max", s.bytesSentPerNode()[1]))
         .with("setupSeconds", round(s.setupSeconds(), 2))
         .with("runSeconds", round(s.runSeconds(), 2))
         .with("cpuSeconds", round(s.cpuSeconds(), 2))
@@ -122,6 +124,15 @@ final class DevnetCommand implements Callable<Integer> {
         s.latencyMillis()[0], s.latencyMillis()[1], s.latencyMillis()[2], s.latencyMillis()[3],
         s.duplicatesPerMessage(), s.meanMeshSize(), s.bytesSentPerNode()[0], s.bytesSentPerNode()[1],
         s.setupSeconds(), s.runSeconds(), s.cpuSeconds());
+  }
+
+  /** Name/value pairs, in order, as one JSON object. */
+  private static java.util.Map<String, Object> labelled(Object... pairs) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put((String) pairs[i], pairs[i + 1]);
+    }
+    return m;
   }
 
   private static double round(double v, int places) {

@@ -79,6 +79,11 @@ final class EventPrinter {
         c.forEach(o -> a.add(toJson(o)));
         yield a;
       }
+      case java.util.Map<?, ?> m -> {
+        ObjectNode o = NODES.objectNode();
+        m.forEach((k, x) -> o.set(String.valueOf(k), toJson(x)));
+        yield o;
+      }
       default -> TextNode.valueOf(String.valueOf(v));
     };
   }

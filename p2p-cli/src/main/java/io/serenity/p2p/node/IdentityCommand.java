@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "identity",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Print the PeerId and public key of the node's identity (its data directory's key, created "
         + "if absent), of a key file, or of a seed.")
 final class IdentityCommand implements Callable<Integer> {

@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Start a node: listen, dial the given peers, join topics, print what happens.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -67,7 +68,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--publish-stdin",
-      description = "Publish each line read from stdin on the first --topic.")
+      description = "Publish each line read from stdin on the first --topic; at the end of input, once the "
+          + "lines are written out, the node stops (exit code 0, or 1 when a line could not be published).")
   boolean publishStdin;
 
   @Option(
@@ -245,7 +247,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     MetricsServer[] metricsServer = new MetricsServer[1];
     CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable shutdown = () -> {
+      if (!once.compareAndSet(false, true)) {
+        return;
+      }
       if (metricsServer[0] != null) {
         metricsServer[0].close();
       }
@@ -277,8 +283,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       String url = "http://" + at.getHostString() + ":" + at.getPort() + "/";
       printer.event("metrics").with("url", url).print("status page and metrics at " + url + " (/metrics)");
     }
+    java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
     if (publishStdin) {
-      Thread reader = new Thread(() -> publishLines(printer, server, topics.get(0)), "p2p-node-stdin");
+      Thread reader = new Thread(() -> {
+        // at the end of input: what was read is published and written out, then the node stops
+        boolean allPublished = publishLines(printer, server, topics.get(0));
+        exitCode.set(allPublished ? 0 : 1);
+        shutdown.run();
+      }, "p2p-node-stdin");
       reader.setDaemon(true);
       reader.start();
     }
@@ -288,7 +300,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     } else {
       stopped.await();
     }
-    return 0;
+    return exitCode.get();
   }
 
   /**
@@ -439,9 +451,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
    * only once it is queued for every chosen peer, stdin is read at the pace of the slowest peer and
    * no line is dropped for a full queue. Events are printed in line order.
    */
-  private static void publishLines(EventPrinter printer, Server server, String topic) {
+  private static boolean publishLines(EventPrinter printer, Server server, String topic) {
     ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     long[] bytesInFlight = {0};
+    int[] counts = new int[2]; // published, failed
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       boolean waitForPeer = true;
       String line;
@@ -449,7 +462,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (!in.ready()) {
           // no more input buffered: report what is in flight before waiting for the next line
           while (!inFlight.isEmpty()) {
-            waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight);
+            waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight, counts);
           }
         }
         if ((line = in.readLine()) == null) {
@@ -466,24 +479,41 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         while (!inFlight.isEmpty()
             && (inFlight.size() >= PUBLISHES_IN_FLIGHT || bytesInFlight[0] + data.length > PUBLISH_BYTES_IN_FLIGHT)) {
-          waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight);
+          waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight, counts);
         }
         inFlight.add(new InFlight(data, server.publish(topic, data)));
         bytesInFlight[0] += data.length;
       }
       while (!inFlight.isEmpty()) {
-        finishOldest(printer, topic, inFlight, bytesInFlight);
+        finishOldest(printer, topic, inFlight, bytesInFlight, counts);
       }
+      boolean flushed = true;
+      try {
+        server.whenFlushed().get(FLUSH_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        flushed = false;
+      }
+      printer.event("input_ended").with("published", counts[0]).with("failed", counts[1]).with("flushed", flushed)
+          .print("end of input: " + counts[0] + " lines published, " + counts[1] + " failed"
+              + (flushed ? "" : ", some still unsent after " + FLUSH_WAIT_SECONDS + " s") + "; stopping");
+      return counts[1] == 0 && flushed;
     } catch (java.io.IOException e) {
       printer.event("error").with("what", "read stdin").with("why", e.getMessage()).print("stdin: " + e.getMessage());
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
+    } catch (IllegalStateException e) {
+      return false; // the node stopped (signal or --exit-after) while reading
     }
   }
 
+  /** At the end of input, how long the published lines may take to be written out before stopping. */
+  private static final long FLUSH_WAIT_SECONDS = 30;
+
   /** Waits for the oldest publish in flight and prints its event; false when it failed. */
   private static boolean finishOldest(EventPrinter printer, String topic, ArrayDeque<InFlight> inFlight,
-      long[] bytesInFlight) throws InterruptedException {
+      long[] bytesInFlight, int[] counts) throws InterruptedException {
     InFlight f = inFlight.poll();
     bytesInFlight[0] -= f.data().length;
     try {
@@ -491,10 +521,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       String id = f.result().get(60, TimeUnit.SECONDS);
       printer.event("published").with("topic", topic).with("id", id).with("size", f.data().length)
           .print("published " + f.data().length + " bytes on " + topic + " (" + id + ")");
+      counts[0]++;
       return true;
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       printer.event("error").with("what", "publish on " + topic).with("why", rootMessage(e))
           .print("publish on " + topic + " failed: " + rootMessage(e));
+      counts[1]++;
       return false;
     }
   }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sim",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {
         "Run a simulation scenario (JSON, see docs/simulation.md) with the real gossipsub/floodsub routers",
         "on a virtual network, and print delivery ratio, latency percentiles, hops, duplicates, bandwidth",

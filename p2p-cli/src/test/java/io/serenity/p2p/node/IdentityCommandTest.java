@@ -30,7 +30,29 @@ class IdentityCommandTest {
       System.setOut(out);
       System.setErr(err);
     }
-    return buf.toString(StandardCharsets.UTF_8);
+    // log lines (a timestamp first) are not the command's output
+    return buf.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> !l.matches("\\d{4}-\\d\\d-\\d\\dT.*"))
+        .map(l -> l + "\n")
+        .collect(java.util.stream.Collectors.joining());
+  }
+
+  @Test
+  void creatingAKeyLogsItsFileAndPeerId(@TempDir Path dir) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream err = System.err;
+    PrintStream out = System.out;
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.execute("identity", "--data-dir", dir.toString(), "--key-type", "ed25519")).isZero();
+    } finally {
+      System.setErr(err);
+      System.setOut(out);
+    }
+    assertThat(buf.toString(StandardCharsets.UTF_8))
+        .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO ")
+        .contains("created a new ed25519 identity 12D3KooW").contains(dir.resolve("node.key").toString());
   }
 
   @Test

@@ -66,6 +66,31 @@ class NodeProcessIT {
   }
 
   @Test
+  void publishingStdinEndsCleanlyAtTheEndOfInputAfterDeliveringEveryLine() throws Exception {
+    NodeProcesses.Node a = nodes.start("run", "--key-seed", "111", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
+        "--json", "--exit-after", "120");
+    String addr = a.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event")
+        .replaceAll(".*\"addrs\":\\[\"([^\"]+)\".*", "$1");
+    NodeProcesses.Node b = nodes.start("run", "--key-seed", "112", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
+        "--json", "--publish-stdin", "--peer", addr, "--exit-after", "120");
+    b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected");
+    try (OutputStream in = b.process.getOutputStream()) {
+      in.write("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
+    } // end of input
+    String ended = b.await(l -> l.startsWith("{\"event\":\"input_ended\""), "input_ended");
+    assertThat(field(ended, "published")).isEqualTo("3");
+    assertThat(field(ended, "failed")).isEqualTo("0");
+    assertThat(b.process.waitFor(60, TimeUnit.SECONDS)).as("b stops at the end of its input").isTrue();
+    assertThat(b.process.exitValue()).isZero();
+    java.util.Set<String> got = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      String m = a.await(l -> l.startsWith("{\"event\":\"message\""), "message " + (i + 1));
+      got.add(new String(Base64.getDecoder().decode(field(m, "data")), StandardCharsets.UTF_8));
+    }
+    assertThat(got).containsExactlyInAnyOrder("one", "two", "three");
+  }
+
+  @Test
   void devnetOfThirtyNodesDeliversEverything() throws Exception {
     NodeProcesses.Node d = nodes.start("devnet", "--nodes", "30", "--degree", "4", "--messages", "30", "--rate", "30", "--json");
     String summary = d.await(l -> l.startsWith("{\"event\":\"devnet_summary\""), "devnet summary");

@@ -230,7 +230,14 @@ public final class Connection {
         .whenComplete(
             (p, e) -> {
               if (e != null) {
-                RLOG.info("peer {}: stream negotiation failed: {}", remotePeer(), e.getMessage());
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+                if (c instanceof io.serenity.p2p.multistream.MultistreamAbortedException) {
+                  // the peer reset or closed the stream first, e.g. because it is going away
+                  LOG.debug("peer {}: stream ended during negotiation: {}", remotePeer(), c.getMessage());
+                } else {
+                  RLOG.info("peer {}: stream negotiation failed: {}", remotePeer(), c.getMessage());
+                }
                 return;
               }
               try {

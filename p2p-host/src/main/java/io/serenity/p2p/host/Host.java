@@ -188,7 +188,13 @@ public final class Host implements AutoCloseable {
       }));
     }
     return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new))
-        .thenRun(() -> LOG.info("host {} listening on {}", peerId, boundAddrs));
+        .thenRun(() -> {
+          if (boundAddrs.isEmpty()) {
+            LOG.debug("host {} started (dial only, not listening)", peerId);
+          } else {
+            LOG.info("host {} listening on {}", peerId, boundAddrs);
+          }
+        });
   }
 
   /** Bound listen addresses (without {@code /p2p}). */

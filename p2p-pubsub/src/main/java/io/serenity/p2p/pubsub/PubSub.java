@@ -814,6 +814,7 @@ public final class PubSub implements AutoCloseable {
     }
     state.queuedBytes -= waiting;
     totalQueued -= waiting;
+    checkFlushed();
     return topics == null ? Set.of() : topics;
   }
 
@@ -966,6 +967,37 @@ public final class PubSub implements AutoCloseable {
 
   /** Bytes queued for all peers together (router thread). */
   private long totalQueued;
+  /** Callers of {@link #whenFlushed()} waiting for every queue to empty; router thread only. */
+  private final List<CompletableFuture<Void>> flushWaiters = new ArrayList<>();
+
+  /**
+   * Completes once nothing is queued for any peer: every RPC queued so far (our own publishes
+   * waiting for room included) was written to its peer's stream, or dropped with its peer. For a
+   * clean exit after publishing. Never fails by itself: bound it with {@code orTimeout}.
+   */
+  public CompletableFuture<Void> whenFlushed() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    scheduler.execute(() -> {
+      flushWaiters.add(f);
+      checkFlushed();
+    });
+    return f;
+  }
+
+  /** Completes the flush waiters when every queue is empty. Router thread. */
+  private void checkFlushed() {
+    if (flushWaiters.isEmpty() || totalQueued > 0) {
+      return;
+    }
+    for (PeerState p : peers.values()) {
+      if (!p.ownWaiting.isEmpty() || p.writesInFlight > 0) {
+        return;
+      }
+    }
+    List<CompletableFuture<Void>> done = new ArrayList<>(flushWaiters);
+    flushWaiters.clear();
+    done.forEach(f -> f.complete(null));
+  }
 
   /**
    * Bytes queued for all peers together beyond which data RPCs are dropped (counted in {@link
@@ -1051,11 +1083,13 @@ public final class PubSub implements AutoCloseable {
                         if (peers.get(p.id) == p) {
                           removePeer(p.id, "write failed: " + err.getMessage());
                         }
+                        checkFlushed();
                         return;
                       }
                       if (peers.get(p.id) == p) {
                         drain(p);
                       }
+                      checkFlushed();
                       admitWaiting();
                     }));
     return true;

@@ -775,6 +775,18 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   // ---- peers ----
 
   /**
+   * Completes once everything published so far has been written to its peers' streams (see {@link
+   * PubSub#whenFlushed()}): wait for it before {@link #stop()} to leave without losing the last
+   * broadcasts. Never fails by itself: bound it with {@code orTimeout}.
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  public CompletableFuture<Void> whenFlushed() {
+    checkRunning();
+    return pubsub.whenFlushed();
+  }
+
+  /**
    * The libp2p host under this server, for what the server does not wrap (traffic counters, the
    * peer store, further protocols: prefer {@link #addExtension} for those, installed before
    * peers connect). Closing it stops the server's networking; use {@link #stop()}.

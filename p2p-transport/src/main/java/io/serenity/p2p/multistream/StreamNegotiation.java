@@ -78,12 +78,12 @@ final class StreamNegotiation implements MuxedStreamHandler {
   @Override
   public void onRemoteClose(MuxedStream stream) {
     fail(
-        stream, new MultistreamException("stream closed by remote during multistream negotiation"));
+        stream, new MultistreamAbortedException("stream closed by remote during multistream negotiation"));
   }
 
   @Override
   public void onReset(MuxedStream stream) {
-    fail(stream, new MultistreamException("stream reset during multistream negotiation"));
+    fail(stream, new MultistreamAbortedException("stream reset during multistream negotiation"));
   }
 
   private void write(MuxedStream stream, List<MultistreamMessage> messages) {
