@@ -44,17 +44,17 @@ class NodeProcessIT {
     String connected = b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected");
     assertThat(field(connected, "direction")).isEqualTo("outbound");
     assertThat(field(connected, "agent")).startsWith("serenity-p2p/");
-    try (OutputStream in = b.process.getOutputStream()) {
-      in.write("hello from b\n".getBytes(StandardCharsets.UTF_8));
-      in.flush();
-      String published = b.await(l -> l.startsWith("{\"event\":\"published\""), "published");
-      assertThat(field(published, "topic")).isEqualTo("chat");
-      String message = a.await(l -> l.startsWith("{\"event\":\"message\""), "message event");
-      assertThat(field(message, "topic")).isEqualTo("chat");
-      assertThat(field(message, "from")).isEqualTo(field(bListening, "peerId"));
-      assertThat(new String(Base64.getDecoder().decode(field(message, "data")), StandardCharsets.UTF_8)).isEqualTo("hello from b");
-      assertThat(field(message, "id")).isEqualTo(field(published, "id"));
-    }
+    // stdin stays open to the end: at its end b would stop, and the status page below lists b
+    OutputStream in = b.process.getOutputStream();
+    in.write("hello from b\n".getBytes(StandardCharsets.UTF_8));
+    in.flush();
+    String published = b.await(l -> l.startsWith("{\"event\":\"published\""), "published");
+    assertThat(field(published, "topic")).isEqualTo("chat");
+    String message = a.await(l -> l.startsWith("{\"event\":\"message\""), "message event");
+    assertThat(field(message, "topic")).isEqualTo("chat");
+    assertThat(field(message, "from")).isEqualTo(field(bListening, "peerId"));
+    assertThat(new String(Base64.getDecoder().decode(field(message, "data")), StandardCharsets.UTF_8)).isEqualTo("hello from b");
+    assertThat(field(message, "id")).isEqualTo(field(published, "id"));
 
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(metricsUrl + "metrics")).build(),
@@ -63,6 +63,7 @@ class NodeProcessIT {
     assertThat(metrics.body()).contains("pubsub_messages_total{outcome=\"validated\",topic=\"chat\"} 1.0");
     HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(page.body()).contains(field(listening, "peerId")).contains(field(bListening, "peerId"));
+    in.close();
   }
 
   @Test
