@@ -85,6 +85,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   List<String> listen = new ArrayList<>();
 
   @Option(
+      names = "--advertise",
+      paramLabel = "<multiaddr>",
+      description = "Address peers can reach us at that this machine cannot see, e.g. the public address of "
+          + "a NAT that forwards our port, without /p2p (repeatable); told to peers before the listen addresses.")
+  List<String> advertise = new ArrayList<>();
+
+  @Option(
       names = "--peer",
       paramLabel = "<multiaddr>",
       description = "Peer to dial at start and keep connected (redialled with backoff, 1 s doubling to 60 s, "
@@ -195,6 +202,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     for (String a : listen.isEmpty() ? List.of("/ip4/0.0.0.0/tcp/9000") : listen) {
       listenAddrs.add(parseAddr("--listen", a).toString());
     }
+    for (String a : advertise) {
+      parseAddr("--advertise", a);
+    }
     for (String p : peers) {
       try {
         PeerInfo.makePeer(p);
@@ -273,11 +283,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       }
     }
     List<String> addrs = server.listenAddrs().stream().map(Object::toString).collect(Collectors.toList());
+    List<String> advertised = server.advertisedAddrs().stream().map(Object::toString).collect(Collectors.toList());
     printer
         .event("listening")
         .with("peerId", server.peerId().toBase58())
         .with("addrs", addrs)
-        .print("listening as " + server.peerId() + " on " + String.join(" ", addrs));
+        .with("advertised", advertised)
+        .print("listening as " + server.peerId() + " on " + String.join(" ", addrs)
+            + (advertised.equals(addrs) ? "" : "; advertising " + String.join(" ", advertised)));
     if (metricsServer[0] != null) {
       InetSocketAddress at = metricsServer[0].address();
       String url = "http://" + at.getHostString() + ":" + at.getPort() + "/";
@@ -305,15 +318,24 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   /**
    * The node's server configuration: the Ethereum preset or the plain server defaults, with the
-   * router, signing policy, muxers, limits and peers of the command line. --peer peers are the
-   * server's static peers: kept connected, redialled with backoff ({@link #REDIAL_MIN} doubling to
-   * {@link #REDIAL_MAX}) whenever the connection drops, e.g. after a partition longer than the
-   * keep-alive timeout.
+   * router, signing policy, muxers, advertised addresses, limits and peers of the command line.
+   * --peer peers are the server's static peers: kept connected, redialled with backoff ({@link
+   * #REDIAL_MIN} doubling to {@link #REDIAL_MAX}) whenever the connection drops, e.g. after a
+   * partition longer than the keep-alive timeout.
    */
   ServerConfig serverConfig(PrivateKey identity, List<String> listenAddrs, List<String> muxerIds, Bytes4 digest) {
     boolean floodsub = node.floodsub();
     PubSubConfig pubsubConfig = node.pubsubConfig();
-    HostConfig hostConfig = HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).build();
+    List<Multiaddr> advertised = new ArrayList<>();
+    for (String a : advertise) {
+      advertised.add(parseAddr("--advertise", a));
+    }
+    HostConfig hostConfig;
+    try {
+      hostConfig = HostConfig.builder().muxers(muxerIds.toArray(String[]::new)).advertiseAddrs(advertised).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--advertise: " + e.getMessage());
+    }
     ServerConfig.Builder b;
     if (digest != null) {
       // StrictNoSign, eth2 message ids, payload limits, two-epoch seen TTL, a read buffer for 10 MiB

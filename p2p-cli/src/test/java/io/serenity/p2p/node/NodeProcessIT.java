@@ -92,6 +92,18 @@ class NodeProcessIT {
   }
 
   @Test
+  void aWildcardListenerPrintsItsInterfaceAddressesAndTheAdvertisedOnesFirst() throws Exception {
+    NodeProcesses.Node a = nodes.start("run", "--key-seed", "103", "--listen", "/ip4/0.0.0.0/tcp/0", "--json",
+        "--advertise", "/ip4/203.0.113.7/tcp/9000", "--exit-after", "60");
+    String listening = a.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event");
+    String me = "/p2p/" + field(listening, "peerId");
+    String addrs = listening.replaceAll(".*\"addrs\":\\[([^\\]]*)\\].*", "$1");
+    String advertised = listening.replaceAll(".*\"advertised\":\\[([^\\]]*)\\].*", "$1");
+    assertThat(addrs).matches(".*\"/ip4/127\\.0\\.0\\.1/tcp/\\d+" + me + "\".*").doesNotContain("0.0.0.0");
+    assertThat(advertised).startsWith("\"/ip4/203.0.113.7/tcp/9000" + me + "\",").endsWith(addrs);
+  }
+
+  @Test
   void devnetOfThirtyNodesDeliversEverything() throws Exception {
     NodeProcesses.Node d = nodes.start("devnet", "--nodes", "30", "--degree", "4", "--messages", "30", "--rate", "30", "--json");
     String summary = d.await(l -> l.startsWith("{\"event\":\"devnet_summary\""), "devnet summary");
@@ -108,6 +120,7 @@ class NodeProcessIT {
     nodes.assertUsage(List.of("run", "--publish-stdin"), "--publish-stdin", "--topic");
     nodes.assertUsage(List.of("run", "--metrics", "nonsense"), "--metrics", "'nonsense'");
     nodes.assertUsage(List.of("run", "--listen", "/ip4/1.2.3"), "--listen", "'/ip4/1.2.3'");
+    nodes.assertUsage(List.of("run", "--advertise", "/ip4/1.2.3"), "--advertise", "'/ip4/1.2.3'");
     nodes.assertUsage(List.of("devnet", "--nodes", "1"), "--nodes", "1");
     nodes.assertUsage(List.of("devnet", "--preset", "mainnet"), "--preset", "'mainnet'");
     nodes.assertUsage(List.of("run", "--bogus"), "--bogus");

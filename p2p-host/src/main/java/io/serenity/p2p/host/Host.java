@@ -20,6 +20,7 @@ import io.serenity.p2p.upgrade.UpgraderConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +79,7 @@ public final class Host implements AutoCloseable {
   private final ResourceManager resources;
   private final io.serenity.p2p.transport.WriteBudget writeBudget;
   private final List<Multiaddr> boundAddrs = new CopyOnWriteArrayList<>();
+  private final InterfaceAddrs interfaceAddrs;
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -87,6 +89,7 @@ public final class Host implements AutoCloseable {
     this.config = b.config.validate();
     this.clock = b.clock;
     this.requestedListenAddrs = List.copyOf(b.listenAddrs);
+    this.interfaceAddrs = new InterfaceAddrs(clock, InterfaceAddrs::machine);
     this.ownsGroup = b.group == null;
     this.group = ownsGroup ? new NioEventLoopGroup(b.threads) : b.group;
     this.tcp = new TcpTransport(TcpConfig.defaults().withConnectTimeout(config.dialTimeout()), group);
@@ -183,23 +186,50 @@ public final class Host implements AutoCloseable {
     List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
     for (Multiaddr a : requestedListenAddrs) {
       binds.add(tcp.listen(a, this::onAccepted).thenApply(bound -> {
-        boundAddrs.add(bound);
-        return bound;
+        Multiaddr reported = InterfaceAddrs.asBound(a, bound);
+        boundAddrs.add(reported);
+        return reported;
       }));
     }
     return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
           if (boundAddrs.isEmpty()) {
             LOG.debug("host {} started (dial only, not listening)", peerId);
+          } else if (config.advertiseAddrs().isEmpty()) {
+            LOG.info("host {} listening on {}", peerId, listenAddrs());
           } else {
-            LOG.info("host {} listening on {}", peerId, boundAddrs);
+            LOG.info("host {} listening on {}, advertising {}", peerId, listenAddrs(), config.advertiseAddrs());
           }
         });
   }
 
-  /** Bound listen addresses (without {@code /p2p}). */
-  public List<Multiaddr> listenAddrs() {
+  /**
+   * The addresses the listeners are bound to, with the port actually bound; a wildcard stays one
+   * ({@code /ip4/0.0.0.0/tcp/9000}). Peers cannot dial a wildcard: give them {@link #listenAddrs()}.
+   */
+  public List<Multiaddr> boundAddrs() {
     return List.copyOf(boundAddrs);
+  }
+
+  /**
+   * Where we listen, as others dial it (without {@code /p2p}): the bound addresses with each wildcard
+   * replaced by the machine's interface addresses on the bound port. {@code /ip4/0.0.0.0} gives every
+   * IPv4 address, loopback included; {@code /ip6/::} gives the IPv6 addresses and then the IPv4 ones,
+   * since Java's sockets are dual-stack. Link-local IPv6 addresses are left out (they need a zone);
+   * loopback addresses come last. The interfaces are re-read at most every 5 s.
+   */
+  public List<Multiaddr> listenAddrs() {
+    return interfaceAddrs.expand(boundAddrs());
+  }
+
+  /**
+   * The addresses identify sends to peers: {@link HostConfig#advertiseAddrs()} first, then {@link
+   * #listenAddrs()}, without duplicates.
+   */
+  public List<Multiaddr> advertisedAddrs() {
+    LinkedHashSet<Multiaddr> all = new LinkedHashSet<>(config.advertiseAddrs());
+    all.addAll(listenAddrs());
+    return List.copyOf(all);
   }
 
   /** Our id and listen addresses, for handing to another host. */
@@ -608,7 +638,7 @@ public final class Host implements AutoCloseable {
   private IdentifyInfo localIdentify(Connection c) {
     return new IdentifyInfo(
         Optional.of(identity.publicKey()),
-        listenAddrs(),
+        advertisedAddrs(),
         List.copyOf(handlers.keySet()),
         Optional.of(c.remoteAddr()),
         Optional.of(config.protocolVersion()),
@@ -665,7 +695,11 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
-    /** Adds listen addresses, e.g. {@code /ip4/0.0.0.0/tcp/9000}. */
+    /**
+     * Adds listen addresses, e.g. {@code /ip4/0.0.0.0/tcp/9000} (every IPv4 interface) or {@code
+     * /ip6/::/tcp/9000} (every interface, IPv4 too: Java listens dual-stack, so do not add both on
+     * one port).
+     */
     public Builder listen(Multiaddr... addrs) {
       listenAddrs.addAll(List.of(addrs));
       return this;

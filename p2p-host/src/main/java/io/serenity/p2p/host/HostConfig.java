@@ -1,5 +1,6 @@
 package io.serenity.p2p.host;
 
+import io.serenity.p2p.core.Multiaddr;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,6 +36,9 @@ import java.util.List;
  *     connection (mplex first resets the stream whose write would pass it)
  * @param maxNodeWriteBuffer bytes queued for writing over all connections (default 256 MiB); a write
  *     that would pass it closes the connection holding the most
+ * @param advertiseAddrs addresses others can reach us at that the host cannot see itself, e.g. the
+ *     public address of a NAT that forwards our port (default none); identify sends them first, then
+ *     {@link Host#listenAddrs()}. Without {@code /p2p}, and no wildcard (0.0.0.0, ::)
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -56,13 +60,15 @@ public record HostConfig(
     Duration connectionGracePeriod,
     ResourceLimits resources,
     long maxConnectionWriteBuffer,
-    long maxNodeWriteBuffer) {
+    long maxNodeWriteBuffer,
+    List<Multiaddr> advertiseAddrs) {
 
   public static final String YAMUX = "/yamux/1.0.0";
   public static final String MPLEX = "/mplex/6.7.0";
 
   public HostConfig {
     muxers = List.copyOf(muxers);
+    advertiseAddrs = List.copyOf(advertiseAddrs);
   }
 
   /** The defaults listed on the record components. */
@@ -87,7 +93,8 @@ public record HostConfig(
         Duration.ofSeconds(20),
         ResourceLimits.defaults(),
         64L << 20,
-        256L << 20);
+        256L << 20,
+        List.of());
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -150,7 +157,29 @@ public record HostConfig(
     if (agentVersion == null || protocolVersion == null) {
       throw new IllegalArgumentException("agentVersion and protocolVersion must be set");
     }
+    for (Multiaddr a : advertiseAddrs) {
+      if (a.isEmpty() || a.has(Multiaddr.Protocol.P2P)) {
+        throw new IllegalArgumentException(
+            "advertiseAddrs must be addresses without /p2p (identify names the peer itself): '" + a + "'");
+      }
+      if (isWildcard(a.components().get(0))) {
+        throw new IllegalArgumentException(
+            "advertiseAddrs must not be a wildcard (0.0.0.0, ::), which no peer can dial: '" + a + "'");
+      }
+    }
     return this;
+  }
+
+  private static boolean isWildcard(Multiaddr.Component c) {
+    if (c.protocol() != Multiaddr.Protocol.IP4 && c.protocol() != Multiaddr.Protocol.IP6) {
+      return false;
+    }
+    for (byte b : c.value()) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void positive(String name, int v) {
@@ -187,6 +216,7 @@ public record HostConfig(
     private ResourceLimits resources;
     private long maxConnectionWriteBuffer;
     private long maxNodeWriteBuffer;
+    private List<Multiaddr> advertiseAddrs;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -209,6 +239,16 @@ public record HostConfig(
       resources = c.resources;
       maxConnectionWriteBuffer = c.maxConnectionWriteBuffer;
       maxNodeWriteBuffer = c.maxNodeWriteBuffer;
+      advertiseAddrs = c.advertiseAddrs;
+    }
+
+    /**
+     * Replaces the advertised addresses: where others can reach us beyond our own listen addresses,
+     * e.g. {@code /ip4/203.0.113.7/tcp/9000} forwarded by a NAT, or {@code /dns4/node.example.org/tcp/9000}.
+     */
+    public Builder advertiseAddrs(List<Multiaddr> v) {
+      advertiseAddrs = v;
+      return this;
     }
 
     /**
@@ -332,7 +372,8 @@ public record HostConfig(
               connectionGracePeriod,
               resources,
               maxConnectionWriteBuffer,
-              maxNodeWriteBuffer)
+              maxNodeWriteBuffer,
+              advertiseAddrs)
           .validate();
     }
   }

@@ -205,6 +205,10 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     for (String a : config.listenAddrs()) {
       listen.add(parseAddr("listen address", a));
     }
+    List<Multiaddr> advertise = new ArrayList<>();
+    for (String a : config.advertiseAddrs()) {
+      advertise.add(parseAddr("advertise address", a));
+    }
     List<PeerInfo> bootstrap = parsePeers("bootstrap peer", config.bootstrapPeers());
     List<PeerInfo> statics = parsePeers("static peer", config.staticPeers());
 
@@ -215,6 +219,14 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     int readBuffer = Math.max(config.maxDirectMessageSize(), gossipRpc) + 16;
     if (hc.maxStreamReadBuffer() < readBuffer) {
       hc = hc.toBuilder().maxStreamReadBuffer(readBuffer).build();
+    }
+    if (!advertise.isEmpty()) {
+      advertise.addAll(0, hc.advertiseAddrs());
+      try {
+        hc = hc.toBuilder().advertiseAddrs(advertise).build();
+      } catch (IllegalArgumentException e) {
+        throw new ServerException("bad advertise address: " + e.getMessage(), e);
+      }
     }
     Host.Builder hb = Host.builder().identity(key).config(hc).listen(listen.toArray(Multiaddr[]::new));
     if (sharedEventLoops != null) {
@@ -815,11 +827,25 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return host.peerId();
   }
 
-  /** Our bound listen addresses, each ending in {@code /p2p/<our id>}: what others dial. */
+  /**
+   * Our listen addresses, each ending in {@code /p2p/<our id>}: what others dial. A wildcard listen
+   * address appears as the machine's interface addresses ({@link Host#listenAddrs()}).
+   */
   public List<Multiaddr> listenAddrs() {
     checkRunning();
     Multiaddr me = Multiaddr.parse("/p2p/" + host.peerId().toBase58());
     return host.listenAddrs().stream().map(a -> a.encapsulate(me)).toList();
+  }
+
+  /**
+   * The addresses peers are told in identify, each ending in {@code /p2p/<our id>}: the advertised
+   * ones ({@link HostConfig#advertiseAddrs()}, then {@link ServerConfig#advertiseAddrs()}) first, then
+   * {@link #listenAddrs()}.
+   */
+  public List<Multiaddr> advertisedAddrs() {
+    checkRunning();
+    Multiaddr me = Multiaddr.parse("/p2p/" + host.peerId().toBase58());
+    return host.advertisedAddrs().stream().map(a -> a.encapsulate(me)).toList();
   }
 
   /** Connects to {@code multiaddr} ({@code .../p2p/<id>}); completes with the peer's id. */

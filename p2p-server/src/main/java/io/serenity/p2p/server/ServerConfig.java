@@ -34,7 +34,12 @@ import java.util.regex.Pattern;
  *     secp256k1 key
  * @param privateKeyFile a key file: the libp2p private-key protobuf, or the hex of a raw secp256k1
  *     key ({@link PrivateKey#load}); default none. An unreadable file fails {@link Server#start()}
- * @param listenAddrs TCP multiaddrs to listen on; default {@code /ip4/0.0.0.0/tcp/13000}
+ * @param listenAddrs TCP multiaddrs to listen on; default {@code /ip4/0.0.0.0/tcp/13000}. A wildcard
+ *     is reported, and sent to peers, as the machine's interface addresses ({@link Server#listenAddrs()})
+ * @param advertiseAddrs addresses peers can reach us at that the machine cannot see itself, e.g. a
+ *     NAT's public address forwarding our port ({@code /ip4/203.0.113.7/tcp/13000}); sent in identify
+ *     before the listen addresses ({@link io.serenity.p2p.host.HostConfig#advertiseAddrs()}, to which
+ *     they are added); no {@code /p2p}; default none
  * @param bootstrapPeers peers ({@code /ip4/.../tcp/.../p2p/<id>}) dialled once at start; default none
  * @param staticPeers peers kept connected: redialled with backoff whenever the connection drops;
  *     default none
@@ -79,6 +84,7 @@ public record ServerConfig(
     Optional<PrivateKey> privateKey,
     Optional<Path> privateKeyFile,
     List<String> listenAddrs,
+    List<String> advertiseAddrs,
     List<String> bootstrapPeers,
     List<String> staticPeers,
     boolean discovery,
@@ -120,6 +126,7 @@ public record ServerConfig(
     Objects.requireNonNull(privateKey, "privateKey");
     Objects.requireNonNull(privateKeyFile, "privateKeyFile");
     listenAddrs = List.copyOf(listenAddrs);
+    advertiseAddrs = List.copyOf(advertiseAddrs);
     bootstrapPeers = List.copyOf(bootstrapPeers);
     staticPeers = List.copyOf(staticPeers);
     Objects.requireNonNull(router, "router");
@@ -241,6 +248,7 @@ public record ServerConfig(
     private Optional<PrivateKey> privateKey = Optional.empty();
     private Optional<Path> privateKeyFile = Optional.empty();
     private List<String> listenAddrs = List.of(DEFAULT_LISTEN);
+    private List<String> advertiseAddrs = List.of();
     private final List<String> bootstrapPeers = new ArrayList<>();
     private final List<String> staticPeers = new ArrayList<>();
     private boolean discovery;
@@ -268,6 +276,7 @@ public record ServerConfig(
       privateKey = c.privateKey;
       privateKeyFile = c.privateKeyFile;
       listenAddrs = c.listenAddrs;
+      advertiseAddrs = c.advertiseAddrs;
       bootstrapPeers.addAll(c.bootstrapPeers);
       staticPeers.addAll(c.staticPeers);
       discovery = c.discovery;
@@ -303,6 +312,15 @@ public record ServerConfig(
     /** Replaces the listen addresses. */
     public Builder listen(String... addrs) {
       listenAddrs = List.of(addrs);
+      return this;
+    }
+
+    /**
+     * Replaces the advertised addresses, e.g. {@code advertise("/ip4/203.0.113.7/tcp/13000")} for a node
+     * behind a NAT that forwards that port to us.
+     */
+    public Builder advertise(String... addrs) {
+      advertiseAddrs = List.of(addrs);
       return this;
     }
 
@@ -430,6 +448,7 @@ public record ServerConfig(
               privateKey,
               privateKeyFile,
               listenAddrs,
+              advertiseAddrs,
               bootstrapPeers,
               staticPeers,
               discovery,

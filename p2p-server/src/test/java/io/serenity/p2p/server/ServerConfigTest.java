@@ -16,6 +16,7 @@ class ServerConfigTest {
   void defaultsAreTheDocumentedOnes() {
     ServerConfig c = ServerConfig.defaults();
     assertThat(c.listenAddrs()).containsExactly("/ip4/0.0.0.0/tcp/13000");
+    assertThat(c.advertiseAddrs()).isEmpty();
     assertThat(c.privateKey()).isEmpty();
     assertThat(c.privateKeyFile()).isEmpty();
     assertThat(c.bootstrapPeers()).isEmpty();
@@ -41,6 +42,14 @@ class ServerConfigTest {
   void directProtocolIdDropsATopicsLeadingSlash() {
     ServerConfig c = ServerConfig.builder().directProtocol("prysm", "0.0.0").build();
     assertThat(c.directProtocolId("/eth2/beacon_block")).isEqualTo("/prysm/0.0.0/eth2/beacon_block");
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
+  void advertiseReplacesTheAdvertisedAddresses() {
+    ServerConfig c = ServerConfig.builder().advertise("/ip4/203.0.113.1/tcp/1").advertise(
+        "/ip4/203.0.113.7/tcp/13000", "/dns4/node.example.org/tcp/13000").build();
+    assertThat(c.advertiseAddrs()).containsExactly("/ip4/203.0.113.7/tcp/13000", "/dns4/node.example.org/tcp/13000");
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }
 

@@ -5,6 +5,7 @@ import static io.serenity.p2p.server.TestServers.loopback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
@@ -123,6 +124,35 @@ class ServerLifecycleTest {
       assertThatThrownBy(boot::start)
           .isInstanceOf(ServerException.class)
           .hasMessageStartingWith("bad bootstrap peer address '/dns4/x/tcp/1/p2p/notapeerid0': ");
+    }
+  }
+
+  @Test
+  void advertisedAddressesGoToTheHostAheadOfTheListenAddresses() {
+    try (TestServers t = new TestServers()) {
+      Server s = t.start(b -> b.advertise("/ip4/203.0.113.7/tcp/13000", "/dns4/node.example.org/tcp/13000"), x -> {});
+      String me = "/p2p/" + s.peerId().toBase58();
+      assertThat(s.host().config().advertiseAddrs()).containsExactly(
+          Multiaddr.parse("/ip4/203.0.113.7/tcp/13000"), Multiaddr.parse("/dns4/node.example.org/tcp/13000"));
+      assertThat(s.advertisedAddrs()).containsExactly(
+          Multiaddr.parse("/ip4/203.0.113.7/tcp/13000" + me),
+          Multiaddr.parse("/dns4/node.example.org/tcp/13000" + me),
+          s.listenAddrs().get(0));
+    }
+  }
+
+  @Test
+  void badAdvertiseAddressesAreReportedAtStart() {
+    try (TestServers t = new TestServers()) {
+      Server text = t.create(loopback().advertise("ip4/203.0.113.7/tcp/13000").build());
+      assertThatThrownBy(text::start)
+          .isInstanceOf(ServerException.class)
+          .hasMessageStartingWith("bad advertise address 'ip4/203.0.113.7/tcp/13000': ");
+      Server wildcard = t.create(loopback().advertise("/ip4/0.0.0.0/tcp/13000").build());
+      assertThatThrownBy(wildcard::start)
+          .isInstanceOf(ServerException.class)
+          .hasMessageStartingWith("bad advertise address: ")
+          .hasMessageContaining("wildcard");
     }
   }
 

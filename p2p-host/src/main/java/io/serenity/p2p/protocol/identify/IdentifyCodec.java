@@ -27,7 +27,9 @@ final class IdentifyCodec {
   static byte[] encode(IdentifyInfo info) {
     IdentifyProtos.Identify.Builder b = IdentifyProtos.Identify.newBuilder();
     info.publicKey().ifPresent(k -> b.setPublicKey(ByteString.copyFrom(k.marshal())));
-    for (Multiaddr a : info.listenAddrs()) {
+    // at most what a receiver accepts (a machine can have many interface addresses); the first
+    // ones are the ones the sender prefers
+    for (Multiaddr a : info.listenAddrs().subList(0, Math.min(info.listenAddrs().size(), MAX_ADDRS))) {
       b.addListenAddrs(ByteString.copyFrom(a.toBytes()));
     }
     b.addAllProtocols(info.protocols());

@@ -67,6 +67,18 @@ class IdentifyCodecTest {
   }
 
   @Test
+  void encodeSendsNoMoreAddressesThanAReceiverAccepts() {
+    List<Multiaddr> many = new java.util.ArrayList<>();
+    for (int i = 0; i < IdentifyCodec.MAX_ADDRS + 10; i++) {
+      many.add(Multiaddr.parse("/ip4/10.0." + (i / 256) + "." + (i % 256) + "/tcp/9000"));
+    }
+    IdentifyInfo info = new IdentifyInfo(Optional.empty(), many, List.of(), Optional.empty(), Optional.empty(),
+        Optional.empty());
+    assertThat(IdentifyCodec.decode(IdentifyCodec.encode(info)).listenAddrs())
+        .containsExactlyElementsOf(many.subList(0, IdentifyCodec.MAX_ADDRS));
+  }
+
+  @Test
   void tooManyProtocolsAreRejected() {
     IdentifyProtos.Identify.Builder b = IdentifyProtos.Identify.newBuilder();
     for (int i = 0; i <= IdentifyCodec.MAX_PROTOCOLS; i++) {
