@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator runs the pipeline that ships: the same hostile inputs, fed to a simulated node and
@@ -28,16 +28,9 @@ class CoreParityTest {
   /** Validations that never finish: the throttle's bound is reached, then further messages are dropped. */
   private static final int EXTRA = 5;
 
-  private final TestHosts hosts = new TestHosts();
+  @RegisterExtension final PubSubFixture fixture = new PubSubFixture("parity-test");
+  private final TestHosts hosts = fixture.hosts;
   private PubSub pubsub;
-
-  @AfterEach
-  void close() {
-    if (pubsub != null) {
-      pubsub.close();
-    }
-    hosts.close();
-  }
 
   /** A node under test, seen from the peer that attacks it. */
   private interface Target {
@@ -108,7 +101,7 @@ class CoreParityTest {
     Host host = hosts.start();
     PubSubConfig config = PubSubConfig.defaults().withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
         .withMessageIdFunction(MessageIdFunction.sha256OfData());
-    pubsub = PubSub.create(host, config, new FloodSubRouter());
+    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter()));
     await(pubsub.start());
     pubsub.addValidator(TOPIC, (from, m) -> new CompletableFuture<>());
     pubsub.subscribe(TOPIC, m -> {});

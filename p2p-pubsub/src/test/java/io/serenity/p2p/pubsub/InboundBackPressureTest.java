@@ -7,14 +7,13 @@ import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.NettyLeakCheck;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.TestHosts;
-import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -24,24 +23,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NettyLeakCheck.class)
 class InboundBackPressureTest {
-  private final TestHosts hosts = new TestHosts();
-  private final ThreadScheduler scheduler = Scheduler.singleThread("backpressure-test");
+  @RegisterExtension final PubSubFixture fixture = new PubSubFixture("backpressure-test");
+  private final TestHosts hosts = fixture.hosts;
+  private final ThreadScheduler scheduler = fixture.scheduler;
   private PubSub pubsub;
-
-  @AfterEach
-  void close() {
-    if (pubsub != null) {
-      pubsub.close();
-    }
-    scheduler.close();
-    hosts.close();
-  }
 
   @Test
   void aBusyRouterThreadStopsReadingAndTheSenderStalls() throws Exception {
     Host host = hosts.start();
     PubSubConfig config = PubSubConfig.defaults().withMaxMessageSize(16 * 1024); // maxRpcSize 80 KiB
-    pubsub = PubSub.create(host, config, new FloodSubRouter(), scheduler);
+    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
     await(pubsub.start());
     pubsub.subscribe("t", m -> {});
     RawPeer raw = new RawPeer(hosts);

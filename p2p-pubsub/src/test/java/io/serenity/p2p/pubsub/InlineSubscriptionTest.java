@@ -6,36 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.TestHosts;
-import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link PubSub#subscribeInline}: the handler runs on the router thread, in order, with no queue between. */
 class InlineSubscriptionTest {
-  private final TestHosts hosts = new TestHosts();
-  private final ThreadScheduler scheduler = Scheduler.singleThread("inline-test");
+  @RegisterExtension final PubSubFixture fixture = new PubSubFixture("inline-test");
+  private final TestHosts hosts = fixture.hosts;
+  private final ThreadScheduler scheduler = fixture.scheduler;
   private PubSub pubsub;
-
-  @AfterEach
-  void close() {
-    if (pubsub != null) {
-      pubsub.close();
-    }
-    scheduler.close();
-    hosts.close();
-  }
 
   @Test
   void theHandlerRunsOnTheRouterThreadInArrivalOrderAndSurvivesItsOwnException() throws Exception {
     Host host = hosts.start();
     PubSubConfig config = PubSubConfig.defaults().withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
         .withMessageIdFunction(MessageIdFunction.sha256OfData());
-    pubsub = PubSub.create(host, config, new FloodSubRouter(), scheduler);
+    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
     await(pubsub.start());
     LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
     Subscription sub = pubsub.subscribeInline("t", m -> {

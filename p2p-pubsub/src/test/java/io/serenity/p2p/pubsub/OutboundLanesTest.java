@@ -15,9 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -34,7 +34,8 @@ class OutboundLanesTest {
   private static final int MAX_MESSAGE = 1024;
   private static final long QUEUE_BYTES = 4096;
 
-  private final TestHosts hosts = new TestHosts();
+  @RegisterExtension final PubSubFixture fixture = new PubSubFixture("lanes-test");
+  private final TestHosts hosts = fixture.hosts;
   private final SendingRouter router = new SendingRouter();
   private Host host;
   private PubSub pubsub;
@@ -48,18 +49,12 @@ class OutboundLanesTest {
         new PubSubConfig(d.signaturePolicy(), d.messageIdFunction(), MAX_MESSAGE, 2 * MAX_MESSAGE, d.seenTtl(),
             d.seenCapacity(), QUEUE_BYTES, d.subscriberQueue(), d.maxPendingValidations(), false, d.verifyThreads());
     host = hosts.start();
-    pubsub = PubSub.create(host, config, router);
+    pubsub = fixture.track(PubSub.create(host, config, router));
     await(pubsub.start());
     raw = new RawPeer(hosts);
     raw.dial(host);
     fromPubsub = raw.awaitInbound();
     await(router.peerUp);
-  }
-
-  @AfterEach
-  void close() {
-    pubsub.close();
-    hosts.close();
   }
 
   private static byte[] text(String s) {

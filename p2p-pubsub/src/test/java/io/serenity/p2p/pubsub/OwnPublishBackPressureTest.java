@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.TestHosts;
-import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Our own publishes are not dropped when a peer's queue is full: they wait for room, bounded by the
@@ -30,21 +29,13 @@ import org.junit.jupiter.api.Test;
 class OwnPublishBackPressureTest {
   private static final int MESSAGE = 1000;
 
-  private final TestHosts hosts = new TestHosts();
-  private final ThreadScheduler scheduler = Scheduler.singleThread("publish-test");
+  @RegisterExtension final PubSubFixture fixture = new PubSubFixture("publish-test");
+  private final TestHosts hosts = fixture.hosts;
+  private final ThreadScheduler scheduler = fixture.scheduler;
   private PubSub pubsub;
   private RawPeer raw;
   private Stream fromPubsub;
   private Host host;
-
-  @AfterEach
-  void close() {
-    if (pubsub != null) {
-      pubsub.close();
-    }
-    scheduler.close();
-    hosts.close();
-  }
 
   private void start(long backlog, Duration wait) throws Exception {
     PubSubConfig d = PubSubConfig.defaults();
@@ -52,7 +43,7 @@ class OwnPublishBackPressureTest {
         2 * MESSAGE + 64, d.seenTtl(), d.seenCapacity(), 4096, d.subscriberQueue(), d.maxPendingValidations(), false,
         d.verifyThreads(), backlog, wait);
     host = hosts.start();
-    pubsub = PubSub.create(host, config, new FloodSubRouter(), scheduler);
+    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
     await(pubsub.start());
     raw = new RawPeer(hosts);
     Stream toPubsub = raw.dial(host);

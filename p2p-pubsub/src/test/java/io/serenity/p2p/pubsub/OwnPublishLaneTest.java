@@ -7,7 +7,6 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.host.TestHosts;
-import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,18 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * raw peer reads is the lane order.
  */
 class OwnPublishLaneTest {
-  private final TestHosts hosts = new TestHosts();
-  private final ThreadScheduler scheduler = Scheduler.singleThread("lane-test");
+  @RegisterExtension final PubSubFixture fixture = new PubSubFixture("lane-test");
+  private final TestHosts hosts = fixture.hosts;
+  private final ThreadScheduler scheduler = fixture.scheduler;
   private PubSub pubsub;
-
-  @AfterEach
-  void close() {
-    if (pubsub != null) {
-      pubsub.close();
-    }
-    scheduler.close();
-    hosts.close();
-  }
 
   private <T> T onRouterThread(Supplier<T> task) {
     CompletableFuture<T> r = new CompletableFuture<>();
@@ -59,7 +50,7 @@ class OwnPublishLaneTest {
         ? new FloodSubRouter()
         : new GossipSubRouter(GossipSubParams.defaults(), new Random(1));
     PubSubConfig config = PubSubConfig.defaults().withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN);
-    pubsub = PubSub.create(host, config, router, scheduler);
+    pubsub = fixture.track(PubSub.create(host, config, router, scheduler));
     await(pubsub.start());
     RawPeer raw = new RawPeer(hosts);
     Stream toPubsub = raw.dial(host);
