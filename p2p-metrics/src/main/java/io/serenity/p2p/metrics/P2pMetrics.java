@@ -2,6 +2,8 @@ package io.serenity.p2p.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Connection;
@@ -43,6 +45,8 @@ import java.util.Set;
  *   <tr><td>{@code pubsub_queue_drops_total}</td><td>RPCs dropped because a peer's outbound queue (or all peers' together) was full</td></tr>
  *   <tr><td>{@code pubsub_queue_disconnects_total}</td><td>peers disconnected because their control queue overflowed</td></tr>
  * </table>
+ *
+ * <p>{@link #registerJvm} adds the JVM's and the process's own metrics ({@code jvm_*}, {@code process_*}).
  */
 public final class P2pMetrics {
 
@@ -276,6 +280,30 @@ public final class P2pMetrics {
           }
         })
         .register(registry);
+  }
+
+  /**
+   * Adds the metrics of this JVM and its process to {@code registry}, as the Prometheus client's JVM
+   * instrumentation names them: memory by area and pool ({@code jvm_memory_used_bytes{area}}), GC time
+   * ({@code jvm_gc_collection_seconds{gc}}), threads ({@code jvm_threads_current}), classes, buffer pools,
+   * CPU time ({@code process_cpu_seconds_total}), file descriptors ({@code process_open_fds}) and resident
+   * memory ({@code process_resident_memory_bytes}). {@link MetricsServer#start(java.net.InetSocketAddress,
+   * Host, PubSub)} does this; call it at most once per registry.
+   */
+  public static void registerJvm(PrometheusRegistry registry) {
+    registry.register((MultiCollector) Jvm.REGISTRY::scrape);
+  }
+
+  /**
+   * The JVM instrumentation, set up once per process: it adds GC listeners and keeps every registry it is
+   * given for good, so setting it up per node would keep each closed node's registry (and host) reachable.
+   */
+  private static final class Jvm {
+    static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+    static {
+      JvmMetrics.builder().register(REGISTRY);
+    }
   }
 
   /** Nearest-rank quantile of sorted values. */

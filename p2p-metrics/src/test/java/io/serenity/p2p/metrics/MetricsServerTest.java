@@ -95,6 +95,26 @@ class MetricsServerTest {
   }
 
   @Test
+  void jvmAndProcessMetricsAreServedBesideTheNodes() throws Exception {
+    String body = get("/metrics").body();
+    assertThat(body).containsPattern("jvm_memory_used_bytes\\{area=\"heap\"} [1-9]")
+        .containsPattern("(?m)^jvm_threads_current [1-9]")
+        .contains("# TYPE jvm_gc_collection_seconds summary")
+        .contains("# TYPE jvm_classes_currently_loaded gauge")
+        .containsPattern("(?m)^process_cpu_seconds_total [0-9]")
+        .containsPattern("(?m)^process_resident_memory_bytes [1-9]");
+    if (System.getProperty("os.name").startsWith("Linux")) {
+      assertThat(body).containsPattern("(?m)^process_open_fds [1-9]").containsPattern("(?m)^process_max_fds [1-9]");
+    }
+    // the JVM instrumentation is set up once per process and shared: a second node's endpoint has it too
+    try (MetricsServer second = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), b, pb)) {
+      URI uri = URI.create("http://127.0.0.1:" + second.address().getPort() + "/metrics");
+      String other = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(other).containsPattern("(?m)^jvm_threads_current [1-9]").contains("libp2p_peers{direction=\"outbound\"} 1.0");
+    }
+  }
+
+  @Test
   void statusPageShowsIdentityAddressesPeersAndMeshes() throws Exception {
     HttpResponse<String> r = get("/");
     assertThat(r.statusCode()).isEqualTo(200);
