@@ -417,7 +417,7 @@ final class HostileAttacks {
 
     @Override
     public Boolean throttled(Target t) {
-      peakHeld = Math.max(peakHeld, t.metric("libp2p_rcmgr_usage", "resource=\"memory\""));
+      peakHeld = Math.max(peakHeld, t.metric("libp2p_rcmgr_memory_bytes"));
       return t.metric("libp2p_rcmgr_refusals_total", "resource=\"memory\"") > 0;
     }
 

@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP endpoint for one node: {@code /metrics} in the Prometheus text format, {@code /} a status
+ * An HTTP endpoint for one node: {@code /metrics} in the Prometheus text format (the node's metrics,
+ * see {@link P2pMetrics}, and the JVM's and process's), {@code /} a status
  * page that refreshes itself (identity, addresses, peers with scores and agents, each topic's mesh),
  * and {@code /status.json} the same data for scripts.
  *
@@ -46,7 +47,8 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
-   * Serves the metrics of {@code host} and {@code pubsub} (may be null) at {@code bind} (port 0
+   * Serves the metrics of {@code host} and {@code pubsub} (may be null), and those of the JVM and
+   * process ({@link P2pMetrics#registerJvm}), at {@code bind} (port 0
    * picks a free port; see {@link #address()}).
    *
    * @throws UncheckedIOException when the address cannot be bound, naming it
@@ -54,6 +56,7 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(InetSocketAddress bind, Host host, PubSub pubsub) {
     PrometheusRegistry registry = new PrometheusRegistry();
     P2pMetrics.register(registry, host, pubsub);
+    P2pMetrics.registerJvm(registry);
     return start(bind, registry, () -> NodeStatus.of(host, pubsub));
   }
 

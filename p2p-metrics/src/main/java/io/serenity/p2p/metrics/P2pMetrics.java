@@ -2,17 +2,21 @@ package io.serenity.p2p.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Connection;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.ResourceManager;
 import io.serenity.p2p.host.Traffic;
+import io.serenity.p2p.pubsub.PeerScore;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.TopicCounters;
 import io.serenity.p2p.transport.WriteBudget;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,10 +30,14 @@ import java.util.Set;
  *   <tr><td>{@code libp2p_peers{direction}}</td><td>connected peers, inbound and outbound</td></tr>
  *   <tr><td>{@code libp2p_streams}</td><td>open streams over all connections</td></tr>
  *   <tr><td>{@code libp2p_stream_bytes_total{protocol,direction}}</td><td>payload bytes by protocol, in and out</td></tr>
- *   <tr><td>{@code libp2p_rcmgr_usage{resource}}</td><td>whole-node usage: connections and streams by direction, unread bytes</td></tr>
- *   <tr><td>{@code libp2p_rcmgr_limit{scope,resource}}</td><td>the limits in force (protocol scopes: the defaults)</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_connections{direction}}</td><td>whole-node connections, inbound and outbound</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_streams{direction}}</td><td>whole-node streams, inbound and outbound</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_memory_bytes}</td><td>whole-node unread stream bytes</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_connections_limit{scope,direction}}, {@code libp2p_rcmgr_streams_limit{scope,direction}},
+ *       {@code libp2p_rcmgr_memory_limit_bytes{scope}}</td><td>the limits in force (protocol scopes: the defaults)</td></tr>
  *   <tr><td>{@code libp2p_rcmgr_protocol_streams{protocol,direction}}</td><td>open streams per protocol</td></tr>
- *   <tr><td>{@code libp2p_rcmgr_peer_max{resource}}</td><td>the largest per-peer usage of streams and unread bytes</td></tr>
+ *   <tr><td>{@code libp2p_rcmgr_peer_max_streams{direction}}, {@code libp2p_rcmgr_peer_max_memory_bytes}</td><td>the
+ *       largest per-peer usage of streams and unread bytes</td></tr>
  *   <tr><td>{@code libp2p_rcmgr_refusals_total{scope,resource}}</td><td>connections, streams and buffers refused by a limit</td></tr>
  *   <tr><td>{@code libp2p_write_bound_hits_total{scope,muxer}}</td><td>write-path bounds met: scope stream
  *       (a write refused or a stream reset), connection (a stream reset or the connection closed), node
@@ -42,7 +50,16 @@ import java.util.Set;
  *   <tr><td>{@code pubsub_peers_negative_score}</td><td>peers scoring below 0</td></tr>
  *   <tr><td>{@code pubsub_queue_drops_total}</td><td>RPCs dropped because a peer's outbound queue (or all peers' together) was full</td></tr>
  *   <tr><td>{@code pubsub_queue_disconnects_total}</td><td>peers disconnected because their control queue overflowed</td></tr>
+ *   <tr><td>{@code pubsub_publish_refusals_total}, {@code pubsub_publish_timeouts_total}</td><td>own publishes refused
+ *       at once, and copies of them given up on, because peers' queues stayed full</td></tr>
+ *   <tr><td>{@code pubsub_rejected_messages_total{reason}}</td><td>received messages not delivered, by reason</td></tr>
+ *   <tr><td>{@code pubsub_graylist_disconnects_total}</td><td>peers disconnected for a score below the graylist threshold</td></tr>
+ *   <tr><td>{@code pubsub_stream_reopens_total}</td><td>pubsub streams reopened on a live connection</td></tr>
  * </table>
+ *
+ * <p>Names follow the Prometheus conventions: counters end in {@code _total}, sizes are in bytes and say
+ * so, and each metric has one unit, so summing over its labels means something. {@link #registerJvm}
+ * adds the JVM's and the process's own metrics ({@code jvm_*}, {@code process_*}).
  */
 public final class P2pMetrics {
 
@@ -165,7 +182,13 @@ public final class P2pMetrics {
         .name("pubsub_rejected_messages")
         .help("Received messages not delivered, by reason (signature, size, self-origin, queue full, validator)")
         .labelNames("reason")
-        .callback(cb -> pubsub.rejections().forEach((r, n) -> cb.call(n, r.name().toLowerCase(java.util.Locale.ROOT))))
+        .callback(cb -> {
+          // every reason, zeros included, so rate() and alerts see the series from the start
+          Map<PeerScore.RejectReason, Long> seen = pubsub.rejections();
+          for (PeerScore.RejectReason r : PeerScore.RejectReason.values()) {
+            cb.call(seen.getOrDefault(r, 0L), r.name().toLowerCase(Locale.ROOT));
+          }
+        })
         .register(registry);
     CounterWithCallback.builder()
         .name("pubsub_graylist_disconnects")
@@ -204,30 +227,53 @@ public final class P2pMetrics {
   }
 
   private static void registerResources(PrometheusRegistry registry, ResourceManager rm) {
+    // one metric per unit (connections, streams, bytes), so that sums over a metric's labels mean something
     GaugeWithCallback.builder()
-        .name("libp2p_rcmgr_usage")
-        .help("Whole-node usage tracked by the resource manager")
-        .labelNames("resource")
+        .name("libp2p_rcmgr_connections")
+        .help("Connections held by the whole node, by direction, as the resource manager counts them")
+        .labelNames("direction")
         .callback(cb -> {
           ResourceManager.Usage u = rm.usage();
-          cb.call(u.inboundConnections(), "inbound_connections");
-          cb.call(u.outboundConnections(), "outbound_connections");
-          cb.call(u.inboundStreams(), "inbound_streams");
-          cb.call(u.outboundStreams(), "outbound_streams");
-          cb.call(u.memory(), "memory");
+          cb.call(u.inboundConnections(), "inbound");
+          cb.call(u.outboundConnections(), "outbound");
         })
         .register(registry);
     GaugeWithCallback.builder()
-        .name("libp2p_rcmgr_limit")
-        .help("Resource limits in force by scope and resource (protocol scopes: defaults, before overrides)")
-        .labelNames("scope", "resource")
+        .name("libp2p_rcmgr_streams")
+        .help("Streams held by the whole node, by direction, as the resource manager counts them")
+        .labelNames("direction")
+        .callback(cb -> {
+          ResourceManager.Usage u = rm.usage();
+          cb.call(u.inboundStreams(), "inbound");
+          cb.call(u.outboundStreams(), "outbound");
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_memory_bytes")
+        .help("Unread stream bytes buffered by the whole node")
+        .callback(cb -> cb.call(rm.usage().memory()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_connections_limit")
+        .help("Connection limits in force by scope and direction")
+        .labelNames("scope", "direction")
+        .callback(cb -> limits(rm, cb, ResourceManager.Resource.INBOUND_CONNECTIONS, ResourceManager.Resource.OUTBOUND_CONNECTIONS))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_streams_limit")
+        .help("Stream limits in force by scope and direction (protocol scopes: defaults, before overrides)")
+        .labelNames("scope", "direction")
+        .callback(cb -> limits(rm, cb, ResourceManager.Resource.INBOUND_STREAMS, ResourceManager.Resource.OUTBOUND_STREAMS))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_memory_limit_bytes")
+        .help("Limits on unread stream bytes in force by scope")
+        .labelNames("scope")
         .callback(cb -> {
           for (ResourceManager.Scope s : ResourceManager.Scope.values()) {
-            for (ResourceManager.Resource r : ResourceManager.Resource.values()) {
-              long v = rm.limit(s, r);
-              if (v > 0) {
-                cb.call(v, s.label(), r.label());
-              }
+            long v = rm.limit(s, ResourceManager.Resource.MEMORY);
+            if (v > 0) {
+              cb.call(v, s.label());
             }
           }
         })
@@ -244,21 +290,29 @@ public final class P2pMetrics {
         })
         .register(registry);
     GaugeWithCallback.builder()
-        .name("libp2p_rcmgr_peer_max")
-        .help("The largest usage of any one peer")
-        .labelNames("resource")
+        .name("libp2p_rcmgr_peer_max_streams")
+        .help("The most streams any one peer holds, by direction")
+        .labelNames("direction")
         .callback(cb -> {
           int in = 0;
           int out = 0;
-          long mem = 0;
           for (ResourceManager.PeerUsage p : rm.peerUsage()) {
             in = Math.max(in, p.inboundStreams());
             out = Math.max(out, p.outboundStreams());
+          }
+          cb.call(in, "inbound");
+          cb.call(out, "outbound");
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_rcmgr_peer_max_memory_bytes")
+        .help("The most unread stream bytes any one peer holds")
+        .callback(cb -> {
+          long mem = 0;
+          for (ResourceManager.PeerUsage p : rm.peerUsage()) {
             mem = Math.max(mem, p.memory());
           }
-          cb.call(in, "inbound_streams");
-          cb.call(out, "outbound_streams");
-          cb.call(mem, "memory");
+          cb.call(mem);
         })
         .register(registry);
     CounterWithCallback.builder()
@@ -276,6 +330,45 @@ public final class P2pMetrics {
           }
         })
         .register(registry);
+  }
+
+  /** The limits of an inbound/outbound pair of resources, labelled by scope and direction. */
+  private static void limits(ResourceManager rm, GaugeWithCallback.Callback cb, ResourceManager.Resource inbound,
+      ResourceManager.Resource outbound) {
+    for (ResourceManager.Scope s : ResourceManager.Scope.values()) {
+      long in = rm.limit(s, inbound);
+      long out = rm.limit(s, outbound);
+      if (in > 0) {
+        cb.call(in, s.label(), "inbound");
+      }
+      if (out > 0) {
+        cb.call(out, s.label(), "outbound");
+      }
+    }
+  }
+
+  /**
+   * Adds the metrics of this JVM and its process to {@code registry}, as the Prometheus client's JVM
+   * instrumentation names them: memory by area and pool ({@code jvm_memory_used_bytes{area}}), GC time
+   * ({@code jvm_gc_collection_seconds{gc}}), threads ({@code jvm_threads_current}), classes, buffer pools,
+   * CPU time ({@code process_cpu_seconds_total}), file descriptors ({@code process_open_fds}) and resident
+   * memory ({@code process_resident_memory_bytes}). {@link MetricsServer#start(java.net.InetSocketAddress,
+   * Host, PubSub)} does this; call it at most once per registry.
+   */
+  public static void registerJvm(PrometheusRegistry registry) {
+    registry.register((MultiCollector) Jvm.REGISTRY::scrape);
+  }
+
+  /**
+   * The JVM instrumentation, set up once per process: it adds GC listeners and keeps every registry it is
+   * given for good, so setting it up per node would keep each closed node's registry (and host) reachable.
+   */
+  private static final class Jvm {
+    static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+    static {
+      JvmMetrics.builder().register(REGISTRY);
+    }
   }
 
   /** Nearest-rank quantile of sorted values. */

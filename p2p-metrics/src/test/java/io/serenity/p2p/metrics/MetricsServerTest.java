@@ -18,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,11 +89,66 @@ class MetricsServerTest {
         .contains("pubsub_peer_score{stat=\"p50\"} 0.0")
         .contains("pubsub_peers_negative_score 0.0")
         .contains("pubsub_queue_drops_total 0.0")
-        .contains("libp2p_rcmgr_usage{resource=\"inbound_connections\"} 1.0")
-        .contains("libp2p_rcmgr_limit{resource=\"memory\",scope=\"system\"} 2.68435456E8")
-        .contains("libp2p_rcmgr_limit{resource=\"inbound_streams\",scope=\"protocol_peer\"} 256.0")
+        .contains("libp2p_rcmgr_connections{direction=\"inbound\"} 1.0")
+        .contains("libp2p_rcmgr_connections{direction=\"outbound\"} 0.0")
+        .containsPattern("libp2p_rcmgr_streams\\{direction=\"inbound\"} [1-9]")
+        .contains("# TYPE libp2p_rcmgr_memory_bytes gauge")
+        .contains("libp2p_rcmgr_connections_limit{direction=\"inbound\",scope=\"system\"} 128.0")
+        .contains("libp2p_rcmgr_memory_limit_bytes{scope=\"system\"} 2.68435456E8")
+        .contains("libp2p_rcmgr_streams_limit{direction=\"inbound\",scope=\"protocol_peer\"} 256.0")
         .contains("libp2p_rcmgr_refusals_total{resource=\"memory\",scope=\"peer\"} 0.0")
-        .contains("libp2p_rcmgr_peer_max{resource=\"memory\"}");
+        .contains("libp2p_rcmgr_peer_max_streams{direction=\"inbound\"}")
+        .contains("libp2p_rcmgr_peer_max_memory_bytes ")
+        .contains("pubsub_rejected_messages_total{reason=\"validation_failed\"} 0.0");
+  }
+
+  @Test
+  void jvmAndProcessMetricsAreServedBesideTheNodes() throws Exception {
+    String body = get("/metrics").body();
+    assertThat(body).containsPattern("jvm_memory_used_bytes\\{area=\"heap\"} [1-9]")
+        .containsPattern("(?m)^jvm_threads_current [1-9]")
+        .contains("# TYPE jvm_gc_collection_seconds summary")
+        .contains("# TYPE jvm_classes_currently_loaded gauge")
+        .containsPattern("(?m)^process_cpu_seconds_total [0-9]")
+        .containsPattern("(?m)^process_resident_memory_bytes [1-9]");
+    if (System.getProperty("os.name").startsWith("Linux")) {
+      assertThat(body).containsPattern("(?m)^process_open_fds [1-9]").containsPattern("(?m)^process_max_fds [1-9]");
+    }
+    // the JVM instrumentation is set up once per process and shared: a second node's endpoint has it too
+    try (MetricsServer second = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), b, pb)) {
+      URI uri = URI.create("http://127.0.0.1:" + second.address().getPort() + "/metrics");
+      String other = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(other).containsPattern("(?m)^jvm_threads_current [1-9]").contains("libp2p_peers{direction=\"outbound\"} 1.0");
+    }
+  }
+
+  @Test
+  void ourMetricsFollowThePrometheusNamingConventions() throws Exception {
+    String body = get("/metrics").body();
+    Matcher type = Pattern.compile("(?m)^# TYPE ((?:libp2p|pubsub)_\\w+) (\\w+)$").matcher(body);
+    int families = 0;
+    while (type.find()) {
+      families++;
+      String name = type.group(1);
+      String kind = type.group(2);
+      assertThat(name).as("metric name").matches("[a-z][a-z0-9_]*");
+      if (kind.equals("counter")) {
+        assertThat(name).as("counter").endsWith("_total");
+      } else {
+        assertThat(name).as(kind).doesNotEndWith("_total");
+      }
+      if (name.contains("bytes")) {
+        assertThat(name).as("a size is in bytes, named last").matches(".*_bytes(_total)?");
+      }
+      assertThat(name).as("base units only").doesNotContainPattern("_(bits|kb|kib|mb|mib|ms|millis|milliseconds|minutes)(_|$)");
+    }
+    assertThat(families).isGreaterThan(20);
+    Matcher labels = Pattern.compile("(?m)^(?:libp2p|pubsub)_\\w+\\{([^}]*)}").matcher(body);
+    while (labels.find()) {
+      for (String pair : labels.group(1).split(",(?=[a-z_]+=\")")) {
+        assertThat(pair.substring(0, pair.indexOf('='))).as("label name in " + labels.group()).matches("[a-z][a-z0-9_]*");
+      }
+    }
   }
 
   @Test
