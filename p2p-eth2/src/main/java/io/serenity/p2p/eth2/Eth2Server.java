@@ -89,7 +89,7 @@ public final class Eth2Server implements AutoCloseable {
     });
   }
 
-  /** The server: topics, broadcast, direct messages, peers. */
+  /** {@return the server: topics, broadcast, direct messages, peers} */
   public Server server() {
     return server;
   }
@@ -167,7 +167,12 @@ public final class Eth2Server implements AutoCloseable {
     return ethereum(forkDigest, SszSnappyCodec.withStandardTypes());
   }
 
-  /** {@link #ethereum(byte[])} with {@code codec} for the payloads. */
+  /**
+   * {@return the builder of {@link #ethereum(byte[])}, with {@code codec} for the payloads}
+   *
+   * @param forkDigest the 4-byte fork digest of the topics
+   * @param codec the ssz_snappy codec with the application's SSZ types
+   */
   public static ServerConfig.Builder ethereum(byte[] forkDigest, SszSnappyCodec codec) {
     return ethereum(forkDigest, codec, Eth2GossipProfile.defaults());
   }

@@ -42,7 +42,7 @@ public final class SszSnappyCodec implements MessageCodec {
     this.maxPayloadSize = maxPayloadSize;
   }
 
-  /** An empty registry limited to {@code maxPayloadSize} uncompressed bytes. */
+  /** {@return an empty registry limited to {@code maxPayloadSize} uncompressed bytes} */
   public static SszSnappyCodec create(int maxPayloadSize) {
     return new SszSnappyCodec(maxPayloadSize);
   }
@@ -67,7 +67,7 @@ public final class SszSnappyCodec implements MessageCodec {
     return this;
   }
 
-  /** The largest uncompressed payload accepted or produced. */
+  /** {@return the largest uncompressed payload accepted or produced} */
   public int maxPayloadSize() {
     return maxPayloadSize;
   }

@@ -53,32 +53,32 @@ public final class Connection {
     up.channel().closeFuture().addListener(f -> host.resourceManager().detachPeer(resources));
   }
 
-  /** The authenticated remote peer. */
+  /** {@return the authenticated remote peer} */
   public PeerId remotePeer() {
     return up.remotePeer();
   }
 
-  /** The remote's identity key, proven in the Noise handshake. */
+  /** {@return the remote's identity key, proven in the Noise handshake} */
   public PublicKey remotePublicKey() {
     return up.remotePublicKey();
   }
 
-  /** The remote's TCP address. */
+  /** {@return the remote's TCP address} */
   public Multiaddr remoteAddr() {
     return remoteAddr;
   }
 
-  /** Our TCP address on this connection. */
+  /** {@return our TCP address on this connection} */
   public Multiaddr localAddr() {
     return localAddr;
   }
 
-  /** True when we dialled. */
+  /** {@return true when we dialled} */
   public boolean isInitiator() {
     return up.initiator();
   }
 
-  /** The muxer protocol id in use. */
+  /** {@return the muxer protocol id in use} */
   public String muxer() {
     return up.muxed().protocolId();
   }
@@ -88,7 +88,7 @@ public final class Connection {
     return openedAtNanos;
   }
 
-  /** True until the connection closes. */
+  /** {@return true until the connection closes} */
   public boolean isOpen() {
     return up.channel().isOpen();
   }
@@ -135,12 +135,12 @@ public final class Connection {
             });
   }
 
-  /** Open streams. */
+  /** {@return open streams} */
   public List<Stream> streams() {
     return streams.stream().filter(s -> !s.muxed().closeFuture().isDone()).toList();
   }
 
-  /** Number of open streams. */
+  /** {@return number of open streams} */
   public int streamCount() {
     return openStreams();
   }
@@ -163,7 +163,7 @@ public final class Connection {
     return "connection to " + remotePeer() + " at " + remoteAddr + (isInitiator() ? " (out)" : " (in)");
   }
 
-  /** The host this connection belongs to. */
+  /** {@return the host this connection belongs to} */
   public Host host() {
     return host;
   }

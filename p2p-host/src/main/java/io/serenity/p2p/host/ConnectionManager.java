@@ -63,7 +63,7 @@ public final class ConnectionManager {
     }
   }
 
-  /** The sum of {@code peer}'s tags. */
+  /** {@return the sum of {@code peer}'s tags} */
   public int value(PeerId peer) {
     Map<String, Integer> t = tags.get(peer);
     if (t == null) {
@@ -95,13 +95,13 @@ public final class ConnectionManager {
     return true;
   }
 
-  /** Whether {@code peer} is protected. */
+  /** {@return whether {@code peer} is protected} */
   public boolean isProtected(PeerId peer) {
     Set<String> s = protections.get(peer);
     return s != null && !s.isEmpty();
   }
 
-  /** Connections closed by trimming so far. */
+  /** {@return connections closed by trimming so far} */
   public long trimmedCount() {
     return trimmed.get();
   }

@@ -119,12 +119,12 @@ public final class Host implements AutoCloseable {
     return writeBudget;
   }
 
-  /** The resource manager: limits and current usage of connections, streams and unread bytes. */
+  /** {@return the resource manager: limits and current usage of connections, streams and unread bytes} */
   public ResourceManager resourceManager() {
     return resources;
   }
 
-  /** The connection manager: tags, protections and trimming between the watermarks. */
+  /** {@return the connection manager: tags, protections and trimming between the watermarks} */
   public ConnectionManager connectionManager() {
     return connectionManager;
   }
@@ -141,22 +141,22 @@ public final class Host implements AutoCloseable {
     return group;
   }
 
-  /** A builder; without an identity a fresh secp256k1 key is generated. */
+  /** {@return a builder; without an identity a fresh secp256k1 key is generated} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Our peer id. */
+  /** {@return our peer id} */
   public PeerId peerId() {
     return peerId;
   }
 
-  /** Our identity key. */
+  /** {@return our identity key} */
   public PrivateKey privateKey() {
     return identity;
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public HostConfig config() {
     return config;
   }
@@ -166,7 +166,7 @@ public final class Host implements AutoCloseable {
     return traffic;
   }
 
-  /** What we know about other peers. */
+  /** {@return what we know about other peers} */
   public PeerStore peerStore() {
     return peerStore;
   }
@@ -196,12 +196,12 @@ public final class Host implements AutoCloseable {
     return List.copyOf(boundAddrs);
   }
 
-  /** Our id and listen addresses, for handing to another host. */
+  /** {@return our id and listen addresses, for handing to another host} */
   public PeerInfo peerInfo() {
     return new PeerInfo(peerId, listenAddrs());
   }
 
-  /** Protocol ids we serve. */
+  /** {@return protocol ids we serve} */
   public Set<String> protocols() {
     return Set.copyOf(handlers.keySet());
   }
@@ -227,7 +227,7 @@ public final class Host implements AutoCloseable {
     longLived.add(java.util.Objects.requireNonNull(protocolId, "protocolId"));
   }
 
-  /** True when streams of {@code protocolId} are exempt from the idle-stream timeout. */
+  /** {@return true when streams of {@code protocolId} are exempt from the idle-stream timeout} */
   public boolean isLongLived(String protocolId) {
     return protocolId != null && longLived.contains(protocolId);
   }
@@ -248,17 +248,18 @@ public final class Host implements AutoCloseable {
   /** A listener registration. */
   @FunctionalInterface
   public interface Subscription {
+    /** Removes the listener; calling it again does nothing. */
     void cancel();
   }
 
-  /** The open connection to {@code peer}, if any. */
+  /** {@return the open connection to {@code peer}, if any} */
   public Optional<Connection> connection(PeerId peer) {
     synchronized (lock) {
       return Optional.ofNullable(connections.get(peer)).filter(Connection::isOpen);
     }
   }
 
-  /** All open connections. */
+  /** {@return all open connections} */
   public List<Connection> connections() {
     synchronized (lock) {
       return connections.values().stream().filter(Connection::isOpen).toList();
@@ -647,13 +648,13 @@ public final class Host implements AutoCloseable {
 
     private Builder() {}
 
-    /** Our identity key (default: a fresh secp256k1 key). */
+    /** {@return our identity key (default: a fresh secp256k1 key)} */
     public Builder identity(PrivateKey key) {
       this.identity = key;
       return this;
     }
 
-    /** Limits and settings (default {@link HostConfig#defaults()}). */
+    /** {@return limits and settings (default {@link HostConfig#defaults()})} */
     public Builder config(HostConfig config) {
       this.config = config;
       return this;
@@ -697,6 +698,7 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /** {@return a host with these settings, not yet listening} */
     public Host build() {
       return new Host(this);
     }

@@ -58,14 +58,17 @@ public record HostConfig(
     long maxConnectionWriteBuffer,
     long maxNodeWriteBuffer) {
 
+  /** The yamux protocol id. */
   public static final String YAMUX = "/yamux/1.0.0";
+  /** The mplex protocol id. */
   public static final String MPLEX = "/mplex/6.7.0";
 
+  /** Copies the muxer list. */
   public HostConfig {
     muxers = List.copyOf(muxers);
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static HostConfig defaults() {
     return new HostConfig(
         128,
@@ -90,12 +93,12 @@ public record HostConfig(
         256L << 20);
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from this config. */
+  /** {@return a builder starting from this config} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -221,7 +224,7 @@ public record HostConfig(
       return this;
     }
 
-    /** Limits on streams and unread bytes (see {@link ResourceLimits}). */
+    /** {@return limits on streams and unread bytes (see {@link ResourceLimits})} */
     public Builder resources(ResourceLimits v) {
       resources = v;
       return this;
@@ -234,57 +237,117 @@ public record HostConfig(
       return this;
     }
 
-    /** How long a new connection is exempt from trimming. */
+    /** {@return how long a new connection is exempt from trimming} */
     public Builder connectionGracePeriod(Duration v) {
       connectionGracePeriod = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxInboundConnections()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxInboundConnections(int v) {
       maxInboundConnections = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxOutboundConnections()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxOutboundConnections(int v) {
       maxOutboundConnections = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxStreamsPerConnection()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxStreamsPerConnection(int v) {
       maxStreamsPerConnection = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#handshakeTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder handshakeTimeout(Duration v) {
       handshakeTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#dialTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dialTimeout(Duration v) {
       dialTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxMultistreamMessageLength()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxMultistreamMessageLength(int v) {
       maxMultistreamMessageLength = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxNoiseFrame()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxNoiseFrame(int v) {
       maxNoiseFrame = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#idleStreamTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder idleStreamTimeout(Duration v) {
       idleStreamTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxIdentifyMessageSize()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxIdentifyMessageSize(int v) {
       maxIdentifyMessageSize = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxStreamReadBuffer()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxStreamReadBuffer(int v) {
       maxStreamReadBuffer = v;
       return this;
@@ -296,21 +359,44 @@ public record HostConfig(
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#agentVersion()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder agentVersion(String v) {
       agentVersion = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#protocolVersion()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder protocolVersion(String v) {
       protocolVersion = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#inlineMuxerNegotiation()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder inlineMuxerNegotiation(boolean v) {
       inlineMuxerNegotiation = v;
       return this;
     }
 
+    /**
+     * {@return the config}
+     *
+     * @throws IllegalArgumentException naming the first bad field ({@link HostConfig#validate()})
+     */
     public HostConfig build() {
       return new HostConfig(
               maxInboundConnections,

@@ -47,12 +47,15 @@ public final class PeerStore {
 
   private final ConcurrentHashMap<PeerId, PeerData> peers = new ConcurrentHashMap<>();
 
-  /** The entry for {@code peer}, if any. */
+  /** An empty peer store. */
+  public PeerStore() {}
+
+  /** {@return the entry for {@code peer}, if any} */
   public Optional<PeerData> get(PeerId peer) {
     return Optional.ofNullable(peers.get(peer));
   }
 
-  /** Peers with an entry. */
+  /** {@return peers with an entry} */
   public Set<PeerId> peers() {
     return Set.copyOf(peers.keySet());
   }
@@ -76,7 +79,7 @@ public final class PeerStore {
         });
   }
 
-  /** Known addresses of {@code peer}. */
+  /** {@return known addresses of {@code peer}} */
   public List<Multiaddr> addrs(PeerId peer) {
     return get(peer).map(PeerData::addrs).orElse(List.of());
   }
@@ -91,7 +94,7 @@ public final class PeerStore {
                 d.observedAddr()));
   }
 
-  /** The identity key of {@code peer}, if known. */
+  /** {@return the identity key of {@code peer}, if known} */
   public Optional<PublicKey> publicKey(PeerId peer) {
     return get(peer).flatMap(PeerData::publicKey);
   }
@@ -129,17 +132,17 @@ public final class PeerStore {
                 observedAddr.or(d::observedAddr)));
   }
 
-  /** The agent version {@code peer} announced. */
+  /** {@return the agent version {@code peer} announced} */
   public Optional<String> agentVersion(PeerId peer) {
     return get(peer).flatMap(PeerData::agentVersion);
   }
 
-  /** The protocol version {@code peer} announced. */
+  /** {@return the protocol version {@code peer} announced} */
   public Optional<String> protocolVersion(PeerId peer) {
     return get(peer).flatMap(PeerData::protocolVersion);
   }
 
-  /** Our address as {@code peer} observed it. */
+  /** {@return our address as {@code peer} observed it} */
   public Optional<Multiaddr> observedAddr(PeerId peer) {
     return get(peer).flatMap(PeerData::observedAddr);
   }

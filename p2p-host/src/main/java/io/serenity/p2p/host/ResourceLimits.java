@@ -49,22 +49,23 @@ public record ResourceLimits(
    */
   public record ProtocolLimits(int inboundStreams, int peerInboundStreams, int peerOutboundStreams) {}
 
+  /** Copies the per-protocol limits. */
   public ResourceLimits {
     protocols = Map.copyOf(Objects.requireNonNull(protocols, "protocols"));
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static ResourceLimits defaults() {
     return new ResourceLimits(8192, 8192, 256L << 20, 1024, 1024, 32L << 20, 4096, 256, 1024, Map.of());
   }
 
-  /** The limits that apply to {@code protocol}: its override, or the defaults of these limits. */
+  /** {@return the limits that apply to {@code protocol}: its override, or the defaults of these limits} */
   public ProtocolLimits forProtocol(String protocol) {
     ProtocolLimits p = protocol == null ? null : protocols.get(protocol);
     return p != null ? p : new ProtocolLimits(protocolInboundStreams, protocolPeerInboundStreams, protocolPeerOutboundStreams);
   }
 
-  /** A copy with {@code limits} for {@code protocol} (replacing an earlier override). */
+  /** {@return a copy with {@code limits} for {@code protocol} (replacing an earlier override)} */
   public ResourceLimits withProtocol(String protocol, ProtocolLimits limits) {
     Map<String, ProtocolLimits> m = new TreeMap<>(protocols);
     m.put(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(limits, "limits"));
@@ -73,20 +74,20 @@ public record ResourceLimits(
         protocolPeerOutboundStreams, m);
   }
 
-  /** A copy with the whole-node limits replaced. */
+  /** {@return a copy with the whole-node limits replaced} */
   public ResourceLimits withSystem(int inboundStreams, int outboundStreams, long memory) {
     return new ResourceLimits(inboundStreams, outboundStreams, memory, peerInboundStreams, peerOutboundStreams,
         peerMemory, protocolInboundStreams, protocolPeerInboundStreams, protocolPeerOutboundStreams, protocols);
   }
 
-  /** A copy with the per-peer limits replaced. */
+  /** {@return a copy with the per-peer limits replaced} */
   public ResourceLimits withPeer(int inboundStreams, int outboundStreams, long memory) {
     return new ResourceLimits(systemInboundStreams, systemOutboundStreams, systemMemory, inboundStreams,
         outboundStreams, memory, protocolInboundStreams, protocolPeerInboundStreams, protocolPeerOutboundStreams,
         protocols);
   }
 
-  /** A copy with the default per-protocol limits replaced. */
+  /** {@return a copy with the default per-protocol limits replaced} */
   public ResourceLimits withProtocolDefaults(int inboundStreams, int peerInboundStreams, int peerOutboundStreams) {
     return new ResourceLimits(systemInboundStreams, systemOutboundStreams, systemMemory, peerInboundStreams,
         peerOutboundStreams, peerMemory, inboundStreams, peerInboundStreams, peerOutboundStreams, protocols);

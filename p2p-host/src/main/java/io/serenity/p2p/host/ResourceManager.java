@@ -31,7 +31,18 @@ public final class ResourceManager {
 
   /** Where a limit applies. */
   public enum Scope {
-    SYSTEM, PEER, CONNECTION, PROTOCOL, PROTOCOL_PEER, STREAM;
+    /** The whole node. */
+    SYSTEM,
+    /** {@return one remote peer, over all its connections} */
+    PEER,
+    /** One connection. */
+    CONNECTION,
+    /** One protocol, over all peers. */
+    PROTOCOL,
+    /** One protocol with one peer. */
+    PROTOCOL_PEER,
+    /** One stream. */
+    STREAM;
 
     /** Lower-case label for metrics. */
     public String label() {
@@ -41,7 +52,16 @@ public final class ResourceManager {
 
   /** What is limited. */
   public enum Resource {
-    INBOUND_CONNECTIONS, OUTBOUND_CONNECTIONS, INBOUND_STREAMS, OUTBOUND_STREAMS, MEMORY;
+    /** Connections the peers dialled. */
+    INBOUND_CONNECTIONS,
+    /** Connections we dialled. */
+    OUTBOUND_CONNECTIONS,
+    /** Streams the peers opened. */
+    INBOUND_STREAMS,
+    /** Streams we opened. */
+    OUTBOUND_STREAMS,
+    /** Stream bytes received and not yet read. */
+    MEMORY;
 
     /** Lower-case label for metrics. */
     public String label() {

@@ -54,6 +54,8 @@ public final class StaticPeers {
   }
 
   /**
+   * A redialler for {@code list}; nothing is dialled before {@link #start}.
+   *
    * @param control a single-threaded executor: every state change runs on it
    * @param list the peers to keep connected (each address must name its peer id)
    * @param min the first wait before redialling; {@code max} the most it doubles to
@@ -80,7 +82,7 @@ public final class StaticPeers {
     this.onFailure = java.util.Objects.requireNonNull(listener, "listener");
   }
 
-  /** The static peers' ids (fixed at construction). */
+  /** {@return the static peers' ids (fixed at construction)} */
   public Set<PeerId> ids() {
     return Set.copyOf(peers.keySet());
   }

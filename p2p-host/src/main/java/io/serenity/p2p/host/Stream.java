@@ -84,22 +84,22 @@ public final class Stream {
     t.add(in, n);
   }
 
-  /** The agreed protocol id (null while negotiation is still running). */
+  /** {@return the agreed protocol id (null while negotiation is still running)} */
   public String protocol() {
     return protocol;
   }
 
-  /** The peer on the other end. */
+  /** {@return the peer on the other end} */
   public PeerId remotePeer() {
     return connection.remotePeer();
   }
 
-  /** The connection carrying this stream. */
+  /** {@return the connection carrying this stream} */
   public Connection connection() {
     return connection;
   }
 
-  /** True when this side opened the stream. */
+  /** {@return true when this side opened the stream} */
   public boolean isInitiator() {
     return muxed.isInitiator();
   }

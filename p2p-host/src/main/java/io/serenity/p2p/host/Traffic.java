@@ -41,7 +41,7 @@ public final class Traffic {
     return counters.computeIfAbsent(protocol, Counter::new);
   }
 
-  /** A snapshot: protocol id to totals, sorted by protocol id. */
+  /** {@return a snapshot: protocol id to totals, sorted by protocol id} */
   public Map<String, Totals> snapshot() {
     Map<String, Totals> out = new TreeMap<>();
     counters.forEach((p, c) -> out.put(p, new Totals(c.in.sum(), c.out.sum())));

@@ -158,12 +158,12 @@ public final class Mdns implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Our {@code peer-name} label. */
+  /** {@return our {@code peer-name} label} */
   public String peerName() {
     return peerName;
   }
 
-  /** The bound local address (null when disabled), e.g. to point a test peer at us. */
+  /** {@return the bound local address (null when disabled), e.g. to point a test peer at us} */
   public InetSocketAddress localAddress() {
     if (channel == null) {
       return null;

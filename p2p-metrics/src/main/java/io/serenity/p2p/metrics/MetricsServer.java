@@ -91,12 +91,12 @@ public final class MetricsServer implements AutoCloseable {
     return new MetricsServer(http, executor, registry);
   }
 
-  /** The bound address. */
+  /** {@return the bound address} */
   public InetSocketAddress address() {
     return http.getAddress();
   }
 
-  /** The registry served at {@code /metrics}; add your own metrics to it. */
+  /** {@return the registry served at {@code /metrics}; add your own metrics to it} */
   public PrometheusRegistry registry() {
     return registry;
   }

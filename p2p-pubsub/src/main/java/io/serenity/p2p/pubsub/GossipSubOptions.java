@@ -30,6 +30,7 @@ public record GossipSubOptions(
   /** Thresholds that make an unscored router behave as gossipsub v1.0 does (go's choice). */
   static final PeerScoreThresholds UNSCORED = new PeerScoreThresholds(0, 0, 0, 0, 0);
 
+  /** Checks the thresholds and copies the direct peers. */
   public GossipSubOptions {
     Objects.requireNonNull(thresholds, "thresholds");
     directPeers = List.copyOf(directPeers);
@@ -55,7 +56,7 @@ public record GossipSubOptions(
     return new GossipSubOptions(scoreParams, thresholds, directPeers, enabled);
   }
 
-  /** True when peers are scored. */
+  /** {@return true when peers are scored} */
   public boolean scoring() {
     return scoreParams != null;
   }

@@ -8,6 +8,12 @@ package io.serenity.p2p.pubsub;
 @FunctionalInterface
 public interface MessageIdFunction {
 
+  /**
+   * Computes the id of a message.
+   *
+   * @param message a received or published message
+   * @return its id; equal messages must get equal ids
+   */
   MessageId apply(PubSubMessage message);
 
   /**
@@ -29,7 +35,7 @@ public interface MessageIdFunction {
     };
   }
 
-  /** SHA-256 of the message data (js-libp2p's default for unsigned messages). */
+  /** {@return SHA-256 of the message data (js-libp2p's default for unsigned messages)} */
   static MessageIdFunction sha256OfData() {
     return m -> {
       try {

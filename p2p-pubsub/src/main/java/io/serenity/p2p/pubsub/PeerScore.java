@@ -85,7 +85,7 @@ public final class PeerScore {
       };
     }
 
-    /** True when this reason adds to the sender's invalid message deliveries (P₄). */
+    /** {@return true when this reason adds to the sender's invalid message deliveries (P₄)} */
     public boolean penalisesSender() {
       return switch (this) {
         case MISSING_SIGNATURE, INVALID_SIGNATURE, UNEXPECTED_SIGNATURE, UNEXPECTED_AUTH_INFO, SELF_ORIGIN,
@@ -105,6 +105,8 @@ public final class PeerScore {
   private final ArrayDeque<DeliveryRecord> deliveryExpiry = new ArrayDeque<>();
 
   /**
+   * Scores with {@code params}, every peer starting at zero.
+   *
    * @param params the parameters (checked when they were made)
    * @param nanoClock monotonic nanoseconds (e.g. the router scheduler's clock)
    */
@@ -119,7 +121,7 @@ public final class PeerScore {
     this.whitelist = List.copyOf(ranges);
   }
 
-  /** The parameters this scorer was built with (topic changes by {@link #setTopicParams} not included). */
+  /** {@return the parameters this scorer was built with (topic changes by {@link #setTopicParams} not included)} */
   public PeerScoreParams params() {
     return params;
   }
@@ -341,7 +343,7 @@ public final class PeerScore {
 
   // ---- score ----
 
-  /** The peer's score now; 0 for a peer that is not tracked. */
+  /** {@return the peer's score now; 0 for a peer that is not tracked} */
   public double score(PeerId peer) {
     return score(peer, nanoClock.getAsLong());
   }
@@ -400,7 +402,7 @@ public final class PeerScore {
     return deliveries.size();
   }
 
-  /** True when counters are held for {@code peer}, connected or retained. */
+  /** {@return true when counters are held for {@code peer}, connected or retained} */
   public boolean isTracked(PeerId peer) {
     return peers.containsKey(peer);
   }

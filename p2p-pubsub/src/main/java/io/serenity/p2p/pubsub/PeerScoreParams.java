@@ -208,51 +208,51 @@ public record PeerScoreParams(
     return Math.pow(decayToZero, 1 / ticks);
   }
 
-  /** A copy with these topics (replacing all). */
+  /** {@return a copy with these topics (replacing all)} */
   public PeerScoreParams withTopics(Map<String, TopicScoreParams> newTopics) {
     return toBuilder().topics(newTopics).build();
   }
 
-  /** A copy with {@code topic} scored by {@code params} (added or replaced). */
+  /** {@return a copy with {@code topic} scored by {@code params} (added or replaced)} */
   public PeerScoreParams withTopic(String topic, TopicScoreParams params) {
     return toBuilder().topic(topic, params).build();
   }
 
-  /** A copy with another topic score cap. */
+  /** {@return a copy with another topic score cap} */
   public PeerScoreParams withTopicScoreCap(double cap) {
     return toBuilder().topicScoreCap(cap).build();
   }
 
-  /** A copy with another P₅ function and weight. */
+  /** {@return a copy with another P₅ function and weight} */
   public PeerScoreParams withAppSpecific(Function<PeerId, Double> score, double weight) {
     return toBuilder().appSpecificScore(score).appSpecificWeight(weight).build();
   }
 
-  /** A copy with other P₆ parameters. */
+  /** {@return a copy with other P₆ parameters} */
   public PeerScoreParams withIpColocation(double weight, int threshold, List<String> whitelist) {
     return toBuilder()
         .ipColocationFactorWeight(weight).ipColocationFactorThreshold(threshold).ipColocationFactorWhitelist(whitelist)
         .build();
   }
 
-  /** A copy with other P₇ parameters. */
+  /** {@return a copy with other P₇ parameters} */
   public PeerScoreParams withBehaviourPenalty(double weight, double threshold, double decay) {
     return toBuilder()
         .behaviourPenaltyWeight(weight).behaviourPenaltyThreshold(threshold).behaviourPenaltyDecay(decay)
         .build();
   }
 
-  /** A copy with another decay interval and decay-to-zero limit. */
+  /** {@return a copy with another decay interval and decay-to-zero limit} */
   public PeerScoreParams withDecay(Duration interval, double toZero) {
     return toBuilder().decayInterval(interval).decayToZero(toZero).build();
   }
 
-  /** A copy with another score retention time. */
+  /** {@return a copy with another score retention time} */
   public PeerScoreParams withRetainScore(Duration retain) {
     return toBuilder().retainScore(retain).build();
   }
 
-  /** A copy with another delivery record lifetime. */
+  /** {@return a copy with another delivery record lifetime} */
   public PeerScoreParams withDeliveryRecordTtl(Duration ttl) {
     return toBuilder().deliveryRecordTtl(ttl).build();
   }
@@ -269,12 +269,12 @@ public record PeerScoreParams(
     throw new IllegalArgumentException("invalid peer score params: " + message);
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from these parameters. */
+  /** {@return a builder starting from these parameters} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -329,72 +329,150 @@ public record PeerScoreParams(
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#topicScoreCap()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder topicScoreCap(double v) {
       this.topicScoreCap = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#appSpecificScore()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder appSpecificScore(Function<PeerId, Double> v) {
       this.appSpecificScore = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#appSpecificWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder appSpecificWeight(double v) {
       this.appSpecificWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#ipColocationFactorWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder ipColocationFactorWeight(double v) {
       this.ipColocationFactorWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#ipColocationFactorThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder ipColocationFactorThreshold(int v) {
       this.ipColocationFactorThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#ipColocationFactorWhitelist()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder ipColocationFactorWhitelist(List<String> v) {
       this.ipColocationFactorWhitelist = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#behaviourPenaltyWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder behaviourPenaltyWeight(double v) {
       this.behaviourPenaltyWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#behaviourPenaltyThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder behaviourPenaltyThreshold(double v) {
       this.behaviourPenaltyThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#behaviourPenaltyDecay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder behaviourPenaltyDecay(double v) {
       this.behaviourPenaltyDecay = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#decayInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder decayInterval(Duration v) {
       this.decayInterval = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#decayToZero()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder decayToZero(double v) {
       this.decayToZero = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#retainScore()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder retainScore(Duration v) {
       this.retainScore = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#deliveryRecordTtl()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder deliveryRecordTtl(Duration v) {
       this.deliveryRecordTtl = v;
       return this;
     }
 
-    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    /** {@return the parameters; throws {@link IllegalArgumentException} naming the first rule broken} */
     public PeerScoreParams build() {
       return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
           ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,

@@ -31,7 +31,11 @@ public record PeerScoreThresholds(
     double acceptPXThreshold,
     double opportunisticGraftThreshold) {
 
-  /** @throws IllegalArgumentException naming the first bad threshold and what it must be */
+  /**
+   * Checks the thresholds.
+   *
+   * @throws IllegalArgumentException naming the first bad threshold and what it must be
+   */
   public PeerScoreThresholds {
     if (gossipThreshold > 0 || !Double.isFinite(gossipThreshold)) {
       fail("gossipThreshold must be <= 0 and finite, was " + gossipThreshold);
@@ -80,12 +84,12 @@ public record PeerScoreThresholds(
     throw new IllegalArgumentException("invalid peer score thresholds: " + message);
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from these thresholds. */
+  /** {@return a builder starting from these thresholds} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -109,32 +113,62 @@ public record PeerScoreThresholds(
       this.opportunisticGraftThreshold = from.opportunisticGraftThreshold;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#gossipThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder gossipThreshold(double v) {
       this.gossipThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#publishThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder publishThreshold(double v) {
       this.publishThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#graylistThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder graylistThreshold(double v) {
       this.graylistThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#acceptPXThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder acceptPXThreshold(double v) {
       this.acceptPXThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#opportunisticGraftThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder opportunisticGraftThreshold(double v) {
       this.opportunisticGraftThreshold = v;
       return this;
     }
 
-    /** The thresholds; throws {@link IllegalArgumentException} naming the first rule broken. */
+    /** {@return the thresholds; throws {@link IllegalArgumentException} naming the first rule broken} */
     public PeerScoreThresholds build() {
       return new PeerScoreThresholds(gossipThreshold, publishThreshold, graylistThreshold, acceptPXThreshold,
           opportunisticGraftThreshold);

@@ -179,12 +179,12 @@ public final class PubSub implements AutoCloseable {
     return new PubSub(host, config, router, scheduler, false);
   }
 
-  /** The host this pubsub runs on. */
+  /** {@return the host this pubsub runs on} */
   public Host host() {
     return host;
   }
 
-  /** Our PeerId. */
+  /** {@return our PeerId} */
   public PeerId peerId() {
     return host.peerId();
   }
@@ -490,7 +490,7 @@ public final class PubSub implements AutoCloseable {
     return publishTimeouts.get();
   }
 
-  /** Peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread). */
+  /** {@return peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread)} */
   public CompletableFuture<Set<PeerId>> peers(String topic) {
     CompletableFuture<Set<PeerId>> r = new CompletableFuture<>();
     scheduler.execute(() -> r.complete(core.peersIn(topic)));
@@ -560,7 +560,7 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
-  /** Our mesh peers in {@code topic} (empty for floodsub), a snapshot taken on the router thread. */
+  /** {@return our mesh peers in {@code topic} (empty for floodsub), a snapshot taken on the router thread} */
   public CompletableFuture<List<PeerId>> meshPeers(String topic) {
     CompletableFuture<List<PeerId>> r = new CompletableFuture<>();
     scheduler.execute(() -> r.complete(router.meshPeers(topic)));
@@ -584,19 +584,19 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
-  /** The topics we are subscribed to, a snapshot taken on the router thread. */
+  /** {@return the topics we are subscribed to, a snapshot taken on the router thread} */
   public CompletableFuture<Set<String>> topics() {
     CompletableFuture<Set<String>> r = new CompletableFuture<>();
     scheduler.execute(() -> r.complete(Set.copyOf(subscriptions.keySet())));
     return r;
   }
 
-  /** Counters per topic, for metrics. */
+  /** {@return counters per topic, for metrics} */
   public Map<String, TopicCounters.Snapshot> stats() {
     return core.stats();
   }
 
-  /** Messages received on topics we are not subscribed to (dropped, not counted per topic). */
+  /** {@return messages received on topics we are not subscribed to (dropped, not counted per topic)} */
   public long unsubscribedDrops() {
     return core.unsubscribedDrops();
   }
@@ -615,7 +615,7 @@ public final class PubSub implements AutoCloseable {
     return queueDrops.get();
   }
 
-  /** Peers disconnected because their control queue overflowed (they did not read). */
+  /** {@return peers disconnected because their control queue overflowed (they did not read)} */
   public long queueDisconnects() {
     return queueDisconnects.get();
   }
@@ -894,7 +894,7 @@ public final class PubSub implements AutoCloseable {
     });
   }
 
-  /** Peers disconnected because their score fell below the graylist threshold. */
+  /** {@return peers disconnected because their score fell below the graylist threshold} */
   public long graylistDisconnects() {
     return router instanceof GossipSubRouter g ? g.graylistDisconnects() : 0;
   }

@@ -50,6 +50,7 @@ public record PubSubConfig(
   /** The default own-publish wait. */
   static final Duration DEFAULT_PUBLISH_WAIT = Duration.ofSeconds(10);
 
+  /** Checks for nulls; {@link #validate()} checks the values. */
   public PubSubConfig {
     Objects.requireNonNull(signaturePolicy, "signaturePolicy");
     Objects.requireNonNull(messageIdFunction, "messageIdFunction");
@@ -75,6 +76,7 @@ public record PubSubConfig(
         DEFAULT_PUBLISH_WAIT);
   }
 
+  /** {@return the defaults listed on the record components} */
   public static PubSubConfig defaults() {
     return new PubSubConfig(
         SignaturePolicy.STRICT_SIGN,
@@ -90,11 +92,21 @@ public record PubSubConfig(
         Math.min(4, Runtime.getRuntime().availableProcessors()));
   }
 
+  /**
+   * {@return a copy with {@link #signaturePolicy()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withSignaturePolicy(SignaturePolicy v) {
     return new PubSubConfig(v, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #messageIdFunction()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withMessageIdFunction(MessageIdFunction v) {
     return new PubSubConfig(signaturePolicy, v, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
@@ -106,31 +118,62 @@ public record PubSubConfig(
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #seenTtl()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withSeenTtl(Duration v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, v, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #peerQueueBytes()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withPeerQueueBytes(long v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         v, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #deliverOwnMessages()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withDeliverOwnMessages(boolean v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, v, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #subscriberQueue()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withSubscriberQueue(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, v, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #verifyThreads()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withVerifyThreads(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, v, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #publishBacklogBytes()} and {@link #publishWait()} set}
+   *
+   * @param bytes the new own-publish backlog, in bytes
+   * @param wait the new own-publish wait
+   */
   public PubSubConfig withPublishBacklog(long bytes, Duration wait) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, bytes, wait);

@@ -34,6 +34,13 @@ public final class SimulatedNode {
   /** Where the node's outbound RPCs go; called on the scheduler thread. */
   @FunctionalInterface
   public interface Outbox {
+    /**
+     * Carries one packet.
+     *
+     * @param from the sending node
+     * @param to the receiving node
+     * @param packet what it sends
+     */
     void send(PeerId from, PeerId to, Packet packet);
   }
 
@@ -41,6 +48,8 @@ public final class SimulatedNode {
   @FunctionalInterface
   public interface Delivery {
     /**
+     * Called once per message, at its first delivery to {@code self}.
+     *
      * @param from the peer that delivered the first copy
      */
     void delivered(PeerId self, MessageId id, PubSubMessage message, PeerId from);
@@ -69,18 +78,18 @@ public final class SimulatedNode {
     this.params = params;
   }
 
-  /** A node routing with gossipsub; {@code random} drives the router's choices (seed it). */
+  /** {@return a node routing with gossipsub; {@code random} drives the router's choices (seed it)} */
   public static SimulatedNode gossipsub(
       PeerId self, Scheduler scheduler, GossipSubParams params, GossipSubOptions options, Random random, Outbox outbox) {
     return new SimulatedNode(self, scheduler, new GossipSubRouter(params.validate(), options, random), params, outbox);
   }
 
-  /** A node routing with floodsub. */
+  /** {@return a node routing with floodsub} */
   public static SimulatedNode floodsub(PeerId self, Scheduler scheduler, Outbox outbox) {
     return new SimulatedNode(self, scheduler, new FloodSubRouter(), null, outbox);
   }
 
-  /** How long message ids are remembered (default two minutes, as go-libp2p); set it before {@link #start()}. */
+  /** {@return how long message ids are remembered (default two minutes, as go-libp2p); set it before {@link #start()}} */
   public SimulatedNode seenTtl(Duration ttl) {
     this.seenTtl = Objects.requireNonNull(ttl, "ttl");
     return this;
@@ -113,11 +122,12 @@ public final class SimulatedNode {
     return this;
   }
 
+  /** {@return this node's peer id} */
   public PeerId id() {
     return self;
   }
 
-  /** Protocol ids the router speaks, best first; the simulator negotiates the first one both sides have. */
+  /** {@return protocol ids the router speaks, best first; the simulator negotiates the first one both sides have} */
   public List<String> protocols() {
     return router.protocols();
   }
@@ -151,6 +161,7 @@ public final class SimulatedNode {
     }
   }
 
+  /** {@return whether the node is started and not stopped} */
   public boolean running() {
     return core != null && !stopped;
   }
@@ -172,7 +183,7 @@ public final class SimulatedNode {
     }
   }
 
-  /** Peers with a pubsub stream, in the order they were added. */
+  /** {@return peers with a pubsub stream, in the order they were added} */
   public Set<PeerId> peers() {
     return core == null ? Set.of() : core.peerIds();
   }
@@ -227,22 +238,22 @@ public final class SimulatedNode {
     }
   }
 
-  /** Our mesh peers in {@code topic} (empty for floodsub). */
+  /** {@return our mesh peers in {@code topic} (empty for floodsub)} */
   public List<PeerId> meshPeers(String topic) {
     return router.meshPeers(topic);
   }
 
-  /** The router's score of {@code peer} (0 without scoring). */
+  /** {@return the router's score of {@code peer} (0 without scoring)} */
   public double score(PeerId peer) {
     return router.score(peer);
   }
 
-  /** Whether {@code id} is in the seen cache. */
+  /** {@return whether {@code id} is in the seen cache} */
   public boolean seen(MessageId id) {
     return core != null && core.seen(id);
   }
 
-  /** Peers that announced {@code topic} (as {@link PubSub#peers(String)}). */
+  /** {@return peers that announced {@code topic} (as {@link PubSub#peers(String)})} */
   public Set<PeerId> peersIn(String topic) {
     return core == null ? Set.of() : core.peersIn(topic);
   }
@@ -252,7 +263,7 @@ public final class SimulatedNode {
     return core == null ? Map.of() : core.rejections();
   }
 
-  /** Counters per topic (as {@link PubSub#stats()}). */
+  /** {@return counters per topic (as {@link PubSub#stats()})} */
   public Map<String, TopicCounters.Snapshot> stats() {
     return core == null ? Map.of() : core.stats();
   }
@@ -321,32 +332,32 @@ public final class SimulatedNode {
       return RpcCodec.toProto(new Rpc(rpc.subscriptions(), List.of(), rpc.control())).getSerializedSize();
     }
 
-    /** Protobuf size of the RPC in bytes (without the stream's length prefix). */
+    /** {@return protobuf size of the RPC in bytes (without the stream's length prefix)} */
     public int size() {
       return size;
     }
 
-    /** Bytes of the RPC that are published messages; the rest is control and subscriptions. */
+    /** {@return bytes of the RPC that are published messages; the rest is control and subscriptions} */
     public int messageBytes() {
       return messageBytes;
     }
 
-    /** The published messages carried. */
+    /** {@return the published messages carried} */
     public List<PubSubMessage> messages() {
       return rpc.publish();
     }
 
-    /** True when the RPC carries gossipsub control (IHAVE, IWANT, GRAFT, PRUNE, IDONTWANT). */
+    /** {@return true when the RPC carries gossipsub control (IHAVE, IWANT, GRAFT, PRUNE, IDONTWANT)} */
     public boolean hasControl() {
       return !rpc.control().isEmpty();
     }
 
-    /** True when the RPC carries subscription changes. */
+    /** {@return true when the RPC carries subscription changes} */
     public boolean hasSubscriptions() {
       return !rpc.subscriptions().isEmpty();
     }
 
-    /** This packet without its messages (what a node that never forwards still sends), or null if empty. */
+    /** {@return this packet without its messages (what a node that never forwards still sends), or null if empty} */
     public Packet withoutMessages() {
       if (rpc.publish().isEmpty()) {
         return this;
@@ -355,7 +366,7 @@ public final class SimulatedNode {
       return r.isEmpty() ? null : new Packet(r);
     }
 
-    /** This packet with its IWANT requests removed (a peer that advertises but never asks), or null if empty. */
+    /** {@return this packet with its IWANT requests removed (a peer that advertises but never asks), or null if empty} */
     public Packet withoutIWant() {
       Rpc.Control c = rpc.control();
       if (c.iwant().isEmpty()) {
@@ -366,32 +377,32 @@ public final class SimulatedNode {
       return r.isEmpty() ? null : new Packet(r);
     }
 
-    /** A packet carrying {@code rpc} (tests, hand-made traffic). */
+    /** {@return a packet carrying {@code rpc} (tests, hand-made traffic)} */
     public static Packet of(Rpc rpc) {
       return new Packet(rpc);
     }
 
-    /** An IHAVE advertising {@code ids} on {@code topic}. */
+    /** {@return an IHAVE advertising {@code ids} on {@code topic}} */
     public static Packet ihave(String topic, List<MessageId> ids) {
       return new Packet(Rpc.control(new Rpc.Control(List.of(new Rpc.IHave(topic, ids)), List.of(), List.of(), List.of(), List.of())));
     }
 
-    /** An IWANT asking for {@code ids}. */
+    /** {@return an IWANT asking for {@code ids}} */
     public static Packet iwant(List<MessageId> ids) {
       return new Packet(Rpc.control(new Rpc.Control(List.of(), List.of(new Rpc.IWant(ids)), List.of(), List.of(), List.of())));
     }
 
-    /** A GRAFT for {@code topic}. */
+    /** {@return a GRAFT for {@code topic}} */
     public static Packet graft(String topic) {
       return new Packet(Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(new Rpc.Graft(topic)), List.of(), List.of())));
     }
 
-    /** A message publish carrying {@code data} on {@code topic} (StrictNoSign). */
+    /** {@return a message publish carrying {@code data} on {@code topic} (StrictNoSign)} */
     public static Packet message(String topic, byte[] data) {
       return new Packet(Rpc.publish(new PubSubMessage(null, data, null, topic, null, null)));
     }
 
-    /** A subscription announcement. */
+    /** {@return a subscription announcement} */
     public static Packet subscription(String topic, boolean subscribe) {
       return new Packet(new Rpc(List.of(new Rpc.SubOpts(subscribe, topic)), List.of(), Rpc.Control.EMPTY));
     }

@@ -30,7 +30,7 @@ public record Report(Summary summary, double[] latenciesMs, long[] hopHistogram,
     return wallNanos == 0 ? 0 : events / (wallNanos / 1e9);
   }
 
-  /** One line about the simulator's own speed. */
+  /** {@return one line about the simulator's own speed} */
   public String performance() {
     return String.format(java.util.Locale.ROOT,
         "%d events in %.1f s wall (%.0f events/s), %.1f s CPU (%.0f events per CPU second)", events, wallNanos / 1e9,

@@ -101,12 +101,12 @@ public record Summary(
     return m;
   }
 
-  /** The summary as indented JSON. */
+  /** {@return the summary as indented JSON} */
   public String toJson() {
     return Json.write(toMap());
   }
 
-  /** The summary as a two-column text table. */
+  /** {@return the summary as a two-column text table} */
   public String toText() {
     return table(List.of(this));
   }

@@ -14,7 +14,7 @@ public record MultistreamConfig(int maxMessageLength, int maxProposals) {
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1024;
   public static final int DEFAULT_MAX_PROPOSALS = 16;
 
-  /** The defaults: 1 KiB messages, 16 proposals. */
+  /** {@return the defaults: 1 KiB messages, 16 proposals} */
   public static MultistreamConfig defaults() {
     return new MultistreamConfig(DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_PROPOSALS);
   }

@@ -17,6 +17,7 @@ public sealed interface MultistreamMessage {
 
   /** A protocol id: a proposal from the dialer or the listener's echo of it. */
   record Protocol(String id) implements MultistreamMessage {
+    /** Checks the id is not null. */
     public Protocol {
       Objects.requireNonNull(id, "id");
     }
@@ -27,6 +28,7 @@ public sealed interface MultistreamMessage {
    * message, followed by a newline (multistream-select README, "Listing").
    */
   record ProtocolList(List<String> protocols) implements MultistreamMessage {
+    /** Copies the list. */
     public ProtocolList {
       protocols = List.copyOf(protocols);
     }
@@ -35,7 +37,9 @@ public sealed interface MultistreamMessage {
   /** Shared instances of the constant messages. */
   Header HEADER = new Header();
 
+  /** The {@code na} reply. */
   Na NA = new Na();
 
+  /** The {@code ls} request. */
   Ls LS = new Ls();
 }

@@ -43,7 +43,7 @@ public final class MultistreamSelect {
 
   private MultistreamSelect() {}
 
-  /** A connection-upgrade handler proposing {@code proposals} in preference order. */
+  /** {@return a connection-upgrade handler proposing {@code proposals} in preference order} */
   public static MultistreamHandler dialerHandler(List<String> proposals) {
     return dialerHandler(proposals, MultistreamConfig.defaults());
   }
@@ -53,7 +53,7 @@ public final class MultistreamSelect {
     return new MultistreamHandler(Negotiation.dialer(proposals, config));
   }
 
-  /** A connection-upgrade handler accepting any of {@code supported}. */
+  /** {@return a connection-upgrade handler accepting any of {@code supported}} */
   public static MultistreamHandler listenerHandler(Collection<String> supported) {
     return listenerHandler(supported, MultistreamConfig.defaults());
   }

@@ -39,6 +39,8 @@ public final class InboundStreams {
   private volatile long refused;
 
   /**
+   * The inbound streams of one muxer session.
+   *
    * @param muxer the muxer's name for log lines, e.g. {@code "yamux"}
    * @param connection names the connection in log lines (its {@code toString()} is used)
    */
@@ -101,12 +103,12 @@ public final class InboundStreams {
     held.clear();
   }
 
-  /** Streams held now, waiting for an acceptor. */
+  /** {@return streams held now, waiting for an acceptor} */
   public int heldCount() {
     return held.size();
   }
 
-  /** Streams refused because {@link #MAX_HELD} were already waiting for an acceptor. Any thread. */
+  /** {@return streams refused because {@link #MAX_HELD} were already waiting for an acceptor} Any thread. */
   public long refusedCount() {
     return refused;
   }

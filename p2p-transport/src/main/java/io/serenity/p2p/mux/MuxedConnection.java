@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 /** A secured connection carrying many streams. */
 public interface MuxedConnection {
 
-  /** The muxer's protocol id, e.g. {@code /yamux/1.0.0}. */
+  /** {@return the muxer's protocol id, e.g. {@code /yamux/1.0.0}} */
   String protocolId();
 
   /** Opens a new outbound stream. Fails when the stream limit is reached or the session is closing. */
@@ -36,7 +36,7 @@ public interface MuxedConnection {
    */
   long refusedEarlyStreams();
 
-  /** Number of open streams, both directions. */
+  /** {@return number of open streams, both directions} */
   int streamCount();
 
   /** Tells the remote we are going away (where the muxer can), resets all streams and closes. */

@@ -11,13 +11,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MuxedStream {
 
-  /** The stream id as carried on the wire. */
+  /** {@return the stream id as carried on the wire} */
   long id();
 
-  /** True when this side opened the stream. */
+  /** {@return true when this side opened the stream} */
   boolean isInitiator();
 
-  /** The connection that carries this stream. */
+  /** {@return the connection that carries this stream} */
   MuxedConnection connection();
 
   /**

@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 /** A stream multiplexer protocol (yamux, mplex): installs a session on a secured connection. */
 public interface StreamMuxer {
 
-  /** The protocol id negotiated for this muxer. */
+  /** {@return the protocol id negotiated for this muxer} */
   String protocolId();
 
   /**

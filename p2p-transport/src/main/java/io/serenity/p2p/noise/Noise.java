@@ -21,13 +21,13 @@ public final class Noise {
 
   private Noise() {}
 
-  /** A dialler's handshake handler; {@code expectedRemote} may be null. */
+  /** {@return a dialler's handshake handler; {@code expectedRemote} may be null} */
   public static NoiseHandshakeHandler initiator(
       PrivateKey identity, PeerId expectedRemote, List<String> muxers) {
     return new NoiseHandshakeHandler(identity, true, expectedRemote, muxers);
   }
 
-  /** A listener's handshake handler. */
+  /** {@return a listener's handshake handler} */
   public static NoiseHandshakeHandler responder(PrivateKey identity, List<String> muxers) {
     return new NoiseHandshakeHandler(identity, false, null, muxers);
   }

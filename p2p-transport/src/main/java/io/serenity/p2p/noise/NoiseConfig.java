@@ -12,7 +12,7 @@ public record NoiseConfig(int maxFrameLength) {
 
   public static final int DEFAULT_MAX_FRAME_LENGTH = 65535;
 
-  /** The defaults: 65535-byte frames. */
+  /** {@return the defaults: 65535-byte frames} */
   public static NoiseConfig defaults() {
     return new NoiseConfig(DEFAULT_MAX_FRAME_LENGTH);
   }

@@ -55,6 +55,8 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   private int received;
 
   /**
+   * A handler for one side of one connection's handshake.
+   *
    * @param identity our libp2p identity key, which signs the Noise static key
    * @param initiator true on the dialling side
    * @param expectedRemote the peer we dialled, checked against the authenticated key; null to

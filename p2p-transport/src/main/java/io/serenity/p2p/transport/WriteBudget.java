@@ -54,7 +54,7 @@ public final class WriteBudget {
     /** The whole node's queues (the connection holding the most closed). */
     NODE;
 
-    /** Lower-case name, for metric labels. */
+    /** {@return lower-case name, for metric labels} */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -72,6 +72,8 @@ public final class WriteBudget {
   private final Map<Hit, LongAdder> hits = new ConcurrentHashMap<>();
 
   /**
+   * A budget with these limits.
+   *
    * @param connectionLimit bytes one connection's socket outbound buffer may hold
    * @param nodeLimit bytes queued for writing over all connections
    */
@@ -84,30 +86,32 @@ public final class WriteBudget {
     this.nodeLimit = nodeLimit;
   }
 
-  /** A budget with the default limits. */
+  /** {@return a budget with the default limits} */
   public static WriteBudget defaults() {
     return new WriteBudget(DEFAULT_CONNECTION_LIMIT, DEFAULT_NODE_LIMIT);
   }
 
+  /** {@return the bytes one connection may have queued} */
   public long connectionLimit() {
     return connectionLimit;
   }
 
+  /** {@return the bytes all connections together may have queued} */
   public long nodeLimit() {
     return nodeLimit;
   }
 
-  /** Bytes queued for writing now, over all connections. */
+  /** {@return bytes queued for writing now, over all connections} */
   public long queuedBytes() {
     return queued.get();
   }
 
-  /** The most bytes ever queued at once, over all connections. */
+  /** {@return the most bytes ever queued at once, over all connections} */
   public long maxQueuedBytes() {
     return maxQueued.get();
   }
 
-  /** The most bytes one connection's socket outbound buffer ever held. */
+  /** {@return the most bytes one connection's socket outbound buffer ever held} */
   public long maxSocketQueuedBytes() {
     return maxSocketQueued.get();
   }
@@ -119,12 +123,12 @@ public final class WriteBudget {
     }
   }
 
-  /** Open accounts (connections attached and not closed). */
+  /** {@return open accounts (connections attached and not closed)} */
   public int accounts() {
     return accounts.size();
   }
 
-  /** How often each bound was met, by scope and muxer. */
+  /** {@return how often each bound was met, by scope and muxer} */
   public Map<Hit, Long> hits() {
     Map<Hit, Long> out = new TreeMap<>(
         java.util.Comparator.comparing((Hit h) -> h.scope()).thenComparing(Hit::muxer));
@@ -132,7 +136,7 @@ public final class WriteBudget {
     return out;
   }
 
-  /** Total of {@link #hits()} for {@code scope}. */
+  /** {@return total of {@link #hits()} for {@code scope}} */
   public long hits(Scope scope) {
     long n = 0;
     for (Map.Entry<Hit, LongAdder> e : hits.entrySet()) {
@@ -164,7 +168,7 @@ public final class WriteBudget {
     return a;
   }
 
-  /** The account of {@code channel}, or null when it was not attached to a budget. */
+  /** {@return the account of {@code channel}, or null when it was not attached to a budget} */
   public static Account accountOf(Channel channel) {
     return channel.attr(KEY).get();
   }
@@ -204,12 +208,12 @@ public final class WriteBudget {
       this.channel = channel;
     }
 
-    /** The budget this account draws on. */
+    /** {@return the budget this account draws on} */
     public WriteBudget budget() {
       return WriteBudget.this;
     }
 
-    /** The per-connection bound on the socket outbound buffer. */
+    /** {@return the per-connection bound on the socket outbound buffer} */
     public long connectionLimit() {
       return connectionLimit;
     }
@@ -219,11 +223,12 @@ public final class WriteBudget {
       muxer = name;
     }
 
+    /** {@return the muxer name set by {@link #setMuxer}, {@code none} before} */
     public String muxer() {
       return muxer;
     }
 
-    /** Bytes this connection holds (0 once closed). */
+    /** {@return bytes this connection holds (0 once closed)} */
     public long held() {
       return Math.max(0, held.get());
     }

@@ -48,6 +48,8 @@ public final class Upgrader {
   private final MultistreamConfig multistreamConfig;
 
   /**
+   * An upgrader that secures with Noise and multiplexes with {@code muxers}.
+   *
    * @param identity our identity key, proven to the remote in the Noise payload
    * @param config limits
    * @param muxers muxers in preference order (first preferred); at least one
@@ -67,7 +69,7 @@ public final class Upgrader {
             .validate();
   }
 
-  /** The configured muxer protocol ids, in preference order. */
+  /** {@return the configured muxer protocol ids, in preference order} */
   public List<String> muxerIds() {
     return List.copyOf(muxers.keySet());
   }

@@ -39,7 +39,7 @@ public final class Rlp {
     return encodeBytes(unsignedBytes(v));
   }
 
-  /** Minimal big-endian bytes of an unsigned long: empty for 0. */
+  /** {@return minimal big-endian bytes of an unsigned long: empty for 0} */
   public static byte[] unsignedBytes(long v) {
     int n = 0;
     for (long x = v; x != 0; x >>>= 8) {

@@ -9,16 +9,18 @@ import java.util.List;
  */
 public sealed interface RlpItem permits RlpItem.Bytes, RlpItem.Items {
 
-  /** The canonical RLP encoding of this item. */
+  /** {@return the canonical RLP encoding of this item} */
   byte[] encoded();
 
   /** A byte string. */
   record Bytes(byte[] value) implements RlpItem {
 
+    /** Copies the bytes. */
     public Bytes {
       value = value.clone();
     }
 
+    /** {@return a copy of the byte string} */
     @Override
     public byte[] value() {
       return value.clone();
@@ -48,6 +50,7 @@ public sealed interface RlpItem permits RlpItem.Bytes, RlpItem.Items {
   /** A list. */
   record Items(List<RlpItem> items) implements RlpItem {
 
+    /** Copies the list. */
     public Items {
       items = List.copyOf(items);
     }

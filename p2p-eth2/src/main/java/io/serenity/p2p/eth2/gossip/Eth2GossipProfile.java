@@ -51,12 +51,12 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     return new Eth2GossipProfile(MAX_PAYLOAD_SIZE, true, GossipSubParams.ethereum());
   }
 
-  /** The same profile with another payload limit. */
+  /** {@return the same profile with another payload limit} */
   public Eth2GossipProfile withMaxPayloadSize(int v) {
     return new Eth2GossipProfile(v, topicInMessageId, gossipSubParams);
   }
 
-  /** The same profile with phase0 (false) or altair+ (true) message ids. */
+  /** {@return the same profile with phase0 (false) or altair+ (true) message ids} */
   public Eth2GossipProfile withTopicInMessageId(boolean v) {
     return new Eth2GossipProfile(maxPayloadSize, v, gossipSubParams);
   }
@@ -73,12 +73,12 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     return this;
   }
 
-  /** {@code max_compressed_len(maxPayloadSize)}: the largest {@code Message.data} accepted. */
+  /** {@return {@code max_compressed_len(maxPayloadSize)}: the largest {@code Message.data} accepted} */
   public int maxCompressedSize() {
     return (int) SnappyBlock.maxCompressedLength(maxPayloadSize);
   }
 
-  /** The message id function of this profile. */
+  /** {@return the message id function of this profile} */
   public MessageIdFunction messageIdFunction() {
     return topicInMessageId ? Eth2MessageId.altair(maxPayloadSize) : Eth2MessageId.phase0(maxPayloadSize);
   }
@@ -96,7 +96,7 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
         .validate();
   }
 
-  /** {@link #pubSubConfig(PubSubConfig)} over {@link PubSubConfig#defaults()}. */
+  /** {@return the profile's pubsub settings over {@link PubSubConfig#defaults()}} */
   public PubSubConfig pubSubConfig() {
     return pubSubConfig(PubSubConfig.defaults());
   }
@@ -123,7 +123,7 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     return b.build();
   }
 
-  /** {@link #hostConfig(HostConfig)} over {@link HostConfig#defaults()}. */
+  /** {@return the profile's host settings over {@link HostConfig#defaults()}} */
   public HostConfig hostConfig() {
     return hostConfig(HostConfig.defaults());
   }

@@ -32,22 +32,22 @@ public final class Eth2MessageId {
 
   private Eth2MessageId() {}
 
-  /** The altair+ function with the {@code MAX_PAYLOAD_SIZE} (10 MiB) decompression limit. */
+  /** {@return the altair+ function with the {@code MAX_PAYLOAD_SIZE} (10 MiB) decompression limit} */
   public static MessageIdFunction altair() {
     return altair(Eth2GossipProfile.MAX_PAYLOAD_SIZE);
   }
 
-  /** The altair+ function (topic mixed in), with {@code maxUncompressed} as decompression limit. */
+  /** {@return the altair+ function (topic mixed in), with {@code maxUncompressed} as decompression limit} */
   public static MessageIdFunction altair(int maxUncompressed) {
     return m -> new MessageId(compute(m.topic(), m.data(), true, maxUncompressed));
   }
 
-  /** The phase0 function (no topic), with the 10 MiB decompression limit. */
+  /** {@return the phase0 function (no topic), with the 10 MiB decompression limit} */
   public static MessageIdFunction phase0() {
     return phase0(Eth2GossipProfile.MAX_PAYLOAD_SIZE);
   }
 
-  /** The phase0 function (no topic). */
+  /** {@return the phase0 function (no topic)} */
   public static MessageIdFunction phase0(int maxUncompressed) {
     return m -> new MessageId(compute(m.topic(), m.data(), false, maxUncompressed));
   }
@@ -100,7 +100,7 @@ public final class Eth2MessageId {
     return Arrays.copyOf(md.digest(), LENGTH);
   }
 
-  /** The id of a message as a {@link PubSubMessage} would get from {@link #altair()}. */
+  /** {@return the id of a message as a {@link PubSubMessage} would get from {@link #altair()}} */
   public static MessageId of(PubSubMessage m) {
     return new MessageId(compute(m.topic(), m.data(), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
   }

@@ -41,12 +41,12 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
     }
   }
 
-  /** A {@code ssz_snappy} topic. */
+  /** {@return a {@code ssz_snappy} topic} */
   public static Eth2Topic of(Bytes4 forkDigest, String name) {
     return new Eth2Topic(forkDigest, name, SSZ_SNAPPY);
   }
 
-  /** {@code beacon_attestation_{subnet_id}}, subnet in [0, 64). */
+  /** {@return {@code beacon_attestation_{subnet_id}}, subnet in [0, 64)} */
   public static Eth2Topic beaconAttestation(Bytes4 forkDigest, int subnetId) {
     if (subnetId < 0 || subnetId >= 64) {
       throw new IllegalArgumentException("attestation subnet out of range: " + subnetId);
@@ -54,7 +54,7 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
     return of(forkDigest, "beacon_attestation_" + subnetId);
   }
 
-  /** {@code sync_committee_{subnet_id}}, subnet in [0, 4). */
+  /** {@return {@code sync_committee_{subnet_id}}, subnet in [0, 4)} */
   public static Eth2Topic syncCommittee(Bytes4 forkDigest, int subnetId) {
     if (subnetId < 0 || subnetId >= 4) {
       throw new IllegalArgumentException("sync committee subnet out of range: " + subnetId);
@@ -62,7 +62,7 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
     return of(forkDigest, "sync_committee_" + subnetId);
   }
 
-  /** {@code blob_sidecar_{subnet_id}} (deneb). */
+  /** {@return {@code blob_sidecar_{subnet_id}} (deneb)} */
   public static Eth2Topic blobSidecar(Bytes4 forkDigest, int subnetId) {
     if (subnetId < 0) {
       throw new IllegalArgumentException("blob sidecar subnet out of range: " + subnetId);

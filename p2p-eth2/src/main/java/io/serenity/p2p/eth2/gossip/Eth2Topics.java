@@ -10,7 +10,7 @@ public final class Eth2Topics {
 
   private Eth2Topics() {}
 
-  /** {@code /eth2/<digest hex>/<name>/ssz_snappy}. */
+  /** {@return {@code /eth2/<digest hex>/<name>/ssz_snappy}} */
   public static String topic(Bytes4 forkDigest, String name) {
     return Eth2Topic.of(forkDigest, name).toString();
   }
@@ -20,7 +20,7 @@ public final class Eth2Topics {
     return Eth2Topic.parse(topic);
   }
 
-  /** Whether {@code topic} parses as an eth2 topic. */
+  /** {@return whether {@code topic} parses as an eth2 topic} */
   public static boolean isEth2(String topic) {
     try {
       Eth2Topic.parse(topic);

@@ -14,7 +14,7 @@ public final class SnappyBlock {
 
   private SnappyBlock() {}
 
-  /** {@code max_compressed_len(n)} = 32 + n + n/6: snappy's worst case for {@code n} input bytes. */
+  /** {@return {@code max_compressed_len(n)} = 32 + n + n/6: snappy's worst case for {@code n} input bytes} */
   public static long maxCompressedLength(long n) {
     return 32 + n + n / 6;
   }

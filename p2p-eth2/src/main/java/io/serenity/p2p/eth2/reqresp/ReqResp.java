@@ -77,12 +77,12 @@ public final class ReqResp implements AutoCloseable {
     return new ReqResp(ReqRespEngine.create(host, config, scheduler, nanoClock));
   }
 
-  /** The host this runs on. */
+  /** {@return the host this runs on} */
   public Host host() {
     return engine.host();
   }
 
-  /** The framework underneath, for code that needs only generic requests and handlers. */
+  /** {@return the framework underneath, for code that needs only generic requests and handlers} */
   public ReqRespEngine engine() {
     return engine;
   }
@@ -92,7 +92,7 @@ public final class ReqResp implements AutoCloseable {
     this.status.setLocal(status);
   }
 
-  /** Our current Status, if set. */
+  /** {@return our current Status, if set} */
   public Optional<StatusMessage> localStatus() {
     return status.local();
   }
@@ -102,22 +102,22 @@ public final class ReqResp implements AutoCloseable {
     this.metaData.setLocal(metaData);
   }
 
-  /** Our current MetaData. */
+  /** {@return our current MetaData} */
   public MetaData localMetaData() {
     return metaData.local();
   }
 
-  /** The last Status {@code peer} sent us, while it is connected. */
+  /** {@return the last Status {@code peer} sent us, while it is connected} */
   public Optional<StatusMessage> status(PeerId peer) {
     return status.of(peer);
   }
 
-  /** Every connected peer's last Status. */
+  /** {@return every connected peer's last Status} */
   public Map<PeerId, StatusMessage> statuses() {
     return status.all();
   }
 
-  /** The last MetaData seq_number {@code peer} told us (by Ping or MetaData). */
+  /** {@return the last MetaData seq_number {@code peer} told us (by Ping or MetaData)} */
   public Optional<Long> peerSeqNumber(PeerId peer) {
     return metaData.peerSeqNumber(peer);
   }
@@ -140,7 +140,7 @@ public final class ReqResp implements AutoCloseable {
     engine.register(method, handler);
   }
 
-  /** A failure for a {@link SingleHandler}'s future that answers with result {@code code}. */
+  /** {@return a failure for a {@link SingleHandler}'s future that answers with result {@code code}} */
   public static ReqRespException errorResponse(int code, String message) {
     return ReqRespEngine.errorResponse(code, message);
   }

@@ -100,7 +100,7 @@ public final class ReqRespEngine implements AutoCloseable {
     this.subscription = host.addListener(this::onHostEvent);
   }
 
-  /** A framework on {@code host} with its own timer thread and the system clock; no method registered. */
+  /** {@return a framework on {@code host} with its own timer thread and the system clock; no method registered} */
   public static ReqRespEngine create(Host host, ReqRespConfig config) {
     return new ReqRespEngine(host, config, null, System::nanoTime);
   }
@@ -114,7 +114,7 @@ public final class ReqRespEngine implements AutoCloseable {
     return new ReqRespEngine(host, config, Objects.requireNonNull(scheduler), Objects.requireNonNull(nanoClock));
   }
 
-  /** The host this runs on. */
+  /** {@return the host this runs on} */
   public Host host() {
     return host;
   }
@@ -174,7 +174,7 @@ public final class ReqRespEngine implements AutoCloseable {
     });
   }
 
-  /** A failure for a {@link SingleHandler}'s future that answers with result {@code code}. */
+  /** {@return a failure for a {@link SingleHandler}'s future that answers with result {@code code}} */
   public static ReqRespException errorResponse(int code, String message) {
     return new ReqRespException(Kind.ERROR_RESPONSE, code, message, null);
   }

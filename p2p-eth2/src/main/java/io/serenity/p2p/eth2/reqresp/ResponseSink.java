@@ -36,6 +36,6 @@ public interface ResponseSink<R> {
    */
   void error(int code, String message);
 
-  /** True once the response ended (completed, failed, timed out or reset by the peer). */
+  /** {@return true once the response ended (completed, failed, timed out or reset by the peer)} */
   boolean isClosed();
 }

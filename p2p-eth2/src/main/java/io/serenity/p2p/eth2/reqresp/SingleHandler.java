@@ -14,5 +14,12 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface SingleHandler<Q, R> {
+  /**
+   * Serves one request.
+   *
+   * @param peer the requesting peer
+   * @param request the decoded request ({@code null} for methods without content)
+   * @return the one response, now or later
+   */
   CompletableFuture<R> handle(PeerId peer, Q request);
 }

@@ -11,7 +11,11 @@ import java.util.HexFormat;
  */
 public record Bitvector(int length, byte[] bytes) {
 
-  /** @throws SszException on a wrong byte count or a set padding bit */
+  /**
+   * Checks the length and padding and copies the bytes.
+   *
+   * @throws SszException on a wrong byte count or a set padding bit
+   */
   public Bitvector {
     if (length <= 0) {
       throw new SszException("Bitvector: length must be positive, got " + length);
@@ -28,12 +32,12 @@ public record Bitvector(int length, byte[] bytes) {
     bytes = bytes.clone();
   }
 
-  /** All bits clear. */
+  /** {@return all bits clear} */
   public static Bitvector empty(int length) {
     return new Bitvector(length, new byte[(length + 7) / 8]);
   }
 
-  /** A bitvector with the given bit indices set. */
+  /** {@return a bitvector with the given bit indices set} */
   public static Bitvector of(int length, int... setBits) {
     byte[] b = new byte[(length + 7) / 8];
     for (int i : setBits) {
@@ -45,7 +49,7 @@ public record Bitvector(int length, byte[] bytes) {
     return new Bitvector(length, b);
   }
 
-  /** Whether bit {@code i} is set. */
+  /** {@return whether bit {@code i} is set} */
   public boolean get(int i) {
     if (i < 0 || i >= length) {
       throw new IndexOutOfBoundsException("bit " + i + " outside Bitvector[" + length + "]");
@@ -53,11 +57,12 @@ public record Bitvector(int length, byte[] bytes) {
     return (bytes[i / 8] & (1 << (i % 8))) != 0;
   }
 
-  /** The set bits. */
+  /** {@return the set bits} */
   public BitSet toBitSet() {
     return BitSet.valueOf(bytes);
   }
 
+  /** {@return a copy of the bytes} */
   @Override
   public byte[] bytes() {
     return bytes.clone();

@@ -12,7 +12,11 @@ public record Bytes32(byte[] bytes) {
   /** All zero. */
   public static final Bytes32 ZERO = new Bytes32(new byte[SIZE]);
 
-  /** @throws SszException when {@code bytes} is not exactly 32 bytes long */
+  /**
+   * Checks the length and copies the bytes.
+   *
+   * @throws SszException when {@code bytes} is not exactly 32 bytes long
+   */
   public Bytes32 {
     bytes = FixedBytes.checkedCopy("Bytes32", SIZE, bytes);
   }
@@ -22,12 +26,13 @@ public record Bytes32(byte[] bytes) {
     return new Bytes32(FixedBytes.parseHex("Bytes32", hex));
   }
 
+  /** {@return a copy of the bytes} */
   @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** Lower-case hex without {@code 0x}. */
+  /** {@return lower-case hex without {@code 0x}} */
   public String toHex() {
     return FixedBytes.toHex(bytes);
   }

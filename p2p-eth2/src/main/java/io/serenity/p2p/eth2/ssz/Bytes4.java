@@ -12,7 +12,11 @@ public record Bytes4(byte[] bytes) {
   /** All zero. */
   public static final Bytes4 ZERO = new Bytes4(new byte[SIZE]);
 
-  /** @throws SszException when {@code bytes} is not exactly 4 bytes long */
+  /**
+   * Checks the length and copies the bytes.
+   *
+   * @throws SszException when {@code bytes} is not exactly 4 bytes long
+   */
   public Bytes4 {
     bytes = FixedBytes.checkedCopy("Bytes4", SIZE, bytes);
   }
@@ -22,12 +26,13 @@ public record Bytes4(byte[] bytes) {
     return new Bytes4(FixedBytes.parseHex("Bytes4", hex));
   }
 
+  /** {@return a copy of the bytes} */
   @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** Lower-case hex without {@code 0x}. */
+  /** {@return lower-case hex without {@code 0x}} */
   public String toHex() {
     return FixedBytes.toHex(bytes);
   }

@@ -27,7 +27,7 @@ public final class Merkle {
 
   private Merkle() {}
 
-  /** SHA-256 of {@code a || b}. */
+  /** {@return SHA-256 of {@code a || b}} */
   public static byte[] hash(byte[] a, byte[] b) {
     MessageDigest md = sha256();
     md.update(a);
@@ -54,7 +54,7 @@ public final class Merkle {
     return chunks;
   }
 
-  /** The root of {@code chunks} padded to the next power of two (no limit beyond their count). */
+  /** {@return the root of {@code chunks} padded to the next power of two (no limit beyond their count)} */
   public static byte[] merkleize(List<byte[]> chunks) {
     return merkleize(chunks, chunks.size());
   }
@@ -86,7 +86,7 @@ public final class Merkle {
     return layer.get(0).clone();
   }
 
-  /** {@code mix_in_length}: SHA-256(root || uint256_le(length)), for lists. */
+  /** {@return {@code mix_in_length}: SHA-256(root || uint256_le(length)), for lists} */
   public static byte[] mixInLength(byte[] root, long length) {
     byte[] len = new byte[CHUNK];
     for (int i = 0; i < 8; i++) {

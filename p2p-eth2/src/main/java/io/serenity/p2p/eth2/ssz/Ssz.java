@@ -60,7 +60,7 @@ public final class Ssz {
   /** {@code Bytes32} ({@code Root}). */
   public static final SszCodec<Bytes32> BYTES32 = vector("Bytes32", Bytes32.SIZE, Bytes32::new, Bytes32::bytes);
 
-  /** {@code Bitvector[length]}. */
+  /** {@return {@code Bitvector[length]}} */
   public static SszCodec<Bitvector> bitvector(int length) {
     if (length <= 0) {
       throw new IllegalArgumentException("Bitvector length must be positive");
@@ -75,7 +75,7 @@ public final class Ssz {
     });
   }
 
-  /** {@code Vector[byte, size]} mapped to a Java type by {@code wrap}/{@code unwrap}. */
+  /** {@return {@code Vector[byte, size]} mapped to a Java type by {@code wrap}/{@code unwrap}} */
   public static <T> SszCodec<T> vector(String name, int size, Function<byte[], T> wrap, Function<T, byte[]> unwrap) {
     return new SszCodec<>() {
       @Override

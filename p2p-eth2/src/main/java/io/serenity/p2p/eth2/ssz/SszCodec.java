@@ -33,15 +33,15 @@ public interface SszCodec<T> {
    */
   T decode(byte[] bytes);
 
-  /** The SHA-256 {@code hash_tree_root} of {@code value} (32 bytes). */
+  /** {@return the SHA-256 {@code hash_tree_root} of {@code value} (32 bytes)} */
   byte[] hashTreeRoot(T value);
 
-  /** True when the type packs into chunks like a basic type (uintN, boolean) inside vectors/lists. */
+  /** {@return true when the type packs into chunks like a basic type (uintN, boolean) inside vectors/lists} */
   default boolean isBasic() {
     return false;
   }
 
-  /** A little-endian buffer over a copy-free view of {@code bytes}, after checking the exact size. */
+  /** {@return a little-endian buffer over a copy-free view of {@code bytes}, after checking the exact size} */
   static ByteBuffer exact(byte[] bytes, int size, String typeName) {
     if (bytes == null) {
       throw new SszException(typeName + ": null input");

@@ -24,17 +24,17 @@ public record EnrForkId(Bytes4 forkDigest, Bytes4 nextForkVersion, long nextFork
       SszContainer.field("next_fork_version", Ssz.BYTES4, EnrForkId::nextForkVersion),
       SszContainer.field("next_fork_epoch", Ssz.UINT64, EnrForkId::nextForkEpoch));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /** {@return strict SSZ deserialisation} */
   public static EnrForkId decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

@@ -23,17 +23,17 @@ public record ForkData(Bytes4 currentVersion, Bytes32 genesisValidatorsRoot) {
       SszContainer.field("current_version", Ssz.BYTES4, ForkData::currentVersion),
       SszContainer.field("genesis_validators_root", Ssz.BYTES32, ForkData::genesisValidatorsRoot));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /** {@return strict SSZ deserialisation} */
   public static ForkData decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

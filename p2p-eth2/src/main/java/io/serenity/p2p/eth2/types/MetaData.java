@@ -24,17 +24,17 @@ public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
       SszContainer.field("attnets", Ssz.bitvector(MetaData.ATTESTATION_SUBNET_COUNT), MetaData::attnets),
       SszContainer.field("syncnets", Ssz.bitvector(MetaData.SYNC_COMMITTEE_SUBNET_COUNT), MetaData::syncnets));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /** {@return strict SSZ deserialisation} */
   public static MetaData decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }
@@ -54,7 +54,7 @@ public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
     }
   }
 
-  /** A MetaData with no subnets. */
+  /** {@return a MetaData with no subnets} */
   public static MetaData empty(long seqNumber) {
     return new MetaData(seqNumber, Bitvector.empty(ATTESTATION_SUBNET_COUNT), Bitvector.empty(SYNC_COMMITTEE_SUBNET_COUNT));
   }

@@ -22,17 +22,17 @@ public record Ping(long seqNumber) {
       v -> new Ping((Long) v[0]),
       SszContainer.field("seq_number", Ssz.UINT64, Ping::seqNumber));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /** {@return strict SSZ deserialisation} */
   public static Ping decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

@@ -25,17 +25,17 @@ public record StatusMessage(Bytes4 forkDigest, Bytes32 finalizedRoot, long final
       SszContainer.field("head_root", Ssz.BYTES32, StatusMessage::headRoot),
       SszContainer.field("head_slot", Ssz.UINT64, StatusMessage::headSlot));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /** {@return strict SSZ deserialisation} */
   public static StatusMessage decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

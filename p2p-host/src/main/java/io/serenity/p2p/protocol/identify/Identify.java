@@ -33,6 +33,8 @@ public final class Identify {
   private final BiConsumer<Connection, IdentifyInfo> onInfo;
 
   /**
+   * The identify and identify push protocols for one host.
+   *
    * @param local what we tell the peer on a connection
    * @param maxMessageSize largest message accepted
    * @param onInfo receives every verified message from a peer

@@ -55,7 +55,7 @@ public final class Ping {
             });
   }
 
-  /** One ping on an open ping stream, timed on the clock of the stream's host ({@link Host#clock()}). */
+  /** {@return one ping on an open ping stream, timed on the clock of the stream's host ({@link Host#clock()})} */
   public static CompletableFuture<Duration> ping(Stream s) {
     byte[] payload = new byte[PAYLOAD_SIZE];
     RANDOM.nextBytes(payload);

@@ -32,6 +32,7 @@ public final class Mplex implements StreamMuxer {
     this.config = config.validate();
   }
 
+  /** {@return the session limits} */
   public MplexConfig config() {
     return config;
   }

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class Yamux implements StreamMuxer {
+  /** The yamux protocol id. */
   public static final String PROTOCOL_ID = "/yamux/1.0.0";
 
   private final YamuxConfig config;
@@ -40,6 +41,7 @@ public final class Yamux implements StreamMuxer {
     return new Yamux(config, nanoClock);
   }
 
+  /** {@return the session settings} */
   public YamuxConfig config() {
     return config;
   }

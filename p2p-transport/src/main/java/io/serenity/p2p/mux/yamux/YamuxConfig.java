@@ -50,7 +50,7 @@ public record YamuxConfig(
   /** Upper limit for any window: keeps one stream from pinning much memory. */
   public static final int MAX_STREAM_WINDOW = 16 * 1024 * 1024;
 
-  /** The defaults documented on each component. */
+  /** {@return the defaults documented on each component} */
   public static YamuxConfig defaults() {
     return new YamuxConfig(
         SPEC_INITIAL_WINDOW,
@@ -94,7 +94,7 @@ public record YamuxConfig(
     }
   }
 
-  /** A copy with {@code initialStreamWindow} replaced; maxStreamWindow is raised to it if lower. */
+  /** {@return a copy with {@code initialStreamWindow} replaced; maxStreamWindow is raised to it if lower} */
   public YamuxConfig withInitialStreamWindow(int v) {
     return new YamuxConfig(
         v,
@@ -108,7 +108,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxStreamWindow} replaced. */
+  /** {@return a copy with {@code maxStreamWindow} replaced} */
   public YamuxConfig withMaxStreamWindow(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -122,7 +122,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxInboundStreams} replaced. */
+  /** {@return a copy with {@code maxInboundStreams} replaced} */
   public YamuxConfig withMaxInboundStreams(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -136,7 +136,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxOutboundStreams} replaced. */
+  /** {@return a copy with {@code maxOutboundStreams} replaced} */
   public YamuxConfig withMaxOutboundStreams(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -150,7 +150,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxUnackedOutboundStreams} replaced. */
+  /** {@return a copy with {@code maxUnackedOutboundStreams} replaced} */
   public YamuxConfig withMaxUnackedOutboundStreams(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -164,7 +164,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxFramePayload} replaced. */
+  /** {@return a copy with {@code maxFramePayload} replaced} */
   public YamuxConfig withMaxFramePayload(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -178,7 +178,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxUnreadBytes} replaced. */
+  /** {@return a copy with {@code maxUnreadBytes} replaced} */
   public YamuxConfig withMaxUnreadBytes(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -192,7 +192,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxOutstandingPings} replaced. */
+  /** {@return a copy with {@code maxOutstandingPings} replaced} */
   public YamuxConfig withMaxOutstandingPings(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -206,7 +206,7 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code keepAliveInterval} replaced. */
+  /** {@return a copy with {@code keepAliveInterval} replaced} */
   public YamuxConfig withKeepAliveInterval(Duration v) {
     return new YamuxConfig(
         initialStreamWindow,

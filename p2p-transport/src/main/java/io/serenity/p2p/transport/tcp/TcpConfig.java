@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record TcpConfig(Duration connectTimeout, int backlog, boolean tcpNoDelay) {
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static TcpConfig defaults() {
     return new TcpConfig(Duration.ofSeconds(10), 1024, true);
   }

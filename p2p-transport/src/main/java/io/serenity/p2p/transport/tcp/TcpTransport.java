@@ -38,12 +38,18 @@ public final class TcpTransport implements AutoCloseable {
   private final EventLoopGroup group;
   private final List<Channel> listeners = new CopyOnWriteArrayList<>();
 
+  /**
+   * A transport on {@code group}, which the caller owns and shuts down.
+   *
+   * @param config socket settings; must pass {@link TcpConfig#validate()}
+   * @param group the event loops for listening and dialling
+   */
   public TcpTransport(TcpConfig config, EventLoopGroup group) {
     this.config = config.validate();
     this.group = group;
   }
 
-  /** True when this transport can dial or listen on {@code addr} (ip4/ip6/dns + tcp). */
+  /** {@return true when this transport can dial or listen on {@code addr} (ip4/ip6/dns + tcp)} */
   public static boolean canHandle(Multiaddr addr) {
     try {
       addr.withoutPeerId().toTcpSocketAddress();
@@ -152,7 +158,7 @@ public final class TcpTransport implements AutoCloseable {
     return dial(addr, ch -> {});
   }
 
-  /** Addresses currently bound by listeners. */
+  /** {@return addresses currently bound by listeners} */
   public List<Multiaddr> listenAddrs() {
     return listeners.stream()
         .map(ch -> Multiaddr.tcp((InetSocketAddress) ch.localAddress()))
