@@ -33,7 +33,7 @@ public final class ResourceManager {
   public enum Scope {
     /** The whole node. */
     SYSTEM,
-    /** {@return one remote peer, over all its connections} */
+    /** One remote peer, over all its connections. */
     PEER,
     /** One connection. */
     CONNECTION,
