@@ -97,6 +97,9 @@ public final class Connection {
    * Opens a stream and agrees on the first of {@code protocolIds} (in preference order) that the
    * peer supports. Fails with {@link HostException} when it supports none, or the stream limit is
    * reached.
+   *
+   * @param protocolIds protocol ids, best first
+   * @return completes with the stream, its protocol agreed
    */
   public CompletableFuture<Stream> newStream(String... protocolIds) {
     if (protocolIds.length == 0) {
@@ -151,7 +154,11 @@ public final class Connection {
     up.channel().close();
   }
 
-  /** Completes when the connection has closed. */
+  /**
+   * Completes when the connection has closed.
+   *
+   * @return a future of the close
+   */
   public CompletableFuture<Void> closeFuture() {
     CompletableFuture<Void> f = new CompletableFuture<>();
     up.channel().closeFuture().addListener(x -> f.complete(null));

@@ -114,6 +114,8 @@ public final class Host implements AutoCloseable {
    * Bytes queued for writing, per connection and over the node, their bounds
    * ({@link HostConfig#maxConnectionWriteBuffer()}, {@link HostConfig#maxNodeWriteBuffer()}) and how
    * often a write-path bound was met.
+   *
+   * @return the write budget
    */
   public io.serenity.p2p.transport.WriteBudget writeBudget() {
     return writeBudget;
@@ -132,6 +134,8 @@ public final class Host implements AutoCloseable {
   /**
    * The clock connection ages, stream idleness and ping round trips are measured on (default
    * {@link Clock#system()}; see {@link Builder#clock}).
+   *
+   * @return the clock
    */
   public Clock clock() {
     return clock;
@@ -161,7 +165,11 @@ public final class Host implements AutoCloseable {
     return config;
   }
 
-  /** Payload bytes in and out by protocol (for metrics). */
+  /**
+   * Payload bytes in and out by protocol (for metrics).
+   *
+   * @return the counters
+   */
   public Traffic traffic() {
     return traffic;
   }
@@ -174,6 +182,8 @@ public final class Host implements AutoCloseable {
   /**
    * Binds the listen addresses. Port 0 picks a free port; {@link #listenAddrs()} then reports the
    * bound one.
+   *
+   * @return completes when every address is bound
    */
   public CompletableFuture<Void> start() {
     if (closed) {
@@ -191,7 +201,11 @@ public final class Host implements AutoCloseable {
         .thenRun(() -> LOG.info("host {} listening on {}", peerId, boundAddrs));
   }
 
-  /** Bound listen addresses (without {@code /p2p}). */
+  /**
+   * Bound listen addresses (without {@code /p2p}).
+   *
+   * @return the addresses
+   */
   public List<Multiaddr> listenAddrs() {
     return List.copyOf(boundAddrs);
   }
@@ -209,6 +223,9 @@ public final class Host implements AutoCloseable {
   /**
    * Serves {@code protocolId} with {@code handler}, replacing any earlier handler. Connected peers
    * learn of the change by identify push.
+   *
+   * @param protocolId the protocol id
+   * @param handler serves each inbound stream of it
    */
   public void setStreamHandler(String protocolId, StreamHandler handler) {
     StreamHandler old = handlers.put(protocolId, handler);
@@ -222,24 +239,39 @@ public final class Host implements AutoCloseable {
    * carry nothing for hours (a pubsub stream on a quiet topic), so the idle-stream timeout
    * ({@link HostConfig#idleStreamTimeout()}) never resets them, inbound or outbound. A dead peer is
    * found by connection liveness instead (muxer keepalive). Pubsub declares its protocols itself.
+   *
+   * @param protocolId the protocol id
    */
   public void markLongLived(String protocolId) {
     longLived.add(java.util.Objects.requireNonNull(protocolId, "protocolId"));
   }
 
-  /** {@return true when streams of {@code protocolId} are exempt from the idle-stream timeout} */
+  /**
+   * {@return true when streams of {@code protocolId} are exempt from the idle-stream timeout}
+   *
+   * @param protocolId the protocol id
+   */
   public boolean isLongLived(String protocolId) {
     return protocolId != null && longLived.contains(protocolId);
   }
 
-  /** Stops serving {@code protocolId}. */
+  /**
+   * Stops serving {@code protocolId}.
+   *
+   * @param protocolId the protocol id
+   */
   public void removeStreamHandler(String protocolId) {
     if (handlers.remove(protocolId) != null) {
       protocolsChanged();
     }
   }
 
-  /** Subscribes to host events; the returned handle unsubscribes. */
+  /**
+   * Subscribes to host events; the returned handle unsubscribes.
+   *
+   * @param listener called with each event
+   * @return the handle
+   */
   public Subscription addListener(Consumer<HostEvent> listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
@@ -252,7 +284,11 @@ public final class Host implements AutoCloseable {
     void cancel();
   }
 
-  /** {@return the open connection to {@code peer}, if any} */
+  /**
+   * {@return the open connection to {@code peer}, if any}
+   *
+   * @param peer the peer
+   */
   public Optional<Connection> connection(PeerId peer) {
     synchronized (lock) {
       return Optional.ofNullable(connections.get(peer)).filter(Connection::isOpen);
@@ -266,7 +302,12 @@ public final class Host implements AutoCloseable {
     }
   }
 
-  /** Connects to {@code addr}, which must end in {@code /p2p/<peer id>}. */
+  /**
+   * Connects to {@code addr}, which must end in {@code /p2p/<peer id>}.
+   *
+   * @param addr the peer's address
+   * @return completes with the connection
+   */
   public CompletableFuture<Connection> connect(Multiaddr addr) {
     Optional<PeerId> id = addr.peerId();
     if (id.isEmpty()) {
@@ -280,6 +321,9 @@ public final class Host implements AutoCloseable {
    * Returns the connection to {@code peer.id()}, dialling its addresses in order when there is
    * none. Concurrent calls for one peer share one dial. The remote must prove it is {@code
    * peer.id()}; otherwise the dial fails.
+   *
+   * @param peer the peer and its addresses
+   * @return completes with the connection
    */
   public CompletableFuture<Connection> connect(PeerInfo peer) {
     if (closed) {
@@ -327,6 +371,10 @@ public final class Host implements AutoCloseable {
   /**
    * Opens a stream to {@code peer} for the first of {@code protocolIds} it supports, dialling a
    * known address first when not connected.
+   *
+   * @param peer the peer
+   * @param protocolIds protocol ids, best first
+   * @return completes with the stream, its protocol agreed
    */
   public CompletableFuture<Stream> newStream(PeerId peer, String... protocolIds) {
     return connect(new PeerInfo(peer, List.of()))
@@ -345,7 +393,12 @@ public final class Host implements AutoCloseable {
                         }));
   }
 
-  /** Closes the connection to {@code peer}; completes when it is closed. */
+  /**
+   * Closes the connection to {@code peer}; completes when it is closed.
+   *
+   * @param peer the peer
+   * @return a future of the close
+   */
   public CompletableFuture<Void> disconnect(PeerId peer) {
     Optional<Connection> c = connection(peer);
     if (c.isEmpty()) {
@@ -355,7 +408,12 @@ public final class Host implements AutoCloseable {
     return c.get().closeFuture();
   }
 
-  /** Pings {@code peer} once; see {@link Ping}. */
+  /**
+   * Pings {@code peer} once; see {@link Ping}.
+   *
+   * @param peer the peer
+   * @return completes with the round-trip time
+   */
   public CompletableFuture<java.time.Duration> ping(PeerId peer) {
     return Ping.ping(this, peer);
   }
@@ -648,25 +706,45 @@ public final class Host implements AutoCloseable {
 
     private Builder() {}
 
-    /** {@return our identity key (default: a fresh secp256k1 key)} */
+    /**
+     * Sets our identity key (default: a fresh secp256k1 key).
+     *
+     * @param key the key
+     * @return this builder
+     */
     public Builder identity(PrivateKey key) {
       this.identity = key;
       return this;
     }
 
-    /** {@return limits and settings (default {@link HostConfig#defaults()})} */
+    /**
+     * Sets limits and settings (default {@link HostConfig#defaults()}).
+     *
+     * @param config the settings
+     * @return this builder
+     */
     public Builder config(HostConfig config) {
       this.config = config;
       return this;
     }
 
-    /** Adds listen addresses, e.g. {@code /ip4/0.0.0.0/tcp/9000}. */
+    /**
+     * Adds listen addresses, e.g. {@code /ip4/0.0.0.0/tcp/9000}.
+     *
+     * @param addrs the addresses
+     * @return this builder
+     */
     public Builder listen(Multiaddr... addrs) {
       listenAddrs.addAll(List.of(addrs));
       return this;
     }
 
-    /** Adds listen addresses given as text. */
+    /**
+     * Adds listen addresses given as text.
+     *
+     * @param addrs the addresses
+     * @return this builder
+     */
     public Builder listen(String... addrs) {
       for (String a : addrs) {
         listenAddrs.add(Multiaddr.parse(a));
@@ -677,13 +755,21 @@ public final class Host implements AutoCloseable {
     /**
      * Shares an event loop group owned by the caller (the host will not shut it down). By default
      * the host creates its own.
+     *
+     * @param group the group
+     * @return this builder
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = group;
       return this;
     }
 
-    /** Threads of the host's own event loop group (default 0: Netty's choice). */
+    /**
+     * Threads of the host's own event loop group (default 0: Netty's choice).
+     *
+     * @param threads how many
+     * @return this builder
+     */
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -692,6 +778,9 @@ public final class Host implements AutoCloseable {
     /**
      * The monotonic clock for connection ages, stream idleness and ping round trips (default
      * {@link Clock#system()}); tests pass one they drive.
+     *
+     * @param clock the clock
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = java.util.Objects.requireNonNull(clock, "clock");

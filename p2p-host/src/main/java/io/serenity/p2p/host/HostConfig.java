@@ -103,7 +103,12 @@ public record HostConfig(
     return new Builder(this);
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public HostConfig validate() {
     positive("maxInboundConnections", maxInboundConnections);
     positive("maxOutboundConnections", maxOutboundConnections);
@@ -217,6 +222,10 @@ public record HostConfig(
     /**
      * Bytes one connection may hold waiting for the peer to read them, and bytes queued for writing
      * over all connections.
+     *
+     * @param perConnection see {@link HostConfig#maxConnectionWriteBuffer()}
+     * @param node see {@link HostConfig#maxNodeWriteBuffer()}
+     * @return this builder
      */
     public Builder writeBuffers(long perConnection, long node) {
       maxConnectionWriteBuffer = perConnection;
@@ -224,20 +233,36 @@ public record HostConfig(
       return this;
     }
 
-    /** {@return limits on streams and unread bytes (see {@link ResourceLimits})} */
+    /**
+     * Sets {@link HostConfig#resources()}.
+     *
+     * @param v limits on streams and unread bytes
+     * @return this builder
+     */
     public Builder resources(ResourceLimits v) {
       resources = v;
       return this;
     }
 
-    /** Connection manager watermarks: trim to {@code low} by value when above {@code high}. */
+    /**
+     * Connection manager watermarks: trim to {@code low} by value when above {@code high}.
+     *
+     * @param low see {@link HostConfig#connectionLowWater()}
+     * @param high see {@link HostConfig#connectionHighWater()}
+     * @return this builder
+     */
     public Builder connectionWatermarks(int low, int high) {
       connectionLowWater = low;
       connectionHighWater = high;
       return this;
     }
 
-    /** {@return how long a new connection is exempt from trimming} */
+    /**
+     * Sets {@link HostConfig#connectionGracePeriod()}: how long a new connection is exempt from trimming.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder connectionGracePeriod(Duration v) {
       connectionGracePeriod = v;
       return this;
@@ -353,7 +378,12 @@ public record HostConfig(
       return this;
     }
 
-    /** Muxer protocol ids in preference order: {@link #YAMUX}, {@link #MPLEX}. */
+    /**
+     * Muxer protocol ids in preference order: {@link #YAMUX}, {@link #MPLEX}.
+     *
+     * @param ids protocol ids, best first
+     * @return this builder
+     */
     public Builder muxers(String... ids) {
       muxers = List.of(ids);
       return this;

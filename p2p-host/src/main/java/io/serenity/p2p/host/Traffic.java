@@ -11,7 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Traffic {
 
-  /** Bytes in and out of one protocol so far. */
+  /**
+   * Bytes in and out of one protocol so far.
+   *
+   * @param bytesIn payload bytes received
+   * @param bytesOut payload bytes sent
+   */
   public record Totals(long bytesIn, long bytesOut) {}
 
   /** The live counters of one protocol. */

@@ -73,6 +73,9 @@ public record MdnsConfig(
   /**
    * Unicast on loopback, for tests: bound to {@code 127.0.0.1} on a free port, sending to {@code
    * target}; no multicast group is joined.
+   *
+   * @param target where queries and answers go
+   * @return the config
    */
   public static MdnsConfig unicast(InetSocketAddress target) {
     return defaults().withBind(new InetSocketAddress("127.0.0.1", 0)).withTarget(target);
@@ -82,6 +85,9 @@ public record MdnsConfig(
    * The real group {@code 224.0.0.251}, but on {@code port} and joined on the loopback interface
    * only, bound to the group address: instances on this machine find each other and nothing leaves
    * it. For tests, where the machine delivers multicast over loopback (Linux does).
+   *
+   * @param port the port, shared by the instances that should meet
+   * @return the config
    */
   public static MdnsConfig loopback(int port) {
     java.net.NetworkInterface lo;
@@ -183,7 +189,12 @@ public record MdnsConfig(
     return target.getAddress() != null && target.getAddress().isMulticastAddress();
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public MdnsConfig validate() {
     try {
       DnsCodec.labels(serviceName);

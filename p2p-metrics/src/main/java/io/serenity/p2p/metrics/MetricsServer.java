@@ -49,6 +49,10 @@ public final class MetricsServer implements AutoCloseable {
    * Serves the metrics of {@code host} and {@code pubsub} (may be null) at {@code bind} (port 0
    * picks a free port; see {@link #address()}).
    *
+   * @param bind the address to listen on
+   * @param host the host to report
+   * @param pubsub its pubsub, or null
+   * @return the running server; close it to stop
    * @throws UncheckedIOException when the address cannot be bound, naming it
    */
   public static MetricsServer start(InetSocketAddress bind, Host host, PubSub pubsub) {
@@ -57,7 +61,14 @@ public final class MetricsServer implements AutoCloseable {
     return start(bind, registry, () -> NodeStatus.of(host, pubsub));
   }
 
-  /** Serves {@code registry} and the status from {@code status} at {@code bind}. */
+  /**
+   * Serves {@code registry} and the status from {@code status} at {@code bind}.
+   *
+   * @param bind the address to listen on
+   * @param registry the metrics served on {@code /metrics}
+   * @param status called for each status page
+   * @return the running server; close it to stop
+   */
   public static MetricsServer start(InetSocketAddress bind, PrometheusRegistry registry, Supplier<NodeStatus> status) {
     HttpServer http;
     try {

@@ -36,22 +36,42 @@ public record GossipSubOptions(
     directPeers = List.copyOf(directPeers);
   }
 
-  /** No scoring, no direct peers, no PX sent. */
+  /**
+   * No scoring, no direct peers, no PX sent.
+   *
+   * @return the options
+   */
   public static GossipSubOptions defaults() {
     return new GossipSubOptions(null, UNSCORED, List.of(), false);
   }
 
-  /** Scores peers with {@code params} and acts on {@code thresholds}. */
+  /**
+   * Scores peers with {@code params} and acts on {@code thresholds}.
+   *
+   * @param params how peers are scored
+   * @param thresholds what each score level costs a peer
+   * @return a copy with scoring
+   */
   public GossipSubOptions withScoring(PeerScoreParams params, PeerScoreThresholds thresholds) {
     return new GossipSubOptions(Objects.requireNonNull(params, "params"), thresholds, directPeers, peerExchange);
   }
 
-  /** Keeps {@code peers} connected and always forwards to them. */
+  /**
+   * Keeps {@code peers} connected and always forwards to them.
+   *
+   * @param peers the direct peers and their addresses
+   * @return a copy with these direct peers
+   */
   public GossipSubOptions withDirectPeers(List<PeerInfo> peers) {
     return new GossipSubOptions(scoreParams, thresholds, peers, peerExchange);
   }
 
-  /** Sends peer exchange records in PRUNE. */
+  /**
+   * Sends peer exchange records in PRUNE.
+   *
+   * @param enabled whether to send them
+   * @return a copy with peer exchange on or off
+   */
   public GossipSubOptions withPeerExchange(boolean enabled) {
     return new GossipSubOptions(scoreParams, thresholds, directPeers, enabled);
   }
@@ -61,7 +81,11 @@ public record GossipSubOptions(
     return scoreParams != null;
   }
 
-  /** Validates the score parameters and thresholds; returns this. */
+  /**
+   * Validates the score parameters and thresholds; returns this.
+   *
+   * @return these options
+   */
   public GossipSubOptions validate() {
     if (scoreParams != null) {
       scoreParams.validate();

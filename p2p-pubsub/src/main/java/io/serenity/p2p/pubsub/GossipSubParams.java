@@ -80,7 +80,11 @@ public record GossipSubParams(
         directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages);
   }
 
-  /** go-libp2p's defaults. */
+  /**
+   * go-libp2p's defaults.
+   *
+   * @return the parameters
+   */
   public static GossipSubParams defaults() {
     return new GossipSubParams(
         6, 5, 12, 4, 2, 6, 0.25,
@@ -97,6 +101,8 @@ public record GossipSubParams(
    * The Ethereum consensus preset (consensus-specs p2p-interface, "The gossip domain"): D 8, D_low 6,
    * D_high 12, D_lazy 6, heartbeat 700 ms, fanout TTL 60 s, 6 history windows, gossip over 3; the
    * rest as go-libp2p. (Its seen TTL, two epochs, is {@link PubSubConfig#ETHEREUM_SEEN_TTL}.)
+   *
+   * @return the parameters
    */
   public static GossipSubParams ethereum() {
     GossipSubParams g = defaults();
@@ -119,6 +125,8 @@ public record GossipSubParams(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming it), so there is nothing left to check.
+   *
+   * @return these parameters
    */
   public GossipSubParams validate() {
     return this;

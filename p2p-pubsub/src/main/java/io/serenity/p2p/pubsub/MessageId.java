@@ -3,7 +3,11 @@ package io.serenity.p2p.pubsub;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** A pubsub message id: opaque bytes with value equality (computed by a {@link MessageIdFunction}). */
+/**
+ * A pubsub message id: opaque bytes with value equality (computed by a {@link MessageIdFunction}).
+ *
+ * @param bytes the id bytes
+ */
 public record MessageId(byte[] bytes) {
 
   /** Copies the bytes. */

@@ -20,6 +20,8 @@ public interface MessageIdFunction {
    * go-libp2p's default: the {@code from} bytes followed by the {@code seqno} bytes. Unsigned
    * messages (StrictNoSign) have neither, so for them it falls back to SHA-256 of the data, as
    * js-libp2p does; give both ends of a mesh the same function all the same.
+   *
+   * @return the function
    */
   static MessageIdFunction fromAndSeqno() {
     return m -> {

@@ -59,6 +59,8 @@ public record PeerScoreThresholds(
   /**
    * Modest values for networks whose parameters have not been tuned: gossip −10, publish −50,
    * graylist −80, accept PX 10, opportunistic graft 1. Scale them with the weights you choose.
+   *
+   * @return the thresholds
    */
   public static PeerScoreThresholds defaults() {
     return new PeerScoreThresholds(-10, -50, -80, 10, 1);
@@ -67,6 +69,8 @@ public record PeerScoreThresholds(
   /**
    * The values Ethereum consensus clients (Lighthouse, Teku, Prysm, Lodestar) use: gossip −4000,
    * publish −8000, graylist −16000, accept PX 100, opportunistic graft 5.
+   *
+   * @return the thresholds
    */
   public static PeerScoreThresholds ethereum() {
     return new PeerScoreThresholds(-4000, -8000, -16000, 100, 5);
@@ -75,6 +79,8 @@ public record PeerScoreThresholds(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming the threshold), so there is nothing left to check.
+   *
+   * @return these thresholds
    */
   public PeerScoreThresholds validate() {
     return this;

@@ -58,7 +58,21 @@ public record PubSubConfig(
     Objects.requireNonNull(publishWait, "publishWait");
   }
 
-  /** All settings but the own-publish backlog and wait, which take their defaults. */
+  /**
+   * All settings but the own-publish backlog and wait, which take their defaults.
+   *
+   * @param signaturePolicy see {@link #signaturePolicy()}
+   * @param messageIdFunction see {@link #messageIdFunction()}
+   * @param maxMessageSize see {@link #maxMessageSize()}
+   * @param maxRpcSize see {@link #maxRpcSize()}
+   * @param seenTtl see {@link #seenTtl()}
+   * @param seenCapacity see {@link #seenCapacity()}
+   * @param peerQueueBytes see {@link #peerQueueBytes()}
+   * @param subscriberQueue see {@link #subscriberQueue()}
+   * @param maxPendingValidations see {@link #maxPendingValidations()}
+   * @param deliverOwnMessages see {@link #deliverOwnMessages()}
+   * @param verifyThreads see {@link #verifyThreads()}
+   */
   public PubSubConfig(
       SignaturePolicy signaturePolicy,
       MessageIdFunction messageIdFunction,
@@ -112,7 +126,12 @@ public record PubSubConfig(
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
-  /** Sets the message limit and an RPC limit 64 KiB above it. */
+  /**
+   * Sets the message limit and an RPC limit 64 KiB above it.
+   *
+   * @param v the new message limit in bytes
+   * @return a copy with both limits set
+   */
   public PubSubConfig withMaxMessageSize(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, v, v + (64 << 10), seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
@@ -179,7 +198,12 @@ public record PubSubConfig(
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, bytes, wait);
   }
 
-  /** Checks every setting; returns this for chaining. */
+  /**
+   * Checks every setting; returns this for chaining.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad setting
+   */
   public PubSubConfig validate() {
     if (maxMessageSize < 1) {
       throw new IllegalArgumentException("maxMessageSize must be positive, got " + maxMessageSize);

@@ -142,6 +142,8 @@ public record TopicScoreParams(
    * 0; quantum 1 s and cap 3600 (P₁), decays 0.9 with caps 100 (P₂, P₃), threshold 1, activation
    * 1 min, window 10 ms (P₃), decay 0.9 (P₃b, P₄). These companions are only placeholders that pass
    * the checks; choose real values when you set a weight (see docs/scoring.md).
+   *
+   * @return the parameters
    */
   public static TopicScoreParams defaults() {
     return new TopicScoreParams(
@@ -172,6 +174,7 @@ public record TopicScoreParams(
    * @param messagesPerSecond expected rate of valid messages on the topic (> 0)
    * @param meshDegree the mesh degree D (≥ 1)
    * @param decayInterval the score decay interval ({@link PeerScoreParams#decayInterval()})
+   * @return the parameters
    */
   public static TopicScoreParams forExpectedRate(double messagesPerSecond, int meshDegree, Duration decayInterval) {
     if (!(messagesPerSecond > 0) || !Double.isFinite(messagesPerSecond) || meshDegree < 1) {
@@ -188,24 +191,49 @@ public record TopicScoreParams(
             PeerScoreParams.decayFactor(Duration.ofHours(1), decayInterval, toZero));
   }
 
-  /** {@return a copy with another topic weight} */
+  /**
+   * {@return a copy with another topic weight}
+   *
+   * @param weight see {@link #topicWeight()}
+   */
   public TopicScoreParams withTopicWeight(double weight) {
     return toBuilder().topicWeight(weight).build();
   }
 
-  /** {@return a copy with other P₁ (time in mesh) parameters} */
+  /**
+   * {@return a copy with other P₁ (time in mesh) parameters}
+   *
+   * @param weight see {@link #timeInMeshWeight()}
+   * @param quantum see {@link #timeInMeshQuantum()}
+   * @param cap see {@link #timeInMeshCap()}
+   */
   public TopicScoreParams withTimeInMesh(double weight, Duration quantum, double cap) {
     return toBuilder().timeInMeshWeight(weight).timeInMeshQuantum(quantum).timeInMeshCap(cap).build();
   }
 
-  /** {@return a copy with other P₂ (first message deliveries) parameters} */
+  /**
+   * {@return a copy with other P₂ (first message deliveries) parameters}
+   *
+   * @param weight see {@link #firstMessageDeliveriesWeight()}
+   * @param decay see {@link #firstMessageDeliveriesDecay()}
+   * @param cap see {@link #firstMessageDeliveriesCap()}
+   */
   public TopicScoreParams withFirstMessageDeliveries(double weight, double decay, double cap) {
     return toBuilder()
         .firstMessageDeliveriesWeight(weight).firstMessageDeliveriesDecay(decay).firstMessageDeliveriesCap(cap)
         .build();
   }
 
-  /** {@return a copy with other P₃ (mesh message deliveries) parameters} */
+  /**
+   * {@return a copy with other P₃ (mesh message deliveries) parameters}
+   *
+   * @param weight see {@link #meshMessageDeliveriesWeight()}
+   * @param decay see {@link #meshMessageDeliveriesDecay()}
+   * @param threshold see {@link #meshMessageDeliveriesThreshold()}
+   * @param cap see {@link #meshMessageDeliveriesCap()}
+   * @param activation see {@link #meshMessageDeliveriesActivation()}
+   * @param window see {@link #meshMessageDeliveriesWindow()}
+   */
   public TopicScoreParams withMeshMessageDeliveries(
       double weight, double decay, double threshold, double cap, Duration activation, Duration window) {
     return toBuilder()
@@ -215,12 +243,22 @@ public record TopicScoreParams(
         .build();
   }
 
-  /** {@return a copy with other P₃b (sticky mesh failure penalty) parameters} */
+  /**
+   * {@return a copy with other P₃b (sticky mesh failure penalty) parameters}
+   *
+   * @param weight see {@link #meshFailurePenaltyWeight()}
+   * @param decay see {@link #meshFailurePenaltyDecay()}
+   */
   public TopicScoreParams withMeshFailurePenalty(double weight, double decay) {
     return toBuilder().meshFailurePenaltyWeight(weight).meshFailurePenaltyDecay(decay).build();
   }
 
-  /** {@return a copy with other P₄ (invalid message deliveries) parameters} */
+  /**
+   * {@return a copy with other P₄ (invalid message deliveries) parameters}
+   *
+   * @param weight see {@link #invalidMessageDeliveriesWeight()}
+   * @param decay see {@link #invalidMessageDeliveriesDecay()}
+   */
   public TopicScoreParams withInvalidMessageDeliveries(double weight, double decay) {
     return toBuilder().invalidMessageDeliveriesWeight(weight).invalidMessageDeliveriesDecay(decay).build();
   }
@@ -228,6 +266,8 @@ public record TopicScoreParams(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming the field), so there is nothing left to check.
+   *
+   * @return these parameters
    */
   public TopicScoreParams validate() {
     return this;

@@ -21,7 +21,11 @@ public interface Validator {
    */
   CompletionStage<ValidationResult> validate(PeerId from, PubSubMessage message);
 
-  /** {@return a synchronous validator} */
+  /**
+   * {@return a synchronous validator}
+   *
+   * @param f the verdict for a sender and a message
+   */
   static Validator of(java.util.function.BiFunction<PeerId, PubSubMessage, ValidationResult> f) {
     return (from, m) -> CompletableFuture.completedFuture(f.apply(from, m));
   }

@@ -12,14 +12,22 @@ import java.util.Map;
 public final class Outputs {
   private Outputs() {}
 
-  /** {@return the summaries as text: one column per run} */
+  /**
+   * {@return the summaries as text: one column per run}
+   *
+   * @param runs the runs
+   */
   public static String text(List<Report> runs) {
     List<Summary> s = new ArrayList<>();
     runs.forEach(r -> s.add(r.summary()));
     return Summary.table(s);
   }
 
-  /** {@return the summaries as JSON: one object for one run, {"runs": [...]} for a comparison} */
+  /**
+   * {@return the summaries as JSON: one object for one run, {"runs": [...]} for a comparison}
+   *
+   * @param runs the runs
+   */
   public static String json(List<Report> runs) {
     if (runs.size() == 1) {
       return runs.get(0).summary().toJson();

@@ -47,6 +47,9 @@ public record Scenario(
    *
    * @param preset "ethereum" (D 8/6/12, heartbeat 700 ms) or "defaults" (go-libp2p: D 6/5/12, 1 s)
    * @param d mesh degree override (0 keeps the preset's), likewise dLow, dHigh, dLazy
+   * @param dLow mesh low watermark override (0 keeps the preset's)
+   * @param dHigh mesh high watermark override (0 keeps the preset's)
+   * @param dLazy gossip degree override (0 keeps the preset's)
    * @param heartbeatMs heartbeat override (0 keeps the preset's)
    * @param floodPublish whether our own messages go to every topic peer
    * @param scoring whether peers are scored (Ethereum score parameters and thresholds)
@@ -129,7 +132,13 @@ public record Scenario(
    */
   public record Churn(long atMs, String action, int count, int degree) {}
 
-  /** Splits nodes [0, fraction·n) from the rest at {@code atMs}; packets across are lost until {@code healMs}. */
+  /**
+   * Splits nodes [0, fraction·n) from the rest at {@code atMs}; packets across are lost until {@code healMs}.
+   *
+   * @param atMs when the split starts
+   * @param healMs when it heals
+   * @param fraction the share of nodes cut off
+   */
   public record Partition(long atMs, long healMs, double fraction) {}
 
   /**
@@ -154,13 +163,23 @@ public record Scenario(
         partition);
   }
 
-  /** {@return a copy with another node count (benchmarks, tests)} */
+  /**
+   * {@return a copy with another node count (benchmarks, tests)}
+   *
+   * @param n the node count
+   */
   public Scenario withNodes(int n) {
     return new Scenario(name, seed, n, router, gossip, topology, links, traffic, warmupMs, drainMs, adversaries, churn,
         partition);
   }
 
-  /** Parses a scenario from JSON text. */
+  /**
+   * Parses a scenario from JSON text.
+   *
+   * @param json the scenario
+   * @return the scenario
+   * @throws ScenarioException naming a missing or bad field
+   */
   public static Scenario parse(String json) {
     Object root = Json.parse(json);
     if (!(root instanceof Map<?, ?>)) {
@@ -243,7 +262,12 @@ public record Scenario(
     return s.validate();
   }
 
-  /** Rejects impossible settings with a message naming the field; returns this. */
+  /**
+   * Rejects impossible settings with a message naming the field; returns this.
+   *
+   * @return this scenario
+   * @throws ScenarioException naming the bad field
+   */
   public Scenario validate() {
     require(nodes >= 2, "nodes must be at least 2, got " + nodes);
     require(router.equals("gossipsub") || router.equals("floodsub"), "router must be gossipsub or floodsub, got " + router);

@@ -17,7 +17,12 @@ public record NoiseConfig(int maxFrameLength) {
     return new NoiseConfig(DEFAULT_MAX_FRAME_LENGTH);
   }
 
-  /** Returns this config, or throws IllegalArgumentException naming the bad field. */
+  /**
+   * Returns this config, or throws IllegalArgumentException naming the bad field.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public NoiseConfig validate() {
     if (maxFrameLength <= CipherState.TAG_LENGTH || maxFrameLength > 65535) {
       throw new IllegalArgumentException(

@@ -60,7 +60,12 @@ public final class WriteBudget {
     }
   }
 
-  /** A counter key: the scope and the muxer of the connection ("none" before one was agreed). */
+  /**
+   * A counter key: the scope and the muxer of the connection ("none" before one was agreed).
+   *
+   * @param scope the bound that was met
+   * @param muxer the connection's muxer
+   */
   public record Hit(Scope scope, String muxer) {}
 
   private final long connectionLimit;
@@ -136,7 +141,11 @@ public final class WriteBudget {
     return out;
   }
 
-  /** {@return total of {@link #hits()} for {@code scope}} */
+  /**
+   * {@return total of {@link #hits()} for {@code scope}}
+   *
+   * @param scope the bound
+   */
   public long hits(Scope scope) {
     long n = 0;
     for (Map.Entry<Hit, LongAdder> e : hits.entrySet()) {
@@ -147,7 +156,12 @@ public final class WriteBudget {
     return n;
   }
 
-  /** Counts one meeting of a bound (for queues above the muxer, e.g. a protocol's responses). */
+  /**
+   * Counts one meeting of a bound (for queues above the muxer, e.g. a protocol's responses).
+   *
+   * @param scope the bound that was met
+   * @param muxer the connection's muxer
+   */
   public void recordHit(Scope scope, String muxer) {
     hits.computeIfAbsent(new Hit(scope, muxer == null ? "none" : muxer), k -> new LongAdder()).increment();
   }
@@ -156,6 +170,9 @@ public final class WriteBudget {
    * Opens an account for {@code channel} and installs the handler that charges its socket outbound
    * buffer at the head of its pipeline. Call before anything is written (a channel initializer).
    * The account closes with the channel.
+   *
+   * @param channel a new channel
+   * @return its account
    */
   public Account attach(Channel channel) {
     Account a = new Account(channel);
@@ -168,7 +185,11 @@ public final class WriteBudget {
     return a;
   }
 
-  /** {@return the account of {@code channel}, or null when it was not attached to a budget} */
+  /**
+   * {@return the account of {@code channel}, or null when it was not attached to a budget}
+   *
+   * @param channel a channel
+   */
   public static Account accountOf(Channel channel) {
     return channel.attr(KEY).get();
   }
@@ -218,7 +239,11 @@ public final class WriteBudget {
       return connectionLimit;
     }
 
-    /** Names the muxer for the counters ({@link Hit#muxer()}). */
+    /**
+     * Names the muxer for the counters ({@link Hit#muxer()}).
+     *
+     * @param name the muxer's name, e.g. {@code yamux}
+     */
     public void setMuxer(String name) {
       muxer = name;
     }
@@ -233,7 +258,11 @@ public final class WriteBudget {
       return Math.max(0, held.get());
     }
 
-    /** Counts a bound met on this connection. */
+    /**
+     * Counts a bound met on this connection.
+     *
+     * @param scope the bound that was met
+     */
     public void hit(Scope scope) {
       recordHit(scope, muxer);
     }
@@ -241,6 +270,9 @@ public final class WriteBudget {
     /**
      * Charges {@code n} bytes. When the node would pass its bound, the connection holding the most
      * is closed; if that is this one (or this one is closed), nothing is charged and false returned.
+     *
+     * @param n bytes about to be queued
+     * @return false when nothing was charged: the write must not happen
      */
     public boolean reserve(long n) {
       for (;;) {
@@ -268,7 +300,11 @@ public final class WriteBudget {
       return true;
     }
 
-    /** Gives back {@code n} bytes charged by {@link #reserve}. */
+    /**
+     * Gives back {@code n} bytes charged by {@link #reserve}.
+     *
+     * @param n bytes written or dropped
+     */
     public void release(long n) {
       for (;;) {
         long h = held.get();

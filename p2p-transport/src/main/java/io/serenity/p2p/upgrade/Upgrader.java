@@ -77,12 +77,21 @@ public final class Upgrader {
   /**
    * Upgrades a channel we dialled. {@code expectedRemote} may be null when the dialled address
    * carried no {@code /p2p} component.
+   *
+   * @param channel the dialled TCP channel
+   * @param expectedRemote the peer we dialled, or null
+   * @return completes with the secured, multiplexed connection
    */
   public CompletableFuture<UpgradedConnection> upgradeOutbound(Channel channel, PeerId expectedRemote) {
     return upgrade(channel, true, expectedRemote);
   }
 
-  /** Upgrades a channel we accepted. */
+  /**
+   * Upgrades a channel we accepted.
+   *
+   * @param channel the accepted TCP channel
+   * @return completes with the secured, multiplexed connection
+   */
   public CompletableFuture<UpgradedConnection> upgradeInbound(Channel channel) {
     return upgrade(channel, false, null);
   }

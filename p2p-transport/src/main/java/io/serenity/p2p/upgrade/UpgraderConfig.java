@@ -37,7 +37,12 @@ public record UpgraderConfig(
         true);
   }
 
-  /** Rejects nonsense values with a message naming the field. */
+  /**
+   * Rejects nonsense values with a message naming the field.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public UpgraderConfig validate() {
     if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);

@@ -95,6 +95,8 @@ public final class Enr {
   /**
    * Parses {@code enr:<base64url without padding>} and verifies it.
    *
+   * @param text the text form
+   * @return the record
    * @throws RlpException on anything but a valid, signed record of at most 300 bytes
    */
   public static Enr fromText(String text) {
@@ -128,6 +130,8 @@ public final class Enr {
   /**
    * Decodes an RLP record and verifies its signature.
    *
+   * @param rlp the RLP encoding
+   * @return the record
    * @throws RlpException on anything but a valid, signed, canonical record of at most 300 bytes
    */
   public static Enr decode(byte[] rlp) {
@@ -252,13 +256,21 @@ public final class Enr {
     return List.copyOf(pairs.keySet());
   }
 
-  /** {@return the value of a key when it is a byte string} */
+  /**
+   * {@return the value of a key when it is a byte string}
+   *
+   * @param key the key
+   */
   public Optional<byte[]> get(String key) {
     RlpItem v = pairs.get(key);
     return v instanceof RlpItem.Bytes b ? Optional.of(b.value()) : Optional.empty();
   }
 
-  /** {@return the raw RLP item under a key (byte string or list)} */
+  /**
+   * {@return the raw RLP item under a key (byte string or list)}
+   *
+   * @param key the key
+   */
   public Optional<RlpItem> getItem(String key) {
     return Optional.ofNullable(pairs.get(key));
   }
@@ -377,7 +389,12 @@ public final class Enr {
 
     private Builder() {}
 
-    /** Starts from an existing record's fields and seq (to update it; bump the seq). */
+    /**
+     * Starts from an existing record's fields and seq (to update it; bump the seq).
+     *
+     * @param enr the record to start from
+     * @return this builder
+     */
     public Builder from(Enr enr) {
       pairs.clear();
       pairs.putAll(enr.pairs);
@@ -385,13 +402,23 @@ public final class Enr {
       return this;
     }
 
-    /** {@return the sequence number; default 1} */
+    /**
+     * Sets the sequence number; default 1.
+     *
+     * @param v the sequence number
+     * @return this builder
+     */
     public Builder seq(long v) {
       seq = v;
       return this;
     }
 
-    /** {@return {@code ip} for an IPv4 address, {@code ip6} for an IPv6 one} */
+    /**
+     * Sets {@code ip} for an IPv4 address, {@code ip6} for an IPv6 one.
+     *
+     * @param address the address
+     * @return this builder
+     */
     public Builder ip(InetAddress address) {
       if (address instanceof Inet4Address) {
         return set(KEY_IP, address.getAddress());
@@ -402,54 +429,106 @@ public final class Enr {
       throw new IllegalArgumentException("unknown address type " + address);
     }
 
-    /** {@return the {@code tcp} port} */
+    /**
+     * Sets the {@code tcp} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder tcp(int port) {
       return set(KEY_TCP, portBytes(port));
     }
 
-    /** {@return the {@code udp} port} */
+    /**
+     * Sets the {@code udp} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder udp(int port) {
       return set(KEY_UDP, portBytes(port));
     }
 
-    /** {@return the {@code tcp6} port} */
+    /**
+     * Sets the {@code tcp6} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder tcp6(int port) {
       return set(KEY_TCP6, portBytes(port));
     }
 
-    /** {@return the {@code udp6} port} */
+    /**
+     * Sets the {@code udp6} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder udp6(int port) {
       return set(KEY_UDP6, portBytes(port));
     }
 
-    /** {@return the {@code eth2} field: SSZ of the ENRForkID} */
+    /**
+     * Sets the {@code eth2} field: SSZ of the ENRForkID.
+     *
+     * @param forkId the fork id
+     * @return this builder
+     */
     public Builder eth2(EnrForkId forkId) {
       return set(KEY_ETH2, forkId.encode());
     }
 
-    /** {@return the {@code attnets} field: SSZ Bitvector[64]} */
+    /**
+     * Sets the {@code attnets} field: SSZ Bitvector[64].
+     *
+     * @param v the attestation subnets
+     * @return this builder
+     */
     public Builder attnets(Bitvector v) {
       return set(KEY_ATTNETS, Ssz.bitvector(MetaData.ATTESTATION_SUBNET_COUNT).encode(v));
     }
 
-    /** {@return the {@code syncnets} field: SSZ Bitvector[4]} */
+    /**
+     * Sets the {@code syncnets} field: SSZ Bitvector[4].
+     *
+     * @param v the sync committee subnets
+     * @return this builder
+     */
     public Builder syncnets(Bitvector v) {
       return set(KEY_SYNCNETS, Ssz.bitvector(MetaData.SYNC_COMMITTEE_SUBNET_COUNT).encode(v));
     }
 
-    /** {@return any key with a byte-string value ({@code id} and {@code secp256k1} are set by signing)} */
+    /**
+     * Sets any key with a byte-string value ({@code id} and {@code secp256k1} are set by signing).
+     *
+     * @param key the key
+     * @param value its bytes
+     * @return this builder
+     */
     public Builder set(String key, byte[] value) {
       pairs.put(checkKey(key), new RlpItem.Bytes(value));
       return this;
     }
 
-    /** {@return any key with an arbitrary RLP value} */
+    /**
+     * Sets any key with an arbitrary RLP value.
+     *
+     * @param key the key
+     * @param value its RLP item
+     * @return this builder
+     */
     public Builder setItem(String key, RlpItem value) {
       pairs.put(checkKey(key), value);
       return this;
     }
 
-    /** Removes a key. */
+    /**
+     * Removes a key.
+     *
+     * @param key the key
+     * @return this builder
+     */
     public Builder remove(String key) {
       pairs.remove(key);
       return this;
@@ -458,6 +537,8 @@ public final class Enr {
     /**
      * Signs with a secp256k1 key (sets {@code id} = "v4" and {@code secp256k1}).
      *
+     * @param key the node's secp256k1 key
+     * @return the signed record
      * @throws IllegalArgumentException when the key is not secp256k1 or the record exceeds 300 bytes
      */
     public Enr sign(PrivateKey key) {

@@ -12,7 +12,11 @@ public sealed interface RlpItem permits RlpItem.Bytes, RlpItem.Items {
   /** {@return the canonical RLP encoding of this item} */
   byte[] encoded();
 
-  /** A byte string. */
+  /**
+   * A byte string.
+   *
+   * @param value the bytes
+   */
   record Bytes(byte[] value) implements RlpItem {
 
     /** Copies the bytes. */
@@ -47,7 +51,11 @@ public sealed interface RlpItem permits RlpItem.Bytes, RlpItem.Items {
     }
   }
 
-  /** A list. */
+  /**
+   * A list.
+   *
+   * @param items the list's items
+   */
   record Items(List<RlpItem> items) implements RlpItem {
 
     /** Copies the list. */

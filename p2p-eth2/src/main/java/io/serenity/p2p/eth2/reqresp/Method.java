@@ -78,12 +78,31 @@ public record Method<Q, R>(
     }
   }
 
-  /** {@return a method answered by exactly one chunk; bounds come from fixed-size codecs} */
+  /**
+   * {@return a method answered by exactly one chunk; bounds come from fixed-size codecs}
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param name the protocol name, e.g. {@code status}
+   * @param version the protocol version
+   * @param request the request codec
+   * @param response the response codec
+   */
   public static <Q, R> Method<Q, R> single(String name, int version, SszCodec<Q> request, SszCodec<R> response) {
     return chunked(name, version, request, response, 1);
   }
 
-  /** {@return a method answered by up to {@code maxChunks} chunks (the by-range / by-root style)} */
+  /**
+   * {@return a method answered by up to {@code maxChunks} chunks (the by-range / by-root style)}
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param name the protocol name, e.g. {@code beacon_blocks_by_range}
+   * @param version the protocol version
+   * @param request the request codec
+   * @param response the response codec
+   * @param maxChunks the most chunks one response may carry
+   */
   public static <Q, R> Method<Q, R> chunked(
       String name, int version, SszCodec<Q> request, SszCodec<R> response, int maxChunks) {
     int reqMin = request == null ? 0 : Math.max(0, request.fixedSize());
@@ -93,13 +112,23 @@ public record Method<Q, R>(
     return new Method<>(PREFIX, name, version, request, reqMin, reqMax, response, respMin, respMax, maxChunks, false);
   }
 
-  /** {@return a copy with other request size bounds (for variable-size request types)} */
+  /**
+   * {@return a copy with other request size bounds (for variable-size request types)}
+   *
+   * @param min the smallest request, in bytes
+   * @param max the largest request, in bytes
+   */
   public Method<Q, R> withRequestBounds(int min, int max) {
     return new Method<>(protocolPrefix, name, version, requestCodec, min, max, responseCodec, minResponseSize, maxResponseSize,
         maxResponseChunks, forkDigestContext);
   }
 
-  /** {@return a copy with other response size bounds (for variable-size response types)} */
+  /**
+   * {@return a copy with other response size bounds (for variable-size response types)}
+   *
+   * @param min the smallest response chunk, in bytes
+   * @param max the largest response chunk, in bytes
+   */
   public Method<Q, R> withResponseBounds(int min, int max) {
     return new Method<>(protocolPrefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec, min, max,
         maxResponseChunks, forkDigestContext);
@@ -114,6 +143,9 @@ public record Method<Q, R>(
   /**
    * A copy under another protocol family, for methods outside the beacon chain's: {@code
    * withProtocolPrefix("/myapp/req/")} gives {@code /myapp/req/<name>/<version>/ssz_snappy}.
+   *
+   * @param prefix the protocol id's prefix, ending in {@code /}
+   * @return the copy
    */
   public Method<Q, R> withProtocolPrefix(String prefix) {
     return new Method<>(prefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec,

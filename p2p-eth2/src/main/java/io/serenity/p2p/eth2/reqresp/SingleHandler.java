@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code
  * reqResp.register(Eth2Methods.PING, (peer, ping) -> CompletableFuture.completedFuture(new Ping(seq)));
  * }</pre>
+ *
+ * @param <Q> request type ({@code Void}, null, for methods without request content)
+ * @param <R> response type
  */
 @FunctionalInterface
 public interface SingleHandler<Q, R> {

@@ -8,6 +8,9 @@ import java.util.HexFormat;
  * SSZ {@code Bitvector[N]}: {@code N} bits, bit {@code i} at byte {@code i / 8}, bit position
  * {@code i % 8} (least significant first); unused high bits of the last byte are zero. Used for
  * {@code attnets} ({@code Bitvector[64]}) and {@code syncnets} ({@code Bitvector[4]}).
+ *
+ * @param length the number of bits, N
+ * @param bytes the packed bits
  */
 public record Bitvector(int length, byte[] bytes) {
 
@@ -32,12 +35,21 @@ public record Bitvector(int length, byte[] bytes) {
     bytes = bytes.clone();
   }
 
-  /** {@return all bits clear} */
+  /**
+   * {@return all bits clear}
+   *
+   * @param length the number of bits
+   */
   public static Bitvector empty(int length) {
     return new Bitvector(length, new byte[(length + 7) / 8]);
   }
 
-  /** {@return a bitvector with the given bit indices set} */
+  /**
+   * {@return a bitvector with the given bit indices set}
+   *
+   * @param length the number of bits
+   * @param setBits the indices of the set bits
+   */
   public static Bitvector of(int length, int... setBits) {
     byte[] b = new byte[(length + 7) / 8];
     for (int i : setBits) {
@@ -49,7 +61,11 @@ public record Bitvector(int length, byte[] bytes) {
     return new Bitvector(length, b);
   }
 
-  /** {@return whether bit {@code i} is set} */
+  /**
+   * {@return whether bit {@code i} is set}
+   *
+   * @param i the bit index
+   */
   public boolean get(int i) {
     if (i < 0 || i >= length) {
       throw new IndexOutOfBoundsException("bit " + i + " outside Bitvector[" + length + "]");

@@ -3,6 +3,8 @@ package io.serenity.p2p.eth2.ssz;
 /**
  * SSZ {@code Bytes32} (a {@code Vector[byte, 32]}) with value equality. Accessors copy: the value
  * is immutable.
+ *
+ * @param bytes the 32 bytes
  */
 public record Bytes32(byte[] bytes) {
 
@@ -21,7 +23,12 @@ public record Bytes32(byte[] bytes) {
     bytes = FixedBytes.checkedCopy("Bytes32", SIZE, bytes);
   }
 
-  /** Parses hex, with or without a {@code 0x} prefix. */
+  /**
+   * Parses hex, with or without a {@code 0x} prefix.
+   *
+   * @param hex 64 hex digits
+   * @return the value
+   */
   public static Bytes32 fromHex(String hex) {
     return new Bytes32(FixedBytes.parseHex("Bytes32", hex));
   }

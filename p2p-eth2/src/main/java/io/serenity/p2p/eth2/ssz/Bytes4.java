@@ -3,6 +3,8 @@ package io.serenity.p2p.eth2.ssz;
 /**
  * SSZ {@code Bytes4} (a {@code Vector[byte, 4]}) with value equality. Accessors copy: the value
  * is immutable.
+ *
+ * @param bytes the 4 bytes
  */
 public record Bytes4(byte[] bytes) {
 
@@ -21,7 +23,12 @@ public record Bytes4(byte[] bytes) {
     bytes = FixedBytes.checkedCopy("Bytes4", SIZE, bytes);
   }
 
-  /** Parses hex, with or without a {@code 0x} prefix. */
+  /**
+   * Parses hex, with or without a {@code 0x} prefix.
+   *
+   * @param hex 8 hex digits
+   * @return the value
+   */
   public static Bytes4 fromHex(String hex) {
     return new Bytes4(FixedBytes.parseHex("Bytes4", hex));
   }

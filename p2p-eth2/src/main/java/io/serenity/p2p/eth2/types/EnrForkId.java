@@ -14,6 +14,10 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param forkDigest the current fork digest
+ * @param nextForkVersion the next scheduled fork version (the current one when none is scheduled)
+ * @param nextForkEpoch the epoch of the next fork (far future when none)
  */
 public record EnrForkId(Bytes4 forkDigest, Bytes4 nextForkVersion, long nextForkEpoch) {
 
@@ -29,7 +33,11 @@ public record EnrForkId(Bytes4 forkDigest, Bytes4 nextForkVersion, long nextFork
     return CODEC.encode(this);
   }
 
-  /** {@return strict SSZ deserialisation} */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static EnrForkId decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }

@@ -13,6 +13,8 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param reason why the sender disconnects ({@link #CLIENT_SHUTDOWN}, ...)
  */
 public record Goodbye(long reason) {
 
@@ -26,7 +28,11 @@ public record Goodbye(long reason) {
     return CODEC.encode(this);
   }
 
-  /** {@return strict SSZ deserialisation} */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static Goodbye decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }

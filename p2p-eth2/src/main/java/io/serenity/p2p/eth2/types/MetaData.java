@@ -14,6 +14,10 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param seqNumber increases whenever the rest changes
+ * @param attnets the attestation subnets the node is subscribed to
+ * @param syncnets the sync committee subnets it is subscribed to
  */
 public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
 
@@ -29,7 +33,11 @@ public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
     return CODEC.encode(this);
   }
 
-  /** {@return strict SSZ deserialisation} */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static MetaData decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
@@ -54,7 +62,11 @@ public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
     }
   }
 
-  /** {@return a MetaData with no subnets} */
+  /**
+   * {@return a MetaData with no subnets}
+   *
+   * @param seqNumber the sequence number
+   */
   public static MetaData empty(long seqNumber) {
     return new MetaData(seqNumber, Bitvector.empty(ATTESTATION_SUBNET_COUNT), Bitvector.empty(SYNC_COMMITTEE_SUBNET_COUNT));
   }

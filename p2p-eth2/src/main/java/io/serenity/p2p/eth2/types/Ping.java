@@ -14,6 +14,8 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param seqNumber the sender's MetaData sequence number
  */
 public record Ping(long seqNumber) {
 
@@ -27,7 +29,11 @@ public record Ping(long seqNumber) {
     return CODEC.encode(this);
   }
 
-  /** {@return strict SSZ deserialisation} */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static Ping decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }

@@ -47,7 +47,11 @@ public record MplexConfig(
         DEFAULT_MAX_MESSAGE_SIZE);
   }
 
-  /** Returns this config if it is consistent; throws {@link IllegalArgumentException} otherwise. */
+  /**
+   * Returns this config if it is consistent; throws {@link IllegalArgumentException} otherwise.
+   *
+   * @return this config
+   */
   public MplexConfig validate() {
     require(maxMessageSize >= 1 && maxMessageSize <= 1 << 30,
         "maxMessageSize must be in [1, 2^30], was " + maxMessageSize);
@@ -61,7 +65,12 @@ public record MplexConfig(
     return this;
   }
 
-  /** Also lowers {@code writeChunkSize} when it would exceed the new limit. */
+  /**
+   * Also lowers {@code writeChunkSize} when it would exceed the new limit.
+   *
+   * @param value the new largest message, in bytes
+   * @return a copy with {@code maxMessageSize} set to {@code value}
+   */
   public MplexConfig withMaxMessageSize(int value) {
     return new MplexConfig(value, maxInboundStreams, maxOutboundStreams,
         maxBufferedBytesPerStream, Math.min(writeChunkSize, value));

@@ -26,12 +26,21 @@ public final class Yamux implements StreamMuxer {
     this.nanoClock = nanoClock;
   }
 
-  /** Yamux with {@link YamuxConfig#defaults()}. */
+  /**
+   * Yamux with {@link YamuxConfig#defaults()}.
+   *
+   * @return the muxer
+   */
   public static Yamux create() {
     return create(YamuxConfig.defaults());
   }
 
-  /** Yamux with {@code config}; throws if it does not validate. */
+  /**
+   * Yamux with {@code config}; throws if it does not validate.
+   *
+   * @param config the session settings
+   * @return the muxer
+   */
   public static Yamux create(YamuxConfig config) {
     return new Yamux(config, System::nanoTime);
   }

@@ -49,7 +49,11 @@ public final class TcpTransport implements AutoCloseable {
     this.group = group;
   }
 
-  /** {@return true when this transport can dial or listen on {@code addr} (ip4/ip6/dns + tcp)} */
+  /**
+   * {@return true when this transport can dial or listen on {@code addr} (ip4/ip6/dns + tcp)}
+   *
+   * @param addr a multiaddr
+   */
   public static boolean canHandle(Multiaddr addr) {
     try {
       addr.withoutPeerId().toTcpSocketAddress();
@@ -64,6 +68,10 @@ public final class TcpTransport implements AutoCloseable {
    * address actually bound. Each accepted channel is passed to {@code onAccepted} on its event
    * loop, before any byte is read, so the caller can install its handlers or close it. Accepted
    * channels start with auto-read off: the caller turns it on once its handlers are in place.
+   *
+   * @param addr the address to listen on
+   * @param onAccepted called with each accepted channel
+   * @return completes with the bound address
    */
   public CompletableFuture<Multiaddr> listen(Multiaddr addr, Consumer<Channel> onAccepted) {
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
@@ -113,6 +121,10 @@ public final class TcpTransport implements AutoCloseable {
    * connected channel, or fails with {@link TcpException} after the configured connect timeout.
    * {@code initializer} runs on the channel before it connects (e.g. to install handlers). The
    * channel starts with auto-read off: the caller turns it on once its handlers are in place.
+   *
+   * @param addr the address to dial
+   * @param initializer prepares the channel before it connects
+   * @return completes with the connected channel
    */
   public CompletableFuture<Channel> dial(Multiaddr addr, Consumer<Channel> initializer) {
     CompletableFuture<Channel> result = new CompletableFuture<>();
@@ -153,7 +165,12 @@ public final class TcpTransport implements AutoCloseable {
     return result;
   }
 
-  /** Dials without an initializer. */
+  /**
+   * Dials without an initializer.
+   *
+   * @param addr the address to dial
+   * @return completes with the connected channel
+   */
   public CompletableFuture<Channel> dial(Multiaddr addr) {
     return dial(addr, ch -> {});
   }
