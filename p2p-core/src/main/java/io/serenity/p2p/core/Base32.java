@@ -21,7 +21,12 @@ public final class Base32 {
 
   private Base32() {}
 
-  /** Encodes {@code data} as lower-case unpadded base32. */
+  /**
+   * Encodes {@code data} as lower-case unpadded base32.
+   *
+   * @param data the bytes
+   * @return the text
+   */
   public static String encode(byte[] data) {
     StringBuilder sb = new StringBuilder((data.length * 8 + 4) / 5);
     int buffer = 0;
@@ -43,6 +48,8 @@ public final class Base32 {
   /**
    * Decodes lower-case unpadded base32.
    *
+   * @param text the text
+   * @return the bytes
    * @throws FormatException naming the offset of a bad character, or saying the length or trailing bits are
    *     impossible for an encoder to produce
    */

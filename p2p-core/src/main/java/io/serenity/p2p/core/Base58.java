@@ -22,7 +22,12 @@ public final class Base58 {
 
   private Base58() {}
 
-  /** Encodes {@code data} as base58btc text. */
+  /**
+   * Encodes {@code data} as base58btc text.
+   *
+   * @param data the bytes
+   * @return the text
+   */
   public static String encode(byte[] data) {
     int zeros = 0;
     while (zeros < data.length && data[zeros] == 0) {
@@ -54,6 +59,8 @@ public final class Base58 {
   /**
    * Decodes base58btc text.
    *
+   * @param text the text
+   * @return the bytes
    * @throws FormatException naming the offset of the first character outside the alphabet
    */
   public static byte[] decode(String text) {

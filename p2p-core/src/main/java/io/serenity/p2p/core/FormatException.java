@@ -11,12 +11,21 @@ package io.serenity.p2p.core;
 public class FormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception whose message says what is wrong with the input. */
+  /**
+   * Creates an exception whose message says what is wrong with the input.
+   *
+   * @param message what is wrong, e.g. the offset of a bad character
+   */
   public FormatException(String message) {
     super(message);
   }
 
-  /** Creates an exception whose message says what is wrong, keeping the lower-level cause. */
+  /**
+   * Creates an exception whose message says what is wrong, keeping the lower-level cause.
+   *
+   * @param message what is wrong
+   * @param cause the lower-level failure
+   */
   public FormatException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -97,17 +97,17 @@ public final class Multiaddr {
       this.size = size;
     }
 
-    /** The multicodec code. */
+    /** {@return the multicodec code} */
     public int code() {
       return code;
     }
 
-    /** The text name, e.g. {@code quic-v1}. */
+    /** {@return the text name, e.g. {@code quic-v1}} */
     public String protocolName() {
       return protocolName;
     }
 
-    /** Whether a value follows the protocol name/code. */
+    /** {@return whether a value follows the protocol name/code} */
     public boolean hasValue() {
       return kind != ValueKind.NONE;
     }
@@ -119,6 +119,8 @@ public final class Multiaddr {
     /**
      * The protocol with multicodec {@code code}.
      *
+     * @param code the multicodec code
+     * @return the protocol
      * @throws FormatException if it is not supported
      */
     public static Protocol fromCode(long code) {
@@ -133,6 +135,8 @@ public final class Multiaddr {
     /**
      * The protocol named {@code name} ({@code ipfs} means {@link #P2P}).
      *
+     * @param name the protocol's name in the text form
+     * @return the protocol
      * @throws FormatException naming the unknown protocol
      */
     public static Protocol fromName(String name) {
@@ -169,19 +173,22 @@ public final class Multiaddr {
     /**
      * A component from the text form of its value, e.g. {@code (TCP, "4001")}.
      *
+     * @param protocol the component's protocol
+     * @param text its value as text
+     * @return the component
      * @throws FormatException if the text is not a valid value for the protocol
      */
     public static Component fromText(Protocol protocol, String text) {
       return new Component(protocol, valueFromText(protocol, text));
     }
 
-    /** A copy of the binary value. */
+    /** {@return a copy of the binary value} */
     @Override
     public byte[] value() {
       return value.clone();
     }
 
-    /** The text form of the value; empty for value-less protocols. */
+    /** {@return the text form of the value; empty for value-less protocols} */
     public String valueText() {
       return switch (protocol) {
         case IP4 -> IpText.formatIp4(value, 0);
@@ -218,7 +225,11 @@ public final class Multiaddr {
     this.bytes = bytes;
   }
 
-  /** A multiaddr made of {@code components} in order (may be empty). */
+  /**
+   * {@return a multiaddr made of {@code components} in order (may be empty)}
+   *
+   * @param components the components
+   */
   public static Multiaddr of(List<Component> components) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Component c : components) {
@@ -234,6 +245,8 @@ public final class Multiaddr {
   /**
    * Parses the text form, e.g. {@code /ip4/127.0.0.1/tcp/4001}. A single trailing {@code /} is tolerated.
    *
+   * @param text the text form
+   * @return the multiaddr
    * @throws FormatException naming what is wrong: missing leading {@code /}, unknown protocol, missing or bad
    *     value
    */
@@ -283,6 +296,8 @@ public final class Multiaddr {
   /**
    * Decodes the binary form.
    *
+   * @param bytes the binary form
+   * @return the multiaddr
    * @throws FormatException if it is empty, too long, truncated, or holds an unknown protocol or bad value
    */
   public static Multiaddr fromBytes(byte[] bytes) {
@@ -320,6 +335,9 @@ public final class Multiaddr {
   /**
    * The multiaddr of a TCP socket address: {@code /ip4/…/tcp/…}, {@code /ip6/…/tcp/…}, or for an unresolved
    * address {@code /dns/<host>/tcp/…}.
+   *
+   * @param address the socket address
+   * @return its multiaddr
    */
   public static Multiaddr tcp(InetSocketAddress address) {
     byte[] port = {(byte) (address.getPort() >>> 8), (byte) address.getPort()};
@@ -335,22 +353,26 @@ public final class Multiaddr {
     return of(List.of(host, new Component(Protocol.TCP, port)));
   }
 
-  /** The binary form (a copy). */
+  /** {@return the binary form (a copy)} */
   public byte[] toBytes() {
     return bytes.clone();
   }
 
-  /** The components in order (immutable). */
+  /** {@return the components in order (immutable)} */
   public List<Component> components() {
     return components;
   }
 
-  /** Whether this multiaddr has no components (only made by {@link #decapsulate} or {@link #of}). */
+  /** {@return whether this multiaddr has no components (only made by {@link #decapsulate} or {@link #of})} */
   public boolean isEmpty() {
     return components.isEmpty();
   }
 
-  /** Whether any component uses {@code protocol}. */
+  /**
+   * {@return whether any component uses {@code protocol}}
+   *
+   * @param protocol the protocol to look for
+   */
   public boolean has(Protocol protocol) {
     for (Component c : components) {
       if (c.protocol == protocol) {
@@ -360,7 +382,11 @@ public final class Multiaddr {
     return false;
   }
 
-  /** This multiaddr followed by {@code other}. */
+  /**
+   * {@return this multiaddr followed by {@code other}}
+   *
+   * @param other the multiaddr to append
+   */
   public Multiaddr encapsulate(Multiaddr other) {
     List<Component> all = new ArrayList<>(components);
     all.addAll(other.components);
@@ -370,6 +396,9 @@ public final class Multiaddr {
   /**
    * Removes the last occurrence of {@code other}'s components and everything after it; returns this multiaddr
    * unchanged if {@code other} does not occur, and an empty one if it occurs at the start.
+   *
+   * @param other the components to remove
+   * @return the multiaddr before {@code other}
    */
   public Multiaddr decapsulate(Multiaddr other) {
     int n = other.components.size();
@@ -384,7 +413,7 @@ public final class Multiaddr {
     return this;
   }
 
-  /** The peer id of the final {@code /p2p} component, if the multiaddr ends with one. */
+  /** {@return the peer id of the final {@code /p2p} component, if the multiaddr ends with one} */
   public Optional<PeerId> peerId() {
     if (components.isEmpty()) {
       return Optional.empty();
@@ -394,7 +423,7 @@ public final class Multiaddr {
     return last.protocol == Protocol.P2P ? Optional.of(PeerId.ofValidated(last.value)) : Optional.empty();
   }
 
-  /** This multiaddr without a final {@code /p2p} component (unchanged if there is none). */
+  /** {@return this multiaddr without a final {@code /p2p} component (unchanged if there is none)} */
   public Multiaddr withoutPeerId() {
     if (components.isEmpty() || components.get(components.size() - 1).protocol != Protocol.P2P) {
       return this;
@@ -406,6 +435,7 @@ public final class Multiaddr {
    * The TCP socket address of {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>}, optionally followed by
    * {@code /p2p/<id>}. DNS names are left unresolved.
    *
+   * @return the socket address
    * @throws FormatException for any other shape
    */
   public InetSocketAddress toTcpSocketAddress() {

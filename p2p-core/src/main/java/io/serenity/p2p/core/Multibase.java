@@ -23,7 +23,7 @@ public final class Multibase {
       this.prefix = prefix;
     }
 
-    /** The multibase prefix character. */
+    /** {@return the multibase prefix character} */
     public char prefix() {
       return prefix;
     }
@@ -31,7 +31,13 @@ public final class Multibase {
 
   private Multibase() {}
 
-  /** Encodes {@code data} with the prefix of {@code encoding}. */
+  /**
+   * Encodes {@code data} with the prefix of {@code encoding}.
+   *
+   * @param encoding the base to use
+   * @param data the bytes
+   * @return the prefix followed by the encoded bytes
+   */
   public static String encode(Encoding encoding, byte[] data) {
     return switch (encoding) {
       case BASE58BTC -> encoding.prefix + Base58.encode(data);
@@ -42,6 +48,8 @@ public final class Multibase {
   /**
    * The encoding named by the prefix of {@code text}.
    *
+   * @param text multibase text
+   * @return its encoding
    * @throws FormatException if the text is empty or the prefix is not supported
    */
   public static Encoding encodingOf(String text) {
@@ -60,6 +68,8 @@ public final class Multibase {
   /**
    * Decodes multibase text.
    *
+   * @param text multibase text
+   * @return the bytes
    * @throws FormatException if the prefix is unknown or the body is not valid for its encoding
    */
   public static byte[] decode(String text) {

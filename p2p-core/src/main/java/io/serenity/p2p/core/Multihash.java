@@ -31,12 +31,20 @@ public record Multihash(int code, byte[] digest) {
     digest = digest.clone();
   }
 
-  /** The identity multihash of {@code data}. */
+  /**
+   * {@return the identity multihash of {@code data}}
+   *
+   * @param data the bytes the multihash carries
+   */
   public static Multihash identity(byte[] data) {
     return new Multihash(IDENTITY, data);
   }
 
-  /** The SHA2-256 multihash of {@code dataToHash}. */
+  /**
+   * {@return the SHA2-256 multihash of {@code dataToHash}}
+   *
+   * @param dataToHash the bytes to hash
+   */
   public static Multihash sha256(byte[] dataToHash) {
     return new Multihash(SHA2_256, sha256Digest(dataToHash));
   }
@@ -44,6 +52,8 @@ public record Multihash(int code, byte[] digest) {
   /**
    * Decodes the multihash that makes up all of {@code bytes}.
    *
+   * @param bytes a binary multihash
+   * @return the multihash
    * @throws FormatException if the bytes are truncated, have trailing data, a code that does not fit an int,
    *     a digest longer than {@link #MAX_DIGEST_LENGTH}, or a SHA2-256 digest that is not 32 bytes
    */
@@ -72,7 +82,7 @@ public record Multihash(int code, byte[] digest) {
     return new Multihash((int) code, digest);
   }
 
-  /** The binary form: {@code varint(code) || varint(length) || digest}. */
+  /** {@return the binary form: {@code varint(code) || varint(length) || digest}} */
   public byte[] encode() {
     byte[] c = Varint.encode(code);
     byte[] l = Varint.encode(digest.length);
@@ -83,7 +93,7 @@ public record Multihash(int code, byte[] digest) {
     return out;
   }
 
-  /** A copy of the digest. */
+  /** {@return a copy of the digest} */
   @Override
   public byte[] digest() {
     return digest.clone();

@@ -38,14 +38,18 @@ public final class PeerId {
     this.bytes = bytes;
   }
 
-  /** The peer id of {@code key}. */
+  /**
+   * {@return the peer id of {@code key}}
+   *
+   * @param key the peer's public key
+   */
   public static PeerId fromPublicKey(PublicKey key) {
     byte[] encoded = key.marshal();
     Multihash mh = encoded.length <= MAX_INLINE_KEY_LENGTH ? Multihash.identity(encoded) : Multihash.sha256(encoded);
     return new PeerId(mh.encode());
   }
 
-  /** A peer id of a fresh random secp256k1 key, for tests. */
+  /** {@return a peer id of a fresh random secp256k1 key, for tests} */
   public static PeerId random() {
     return fromPublicKey(PrivateKey.generate(KeyType.SECP256K1).publicKey());
   }
@@ -53,6 +57,8 @@ public final class PeerId {
   /**
    * A peer id from its binary multihash.
    *
+   * @param multihashBytes the binary multihash
+   * @return the peer id
    * @throws FormatException unless the bytes are an identity multihash of a valid marshalled public key or a
    *     sha2-256 multihash
    */
@@ -85,6 +91,8 @@ public final class PeerId {
    * Parses a peer id: base58btc multihash (starts with {@code 1} or {@code Qm}) or a multibase CIDv1 with codec
    * libp2p-key ({@code b…} base32 or {@code z…} base58btc).
    *
+   * @param text the text form
+   * @return the peer id
    * @throws FormatException naming what is wrong, e.g. {@code "bad base58 in peer id at offset 7"}
    */
   public static PeerId parse(String text) {
@@ -131,17 +139,17 @@ public final class PeerId {
     return new PeerId(multihashBytes.clone());
   }
 
-  /** The binary multihash (a copy). */
+  /** {@return the binary multihash (a copy)} */
   public byte[] toBytes() {
     return bytes.clone();
   }
 
-  /** The legacy text form: base58btc of the multihash. */
+  /** {@return the legacy text form: base58btc of the multihash} */
   public String toBase58() {
     return Base58.encode(bytes);
   }
 
-  /** The CIDv1 text form: multibase base32 of {@code varint(1) || varint(0x72) || multihash}. */
+  /** {@return the CIDv1 text form: multibase base32 of {@code varint(1) || varint(0x72) || multihash}} */
   public String toCid() {
     byte[] cid = new byte[2 + bytes.length];
     cid[0] = 0x01;
@@ -150,7 +158,7 @@ public final class PeerId {
     return Multibase.encode(Multibase.Encoding.BASE32, cid);
   }
 
-  /** The public key, if the id inlines it (identity multihash: secp256k1 and ed25519 keys). */
+  /** {@return the public key, if the id inlines it (identity multihash: secp256k1 and ed25519 keys)} */
   public Optional<PublicKey> extractPublicKey() {
     Multihash mh = Multihash.decode(bytes);
     if (mh.code() != Multihash.IDENTITY) {
@@ -159,7 +167,11 @@ public final class PeerId {
     return Optional.of(PublicKey.unmarshal(mh.digest()));
   }
 
-  /** Whether this is the id of {@code key}. */
+  /**
+   * {@return whether this is the id of {@code key}}
+   *
+   * @param key a public key
+   */
   public boolean matches(PublicKey key) {
     return equals(fromPublicKey(key));
   }

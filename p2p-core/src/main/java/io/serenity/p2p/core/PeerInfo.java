@@ -26,6 +26,8 @@ public record PeerInfo(PeerId id, List<Multiaddr> addrs) {
    * Splits a peer multiaddr such as {@code /ip4/1.2.3.4/tcp/4000/p2p/<id>} ({@code /ipfs/<id>} is accepted too)
    * into the peer id and its transport address. {@code /p2p/<id>} alone gives an empty address list.
    *
+   * @param multiaddr the peer's multiaddr, ending in {@code /p2p/<id>}
+   * @return the peer id and its addresses
    * @throws FormatException naming what is wrong, e.g. {@code "invalid multiaddr, must begin with /"},
    *     {@code "missing /p2p component"}, {@code "unknown protocol 'foo'"}, or a bad peer id such as
    *     {@code "bad base58 in peer id at offset 7"}

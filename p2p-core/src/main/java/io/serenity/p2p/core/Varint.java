@@ -23,6 +23,8 @@ public final class Varint {
   /**
    * Encodes {@code v}.
    *
+   * @param v the value
+   * @return its varint bytes
    * @throws IllegalArgumentException if {@code v} is negative (does not fit in 63 bits)
    */
   public static byte[] encode(long v) {
@@ -38,6 +40,8 @@ public final class Varint {
   /**
    * Number of bytes {@link #encode(long)} produces for {@code v}.
    *
+   * @param v the value
+   * @return the length in bytes
    * @throws IllegalArgumentException if {@code v} is negative
    */
   public static int encodedLength(long v) {
@@ -54,6 +58,8 @@ public final class Varint {
   /**
    * Decodes one varint starting at the buffer's position and advances the position past it.
    *
+   * @param buf the buffer, read from its position
+   * @return the value
    * @throws FormatException if the varint is truncated, longer than 9 bytes or not minimally encoded; the
    *     position is then left unchanged
    */
@@ -64,6 +70,9 @@ public final class Varint {
   /**
    * Decodes one varint as {@link #decode(ByteBuffer)} does and also rejects values above {@code max}.
    *
+   * @param buf the buffer, read from its position
+   * @param max the largest value accepted
+   * @return the value
    * @throws FormatException if the varint is malformed or its value exceeds {@code max}
    */
   public static long decode(ByteBuffer buf, long max) {

@@ -25,7 +25,7 @@ public enum KeyType {
     this.code = code;
   }
 
-  /** The value of the protobuf {@code KeyType} enum. */
+  /** {@return the value of the protobuf {@code KeyType} enum} */
   public int code() {
     return code;
   }
@@ -33,6 +33,8 @@ public enum KeyType {
   /**
    * The key type with protobuf code {@code code}.
    *
+   * @param code the protobuf {@code KeyType} value
+   * @return the key type
    * @throws FormatException if no key type has that code
    */
   public static KeyType fromCode(int code) {

@@ -22,27 +22,34 @@ import java.util.HexFormat;
 public sealed interface PrivateKey
     permits Secp256k1PrivateKey, Ed25519PrivateKey, RsaPrivateKey, EcdsaPrivateKey {
 
-  /** The key type. */
+  /** {@return the key type} */
   KeyType type();
 
   /**
    * The private key bytes: secp256k1 the 32-byte scalar; ed25519 the 32-byte seed; RSA PKCS#1 DER; ECDSA SEC1
    * DER. A copy.
+   *
+   * @return the raw bytes
    */
   byte[] raw();
 
-  /** The matching public key. */
+  /** {@return the matching public key} */
   PublicKey publicKey();
 
   /**
    * Signs {@code message}: secp256k1 DER ECDSA over SHA-256(message) with RFC 6979 deterministic k and low S;
    * ed25519 a 64-byte RFC 8032 signature; ECDSA DER over SHA-256; RSA PKCS#1 v1.5 with SHA-256.
+   *
+   * @param message the bytes to sign
+   * @return the signature
    */
   byte[] sign(byte[] message);
 
   /**
    * The libp2p {@code PrivateKey} protobuf {@code 08 <type> 12 <len> <data>}; for ed25519 Data is the 64 bytes
    * seed||public (libp2p/specs peer-ids.md "Ed25519").
+   *
+   * @return the protobuf bytes
    */
   byte[] marshal();
 
@@ -50,6 +57,8 @@ public sealed interface PrivateKey
    * Decodes a libp2p {@code PrivateKey} protobuf. ed25519 accepts the 64-byte form and the legacy 96-byte
    * seed||public||public form.
    *
+   * @param bytes the protobuf bytes
+   * @return the key
    * @throws FormatException if the bytes are not a canonical key protobuf or the key is invalid
    */
   static PrivateKey unmarshal(byte[] bytes) {
@@ -65,6 +74,9 @@ public sealed interface PrivateKey
   /**
    * A private key from its raw bytes (see {@link #raw()}); ed25519 also accepts 64 bytes seed||public.
    *
+   * @param type the key type
+   * @param raw the raw bytes
+   * @return the key
    * @throws FormatException if the bytes are not a valid key of that type
    */
   static PrivateKey fromRaw(KeyType type, byte[] raw) {
@@ -79,6 +91,8 @@ public sealed interface PrivateKey
   /**
    * Generates a new secp256k1 or ed25519 key from a fresh {@link SecureRandom}.
    *
+   * @param type {@link KeyType#SECP256K1} or {@link KeyType#ED25519}
+   * @return the new key
    * @throws UnsupportedOperationException for RSA and ECDSA
    */
   static PrivateKey generate(KeyType type) {
@@ -88,6 +102,9 @@ public sealed interface PrivateKey
   /**
    * Generates a new secp256k1 or ed25519 key from {@code random}.
    *
+   * @param type {@link KeyType#SECP256K1} or {@link KeyType#ED25519}
+   * @param random the randomness
+   * @return the new key
    * @throws UnsupportedOperationException for RSA and ECDSA
    */
   static PrivateKey generate(KeyType type, SecureRandom random) {
@@ -103,6 +120,9 @@ public sealed interface PrivateKey
    * {@code seed}; for secp256k1, if that is not a valid scalar (0 or at least the group order), SHA-256 is
    * applied again until it is. Never use for real identities.
    *
+   * @param type {@link KeyType#SECP256K1} or {@link KeyType#ED25519}
+   * @param seed any number; the same seed gives the same key
+   * @return the key
    * @throws UnsupportedOperationException for RSA and ECDSA
    */
   static PrivateKey fromSeed(KeyType type, long seed) {
@@ -187,6 +207,8 @@ public sealed interface PrivateKey
    * Reads a secp256k1 key stored as the hex of its 32 raw bytes (surrounding whitespace ignored), as written
    * by {@link #saveHex(Path)}.
    *
+   * @param path the key file
+   * @return the key
    * @throws FormatException if the file does not hold a valid key
    * @throws UncheckedIOException if the file cannot be read
    */
@@ -210,6 +232,7 @@ public sealed interface PrivateKey
    * Writes the hex of the raw key bytes. Only secp256k1 keys are stored this way (the Ethereum client key
    * file format).
    *
+   * @param path the key file, created or replaced
    * @throws UnsupportedOperationException for other key types
    * @throws UncheckedIOException if the file cannot be written
    */

@@ -70,6 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A consumer that throws is logged and stays subscribed. A consumer must not call {@link #send}
  * on the same feed from a blocking subscription: that send would wait for itself (as in go).
+ *
+ * @param <T> the type of the values
  */
 public final class Feed<T> implements AutoCloseable {
 
@@ -96,36 +98,60 @@ public final class Feed<T> implements AutoCloseable {
     this.executor = Objects.requireNonNull(executor, "executor");
   }
 
-  /** A feed whose element type is fixed by its first send or typed subscribe. */
+  /**
+   * {@return a feed whose element type is fixed by its first send or typed subscribe}
+   *
+   * @param <T> the type of the values
+   */
   public static <T> Feed<T> create() {
     return new Feed<>(null, SHARED);
   }
 
-  /** A feed of {@code type}. */
+  /**
+   * {@return a feed of {@code type}}
+   *
+   * @param <T> the type of the values
+   * @param type the class every value must be an instance of
+   */
   public static <T> Feed<T> of(Class<T> type) {
     return new Feed<>(Objects.requireNonNull(type, "type"), SHARED);
   }
 
-  /** A feed of {@code type} whose consumers run on {@code executor}. */
+  /**
+   * {@return a feed of {@code type} whose consumers run on {@code executor}}
+   *
+   * @param <T> the type of the values
+   * @param type the class every value must be an instance of
+   * @param executor runs the consumers of callback subscriptions
+   */
   public static <T> Feed<T> of(Class<T> type, Executor executor) {
     return new Feed<>(Objects.requireNonNull(type, "type"), executor);
   }
 
-  /** The element type, once fixed. */
+  /** {@return the element type, once fixed} */
   public Optional<Class<?>> type() {
     synchronized (lock) {
       return Optional.ofNullable(type);
     }
   }
 
-  /** Active subscriptions. */
+  /**
+   * Active subscriptions.
+   *
+   * @return how many
+   */
   public int subscriberCount() {
     synchronized (lock) {
       return subs.size();
     }
   }
 
-  /** Blocking: each send waits until {@code sink} returned; it runs on the delivery executor. */
+  /**
+   * Blocking: each send waits until {@code sink} returned; it runs on the delivery executor.
+   *
+   * @param sink receives every value
+   * @return the subscription
+   */
   public Subscription subscribe(Consumer<? super T> sink) {
     return add(new ConsumerSub<T>(this, Objects.requireNonNull(sink, "sink")));
   }
@@ -134,6 +160,10 @@ public final class Feed<T> implements AutoCloseable {
    * Typed blocking subscribe: fixes the feed's type to {@code elementType} if unset, else checks
    * that every value of the feed is an {@code elementType}.
    *
+   * @param <E> the element type
+   * @param elementType the class every value must be an instance of
+   * @param sink receives every value
+   * @return the subscription
    * @throws FeedTypeException "wrong type in subscribe: got X, want Y"
    */
   public <E> Subscription subscribe(Class<E> elementType, Consumer<? super E> sink) {
@@ -152,6 +182,10 @@ public final class Feed<T> implements AutoCloseable {
   /**
    * Non-blocking: values wait in a buffer of {@code capacity} and are handed to {@code sink} in
    * order on the delivery executor; when the buffer is full a value is dropped and counted.
+   *
+   * @param sink receives the values that fit in the buffer
+   * @param capacity the buffer size
+   * @return the subscription; {@link Subscription#dropped()} counts the losses
    */
   public Subscription subscribe(Consumer<? super T> sink, int capacity) {
     if (capacity < 1) {
@@ -160,12 +194,22 @@ public final class Feed<T> implements AutoCloseable {
     return add(new BufferedSub<T>(this, Objects.requireNonNull(sink, "sink"), capacity));
   }
 
-  /** Blocking, like a Go channel: each send waits until {@code queue} accepted the value. */
+  /**
+   * Blocking, like a Go channel: each send waits until {@code queue} accepted the value.
+   *
+   * @param queue receives every value
+   * @return the subscription
+   */
   public Subscription subscribe(BlockingQueue<? super T> queue) {
     return add(new QueueSub<T>(this, Objects.requireNonNull(queue, "queue")));
   }
 
-  /** Non-blocking: values that {@code queue} does not accept at once are dropped and counted. */
+  /**
+   * Non-blocking: values that {@code queue} does not accept at once are dropped and counted.
+   *
+   * @param queue receives the values it has room for
+   * @return the subscription; {@link Subscription#dropped()} counts the losses
+   */
   public Subscription subscribeNonBlocking(BlockingQueue<? super T> queue) {
     return add(new OfferSub<T>(this, Objects.requireNonNull(queue, "queue")));
   }
@@ -175,6 +219,8 @@ public final class Feed<T> implements AutoCloseable {
    * many took it. Blocks until each blocking subscriber took it or unsubscribed; see the class
    * comment.
    *
+   * @param value the value
+   * @return how many subscriptions took it
    * @throws FeedTypeException "wrong type in send: got X, want Y"
    * @throws FeedClosedException when the feed is closed
    */
@@ -229,7 +275,7 @@ public final class Feed<T> implements AutoCloseable {
     }
   }
 
-  /** True once {@link #close()} was called. */
+  /** {@return true once {@link #close()} was called} */
   public boolean isClosed() {
     synchronized (lock) {
       return closed;

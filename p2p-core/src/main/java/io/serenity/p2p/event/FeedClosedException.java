@@ -4,6 +4,11 @@ package io.serenity.p2p.event;
 public final class FeedClosedException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public FeedClosedException(String message) {
     super(message);
   }

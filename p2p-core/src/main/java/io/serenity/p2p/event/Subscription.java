@@ -25,15 +25,19 @@ public interface Subscription extends AutoCloseable {
    * Completes when the subscription ends: normally after {@link #unsubscribe()}, exceptionally with
    * {@link FeedClosedException} when the feed was closed. (go's {@code Err()} channel, closed on
    * unsubscribe.) Each call returns a fresh dependent future; completing it has no effect here.
+   *
+   * @return a future of the subscription's end
    */
   CompletableFuture<Void> err();
 
-  /** True until the subscription ends. */
+  /** {@return true until the subscription ends} */
   boolean isActive();
 
   /**
    * Values this subscription lost because its buffer was full: only a non-blocking subscription
    * drops; a blocking one always reports 0.
+   *
+   * @return how many values were dropped
    */
   long dropped();
 

@@ -27,10 +27,16 @@ public final class SubscriptionScope implements AutoCloseable {
   private final Set<Tracked> subs = new LinkedHashSet<>();
   private boolean closed;
 
+  /** An empty scope. */
+  public SubscriptionScope() {}
+
   /**
    * Tracks {@code s} and returns a wrapper: unsubscribing the wrapper unsubscribes {@code s} and
    * forgets it. Once the scope is closed, {@code s} is unsubscribed at once and this throws
    * {@link IllegalStateException}.
+   *
+   * @param s the subscription to track
+   * @return the wrapper
    */
   public Subscription track(Subscription s) {
     Tracked t = new Tracked(s);
@@ -44,7 +50,11 @@ public final class SubscriptionScope implements AutoCloseable {
     throw new IllegalStateException("subscription scope is closed");
   }
 
-  /** Subscriptions currently tracked. */
+  /**
+   * Subscriptions currently tracked.
+   *
+   * @return how many
+   */
   public int count() {
     synchronized (lock) {
       return subs.size();

@@ -44,29 +44,66 @@ public final class RateLimitedLog {
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
   }
 
-  /** At most {@code burst} lines per format per minute. */
+  /**
+   * At most {@code burst} lines per format per minute.
+   *
+   * @param log the logger to write to
+   * @param burst lines per format per minute
+   * @return the rate-limited front
+   */
   public static RateLimitedLog perMinute(Logger log, int burst) {
     return new RateLimitedLog(log, burst, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
   }
 
-  /** At most {@code burst} lines per format per {@code window}, on the given clock (tests). */
+  /**
+   * At most {@code burst} lines per format per {@code window}, on the given clock (tests).
+   *
+   * @param log the logger to write to
+   * @param burst lines per format per window
+   * @param window the window length
+   * @param nanoClock the clock, in nanoseconds
+   * @return the rate-limited front
+   */
   public static RateLimitedLog of(Logger log, int burst, java.time.Duration window, LongSupplier nanoClock) {
     return new RateLimitedLog(log, burst, window.toNanos(), nanoClock);
   }
 
+  /**
+   * Logs at INFO unless {@code format} used up its lines for this window.
+   *
+   * @param format the SLF4J pattern, a constant: it is the key the limit counts by
+   * @param args the pattern's arguments
+   */
   public void info(String format, Object... args) {
     log(Level.INFO, format, args);
   }
 
+  /**
+   * Logs at WARN unless {@code format} used up its lines for this window.
+   *
+   * @param format the SLF4J pattern, a constant: it is the key the limit counts by
+   * @param args the pattern's arguments
+   */
   public void warn(String format, Object... args) {
     log(Level.WARN, format, args);
   }
 
+  /**
+   * Logs at DEBUG unless {@code format} used up its lines for this window.
+   *
+   * @param format the SLF4J pattern, a constant: it is the key the limit counts by
+   * @param args the pattern's arguments
+   */
   public void debug(String format, Object... args) {
     log(Level.DEBUG, format, args);
   }
 
-  /** Lines of {@code format} suppressed so far and not yet reported in a printed line. */
+  /**
+   * Lines of {@code format} suppressed so far and not yet reported in a printed line.
+   *
+   * @param format the SLF4J pattern
+   * @return how many lines
+   */
   public long suppressed(String format) {
     Window w = windows.get(format);
     if (w == null) {

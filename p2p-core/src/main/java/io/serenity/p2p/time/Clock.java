@@ -7,10 +7,14 @@ package io.serenity.p2p.time;
 @FunctionalInterface
 public interface Clock {
 
-  /** Monotonic nanoseconds; only differences are meaningful. */
+  /**
+   * Monotonic nanoseconds; only differences are meaningful.
+   *
+   * @return the current reading
+   */
   long nanos();
 
-  /** The JVM's monotonic clock. */
+  /** {@return the JVM's monotonic clock} */
   static Clock system() {
     return System::nanoTime;
   }

@@ -10,17 +10,25 @@ import java.util.PriorityQueue;
  * order they were scheduled.
  */
 public final class ManualScheduler implements Scheduler {
+
   private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
   private final PriorityQueue<Timed> timers = new PriorityQueue<>();
   private long now;
   private long sequence;
+
+  /** A scheduler at time zero with nothing scheduled. */
+  public ManualScheduler() {}
 
   @Override
   public Clock clock() {
     return () -> now;
   }
 
-  /** Virtual nanoseconds since creation. */
+  /**
+   * Virtual nanoseconds since creation.
+   *
+   * @return the virtual time
+   */
   public long now() {
     return now;
   }
@@ -52,7 +60,11 @@ public final class ManualScheduler implements Scheduler {
     return true;
   }
 
-  /** Runs every task submitted with {@link #execute}, including ones they submit; returns how many. */
+  /**
+   * Runs every task submitted with {@link #execute}, including ones they submit; returns how many.
+   *
+   * @return how many tasks ran
+   */
   public int runPending() {
     int n = 0;
     Runnable r;
@@ -63,7 +75,11 @@ public final class ManualScheduler implements Scheduler {
     return n;
   }
 
-  /** Moves virtual time forward by {@code d}, running due timers (and pending tasks) in time order. */
+  /**
+   * Moves virtual time forward by {@code d}, running due timers (and pending tasks) in time order.
+   *
+   * @param d how far to move
+   */
   public void advance(Duration d) {
     long target = now + d.toNanos();
     runPending();

@@ -66,12 +66,23 @@ public final class Eth2Server implements AutoCloseable {
   /**
    * An Ethereum node on {@code config} (normally built from {@link #ethereum(byte[])}) that sends and
    * answers {@code status}; nothing runs until {@link #start()}.
+   *
+   * @param config the server settings
+   * @param reqRespConfig the req/resp settings
+   * @param status our first Status
    */
   public Eth2Server(ServerConfig config, ReqRespConfig reqRespConfig, StatusMessage status) {
     this(config, reqRespConfig, status, null);
   }
 
-  /** As {@link #Eth2Server(ServerConfig, ReqRespConfig, StatusMessage)}, on shared Netty threads. */
+  /**
+   * As {@link #Eth2Server(ServerConfig, ReqRespConfig, StatusMessage)}, on shared Netty threads.
+   *
+   * @param config the server settings
+   * @param reqRespConfig the req/resp settings
+   * @param status our first Status
+   * @param sharedEventLoops the Netty event loops to run on, owned by the caller
+   */
   public Eth2Server(
       ServerConfig config, ReqRespConfig reqRespConfig, StatusMessage status, EventLoopGroup sharedEventLoops) {
     this.reqRespConfig = Objects.requireNonNull(reqRespConfig, "reqRespConfig");
@@ -89,7 +100,7 @@ public final class Eth2Server implements AutoCloseable {
     });
   }
 
-  /** The server: topics, broadcast, direct messages, peers. */
+  /** {@return the server: topics, broadcast, direct messages, peers} */
   public Server server() {
     return server;
   }
@@ -98,6 +109,7 @@ public final class Eth2Server implements AutoCloseable {
    * Req/resp events (a peer's Status, Goodbye either way, MetaData changes), from the first peer on;
    * add listeners before {@link #start()}.
    *
+   * @param listener called with each event
    * @throws IllegalStateException after start
    */
   public void addListener(Consumer<ReqRespEvent> listener) {
@@ -108,7 +120,11 @@ public final class Eth2Server implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Our Status, sent to every peer and answered with; takes effect at once when running. */
+  /**
+   * Our Status, sent to every peer and answered with; takes effect at once when running.
+   *
+   * @param status our Status
+   */
   public void setStatus(StatusMessage status) {
     this.status = Objects.requireNonNull(status, "status");
     ReqResp rr = reqResp;
@@ -117,7 +133,11 @@ public final class Eth2Server implements AutoCloseable {
     }
   }
 
-  /** Our MetaData (default: empty, seq 0); takes effect at once when running. */
+  /**
+   * Our MetaData (default: empty, seq 0); takes effect at once when running.
+   *
+   * @param metaData our MetaData
+   */
   public void setMetaData(MetaData metaData) {
     this.metaData = Objects.requireNonNull(metaData, "metaData");
     ReqResp rr = reqResp;
@@ -129,6 +149,7 @@ public final class Eth2Server implements AutoCloseable {
   /**
    * The req/resp domain, for requests to peers (Status, Ping, MetaData, Goodbye, further methods).
    *
+   * @return the req/resp domain
    * @throws IllegalStateException before {@link #start()}
    */
   public ReqResp reqResp() {
@@ -161,13 +182,19 @@ public final class Eth2Server implements AutoCloseable {
    * SszSnappyCodec)} instead.
    *
    * @param forkDigest the 4-byte fork digest of the topics this node will use
+   * @return the builder; add listen addresses and peers, then build
    * @throws IllegalArgumentException when {@code forkDigest} is not 4 bytes
    */
   public static ServerConfig.Builder ethereum(byte[] forkDigest) {
     return ethereum(forkDigest, SszSnappyCodec.withStandardTypes());
   }
 
-  /** {@link #ethereum(byte[])} with {@code codec} for the payloads. */
+  /**
+   * {@return the builder of {@link #ethereum(byte[])}, with {@code codec} for the payloads}
+   *
+   * @param forkDigest the 4-byte fork digest of the topics
+   * @param codec the ssz_snappy codec with the application's SSZ types
+   */
   public static ServerConfig.Builder ethereum(byte[] forkDigest, SszSnappyCodec codec) {
     return ethereum(forkDigest, codec, Eth2GossipProfile.defaults());
   }
@@ -175,6 +202,11 @@ public final class Eth2Server implements AutoCloseable {
   /**
    * The preset built from {@code profile} (payload limit, phase0 or altair message ids, gossipsub
    * parameters); {@code codec} must use the same payload limit.
+   *
+   * @param forkDigest the 4-byte fork digest of the topics
+   * @param codec the ssz_snappy codec with the application's SSZ types
+   * @param profile the gossip profile
+   * @return the builder
    */
   public static ServerConfig.Builder ethereum(
       byte[] forkDigest, SszSnappyCodec codec, Eth2GossipProfile profile) {
@@ -199,6 +231,10 @@ public final class Eth2Server implements AutoCloseable {
    * length prefix included: pubsub refuses to start when {@code maxRpcSize} plus its prefix does not
    * fit the buffer (and {@link Eth2GossipProfile#hostConfig(HostConfig)} sizes it to {@code
    * maxRpcSize} alone). For hosts built directly, e.g. by the {@code p2p-node} command.
+   *
+   * @param profile the gossip profile
+   * @param base the settings to start from
+   * @return the settings
    */
   public static HostConfig hostConfig(Eth2GossipProfile profile, HostConfig base) {
     HostConfig hc = profile.hostConfig(base);
@@ -209,6 +245,9 @@ public final class Eth2Server implements AutoCloseable {
   /**
    * The gossip topic {@code /eth2/<digest hex>/<name>/ssz_snappy}, e.g. for {@code beacon_block}.
    *
+   * @param forkDigest the 4-byte fork digest
+   * @param name the topic name
+   * @return the topic
    * @throws IllegalArgumentException when {@code forkDigest} is not 4 bytes
    */
   public static String topic(byte[] forkDigest, String name) {

@@ -42,7 +42,11 @@ public final class SszSnappyCodec implements MessageCodec {
     this.maxPayloadSize = maxPayloadSize;
   }
 
-  /** An empty registry limited to {@code maxPayloadSize} uncompressed bytes. */
+  /**
+   * {@return an empty registry limited to {@code maxPayloadSize} uncompressed bytes}
+   *
+   * @param maxPayloadSize the largest uncompressed payload, in bytes
+   */
   public static SszSnappyCodec create(int maxPayloadSize) {
     return new SszSnappyCodec(maxPayloadSize);
   }
@@ -50,6 +54,8 @@ public final class SszSnappyCodec implements MessageCodec {
   /**
    * A registry limited to {@link Eth2GossipProfile#MAX_PAYLOAD_SIZE} holding this library's types:
    * {@link StatusMessage}, {@link MetaData}, {@link Ping}, {@link Goodbye}.
+   *
+   * @return the codec
    */
   public static SszSnappyCodec withStandardTypes() {
     return create(Eth2GossipProfile.MAX_PAYLOAD_SIZE)
@@ -61,13 +67,18 @@ public final class SszSnappyCodec implements MessageCodec {
 
   /**
    * Registers (or replaces) the SSZ codec of {@code type}; returns this.
+   *
+   * @param <T> the message type
+   * @param type the message class
+   * @param codec its SSZ codec
+   * @return this codec
    */
   public <T> SszSnappyCodec register(Class<T> type, SszCodec<T> codec) {
     codecs.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(codec, "codec"));
     return this;
   }
 
-  /** The largest uncompressed payload accepted or produced. */
+  /** {@return the largest uncompressed payload accepted or produced} */
   public int maxPayloadSize() {
     return maxPayloadSize;
   }

@@ -53,32 +53,32 @@ public final class Connection {
     up.channel().closeFuture().addListener(f -> host.resourceManager().detachPeer(resources));
   }
 
-  /** The authenticated remote peer. */
+  /** {@return the authenticated remote peer} */
   public PeerId remotePeer() {
     return up.remotePeer();
   }
 
-  /** The remote's identity key, proven in the Noise handshake. */
+  /** {@return the remote's identity key, proven in the Noise handshake} */
   public PublicKey remotePublicKey() {
     return up.remotePublicKey();
   }
 
-  /** The remote's TCP address. */
+  /** {@return the remote's TCP address} */
   public Multiaddr remoteAddr() {
     return remoteAddr;
   }
 
-  /** Our TCP address on this connection. */
+  /** {@return our TCP address on this connection} */
   public Multiaddr localAddr() {
     return localAddr;
   }
 
-  /** True when we dialled. */
+  /** {@return true when we dialled} */
   public boolean isInitiator() {
     return up.initiator();
   }
 
-  /** The muxer protocol id in use. */
+  /** {@return the muxer protocol id in use} */
   public String muxer() {
     return up.muxed().protocolId();
   }
@@ -88,7 +88,7 @@ public final class Connection {
     return openedAtNanos;
   }
 
-  /** True until the connection closes. */
+  /** {@return true until the connection closes} */
   public boolean isOpen() {
     return up.channel().isOpen();
   }
@@ -97,6 +97,9 @@ public final class Connection {
    * Opens a stream and agrees on the first of {@code protocolIds} (in preference order) that the
    * peer supports. Fails with {@link HostException} when it supports none, or the stream limit is
    * reached.
+   *
+   * @param protocolIds protocol ids, best first
+   * @return completes with the stream, its protocol agreed
    */
   public CompletableFuture<Stream> newStream(String... protocolIds) {
     if (protocolIds.length == 0) {
@@ -135,12 +138,12 @@ public final class Connection {
             });
   }
 
-  /** Open streams. */
+  /** {@return open streams} */
   public List<Stream> streams() {
     return streams.stream().filter(s -> !s.muxed().closeFuture().isDone()).toList();
   }
 
-  /** Number of open streams. */
+  /** {@return number of open streams} */
   public int streamCount() {
     return openStreams();
   }
@@ -151,7 +154,11 @@ public final class Connection {
     up.channel().close();
   }
 
-  /** Completes when the connection has closed. */
+  /**
+   * Completes when the connection has closed.
+   *
+   * @return a future of the close
+   */
   public CompletableFuture<Void> closeFuture() {
     CompletableFuture<Void> f = new CompletableFuture<>();
     up.channel().closeFuture().addListener(x -> f.complete(null));
@@ -163,7 +170,7 @@ public final class Connection {
     return "connection to " + remotePeer() + " at " + remoteAddr + (isInitiator() ? " (out)" : " (in)");
   }
 
-  /** The host this connection belongs to. */
+  /** {@return the host this connection belongs to} */
   public Host host() {
     return host;
   }

@@ -50,12 +50,23 @@ public final class ConnectionManager {
     this.clock = clock;
   }
 
-  /** Adds or replaces the value {@code tag} gives {@code peer} (any sign). */
+  /**
+   * Adds or replaces the value {@code tag} gives {@code peer} (any sign).
+   *
+   * @param peer the peer
+   * @param tag why it has value, e.g. {@code pubsub}
+   * @param value how much
+   */
   public void tag(PeerId peer, String tag, int value) {
     tags.computeIfAbsent(Objects.requireNonNull(peer), p -> new ConcurrentHashMap<>()).put(tag, value);
   }
 
-  /** Removes one tag of {@code peer}. */
+  /**
+   * Removes one tag of {@code peer}.
+   *
+   * @param peer the peer
+   * @param tag the tag to remove
+   */
   public void untag(PeerId peer, String tag) {
     Map<String, Integer> t = tags.get(peer);
     if (t != null) {
@@ -63,7 +74,11 @@ public final class ConnectionManager {
     }
   }
 
-  /** The sum of {@code peer}'s tags. */
+  /**
+   * {@return the sum of {@code peer}'s tags}
+   *
+   * @param peer the peer
+   */
   public int value(PeerId peer) {
     Map<String, Integer> t = tags.get(peer);
     if (t == null) {
@@ -76,12 +91,23 @@ public final class ConnectionManager {
     return sum;
   }
 
-  /** Never trims {@code peer} while at least one protection (by {@code tag}) is in force. */
+  /**
+   * Never trims {@code peer} while at least one protection (by {@code tag}) is in force.
+   *
+   * @param peer the peer
+   * @param tag who protects it
+   */
   public void protect(PeerId peer, String tag) {
     protections.computeIfAbsent(Objects.requireNonNull(peer), p -> ConcurrentHashMap.newKeySet()).add(tag);
   }
 
-  /** Removes one protection; returns whether the peer is still protected by another. */
+  /**
+   * Removes one protection; returns whether the peer is still protected by another.
+   *
+   * @param peer the peer
+   * @param tag the protection to remove
+   * @return whether another protection remains
+   */
   public boolean unprotect(PeerId peer, String tag) {
     Set<String> s = protections.get(peer);
     if (s == null) {
@@ -95,13 +121,17 @@ public final class ConnectionManager {
     return true;
   }
 
-  /** Whether {@code peer} is protected. */
+  /**
+   * {@return whether {@code peer} is protected}
+   *
+   * @param peer the peer
+   */
   public boolean isProtected(PeerId peer) {
     Set<String> s = protections.get(peer);
     return s != null && !s.isEmpty();
   }
 
-  /** Connections closed by trimming so far. */
+  /** {@return connections closed by trimming so far} */
   public long trimmedCount() {
     return trimmed.get();
   }
@@ -130,6 +160,8 @@ public final class ConnectionManager {
   /**
    * Closes the least valuable connections until at most the low watermark remain, when more than
    * the high watermark are open. Returns how many it closed.
+   *
+   * @return how many connections it closed
    */
   public int trim() {
     List<Connection> open = host.connections();

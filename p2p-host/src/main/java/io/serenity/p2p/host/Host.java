@@ -117,17 +117,19 @@ public final class Host implements AutoCloseable {
    * Bytes queued for writing, per connection and over the node, their bounds
    * ({@link HostConfig#maxConnectionWriteBuffer()}, {@link HostConfig#maxNodeWriteBuffer()}) and how
    * often a write-path bound was met.
+   *
+   * @return the write budget
    */
   public io.serenity.p2p.transport.WriteBudget writeBudget() {
     return writeBudget;
   }
 
-  /** The resource manager: limits and current usage of connections, streams and unread bytes. */
+  /** {@return the resource manager: limits and current usage of connections, streams and unread bytes} */
   public ResourceManager resourceManager() {
     return resources;
   }
 
-  /** The connection manager: tags, protections and trimming between the watermarks. */
+  /** {@return the connection manager: tags, protections and trimming between the watermarks} */
   public ConnectionManager connectionManager() {
     return connectionManager;
   }
@@ -135,6 +137,8 @@ public final class Host implements AutoCloseable {
   /**
    * The clock connection ages, stream idleness and ping round trips are measured on (default
    * {@link Clock#system()}; see {@link Builder#clock}).
+   *
+   * @return the clock
    */
   public Clock clock() {
     return clock;
@@ -144,32 +148,36 @@ public final class Host implements AutoCloseable {
     return group;
   }
 
-  /** A builder; without an identity a fresh secp256k1 key is generated. */
+  /** {@return a builder; without an identity a fresh secp256k1 key is generated} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Our peer id. */
+  /** {@return our peer id} */
   public PeerId peerId() {
     return peerId;
   }
 
-  /** Our identity key. */
+  /** {@return our identity key} */
   public PrivateKey privateKey() {
     return identity;
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public HostConfig config() {
     return config;
   }
 
-  /** Payload bytes in and out by protocol (for metrics). */
+  /**
+   * Payload bytes in and out by protocol (for metrics).
+   *
+   * @return the counters
+   */
   public Traffic traffic() {
     return traffic;
   }
 
-  /** What we know about other peers. */
+  /** {@return what we know about other peers} */
   public PeerStore peerStore() {
     return peerStore;
   }
@@ -177,6 +185,8 @@ public final class Host implements AutoCloseable {
   /**
    * Binds the listen addresses. Port 0 picks a free port; {@link #listenAddrs()} then reports the
    * bound one.
+   *
+   * @return completes when every address is bound
    */
   public CompletableFuture<Void> start() {
     if (closed) {
@@ -206,6 +216,8 @@ public final class Host implements AutoCloseable {
   /**
    * The addresses the listeners are bound to, with the port actually bound; a wildcard stays one
    * ({@code /ip4/0.0.0.0/tcp/9000}). Peers cannot dial a wildcard: give them {@link #listenAddrs()}.
+   *
+   * @return the bound addresses
    */
   public List<Multiaddr> boundAddrs() {
     return List.copyOf(boundAddrs);
@@ -217,6 +229,8 @@ public final class Host implements AutoCloseable {
    * IPv4 address, loopback included; {@code /ip6/::} gives the IPv6 addresses and then the IPv4 ones,
    * since Java's sockets are dual-stack. Link-local IPv6 addresses are left out (they need a zone);
    * loopback addresses come last. The interfaces are re-read at most every 5 s.
+   *
+   * @return the dialable listen addresses
    */
   public List<Multiaddr> listenAddrs() {
     return interfaceAddrs.expand(boundAddrs());
@@ -225,6 +239,8 @@ public final class Host implements AutoCloseable {
   /**
    * The addresses identify sends to peers: {@link HostConfig#advertiseAddrs()} first, then {@link
    * #listenAddrs()}, without duplicates.
+   *
+   * @return the addresses peers are told
    */
   public List<Multiaddr> advertisedAddrs() {
     LinkedHashSet<Multiaddr> all = new LinkedHashSet<>(config.advertiseAddrs());
@@ -232,12 +248,12 @@ public final class Host implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  /** Our id and listen addresses, for handing to another host. */
+  /** {@return our id and listen addresses, for handing to another host} */
   public PeerInfo peerInfo() {
     return new PeerInfo(peerId, listenAddrs());
   }
 
-  /** Protocol ids we serve. */
+  /** {@return protocol ids we serve} */
   public Set<String> protocols() {
     return Set.copyOf(handlers.keySet());
   }
@@ -245,6 +261,9 @@ public final class Host implements AutoCloseable {
   /**
    * Serves {@code protocolId} with {@code handler}, replacing any earlier handler. Connected peers
    * learn of the change by identify push.
+   *
+   * @param protocolId the protocol id
+   * @param handler serves each inbound stream of it
    */
   public void setStreamHandler(String protocolId, StreamHandler handler) {
     StreamHandler old = handlers.put(protocolId, handler);
@@ -258,24 +277,39 @@ public final class Host implements AutoCloseable {
    * carry nothing for hours (a pubsub stream on a quiet topic), so the idle-stream timeout
    * ({@link HostConfig#idleStreamTimeout()}) never resets them, inbound or outbound. A dead peer is
    * found by connection liveness instead (muxer keepalive). Pubsub declares its protocols itself.
+   *
+   * @param protocolId the protocol id
    */
   public void markLongLived(String protocolId) {
     longLived.add(java.util.Objects.requireNonNull(protocolId, "protocolId"));
   }
 
-  /** True when streams of {@code protocolId} are exempt from the idle-stream timeout. */
+  /**
+   * {@return true when streams of {@code protocolId} are exempt from the idle-stream timeout}
+   *
+   * @param protocolId the protocol id
+   */
   public boolean isLongLived(String protocolId) {
     return protocolId != null && longLived.contains(protocolId);
   }
 
-  /** Stops serving {@code protocolId}. */
+  /**
+   * Stops serving {@code protocolId}.
+   *
+   * @param protocolId the protocol id
+   */
   public void removeStreamHandler(String protocolId) {
     if (handlers.remove(protocolId) != null) {
       protocolsChanged();
     }
   }
 
-  /** Subscribes to host events; the returned handle unsubscribes. */
+  /**
+   * Subscribes to host events; the returned handle unsubscribes.
+   *
+   * @param listener called with each event
+   * @return the handle
+   */
   public Subscription addListener(Consumer<HostEvent> listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
@@ -284,24 +318,34 @@ public final class Host implements AutoCloseable {
   /** A listener registration. */
   @FunctionalInterface
   public interface Subscription {
+    /** Removes the listener; calling it again does nothing. */
     void cancel();
   }
 
-  /** The open connection to {@code peer}, if any. */
+  /**
+   * {@return the open connection to {@code peer}, if any}
+   *
+   * @param peer the peer
+   */
   public Optional<Connection> connection(PeerId peer) {
     synchronized (lock) {
       return Optional.ofNullable(connections.get(peer)).filter(Connection::isOpen);
     }
   }
 
-  /** All open connections. */
+  /** {@return all open connections} */
   public List<Connection> connections() {
     synchronized (lock) {
       return connections.values().stream().filter(Connection::isOpen).toList();
     }
   }
 
-  /** Connects to {@code addr}, which must end in {@code /p2p/<peer id>}. */
+  /**
+   * Connects to {@code addr}, which must end in {@code /p2p/<peer id>}.
+   *
+   * @param addr the peer's address
+   * @return completes with the connection
+   */
   public CompletableFuture<Connection> connect(Multiaddr addr) {
     Optional<PeerId> id = addr.peerId();
     if (id.isEmpty()) {
@@ -315,6 +359,9 @@ public final class Host implements AutoCloseable {
    * Returns the connection to {@code peer.id()}, dialling its addresses in order when there is
    * none. Concurrent calls for one peer share one dial. The remote must prove it is {@code
    * peer.id()}; otherwise the dial fails.
+   *
+   * @param peer the peer and its addresses
+   * @return completes with the connection
    */
   public CompletableFuture<Connection> connect(PeerInfo peer) {
     if (closed) {
@@ -362,6 +409,10 @@ public final class Host implements AutoCloseable {
   /**
    * Opens a stream to {@code peer} for the first of {@code protocolIds} it supports, dialling a
    * known address first when not connected.
+   *
+   * @param peer the peer
+   * @param protocolIds protocol ids, best first
+   * @return completes with the stream, its protocol agreed
    */
   public CompletableFuture<Stream> newStream(PeerId peer, String... protocolIds) {
     return connect(new PeerInfo(peer, List.of()))
@@ -380,7 +431,12 @@ public final class Host implements AutoCloseable {
                         }));
   }
 
-  /** Closes the connection to {@code peer}; completes when it is closed. */
+  /**
+   * Closes the connection to {@code peer}; completes when it is closed.
+   *
+   * @param peer the peer
+   * @return a future of the close
+   */
   public CompletableFuture<Void> disconnect(PeerId peer) {
     Optional<Connection> c = connection(peer);
     if (c.isEmpty()) {
@@ -390,7 +446,12 @@ public final class Host implements AutoCloseable {
     return c.get().closeFuture();
   }
 
-  /** Pings {@code peer} once; see {@link Ping}. */
+  /**
+   * Pings {@code peer} once; see {@link Ping}.
+   *
+   * @param peer the peer
+   * @return completes with the round-trip time
+   */
   public CompletableFuture<java.time.Duration> ping(PeerId peer) {
     return Ping.ping(this, peer);
   }
@@ -683,13 +744,23 @@ public final class Host implements AutoCloseable {
 
     private Builder() {}
 
-    /** Our identity key (default: a fresh secp256k1 key). */
+    /**
+     * Sets our identity key (default: a fresh secp256k1 key).
+     *
+     * @param key the key
+     * @return this builder
+     */
     public Builder identity(PrivateKey key) {
       this.identity = key;
       return this;
     }
 
-    /** Limits and settings (default {@link HostConfig#defaults()}). */
+    /**
+     * Sets limits and settings (default {@link HostConfig#defaults()}).
+     *
+     * @param config the settings
+     * @return this builder
+     */
     public Builder config(HostConfig config) {
       this.config = config;
       return this;
@@ -699,13 +770,21 @@ public final class Host implements AutoCloseable {
      * Adds listen addresses, e.g. {@code /ip4/0.0.0.0/tcp/9000} (every IPv4 interface) or {@code
      * /ip6/::/tcp/9000} (every interface, IPv4 too: Java listens dual-stack, so do not add both on
      * one port).
+     *
+     * @param addrs the addresses
+     * @return this builder
      */
     public Builder listen(Multiaddr... addrs) {
       listenAddrs.addAll(List.of(addrs));
       return this;
     }
 
-    /** Adds listen addresses given as text. */
+    /**
+     * Adds listen addresses given as text.
+     *
+     * @param addrs the addresses
+     * @return this builder
+     */
     public Builder listen(String... addrs) {
       for (String a : addrs) {
         listenAddrs.add(Multiaddr.parse(a));
@@ -716,13 +795,21 @@ public final class Host implements AutoCloseable {
     /**
      * Shares an event loop group owned by the caller (the host will not shut it down). By default
      * the host creates its own.
+     *
+     * @param group the group
+     * @return this builder
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = group;
       return this;
     }
 
-    /** Threads of the host's own event loop group (default 0: Netty's choice). */
+    /**
+     * Threads of the host's own event loop group (default 0: Netty's choice).
+     *
+     * @param threads how many
+     * @return this builder
+     */
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -731,12 +818,16 @@ public final class Host implements AutoCloseable {
     /**
      * The monotonic clock for connection ages, stream idleness and ping round trips (default
      * {@link Clock#system()}); tests pass one they drive.
+     *
+     * @param clock the clock
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = java.util.Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** {@return a host with these settings, not yet listening} */
     public Host build() {
       return new Host(this);
     }

@@ -63,15 +63,18 @@ public record HostConfig(
     long maxNodeWriteBuffer,
     List<Multiaddr> advertiseAddrs) {
 
+  /** The yamux protocol id. */
   public static final String YAMUX = "/yamux/1.0.0";
+  /** The mplex protocol id. */
   public static final String MPLEX = "/mplex/6.7.0";
 
+  /** Copies the muxer list. */
   public HostConfig {
     muxers = List.copyOf(muxers);
     advertiseAddrs = List.copyOf(advertiseAddrs);
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static HostConfig defaults() {
     return new HostConfig(
         128,
@@ -97,17 +100,22 @@ public record HostConfig(
         List.of());
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from this config. */
+  /** {@return a builder starting from this config} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public HostConfig validate() {
     positive("maxInboundConnections", maxInboundConnections);
     positive("maxOutboundConnections", maxOutboundConnections);
@@ -254,6 +262,10 @@ public record HostConfig(
     /**
      * Bytes one connection may hold waiting for the peer to read them, and bytes queued for writing
      * over all connections.
+     *
+     * @param perConnection see {@link HostConfig#maxConnectionWriteBuffer()}
+     * @param node see {@link HostConfig#maxNodeWriteBuffer()}
+     * @return this builder
      */
     public Builder writeBuffers(long perConnection, long node) {
       maxConnectionWriteBuffer = perConnection;
@@ -261,96 +273,200 @@ public record HostConfig(
       return this;
     }
 
-    /** Limits on streams and unread bytes (see {@link ResourceLimits}). */
+    /**
+     * Sets {@link HostConfig#resources()}.
+     *
+     * @param v limits on streams and unread bytes
+     * @return this builder
+     */
     public Builder resources(ResourceLimits v) {
       resources = v;
       return this;
     }
 
-    /** Connection manager watermarks: trim to {@code low} by value when above {@code high}. */
+    /**
+     * Connection manager watermarks: trim to {@code low} by value when above {@code high}.
+     *
+     * @param low see {@link HostConfig#connectionLowWater()}
+     * @param high see {@link HostConfig#connectionHighWater()}
+     * @return this builder
+     */
     public Builder connectionWatermarks(int low, int high) {
       connectionLowWater = low;
       connectionHighWater = high;
       return this;
     }
 
-    /** How long a new connection is exempt from trimming. */
+    /**
+     * Sets {@link HostConfig#connectionGracePeriod()}: how long a new connection is exempt from trimming.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder connectionGracePeriod(Duration v) {
       connectionGracePeriod = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxInboundConnections()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxInboundConnections(int v) {
       maxInboundConnections = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxOutboundConnections()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxOutboundConnections(int v) {
       maxOutboundConnections = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxStreamsPerConnection()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxStreamsPerConnection(int v) {
       maxStreamsPerConnection = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#handshakeTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder handshakeTimeout(Duration v) {
       handshakeTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#dialTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dialTimeout(Duration v) {
       dialTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxMultistreamMessageLength()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxMultistreamMessageLength(int v) {
       maxMultistreamMessageLength = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxNoiseFrame()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxNoiseFrame(int v) {
       maxNoiseFrame = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#idleStreamTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder idleStreamTimeout(Duration v) {
       idleStreamTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxIdentifyMessageSize()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxIdentifyMessageSize(int v) {
       maxIdentifyMessageSize = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#maxStreamReadBuffer()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxStreamReadBuffer(int v) {
       maxStreamReadBuffer = v;
       return this;
     }
 
-    /** Muxer protocol ids in preference order: {@link #YAMUX}, {@link #MPLEX}. */
+    /**
+     * Muxer protocol ids in preference order: {@link #YAMUX}, {@link #MPLEX}.
+     *
+     * @param ids protocol ids, best first
+     * @return this builder
+     */
     public Builder muxers(String... ids) {
       muxers = List.of(ids);
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#agentVersion()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder agentVersion(String v) {
       agentVersion = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#protocolVersion()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder protocolVersion(String v) {
       protocolVersion = v;
       return this;
     }
 
+    /**
+     * Sets {@link HostConfig#inlineMuxerNegotiation()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder inlineMuxerNegotiation(boolean v) {
       inlineMuxerNegotiation = v;
       return this;
     }
 
+    /**
+     * {@return the config}
+     *
+     * @throws IllegalArgumentException naming the first bad field ({@link HostConfig#validate()})
+     */
     public HostConfig build() {
       return new HostConfig(
               maxInboundConnections,

@@ -7,10 +7,21 @@ package io.serenity.p2p.host;
 public class HostException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public HostException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public HostException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -47,17 +47,29 @@ public final class PeerStore {
 
   private final ConcurrentHashMap<PeerId, PeerData> peers = new ConcurrentHashMap<>();
 
-  /** The entry for {@code peer}, if any. */
+  /** An empty peer store. */
+  public PeerStore() {}
+
+  /**
+   * {@return the entry for {@code peer}, if any}
+   *
+   * @param peer the peer
+   */
   public Optional<PeerData> get(PeerId peer) {
     return Optional.ofNullable(peers.get(peer));
   }
 
-  /** Peers with an entry. */
+  /** {@return peers with an entry} */
   public Set<PeerId> peers() {
     return Set.copyOf(peers.keySet());
   }
 
-  /** Adds addresses for {@code peer} (a {@code /p2p} suffix is stripped). */
+  /**
+   * Adds addresses for {@code peer} (a {@code /p2p} suffix is stripped).
+   *
+   * @param peer the peer
+   * @param addrs its addresses
+   */
   public void addAddrs(PeerId peer, Collection<Multiaddr> addrs) {
     update(
         peer,
@@ -76,12 +88,21 @@ public final class PeerStore {
         });
   }
 
-  /** Known addresses of {@code peer}. */
+  /**
+   * {@return known addresses of {@code peer}}
+   *
+   * @param peer the peer
+   */
   public List<Multiaddr> addrs(PeerId peer) {
     return get(peer).map(PeerData::addrs).orElse(List.of());
   }
 
-  /** Records the identity key of {@code peer}. */
+  /**
+   * Records the identity key of {@code peer}.
+   *
+   * @param peer the peer
+   * @param key its key
+   */
   public void setPublicKey(PeerId peer, PublicKey key) {
     update(
         peer,
@@ -91,12 +112,21 @@ public final class PeerStore {
                 d.observedAddr()));
   }
 
-  /** The identity key of {@code peer}, if known. */
+  /**
+   * {@return the identity key of {@code peer}, if known}
+   *
+   * @param peer the peer
+   */
   public Optional<PublicKey> publicKey(PeerId peer) {
     return get(peer).flatMap(PeerData::publicKey);
   }
 
-  /** Replaces the protocols {@code peer} supports. */
+  /**
+   * Replaces the protocols {@code peer} supports.
+   *
+   * @param peer the peer
+   * @param protocols its protocol ids
+   */
   public void setProtocols(PeerId peer, Collection<String> protocols) {
     List<String> copy = List.copyOf(new LinkedHashSet<>(protocols));
     update(
@@ -106,12 +136,24 @@ public final class PeerStore {
                 d.addrs(), d.publicKey(), copy, d.agentVersion(), d.protocolVersion(), d.observedAddr()));
   }
 
-  /** Protocols {@code peer} announced. */
+  /**
+   * Protocols {@code peer} announced.
+   *
+   * @param peer the peer
+   * @return the protocol ids, empty when unknown
+   */
   public List<String> protocols(PeerId peer) {
     return get(peer).map(PeerData::protocols).orElse(List.of());
   }
 
-  /** Records versions and our observed address as reported by {@code peer}. */
+  /**
+   * Records versions and our observed address as reported by {@code peer}.
+   *
+   * @param peer the peer
+   * @param agentVersion what it calls itself
+   * @param protocolVersion its protocol version
+   * @param observedAddr our address as it sees it
+   */
   public void setIdentity(
       PeerId peer,
       Optional<String> agentVersion,
@@ -129,22 +171,38 @@ public final class PeerStore {
                 observedAddr.or(d::observedAddr)));
   }
 
-  /** The agent version {@code peer} announced. */
+  /**
+   * {@return the agent version {@code peer} announced}
+   *
+   * @param peer the peer
+   */
   public Optional<String> agentVersion(PeerId peer) {
     return get(peer).flatMap(PeerData::agentVersion);
   }
 
-  /** The protocol version {@code peer} announced. */
+  /**
+   * {@return the protocol version {@code peer} announced}
+   *
+   * @param peer the peer
+   */
   public Optional<String> protocolVersion(PeerId peer) {
     return get(peer).flatMap(PeerData::protocolVersion);
   }
 
-  /** Our address as {@code peer} observed it. */
+  /**
+   * {@return our address as {@code peer} observed it}
+   *
+   * @param peer the peer
+   */
   public Optional<Multiaddr> observedAddr(PeerId peer) {
     return get(peer).flatMap(PeerData::observedAddr);
   }
 
-  /** Forgets {@code peer}. */
+  /**
+   * Forgets {@code peer}.
+   *
+   * @param peer the peer
+   */
   public void remove(PeerId peer) {
     peers.remove(peer);
   }

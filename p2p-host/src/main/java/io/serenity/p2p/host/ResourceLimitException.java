@@ -9,6 +9,7 @@ public final class ResourceLimitException extends HostException {
 
   private final transient ResourceManager.Scope scope;
   private final transient ResourceManager.Resource resource;
+  /** The limit that was reached. */
   private final long limit;
 
   ResourceLimitException(String message, ResourceManager.Scope scope, ResourceManager.Resource resource, long limit) {
@@ -18,17 +19,17 @@ public final class ResourceLimitException extends HostException {
     this.limit = limit;
   }
 
-  /** Where the limit was reached. */
+  /** {@return where the limit was reached} */
   public ResourceManager.Scope scope() {
     return scope;
   }
 
-  /** What ran out. */
+  /** {@return what ran out} */
   public ResourceManager.Resource resource() {
     return resource;
   }
 
-  /** The limit in force. */
+  /** {@return the limit in force} */
   public long limit() {
     return limit;
   }

@@ -49,22 +49,32 @@ public record ResourceLimits(
    */
   public record ProtocolLimits(int inboundStreams, int peerInboundStreams, int peerOutboundStreams) {}
 
+  /** Copies the per-protocol limits. */
   public ResourceLimits {
     protocols = Map.copyOf(Objects.requireNonNull(protocols, "protocols"));
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static ResourceLimits defaults() {
     return new ResourceLimits(8192, 8192, 256L << 20, 1024, 1024, 32L << 20, 4096, 256, 1024, Map.of());
   }
 
-  /** The limits that apply to {@code protocol}: its override, or the defaults of these limits. */
+  /**
+   * {@return the limits that apply to {@code protocol}: its override, or the defaults of these limits}
+   *
+   * @param protocol the protocol id
+   */
   public ProtocolLimits forProtocol(String protocol) {
     ProtocolLimits p = protocol == null ? null : protocols.get(protocol);
     return p != null ? p : new ProtocolLimits(protocolInboundStreams, protocolPeerInboundStreams, protocolPeerOutboundStreams);
   }
 
-  /** A copy with {@code limits} for {@code protocol} (replacing an earlier override). */
+  /**
+   * {@return a copy with {@code limits} for {@code protocol} (replacing an earlier override)}
+   *
+   * @param protocol the protocol id
+   * @param limits its limits
+   */
   public ResourceLimits withProtocol(String protocol, ProtocolLimits limits) {
     Map<String, ProtocolLimits> m = new TreeMap<>(protocols);
     m.put(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(limits, "limits"));
@@ -73,26 +83,49 @@ public record ResourceLimits(
         protocolPeerOutboundStreams, m);
   }
 
-  /** A copy with the whole-node limits replaced. */
+  /**
+   * {@return a copy with the whole-node limits replaced}
+   *
+   * @param inboundStreams streams the peers may open
+   * @param outboundStreams streams we may open
+   * @param memory unread stream bytes
+   */
   public ResourceLimits withSystem(int inboundStreams, int outboundStreams, long memory) {
     return new ResourceLimits(inboundStreams, outboundStreams, memory, peerInboundStreams, peerOutboundStreams,
         peerMemory, protocolInboundStreams, protocolPeerInboundStreams, protocolPeerOutboundStreams, protocols);
   }
 
-  /** A copy with the per-peer limits replaced. */
+  /**
+   * {@return a copy with the per-peer limits replaced}
+   *
+   * @param inboundStreams streams one peer may open
+   * @param outboundStreams streams we may open to one peer
+   * @param memory unread stream bytes of one peer
+   */
   public ResourceLimits withPeer(int inboundStreams, int outboundStreams, long memory) {
     return new ResourceLimits(systemInboundStreams, systemOutboundStreams, systemMemory, inboundStreams,
         outboundStreams, memory, protocolInboundStreams, protocolPeerInboundStreams, protocolPeerOutboundStreams,
         protocols);
   }
 
-  /** A copy with the default per-protocol limits replaced. */
+  /**
+   * {@return a copy with the default per-protocol limits replaced}
+   *
+   * @param inboundStreams inbound streams of a protocol over all peers
+   * @param peerInboundStreams inbound streams of a protocol from one peer
+   * @param peerOutboundStreams outbound streams of a protocol to one peer
+   */
   public ResourceLimits withProtocolDefaults(int inboundStreams, int peerInboundStreams, int peerOutboundStreams) {
     return new ResourceLimits(systemInboundStreams, systemOutboundStreams, systemMemory, peerInboundStreams,
         peerOutboundStreams, peerMemory, inboundStreams, peerInboundStreams, peerOutboundStreams, protocols);
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return these limits
+   * @throws IllegalArgumentException naming the bad field
+   */
   public ResourceLimits validate() {
     positive("systemInboundStreams", systemInboundStreams);
     positive("systemOutboundStreams", systemOutboundStreams);

@@ -31,9 +31,24 @@ public final class ResourceManager {
 
   /** Where a limit applies. */
   public enum Scope {
-    SYSTEM, PEER, CONNECTION, PROTOCOL, PROTOCOL_PEER, STREAM;
+    /** The whole node. */
+    SYSTEM,
+    /** One remote peer, over all its connections. */
+    PEER,
+    /** One connection. */
+    CONNECTION,
+    /** One protocol, over all peers. */
+    PROTOCOL,
+    /** One protocol with one peer. */
+    PROTOCOL_PEER,
+    /** One stream. */
+    STREAM;
 
-    /** Lower-case label for metrics. */
+    /**
+     * Lower-case label for metrics.
+     *
+     * @return the label
+     */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -41,22 +56,56 @@ public final class ResourceManager {
 
   /** What is limited. */
   public enum Resource {
-    INBOUND_CONNECTIONS, OUTBOUND_CONNECTIONS, INBOUND_STREAMS, OUTBOUND_STREAMS, MEMORY;
+    /** Connections the peers dialled. */
+    INBOUND_CONNECTIONS,
+    /** Connections we dialled. */
+    OUTBOUND_CONNECTIONS,
+    /** Streams the peers opened. */
+    INBOUND_STREAMS,
+    /** Streams we opened. */
+    OUTBOUND_STREAMS,
+    /** Stream bytes received and not yet read. */
+    MEMORY;
 
-    /** Lower-case label for metrics. */
+    /**
+     * Lower-case label for metrics.
+     *
+     * @return the label
+     */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
-  /** Whole-node usage. */
+  /**
+   * Whole-node usage.
+   *
+   * @param inboundConnections connections the peers dialled
+   * @param outboundConnections connections we dialled
+   * @param inboundStreams streams the peers opened
+   * @param outboundStreams streams we opened
+   * @param memory unread stream bytes
+   */
   public record Usage(int inboundConnections, int outboundConnections, int inboundStreams, int outboundStreams,
       long memory) {}
 
-  /** One peer's usage. */
+  /**
+   * One peer's usage.
+   *
+   * @param peer the peer
+   * @param inboundStreams streams it opened
+   * @param outboundStreams streams we opened to it
+   * @param memory its unread stream bytes
+   */
   public record PeerUsage(PeerId peer, int inboundStreams, int outboundStreams, long memory) {}
 
-  /** One protocol's open streams (after negotiation). */
+  /**
+   * One protocol's open streams (after negotiation).
+   *
+   * @param protocol the protocol id
+   * @param inboundStreams streams the peers opened
+   * @param outboundStreams streams we opened
+   */
   public record ProtocolUsage(String protocol, int inboundStreams, int outboundStreams) {}
 
   private final HostConfig config;
@@ -82,12 +131,22 @@ public final class ResourceManager {
     }
   }
 
-  /** The limits in force. */
+  /**
+   * The limits in force.
+   *
+   * @return the limits
+   */
   public ResourceLimits limits() {
     return limits;
   }
 
-  /** The limit of {@code resource} in {@code scope} (protocol scopes: the default, not overrides). */
+  /**
+   * The limit of {@code resource} in {@code scope} (protocol scopes: the default, not overrides).
+   *
+   * @param scope the scope
+   * @param resource the resource
+   * @return the limit
+   */
   public long limit(Scope scope, Resource resource) {
     return switch (scope) {
       case SYSTEM -> switch (resource) {
@@ -115,12 +174,20 @@ public final class ResourceManager {
     };
   }
 
-  /** Whole-node usage now. */
+  /**
+   * Whole-node usage now.
+   *
+   * @return the usage
+   */
   public Usage usage() {
     return new Usage(connIn.get(), connOut.get(), streamsIn.get(), streamsOut.get(), memory.get());
   }
 
-  /** Usage of every peer with a connection or open streams, largest memory first. */
+  /**
+   * Usage of every peer with a connection or open streams, largest memory first.
+   *
+   * @return one row per peer
+   */
   public List<PeerUsage> peerUsage() {
     List<PeerUsage> out = new ArrayList<>();
     for (Map.Entry<PeerId, PeerCounters> e : peers.entrySet()) {
@@ -132,7 +199,11 @@ public final class ResourceManager {
     return out;
   }
 
-  /** Open streams per protocol (protocols that had a stream since start). */
+  /**
+   * Open streams per protocol (protocols that had a stream since start).
+   *
+   * @return one row per protocol
+   */
   public List<ProtocolUsage> protocolUsage() {
     List<ProtocolUsage> out = new ArrayList<>();
     for (Map.Entry<String, ProtocolCounters> e : protocols.entrySet()) {
@@ -142,7 +213,11 @@ public final class ResourceManager {
     return out;
   }
 
-  /** Refusals so far by scope and resource (only non-zero entries). */
+  /**
+   * Refusals so far by scope and resource (only non-zero entries).
+   *
+   * @return the counts
+   */
   public Map<Scope, Map<Resource, Long>> refusals() {
     Map<Scope, Map<Resource, Long>> out = new EnumMap<>(Scope.class);
     refusals.forEach((s, m) -> m.forEach((r, n) -> {
@@ -154,7 +229,13 @@ public final class ResourceManager {
     return out;
   }
 
-  /** Total refusals of {@code resource} in {@code scope}. */
+  /**
+   * Total refusals of {@code resource} in {@code scope}.
+   *
+   * @param scope the scope
+   * @param resource the resource
+   * @return the count
+   */
   public long refusals(Scope scope, Resource resource) {
     return refusals.get(scope).get(resource).sum();
   }

@@ -54,9 +54,13 @@ public final class StaticPeers {
   }
 
   /**
+   * A redialler for {@code list}; nothing is dialled before {@link #start}.
+   *
+   * @param host the host that dials
    * @param control a single-threaded executor: every state change runs on it
    * @param list the peers to keep connected (each address must name its peer id)
-   * @param min the first wait before redialling; {@code max} the most it doubles to
+   * @param min the first wait before redialling, doubled after each failure
+   * @param max the longest wait between redials
    */
   public StaticPeers(Host host, ScheduledExecutorService control, List<PeerInfo> list, Duration min, Duration max) {
     if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
@@ -75,12 +79,14 @@ public final class StaticPeers {
   /**
    * Called (on the executor) with each failed dial that is logged: the first failure of a peer and
    * then each power of two, as the log lines. Set it before {@link #start()}.
+   *
+   * @param listener called with the peer and the failure
    */
   public void onFailure(java.util.function.BiConsumer<PeerInfo, Throwable> listener) {
     this.onFailure = java.util.Objects.requireNonNull(listener, "listener");
   }
 
-  /** The static peers' ids (fixed at construction). */
+  /** {@return the static peers' ids (fixed at construction)} */
   public Set<PeerId> ids() {
     return Set.copyOf(peers.keySet());
   }

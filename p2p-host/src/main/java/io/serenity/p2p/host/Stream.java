@@ -84,46 +84,68 @@ public final class Stream {
     t.add(in, n);
   }
 
-  /** The agreed protocol id (null while negotiation is still running). */
+  /** {@return the agreed protocol id (null while negotiation is still running)} */
   public String protocol() {
     return protocol;
   }
 
-  /** The peer on the other end. */
+  /** {@return the peer on the other end} */
   public PeerId remotePeer() {
     return connection.remotePeer();
   }
 
-  /** The connection carrying this stream. */
+  /** {@return the connection carrying this stream} */
   public Connection connection() {
     return connection;
   }
 
-  /** True when this side opened the stream. */
+  /** {@return true when this side opened the stream} */
   public boolean isInitiator() {
     return muxed.isInitiator();
   }
 
-  /** Writes a copy of {@code data}. The future completes when the muxer took it (back-pressure). */
+  /**
+   * Writes a copy of {@code data}. The future completes when the muxer took it (back-pressure).
+   *
+   * @param data the bytes
+   * @return completes when the muxer took them
+   */
   public CompletableFuture<Void> write(byte[] data) {
     return write(data, 0, data.length);
   }
 
-  /** Writes a copy of {@code data[offset, offset+length)}. */
+  /**
+   * Writes a copy of {@code data[offset, offset+length)}.
+   *
+   * @param data the array
+   * @param offset where the bytes start
+   * @param length how many
+   * @return completes when the muxer took them
+   */
   public CompletableFuture<Void> write(byte[] data, int offset, int length) {
     touch();
     count(false, length);
     return muxed.write(Unpooled.copiedBuffer(data, offset, length));
   }
 
-  /** Writes a copy of the remaining bytes of {@code data}. */
+  /**
+   * Writes a copy of the remaining bytes of {@code data}.
+   *
+   * @param data the buffer; its position is not moved
+   * @return completes when the muxer took them
+   */
   public CompletableFuture<Void> write(ByteBuffer data) {
     touch();
     count(false, data.remaining());
     return muxed.write(Unpooled.copiedBuffer(data));
   }
 
-  /** Writes {@code message} prefixed by its length as an unsigned varint. */
+  /**
+   * Writes {@code message} prefixed by its length as an unsigned varint.
+   *
+   * @param message the message
+   * @return completes when the muxer took it
+   */
   public CompletableFuture<Void> writeMessage(byte[] message) {
     touch();
     byte[] prefix = Varint.encode(message.length);
@@ -133,7 +155,11 @@ public final class Stream {
     return muxed.write(buf);
   }
 
-  /** Half-closes: we write no more; the remote may keep writing. */
+  /**
+   * Half-closes: we write no more; the remote may keep writing.
+   *
+   * @return completes when the close is sent
+   */
   public CompletableFuture<Void> closeWrite() {
     return muxed.closeWrite();
   }
@@ -143,7 +169,11 @@ public final class Stream {
     muxed.reset();
   }
 
-  /** Completes when both directions are closed or the stream was reset. */
+  /**
+   * Completes when both directions are closed or the stream was reset.
+   *
+   * @return a future of the end
+   */
   public CompletableFuture<Void> closeFuture() {
     return muxed.closeFuture();
   }
@@ -153,12 +183,20 @@ public final class Stream {
    * message is a protocol violation: the future fails with {@link HostException} and the stream is
    * reset. Fails too when the stream ends before the message is complete, and once the stream was
    * reset (by either side or for a violation): a reset drops the bytes not read yet.
+   *
+   * @param maxSize the largest message accepted, in bytes
+   * @return completes with the message
    */
   public CompletableFuture<byte[]> readMessage(int maxSize) {
     return enqueue(new PendingRead(true, maxSize, new CompletableFuture<>()));
   }
 
-  /** Reads exactly {@code size} bytes (at most {@link HostConfig#maxStreamReadBuffer()}). */
+  /**
+   * Reads exactly {@code size} bytes (at most {@link HostConfig#maxStreamReadBuffer()}).
+   *
+   * @param size how many bytes
+   * @return completes with the bytes
+   */
   public CompletableFuture<byte[]> readExactly(int size) {
     return enqueue(new PendingRead(false, size, new CompletableFuture<>()));
   }
@@ -166,6 +204,8 @@ public final class Stream {
   /**
    * Switches to push-style reading: {@code r} gets buffered bytes first, then every later chunk,
    * then the end or reset. Pending pull reads fail.
+   *
+   * @param r the receiver
    */
   public void receive(StreamReceiver r) {
     onLoop(

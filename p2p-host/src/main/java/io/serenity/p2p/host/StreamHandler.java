@@ -7,5 +7,10 @@ package io.serenity.p2p.host;
  */
 @FunctionalInterface
 public interface StreamHandler {
+  /**
+   * Takes over an inbound stream of the protocol.
+   *
+   * @param stream the inbound stream, its protocol agreed
+   */
   void handle(Stream stream);
 }

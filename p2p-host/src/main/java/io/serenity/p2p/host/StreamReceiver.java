@@ -8,12 +8,25 @@ import java.nio.ByteBuffer;
  */
 public interface StreamReceiver {
 
-  /** Bytes arrived. */
+  /**
+   * Bytes arrived.
+   *
+   * @param stream the stream
+   * @param data the bytes, valid during the call
+   */
   void onData(Stream stream, ByteBuffer data);
 
-  /** The remote closed its write side: no more data. */
+  /**
+   * The remote closed its write side: no more data.
+   *
+   * @param stream the stream
+   */
   default void onEnd(Stream stream) {}
 
-  /** The stream was reset (by either side, a limit, or the connection closing). */
+  /**
+   * The stream was reset (by either side, a limit, or the connection closing).
+   *
+   * @param stream the stream
+   */
   default void onReset(Stream stream) {}
 }

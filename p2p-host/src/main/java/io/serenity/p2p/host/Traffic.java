@@ -11,7 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Traffic {
 
-  /** Bytes in and out of one protocol so far. */
+  /**
+   * Bytes in and out of one protocol so far.
+   *
+   * @param bytesIn payload bytes received
+   * @param bytesOut payload bytes sent
+   */
   public record Totals(long bytesIn, long bytesOut) {}
 
   /** The live counters of one protocol. */
@@ -41,7 +46,7 @@ public final class Traffic {
     return counters.computeIfAbsent(protocol, Counter::new);
   }
 
-  /** A snapshot: protocol id to totals, sorted by protocol id. */
+  /** {@return a snapshot: protocol id to totals, sorted by protocol id} */
   public Map<String, Totals> snapshot() {
     Map<String, Totals> out = new TreeMap<>();
     counters.forEach((p, c) -> out.put(p, new Totals(c.in.sum(), c.out.sum())));

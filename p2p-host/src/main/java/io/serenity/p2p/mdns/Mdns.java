@@ -98,9 +98,12 @@ public final class Mdns implements AutoCloseable {
    * Starts mDNS for {@code self}: binds and joins the group (unless {@code config} is disabled),
    * sends a first query, and keeps answering and querying until {@link #close()}.
    *
+   * @param config the settings
+   * @param self our peer id
    * @param addrs our current listen addresses, asked each time we answer (an address without
    *     {@code /p2p} gets ours appended; one with another peer's id is skipped)
    * @param onPeer called on the mDNS thread with each discovered peer (addresses without {@code /p2p})
+   * @return the running instance
    * @throws MdnsException when the socket cannot be opened, bound or joined to the group
    * @throws IllegalArgumentException when {@code config} is invalid
    */
@@ -158,12 +161,12 @@ public final class Mdns implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Our {@code peer-name} label. */
+  /** {@return our {@code peer-name} label} */
   public String peerName() {
     return peerName;
   }
 
-  /** The bound local address (null when disabled), e.g. to point a test peer at us. */
+  /** {@return the bound local address (null when disabled), e.g. to point a test peer at us} */
   public InetSocketAddress localAddress() {
     if (channel == null) {
       return null;

@@ -45,6 +45,7 @@ public record MdnsConfig(
   /** The IPv4 mDNS group and port (RFC 6762 §3). */
   public static final InetSocketAddress IPV4_GROUP = new InetSocketAddress("224.0.0.251", 5353);
 
+  /** Checks for nulls and copies the interface list. */
   public MdnsConfig {
     Objects.requireNonNull(serviceName, "serviceName");
     Objects.requireNonNull(queryInterval, "queryInterval");
@@ -54,7 +55,7 @@ public record MdnsConfig(
     interfaces = List.copyOf(interfaces);
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static MdnsConfig defaults() {
     return new MdnsConfig(
         true,
@@ -72,6 +73,9 @@ public record MdnsConfig(
   /**
    * Unicast on loopback, for tests: bound to {@code 127.0.0.1} on a free port, sending to {@code
    * target}; no multicast group is joined.
+   *
+   * @param target where queries and answers go
+   * @return the config
    */
   public static MdnsConfig unicast(InetSocketAddress target) {
     return defaults().withBind(new InetSocketAddress("127.0.0.1", 0)).withTarget(target);
@@ -81,6 +85,9 @@ public record MdnsConfig(
    * The real group {@code 224.0.0.251}, but on {@code port} and joined on the loopback interface
    * only, bound to the group address: instances on this machine find each other and nothing leaves
    * it. For tests, where the machine delivers multicast over loopback (Linux does).
+   *
+   * @param port the port, shared by the instances that should meet
+   * @return the config
    */
   public static MdnsConfig loopback(int port) {
     java.net.NetworkInterface lo;
@@ -96,48 +103,98 @@ public record MdnsConfig(
     return defaults().withTarget(group).withBind(group).withInterfaces(List.of(lo.getName()));
   }
 
+  /**
+   * {@return a copy with {@link #enabled()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withEnabled(boolean v) {
     return new MdnsConfig(v, serviceName, queryInterval, ttl, target, bind, interfaces, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #serviceName()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withServiceName(String v) {
     return new MdnsConfig(enabled, v, queryInterval, ttl, target, bind, interfaces, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #queryInterval()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withQueryInterval(Duration v) {
     return new MdnsConfig(enabled, serviceName, v, ttl, target, bind, interfaces, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #ttl()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withTtl(Duration v) {
     return new MdnsConfig(enabled, serviceName, queryInterval, v, target, bind, interfaces, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #target()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withTarget(InetSocketAddress v) {
     return new MdnsConfig(enabled, serviceName, queryInterval, ttl, v, bind, interfaces, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #bind()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withBind(InetSocketAddress v) {
     return new MdnsConfig(enabled, serviceName, queryInterval, ttl, target, v, interfaces, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #interfaces()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withInterfaces(List<String> v) {
     return new MdnsConfig(enabled, serviceName, queryInterval, ttl, target, bind, v, peerName, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #peerName()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withPeerName(String v) {
     return new MdnsConfig(enabled, serviceName, queryInterval, ttl, target, bind, interfaces, v, maxPacketSize, maxPeers);
   }
 
+  /**
+   * {@return a copy with {@link #maxPacketSize()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public MdnsConfig withMaxPacketSize(int v) {
     return new MdnsConfig(enabled, serviceName, queryInterval, ttl, target, bind, interfaces, peerName, v, maxPeers);
   }
 
-  /** True when {@link #target()} is a multicast group (the normal case) rather than a test peer. */
+  /** {@return true when {@link #target()} is a multicast group (the normal case) rather than a test peer} */
   public boolean multicast() {
     return target.getAddress() != null && target.getAddress().isMulticastAddress();
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public MdnsConfig validate() {
     try {
       DnsCodec.labels(serviceName);

@@ -8,10 +8,21 @@ package io.serenity.p2p.mdns;
 public class MdnsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public MdnsException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public MdnsException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -51,6 +51,10 @@ public final class MetricsServer implements AutoCloseable {
    * process ({@link P2pMetrics#registerJvm}), at {@code bind} (port 0
    * picks a free port; see {@link #address()}).
    *
+   * @param bind the address to listen on
+   * @param host the host to report
+   * @param pubsub its pubsub, or null
+   * @return the running server; close it to stop
    * @throws UncheckedIOException when the address cannot be bound, naming it
    */
   public static MetricsServer start(InetSocketAddress bind, Host host, PubSub pubsub) {
@@ -60,7 +64,14 @@ public final class MetricsServer implements AutoCloseable {
     return start(bind, registry, () -> NodeStatus.of(host, pubsub));
   }
 
-  /** Serves {@code registry} and the status from {@code status} at {@code bind}. */
+  /**
+   * Serves {@code registry} and the status from {@code status} at {@code bind}.
+   *
+   * @param bind the address to listen on
+   * @param registry the metrics served on {@code /metrics}
+   * @param status called for each status page
+   * @return the running server; close it to stop
+   */
   public static MetricsServer start(InetSocketAddress bind, PrometheusRegistry registry, Supplier<NodeStatus> status) {
     HttpServer http;
     try {
@@ -94,12 +105,12 @@ public final class MetricsServer implements AutoCloseable {
     return new MetricsServer(http, executor, registry);
   }
 
-  /** The bound address. */
+  /** {@return the bound address} */
   public InetSocketAddress address() {
     return http.getAddress();
   }
 
-  /** The registry served at {@code /metrics}; add your own metrics to it. */
+  /** {@return the registry served at {@code /metrics}; add your own metrics to it} */
   public PrometheusRegistry registry() {
     return registry;
   }

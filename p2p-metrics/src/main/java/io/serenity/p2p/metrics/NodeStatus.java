@@ -31,7 +31,14 @@ import java.util.concurrent.TimeUnit;
 public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> peers, Map<String, List<String>> meshes,
     List<ResourceStatus> resources) {
 
-  /** A snapshot without resource rows. */
+  /**
+   * A snapshot without resource rows.
+   *
+   * @param peerId our PeerId (base58)
+   * @param addrs our listen addresses
+   * @param peers connected peers, sorted by score then id
+   * @param meshes subscribed topic to our mesh peers
+   */
   public NodeStatus(String peerId, List<String> addrs, List<PeerStatus> peers, Map<String, List<String>> meshes) {
     this(peerId, addrs, peers, meshes, List.of());
   }
@@ -95,7 +102,13 @@ public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> pee
    */
   public record PeerStatus(String peerId, String direction, String addr, String agent, int streams, double score) {}
 
-  /** Takes a snapshot of {@code host} and, if not null, {@code pubsub}. */
+  /**
+   * Takes a snapshot of {@code host} and, if not null, {@code pubsub}.
+   *
+   * @param host the host
+   * @param pubsub its pubsub, or null
+   * @return the snapshot
+   */
   public static NodeStatus of(Host host, PubSub pubsub) {
     Map<PeerId, Double> scores = pubsub == null ? Map.of() : answer(pubsub.scores(), Map.of());
     List<PeerStatus> peers = new ArrayList<>();

@@ -65,7 +65,13 @@ public final class P2pMetrics {
 
   private P2pMetrics() {}
 
-  /** Registers the metrics of {@code host} and {@code pubsub} (may be null) in {@code registry}. */
+  /**
+   * Registers the metrics of {@code host} and {@code pubsub} (may be null) in {@code registry}.
+   *
+   * @param registry where the metrics go
+   * @param host the host to measure
+   * @param pubsub its pubsub, or null
+   */
   public static void register(PrometheusRegistry registry, Host host, PubSub pubsub) {
     GaugeWithCallback.builder()
         .name("libp2p_peers")

@@ -30,37 +30,62 @@ public record GossipSubOptions(
   /** Thresholds that make an unscored router behave as gossipsub v1.0 does (go's choice). */
   static final PeerScoreThresholds UNSCORED = new PeerScoreThresholds(0, 0, 0, 0, 0);
 
+  /** Checks the thresholds and copies the direct peers. */
   public GossipSubOptions {
     Objects.requireNonNull(thresholds, "thresholds");
     directPeers = List.copyOf(directPeers);
   }
 
-  /** No scoring, no direct peers, no PX sent. */
+  /**
+   * No scoring, no direct peers, no PX sent.
+   *
+   * @return the options
+   */
   public static GossipSubOptions defaults() {
     return new GossipSubOptions(null, UNSCORED, List.of(), false);
   }
 
-  /** Scores peers with {@code params} and acts on {@code thresholds}. */
+  /**
+   * Scores peers with {@code params} and acts on {@code thresholds}.
+   *
+   * @param params how peers are scored
+   * @param thresholds what each score level costs a peer
+   * @return a copy with scoring
+   */
   public GossipSubOptions withScoring(PeerScoreParams params, PeerScoreThresholds thresholds) {
     return new GossipSubOptions(Objects.requireNonNull(params, "params"), thresholds, directPeers, peerExchange);
   }
 
-  /** Keeps {@code peers} connected and always forwards to them. */
+  /**
+   * Keeps {@code peers} connected and always forwards to them.
+   *
+   * @param peers the direct peers and their addresses
+   * @return a copy with these direct peers
+   */
   public GossipSubOptions withDirectPeers(List<PeerInfo> peers) {
     return new GossipSubOptions(scoreParams, thresholds, peers, peerExchange);
   }
 
-  /** Sends peer exchange records in PRUNE. */
+  /**
+   * Sends peer exchange records in PRUNE.
+   *
+   * @param enabled whether to send them
+   * @return a copy with peer exchange on or off
+   */
   public GossipSubOptions withPeerExchange(boolean enabled) {
     return new GossipSubOptions(scoreParams, thresholds, directPeers, enabled);
   }
 
-  /** True when peers are scored. */
+  /** {@return true when peers are scored} */
   public boolean scoring() {
     return scoreParams != null;
   }
 
-  /** Validates the score parameters and thresholds; returns this. */
+  /**
+   * Validates the score parameters and thresholds; returns this.
+   *
+   * @return these options
+   */
   public GossipSubOptions validate() {
     if (scoreParams != null) {
       scoreParams.validate();

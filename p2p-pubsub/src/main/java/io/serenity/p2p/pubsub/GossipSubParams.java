@@ -65,6 +65,7 @@ public record GossipSubParams(
     int idontwantMessageThreshold,
     int maxIDontWantMessages) {
 
+  /** Checks for null durations; {@link #validate()} checks the values. */
   public GossipSubParams {
     Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
     Objects.requireNonNull(heartbeatInitialDelay, "heartbeatInitialDelay");
@@ -79,7 +80,11 @@ public record GossipSubParams(
         directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages);
   }
 
-  /** go-libp2p's defaults. */
+  /**
+   * go-libp2p's defaults.
+   *
+   * @return the parameters
+   */
   public static GossipSubParams defaults() {
     return new GossipSubParams(
         6, 5, 12, 4, 2, 6, 0.25,
@@ -96,6 +101,8 @@ public record GossipSubParams(
    * The Ethereum consensus preset (consensus-specs p2p-interface, "The gossip domain"): D 8, D_low 6,
    * D_high 12, D_lazy 6, heartbeat 700 ms, fanout TTL 60 s, 6 history windows, gossip over 3; the
    * rest as go-libp2p. (Its seen TTL, two epochs, is {@link PubSubConfig#ETHEREUM_SEEN_TTL}.)
+   *
+   * @return the parameters
    */
   public static GossipSubParams ethereum() {
     GossipSubParams g = defaults();
@@ -110,7 +117,7 @@ public record GossipSubParams(
         g.idontwantMessageThreshold(), g.maxIDontWantMessages());
   }
 
-  /** How long the message cache holds a message: {@code historyLength} heartbeats. */
+  /** {@return how long the message cache holds a message: {@code historyLength} heartbeats} */
   public Duration messageCacheSpan() {
     return heartbeatInterval.multipliedBy(historyLength);
   }
@@ -118,6 +125,8 @@ public record GossipSubParams(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming it), so there is nothing left to check.
+   *
+   * @return these parameters
    */
   public GossipSubParams validate() {
     return this;
@@ -166,12 +175,12 @@ public record GossipSubParams(
     }
   }
 
-  /** A builder starting from go-libp2p's defaults. */
+  /** {@return a builder starting from go-libp2p's defaults} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from these parameters. */
+  /** {@return a builder starting from these parameters} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -237,138 +246,294 @@ public record GossipSubParams(
       this.maxIDontWantMessages = from.maxIDontWantMessages;
     }
 
+    /**
+     * Sets {@link GossipSubParams#d()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder d(int v) {
       this.d = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#dLow()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dLow(int v) {
       this.dLow = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#dHigh()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dHigh(int v) {
       this.dHigh = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#dScore()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dScore(int v) {
       this.dScore = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#dOut()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dOut(int v) {
       this.dOut = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#dLazy()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder dLazy(int v) {
       this.dLazy = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#gossipFactor()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder gossipFactor(double v) {
       this.gossipFactor = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#heartbeatInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder heartbeatInterval(Duration v) {
       this.heartbeatInterval = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#heartbeatInitialDelay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder heartbeatInitialDelay(Duration v) {
       this.heartbeatInitialDelay = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#historyLength()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder historyLength(int v) {
       this.historyLength = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#historyGossip()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder historyGossip(int v) {
       this.historyGossip = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#fanoutTtl()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder fanoutTtl(Duration v) {
       this.fanoutTtl = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#pruneBackoff()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder pruneBackoff(Duration v) {
       this.pruneBackoff = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#unsubscribeBackoff()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder unsubscribeBackoff(Duration v) {
       this.unsubscribeBackoff = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#prunePeers()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder prunePeers(int v) {
       this.prunePeers = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#floodPublish()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder floodPublish(boolean v) {
       this.floodPublish = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#gossipRetransmission()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder gossipRetransmission(int v) {
       this.gossipRetransmission = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#maxIHaveLength()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxIHaveLength(int v) {
       this.maxIHaveLength = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#maxIHaveMessages()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxIHaveMessages(int v) {
       this.maxIHaveMessages = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#iwantFollowupTime()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder iwantFollowupTime(Duration v) {
       this.iwantFollowupTime = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#graftFloodThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder graftFloodThreshold(Duration v) {
       this.graftFloodThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#opportunisticGraftTicks()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder opportunisticGraftTicks(int v) {
       this.opportunisticGraftTicks = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#opportunisticGraftPeers()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder opportunisticGraftPeers(int v) {
       this.opportunisticGraftPeers = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#directConnectTicks()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder directConnectTicks(int v) {
       this.directConnectTicks = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#idontwantMessageThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder idontwantMessageThreshold(int v) {
       this.idontwantMessageThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link GossipSubParams#maxIDontWantMessages()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxIDontWantMessages(int v) {
       this.maxIDontWantMessages = v;
       return this;
     }
 
 
-    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    /** {@return the parameters; throws {@link IllegalArgumentException} naming the first rule broken} */
     public GossipSubParams build() {
       return new GossipSubParams(d, dLow, dHigh, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, heartbeatInitialDelay, historyLength, historyGossip, fanoutTtl, pruneBackoff, unsubscribeBackoff, prunePeers, floodPublish, gossipRetransmission, maxIHaveLength, maxIHaveMessages, iwantFollowupTime, graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers, directConnectTicks, idontwantMessageThreshold, maxIDontWantMessages);
     }

@@ -8,12 +8,20 @@ package io.serenity.p2p.pubsub;
 @FunctionalInterface
 public interface MessageIdFunction {
 
+  /**
+   * Computes the id of a message.
+   *
+   * @param message a received or published message
+   * @return its id; equal messages must get equal ids
+   */
   MessageId apply(PubSubMessage message);
 
   /**
    * go-libp2p's default: the {@code from} bytes followed by the {@code seqno} bytes. Unsigned
    * messages (StrictNoSign) have neither, so for them it falls back to SHA-256 of the data, as
    * js-libp2p does; give both ends of a mesh the same function all the same.
+   *
+   * @return the function
    */
   static MessageIdFunction fromAndSeqno() {
     return m -> {
@@ -29,7 +37,7 @@ public interface MessageIdFunction {
     };
   }
 
-  /** SHA-256 of the message data (js-libp2p's default for unsigned messages). */
+  /** {@return SHA-256 of the message data (js-libp2p's default for unsigned messages)} */
   static MessageIdFunction sha256OfData() {
     return m -> {
       try {

@@ -76,7 +76,12 @@ public final class PeerScore {
     /** The author is blacklisted: no penalty, no record. */
     BLACKLISTED_SOURCE;
 
-    /** VALIDATION_FAILED for REJECT, VALIDATION_IGNORED for IGNORE; ACCEPT is not a rejection. */
+    /**
+     * VALIDATION_FAILED for REJECT, VALIDATION_IGNORED for IGNORE; ACCEPT is not a rejection.
+     *
+     * @param result a validator's verdict other than ACCEPT
+     * @return the reason
+     */
     public static RejectReason of(ValidationResult result) {
       return switch (result) {
         case REJECT -> VALIDATION_FAILED;
@@ -85,7 +90,7 @@ public final class PeerScore {
       };
     }
 
-    /** True when this reason adds to the sender's invalid message deliveries (P₄). */
+    /** {@return true when this reason adds to the sender's invalid message deliveries (P₄)} */
     public boolean penalisesSender() {
       return switch (this) {
         case MISSING_SIGNATURE, INVALID_SIGNATURE, UNEXPECTED_SIGNATURE, UNEXPECTED_AUTH_INFO, SELF_ORIGIN,
@@ -105,6 +110,8 @@ public final class PeerScore {
   private final ArrayDeque<DeliveryRecord> deliveryExpiry = new ArrayDeque<>();
 
   /**
+   * Scores with {@code params}, every peer starting at zero.
+   *
    * @param params the parameters (checked when they were made)
    * @param nanoClock monotonic nanoseconds (e.g. the router scheduler's clock)
    */
@@ -119,7 +126,7 @@ public final class PeerScore {
     this.whitelist = List.copyOf(ranges);
   }
 
-  /** The parameters this scorer was built with (topic changes by {@link #setTopicParams} not included). */
+  /** {@return the parameters this scorer was built with (topic changes by {@link #setTopicParams} not included)} */
   public PeerScoreParams params() {
     return params;
   }
@@ -127,6 +134,9 @@ public final class PeerScore {
   /**
    * Scores {@code topic} with {@code topicScoreParams} from now on (e.g. new fork digest topics).
    * When caps are lowered, existing counters are clipped to the new caps, as go does.
+   *
+   * @param topic the topic
+   * @param topicScoreParams its parameters
    */
   public void setTopicParams(String topic, TopicScoreParams topicScoreParams) {
     Objects.requireNonNull(topicScoreParams, "topicScoreParams");
@@ -145,6 +155,9 @@ public final class PeerScore {
   /**
    * A peer's pubsub stream is up. A peer whose non-positive score is still retained from an earlier
    * connection gets its old counters back, so reconnecting does not launder a bad score.
+   *
+   * @param peer the peer
+   * @param protocol the pubsub protocol it speaks
    */
   public void addPeer(PeerId peer, String protocol) {
     PeerStats s = peers.computeIfAbsent(peer, p -> new PeerStats());
@@ -157,6 +170,8 @@ public final class PeerScore {
    * counters are kept for {@link PeerScoreParams#retainScore()} without decaying, first deliveries
    * are zeroed and an active mesh delivery deficit becomes a P₃b penalty, as if the peer were pruned
    * (go-libp2p-pubsub behaviour; the spec only says scores are retained).
+   *
+   * @param peer the peer
    */
   public void removePeer(PeerId peer) {
     PeerStats s = peers.get(peer);
@@ -185,6 +200,9 @@ public final class PeerScore {
    * The peer's current remote IPs (literals; host names, loopback and whitelisted addresses are not
    * counted). An IPv6 address also counts for its /64 network. Call on connect and when addresses
    * change; replaces the previous set.
+   *
+   * @param peer the peer
+   * @param ips its remote IP addresses
    */
   public void setIps(PeerId peer, Collection<String> ips) {
     PeerStats s = peers.get(peer);
@@ -221,7 +239,12 @@ public final class PeerScore {
 
   // ---- mesh ----
 
-  /** The peer joined our mesh for {@code topic} (P₁ starts counting, P₃ activation restarts). */
+  /**
+   * The peer joined our mesh for {@code topic} (P₁ starts counting, P₃ activation restarts).
+   *
+   * @param peer the peer
+   * @param topic the topic
+   */
   public void graft(PeerId peer, String topic) {
     TopicStats t = topicStats(peer, topic);
     if (t == null) {
@@ -234,6 +257,9 @@ public final class PeerScore {
   /**
    * The peer left our mesh for {@code topic}. If its P₃ deficit was active, the squared deficit is
    * added to the sticky P₃b counter (gossipsub v1.1 "P₃ and P₃b").
+   *
+   * @param peer the peer
+   * @param topic the topic
    */
   public void prune(PeerId peer, String topic) {
     TopicStats t = topicStats(peer, topic);
@@ -244,7 +270,12 @@ public final class PeerScore {
     t.inMesh = false;
   }
 
-  /** Behavioural penalty (P₇): GRAFT during backoff, broken IWANT promises, and the like. */
+  /**
+   * Behavioural penalty (P₇): GRAFT during backoff, broken IWANT promises, and the like.
+   *
+   * @param peer the peer
+   * @param count how many penalties
+   */
   public void addPenalty(PeerId peer, int count) {
     PeerStats s = peers.get(peer);
     if (s != null) {
@@ -254,7 +285,13 @@ public final class PeerScore {
 
   // ---- messages ----
 
-  /** First receipt of {@code id} from {@code from}; it is entering validation. */
+  /**
+   * First receipt of {@code id} from {@code from}; it is entering validation.
+   *
+   * @param from the peer we got it from
+   * @param id the message id
+   * @param topic its topic
+   */
   public void validateMessage(PeerId from, MessageId id, String topic) {
     record(id, nanoClock.getAsLong());
   }
@@ -262,6 +299,10 @@ public final class PeerScore {
   /**
    * Validation accepted {@code id}, first received from {@code from}: P₂ (and P₃ when in the mesh)
    * for {@code from}, and P₃ for every mesh peer that sent a copy while it was being validated.
+   *
+   * @param from the peer we first got it from
+   * @param id the message id
+   * @param topic its topic
    */
   public void deliverMessage(PeerId from, MessageId id, String topic) {
     long now = nanoClock.getAsLong();
@@ -284,6 +325,10 @@ public final class PeerScore {
    * A copy of an already seen {@code id} from {@code from}. During validation it is remembered;
    * after acceptance it counts for P₃ if within the mesh delivery window; after a VALIDATION_FAILED
    * rejection it counts for P₄.
+   *
+   * @param from the peer that sent the copy
+   * @param id the message id
+   * @param topic its topic
    */
   public void duplicateMessage(PeerId from, MessageId id, String topic) {
     long now = nanoClock.getAsLong();
@@ -308,6 +353,11 @@ public final class PeerScore {
   /**
    * {@code id} from {@code from} was not delivered. See {@link RejectReason} for who is penalised.
    * For the signature and policy reasons the id is not trusted and may be null.
+   *
+   * @param from the peer we got it from
+   * @param id the message id, or null
+   * @param topic its topic
+   * @param reason why it was not delivered
    */
   public void rejectMessage(PeerId from, MessageId id, String topic, RejectReason reason) {
     switch (reason) {
@@ -341,12 +391,20 @@ public final class PeerScore {
 
   // ---- score ----
 
-  /** The peer's score now; 0 for a peer that is not tracked. */
+  /**
+   * {@return the peer's score now; 0 for a peer that is not tracked}
+   *
+   * @param peer the peer
+   */
   public double score(PeerId peer) {
     return score(peer, nanoClock.getAsLong());
   }
 
-  /** Scores of every tracked peer, including disconnected peers whose score is retained (metrics). */
+  /**
+   * Scores of every tracked peer, including disconnected peers whose score is retained (metrics).
+   *
+   * @return the scores, a copy
+   */
   public Map<PeerId, Double> snapshot() {
     long now = nanoClock.getAsLong();
     Map<PeerId, Double> out = new HashMap<>();
@@ -400,7 +458,11 @@ public final class PeerScore {
     return deliveries.size();
   }
 
-  /** True when counters are held for {@code peer}, connected or retained. */
+  /**
+   * {@return true when counters are held for {@code peer}, connected or retained}
+   *
+   * @param peer the peer
+   */
   public boolean isTracked(PeerId peer) {
     return peers.containsKey(peer);
   }

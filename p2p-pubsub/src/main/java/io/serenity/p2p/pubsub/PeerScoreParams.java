@@ -130,6 +130,8 @@ public record PeerScoreParams(
    * Neutral parameters: no topics, no cap, P₅ function always 0 with weight 1, P₆ and P₇ off
    * (weights 0; threshold 1 and 0, decay 0.9), decay every 1 s with decayToZero 0.01, retain
    * scores 10 min, delivery records 2 min (the seen-cache TTL).
+   *
+   * @return the parameters
    */
   public static PeerScoreParams defaults() {
     return new PeerScoreParams(Map.of(), 0, p -> 0.0, 1.0, 0, 1, List.of(), 0, 0, 0.9,
@@ -142,6 +144,9 @@ public record PeerScoreParams(
    * topic scores capped at +50 in all; P₆ IP colocation at weight −10 beyond 10 peers per address,
    * loopback and private ranges exempt (devnets, LANs); P₇ behaviour penalties (broken IWANT
    * promises, GRAFT floods) at weight −1 beyond 6, forgotten over 10 minutes; decay every second.
+   *
+   * @param topics the scored topics and their parameters
+   * @return the parameters
    */
   public static PeerScoreParams standard(Map<String, TopicScoreParams> topics) {
     return builder()
@@ -171,6 +176,9 @@ public record PeerScoreParams(
    *   <li>P₇ threshold 6, decay over 10 epochs, weight so that a steady 10 penalties per epoch
    *       reaches the gossip threshold −4000 (≈ −15.9).
    * </ul>
+   *
+   * @param topics the scored topics and their parameters
+   * @return the parameters
    */
   public static PeerScoreParams ethereum(Map<String, TopicScoreParams> topics) {
     Duration slot = Duration.ofSeconds(12);
@@ -202,57 +210,105 @@ public record PeerScoreParams(
    * The decay factor that takes a counter from 1 to {@code decayToZero} in {@code decayTime} when
    * applied every {@code decayInterval}: {@code decayToZero^(interval / decayTime)} (go's
    * ScoreParameterDecayWithBase).
+   *
+   * @param decayTime how long the decay to {@code decayToZero} takes
+   * @param decayInterval how often the factor is applied
+   * @param decayToZero the value that counts as zero
+   * @return the factor
    */
   public static double decayFactor(Duration decayTime, Duration decayInterval, double decayToZero) {
     double ticks = (double) decayTime.toNanos() / decayInterval.toNanos();
     return Math.pow(decayToZero, 1 / ticks);
   }
 
-  /** A copy with these topics (replacing all). */
+  /**
+   * {@return a copy with these topics (replacing all)}
+   *
+   * @param newTopics the scored topics and their parameters
+   */
   public PeerScoreParams withTopics(Map<String, TopicScoreParams> newTopics) {
     return toBuilder().topics(newTopics).build();
   }
 
-  /** A copy with {@code topic} scored by {@code params} (added or replaced). */
+  /**
+   * {@return a copy with {@code topic} scored by {@code params} (added or replaced)}
+   *
+   * @param topic the topic
+   * @param params its parameters
+   */
   public PeerScoreParams withTopic(String topic, TopicScoreParams params) {
     return toBuilder().topic(topic, params).build();
   }
 
-  /** A copy with another topic score cap. */
+  /**
+   * {@return a copy with another topic score cap}
+   *
+   * @param cap see {@link #topicScoreCap()}
+   */
   public PeerScoreParams withTopicScoreCap(double cap) {
     return toBuilder().topicScoreCap(cap).build();
   }
 
-  /** A copy with another P₅ function and weight. */
+  /**
+   * {@return a copy with another P₅ function and weight}
+   *
+   * @param score see {@link #appSpecificScore()}
+   * @param weight see {@link #appSpecificWeight()}
+   */
   public PeerScoreParams withAppSpecific(Function<PeerId, Double> score, double weight) {
     return toBuilder().appSpecificScore(score).appSpecificWeight(weight).build();
   }
 
-  /** A copy with other P₆ parameters. */
+  /**
+   * {@return a copy with other P₆ parameters}
+   *
+   * @param weight see {@link #ipColocationFactorWeight()}
+   * @param threshold see {@link #ipColocationFactorThreshold()}
+   * @param whitelist see {@link #ipColocationFactorWhitelist()}
+   */
   public PeerScoreParams withIpColocation(double weight, int threshold, List<String> whitelist) {
     return toBuilder()
         .ipColocationFactorWeight(weight).ipColocationFactorThreshold(threshold).ipColocationFactorWhitelist(whitelist)
         .build();
   }
 
-  /** A copy with other P₇ parameters. */
+  /**
+   * {@return a copy with other P₇ parameters}
+   *
+   * @param weight see {@link #behaviourPenaltyWeight()}
+   * @param threshold see {@link #behaviourPenaltyThreshold()}
+   * @param decay see {@link #behaviourPenaltyDecay()}
+   */
   public PeerScoreParams withBehaviourPenalty(double weight, double threshold, double decay) {
     return toBuilder()
         .behaviourPenaltyWeight(weight).behaviourPenaltyThreshold(threshold).behaviourPenaltyDecay(decay)
         .build();
   }
 
-  /** A copy with another decay interval and decay-to-zero limit. */
+  /**
+   * {@return a copy with another decay interval and decay-to-zero limit}
+   *
+   * @param interval see {@link #decayInterval()}
+   * @param toZero see {@link #decayToZero()}
+   */
   public PeerScoreParams withDecay(Duration interval, double toZero) {
     return toBuilder().decayInterval(interval).decayToZero(toZero).build();
   }
 
-  /** A copy with another score retention time. */
+  /**
+   * {@return a copy with another score retention time}
+   *
+   * @param retain see {@link #retainScore()}
+   */
   public PeerScoreParams withRetainScore(Duration retain) {
     return toBuilder().retainScore(retain).build();
   }
 
-  /** A copy with another delivery record lifetime. */
+  /**
+   * {@return a copy with another delivery record lifetime}
+   *
+   * @param ttl see {@link #deliveryRecordTtl()}
+   */
   public PeerScoreParams withDeliveryRecordTtl(Duration ttl) {
     return toBuilder().deliveryRecordTtl(ttl).build();
   }
@@ -260,6 +316,8 @@ public record PeerScoreParams(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming the field), so there is nothing left to check.
+   *
+   * @return these parameters
    */
   public PeerScoreParams validate() {
     return this;
@@ -269,12 +327,12 @@ public record PeerScoreParams(
     throw new IllegalArgumentException("invalid peer score params: " + message);
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from these parameters. */
+  /** {@return a builder starting from these parameters} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -316,85 +374,174 @@ public record PeerScoreParams(
       this.deliveryRecordTtl = from.deliveryRecordTtl;
     }
 
-    /** Scores exactly these topics (replacing all set so far). */
+    /**
+     * Scores exactly these topics (replacing all set so far).
+     *
+     * @param v the scored topics and their parameters
+     * @return this builder
+     */
     public Builder topics(Map<String, TopicScoreParams> v) {
       this.topics.clear();
       this.topics.putAll(v);
       return this;
     }
 
-    /** Scores {@code topic} with {@code params} (added or replaced). */
+    /**
+     * Scores {@code topic} with {@code params} (added or replaced).
+     *
+     * @param topic the topic
+     * @param params its parameters
+     * @return this builder
+     */
     public Builder topic(String topic, TopicScoreParams params) {
       this.topics.put(topic, params);
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#topicScoreCap()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder topicScoreCap(double v) {
       this.topicScoreCap = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#appSpecificScore()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder appSpecificScore(Function<PeerId, Double> v) {
       this.appSpecificScore = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#appSpecificWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder appSpecificWeight(double v) {
       this.appSpecificWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#ipColocationFactorWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder ipColocationFactorWeight(double v) {
       this.ipColocationFactorWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#ipColocationFactorThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder ipColocationFactorThreshold(int v) {
       this.ipColocationFactorThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#ipColocationFactorWhitelist()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder ipColocationFactorWhitelist(List<String> v) {
       this.ipColocationFactorWhitelist = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#behaviourPenaltyWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder behaviourPenaltyWeight(double v) {
       this.behaviourPenaltyWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#behaviourPenaltyThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder behaviourPenaltyThreshold(double v) {
       this.behaviourPenaltyThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#behaviourPenaltyDecay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder behaviourPenaltyDecay(double v) {
       this.behaviourPenaltyDecay = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#decayInterval()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder decayInterval(Duration v) {
       this.decayInterval = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#decayToZero()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder decayToZero(double v) {
       this.decayToZero = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#retainScore()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder retainScore(Duration v) {
       this.retainScore = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreParams#deliveryRecordTtl()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder deliveryRecordTtl(Duration v) {
       this.deliveryRecordTtl = v;
       return this;
     }
 
-    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    /** {@return the parameters; throws {@link IllegalArgumentException} naming the first rule broken} */
     public PeerScoreParams build() {
       return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight,
           ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationFactorWhitelist,

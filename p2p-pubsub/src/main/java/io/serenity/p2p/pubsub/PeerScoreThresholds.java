@@ -31,7 +31,11 @@ public record PeerScoreThresholds(
     double acceptPXThreshold,
     double opportunisticGraftThreshold) {
 
-  /** @throws IllegalArgumentException naming the first bad threshold and what it must be */
+  /**
+   * Checks the thresholds.
+   *
+   * @throws IllegalArgumentException naming the first bad threshold and what it must be
+   */
   public PeerScoreThresholds {
     if (gossipThreshold > 0 || !Double.isFinite(gossipThreshold)) {
       fail("gossipThreshold must be <= 0 and finite, was " + gossipThreshold);
@@ -55,6 +59,8 @@ public record PeerScoreThresholds(
   /**
    * Modest values for networks whose parameters have not been tuned: gossip −10, publish −50,
    * graylist −80, accept PX 10, opportunistic graft 1. Scale them with the weights you choose.
+   *
+   * @return the thresholds
    */
   public static PeerScoreThresholds defaults() {
     return new PeerScoreThresholds(-10, -50, -80, 10, 1);
@@ -63,6 +69,8 @@ public record PeerScoreThresholds(
   /**
    * The values Ethereum consensus clients (Lighthouse, Teku, Prysm, Lodestar) use: gossip −4000,
    * publish −8000, graylist −16000, accept PX 100, opportunistic graft 5.
+   *
+   * @return the thresholds
    */
   public static PeerScoreThresholds ethereum() {
     return new PeerScoreThresholds(-4000, -8000, -16000, 100, 5);
@@ -71,6 +79,8 @@ public record PeerScoreThresholds(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming the threshold), so there is nothing left to check.
+   *
+   * @return these thresholds
    */
   public PeerScoreThresholds validate() {
     return this;
@@ -80,12 +90,12 @@ public record PeerScoreThresholds(
     throw new IllegalArgumentException("invalid peer score thresholds: " + message);
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from these thresholds. */
+  /** {@return a builder starting from these thresholds} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -109,32 +119,62 @@ public record PeerScoreThresholds(
       this.opportunisticGraftThreshold = from.opportunisticGraftThreshold;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#gossipThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder gossipThreshold(double v) {
       this.gossipThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#publishThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder publishThreshold(double v) {
       this.publishThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#graylistThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder graylistThreshold(double v) {
       this.graylistThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#acceptPXThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder acceptPXThreshold(double v) {
       this.acceptPXThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link PeerScoreThresholds#opportunisticGraftThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder opportunisticGraftThreshold(double v) {
       this.opportunisticGraftThreshold = v;
       return this;
     }
 
-    /** The thresholds; throws {@link IllegalArgumentException} naming the first rule broken. */
+    /** {@return the thresholds; throws {@link IllegalArgumentException} naming the first rule broken} */
     public PeerScoreThresholds build() {
       return new PeerScoreThresholds(gossipThreshold, publishThreshold, graylistThreshold, acceptPXThreshold,
           opportunisticGraftThreshold);

@@ -127,7 +127,13 @@ public final class PubSub implements AutoCloseable {
     this.core = new PubSubCore(host.peerId(), config, router, scheduler, verifier, new HostWire(), this::deliverLocal);
   }
 
-  /** floodsub ({@code /floodsub/1.0.0}) on {@code host}. */
+  /**
+   * floodsub ({@code /floodsub/1.0.0}) on {@code host}.
+   *
+   * @param host the host to run on
+   * @param config the settings
+   * @return the router, not yet started
+   */
   public static PubSub floodsub(Host host, PubSubConfig config) {
     return create(host, config, new FloodSubRouter());
   }
@@ -135,12 +141,26 @@ public final class PubSub implements AutoCloseable {
   /**
    * gossipsub ({@code /meshsub/1.2.0}, falling back to 1.1, 1.0 and floodsub peers) on {@code host},
    * without peer scoring.
+   *
+   * @param host the host to run on
+   * @param config the settings
+   * @param params the gossipsub parameters
+   * @return the router, not yet started
    */
   public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params) {
     return gossipsub(host, config, params, GossipSubOptions.defaults());
   }
 
-  /** gossipsub with gossipsub v1.1 peer scoring acting on {@code thresholds}. */
+  /**
+   * gossipsub with gossipsub v1.1 peer scoring acting on {@code thresholds}.
+   *
+   * @param host the host to run on
+   * @param config the settings
+   * @param params the gossipsub parameters
+   * @param scoreParams how peers are scored
+   * @param thresholds what each score level costs a peer
+   * @return the router, not yet started
+   */
   public static PubSub gossipsub(
       Host host, PubSubConfig config, GossipSubParams params, PeerScoreParams scoreParams,
       PeerScoreThresholds thresholds) {
@@ -150,6 +170,12 @@ public final class PubSub implements AutoCloseable {
   /**
    * gossipsub with {@code options}: scoring, direct peers (whose addresses go into the host's peer
    * store, so the router can redial them) and peer exchange.
+   *
+   * @param host the host to run on
+   * @param config the settings
+   * @param params the gossipsub parameters
+   * @param options scoring, direct peers, peer exchange
+   * @return the router, not yet started
    */
   public static PubSub gossipsub(Host host, PubSubConfig config, GossipSubParams params, GossipSubOptions options) {
     for (io.serenity.p2p.core.PeerInfo p : options.directPeers()) {
@@ -179,12 +205,12 @@ public final class PubSub implements AutoCloseable {
     return new PubSub(host, config, router, scheduler, false);
   }
 
-  /** The host this pubsub runs on. */
+  /** {@return the host this pubsub runs on} */
   public Host host() {
     return host;
   }
 
-  /** Our PeerId. */
+  /** {@return our PeerId} */
   public PeerId peerId() {
     return host.peerId();
   }
@@ -192,6 +218,8 @@ public final class PubSub implements AutoCloseable {
   /**
    * Registers the pubsub protocols on the host and opens a pubsub stream to every connected peer
    * (and to every peer that connects later).
+   *
+   * @return completes when the protocols are registered
    */
   public CompletableFuture<Void> start() {
     if (closed) {
@@ -221,6 +249,10 @@ public final class PubSub implements AutoCloseable {
   /**
    * Subscribes to {@code topic}; {@code handler} runs on the delivery thread for every accepted
    * message. The first subscription to a topic joins it and tells every peer.
+   *
+   * @param topic the topic
+   * @param handler called with each accepted message
+   * @return the subscription; cancel it to leave
    */
   public Subscription subscribe(String topic, Consumer<ReceivedMessage> handler) {
     return subscribe(topic, handler, false);
@@ -233,6 +265,10 @@ public final class PubSub implements AutoCloseable {
    * what does not fit (as the {@code Server} does with its topic inboxes). {@link
    * Subscription#dropped()} stays 0; a handler that throws is logged and the message counts as
    * delivered.
+   *
+   * @param topic the topic
+   * @param handler called with each accepted message, on the router thread
+   * @return the subscription; cancel it to leave
    */
   public Subscription subscribeInline(String topic, Consumer<ReceivedMessage> handler) {
     return subscribe(topic, handler, true);
@@ -252,12 +288,21 @@ public final class PubSub implements AutoCloseable {
     return s;
   }
 
-  /** Adds (or replaces) the validator of {@code topic}. */
+  /**
+   * Adds (or replaces) the validator of {@code topic}.
+   *
+   * @param topic the topic
+   * @param validator judges every message of it
+   */
   public void addValidator(String topic, Validator validator) {
     core.addValidator(topic, validator);
   }
 
-  /** Removes the validator of {@code topic}. */
+  /**
+   * Removes the validator of {@code topic}.
+   *
+   * @param topic the topic
+   */
   public void removeValidator(String topic) {
     core.removeValidator(topic);
   }
@@ -273,6 +318,10 @@ public final class PubSub implements AutoCloseable {
    * sent: retry later), or a copy still waited after {@link PubSubConfig#publishWait()} (the others
    * were sent; the exception names the peers). Having no peers is not an error. Under StrictSign
    * the message is signed on the calling thread before this returns.
+   *
+   * @param topic the topic
+   * @param data the payload
+   * @return completes with the message id
    */
   public CompletableFuture<MessageId> publish(String topic, byte[] data) {
     if (closed) {
@@ -480,17 +529,27 @@ public final class PubSub implements AutoCloseable {
   /**
    * Publishes refused at once because {@link PubSubConfig#publishBacklogBytes()} of our own messages
    * already waited for slow peers.
+   *
+   * @return how many
    */
   public long publishRefusals() {
     return publishRefusals.get();
   }
 
-  /** Copies of our publishes not sent to a peer whose queue stayed full for {@link PubSubConfig#publishWait()}. */
+  /**
+   * Copies of our publishes not sent to a peer whose queue stayed full for {@link PubSubConfig#publishWait()}.
+   *
+   * @return how many
+   */
   public long publishTimeouts() {
     return publishTimeouts.get();
   }
 
-  /** Peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread). */
+  /**
+   * {@return peers with a pubsub stream that announced {@code topic} (a snapshot, from any thread)}
+   *
+   * @param topic the topic
+   */
   public CompletableFuture<Set<PeerId>> peers(String topic) {
     CompletableFuture<Set<PeerId>> r = new CompletableFuture<>();
     scheduler.execute(() -> r.complete(core.peersIn(topic)));
@@ -501,6 +560,10 @@ public final class PubSub implements AutoCloseable {
    * Completes once at least {@code count} peers with a pubsub stream have announced {@code topic}
    * (for example, to wait for a mesh to be possible before publishing). Never fails by itself:
    * bound the wait with {@code orTimeout}.
+   *
+   * @param topic the topic
+   * @param count how many peers to wait for
+   * @return completes once that many have announced it
    */
   public CompletableFuture<Void> whenPeers(String topic, int count) {
     CompletableFuture<Void> r = new CompletableFuture<>();
@@ -534,6 +597,10 @@ public final class PubSub implements AutoCloseable {
    * Completes once our mesh in {@code topic} has at least {@code count} peers (gossipsub; floodsub
    * has no mesh and never completes it). Checked every 50 ms on the router thread; bound the wait
    * with {@code orTimeout}.
+   *
+   * @param topic the topic
+   * @param count how many mesh peers to wait for
+   * @return completes once the mesh has that many
    */
   public CompletableFuture<Void> whenMesh(String topic, int count) {
     CompletableFuture<Void> r = new CompletableFuture<>();
@@ -560,7 +627,11 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
-  /** Our mesh peers in {@code topic} (empty for floodsub), a snapshot taken on the router thread. */
+  /**
+   * {@return our mesh peers in {@code topic} (empty for floodsub), a snapshot taken on the router thread}
+   *
+   * @param topic the topic
+   */
   public CompletableFuture<List<PeerId>> meshPeers(String topic) {
     CompletableFuture<List<PeerId>> r = new CompletableFuture<>();
     scheduler.execute(() -> r.complete(router.meshPeers(topic)));
@@ -570,6 +641,8 @@ public final class PubSub implements AutoCloseable {
   /**
    * The router's score of every pubsub peer (gossipsub v1.1 peer scoring; all 0 for floodsub and for
    * gossipsub without score parameters), a snapshot taken on the router thread.
+   *
+   * @return completes with the scores
    */
   public CompletableFuture<Map<PeerId, Double>> scores() {
     CompletableFuture<Map<PeerId, Double>> r = new CompletableFuture<>();
@@ -584,19 +657,19 @@ public final class PubSub implements AutoCloseable {
     return r;
   }
 
-  /** The topics we are subscribed to, a snapshot taken on the router thread. */
+  /** {@return the topics we are subscribed to, a snapshot taken on the router thread} */
   public CompletableFuture<Set<String>> topics() {
     CompletableFuture<Set<String>> r = new CompletableFuture<>();
     scheduler.execute(() -> r.complete(Set.copyOf(subscriptions.keySet())));
     return r;
   }
 
-  /** Counters per topic, for metrics. */
+  /** {@return counters per topic, for metrics} */
   public Map<String, TopicCounters.Snapshot> stats() {
     return core.stats();
   }
 
-  /** Messages received on topics we are not subscribed to (dropped, not counted per topic). */
+  /** {@return messages received on topics we are not subscribed to (dropped, not counted per topic)} */
   public long unsubscribedDrops() {
     return core.unsubscribedDrops();
   }
@@ -605,17 +678,23 @@ public final class PubSub implements AutoCloseable {
    * Received StrictSign messages dropped unchecked because {@link PubSubConfig#maxPendingValidations()}
    * messages were already waiting for a signature check or validation (also counted in the topic's
    * {@code dropped}).
+   *
+   * @return how many
    */
   public long checkDrops() {
     return core.checkDrops();
   }
 
-  /** RPCs dropped because a peer's queue, or the queues of all peers together, were full. */
+  /**
+   * RPCs dropped because a peer's queue, or the queues of all peers together, were full.
+   *
+   * @return how many
+   */
   public long queueDrops() {
     return queueDrops.get();
   }
 
-  /** Peers disconnected because their control queue overflowed (they did not read). */
+  /** {@return peers disconnected because their control queue overflowed (they did not read)} */
   public long queueDisconnects() {
     return queueDisconnects.get();
   }
@@ -790,7 +869,11 @@ public final class PubSub implements AutoCloseable {
     }
   }
 
-  /** Pubsub streams reopened on live connections after they were lost ({@link #reopenIfConnected}). */
+  /**
+   * Pubsub streams reopened on live connections after they were lost ({@link #reopenIfConnected}).
+   *
+   * @return how many
+   */
   public long streamReopens() {
     return streamReopens.get();
   }
@@ -877,6 +960,8 @@ public final class PubSub implements AutoCloseable {
    * Received messages not delivered, by reason: refused before validation (signature, size,
    * self-origin, queue full) or by a validator (REJECT as {@code VALIDATION_FAILED}, IGNORE as
    * {@code VALIDATION_IGNORED}). Every reason is present, 0 when it never happened.
+   *
+   * @return the counts by reason
    */
   public Map<PeerScore.RejectReason, Long> rejections() {
     return core.rejections();
@@ -885,6 +970,9 @@ public final class PubSub implements AutoCloseable {
   /**
    * Scores {@code topic} with {@code params} from now on (gossipsub with scoring; otherwise no
    * effect), e.g. for topics joined after start or at a fork boundary.
+   *
+   * @param topic the topic
+   * @param params its parameters
    */
   public void setTopicScoreParams(String topic, TopicScoreParams params) {
     java.util.Objects.requireNonNull(params, "params");
@@ -895,7 +983,7 @@ public final class PubSub implements AutoCloseable {
     });
   }
 
-  /** Peers disconnected because their score fell below the graylist threshold. */
+  /** {@return peers disconnected because their score fell below the graylist threshold} */
   public long graylistDisconnects() {
     return router instanceof GossipSubRouter g ? g.graylistDisconnects() : 0;
   }
@@ -1003,6 +1091,8 @@ public final class PubSub implements AutoCloseable {
    * Bytes queued for all peers together beyond which data RPCs are dropped (counted in {@link
    * #queueDrops()}): eight peers' {@link PubSubConfig#peerQueueBytes()} (128 MiB by default).
    * Control RPCs are only bound per peer.
+   *
+   * @return the limit in bytes
    */
   public long totalQueueLimit() {
     return 8 * config.peerQueueBytes();

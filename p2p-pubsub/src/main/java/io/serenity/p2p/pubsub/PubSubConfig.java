@@ -50,6 +50,7 @@ public record PubSubConfig(
   /** The default own-publish wait. */
   static final Duration DEFAULT_PUBLISH_WAIT = Duration.ofSeconds(10);
 
+  /** Checks for nulls; {@link #validate()} checks the values. */
   public PubSubConfig {
     Objects.requireNonNull(signaturePolicy, "signaturePolicy");
     Objects.requireNonNull(messageIdFunction, "messageIdFunction");
@@ -57,7 +58,21 @@ public record PubSubConfig(
     Objects.requireNonNull(publishWait, "publishWait");
   }
 
-  /** All settings but the own-publish backlog and wait, which take their defaults. */
+  /**
+   * All settings but the own-publish backlog and wait, which take their defaults.
+   *
+   * @param signaturePolicy see {@link #signaturePolicy()}
+   * @param messageIdFunction see {@link #messageIdFunction()}
+   * @param maxMessageSize see {@link #maxMessageSize()}
+   * @param maxRpcSize see {@link #maxRpcSize()}
+   * @param seenTtl see {@link #seenTtl()}
+   * @param seenCapacity see {@link #seenCapacity()}
+   * @param peerQueueBytes see {@link #peerQueueBytes()}
+   * @param subscriberQueue see {@link #subscriberQueue()}
+   * @param maxPendingValidations see {@link #maxPendingValidations()}
+   * @param deliverOwnMessages see {@link #deliverOwnMessages()}
+   * @param verifyThreads see {@link #verifyThreads()}
+   */
   public PubSubConfig(
       SignaturePolicy signaturePolicy,
       MessageIdFunction messageIdFunction,
@@ -75,6 +90,7 @@ public record PubSubConfig(
         DEFAULT_PUBLISH_WAIT);
   }
 
+  /** {@return the defaults listed on the record components} */
   public static PubSubConfig defaults() {
     return new PubSubConfig(
         SignaturePolicy.STRICT_SIGN,
@@ -90,53 +106,104 @@ public record PubSubConfig(
         Math.min(4, Runtime.getRuntime().availableProcessors()));
   }
 
+  /**
+   * {@return a copy with {@link #signaturePolicy()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withSignaturePolicy(SignaturePolicy v) {
     return new PubSubConfig(v, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #messageIdFunction()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withMessageIdFunction(MessageIdFunction v) {
     return new PubSubConfig(signaturePolicy, v, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
-  /** Sets the message limit and an RPC limit 64 KiB above it. */
+  /**
+   * Sets the message limit and an RPC limit 64 KiB above it.
+   *
+   * @param v the new message limit in bytes
+   * @return a copy with both limits set
+   */
   public PubSubConfig withMaxMessageSize(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, v, v + (64 << 10), seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #seenTtl()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withSeenTtl(Duration v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, v, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #peerQueueBytes()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withPeerQueueBytes(long v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         v, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #deliverOwnMessages()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withDeliverOwnMessages(boolean v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, v, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #subscriberQueue()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withSubscriberQueue(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, v, maxPendingValidations, deliverOwnMessages, verifyThreads, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #verifyThreads()} set to {@code v}}
+   *
+   * @param v the new value
+   */
   public PubSubConfig withVerifyThreads(int v) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, v, publishBacklogBytes, publishWait);
   }
 
+  /**
+   * {@return a copy with {@link #publishBacklogBytes()} and {@link #publishWait()} set}
+   *
+   * @param bytes the new own-publish backlog, in bytes
+   * @param wait the new own-publish wait
+   */
   public PubSubConfig withPublishBacklog(long bytes, Duration wait) {
     return new PubSubConfig(signaturePolicy, messageIdFunction, maxMessageSize, maxRpcSize, seenTtl, seenCapacity,
         peerQueueBytes, subscriberQueue, maxPendingValidations, deliverOwnMessages, verifyThreads, bytes, wait);
   }
 
-  /** Checks every setting; returns this for chaining. */
+  /**
+   * Checks every setting; returns this for chaining.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad setting
+   */
   public PubSubConfig validate() {
     if (maxMessageSize < 1) {
       throw new IllegalArgumentException("maxMessageSize must be positive, got " + maxMessageSize);

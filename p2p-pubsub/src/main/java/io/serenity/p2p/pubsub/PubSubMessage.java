@@ -16,12 +16,12 @@ import io.serenity.p2p.core.PeerId;
 public record PubSubMessage(
     byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key) {
 
-  /** The author as a PeerId, or null when {@code from} is absent. */
+  /** {@return the author as a PeerId, or null when {@code from} is absent} */
   public PeerId author() {
     return from == null ? null : PeerId.fromBytes(from);
   }
 
-  /** Size of the payload in bytes. */
+  /** {@return size of the payload in bytes} */
   public int size() {
     return data == null ? 0 : data.length;
   }

@@ -11,10 +11,12 @@ import io.serenity.p2p.core.PeerId;
  */
 public record ReceivedMessage(MessageId id, PubSubMessage message, PeerId receivedFrom) {
 
+  /** {@return the message's topic} */
   public String topic() {
     return message.topic();
   }
 
+  /** {@return the message's payload} */
   public byte[] data() {
     return message.data();
   }

@@ -34,6 +34,13 @@ public final class SimulatedNode {
   /** Where the node's outbound RPCs go; called on the scheduler thread. */
   @FunctionalInterface
   public interface Outbox {
+    /**
+     * Carries one packet.
+     *
+     * @param from the sending node
+     * @param to the receiving node
+     * @param packet what it sends
+     */
     void send(PeerId from, PeerId to, Packet packet);
   }
 
@@ -41,6 +48,11 @@ public final class SimulatedNode {
   @FunctionalInterface
   public interface Delivery {
     /**
+     * Called once per message, at its first delivery to {@code self}.
+     *
+     * @param self the receiving node
+     * @param id the message id
+     * @param message the message
      * @param from the peer that delivered the first copy
      */
     void delivered(PeerId self, MessageId id, PubSubMessage message, PeerId from);
@@ -69,30 +81,60 @@ public final class SimulatedNode {
     this.params = params;
   }
 
-  /** A node routing with gossipsub; {@code random} drives the router's choices (seed it). */
+  /**
+   * {@return a node routing with gossipsub; {@code random} drives the router's choices (seed it)}
+   *
+   * @param self the node's peer id
+   * @param scheduler the virtual-time scheduler
+   * @param params the gossipsub parameters
+   * @param options scoring, direct peers, peer exchange
+   * @param random the source of the router's random choices
+   * @param outbox where its packets go
+   */
   public static SimulatedNode gossipsub(
       PeerId self, Scheduler scheduler, GossipSubParams params, GossipSubOptions options, Random random, Outbox outbox) {
     return new SimulatedNode(self, scheduler, new GossipSubRouter(params.validate(), options, random), params, outbox);
   }
 
-  /** A node routing with floodsub. */
+  /**
+   * {@return a node routing with floodsub}
+   *
+   * @param self the node's peer id
+   * @param scheduler the virtual-time scheduler
+   * @param outbox where its packets go
+   */
   public static SimulatedNode floodsub(PeerId self, Scheduler scheduler, Outbox outbox) {
     return new SimulatedNode(self, scheduler, new FloodSubRouter(), null, outbox);
   }
 
-  /** How long message ids are remembered (default two minutes, as go-libp2p); set it before {@link #start()}. */
+  /**
+   * Sets how long message ids are remembered (default two minutes, as go-libp2p); set it before {@link #start()}.
+   *
+   * @param ttl the seen-cache lifetime
+   * @return this node
+   */
   public SimulatedNode seenTtl(Duration ttl) {
     this.seenTtl = Objects.requireNonNull(ttl, "ttl");
     return this;
   }
 
-  /** Replaces the message id function (default SHA-256 of the data); set it before {@link #start()}. */
+  /**
+   * Replaces the message id function (default SHA-256 of the data); set it before {@link #start()}.
+   *
+   * @param f the function
+   * @return this node
+   */
   public SimulatedNode messageIdFunction(MessageIdFunction f) {
     this.messageId = Objects.requireNonNull(f, "f");
     return this;
   }
 
-  /** Sets the validator used for every topic, joined or to be joined (none: everything is accepted). */
+  /**
+   * Sets the validator used for every topic, joined or to be joined (none: everything is accepted).
+   *
+   * @param v the validator
+   * @return this node
+   */
   public SimulatedNode validator(Validator v) {
     this.validator = v;
     if (core != null) {
@@ -107,17 +149,23 @@ public final class SimulatedNode {
     return this;
   }
 
-  /** Sets the callback told about first deliveries. */
+  /**
+   * Sets the callback told about first deliveries.
+   *
+   * @param d the callback
+   * @return this node
+   */
   public SimulatedNode onDelivery(Delivery d) {
     this.delivery = Objects.requireNonNull(d, "d");
     return this;
   }
 
+  /** {@return this node's peer id} */
   public PeerId id() {
     return self;
   }
 
-  /** Protocol ids the router speaks, best first; the simulator negotiates the first one both sides have. */
+  /** {@return protocol ids the router speaks, best first; the simulator negotiates the first one both sides have} */
   public List<String> protocols() {
     return router.protocols();
   }
@@ -151,6 +199,7 @@ public final class SimulatedNode {
     }
   }
 
+  /** {@return whether the node is started and not stopped} */
   public boolean running() {
     return core != null && !stopped;
   }
@@ -158,6 +207,10 @@ public final class SimulatedNode {
   /**
    * A pubsub stream to {@code peer} is up, speaking {@code protocol}: we announce our
    * subscriptions to it (pubsub spec: "sent when a new stream is opened").
+   *
+   * @param peer the peer
+   * @param protocol the pubsub protocol agreed
+   * @param outbound true when we opened the stream
    */
   public void addPeer(PeerId peer, String protocol, boolean outbound) {
     if (running() && core.addPeer(peer, Set.of())) {
@@ -165,19 +218,27 @@ public final class SimulatedNode {
     }
   }
 
-  /** The connection to {@code peer} is gone. */
+  /**
+   * The connection to {@code peer} is gone.
+   *
+   * @param peer the peer
+   */
   public void removePeer(PeerId peer) {
     if (core != null) {
       core.removePeer(peer);
     }
   }
 
-  /** Peers with a pubsub stream, in the order they were added. */
+  /** {@return peers with a pubsub stream, in the order they were added} */
   public Set<PeerId> peers() {
     return core == null ? Set.of() : core.peerIds();
   }
 
-  /** Joins {@code topic} (with the node's validator) and tells every peer. */
+  /**
+   * Joins {@code topic} (with the node's validator) and tells every peer.
+   *
+   * @param topic the topic
+   */
   public void subscribe(String topic) {
     if (running()) {
       if (validator != null) {
@@ -187,7 +248,11 @@ public final class SimulatedNode {
     }
   }
 
-  /** Leaves {@code topic} and tells every peer. */
+  /**
+   * Leaves {@code topic} and tells every peer.
+   *
+   * @param topic the topic
+   */
   public void unsubscribe(String topic) {
     if (running()) {
       core.leave(topic);
@@ -198,6 +263,10 @@ public final class SimulatedNode {
    * Publishes {@code data} on {@code topic} (StrictNoSign) as the shipped node does: marked seen,
    * checked by the topic's validator, routed. Returns its id, or null when it was seen already, the
    * validator refused it, or the node is not running.
+   *
+   * @param topic the topic
+   * @param data the payload
+   * @return the id, or null
    */
   public MessageId publish(String topic, byte[] data) {
     return publish(topic, data, true);
@@ -206,6 +275,10 @@ public final class SimulatedNode {
   /**
    * Publishes {@code data} without asking our own validator: what a spamming node does with
    * messages honest validators reject.
+   *
+   * @param topic the topic
+   * @param data the payload
+   * @return the id, or null when it was seen already or the node is not running
    */
   public MessageId publishUnchecked(String topic, byte[] data) {
     return publish(topic, data, false);
@@ -220,39 +293,64 @@ public final class SimulatedNode {
     return result.isDone() && !result.isCompletedExceptionally() ? result.join() : null;
   }
 
-  /** Handles an RPC that the network delivered from {@code from}. */
+  /**
+   * Handles an RPC that the network delivered from {@code from}.
+   *
+   * @param from the sending peer
+   * @param packet the RPC
+   */
   public void receive(PeerId from, Packet packet) {
     if (running() && core.hasPeer(from)) {
       core.handleRpc(from, packet.rpc);
     }
   }
 
-  /** Our mesh peers in {@code topic} (empty for floodsub). */
+  /**
+   * {@return our mesh peers in {@code topic} (empty for floodsub)}
+   *
+   * @param topic the topic
+   */
   public List<PeerId> meshPeers(String topic) {
     return router.meshPeers(topic);
   }
 
-  /** The router's score of {@code peer} (0 without scoring). */
+  /**
+   * {@return the router's score of {@code peer} (0 without scoring)}
+   *
+   * @param peer the peer
+   */
   public double score(PeerId peer) {
     return router.score(peer);
   }
 
-  /** Whether {@code id} is in the seen cache. */
+  /**
+   * {@return whether {@code id} is in the seen cache}
+   *
+   * @param id the message id
+   */
   public boolean seen(MessageId id) {
     return core != null && core.seen(id);
   }
 
-  /** Peers that announced {@code topic} (as {@link PubSub#peers(String)}). */
+  /**
+   * {@return peers that announced {@code topic} (as {@link PubSub#peers(String)})}
+   *
+   * @param topic the topic
+   */
   public Set<PeerId> peersIn(String topic) {
     return core == null ? Set.of() : core.peersIn(topic);
   }
 
-  /** Received messages not delivered, by reason (as {@link PubSub#rejections()}). */
+  /**
+   * Received messages not delivered, by reason (as {@link PubSub#rejections()}).
+   *
+   * @return the counts by reason
+   */
   public Map<PeerScore.RejectReason, Long> rejections() {
     return core == null ? Map.of() : core.rejections();
   }
 
-  /** Counters per topic (as {@link PubSub#stats()}). */
+  /** {@return counters per topic (as {@link PubSub#stats()})} */
   public Map<String, TopicCounters.Snapshot> stats() {
     return core == null ? Map.of() : core.stats();
   }
@@ -260,6 +358,9 @@ public final class SimulatedNode {
   /**
    * Sends a hand-made packet to {@code peer} through the outbox, bypassing the router: the
    * simulator's adversaries (IHAVE spam, GRAFT floods) use it.
+   *
+   * @param peer the receiver
+   * @param packet the packet
    */
   public void sendRaw(PeerId peer, Packet packet) {
     if (running() && core.hasPeer(peer)) {
@@ -321,32 +422,32 @@ public final class SimulatedNode {
       return RpcCodec.toProto(new Rpc(rpc.subscriptions(), List.of(), rpc.control())).getSerializedSize();
     }
 
-    /** Protobuf size of the RPC in bytes (without the stream's length prefix). */
+    /** {@return protobuf size of the RPC in bytes (without the stream's length prefix)} */
     public int size() {
       return size;
     }
 
-    /** Bytes of the RPC that are published messages; the rest is control and subscriptions. */
+    /** {@return bytes of the RPC that are published messages; the rest is control and subscriptions} */
     public int messageBytes() {
       return messageBytes;
     }
 
-    /** The published messages carried. */
+    /** {@return the published messages carried} */
     public List<PubSubMessage> messages() {
       return rpc.publish();
     }
 
-    /** True when the RPC carries gossipsub control (IHAVE, IWANT, GRAFT, PRUNE, IDONTWANT). */
+    /** {@return true when the RPC carries gossipsub control (IHAVE, IWANT, GRAFT, PRUNE, IDONTWANT)} */
     public boolean hasControl() {
       return !rpc.control().isEmpty();
     }
 
-    /** True when the RPC carries subscription changes. */
+    /** {@return true when the RPC carries subscription changes} */
     public boolean hasSubscriptions() {
       return !rpc.subscriptions().isEmpty();
     }
 
-    /** This packet without its messages (what a node that never forwards still sends), or null if empty. */
+    /** {@return this packet without its messages (what a node that never forwards still sends), or null if empty} */
     public Packet withoutMessages() {
       if (rpc.publish().isEmpty()) {
         return this;
@@ -355,7 +456,7 @@ public final class SimulatedNode {
       return r.isEmpty() ? null : new Packet(r);
     }
 
-    /** This packet with its IWANT requests removed (a peer that advertises but never asks), or null if empty. */
+    /** {@return this packet with its IWANT requests removed (a peer that advertises but never asks), or null if empty} */
     public Packet withoutIWant() {
       Rpc.Control c = rpc.control();
       if (c.iwant().isEmpty()) {
@@ -366,32 +467,59 @@ public final class SimulatedNode {
       return r.isEmpty() ? null : new Packet(r);
     }
 
-    /** A packet carrying {@code rpc} (tests, hand-made traffic). */
+    /**
+     * {@return a packet carrying {@code rpc} (tests, hand-made traffic)}
+     *
+     * @param rpc the RPC
+     */
     public static Packet of(Rpc rpc) {
       return new Packet(rpc);
     }
 
-    /** An IHAVE advertising {@code ids} on {@code topic}. */
+    /**
+     * {@return an IHAVE advertising {@code ids} on {@code topic}}
+     *
+     * @param topic the topic
+     * @param ids the advertised ids
+     */
     public static Packet ihave(String topic, List<MessageId> ids) {
       return new Packet(Rpc.control(new Rpc.Control(List.of(new Rpc.IHave(topic, ids)), List.of(), List.of(), List.of(), List.of())));
     }
 
-    /** An IWANT asking for {@code ids}. */
+    /**
+     * {@return an IWANT asking for {@code ids}}
+     *
+     * @param ids the wanted ids
+     */
     public static Packet iwant(List<MessageId> ids) {
       return new Packet(Rpc.control(new Rpc.Control(List.of(), List.of(new Rpc.IWant(ids)), List.of(), List.of(), List.of())));
     }
 
-    /** A GRAFT for {@code topic}. */
+    /**
+     * {@return a GRAFT for {@code topic}}
+     *
+     * @param topic the topic
+     */
     public static Packet graft(String topic) {
       return new Packet(Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(new Rpc.Graft(topic)), List.of(), List.of())));
     }
 
-    /** A message publish carrying {@code data} on {@code topic} (StrictNoSign). */
+    /**
+     * {@return a message publish carrying {@code data} on {@code topic} (StrictNoSign)}
+     *
+     * @param topic the topic
+     * @param data the payload
+     */
     public static Packet message(String topic, byte[] data) {
       return new Packet(Rpc.publish(new PubSubMessage(null, data, null, topic, null, null)));
     }
 
-    /** A subscription announcement. */
+    /**
+     * {@return a subscription announcement}
+     *
+     * @param topic the topic
+     * @param subscribe true to join, false to leave
+     */
     public static Packet subscription(String topic, boolean subscribe) {
       return new Packet(new Rpc(List.of(new Rpc.SubOpts(subscribe, topic)), List.of(), Rpc.Control.EMPTY));
     }

@@ -3,10 +3,10 @@ package io.serenity.p2p.pubsub;
 /** A local subscription to a topic; see {@link PubSub#subscribe}. */
 public interface Subscription {
 
-  /** The topic. */
+  /** {@return the topic} */
   String topic();
 
-  /** Messages dropped because this subscriber's queue was full (it was too slow). */
+  /** {@return messages dropped because this subscriber's queue was full (it was too slow)} */
   long dropped();
 
   /** Stops delivery; the last subscription to a topic leaves it. Idempotent. */

@@ -65,7 +65,11 @@ public record TopicScoreParams(
     double invalidMessageDeliveriesWeight,
     double invalidMessageDeliveriesDecay) {
 
-  /** @throws IllegalArgumentException naming the first bad field and what it must be */
+  /**
+   * Checks the parameters.
+   *
+   * @throws IllegalArgumentException naming the first bad field and what it must be
+   */
   public TopicScoreParams {
     Objects.requireNonNull(timeInMeshQuantum, "timeInMeshQuantum");
     Objects.requireNonNull(meshMessageDeliveriesActivation, "meshMessageDeliveriesActivation");
@@ -138,6 +142,8 @@ public record TopicScoreParams(
    * 0; quantum 1 s and cap 3600 (P₁), decays 0.9 with caps 100 (P₂, P₃), threshold 1, activation
    * 1 min, window 10 ms (P₃), decay 0.9 (P₃b, P₄). These companions are only placeholders that pass
    * the checks; choose real values when you set a weight (see docs/scoring.md).
+   *
+   * @return the parameters
    */
   public static TopicScoreParams defaults() {
     return new TopicScoreParams(
@@ -168,6 +174,7 @@ public record TopicScoreParams(
    * @param messagesPerSecond expected rate of valid messages on the topic (> 0)
    * @param meshDegree the mesh degree D (≥ 1)
    * @param decayInterval the score decay interval ({@link PeerScoreParams#decayInterval()})
+   * @return the parameters
    */
   public static TopicScoreParams forExpectedRate(double messagesPerSecond, int meshDegree, Duration decayInterval) {
     if (!(messagesPerSecond > 0) || !Double.isFinite(messagesPerSecond) || meshDegree < 1) {
@@ -184,24 +191,49 @@ public record TopicScoreParams(
             PeerScoreParams.decayFactor(Duration.ofHours(1), decayInterval, toZero));
   }
 
-  /** A copy with another topic weight. */
+  /**
+   * {@return a copy with another topic weight}
+   *
+   * @param weight see {@link #topicWeight()}
+   */
   public TopicScoreParams withTopicWeight(double weight) {
     return toBuilder().topicWeight(weight).build();
   }
 
-  /** A copy with other P₁ (time in mesh) parameters. */
+  /**
+   * {@return a copy with other P₁ (time in mesh) parameters}
+   *
+   * @param weight see {@link #timeInMeshWeight()}
+   * @param quantum see {@link #timeInMeshQuantum()}
+   * @param cap see {@link #timeInMeshCap()}
+   */
   public TopicScoreParams withTimeInMesh(double weight, Duration quantum, double cap) {
     return toBuilder().timeInMeshWeight(weight).timeInMeshQuantum(quantum).timeInMeshCap(cap).build();
   }
 
-  /** A copy with other P₂ (first message deliveries) parameters. */
+  /**
+   * {@return a copy with other P₂ (first message deliveries) parameters}
+   *
+   * @param weight see {@link #firstMessageDeliveriesWeight()}
+   * @param decay see {@link #firstMessageDeliveriesDecay()}
+   * @param cap see {@link #firstMessageDeliveriesCap()}
+   */
   public TopicScoreParams withFirstMessageDeliveries(double weight, double decay, double cap) {
     return toBuilder()
         .firstMessageDeliveriesWeight(weight).firstMessageDeliveriesDecay(decay).firstMessageDeliveriesCap(cap)
         .build();
   }
 
-  /** A copy with other P₃ (mesh message deliveries) parameters. */
+  /**
+   * {@return a copy with other P₃ (mesh message deliveries) parameters}
+   *
+   * @param weight see {@link #meshMessageDeliveriesWeight()}
+   * @param decay see {@link #meshMessageDeliveriesDecay()}
+   * @param threshold see {@link #meshMessageDeliveriesThreshold()}
+   * @param cap see {@link #meshMessageDeliveriesCap()}
+   * @param activation see {@link #meshMessageDeliveriesActivation()}
+   * @param window see {@link #meshMessageDeliveriesWindow()}
+   */
   public TopicScoreParams withMeshMessageDeliveries(
       double weight, double decay, double threshold, double cap, Duration activation, Duration window) {
     return toBuilder()
@@ -211,12 +243,22 @@ public record TopicScoreParams(
         .build();
   }
 
-  /** A copy with other P₃b (sticky mesh failure penalty) parameters. */
+  /**
+   * {@return a copy with other P₃b (sticky mesh failure penalty) parameters}
+   *
+   * @param weight see {@link #meshFailurePenaltyWeight()}
+   * @param decay see {@link #meshFailurePenaltyDecay()}
+   */
   public TopicScoreParams withMeshFailurePenalty(double weight, double decay) {
     return toBuilder().meshFailurePenaltyWeight(weight).meshFailurePenaltyDecay(decay).build();
   }
 
-  /** A copy with other P₄ (invalid message deliveries) parameters. */
+  /**
+   * {@return a copy with other P₄ (invalid message deliveries) parameters}
+   *
+   * @param weight see {@link #invalidMessageDeliveriesWeight()}
+   * @param decay see {@link #invalidMessageDeliveriesDecay()}
+   */
   public TopicScoreParams withInvalidMessageDeliveries(double weight, double decay) {
     return toBuilder().invalidMessageDeliveriesWeight(weight).invalidMessageDeliveriesDecay(decay).build();
   }
@@ -224,6 +266,8 @@ public record TopicScoreParams(
   /**
    * Returns this: every instance is checked when it is made (a rule broken throws {@link
    * IllegalArgumentException} naming the field), so there is nothing left to check.
+   *
+   * @return these parameters
    */
   public TopicScoreParams validate() {
     return this;
@@ -239,12 +283,12 @@ public record TopicScoreParams(
     throw new IllegalArgumentException("invalid topic score params: " + message);
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder(defaults());
   }
 
-  /** A builder starting from these parameters. */
+  /** {@return a builder starting from these parameters} */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -292,92 +336,194 @@ public record TopicScoreParams(
       this.invalidMessageDeliveriesDecay = from.invalidMessageDeliveriesDecay;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#topicWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder topicWeight(double v) {
       this.topicWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#timeInMeshWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder timeInMeshWeight(double v) {
       this.timeInMeshWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#timeInMeshQuantum()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder timeInMeshQuantum(Duration v) {
       this.timeInMeshQuantum = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#timeInMeshCap()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder timeInMeshCap(double v) {
       this.timeInMeshCap = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#firstMessageDeliveriesWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder firstMessageDeliveriesWeight(double v) {
       this.firstMessageDeliveriesWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#firstMessageDeliveriesDecay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder firstMessageDeliveriesDecay(double v) {
       this.firstMessageDeliveriesDecay = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#firstMessageDeliveriesCap()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder firstMessageDeliveriesCap(double v) {
       this.firstMessageDeliveriesCap = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshMessageDeliveriesWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshMessageDeliveriesWeight(double v) {
       this.meshMessageDeliveriesWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshMessageDeliveriesDecay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshMessageDeliveriesDecay(double v) {
       this.meshMessageDeliveriesDecay = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshMessageDeliveriesThreshold()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshMessageDeliveriesThreshold(double v) {
       this.meshMessageDeliveriesThreshold = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshMessageDeliveriesCap()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshMessageDeliveriesCap(double v) {
       this.meshMessageDeliveriesCap = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshMessageDeliveriesActivation()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshMessageDeliveriesActivation(Duration v) {
       this.meshMessageDeliveriesActivation = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshMessageDeliveriesWindow()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshMessageDeliveriesWindow(Duration v) {
       this.meshMessageDeliveriesWindow = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshFailurePenaltyWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshFailurePenaltyWeight(double v) {
       this.meshFailurePenaltyWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#meshFailurePenaltyDecay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder meshFailurePenaltyDecay(double v) {
       this.meshFailurePenaltyDecay = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#invalidMessageDeliveriesWeight()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder invalidMessageDeliveriesWeight(double v) {
       this.invalidMessageDeliveriesWeight = v;
       return this;
     }
 
+    /**
+     * Sets {@link TopicScoreParams#invalidMessageDeliveriesDecay()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder invalidMessageDeliveriesDecay(double v) {
       this.invalidMessageDeliveriesDecay = v;
       return this;
     }
 
-    /** The parameters; throws {@link IllegalArgumentException} naming the first rule broken. */
+    /** {@return the parameters; throws {@link IllegalArgumentException} naming the first rule broken} */
     public TopicScoreParams build() {
       return new TopicScoreParams(
           topicWeight,

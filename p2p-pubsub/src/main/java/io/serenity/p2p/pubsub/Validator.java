@@ -12,9 +12,20 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface Validator {
 
+  /**
+   * Judges one message.
+   *
+   * @param from the peer that forwarded it
+   * @param message the message
+   * @return the verdict, now or later
+   */
   CompletionStage<ValidationResult> validate(PeerId from, PubSubMessage message);
 
-  /** A synchronous validator. */
+  /**
+   * {@return a synchronous validator}
+   *
+   * @param f the verdict for a sender and a message
+   */
   static Validator of(java.util.function.BiFunction<PeerId, PubSubMessage, ValidationResult> f) {
     return (from, m) -> CompletableFuture.completedFuture(f.apply(from, m));
   }

@@ -20,6 +20,11 @@ package io.serenity.p2p.server;
 @FunctionalInterface
 public interface Adapter {
 
-  /** Returns a handler that does this adapter's work and, unless it drops the message, calls next. */
+  /**
+   * Returns a handler that does this adapter's work and, unless it drops the message, calls next.
+   *
+   * @param next the rest of the chain: the next adapter, or the feed
+   * @return the handler that runs this adapter in front of {@code next}
+   */
   Handler wrap(Handler next);
 }

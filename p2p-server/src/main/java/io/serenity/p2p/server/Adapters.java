@@ -27,12 +27,21 @@ public final class Adapters {
 
   private Adapters() {}
 
-  /** Logs one line per message (topic, source, peer, size, type) at info level, then passes it on. */
+  /**
+   * Logs one line per message (topic, source, peer, size, type) at info level, then passes it on.
+   *
+   * @return the logging adapter
+   */
   public static Adapter logging() {
     return logging(LOG);
   }
 
-  /** As {@link #logging()}, to {@code logger}. */
+  /**
+   * As {@link #logging()}, to {@code logger}.
+   *
+   * @param logger where the lines go
+   * @return the logging adapter
+   */
   public static Adapter logging(Logger logger) {
     return next ->
         msg -> {
@@ -43,7 +52,12 @@ public final class Adapters {
         };
   }
 
-  /** Drops messages from peers {@code blocked} accepts (checked per message, so it may change). */
+  /**
+   * Drops messages from peers {@code blocked} accepts (checked per message, so it may change).
+   *
+   * @param blocked true for the peers to drop
+   * @return the blocklist adapter
+   */
   public static Adapter blocklist(Predicate<PeerId> blocked) {
     return next ->
         msg -> {
@@ -58,12 +72,23 @@ public final class Adapters {
   /**
    * Lets each peer through at most {@code perSecond} messages per second on average, with bursts of
    * up to {@code burst} (a token bucket per peer and topic); the excess is dropped.
+   *
+   * @param perSecond the sustained rate per peer
+   * @param burst how many messages a peer may send at once
+   * @return the rate-limiting adapter
    */
   public static Adapter rateLimit(double perSecond, int burst) {
     return rateLimit(perSecond, burst, Clock.system());
   }
 
-  /** As {@link #rateLimit(double, int)} on {@code clock} (tests use a manual one). */
+  /**
+   * As {@link #rateLimit(double, int)} on {@code clock} (tests use a manual one).
+   *
+   * @param perSecond the sustained rate per peer
+   * @param burst how many messages a peer may send at once
+   * @param clock the time source of the token buckets
+   * @return the rate-limiting adapter
+   */
   public static Adapter rateLimit(double perSecond, int burst, Clock clock) {
     if (!(perSecond > 0) || burst < 1) {
       throw new IllegalArgumentException(
@@ -81,7 +106,12 @@ public final class Adapters {
     };
   }
 
-  /** Counts every message and its bytes into {@code metrics}, then passes it on. */
+  /**
+   * Counts every message and its bytes into {@code metrics}, then passes it on.
+   *
+   * @param metrics the counters to fill
+   * @return the counting adapter
+   */
   public static Adapter metrics(MessageMetrics metrics) {
     return next ->
         msg -> {

@@ -9,6 +9,9 @@ public interface Broadcaster {
   /**
    * Publishes {@code message} on the topic registered for its type. Fails with a {@link
    * ServerException} for an unregistered type, an oversize message, or a stopped server.
+   *
+   * @param message an instance of a registered type
+   * @return completes when the message is queued for the peers the router chose
    */
   CompletableFuture<Void> broadcast(Object message);
 }

@@ -7,6 +7,10 @@ package io.serenity.p2p.server;
 @FunctionalInterface
 public interface Handler {
 
-  /** Handles {@code message}; an exception is logged and the message dropped. */
+  /**
+   * Handles {@code message}; an exception is logged and the message dropped.
+   *
+   * @param message the received message
+   */
   void handle(Message<?> message);
 }

@@ -15,13 +15,18 @@ import java.util.Objects;
  */
 public record Message<T>(MessageContext context, PeerId peer, T data) {
 
+  /** Checks that no component is null. */
   public Message {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(data, "data");
   }
 
-  /** This message with another context (for adapters passing attributes inward). */
+  /**
+   * {@return this message with another context (for adapters passing attributes inward)}
+   *
+   * @param newContext the context to carry
+   */
   public Message<T> withContext(MessageContext newContext) {
     return new Message<>(newContext, peer, data);
   }

@@ -8,12 +8,14 @@ package io.serenity.p2p.server;
  */
 public interface MessageCodec {
 
-  /** A short name for logs, e.g. {@code protobuf}. */
+  /** {@return a short name for logs, e.g. {@code protobuf}} */
   String name();
 
   /**
    * Encodes {@code message}, an instance of a type this codec accepted in {@link #checkType}.
    *
+   * @param message the message
+   * @return its bytes
    * @throws MessageCodecException when the message cannot be encoded
    */
   byte[] encode(Object message);
@@ -21,6 +23,10 @@ public interface MessageCodec {
   /**
    * Decodes {@code data} into a fresh object of {@code type}.
    *
+   * @param <T> the message type
+   * @param data the bytes that arrived
+   * @param type the registered type
+   * @return a new instance of {@code type}
    * @throws MessageCodecException when the bytes are not a valid {@code type}
    */
   <T> T decode(byte[] data, Class<T> type);
@@ -28,10 +34,12 @@ public interface MessageCodec {
   /**
    * Called by {@link Server#registerTopic} so an unusable type fails at registration rather than at
    * the first message; throws {@link IllegalArgumentException} saying why. Default: accepts all.
+   *
+   * @param type the type being registered
    */
   default void checkType(Class<?> type) {}
 
-  /** Protobuf wire format, decoding through the type's generated parser. */
+  /** {@return protobuf wire format, decoding through the type's generated parser} */
   static MessageCodec protobuf() {
     return ProtobufCodec.INSTANCE;
   }

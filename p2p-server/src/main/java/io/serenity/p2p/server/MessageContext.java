@@ -41,6 +41,7 @@ public record MessageContext(
     DIRECT
   }
 
+  /** Checks for nulls and copies the attributes. */
   public MessageContext {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(source, "source");
@@ -51,20 +52,36 @@ public record MessageContext(
     attributes = Map.copyOf(attributes);
   }
 
-  /** A context without peers or attributes, received now (for tests and hand-made messages). */
+  /**
+   * {@return a context without peers or attributes, received now (for tests and hand-made messages)}
+   *
+   * @param topic the topic
+   * @param source pubsub or direct
+   * @param messageId the pubsub message id in hex, empty for direct messages
+   * @param size the payload size in bytes
+   */
   public static MessageContext of(String topic, Source source, String messageId, int size) {
     return new MessageContext(topic, source, messageId, size, Instant.now(), Optional.empty(), Optional.empty(),
         Map.of());
   }
 
-  /** This context with {@code key} set to {@code value}. */
+  /**
+   * {@return this context with {@code key} set to {@code value}}
+   *
+   * @param key the attribute name
+   * @param value its value
+   */
   public MessageContext withAttribute(String key, Object value) {
     Map<String, Object> m = new HashMap<>(attributes);
     m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
     return new MessageContext(topic, source, messageId, size, receivedAt, author, receivedFrom, m);
   }
 
-  /** The attribute {@code key}, if set. */
+  /**
+   * {@return the attribute {@code key}, if set}
+   *
+   * @param key the attribute name
+   */
   public Optional<Object> attribute(String key) {
     return Optional.ofNullable(attributes.get(key));
   }

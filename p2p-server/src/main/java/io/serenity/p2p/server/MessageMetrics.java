@@ -29,6 +29,9 @@ public final class MessageMetrics {
 
   private final Map<String, Counters> byTopic = new ConcurrentHashMap<>();
 
+  /** Counters at zero; pass them to {@link Adapters#metrics(MessageMetrics)}. */
+  public MessageMetrics() {}
+
   void record(MessageContext ctx) {
     Counters c = byTopic.computeIfAbsent(ctx.topic(), t -> new Counters());
     c.messages.increment();
@@ -38,7 +41,12 @@ public final class MessageMetrics {
     }
   }
 
-  /** Counts of {@code topic} (zeros when nothing arrived). */
+  /**
+   * Counts of {@code topic} (zeros when nothing arrived).
+   *
+   * @param topic the topic
+   * @return its counts
+   */
   public Counts of(String topic) {
     Counters c = byTopic.get(topic);
     return c == null
@@ -46,7 +54,11 @@ public final class MessageMetrics {
         : new Counts(c.messages.sum(), c.bytes.sum(), c.direct.sum());
   }
 
-  /** Counts of every topic seen so far. */
+  /**
+   * Counts of every topic seen so far.
+   *
+   * @return the counts by topic, a copy
+   */
   public Map<String, Counts> snapshot() {
     Map<String, Counts> out = new HashMap<>();
     byTopic.keySet().forEach(t -> out.put(t, of(t)));

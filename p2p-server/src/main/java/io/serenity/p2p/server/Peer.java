@@ -31,6 +31,7 @@ public record Peer(
     OUTBOUND
   }
 
+  /** Copies the lists. */
   public Peer {
     addresses = List.copyOf(addresses);
     protocols = List.copyOf(protocols);

@@ -10,6 +10,10 @@ public interface Sender {
   /**
    * Sends {@code message} to {@code peer} on its registered topic's direct protocol. The future
    * completes once the peer read it, or fails with a {@link ServerException} saying why.
+   *
+   * @param message an instance of a registered type
+   * @param peer the receiver
+   * @return completes when the peer has read the message
    */
   CompletableFuture<Void> send(Object message, PeerId peer);
 }

@@ -120,7 +120,11 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   private volatile Mdns mdns;
   private volatile Host.Subscription hostListener;
 
-  /** A server with {@code config} (validated here); nothing runs until {@link #start()}. */
+  /**
+   * A server with {@code config} (validated here); nothing runs until {@link #start()}.
+   *
+   * @param config the settings
+   */
   public Server(ServerConfig config) {
     this(config, null);
   }
@@ -129,6 +133,9 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * A server whose network I/O runs on {@code sharedEventLoops}, for many servers in one process
    * (a local devnet, tests): they then share a few Netty threads instead of each starting its own.
    * The caller owns the group and shuts it down after the servers stopped.
+   *
+   * @param config the settings
+   * @param sharedEventLoops the Netty event loops to run on, owned by the caller
    */
   public Server(ServerConfig config, EventLoopGroup sharedEventLoops) {
     this.config = Objects.requireNonNull(config, "config").validate();
@@ -145,6 +152,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     /**
      * Installs the protocol on {@code host}.
      *
+     * @param host the server's host, not yet listening
      * @return what stops it; closed by {@link #stop()} before the host closes
      */
     AutoCloseable install(Host host);
@@ -153,6 +161,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   /**
    * Adds {@code extension}, installed at {@link #start()}.
    *
+   * @param extension the protocol to install
    * @throws IllegalStateException when the server is already started or stopped
    */
   public void addExtension(Extension extension) {
@@ -165,7 +174,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     }
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public ServerConfig config() {
     return config;
   }
@@ -435,6 +444,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   /**
    * Healthy when running with at least {@link ServerConfig#minPeers()} connected peers; otherwise
    * says why ("not started", "stopped", "fewer than 3 peers (have 1)").
+   *
+   * @return healthy, or unhealthy with the reason
    */
   public Status status() {
     State s = state;
@@ -458,6 +469,10 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * it on {@code /<prefix>/<version>/<topic>}. Received messages pass through {@code adapters}
    * (the first is outermost) to the type's feed. May be called before or after {@link #start()}.
    *
+   * @param <T> the message type
+   * @param topic the topic name, without whitespace
+   * @param type the message class, exactly as {@link #broadcast} will see it
+   * @param adapters middleware run on every received message, first to last
    * @throws IllegalArgumentException when the type already has a topic, the topic already has a
    *     type, the topic is blank, or the codec cannot handle the type
    * @throws NullPointerException naming the adapter whose {@code wrap} returned null
@@ -499,6 +514,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * each; publish with {@link #publish(String, byte[])}. May be called before or after {@link
    * #start()}.
    *
+   * @param topic the topic name, without whitespace
+   * @param adapters middleware run on every received message, first to last
    * @return the topic's feed
    * @throws IllegalArgumentException when the topic is blank or already registered or joined
    */
@@ -549,7 +566,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return h;
   }
 
-  /** The topics registered so far, by type. */
+  /** {@return the topics registered so far, by type} */
   public Map<Class<?>, String> topics() {
     Map<Class<?>, String> out = new java.util.HashMap<>();
     byType.forEach((k, v) -> out.put(k, v.topic));
@@ -559,6 +576,10 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   /**
    * The feed of {@code type}: every received message of that type, after the adapters. Created on
    * first use, so consumers may subscribe before the topic is registered.
+   *
+   * @param <T> the message type
+   * @param type the registered (or soon registered) message class
+   * @return the feed; subscribe a queue or a callback to it
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public <T> Feed<Message<T>> feed(Class<T> type) {
@@ -566,19 +587,34 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return (Feed) feedFor(type);
   }
 
-  /** Shorthand for {@code feed(type).subscribe(sink)}: a blocking consumer on a delivery thread. */
+  /**
+   * Shorthand for {@code feed(type).subscribe(sink)}: a blocking consumer on a delivery thread.
+   *
+   * @param <T> the message type
+   * @param type the message class
+   * @param sink receives every message of the type, one at a time
+   * @return the subscription; unsubscribe to stop
+   */
   public <T> Subscription subscribe(
       Class<T> type, Consumer<? super Message<T>> sink) {
     return feed(type).subscribe(sink);
   }
 
-  /** Messages of {@code topic} dropped because its inbox was full. */
+  /**
+   * {@return messages of {@code topic} dropped because its inbox was full}
+   *
+   * @param topic a registered or joined topic
+   */
   public long droppedMessages(String topic) {
     RegisteredTopic<?> t = byTopic.get(topic);
     return t == null ? 0 : t.dropped();
   }
 
-  /** Messages of {@code topic} that could not be decoded and were skipped. */
+  /**
+   * {@return messages of {@code topic} that could not be decoded and were skipped}
+   *
+   * @param topic a registered topic
+   */
   public long undecodableMessages(String topic) {
     RegisteredTopic<?> t = byTopic.get(topic);
     return t == null ? 0 : t.undecodable();
@@ -661,6 +697,9 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * peers without joining) and completes with the message id in hex. Completion and failures are
    * those of {@link #broadcast}.
    *
+   * @param topic the topic name
+   * @param data the payload, sent as it is
+   * @return completes with the message id in hex
    * @throws IllegalStateException when the server is not running
    */
   public CompletableFuture<String> publish(String topic, byte[] data) {
@@ -748,7 +787,13 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return result;
   }
 
-  /** Sends to a peer given by address ({@code /ip4/.../tcp/.../p2p/<id>}); see {@link #send}. */
+  /**
+   * Sends to a peer given by address ({@code /ip4/.../tcp/.../p2p/<id>}); see {@link #send}.
+   *
+   * @param message an instance of a registered type
+   * @param peer the receiver and its addresses
+   * @return as {@link #send(Object, PeerId)}
+   */
   public CompletableFuture<Void> send(Object message, PeerInfo peer) {
     checkRunning();
     if (!peer.addrs().isEmpty()) {
@@ -803,6 +848,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * peer store, further protocols: prefer {@link #addExtension} for those, installed before
    * peers connect). Closing it stops the server's networking; use {@link #stop()}.
    *
+   * @return the host
    * @throws IllegalStateException when the server is not running
    */
   public Host host() {
@@ -814,6 +860,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * The pubsub router under this server, for inspection (meshes, scores, counters) and metrics.
    * Messages published or subscribed here bypass the server's topics, codecs and feeds.
    *
+   * @return the pubsub router
    * @throws IllegalStateException when the server is not running
    */
   public PubSub pubSub() {
@@ -821,7 +868,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return pubsub;
   }
 
-  /** Our peer id. */
+  /** {@return our peer id} */
   public PeerId peerId() {
     checkRunning();
     return host.peerId();
@@ -830,6 +877,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   /**
    * Our listen addresses, each ending in {@code /p2p/<our id>}: what others dial. A wildcard listen
    * address appears as the machine's interface addresses ({@link Host#listenAddrs()}).
+   *
+   * @return the listen addresses with our peer id
    */
   public List<Multiaddr> listenAddrs() {
     checkRunning();
@@ -841,6 +890,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * The addresses peers are told in identify, each ending in {@code /p2p/<our id>}: the advertised
    * ones ({@link HostConfig#advertiseAddrs()}, then {@link ServerConfig#advertiseAddrs()}) first, then
    * {@link #listenAddrs()}.
+   *
+   * @return the advertised addresses with our peer id
    */
   public List<Multiaddr> advertisedAddrs() {
     checkRunning();
@@ -848,7 +899,13 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     return host.advertisedAddrs().stream().map(a -> a.encapsulate(me)).toList();
   }
 
-  /** Connects to {@code multiaddr} ({@code .../p2p/<id>}); completes with the peer's id. */
+  /**
+   * Connects to {@code multiaddr} ({@code .../p2p/<id>}); completes with the peer's id.
+   *
+   * @param multiaddr the peer's address, ending in its peer id
+   * @return completes with the peer id once connected; fails with {@link ServerException} on a bad
+   *     address or a failed dial
+   */
   public CompletableFuture<PeerId> connect(String multiaddr) {
     checkRunning();
     PeerInfo p;
@@ -869,20 +926,29 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
             });
   }
 
-  /** Closes the connection to {@code peer} (a static peer is redialled after the backoff). */
+  /**
+   * Closes the connection to {@code peer} (a static peer is redialled after the backoff).
+   *
+   * @param peer a connected peer
+   * @return completes when the connection is closed
+   */
   public CompletableFuture<Void> disconnect(PeerId peer) {
     checkRunning();
     return host.disconnect(peer);
   }
 
-  /** The connected peers, with identify data and gossipsub scores. */
+  /** {@return the connected peers, with identify data and gossipsub scores} */
   public List<Peer> peers() {
     checkRunning();
     Map<PeerId, Double> scores = scores();
     return host.connections().stream().map(c -> peerOf(c, scores)).toList();
   }
 
-  /** The connected peer {@code id}, if connected. */
+  /**
+   * {@return the connected peer {@code id}, if connected}
+   *
+   * @param id the peer's id
+   */
   public Optional<Peer> peer(PeerId id) {
     checkRunning();
     return host.connection(id).map(c -> peerOf(c, scores()));
@@ -948,6 +1014,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   /**
    * Peer connections, identifications, disconnections, failed dials of bootstrap and static peers,
    * and protocol violations, in order. Sent from the control thread: see {@link PeerEvent}.
+   *
+   * @return the feed of peer events
    */
   public Feed<PeerEvent> peerEvents() {
     checkNotStopped();
@@ -957,6 +1025,10 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   /**
    * Completes once at least {@code count} pubsub peers have joined {@code topic} (for example, to
    * wait before a first broadcast). Never fails by itself: bound it with {@code orTimeout}.
+   *
+   * @param topic the topic
+   * @param count how many peers to wait for
+   * @return completes once that many peers are on the topic
    */
   public CompletableFuture<Void> whenTopicPeers(String topic, int count) {
     checkRunning();

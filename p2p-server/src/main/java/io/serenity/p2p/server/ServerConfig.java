@@ -122,6 +122,7 @@ public record ServerConfig(
 
   private static final Pattern PROTOCOL_PART = Pattern.compile("[A-Za-z0-9._-]+");
 
+  /** Checks for nulls and copies the lists; {@link #validate()} checks the values. */
   public ServerConfig {
     Objects.requireNonNull(privateKey, "privateKey");
     Objects.requireNonNull(privateKeyFile, "privateKeyFile");
@@ -143,42 +144,51 @@ public record ServerConfig(
     Objects.requireNonNull(reconnectBackoffMax, "reconnectBackoffMax");
   }
 
-  /** The pubsub signing policy ({@link PubSubConfig#signaturePolicy()}). */
+  /** {@return the pubsub signing policy ({@link PubSubConfig#signaturePolicy()})} */
   public SignaturePolicy signaturePolicy() {
     return pubSubConfig.signaturePolicy();
   }
 
-  /** The pubsub message id function ({@link PubSubConfig#messageIdFunction()}). */
+  /** {@return the pubsub message id function ({@link PubSubConfig#messageIdFunction()})} */
   public MessageIdFunction messageIdFunction() {
     return pubSubConfig.messageIdFunction();
   }
 
-  /** Largest encoded message published or accepted on pubsub ({@link PubSubConfig#maxMessageSize()}). */
+  /**
+   * Largest encoded message published or accepted on pubsub ({@link PubSubConfig#maxMessageSize()}).
+   *
+   * @return the limit in bytes
+   */
   public int maxGossipMessageSize() {
     return pubSubConfig.maxMessageSize();
   }
 
-  /** Whether our own broadcasts reach our own feeds ({@link PubSubConfig#deliverOwnMessages()}). */
+  /** {@return whether our own broadcasts reach our own feeds ({@link PubSubConfig#deliverOwnMessages()})} */
   public boolean deliverOwnMessages() {
     return pubSubConfig.deliverOwnMessages();
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static ServerConfig defaults() {
     return builder().build();
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this config. */
+  /** {@return a builder starting from this config} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public ServerConfig validate() {
     if (privateKey.isPresent() && privateKeyFile.isPresent()) {
       throw new IllegalArgumentException("give privateKey or privateKeyFile, not both");
@@ -225,7 +235,11 @@ public record ServerConfig(
     return this;
   }
 
-  /** The direct protocol id of {@code topic}: {@code /<prefix>/<version>/<topic>}. */
+  /**
+   * {@return the direct protocol id of {@code topic}: {@code /<prefix>/<version>/<topic>}}
+   *
+   * @param topic the topic
+   */
   public String directProtocolId(String topic) {
     String t = topic.startsWith("/") ? topic.substring(1) : topic;
     return "/" + directProtocolPrefix + "/" + directProtocolVersion + "/" + t;
@@ -299,17 +313,34 @@ public record ServerConfig(
       inboundQueue = c.inboundQueue;
     }
 
+    /**
+     * Sets {@link ServerConfig#privateKey()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder privateKey(PrivateKey v) {
       privateKey = Optional.of(v);
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#privateKeyFile()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder privateKeyFile(Path v) {
       privateKeyFile = Optional.of(v);
       return this;
     }
 
-    /** Replaces the listen addresses. */
+    /**
+     * Replaces the listen addresses.
+     *
+     * @param addrs TCP multiaddrs, e.g. {@code /ip4/0.0.0.0/tcp/13000}; port 0 takes any free port
+     * @return this builder
+     */
     public Builder listen(String... addrs) {
       listenAddrs = List.of(addrs);
       return this;
@@ -318,131 +349,259 @@ public record ServerConfig(
     /**
      * Replaces the advertised addresses, e.g. {@code advertise("/ip4/203.0.113.7/tcp/13000")} for a node
      * behind a NAT that forwards that port to us.
+     *
+     * @param addrs the addresses, without {@code /p2p}
+     * @return this builder
      */
     public Builder advertise(String... addrs) {
       advertiseAddrs = List.of(addrs);
       return this;
     }
 
-    /** Adds bootstrap peers. */
+    /**
+     * Adds bootstrap peers.
+     *
+     * @param addrs peer addresses ending in {@code /p2p/<id>}, dialled once at start
+     * @return this builder
+     */
     public Builder bootstrapPeers(String... addrs) {
       bootstrapPeers.addAll(List.of(addrs));
       return this;
     }
 
-    /** Adds static peers. */
+    /**
+     * Adds static peers.
+     *
+     * @param addrs peer addresses ending in {@code /p2p/<id>}, kept connected
+     * @return this builder
+     */
     public Builder staticPeers(String... addrs) {
       staticPeers.addAll(List.of(addrs));
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#discovery()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder discovery(boolean v) {
       discovery = v;
       return this;
     }
 
-    /** Turns discovery on with these mDNS settings (e.g. {@link MdnsConfig#loopback(int)} in tests). */
+    /**
+     * Turns discovery on with these mDNS settings (e.g. {@link MdnsConfig#loopback(int)} in tests).
+     *
+     * @param v the mDNS settings
+     * @return this builder
+     */
     public Builder mdns(MdnsConfig v) {
       mdns = v;
       discovery = true;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#router()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder router(Router v) {
       router = v;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#gossipSubParams()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder gossipSubParams(GossipSubParams v) {
       gossipSubParams = v;
       return this;
     }
 
-    /** Turns on gossipsub peer scoring. */
+    /**
+     * Turns on gossipsub peer scoring.
+     *
+     * @param params how peers are scored
+     * @param thresholds what each score level costs a peer
+     * @return this builder
+     */
     public Builder peerScore(PeerScoreParams params, PeerScoreThresholds thresholds) {
       peerScoreParams = Optional.of(params);
       peerScoreThresholds = Optional.of(thresholds);
       return this;
     }
 
-    /** Sets every pubsub setting at once. */
+    /**
+     * Sets every pubsub setting at once.
+     *
+     * @param v the pubsub settings
+     * @return this builder
+     */
     public Builder pubSubConfig(PubSubConfig v) {
       pubSubConfig = Objects.requireNonNull(v, "pubSubConfig");
       return this;
     }
 
-    /** Sets {@link PubSubConfig#signaturePolicy()}. */
+    /**
+     * Sets {@link PubSubConfig#signaturePolicy()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder signaturePolicy(SignaturePolicy v) {
       pubSubConfig = pubSubConfig.withSignaturePolicy(v);
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#codec()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder codec(MessageCodec v) {
       codec = v;
       return this;
     }
 
-    /** Sets {@link PubSubConfig#messageIdFunction()} (default: from + seqno). */
+    /**
+     * Sets {@link PubSubConfig#messageIdFunction()} (default: from + seqno).
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder messageIdFunction(MessageIdFunction v) {
       pubSubConfig = pubSubConfig.withMessageIdFunction(v);
       return this;
     }
 
-    /** Sets {@link PubSubConfig#maxMessageSize()} (and its RPC limit, 64 KiB above). */
+    /**
+     * Sets {@link PubSubConfig#maxMessageSize()} (and its RPC limit, 64 KiB above).
+     *
+     * @param v the new limit in bytes
+     * @return this builder
+     */
     public Builder maxGossipMessageSize(int v) {
       pubSubConfig = pubSubConfig.withMaxMessageSize(v);
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#maxDirectMessageSize()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxDirectMessageSize(int v) {
       maxDirectMessageSize = v;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#maxPeers()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder maxPeers(int v) {
       maxPeers = v;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#minPeers()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder minPeers(int v) {
       minPeers = v;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#directProtocolPrefix()} and {@link ServerConfig#directProtocolVersion()}.
+     *
+     * @param prefix the protocol id's first part
+     * @param version its last part
+     * @return this builder
+     */
     public Builder directProtocol(String prefix, String version) {
       directProtocolPrefix = prefix;
       directProtocolVersion = version;
       return this;
     }
 
-    /** Sets {@link PubSubConfig#deliverOwnMessages()}. */
+    /**
+     * Sets {@link PubSubConfig#deliverOwnMessages()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder deliverOwnMessages(boolean v) {
       pubSubConfig = pubSubConfig.withDeliverOwnMessages(v);
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#hostConfig()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder hostConfig(HostConfig v) {
       hostConfig = v;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#directSendTimeout()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder directSendTimeout(Duration v) {
       directSendTimeout = v;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#reconnectBackoffMin()} and {@link ServerConfig#reconnectBackoffMax()}.
+     *
+     * @param min the first wait before redialling a static peer
+     * @param max the longest wait
+     * @return this builder
+     */
     public Builder reconnectBackoff(Duration min, Duration max) {
       reconnectBackoffMin = min;
       reconnectBackoffMax = max;
       return this;
     }
 
+    /**
+     * Sets {@link ServerConfig#inboundQueue()}.
+     *
+     * @param v the new value
+     * @return this builder
+     */
     public Builder inboundQueue(int v) {
       inboundQueue = v;
       return this;
     }
 
-    /** Builds and validates. */
+    /**
+     * Builds and validates.
+     *
+     * @return the config
+     * @throws IllegalArgumentException naming the bad field
+     */
     public ServerConfig build() {
       return new ServerConfig(
               privateKey,

@@ -8,10 +8,21 @@ package io.serenity.p2p.server;
 public class ServerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public ServerException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public ServerException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -20,7 +20,11 @@ public record Status(boolean healthy, Optional<String> problem, int peers) {
     return new Status(false, Optional.of(problem), peers);
   }
 
-  /** Returns this when healthy; throws {@link IllegalStateException} with the problem otherwise. */
+  /**
+   * Returns this when healthy; throws {@link IllegalStateException} with the problem otherwise.
+   *
+   * @return this status
+   */
   public Status orThrow() {
     if (!healthy) {
       throw new IllegalStateException(problem.orElse("unhealthy"));

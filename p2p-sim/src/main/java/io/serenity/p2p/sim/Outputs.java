@@ -12,14 +12,22 @@ import java.util.List;
 public final class Outputs {
   private Outputs() {}
 
-  /** The summaries as text: one column per run. */
+  /**
+   * {@return the summaries as text: one column per run}
+   *
+   * @param runs the runs
+   */
   public static String text(List<Report> runs) {
     List<Summary> s = new ArrayList<>();
     runs.forEach(r -> s.add(r.summary()));
     return Summary.table(s);
   }
 
-  /** The summaries as JSON: one object for one run, {"runs": [...]} for a comparison. */
+  /**
+   * {@return the summaries as JSON: one object for one run, {"runs": [...]} for a comparison}
+   *
+   * @param runs the runs
+   */
   public static String json(List<Report> runs) {
     if (runs.size() == 1) {
       return runs.get(0).summary().toJson();
@@ -30,7 +38,14 @@ public final class Outputs {
     return JsonFormat.write(comparison);
   }
 
-  /** Writes summary.txt, summary.json and the plots into {@code dir}; returns the files written. */
+  /**
+   * Writes summary.txt, summary.json and the plots into {@code dir}.
+   *
+   * @param dir the output folder, created when missing
+   * @param runs the runs to summarise side by side
+   * @return the files written
+   * @throws IOException when a file cannot be written
+   */
   public static List<Path> write(Path dir, List<Report> runs) throws IOException {
     Files.createDirectories(dir);
     List<Path> files = new ArrayList<>();

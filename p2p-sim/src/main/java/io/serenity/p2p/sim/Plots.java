@@ -30,7 +30,14 @@ public final class Plots {
 
   private Plots() {}
 
-  /** Writes latency-cdf, hops and bandwidth as .svg and .png into {@code dir}; returns the files. */
+  /**
+   * Writes latency-cdf, hops and bandwidth as .svg and .png into {@code dir}.
+   *
+   * @param dir the output folder
+   * @param runs the runs to plot together
+   * @return the files written
+   * @throws IOException when a file cannot be written
+   */
   public static List<Path> write(Path dir, List<Report> runs) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);

@@ -47,8 +47,13 @@ public record Scenario(
     Partition partition) {
 
   /**
+   * Gossipsub settings: a preset and overrides.
+   *
    * @param preset "ethereum" (D 8/6/12, heartbeat 700 ms) or "defaults" (go-libp2p: D 6/5/12, 1 s)
    * @param d mesh degree override (0 keeps the preset's), likewise dLow, dHigh, dLazy
+   * @param dLow mesh low watermark override (0 keeps the preset's)
+   * @param dHigh mesh high watermark override (0 keeps the preset's)
+   * @param dLazy gossip degree override (0 keeps the preset's)
    * @param heartbeatMs heartbeat override (0 keeps the preset's)
    * @param floodPublish whether our own messages go to every topic peer
    * @param scoring whether peers are scored (Ethereum score parameters and thresholds)
@@ -57,6 +62,8 @@ public record Scenario(
       boolean scoring) {}
 
   /**
+   * How the nodes are connected at start.
+   *
    * @param type "random-regular" (every node {@code degree} peers), "degrees" (random graph with the
    *     given degree distribution), "file" (edge list "a b" per line), "line", "ring", "complete"
    * @param degree degree for random-regular
@@ -66,6 +73,8 @@ public record Scenario(
   public record Topology(String type, int degree, Map<Integer, Double> degrees, String file) {}
 
   /**
+   * The links between nodes.
+   *
    * @param latency "fixed" (valueMs), "uniform" (minMs..maxMs), "lognormal" (medianMs, sigma) or
    *     "matrix" (regions with weights and a latency matrix in ms); drawn once per link; or "node-sum"
    *     (nodeMs: one value per node, a link's latency is the sum of its two ends' values, like a delay on
@@ -76,10 +85,26 @@ public record Scenario(
    */
   public record Links(Latency latency, double uploadMbps, double loss, long crashDetectMs) {}
 
+  /**
+   * How long a packet takes on a link; {@link Links#latency()} says which fields each type uses.
+   *
+   * @param type "fixed", "uniform", "lognormal", "matrix" or "node-sum"
+   * @param valueMs the fixed latency
+   * @param minMs the uniform lower bound
+   * @param maxMs the uniform upper bound
+   * @param medianMs the lognormal median
+   * @param sigma the lognormal shape
+   * @param regions the matrix's region names
+   * @param weights the share of nodes in each region
+   * @param matrixMs latency between regions, a row per region
+   * @param nodeMs the node-sum value of each node
+   */
   public record Latency(String type, double valueMs, double minMs, double maxMs, double medianMs, double sigma,
       List<String> regions, List<Double> weights, List<List<Double>> matrixMs, List<Double> nodeMs) {}
 
   /**
+   * One stream of published messages.
+   *
    * @param topic topic name
    * @param messages how many messages
    * @param sizeBytes payload size
@@ -89,6 +114,8 @@ public record Scenario(
   public record Traffic(String topic, int messages, int sizeBytes, double ratePerSecond, String publishers) {}
 
   /**
+   * A group of misbehaving nodes.
+   *
    * @param behaviour "silent" (never forwards messages), "spammer" (publishes invalid messages),
    *     "ihave-spam" (advertises ids it does not have), "iwant-spam" (asks for recent messages over
    *     and over), "eclipse" (connects to the target, grafts it, forwards nothing)
@@ -100,6 +127,8 @@ public record Scenario(
   public record Adversary(String behaviour, double fraction, int count, double ratePerSecond, int target) {}
 
   /**
+   * Nodes leaving, crashing or joining at one moment.
+   *
    * @param atMs when
    * @param action "leave" (graceful), "crash" (silent; peers notice after crashDetectMs), "join"
    * @param count how many nodes
@@ -107,10 +136,22 @@ public record Scenario(
    */
   public record Churn(long atMs, String action, int count, int degree) {}
 
-  /** Splits nodes [0, fraction·n) from the rest at {@code atMs}; packets across are lost until {@code healMs}. */
+  /**
+   * Splits nodes [0, fraction·n) from the rest at {@code atMs}; packets across are lost until {@code healMs}.
+   *
+   * @param atMs when the split starts
+   * @param healMs when it heals
+   * @param fraction the share of nodes cut off
+   */
   public record Partition(long atMs, long healMs, double fraction) {}
 
-  /** Reads a scenario file; relative topology files resolve against its folder. */
+  /**
+   * Reads a scenario file; relative topology files resolve against its folder.
+   *
+   * @param file a JSON scenario
+   * @return the scenario
+   * @throws IOException when the file cannot be read
+   */
   public static Scenario load(Path file) throws IOException {
     Scenario s = parse(Files.readString(file));
     if (s.topology.file() != null && !Path.of(s.topology.file()).isAbsolute()) {
@@ -126,13 +167,23 @@ public record Scenario(
         partition);
   }
 
-  /** A copy with another node count (benchmarks, tests). */
+  /**
+   * {@return a copy with another node count (benchmarks, tests)}
+   *
+   * @param n the node count
+   */
   public Scenario withNodes(int n) {
     return new Scenario(name, seed, n, router, gossip, topology, links, traffic, warmupMs, drainMs, adversaries, churn,
         partition);
   }
 
-  /** Parses a scenario from JSON text. */
+  /**
+   * Parses a scenario from JSON text.
+   *
+   * @param json the scenario
+   * @return the scenario
+   * @throws ScenarioException naming a missing or bad field
+   */
   public static Scenario parse(String json) {
     JsonNode root = JsonFormat.read(json);
     if (!root.isObject()) {
@@ -218,7 +269,12 @@ public record Scenario(
     return s.validate();
   }
 
-  /** Rejects impossible settings with a message naming the field; returns this. */
+  /**
+   * Rejects impossible settings with a message naming the field; returns this.
+   *
+   * @return this scenario
+   * @throws ScenarioException naming the bad field
+   */
   public Scenario validate() {
     require(nodes >= 2, "nodes must be at least 2, got " + nodes);
     require(router.equals("gossipsub") || router.equals("floodsub"), "router must be gossipsub or floodsub, got " + router);

@@ -4,6 +4,11 @@ package io.serenity.p2p.sim;
 public final class ScenarioException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public ScenarioException(String message) {
     super(message);
   }

@@ -13,6 +13,12 @@ import java.nio.file.Path;
 public final class SimBenchmark {
   private SimBenchmark() {}
 
+  /**
+   * Runs the scenario and prints its summary and timing.
+   *
+   * @param args a scenario file or {@code default}, then optionally a node count
+   * @throws Exception when the scenario cannot be read or the run fails
+   */
   public static void main(String[] args) throws Exception {
     Scenario s = args.length > 0 && !args[0].equals("default") ? Scenario.load(Path.of(args[0])) : Scenario.parse(DEFAULT);
     if (args.length > 1) {

@@ -127,7 +127,13 @@ public final class Simulator {
     }
   }
 
-  /** Runs {@code scenario} to the end and reports. */
+  /**
+   * Runs {@code scenario} to the end and reports.
+   *
+   * @param scenario what to simulate
+   * @return the run's deliveries, latencies and traffic
+   * @throws IOException when the scenario's topology file cannot be read
+   */
   public static Report run(Scenario scenario) throws IOException {
     long wall = System.nanoTime();
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();

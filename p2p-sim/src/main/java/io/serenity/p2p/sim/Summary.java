@@ -21,6 +21,17 @@ import java.util.Map;
  * @param maxBytesOutPerNodePerSecond the busiest node's sent bytes per second
  * @param controlOverhead share of sent bytes that are not messages (control, subscriptions)
  * @param eclipseTargetDelivery share of messages the eclipse target got (NaN without an eclipse)
+ * @param name the scenario's name
+ * @param router "gossipsub" or "floodsub"
+ * @param nodes nodes at start
+ * @param links links at start
+ * @param messages messages published
+ * @param virtualSeconds virtual time the run covered
+ * @param delivered first deliveries counted in {@code deliveryRatio}
+ * @param expected deliveries possible ({@code deliveryRatio}'s denominator)
+ * @param latencyByTopic {@code latency} per topic
+ * @param packets packets sent
+ * @param packetsLost packets the links lost
  */
 public record Summary(
     String name,
@@ -45,7 +56,15 @@ public record Summary(
     long packetsLost,
     double eclipseTargetDelivery) {
 
-  /** Latency percentiles in milliseconds. */
+  /**
+   * Latency percentiles in milliseconds.
+   *
+   * @param p50 the median
+   * @param p90 the 90th percentile
+   * @param p99 the 99th percentile
+   * @param max the largest
+   * @param count how many latencies
+   */
   public record Latency(double p50, double p90, double p99, double max, long count) {
     static Latency of(List<Long> nanos) {
       if (nanos.isEmpty()) {
@@ -102,17 +121,22 @@ public record Summary(
     return o;
   }
 
-  /** The summary as indented JSON. */
+  /** {@return the summary as indented JSON} */
   public String toJson() {
     return JsonFormat.write(toJsonNode());
   }
 
-  /** The summary as a two-column text table. */
+  /** {@return the summary as a two-column text table} */
   public String toText() {
     return table(List.of(this));
   }
 
-  /** Several summaries side by side, one column each (comparison mode). */
+  /**
+   * Several summaries side by side, one column each (comparison mode).
+   *
+   * @param runs the summaries
+   * @return the table as text
+   */
   public static String table(List<Summary> runs) {
     List<String[]> rows = new ArrayList<>();
     rows.add(row("scenario", runs, Summary::name));

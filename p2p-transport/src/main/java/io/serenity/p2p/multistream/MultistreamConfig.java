@@ -14,12 +14,17 @@ public record MultistreamConfig(int maxMessageLength, int maxProposals) {
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1024;
   public static final int DEFAULT_MAX_PROPOSALS = 16;
 
-  /** The defaults: 1 KiB messages, 16 proposals. */
+  /** {@return the defaults: 1 KiB messages, 16 proposals} */
   public static MultistreamConfig defaults() {
     return new MultistreamConfig(DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_PROPOSALS);
   }
 
-  /** Returns this config, or throws IllegalArgumentException naming the bad field. */
+  /**
+   * Returns this config, or throws IllegalArgumentException naming the bad field.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public MultistreamConfig validate() {
     // The header "/multistream/1.0.0\n" is 19 bytes; a smaller limit could not even negotiate.
     if (maxMessageLength < MultistreamSelect.PROTOCOL_ID.length() + 1 || maxMessageLength > 65536) {

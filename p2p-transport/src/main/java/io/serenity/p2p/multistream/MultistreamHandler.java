@@ -38,7 +38,11 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
     this.negotiation = negotiation;
   }
 
-  /** Completes with the agreed protocol id, or exceptionally when the negotiation failed. */
+  /**
+   * Completes with the agreed protocol id, or exceptionally when the negotiation failed.
+   *
+   * @return the agreed protocol id, later
+   */
   public CompletableFuture<String> selected() {
     return selected;
   }

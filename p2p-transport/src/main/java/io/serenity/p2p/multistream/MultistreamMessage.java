@@ -15,8 +15,13 @@ public sealed interface MultistreamMessage {
   /** {@code ls}: a request for the listener's protocols. */
   record Ls() implements MultistreamMessage {}
 
-  /** A protocol id: a proposal from the dialer or the listener's echo of it. */
+  /**
+   * A protocol id: a proposal from the dialer or the listener's echo of it.
+   *
+   * @param id the protocol id
+   */
   record Protocol(String id) implements MultistreamMessage {
+    /** Checks the id is not null. */
     public Protocol {
       Objects.requireNonNull(id, "id");
     }
@@ -25,8 +30,11 @@ public sealed interface MultistreamMessage {
   /**
    * The answer to {@code ls}: one message whose body is the protocols, each encoded as its own
    * message, followed by a newline (multistream-select README, "Listing").
+   *
+   * @param protocols the listener's protocol ids
    */
   record ProtocolList(List<String> protocols) implements MultistreamMessage {
+    /** Copies the list. */
     public ProtocolList {
       protocols = List.copyOf(protocols);
     }
@@ -35,7 +43,9 @@ public sealed interface MultistreamMessage {
   /** Shared instances of the constant messages. */
   Header HEADER = new Header();
 
+  /** The {@code na} reply. */
   Na NA = new Na();
 
+  /** The {@code ls} request. */
   Ls LS = new Ls();
 }

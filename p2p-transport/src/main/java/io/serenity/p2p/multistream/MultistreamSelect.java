@@ -43,22 +43,42 @@ public final class MultistreamSelect {
 
   private MultistreamSelect() {}
 
-  /** A connection-upgrade handler proposing {@code proposals} in preference order. */
+  /**
+   * {@return a connection-upgrade handler proposing {@code proposals} in preference order}
+   *
+   * @param proposals protocol ids, best first
+   */
   public static MultistreamHandler dialerHandler(List<String> proposals) {
     return dialerHandler(proposals, MultistreamConfig.defaults());
   }
 
-  /** As {@link #dialerHandler(List)} with explicit limits. */
+  /**
+   * As {@link #dialerHandler(List)} with explicit limits.
+   *
+   * @param proposals protocol ids, best first
+   * @param config the limits
+   * @return the handler
+   */
   public static MultistreamHandler dialerHandler(List<String> proposals, MultistreamConfig config) {
     return new MultistreamHandler(Negotiation.dialer(proposals, config));
   }
 
-  /** A connection-upgrade handler accepting any of {@code supported}. */
+  /**
+   * {@return a connection-upgrade handler accepting any of {@code supported}}
+   *
+   * @param supported the protocol ids we serve
+   */
   public static MultistreamHandler listenerHandler(Collection<String> supported) {
     return listenerHandler(supported, MultistreamConfig.defaults());
   }
 
-  /** As {@link #listenerHandler(Collection)} with explicit limits. */
+  /**
+   * As {@link #listenerHandler(Collection)} with explicit limits.
+   *
+   * @param supported the protocol ids we serve
+   * @param config the limits
+   * @return the handler
+   */
   public static MultistreamHandler listenerHandler(
       Collection<String> supported, MultistreamConfig config) {
     return new MultistreamHandler(Negotiation.listener(supported, config));
@@ -71,6 +91,10 @@ public final class MultistreamSelect {
    * the future then completes with the id. On failure the stream is reset and the future completes
    * with a {@link MultistreamException} (listing what was tried when every proposal was refused).
    *
+   * @param stream a stream we opened
+   * @param proposals protocol ids, best first
+   * @param handlerFor the handler for the agreed protocol
+   * @return completes with the agreed protocol id
    * @throws IllegalArgumentException when {@code proposals} is empty, too long, or holds a bad id
    */
   public static CompletableFuture<String> select(
@@ -78,7 +102,15 @@ public final class MultistreamSelect {
     return select(stream, proposals, handlerFor, MultistreamConfig.defaults());
   }
 
-  /** As {@link #select(MuxedStream, List, Function)} with explicit limits. */
+  /**
+   * As {@link #select(MuxedStream, List, Function)} with explicit limits.
+   *
+   * @param stream a stream we opened
+   * @param proposals protocol ids, best first
+   * @param handlerFor the handler for the agreed protocol
+   * @param config the limits
+   * @return completes with the agreed protocol id
+   */
   public static CompletableFuture<String> select(
       MuxedStream stream,
       List<String> proposals,
@@ -93,6 +125,11 @@ public final class MultistreamSelect {
    * installs {@code handlerFor.apply(id)} and delivers bytes that followed the proposal (lazy
    * dialers send data at once) to it first; the future completes with the id. On failure the stream
    * is reset and the future completes exceptionally.
+   *
+   * @param stream a stream the remote opened
+   * @param supported the protocol ids we serve
+   * @param handlerFor the handler for the agreed protocol
+   * @return completes with the agreed protocol id
    */
   public static CompletableFuture<String> accept(
       MuxedStream stream,
@@ -101,7 +138,15 @@ public final class MultistreamSelect {
     return accept(stream, supported, handlerFor, MultistreamConfig.defaults());
   }
 
-  /** As {@link #accept(MuxedStream, Collection, Function)} with explicit limits. */
+  /**
+   * As {@link #accept(MuxedStream, Collection, Function)} with explicit limits.
+   *
+   * @param stream a stream the remote opened
+   * @param supported the protocol ids we serve
+   * @param handlerFor the handler for the agreed protocol
+   * @param config the limits
+   * @return completes with the agreed protocol id
+   */
   public static CompletableFuture<String> accept(
       MuxedStream stream,
       Collection<String> supported,
@@ -113,6 +158,10 @@ public final class MultistreamSelect {
   /**
    * Asks the listener on {@code stream} for its protocols with {@code ls}, then resets the stream
    * (listing is optional in the spec; many peers do not answer it).
+   *
+   * @param stream a stream we opened
+   * @param config the limits
+   * @return completes with the listener's protocol ids
    */
   public static CompletableFuture<List<String>> ls(MuxedStream stream, MultistreamConfig config) {
     CompletableFuture<List<String>> result = new CompletableFuture<>();

@@ -39,6 +39,8 @@ public final class InboundStreams {
   private volatile long refused;
 
   /**
+   * The inbound streams of one muxer session.
+   *
    * @param muxer the muxer's name for log lines, e.g. {@code "yamux"}
    * @param connection names the connection in log lines (its {@code toString()} is used)
    */
@@ -51,6 +53,9 @@ public final class InboundStreams {
    * Whether a stream the remote opens now can be taken: an acceptor is installed or there is room
    * to hold it. When not, this counts and logs the refusal and the caller must refuse the stream
    * (reset it) instead of opening it.
+   *
+   * @param streamId the new stream's id, for the log line
+   * @return true to take the stream, false to reset it
    */
   public boolean admit(long streamId) {
     if (acceptor != null || held.size() < MAX_HELD) {
@@ -70,7 +75,11 @@ public final class InboundStreams {
     return false;
   }
 
-  /** A stream the remote opened (after {@link #admit} allowed it): accepted now, or held. */
+  /**
+   * A stream the remote opened (after {@link #admit} allowed it): accepted now, or held.
+   *
+   * @param stream the admitted stream
+   */
   public void arrived(MuxedStream stream) {
     if (acceptor == null) {
       held.add(stream);
@@ -84,6 +93,8 @@ public final class InboundStreams {
    * skipping any the remote reset meanwhile; every later stream goes to it too, until it is
    * replaced. Streams handed to an earlier acceptor stay with that acceptor. When the acceptor
    * installs another one while it is being handed held streams, the rest go to the newer one.
+   *
+   * @param newAcceptor called with each inbound stream
    */
   public void install(Consumer<MuxedStream> newAcceptor) {
     Objects.requireNonNull(newAcceptor, "acceptor");
@@ -101,12 +112,12 @@ public final class InboundStreams {
     held.clear();
   }
 
-  /** Streams held now, waiting for an acceptor. */
+  /** {@return streams held now, waiting for an acceptor} */
   public int heldCount() {
     return held.size();
   }
 
-  /** Streams refused because {@link #MAX_HELD} were already waiting for an acceptor. Any thread. */
+  /** {@return streams refused because {@link #MAX_HELD} were already waiting for an acceptor} Any thread. */
   public long refusedCount() {
     return refused;
   }

@@ -6,10 +6,14 @@ import java.util.function.Consumer;
 /** A secured connection carrying many streams. */
 public interface MuxedConnection {
 
-  /** The muxer's protocol id, e.g. {@code /yamux/1.0.0}. */
+  /** {@return the muxer's protocol id, e.g. {@code /yamux/1.0.0}} */
   String protocolId();
 
-  /** Opens a new outbound stream. Fails when the stream limit is reached or the session is closing. */
+  /**
+   * Opens a new outbound stream. Fails when the stream limit is reached or the session is closing.
+   *
+   * @return completes with the stream
+   */
   CompletableFuture<MuxedStream> openStream();
 
   /**
@@ -25,6 +29,7 @@ public interface MuxedConnection {
    * installation. Streams beyond the muxer's inbound stream limit are reset before they reach any
    * acceptor.
    *
+   * @param acceptor called with each inbound stream
    * @return completes once {@code acceptor} is in force (held streams handed to it): every stream
    *     the remote opens after that goes to it; also completes when the connection has closed
    */
@@ -33,15 +38,21 @@ public interface MuxedConnection {
   /**
    * Streams the remote opened while no acceptor was installed and {@link InboundStreams#MAX_HELD}
    * were already waiting for one; each was reset.
+   *
+   * @return how many
    */
   long refusedEarlyStreams();
 
-  /** Number of open streams, both directions. */
+  /** {@return number of open streams, both directions} */
   int streamCount();
 
   /** Tells the remote we are going away (where the muxer can), resets all streams and closes. */
   void close();
 
-  /** Completes when the underlying connection has closed. */
+  /**
+   * Completes when the underlying connection has closed.
+   *
+   * @return a future of the close
+   */
   CompletableFuture<Void> closeFuture();
 }

@@ -11,19 +11,21 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MuxedStream {
 
-  /** The stream id as carried on the wire. */
+  /** {@return the stream id as carried on the wire} */
   long id();
 
-  /** True when this side opened the stream. */
+  /** {@return true when this side opened the stream} */
   boolean isInitiator();
 
-  /** The connection that carries this stream. */
+  /** {@return the connection that carries this stream} */
   MuxedConnection connection();
 
   /**
    * Installs the handler for inbound events, replacing any earlier one. Data that arrived before a
    * handler was set is held (bounded by the receive window or the muxer's per-stream buffer limit)
    * and delivered to the new handler, in order, before anything else.
+   *
+   * @param handler the handler
    */
   void setHandler(MuxedStreamHandler handler);
 
@@ -32,15 +34,26 @@ public interface MuxedStream {
    * the bytes have been handed to the connection. For yamux that means send window was available,
    * so a writer that awaits each future gets back-pressure instead of an unbounded buffer. Fails
    * with {@link MuxerException} when the stream was reset or closed for writing.
+   *
+   * @param data the bytes; the stream releases them
+   * @return completes when the connection took the bytes
    */
   CompletableFuture<Void> write(ByteBuf data);
 
-  /** Half-close: this side writes no more; the remote may keep writing. */
+  /**
+   * Half-close: this side writes no more; the remote may keep writing.
+   *
+   * @return completes when the close is sent
+   */
   CompletableFuture<Void> closeWrite();
 
   /** Aborts both directions; pending and later writes fail. Idempotent. */
   void reset();
 
-  /** Completes when both halves are closed or the stream was reset. */
+  /**
+   * Completes when both halves are closed or the stream was reset.
+   *
+   * @return a future of the end
+   */
   CompletableFuture<Void> closeFuture();
 }

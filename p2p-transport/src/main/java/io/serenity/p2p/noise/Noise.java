@@ -21,13 +21,24 @@ public final class Noise {
 
   private Noise() {}
 
-  /** A dialler's handshake handler; {@code expectedRemote} may be null. */
+  /**
+   * {@return a dialler's handshake handler; {@code expectedRemote} may be null}
+   *
+   * @param identity our identity key
+   * @param expectedRemote the peer we dialled, or null to accept any
+   * @param muxers stream muxers to offer in the handshake, best first
+   */
   public static NoiseHandshakeHandler initiator(
       PrivateKey identity, PeerId expectedRemote, List<String> muxers) {
     return new NoiseHandshakeHandler(identity, true, expectedRemote, muxers);
   }
 
-  /** A listener's handshake handler. */
+  /**
+   * {@return a listener's handshake handler}
+   *
+   * @param identity our identity key
+   * @param muxers stream muxers to offer in the handshake, best first
+   */
   public static NoiseHandshakeHandler responder(PrivateKey identity, List<String> muxers) {
     return new NoiseHandshakeHandler(identity, false, null, muxers);
   }

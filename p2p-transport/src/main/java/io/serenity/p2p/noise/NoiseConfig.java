@@ -12,12 +12,17 @@ public record NoiseConfig(int maxFrameLength) {
 
   public static final int DEFAULT_MAX_FRAME_LENGTH = 65535;
 
-  /** The defaults: 65535-byte frames. */
+  /** {@return the defaults: 65535-byte frames} */
   public static NoiseConfig defaults() {
     return new NoiseConfig(DEFAULT_MAX_FRAME_LENGTH);
   }
 
-  /** Returns this config, or throws IllegalArgumentException naming the bad field. */
+  /**
+   * Returns this config, or throws IllegalArgumentException naming the bad field.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public NoiseConfig validate() {
     if (maxFrameLength <= CipherState.TAG_LENGTH || maxFrameLength > 65535) {
       throw new IllegalArgumentException(

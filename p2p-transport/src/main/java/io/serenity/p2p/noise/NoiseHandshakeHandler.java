@@ -55,6 +55,8 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
   private int received;
 
   /**
+   * A handler for one side of one connection's handshake.
+   *
    * @param identity our libp2p identity key, which signs the Noise static key
    * @param initiator true on the dialling side
    * @param expectedRemote the peer we dialled, checked against the authenticated key; null to
@@ -68,7 +70,16 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
         identity, initiator, expectedRemote, ourMuxers, NoiseConfig.defaults(), new SecureRandom());
   }
 
-  /** As the four-argument constructor with explicit config and randomness (for the keys). */
+  /**
+   * As the four-argument constructor with explicit config and randomness (for the keys).
+   *
+   * @param identity our libp2p identity key, which signs the Noise static key
+   * @param initiator true on the dialling side
+   * @param expectedRemote the peer we dialled, or null to accept any peer
+   * @param ourMuxers stream muxers to offer in the handshake, in preference order
+   * @param config the limits
+   * @param random the source of the ephemeral and static Noise keys
+   */
   public NoiseHandshakeHandler(
       PrivateKey identity,
       boolean initiator,
@@ -100,7 +111,11 @@ public final class NoiseHandshakeHandler extends ChannelDuplexHandler {
     this.handshake = new HandshakeState(initiator, new byte[0], s, null, random);
   }
 
-  /** Completes with the authenticated session, or exceptionally when the handshake failed. */
+  /**
+   * Completes with the authenticated session, or exceptionally when the handshake failed.
+   *
+   * @return the session, later
+   */
   public CompletableFuture<SecureSession> session() {
     return session;
   }

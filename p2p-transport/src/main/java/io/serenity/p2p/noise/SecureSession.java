@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 public record SecureSession(
     PeerId localPeer, PeerId remotePeer, PublicKey remoteKey, Optional<String> earlyMuxer) {
+  /** Checks that no component is null. */
   public SecureSession {
     Objects.requireNonNull(localPeer, "localPeer");
     Objects.requireNonNull(remotePeer, "remotePeer");

@@ -54,13 +54,18 @@ public final class WriteBudget {
     /** The whole node's queues (the connection holding the most closed). */
     NODE;
 
-    /** Lower-case name, for metric labels. */
+    /** {@return lower-case name, for metric labels} */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
-  /** A counter key: the scope and the muxer of the connection ("none" before one was agreed). */
+  /**
+   * A counter key: the scope and the muxer of the connection ("none" before one was agreed).
+   *
+   * @param scope the bound that was met
+   * @param muxer the connection's muxer
+   */
   public record Hit(Scope scope, String muxer) {}
 
   private final long connectionLimit;
@@ -72,6 +77,8 @@ public final class WriteBudget {
   private final Map<Hit, LongAdder> hits = new ConcurrentHashMap<>();
 
   /**
+   * A budget with these limits.
+   *
    * @param connectionLimit bytes one connection's socket outbound buffer may hold
    * @param nodeLimit bytes queued for writing over all connections
    */
@@ -84,30 +91,32 @@ public final class WriteBudget {
     this.nodeLimit = nodeLimit;
   }
 
-  /** A budget with the default limits. */
+  /** {@return a budget with the default limits} */
   public static WriteBudget defaults() {
     return new WriteBudget(DEFAULT_CONNECTION_LIMIT, DEFAULT_NODE_LIMIT);
   }
 
+  /** {@return the bytes one connection may have queued} */
   public long connectionLimit() {
     return connectionLimit;
   }
 
+  /** {@return the bytes all connections together may have queued} */
   public long nodeLimit() {
     return nodeLimit;
   }
 
-  /** Bytes queued for writing now, over all connections. */
+  /** {@return bytes queued for writing now, over all connections} */
   public long queuedBytes() {
     return queued.get();
   }
 
-  /** The most bytes ever queued at once, over all connections. */
+  /** {@return the most bytes ever queued at once, over all connections} */
   public long maxQueuedBytes() {
     return maxQueued.get();
   }
 
-  /** The most bytes one connection's socket outbound buffer ever held. */
+  /** {@return the most bytes one connection's socket outbound buffer ever held} */
   public long maxSocketQueuedBytes() {
     return maxSocketQueued.get();
   }
@@ -119,12 +128,12 @@ public final class WriteBudget {
     }
   }
 
-  /** Open accounts (connections attached and not closed). */
+  /** {@return open accounts (connections attached and not closed)} */
   public int accounts() {
     return accounts.size();
   }
 
-  /** How often each bound was met, by scope and muxer. */
+  /** {@return how often each bound was met, by scope and muxer} */
   public Map<Hit, Long> hits() {
     Map<Hit, Long> out = new TreeMap<>(
         java.util.Comparator.comparing((Hit h) -> h.scope()).thenComparing(Hit::muxer));
@@ -132,7 +141,11 @@ public final class WriteBudget {
     return out;
   }
 
-  /** Total of {@link #hits()} for {@code scope}. */
+  /**
+   * {@return total of {@link #hits()} for {@code scope}}
+   *
+   * @param scope the bound
+   */
   public long hits(Scope scope) {
     long n = 0;
     for (Map.Entry<Hit, LongAdder> e : hits.entrySet()) {
@@ -143,7 +156,12 @@ public final class WriteBudget {
     return n;
   }
 
-  /** Counts one meeting of a bound (for queues above the muxer, e.g. a protocol's responses). */
+  /**
+   * Counts one meeting of a bound (for queues above the muxer, e.g. a protocol's responses).
+   *
+   * @param scope the bound that was met
+   * @param muxer the connection's muxer
+   */
   public void recordHit(Scope scope, String muxer) {
     hits.computeIfAbsent(new Hit(scope, muxer == null ? "none" : muxer), k -> new LongAdder()).increment();
   }
@@ -152,6 +170,9 @@ public final class WriteBudget {
    * Opens an account for {@code channel} and installs the handler that charges its socket outbound
    * buffer at the head of its pipeline. Call before anything is written (a channel initializer).
    * The account closes with the channel.
+   *
+   * @param channel a new channel
+   * @return its account
    */
   public Account attach(Channel channel) {
     Account a = new Account(channel);
@@ -164,7 +185,11 @@ public final class WriteBudget {
     return a;
   }
 
-  /** The account of {@code channel}, or null when it was not attached to a budget. */
+  /**
+   * {@return the account of {@code channel}, or null when it was not attached to a budget}
+   *
+   * @param channel a channel
+   */
   public static Account accountOf(Channel channel) {
     return channel.attr(KEY).get();
   }
@@ -204,31 +229,40 @@ public final class WriteBudget {
       this.channel = channel;
     }
 
-    /** The budget this account draws on. */
+    /** {@return the budget this account draws on} */
     public WriteBudget budget() {
       return WriteBudget.this;
     }
 
-    /** The per-connection bound on the socket outbound buffer. */
+    /** {@return the per-connection bound on the socket outbound buffer} */
     public long connectionLimit() {
       return connectionLimit;
     }
 
-    /** Names the muxer for the counters ({@link Hit#muxer()}). */
+    /**
+     * Names the muxer for the counters ({@link Hit#muxer()}).
+     *
+     * @param name the muxer's name, e.g. {@code yamux}
+     */
     public void setMuxer(String name) {
       muxer = name;
     }
 
+    /** {@return the muxer name set by {@link #setMuxer}, {@code none} before} */
     public String muxer() {
       return muxer;
     }
 
-    /** Bytes this connection holds (0 once closed). */
+    /** {@return bytes this connection holds (0 once closed)} */
     public long held() {
       return Math.max(0, held.get());
     }
 
-    /** Counts a bound met on this connection. */
+    /**
+     * Counts a bound met on this connection.
+     *
+     * @param scope the bound that was met
+     */
     public void hit(Scope scope) {
       recordHit(scope, muxer);
     }
@@ -236,6 +270,9 @@ public final class WriteBudget {
     /**
      * Charges {@code n} bytes. When the node would pass its bound, the connection holding the most
      * is closed; if that is this one (or this one is closed), nothing is charged and false returned.
+     *
+     * @param n bytes about to be queued
+     * @return false when nothing was charged: the write must not happen
      */
     public boolean reserve(long n) {
       for (;;) {
@@ -263,7 +300,11 @@ public final class WriteBudget {
       return true;
     }
 
-    /** Gives back {@code n} bytes charged by {@link #reserve}. */
+    /**
+     * Gives back {@code n} bytes charged by {@link #reserve}.
+     *
+     * @param n bytes written or dropped
+     */
     public void release(long n) {
       for (;;) {
         long h = held.get();

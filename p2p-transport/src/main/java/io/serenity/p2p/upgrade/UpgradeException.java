@@ -7,10 +7,21 @@ package io.serenity.p2p.upgrade;
 public class UpgradeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public UpgradeException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public UpgradeException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -48,6 +48,8 @@ public final class Upgrader {
   private final MultistreamConfig multistreamConfig;
 
   /**
+   * An upgrader that secures with Noise and multiplexes with {@code muxers}.
+   *
    * @param identity our identity key, proven to the remote in the Noise payload
    * @param config limits
    * @param muxers muxers in preference order (first preferred); at least one
@@ -67,7 +69,7 @@ public final class Upgrader {
             .validate();
   }
 
-  /** The configured muxer protocol ids, in preference order. */
+  /** {@return the configured muxer protocol ids, in preference order} */
   public List<String> muxerIds() {
     return List.copyOf(muxers.keySet());
   }
@@ -75,12 +77,21 @@ public final class Upgrader {
   /**
    * Upgrades a channel we dialled. {@code expectedRemote} may be null when the dialled address
    * carried no {@code /p2p} component.
+   *
+   * @param channel the dialled TCP channel
+   * @param expectedRemote the peer we dialled, or null
+   * @return completes with the secured, multiplexed connection
    */
   public CompletableFuture<UpgradedConnection> upgradeOutbound(Channel channel, PeerId expectedRemote) {
     return upgrade(channel, true, expectedRemote);
   }
 
-  /** Upgrades a channel we accepted. */
+  /**
+   * Upgrades a channel we accepted.
+   *
+   * @param channel the accepted TCP channel
+   * @return completes with the secured, multiplexed connection
+   */
   public CompletableFuture<UpgradedConnection> upgradeInbound(Channel channel) {
     return upgrade(channel, false, null);
   }

@@ -27,7 +27,7 @@ public record UpgraderConfig(
   public static final int DEFAULT_MAX_MULTISTREAM_PROPOSALS = 16;
   public static final int DEFAULT_MAX_NOISE_FRAME = 65535;
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static UpgraderConfig defaults() {
     return new UpgraderConfig(
         DEFAULT_HANDSHAKE_TIMEOUT,
@@ -37,7 +37,12 @@ public record UpgraderConfig(
         true);
   }
 
-  /** Rejects nonsense values with a message naming the field. */
+  /**
+   * Rejects nonsense values with a message naming the field.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public UpgraderConfig validate() {
     if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);

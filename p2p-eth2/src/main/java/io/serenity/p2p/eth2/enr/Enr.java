@@ -49,16 +49,27 @@ public final class Enr {
   /** Text prefix. */
   public static final String TEXT_PREFIX = "enr:";
 
+  /** Key of the identity scheme, {@code v4}. */
   public static final String KEY_ID = "id";
+  /** Key of the compressed secp256k1 public key. */
   public static final String KEY_SECP256K1 = "secp256k1";
+  /** Key of the IPv4 address. */
   public static final String KEY_IP = "ip";
+  /** Key of the TCP port. */
   public static final String KEY_TCP = "tcp";
+  /** Key of the UDP port. */
   public static final String KEY_UDP = "udp";
+  /** Key of the IPv6 address. */
   public static final String KEY_IP6 = "ip6";
+  /** Key of the IPv6 TCP port. */
   public static final String KEY_TCP6 = "tcp6";
+  /** Key of the IPv6 UDP port. */
   public static final String KEY_UDP6 = "udp6";
+  /** Key of the the SSZ {@code ENRForkID} (consensus p2p spec, "ENR structure"). */
   public static final String KEY_ETH2 = "eth2";
+  /** Key of the attestation subnets, an SSZ {@code Bitvector[64]}. */
   public static final String KEY_ATTNETS = "attnets";
+  /** Key of the sync committee subnets, an SSZ {@code Bitvector[4]}. */
   public static final String KEY_SYNCNETS = "syncnets";
 
   private final byte[] signature;
@@ -74,7 +85,7 @@ public final class Enr {
     this.encoded = encoded;
   }
 
-  /** A builder for a new record. */
+  /** {@return a builder for a new record} */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,6 +95,8 @@ public final class Enr {
   /**
    * Parses {@code enr:<base64url without padding>} and verifies it.
    *
+   * @param text the text form
+   * @return the record
    * @throws RlpException on anything but a valid, signed record of at most 300 bytes
    */
   public static Enr fromText(String text) {
@@ -117,6 +130,8 @@ public final class Enr {
   /**
    * Decodes an RLP record and verifies its signature.
    *
+   * @param rlp the RLP encoding
+   * @return the record
    * @throws RlpException on anything but a valid, signed, canonical record of at most 300 bytes
    */
   public static Enr decode(byte[] rlp) {
@@ -216,103 +231,111 @@ public final class Enr {
 
   // ---------------------------------------------------------------- accessors
 
-  /** The RLP encoding (at most 300 bytes). */
+  /** {@return the RLP encoding (at most 300 bytes)} */
   public byte[] toRlp() {
     return encoded.clone();
   }
 
-  /** {@code enr:} followed by the base64url encoding of the RLP, without padding. */
+  /** {@return {@code enr:} followed by the base64url encoding of the RLP, without padding} */
   public String toText() {
     return TEXT_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(encoded);
   }
 
-  /** The sequence number (uint64 read as unsigned). */
+  /** {@return the sequence number (uint64 read as unsigned)} */
   public long seq() {
     return seq;
   }
 
-  /** The 64-byte r || s signature. */
+  /** {@return the 64-byte r || s signature} */
   public byte[] signature() {
     return signature.clone();
   }
 
-  /** The keys present, in record order. */
+  /** {@return the keys present, in record order} */
   public List<String> keys() {
     return List.copyOf(pairs.keySet());
   }
 
-  /** The value of a key when it is a byte string. */
+  /**
+   * {@return the value of a key when it is a byte string}
+   *
+   * @param key the key
+   */
   public Optional<byte[]> get(String key) {
     RlpItem v = pairs.get(key);
     return v instanceof RlpItem.Bytes b ? Optional.of(b.value()) : Optional.empty();
   }
 
-  /** The raw RLP item under a key (byte string or list). */
+  /**
+   * {@return the raw RLP item under a key (byte string or list)}
+   *
+   * @param key the key
+   */
   public Optional<RlpItem> getItem(String key) {
     return Optional.ofNullable(pairs.get(key));
   }
 
-  /** The 33-byte compressed secp256k1 public key. */
+  /** {@return the 33-byte compressed secp256k1 public key} */
   public byte[] publicKey() {
     return get(KEY_SECP256K1).orElseThrow();
   }
 
-  /** The discovery node id: keccak256 of the uncompressed public key (x || y). */
+  /** {@return the discovery node id: keccak256 of the uncompressed public key (x || y)} */
   public byte[] nodeId() {
     return V4Identity.nodeId(publicKey());
   }
 
-  /** The libp2p PeerId of the record's secp256k1 key. */
+  /** {@return the libp2p PeerId of the record's secp256k1 key} */
   public PeerId peerId() {
     return PeerId.fromPublicKey(PublicKey.fromRaw(KeyType.SECP256K1, publicKey()));
   }
 
-  /** The {@code ip} field (IPv4). */
+  /** {@return the {@code ip} field (IPv4)} */
   public Optional<InetAddress> ip() {
     return get(KEY_IP).map(Enr::address);
   }
 
-  /** The {@code ip6} field (IPv6). */
+  /** {@return the {@code ip6} field (IPv6)} */
   public Optional<InetAddress> ip6() {
     return get(KEY_IP6).map(Enr::address);
   }
 
-  /** The {@code tcp} port. */
+  /** {@return the {@code tcp} port} */
   public OptionalInt tcp() {
     return port(pairs, KEY_TCP);
   }
 
-  /** The {@code udp} port (discovery). */
+  /** {@return the {@code udp} port (discovery)} */
   public OptionalInt udp() {
     return port(pairs, KEY_UDP);
   }
 
-  /** The {@code tcp6} port (IPv6; when absent, {@code tcp} applies to ip6 too). */
+  /** {@return the {@code tcp6} port (IPv6; when absent, {@code tcp} applies to ip6 too)} */
   public OptionalInt tcp6() {
     return port(pairs, KEY_TCP6);
   }
 
-  /** The {@code udp6} port. */
+  /** {@return the {@code udp6} port} */
   public OptionalInt udp6() {
     return port(pairs, KEY_UDP6);
   }
 
-  /** The {@code eth2} field: the node's ENRForkID. */
+  /** {@return the {@code eth2} field: the node's ENRForkID} */
   public Optional<EnrForkId> eth2() {
     return get(KEY_ETH2).map(EnrForkId::decode);
   }
 
-  /** The {@code attnets} field, a Bitvector[64]. */
+  /** {@return the {@code attnets} field, a Bitvector[64]} */
   public Optional<Bitvector> attnets() {
     return get(KEY_ATTNETS).map(Ssz.bitvector(MetaData.ATTESTATION_SUBNET_COUNT)::decode);
   }
 
-  /** The {@code syncnets} field, a Bitvector[4]. */
+  /** {@return the {@code syncnets} field, a Bitvector[4]} */
   public Optional<Bitvector> syncnets() {
     return get(KEY_SYNCNETS).map(Ssz.bitvector(MetaData.SYNC_COMMITTEE_SUBNET_COUNT)::decode);
   }
 
-  /** {@code /ip4/<ip>/tcp/<tcp>/p2p/<peer id>} when the record has ip and tcp. */
+  /** {@return {@code /ip4/<ip>/tcp/<tcp>/p2p/<peer id>} when the record has ip and tcp} */
   public Optional<Multiaddr> tcpMultiaddr() {
     if (ip().isEmpty() || tcp().isEmpty()) {
       return Optional.empty();
@@ -320,7 +343,7 @@ public final class Enr {
     return Optional.of(withPeer(new InetSocketAddress(ip().get(), tcp().getAsInt())));
   }
 
-  /** {@code /ip6/<ip6>/tcp/<tcp6>/p2p/<peer id>}; {@code tcp6} falls back to {@code tcp} (EIP-778). */
+  /** {@return {@code /ip6/<ip6>/tcp/<tcp6>/p2p/<peer id>}; {@code tcp6} falls back to {@code tcp} (EIP-778)} */
   public Optional<Multiaddr> tcp6Multiaddr() {
     OptionalInt port = tcp6().isPresent() ? tcp6() : tcp();
     if (ip6().isEmpty() || port.isEmpty()) {
@@ -366,7 +389,12 @@ public final class Enr {
 
     private Builder() {}
 
-    /** Starts from an existing record's fields and seq (to update it; bump the seq). */
+    /**
+     * Starts from an existing record's fields and seq (to update it; bump the seq).
+     *
+     * @param enr the record to start from
+     * @return this builder
+     */
     public Builder from(Enr enr) {
       pairs.clear();
       pairs.putAll(enr.pairs);
@@ -374,13 +402,23 @@ public final class Enr {
       return this;
     }
 
-    /** The sequence number; default 1. */
+    /**
+     * Sets the sequence number; default 1.
+     *
+     * @param v the sequence number
+     * @return this builder
+     */
     public Builder seq(long v) {
       seq = v;
       return this;
     }
 
-    /** {@code ip} for an IPv4 address, {@code ip6} for an IPv6 one. */
+    /**
+     * Sets {@code ip} for an IPv4 address, {@code ip6} for an IPv6 one.
+     *
+     * @param address the address
+     * @return this builder
+     */
     public Builder ip(InetAddress address) {
       if (address instanceof Inet4Address) {
         return set(KEY_IP, address.getAddress());
@@ -391,54 +429,106 @@ public final class Enr {
       throw new IllegalArgumentException("unknown address type " + address);
     }
 
-    /** The {@code tcp} port. */
+    /**
+     * Sets the {@code tcp} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder tcp(int port) {
       return set(KEY_TCP, portBytes(port));
     }
 
-    /** The {@code udp} port. */
+    /**
+     * Sets the {@code udp} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder udp(int port) {
       return set(KEY_UDP, portBytes(port));
     }
 
-    /** The {@code tcp6} port. */
+    /**
+     * Sets the {@code tcp6} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder tcp6(int port) {
       return set(KEY_TCP6, portBytes(port));
     }
 
-    /** The {@code udp6} port. */
+    /**
+     * Sets the {@code udp6} port.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder udp6(int port) {
       return set(KEY_UDP6, portBytes(port));
     }
 
-    /** The {@code eth2} field: SSZ of the ENRForkID. */
+    /**
+     * Sets the {@code eth2} field: SSZ of the ENRForkID.
+     *
+     * @param forkId the fork id
+     * @return this builder
+     */
     public Builder eth2(EnrForkId forkId) {
       return set(KEY_ETH2, forkId.encode());
     }
 
-    /** The {@code attnets} field: SSZ Bitvector[64]. */
+    /**
+     * Sets the {@code attnets} field: SSZ Bitvector[64].
+     *
+     * @param v the attestation subnets
+     * @return this builder
+     */
     public Builder attnets(Bitvector v) {
       return set(KEY_ATTNETS, Ssz.bitvector(MetaData.ATTESTATION_SUBNET_COUNT).encode(v));
     }
 
-    /** The {@code syncnets} field: SSZ Bitvector[4]. */
+    /**
+     * Sets the {@code syncnets} field: SSZ Bitvector[4].
+     *
+     * @param v the sync committee subnets
+     * @return this builder
+     */
     public Builder syncnets(Bitvector v) {
       return set(KEY_SYNCNETS, Ssz.bitvector(MetaData.SYNC_COMMITTEE_SUBNET_COUNT).encode(v));
     }
 
-    /** Any key with a byte-string value ({@code id} and {@code secp256k1} are set by signing). */
+    /**
+     * Sets any key with a byte-string value ({@code id} and {@code secp256k1} are set by signing).
+     *
+     * @param key the key
+     * @param value its bytes
+     * @return this builder
+     */
     public Builder set(String key, byte[] value) {
       pairs.put(checkKey(key), new RlpItem.Bytes(value));
       return this;
     }
 
-    /** Any key with an arbitrary RLP value. */
+    /**
+     * Sets any key with an arbitrary RLP value.
+     *
+     * @param key the key
+     * @param value its RLP item
+     * @return this builder
+     */
     public Builder setItem(String key, RlpItem value) {
       pairs.put(checkKey(key), value);
       return this;
     }
 
-    /** Removes a key. */
+    /**
+     * Removes a key.
+     *
+     * @param key the key
+     * @return this builder
+     */
     public Builder remove(String key) {
       pairs.remove(key);
       return this;
@@ -447,6 +537,8 @@ public final class Enr {
     /**
      * Signs with a secp256k1 key (sets {@code id} = "v4" and {@code secp256k1}).
      *
+     * @param key the node's secp256k1 key
+     * @return the signed record
      * @throws IllegalArgumentException when the key is not secp256k1 or the record exceeds 300 bytes
      */
     public Enr sign(PrivateKey key) {

@@ -17,7 +17,12 @@ public final class Rlp {
 
   private Rlp() {}
 
-  /** Encodes a byte string. */
+  /**
+   * Encodes a byte string.
+   *
+   * @param b the bytes
+   * @return the encoding
+   */
   public static byte[] encodeBytes(byte[] b) {
     if (b.length == 1 && (b[0] & 0xff) < 0x80) {
       return b.clone();
@@ -25,7 +30,12 @@ public final class Rlp {
     return withHeader(0x80, b);
   }
 
-  /** Encodes a list from its items' encodings. */
+  /**
+   * Encodes a list from its items' encodings.
+   *
+   * @param encodedItems the items, each already encoded
+   * @return the encoding
+   */
   public static byte[] encodeList(List<byte[]> encodedItems) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (byte[] e : encodedItems) {
@@ -34,12 +44,21 @@ public final class Rlp {
     return withHeader(0xc0, body.toByteArray());
   }
 
-  /** Encodes an unsigned integer (a long read as unsigned) as a minimal big-endian byte string. */
+  /**
+   * Encodes an unsigned integer (a long read as unsigned) as a minimal big-endian byte string.
+   *
+   * @param v the value
+   * @return the encoding
+   */
   public static byte[] encodeUnsigned(long v) {
     return encodeBytes(unsignedBytes(v));
   }
 
-  /** Minimal big-endian bytes of an unsigned long: empty for 0. */
+  /**
+   * {@return minimal big-endian bytes of an unsigned long: empty for 0}
+   *
+   * @param v the value
+   */
   public static byte[] unsignedBytes(long v) {
     int n = 0;
     for (long x = v; x != 0; x >>>= 8) {
@@ -56,6 +75,9 @@ public final class Rlp {
   /**
    * Reads a canonical unsigned integer of at most 8 bytes (no leading zero byte).
    *
+   * @param b the bytes
+   * @param what names the value in the error message
+   * @return the value
    * @throws RlpException on leading zeros or more than 8 bytes
    */
   public static long toUnsigned(byte[] b, String what) {
@@ -88,7 +110,9 @@ public final class Rlp {
   /**
    * Decodes exactly one item spanning all of {@code input}.
    *
+   * @param input the encoding
    * @param maxSize largest input accepted
+   * @return the item
    * @throws RlpException on anything but one canonical item
    */
   public static RlpItem decode(byte[] input, int maxSize) {

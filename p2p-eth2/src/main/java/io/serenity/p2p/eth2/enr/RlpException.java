@@ -6,10 +6,21 @@ package io.serenity.p2p.eth2.enr;
  */
 public final class RlpException extends RuntimeException {
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public RlpException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public RlpException(String message, Throwable cause) {
     super(message, cause);
   }

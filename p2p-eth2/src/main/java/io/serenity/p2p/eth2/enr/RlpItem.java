@@ -9,16 +9,22 @@ import java.util.List;
  */
 public sealed interface RlpItem permits RlpItem.Bytes, RlpItem.Items {
 
-  /** The canonical RLP encoding of this item. */
+  /** {@return the canonical RLP encoding of this item} */
   byte[] encoded();
 
-  /** A byte string. */
+  /**
+   * A byte string.
+   *
+   * @param value the bytes
+   */
   record Bytes(byte[] value) implements RlpItem {
 
+    /** Copies the bytes. */
     public Bytes {
       value = value.clone();
     }
 
+    /** {@return a copy of the byte string} */
     @Override
     public byte[] value() {
       return value.clone();
@@ -45,9 +51,14 @@ public sealed interface RlpItem permits RlpItem.Bytes, RlpItem.Items {
     }
   }
 
-  /** A list. */
+  /**
+   * A list.
+   *
+   * @param items the list's items
+   */
   record Items(List<RlpItem> items) implements RlpItem {
 
+    /** Copies the list. */
     public Items {
       items = List.copyOf(items);
     }

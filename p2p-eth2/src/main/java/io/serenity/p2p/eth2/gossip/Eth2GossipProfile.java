@@ -46,22 +46,39 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     java.util.Objects.requireNonNull(gossipSubParams, "gossipSubParams");
   }
 
-  /** 10 MiB, altair+ message ids, {@link GossipSubParams#ethereum()}. */
+  /**
+   * 10 MiB, altair+ message ids, {@link GossipSubParams#ethereum()}.
+   *
+   * @return the profile
+   */
   public static Eth2GossipProfile defaults() {
     return new Eth2GossipProfile(MAX_PAYLOAD_SIZE, true, GossipSubParams.ethereum());
   }
 
-  /** The same profile with another payload limit. */
+  /**
+   * {@return the same profile with another payload limit}
+   *
+   * @param v the largest uncompressed payload, in bytes
+   */
   public Eth2GossipProfile withMaxPayloadSize(int v) {
     return new Eth2GossipProfile(v, topicInMessageId, gossipSubParams);
   }
 
-  /** The same profile with phase0 (false) or altair+ (true) message ids. */
+  /**
+   * {@return the same profile with phase0 (false) or altair+ (true) message ids}
+   *
+   * @param v true for altair and later
+   */
   public Eth2GossipProfile withTopicInMessageId(boolean v) {
     return new Eth2GossipProfile(maxPayloadSize, v, gossipSubParams);
   }
 
-  /** Rejects nonsense; returns this. */
+  /**
+   * Rejects nonsense; returns this.
+   *
+   * @return this profile
+   * @throws IllegalArgumentException naming the bad field
+   */
   public Eth2GossipProfile validate() {
     if (maxPayloadSize < 1) {
       throw new IllegalArgumentException("maxPayloadSize must be positive, got " + maxPayloadSize);
@@ -73,12 +90,12 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     return this;
   }
 
-  /** {@code max_compressed_len(maxPayloadSize)}: the largest {@code Message.data} accepted. */
+  /** {@return {@code max_compressed_len(maxPayloadSize)}: the largest {@code Message.data} accepted} */
   public int maxCompressedSize() {
     return (int) SnappyBlock.maxCompressedLength(maxPayloadSize);
   }
 
-  /** The message id function of this profile. */
+  /** {@return the message id function of this profile} */
   public MessageIdFunction messageIdFunction() {
     return topicInMessageId ? Eth2MessageId.altair(maxPayloadSize) : Eth2MessageId.phase0(maxPayloadSize);
   }
@@ -86,6 +103,9 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
   /**
    * {@code base} with StrictNoSign, the eth2 message id, {@code Message.data} limited to
    * {@link #maxCompressedSize()} and the seen TTL of two epochs ({@link PubSubConfig#ETHEREUM_SEEN_TTL}).
+   *
+   * @param base the settings to start from
+   * @return the settings for this profile
    */
   public PubSubConfig pubSubConfig(PubSubConfig base) {
     validate();
@@ -96,7 +116,7 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
         .validate();
   }
 
-  /** {@link #pubSubConfig(PubSubConfig)} over {@link PubSubConfig#defaults()}. */
+  /** {@return the profile's pubsub settings over {@link PubSubConfig#defaults()}} */
   public PubSubConfig pubSubConfig() {
     return pubSubConfig(PubSubConfig.defaults());
   }
@@ -108,6 +128,9 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
    * refuses pull reads larger than {@link HostConfig#maxStreamReadBuffer()} (default 4 MiB), and
    * the profile's RPC limit ({@code max_compressed_len(10 MiB)} + 64 KiB) is above that: a host
    * left at the default never reads a pubsub RPC. Build the host with this config.
+   *
+   * @param base the settings to start from
+   * @return the settings for this profile
    */
   public HostConfig hostConfig(HostConfig base) {
     HostConfig.Builder b = base.toBuilder();
@@ -123,12 +146,19 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     return b.build();
   }
 
-  /** {@link #hostConfig(HostConfig)} over {@link HostConfig#defaults()}. */
+  /** {@return the profile's host settings over {@link HostConfig#defaults()}} */
   public HostConfig hostConfig() {
     return hostConfig(HostConfig.defaults());
   }
 
-  /** SSZ-serialises and snappy-compresses a gossip payload. */
+  /**
+   * SSZ-serialises and snappy-compresses a gossip payload.
+   *
+   * @param <T> the payload type
+   * @param codec its SSZ codec
+   * @param value the payload
+   * @return the gossip bytes
+   */
   public <T> byte[] encode(SszCodec<T> codec, T value) {
     byte[] ssz = codec.encode(value);
     if (ssz.length > maxPayloadSize) {
@@ -137,7 +167,12 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
     return SnappyBlock.compress(ssz);
   }
 
-  /** Decompresses a gossip payload within {@link #maxPayloadSize()}. */
+  /**
+   * Decompresses a gossip payload within {@link #maxPayloadSize()}.
+   *
+   * @param data the gossip bytes
+   * @return the SSZ bytes
+   */
   public byte[] decompress(byte[] data) {
     return SnappyBlock.decompress(data, maxPayloadSize);
   }
@@ -145,6 +180,10 @@ public record Eth2GossipProfile(int maxPayloadSize, boolean topicInMessageId, Go
   /**
    * Decompresses and SSZ-decodes a gossip payload.
    *
+   * @param <T> the payload type
+   * @param codec its SSZ codec
+   * @param data the gossip bytes
+   * @return the payload
    * @throws SnappyException on bad snappy, an oversize payload, or content the codec rejects
    */
   public <T> T decode(SszCodec<T> codec, byte[] data) {

@@ -32,22 +32,30 @@ public final class Eth2MessageId {
 
   private Eth2MessageId() {}
 
-  /** The altair+ function with the {@code MAX_PAYLOAD_SIZE} (10 MiB) decompression limit. */
+  /** {@return the altair+ function with the {@code MAX_PAYLOAD_SIZE} (10 MiB) decompression limit} */
   public static MessageIdFunction altair() {
     return altair(Eth2GossipProfile.MAX_PAYLOAD_SIZE);
   }
 
-  /** The altair+ function (topic mixed in), with {@code maxUncompressed} as decompression limit. */
+  /**
+   * {@return the altair+ function (topic mixed in), with {@code maxUncompressed} as decompression limit}
+   *
+   * @param maxUncompressed the largest decompressed payload, in bytes
+   */
   public static MessageIdFunction altair(int maxUncompressed) {
     return m -> new MessageId(compute(m.topic(), m.data(), true, maxUncompressed));
   }
 
-  /** The phase0 function (no topic), with the 10 MiB decompression limit. */
+  /** {@return the phase0 function (no topic), with the 10 MiB decompression limit} */
   public static MessageIdFunction phase0() {
     return phase0(Eth2GossipProfile.MAX_PAYLOAD_SIZE);
   }
 
-  /** The phase0 function (no topic). */
+  /**
+   * {@return the phase0 function (no topic)}
+   *
+   * @param maxUncompressed the largest decompressed payload, in bytes
+   */
   public static MessageIdFunction phase0(int maxUncompressed) {
     return m -> new MessageId(compute(m.topic(), m.data(), false, maxUncompressed));
   }
@@ -56,6 +64,10 @@ public final class Eth2MessageId {
    * Switches per topic, as altair p2p-interface.md suggests for nodes spanning the fork: topics whose
    * fork digest is in {@code phase0Digests} get the phase0 id, every other topic (and a topic that
    * is not an eth2 topic) the altair one.
+   *
+   * @param phase0Digests the fork digests of phase0 topics
+   * @param maxUncompressed the largest decompressed payload, in bytes
+   * @return the function
    */
   public static MessageIdFunction forkAware(Set<Bytes4> phase0Digests, int maxUncompressed) {
     Set<Bytes4> phase0 = Set.copyOf(phase0Digests);
@@ -71,7 +83,11 @@ public final class Eth2MessageId {
   /**
    * Computes an id. Missing topic or data count as empty (altair p2p-interface.md).
    *
+   * @param topic the topic, or null
+   * @param data the gossip bytes, or null
    * @param withTopic true for altair and later, false for phase0
+   * @param maxUncompressed the largest decompressed payload, in bytes
+   * @return the 20-byte id
    */
   public static byte[] compute(String topic, byte[] data, boolean withTopic, int maxUncompressed) {
     byte[] raw = data == null ? new byte[0] : data;
@@ -100,7 +116,11 @@ public final class Eth2MessageId {
     return Arrays.copyOf(md.digest(), LENGTH);
   }
 
-  /** The id of a message as a {@link PubSubMessage} would get from {@link #altair()}. */
+  /**
+   * {@return the id of a message as a {@link PubSubMessage} would get from {@link #altair()}}
+   *
+   * @param m the message
+   */
   public static MessageId of(PubSubMessage m) {
     return new MessageId(compute(m.topic(), m.data(), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
   }

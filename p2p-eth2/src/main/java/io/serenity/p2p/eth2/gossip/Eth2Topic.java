@@ -14,6 +14,10 @@ import java.util.Objects;
  * pubsub.subscribe(t.toString(), m -> ...);
  * Eth2Topic back = Eth2Topic.parse("/eth2/b5303f2a/beacon_block/ssz_snappy");
  * }</pre>
+ *
+ * @param forkDigest the fork digest
+ * @param name the topic name, e.g. {@code beacon_block}
+ * @param encoding the payload encoding, {@code ssz_snappy}
  */
 public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
 
@@ -41,12 +45,22 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
     }
   }
 
-  /** A {@code ssz_snappy} topic. */
+  /**
+   * {@return a {@code ssz_snappy} topic}
+   *
+   * @param forkDigest the fork digest
+   * @param name the topic name
+   */
   public static Eth2Topic of(Bytes4 forkDigest, String name) {
     return new Eth2Topic(forkDigest, name, SSZ_SNAPPY);
   }
 
-  /** {@code beacon_attestation_{subnet_id}}, subnet in [0, 64). */
+  /**
+   * {@return {@code beacon_attestation_{subnet_id}}, subnet in [0, 64)}
+   *
+   * @param forkDigest the fork digest
+   * @param subnetId the subnet
+   */
   public static Eth2Topic beaconAttestation(Bytes4 forkDigest, int subnetId) {
     if (subnetId < 0 || subnetId >= 64) {
       throw new IllegalArgumentException("attestation subnet out of range: " + subnetId);
@@ -54,7 +68,12 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
     return of(forkDigest, "beacon_attestation_" + subnetId);
   }
 
-  /** {@code sync_committee_{subnet_id}}, subnet in [0, 4). */
+  /**
+   * {@return {@code sync_committee_{subnet_id}}, subnet in [0, 4)}
+   *
+   * @param forkDigest the fork digest
+   * @param subnetId the subnet
+   */
   public static Eth2Topic syncCommittee(Bytes4 forkDigest, int subnetId) {
     if (subnetId < 0 || subnetId >= 4) {
       throw new IllegalArgumentException("sync committee subnet out of range: " + subnetId);
@@ -62,7 +81,12 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
     return of(forkDigest, "sync_committee_" + subnetId);
   }
 
-  /** {@code blob_sidecar_{subnet_id}} (deneb). */
+  /**
+   * {@return {@code blob_sidecar_{subnet_id}} (deneb)}
+   *
+   * @param forkDigest the fork digest
+   * @param subnetId the subnet
+   */
   public static Eth2Topic blobSidecar(Bytes4 forkDigest, int subnetId) {
     if (subnetId < 0) {
       throw new IllegalArgumentException("blob sidecar subnet out of range: " + subnetId);
@@ -73,6 +97,8 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
   /**
    * Parses a topic string.
    *
+   * @param topic the topic string
+   * @return the topic
    * @throws IllegalArgumentException when it is not {@code /eth2/<8 hex>/<name>/<encoding>}
    */
   public static Eth2Topic parse(String topic) {

@@ -10,17 +10,31 @@ public final class Eth2Topics {
 
   private Eth2Topics() {}
 
-  /** {@code /eth2/<digest hex>/<name>/ssz_snappy}. */
+  /**
+   * {@return {@code /eth2/<digest hex>/<name>/ssz_snappy}}
+   *
+   * @param forkDigest the fork digest
+   * @param name the topic name
+   */
   public static String topic(Bytes4 forkDigest, String name) {
     return Eth2Topic.of(forkDigest, name).toString();
   }
 
-  /** Parses a topic string; {@link IllegalArgumentException} when it is not an eth2 topic. */
+  /**
+   * Parses a topic string; {@link IllegalArgumentException} when it is not an eth2 topic.
+   *
+   * @param topic the topic string
+   * @return the topic
+   */
   public static Eth2Topic parse(String topic) {
     return Eth2Topic.parse(topic);
   }
 
-  /** Whether {@code topic} parses as an eth2 topic. */
+  /**
+   * {@return whether {@code topic} parses as an eth2 topic}
+   *
+   * @param topic a topic string
+   */
   public static boolean isEth2(String topic) {
     try {
       Eth2Topic.parse(topic);

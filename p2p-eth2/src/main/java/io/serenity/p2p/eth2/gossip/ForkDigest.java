@@ -17,6 +17,10 @@ public final class ForkDigest {
    * First 4 bytes of {@code hash_tree_root(ForkData(forkVersion, genesisValidatorsRoot))}.
    * Fulu (EIP-7892) later XORs in the blob parameters; a client on that fork computes its digest
    * itself and passes it to {@link Eth2Topics}.
+   *
+   * @param forkVersion the fork version
+   * @param genesisValidatorsRoot the chain's genesis validators root
+   * @return the fork digest
    */
   public static Bytes4 compute(Bytes4 forkVersion, Bytes32 genesisValidatorsRoot) {
     return new ForkData(forkVersion, genesisValidatorsRoot).forkDigest();

@@ -14,12 +14,21 @@ public final class SnappyBlock {
 
   private SnappyBlock() {}
 
-  /** {@code max_compressed_len(n)} = 32 + n + n/6: snappy's worst case for {@code n} input bytes. */
+  /**
+   * {@return {@code max_compressed_len(n)} = 32 + n + n/6: snappy's worst case for {@code n} input bytes}
+   *
+   * @param n the input length
+   */
   public static long maxCompressedLength(long n) {
     return 32 + n + n / 6;
   }
 
-  /** Compresses {@code data} into one snappy block. */
+  /**
+   * Compresses {@code data} into one snappy block.
+   *
+   * @param data the input
+   * @return the block
+   */
   public static byte[] compress(byte[] data) {
     try {
       return Snappy.compress(data);
@@ -31,6 +40,8 @@ public final class SnappyBlock {
   /**
    * The uncompressed length declared by a block's varint preamble (at most 5 bytes, 32 bits).
    *
+   * @param block a snappy block
+   * @return the declared length
    * @throws SnappyException when the preamble is truncated or too long
    */
   public static long declaredLength(byte[] block) {
@@ -54,6 +65,9 @@ public final class SnappyBlock {
   /**
    * Decompresses one block whose uncompressed size is at most {@code maxUncompressed}.
    *
+   * @param block a snappy block
+   * @param maxUncompressed the largest output accepted, in bytes
+   * @return the uncompressed bytes
    * @throws SnappyException on invalid data or when a size limit is exceeded
    */
   public static byte[] decompress(byte[] block, int maxUncompressed) {

@@ -6,10 +6,21 @@ package io.serenity.p2p.eth2.gossip;
  */
 public final class SnappyException extends RuntimeException {
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public SnappyException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public SnappyException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -78,12 +78,31 @@ public record Method<Q, R>(
     }
   }
 
-  /** A method answered by exactly one chunk; bounds come from fixed-size codecs. */
+  /**
+   * {@return a method answered by exactly one chunk; bounds come from fixed-size codecs}
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param name the protocol name, e.g. {@code status}
+   * @param version the protocol version
+   * @param request the request codec
+   * @param response the response codec
+   */
   public static <Q, R> Method<Q, R> single(String name, int version, SszCodec<Q> request, SszCodec<R> response) {
     return chunked(name, version, request, response, 1);
   }
 
-  /** A method answered by up to {@code maxChunks} chunks (the by-range / by-root style). */
+  /**
+   * {@return a method answered by up to {@code maxChunks} chunks (the by-range / by-root style)}
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param name the protocol name, e.g. {@code beacon_blocks_by_range}
+   * @param version the protocol version
+   * @param request the request codec
+   * @param response the response codec
+   * @param maxChunks the most chunks one response may carry
+   */
   public static <Q, R> Method<Q, R> chunked(
       String name, int version, SszCodec<Q> request, SszCodec<R> response, int maxChunks) {
     int reqMin = request == null ? 0 : Math.max(0, request.fixedSize());
@@ -93,19 +112,29 @@ public record Method<Q, R>(
     return new Method<>(PREFIX, name, version, request, reqMin, reqMax, response, respMin, respMax, maxChunks, false);
   }
 
-  /** A copy with other request size bounds (for variable-size request types). */
+  /**
+   * {@return a copy with other request size bounds (for variable-size request types)}
+   *
+   * @param min the smallest request, in bytes
+   * @param max the largest request, in bytes
+   */
   public Method<Q, R> withRequestBounds(int min, int max) {
     return new Method<>(protocolPrefix, name, version, requestCodec, min, max, responseCodec, minResponseSize, maxResponseSize,
         maxResponseChunks, forkDigestContext);
   }
 
-  /** A copy with other response size bounds (for variable-size response types). */
+  /**
+   * {@return a copy with other response size bounds (for variable-size response types)}
+   *
+   * @param min the smallest response chunk, in bytes
+   * @param max the largest response chunk, in bytes
+   */
   public Method<Q, R> withResponseBounds(int min, int max) {
     return new Method<>(protocolPrefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec, min, max,
         maxResponseChunks, forkDigestContext);
   }
 
-  /** A copy whose success chunks carry the fork digest as context bytes. */
+  /** {@return a copy whose success chunks carry the fork digest as context bytes} */
   public Method<Q, R> withForkDigestContext() {
     return new Method<>(protocolPrefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec,
         minResponseSize, maxResponseSize, maxResponseChunks, true);
@@ -114,18 +143,21 @@ public record Method<Q, R>(
   /**
    * A copy under another protocol family, for methods outside the beacon chain's: {@code
    * withProtocolPrefix("/myapp/req/")} gives {@code /myapp/req/<name>/<version>/ssz_snappy}.
+   *
+   * @param prefix the protocol id's prefix, ending in {@code /}
+   * @return the copy
    */
   public Method<Q, R> withProtocolPrefix(String prefix) {
     return new Method<>(prefix, name, version, requestCodec, minRequestSize, maxRequestSize, responseCodec,
         minResponseSize, maxResponseSize, maxResponseChunks, forkDigestContext);
   }
 
-  /** {@code <prefix><name>/<version>/ssz_snappy}, e.g. {@code /eth2/beacon_chain/req/status/1/ssz_snappy}. */
+  /** {@return {@code <prefix><name>/<version>/ssz_snappy}, e.g. {@code /eth2/beacon_chain/req/status/1/ssz_snappy}} */
   public String protocolId() {
     return protocolPrefix + name + "/" + version + "/ssz_snappy";
   }
 
-  /** True when the request has no content (the stream carries no request bytes). */
+  /** {@return true when the request has no content (the stream carries no request bytes)} */
   public boolean hasNoRequest() {
     return requestCodec == null;
   }

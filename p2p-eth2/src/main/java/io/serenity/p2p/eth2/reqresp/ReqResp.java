@@ -63,7 +63,13 @@ public final class ReqResp implements AutoCloseable {
     this.subscription = engine.host().addListener(this::onHostEvent);
   }
 
-  /** Req/resp on {@code host} with its own timer thread. */
+  /**
+   * Req/resp on {@code host} with its own timer thread.
+   *
+   * @param host the host to serve on
+   * @param config the settings
+   * @return the domain, its methods registered
+   */
   public static ReqResp create(Host host, ReqRespConfig config) {
     return new ReqResp(ReqRespEngine.create(host, config));
   }
@@ -71,58 +77,85 @@ public final class ReqResp implements AutoCloseable {
   /**
    * Req/resp with injected time: {@code scheduler} runs the timeouts, {@code nanoClock} feeds the
    * rate limiter (tests use a manual clock).
+   *
+   * @param host the host to serve on
+   * @param config the settings
+   * @param scheduler runs the timeouts
+   * @param nanoClock feeds the rate limiter
+   * @return the domain, its methods registered
    */
   public static ReqResp create(Host host, ReqRespConfig config, ScheduledExecutorService scheduler,
       LongSupplier nanoClock) {
     return new ReqResp(ReqRespEngine.create(host, config, scheduler, nanoClock));
   }
 
-  /** The host this runs on. */
+  /** {@return the host this runs on} */
   public Host host() {
     return engine.host();
   }
 
-  /** The framework underneath, for code that needs only generic requests and handlers. */
+  /** {@return the framework underneath, for code that needs only generic requests and handlers} */
   public ReqRespEngine engine() {
     return engine;
   }
 
-  /** The Status we send and answer with (null until set: Status requests then get ServerError). */
+  /**
+   * The Status we send and answer with (null until set: Status requests then get ServerError).
+   *
+   * @param status our Status
+   */
   public void setStatus(StatusMessage status) {
     this.status.setLocal(status);
   }
 
-  /** Our current Status, if set. */
+  /** {@return our current Status, if set} */
   public Optional<StatusMessage> localStatus() {
     return status.local();
   }
 
-  /** The MetaData we answer GetMetaData with; its seq_number answers Ping. Default: empty, seq 0. */
+  /**
+   * The MetaData we answer GetMetaData with; its seq_number answers Ping. Default: empty, seq 0.
+   *
+   * @param metaData our MetaData
+   */
   public void setMetaData(MetaData metaData) {
     this.metaData.setLocal(metaData);
   }
 
-  /** Our current MetaData. */
+  /** {@return our current MetaData} */
   public MetaData localMetaData() {
     return metaData.local();
   }
 
-  /** The last Status {@code peer} sent us, while it is connected. */
+  /**
+   * {@return the last Status {@code peer} sent us, while it is connected}
+   *
+   * @param peer the peer
+   */
   public Optional<StatusMessage> status(PeerId peer) {
     return status.of(peer);
   }
 
-  /** Every connected peer's last Status. */
+  /** {@return every connected peer's last Status} */
   public Map<PeerId, StatusMessage> statuses() {
     return status.all();
   }
 
-  /** The last MetaData seq_number {@code peer} told us (by Ping or MetaData). */
+  /**
+   * {@return the last MetaData seq_number {@code peer} told us (by Ping or MetaData)}
+   *
+   * @param peer the peer
+   */
   public Optional<Long> peerSeqNumber(PeerId peer) {
     return metaData.peerSeqNumber(peer);
   }
 
-  /** Subscribes to {@link ReqRespEvent}s; the handle unsubscribes. */
+  /**
+   * Subscribes to {@link ReqRespEvent}s; the handle unsubscribes.
+   *
+   * @param listener called with each event
+   * @return the handle
+   */
   public Host.Subscription addListener(Consumer<ReqRespEvent> listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
@@ -130,32 +163,78 @@ public final class ReqResp implements AutoCloseable {
 
   // ---------------------------------------------------------------- client methods (the engine's)
 
-  /** Serves {@code method} with a streaming handler, replacing any earlier one. */
+  /**
+   * Serves {@code method} with a streaming handler, replacing any earlier one.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param method the method
+   * @param handler serves each request
+   */
   public <Q, R> void register(Method<Q, R> method, RequestHandler<Q, R> handler) {
     engine.register(method, handler);
   }
 
-  /** Serves a method with a handler returning the single response. */
+  /**
+   * Serves a method with a handler returning the single response.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param method the method
+   * @param handler serves each request
+   */
   public <Q, R> void register(Method<Q, R> method, SingleHandler<Q, R> handler) {
     engine.register(method, handler);
   }
 
-  /** A failure for a {@link SingleHandler}'s future that answers with result {@code code}. */
+  /**
+   * {@return a failure for a {@link SingleHandler}'s future that answers with result {@code code}}
+   *
+   * @param code the result code, 1..3 or 128..255
+   * @param message the error message sent to the peer
+   */
   public static ReqRespException errorResponse(int code, String message) {
     return ReqRespEngine.errorResponse(code, message);
   }
 
-  /** Sends {@code request} and returns the single response; fails with {@link ReqRespException}. */
+  /**
+   * Sends {@code request} and returns the single response; fails with {@link ReqRespException}.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @return completes with the response
+   */
   public <Q, R> CompletableFuture<R> request(PeerId peer, Method<Q, R> method, Q request) {
     return engine.request(peer, method, request);
   }
 
-  /** Sends {@code request} and collects every response chunk (up to the method's limit). */
+  /**
+   * Sends {@code request} and collects every response chunk (up to the method's limit).
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @return completes with the chunks
+   */
   public <Q, R> CompletableFuture<List<R>> requestChunks(PeerId peer, Method<Q, R> method, Q request) {
     return engine.requestChunks(peer, method, request);
   }
 
-  /** See {@link ReqRespEngine#requestChunksWithContext}. */
+  /**
+   * See {@link ReqRespEngine#requestChunksWithContext}.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @return completes with the chunks and their context bytes
+   */
   public <Q, R> CompletableFuture<List<ResponseChunk<R>>> requestChunksWithContext(
       PeerId peer, Method<Q, R> method, Q request) {
     return engine.requestChunksWithContext(peer, method, request);
@@ -163,17 +242,32 @@ public final class ReqResp implements AutoCloseable {
 
   // ---------------------------------------------------------------- built-in methods
 
-  /** Sends our Status to {@code peer}; handles its answer as on connect (kept, reported, checked). */
+  /**
+   * Sends our Status to {@code peer}; handles its answer as on connect (kept, reported, checked).
+   *
+   * @param peer the peer
+   * @return completes with its Status
+   */
   public CompletableFuture<StatusMessage> exchangeStatus(PeerId peer) {
     return status.exchange(peer);
   }
 
-  /** Pings {@code peer} with our seq_number; returns (and records) its seq_number. */
+  /**
+   * Pings {@code peer} with our seq_number; returns (and records) its seq_number.
+   *
+   * @param peer the peer
+   * @return completes with its MetaData sequence number
+   */
   public CompletableFuture<Long> ping(PeerId peer) {
     return metaData.ping(peer);
   }
 
-  /** Asks {@code peer} for its MetaData v2. */
+  /**
+   * Asks {@code peer} for its MetaData v2.
+   *
+   * @param peer the peer
+   * @return completes with its MetaData
+   */
   public CompletableFuture<MetaData> metaData(PeerId peer) {
     return metaData.metaData(peer);
   }
@@ -182,12 +276,20 @@ public final class ReqResp implements AutoCloseable {
    * Says Goodbye with {@code reason} ({@link Goodbye#CLIENT_SHUTDOWN}, {@link
    * Goodbye#IRRELEVANT_NETWORK}, {@link Goodbye#FAULT_ERROR} or 128+), waits until the peer closes
    * the stream or {@link ReqRespConfig#goodbyeGrace()} passes, then disconnects. Never fails.
+   *
+   * @param peer the peer
+   * @param reason the Goodbye reason
+   * @return completes once the peer is disconnected
    */
   public CompletableFuture<Void> goodbye(PeerId peer, long reason) {
     return goodbye.send(peer, reason);
   }
 
-  /** See {@link ReqRespEngine#slowReaderResets()}. */
+  /**
+   * See {@link ReqRespEngine#slowReaderResets()}.
+   *
+   * @return how many
+   */
   public long slowReaderResets() {
     return engine.slowReaderResets();
   }

@@ -60,43 +60,70 @@ public record ReqRespConfig(
     rateLimits = Map.copyOf(rateLimits);
   }
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static ReqRespConfig defaults() {
     return new ReqRespConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Method.MAX_PAYLOAD_SIZE, 16,
         new RateLimit(32, Duration.ofMillis(100)), Map.of(), Duration.ofSeconds(1), true, 2);
   }
 
-  /** A copy with other timeouts. */
+  /**
+   * {@return a copy with other timeouts}
+   *
+   * @param ttfb the time to the first response byte
+   * @param resp the time for each response chunk
+   */
   public ReqRespConfig withTimeouts(Duration ttfb, Duration resp) {
     return new ReqRespConfig(ttfb, resp, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit, rateLimits,
         goodbyeGrace, statusOnConnect, maxConcurrentRequests);
   }
 
-  /** A copy with another default rate limit and overrides. */
+  /**
+   * {@return a copy with another default rate limit and overrides}
+   *
+   * @param all the limit of every protocol without an override
+   * @param byProtocol overrides by protocol id
+   */
   public ReqRespConfig withRateLimits(RateLimit all, Map<String, RateLimit> byProtocol) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, all, byProtocol,
         goodbyeGrace, statusOnConnect, maxConcurrentRequests);
   }
 
-  /** A copy with another inbound stream limit. */
+  /**
+   * {@return a copy with another inbound stream limit}
+   *
+   * @param n the most concurrent inbound streams per peer
+   */
   public ReqRespConfig withMaxInboundStreamsPerPeer(int n) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, n, rateLimit, rateLimits, goodbyeGrace,
         statusOnConnect, maxConcurrentRequests);
   }
 
-  /** A copy with Status on connect switched on or off. */
+  /**
+   * {@return a copy with Status on connect switched on or off}
+   *
+   * @param on whether to exchange Status with every new peer
+   */
   public ReqRespConfig withStatusOnConnect(boolean on) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
         rateLimits, goodbyeGrace, on, maxConcurrentRequests);
   }
 
-  /** A copy with another outbound concurrency per peer and protocol. */
+  /**
+   * {@return a copy with another outbound concurrency per peer and protocol}
+   *
+   * @param n the most concurrent requests per peer and protocol
+   */
   public ReqRespConfig withMaxConcurrentRequests(int n) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
         rateLimits, goodbyeGrace, statusOnConnect, n);
   }
 
-  /** Rejects nonsense values with a message naming the field; returns this. */
+  /**
+   * Rejects nonsense values with a message naming the field; returns this.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public ReqRespConfig validate() {
     positive("ttfbTimeout", ttfbTimeout);
     positive("respTimeout", respTimeout);

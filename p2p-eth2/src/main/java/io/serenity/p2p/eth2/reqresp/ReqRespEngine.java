@@ -100,7 +100,12 @@ public final class ReqRespEngine implements AutoCloseable {
     this.subscription = host.addListener(this::onHostEvent);
   }
 
-  /** A framework on {@code host} with its own timer thread and the system clock; no method registered. */
+  /**
+   * {@return a framework on {@code host} with its own timer thread and the system clock; no method registered}
+   *
+   * @param host the host to serve on
+   * @param config the settings
+   */
   public static ReqRespEngine create(Host host, ReqRespConfig config) {
     return new ReqRespEngine(host, config, null, System::nanoTime);
   }
@@ -108,13 +113,19 @@ public final class ReqRespEngine implements AutoCloseable {
   /**
    * A framework with injected time: {@code scheduler} runs the timeouts, {@code nanoClock} feeds the
    * rate limiter (tests use a manual clock). The caller owns (and shuts down) the scheduler.
+   *
+   * @param host the host to serve on
+   * @param config the settings
+   * @param scheduler runs the timeouts
+   * @param nanoClock feeds the rate limiter
+   * @return the framework, no method registered
    */
   public static ReqRespEngine create(Host host, ReqRespConfig config, ScheduledExecutorService scheduler,
       LongSupplier nanoClock) {
     return new ReqRespEngine(host, config, Objects.requireNonNull(scheduler), Objects.requireNonNull(nanoClock));
   }
 
-  /** The host this runs on. */
+  /** {@return the host this runs on} */
   public Host host() {
     return host;
   }
@@ -128,6 +139,8 @@ public final class ReqRespEngine implements AutoCloseable {
    * The context bytes {@link ResponseSink#next(Object)} writes for methods with {@link
    * Method#forkDigestContext()}: {@code source} is asked for each chunk; null (or no source) writes
    * zeros. {@link ReqResp} answers with the fork digest of its current Status.
+   *
+   * @param source the context bytes for the next chunk
    */
   public void setDefaultContext(Supplier<byte[]> source) {
     this.defaultContext = Objects.requireNonNull(source, "source");
@@ -135,14 +148,28 @@ public final class ReqRespEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- registration
 
-  /** Serves {@code method} with a streaming handler, replacing any earlier one. */
+  /**
+   * Serves {@code method} with a streaming handler, replacing any earlier one.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param method the method
+   * @param handler serves each request
+   */
   public <Q, R> void register(Method<Q, R> method, RequestHandler<Q, R> handler) {
     Objects.requireNonNull(handler);
     methods.put(method.protocolId(), method);
     host.setStreamHandler(method.protocolId(), s -> accept(method, handler, s));
   }
 
-  /** Serves a method with a handler returning the single response. */
+  /**
+   * Serves a method with a handler returning the single response.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param method the method
+   * @param handler serves each request
+   */
   public <Q, R> void register(Method<Q, R> method, SingleHandler<Q, R> handler) {
     Objects.requireNonNull(handler);
     register(method, (RequestHandler<Q, R>) (peer, req, sink) -> {
@@ -174,14 +201,28 @@ public final class ReqRespEngine implements AutoCloseable {
     });
   }
 
-  /** A failure for a {@link SingleHandler}'s future that answers with result {@code code}. */
+  /**
+   * {@return a failure for a {@link SingleHandler}'s future that answers with result {@code code}}
+   *
+   * @param code the result code, 1..3 or 128..255
+   * @param message the error message sent to the peer
+   */
   public static ReqRespException errorResponse(int code, String message) {
     return new ReqRespException(Kind.ERROR_RESPONSE, code, message, null);
   }
 
   // ---------------------------------------------------------------- requests
 
-  /** Sends {@code request} and returns the single response; fails with {@link ReqRespException}. */
+  /**
+   * Sends {@code request} and returns the single response; fails with {@link ReqRespException}.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @return completes with the response
+   */
   public <Q, R> CompletableFuture<R> request(PeerId peer, Method<Q, R> method, Q request) {
     return exchange(peer, method, request, 1).thenApply(list -> {
       if (list.isEmpty()) {
@@ -192,7 +233,16 @@ public final class ReqRespEngine implements AutoCloseable {
     });
   }
 
-  /** Sends {@code request} and collects every response chunk (up to the method's limit). */
+  /**
+   * Sends {@code request} and collects every response chunk (up to the method's limit).
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @return completes with the chunks
+   */
   public <Q, R> CompletableFuture<List<R>> requestChunks(PeerId peer, Method<Q, R> method, Q request) {
     return exchange(peer, method, request, method.maxResponseChunks())
         .thenApply(list -> list.stream().map(ResponseChunk::value).toList());
@@ -202,6 +252,13 @@ public final class ReqRespEngine implements AutoCloseable {
    * Like {@link #requestChunks} but keeps each chunk's context bytes (the fork digest of v2 methods),
    * for types whose SSZ schema depends on the fork: use a pass-through codec and decode each value
    * with the schema its context names.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @return completes with the chunks and their context bytes
    */
   public <Q, R> CompletableFuture<List<ResponseChunk<R>>> requestChunksWithContext(
       PeerId peer, Method<Q, R> method, Q request) {
@@ -239,6 +296,8 @@ public final class ReqRespEngine implements AutoCloseable {
   /**
    * Responses reset because the peer did not read them: the handler waited on back-pressure for the
    * response timeout (also counted in the host's {@link Host#writeBudget()} as a stream-scope hit).
+   *
+   * @return how many
    */
   public long slowReaderResets() {
     return slowReaderResets.sum();

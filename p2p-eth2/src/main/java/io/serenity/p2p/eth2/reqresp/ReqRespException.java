@@ -31,13 +31,29 @@ public final class ReqRespException extends RuntimeException {
     STREAM_FAILED
   }
 
+  /** Which failure this is. */
   private final Kind kind;
+  /** The peer's result code for {@link Kind#ERROR_RESPONSE}; -1 otherwise. */
   private final int code;
 
+  /**
+   * A failure without a result code or cause.
+   *
+   * @param kind which failure
+   * @param message what failed, naming peer and protocol
+   */
   public ReqRespException(Kind kind, String message) {
     this(kind, -1, message, null);
   }
 
+  /**
+   * A failure with all its parts.
+   *
+   * @param kind which failure
+   * @param code the peer's result code for {@link Kind#ERROR_RESPONSE}, else -1
+   * @param message what failed, naming peer and protocol
+   * @param cause the failure underneath, or null
+   */
   public ReqRespException(Kind kind, int code, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
@@ -50,12 +66,12 @@ public final class ReqRespException extends RuntimeException {
         Kind.ERROR_RESPONSE, code, "peer " + peer + " answered " + protocol + " with result " + code + ": " + text, null);
   }
 
-  /** Which failure this is. */
+  /** {@return which failure this is} */
   public Kind kind() {
     return kind;
   }
 
-  /** The peer's result code for {@link Kind#ERROR_RESPONSE}; -1 otherwise. */
+  /** {@return the peer's result code for {@link Kind#ERROR_RESPONSE}; -1 otherwise} */
   public int code() {
     return code;
   }

@@ -20,5 +20,12 @@ import io.serenity.p2p.core.PeerId;
  */
 @FunctionalInterface
 public interface RequestHandler<Q, R> {
+  /**
+   * Serves one request.
+   *
+   * @param peer the requesting peer
+   * @param request the decoded request ({@code null} for methods without content)
+   * @param sink where the response chunks go, ended by one {@link ResponseSink#complete} or {@link ResponseSink#error}
+   */
   void handle(PeerId peer, Q request, ResponseSink<R> sink);
 }

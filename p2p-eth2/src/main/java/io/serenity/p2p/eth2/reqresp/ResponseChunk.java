@@ -15,6 +15,7 @@ public record ResponseChunk<R>(byte[] context, R value) {
     context = context.clone();
   }
 
+  /** {@return a copy of the context bytes} */
   @Override
   public byte[] context() {
     return context.clone();

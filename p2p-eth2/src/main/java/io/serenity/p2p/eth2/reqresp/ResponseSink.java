@@ -16,6 +16,8 @@ public interface ResponseSink<R> {
    * chunks is still unread by the peer, so a handler never gets far ahead of its reader; a peer that
    * reads nothing for the response timeout gets its stream reset (and this throws). On other
    * threads it never blocks: a chunk that would leave more than 4 MiB unsent resets the stream.
+   *
+   * @param chunk the value
    */
   void next(R chunk);
 
@@ -24,6 +26,9 @@ public interface ResponseSink<R> {
    * Method#forkDigestContext()}: the fork digest of the epoch of this value, when it differs from the
    * current one). {@link #next(Object)} writes the engine's default context ({@link
    * ReqRespEngine#setDefaultContext}; under {@link ReqResp}, the fork digest of our current Status).
+   *
+   * @param chunk the value
+   * @param context its context bytes
    */
   void next(R chunk, byte[] context);
 
@@ -33,9 +38,12 @@ public interface ResponseSink<R> {
   /**
    * Ends the response with an error chunk: {@code code} 1 (invalid request), 2 (server error), 3
    * (resource unavailable) or 128..255; {@code message} is cut to 256 UTF-8 bytes.
+   *
+   * @param code the result code
+   * @param message the error message
    */
   void error(int code, String message);
 
-  /** True once the response ended (completed, failed, timed out or reset by the peer). */
+  /** {@return true once the response ended (completed, failed, timed out or reset by the peer)} */
   boolean isClosed();
 }

@@ -17,7 +17,11 @@ public final class ResultCode {
 
   private ResultCode() {}
 
-  /** True for 0..3 and 128..255. */
+  /**
+   * {@return true for 0..3 and 128..255}
+   *
+   * @param code a result code
+   */
   public static boolean isKnown(int code) {
     return (code >= 0 && code <= 3) || (code >= 128 && code <= 255);
   }

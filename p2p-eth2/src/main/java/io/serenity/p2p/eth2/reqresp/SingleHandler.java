@@ -11,8 +11,18 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code
  * reqResp.register(Eth2Methods.PING, (peer, ping) -> CompletableFuture.completedFuture(new Ping(seq)));
  * }</pre>
+ *
+ * @param <Q> request type ({@code Void}, null, for methods without request content)
+ * @param <R> response type
  */
 @FunctionalInterface
 public interface SingleHandler<Q, R> {
+  /**
+   * Serves one request.
+   *
+   * @param peer the requesting peer
+   * @param request the decoded request ({@code null} for methods without content)
+   * @return the one response, now or later
+   */
   CompletableFuture<R> handle(PeerId peer, Q request);
 }

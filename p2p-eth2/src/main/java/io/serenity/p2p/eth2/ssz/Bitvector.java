@@ -8,10 +8,17 @@ import java.util.HexFormat;
  * SSZ {@code Bitvector[N]}: {@code N} bits, bit {@code i} at byte {@code i / 8}, bit position
  * {@code i % 8} (least significant first); unused high bits of the last byte are zero. Used for
  * {@code attnets} ({@code Bitvector[64]}) and {@code syncnets} ({@code Bitvector[4]}).
+ *
+ * @param length the number of bits, N
+ * @param bytes the packed bits
  */
 public record Bitvector(int length, byte[] bytes) {
 
-  /** @throws SszException on a wrong byte count or a set padding bit */
+  /**
+   * Checks the length and padding and copies the bytes.
+   *
+   * @throws SszException on a wrong byte count or a set padding bit
+   */
   public Bitvector {
     if (length <= 0) {
       throw new SszException("Bitvector: length must be positive, got " + length);
@@ -28,12 +35,21 @@ public record Bitvector(int length, byte[] bytes) {
     bytes = bytes.clone();
   }
 
-  /** All bits clear. */
+  /**
+   * {@return all bits clear}
+   *
+   * @param length the number of bits
+   */
   public static Bitvector empty(int length) {
     return new Bitvector(length, new byte[(length + 7) / 8]);
   }
 
-  /** A bitvector with the given bit indices set. */
+  /**
+   * {@return a bitvector with the given bit indices set}
+   *
+   * @param length the number of bits
+   * @param setBits the indices of the set bits
+   */
   public static Bitvector of(int length, int... setBits) {
     byte[] b = new byte[(length + 7) / 8];
     for (int i : setBits) {
@@ -45,7 +61,11 @@ public record Bitvector(int length, byte[] bytes) {
     return new Bitvector(length, b);
   }
 
-  /** Whether bit {@code i} is set. */
+  /**
+   * {@return whether bit {@code i} is set}
+   *
+   * @param i the bit index
+   */
   public boolean get(int i) {
     if (i < 0 || i >= length) {
       throw new IndexOutOfBoundsException("bit " + i + " outside Bitvector[" + length + "]");
@@ -53,11 +73,12 @@ public record Bitvector(int length, byte[] bytes) {
     return (bytes[i / 8] & (1 << (i % 8))) != 0;
   }
 
-  /** The set bits. */
+  /** {@return the set bits} */
   public BitSet toBitSet() {
     return BitSet.valueOf(bytes);
   }
 
+  /** {@return a copy of the bytes} */
   @Override
   public byte[] bytes() {
     return bytes.clone();

@@ -3,6 +3,8 @@ package io.serenity.p2p.eth2.ssz;
 /**
  * SSZ {@code Bytes32} (a {@code Vector[byte, 32]}) with value equality. Accessors copy: the value
  * is immutable.
+ *
+ * @param bytes the 32 bytes
  */
 public record Bytes32(byte[] bytes) {
 
@@ -12,22 +14,32 @@ public record Bytes32(byte[] bytes) {
   /** All zero. */
   public static final Bytes32 ZERO = new Bytes32(new byte[SIZE]);
 
-  /** @throws SszException when {@code bytes} is not exactly 32 bytes long */
+  /**
+   * Checks the length and copies the bytes.
+   *
+   * @throws SszException when {@code bytes} is not exactly 32 bytes long
+   */
   public Bytes32 {
     bytes = FixedBytes.checkedCopy("Bytes32", SIZE, bytes);
   }
 
-  /** Parses hex, with or without a {@code 0x} prefix. */
+  /**
+   * Parses hex, with or without a {@code 0x} prefix.
+   *
+   * @param hex 64 hex digits
+   * @return the value
+   */
   public static Bytes32 fromHex(String hex) {
     return new Bytes32(FixedBytes.parseHex("Bytes32", hex));
   }
 
+  /** {@return a copy of the bytes} */
   @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** Lower-case hex without {@code 0x}. */
+  /** {@return lower-case hex without {@code 0x}} */
   public String toHex() {
     return FixedBytes.toHex(bytes);
   }

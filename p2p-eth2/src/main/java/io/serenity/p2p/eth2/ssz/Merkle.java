@@ -27,7 +27,12 @@ public final class Merkle {
 
   private Merkle() {}
 
-  /** SHA-256 of {@code a || b}. */
+  /**
+   * {@return SHA-256 of {@code a || b}}
+   *
+   * @param a the first 32 bytes
+   * @param b the second 32 bytes
+   */
   public static byte[] hash(byte[] a, byte[] b) {
     MessageDigest md = sha256();
     md.update(a);
@@ -43,7 +48,12 @@ public final class Merkle {
     }
   }
 
-  /** Splits serialised bytes into 32-byte chunks, zero-padding the last one ("pack"). */
+  /**
+   * Splits serialised bytes into 32-byte chunks, zero-padding the last one ("pack").
+   *
+   * @param serialized the SSZ bytes
+   * @return the chunks
+   */
   public static List<byte[]> pack(byte[] serialized) {
     List<byte[]> chunks = new ArrayList<>();
     for (int off = 0; off < serialized.length; off += CHUNK) {
@@ -54,7 +64,11 @@ public final class Merkle {
     return chunks;
   }
 
-  /** The root of {@code chunks} padded to the next power of two (no limit beyond their count). */
+  /**
+   * {@return the root of {@code chunks} padded to the next power of two (no limit beyond their count)}
+   *
+   * @param chunks 32-byte chunks
+   */
   public static byte[] merkleize(List<byte[]> chunks) {
     return merkleize(chunks, chunks.size());
   }
@@ -62,6 +76,10 @@ public final class Merkle {
   /**
    * The root of {@code chunks} as leaves of a tree with {@code nextPow2(limit)} leaves (zero
    * chunks fill the rest). {@code limit} must be at least the number of chunks.
+   *
+   * @param chunks 32-byte chunks
+   * @param limit the list's capacity in chunks
+   * @return the root
    */
   public static byte[] merkleize(List<byte[]> chunks, long limit) {
     if (limit < chunks.size()) {
@@ -86,7 +104,12 @@ public final class Merkle {
     return layer.get(0).clone();
   }
 
-  /** {@code mix_in_length}: SHA-256(root || uint256_le(length)), for lists. */
+  /**
+   * {@return {@code mix_in_length}: SHA-256(root || uint256_le(length)), for lists}
+   *
+   * @param root the list's root
+   * @param length its element count
+   */
   public static byte[] mixInLength(byte[] root, long length) {
     byte[] len = new byte[CHUNK];
     for (int i = 0; i < 8; i++) {

@@ -60,7 +60,11 @@ public final class Ssz {
   /** {@code Bytes32} ({@code Root}). */
   public static final SszCodec<Bytes32> BYTES32 = vector("Bytes32", Bytes32.SIZE, Bytes32::new, Bytes32::bytes);
 
-  /** {@code Bitvector[length]}. */
+  /**
+   * {@return {@code Bitvector[length]}}
+   *
+   * @param length the number of bits
+   */
   public static SszCodec<Bitvector> bitvector(int length) {
     if (length <= 0) {
       throw new IllegalArgumentException("Bitvector length must be positive");
@@ -75,7 +79,15 @@ public final class Ssz {
     });
   }
 
-  /** {@code Vector[byte, size]} mapped to a Java type by {@code wrap}/{@code unwrap}. */
+  /**
+   * {@return {@code Vector[byte, size]} mapped to a Java type by {@code wrap}/{@code unwrap}}
+   *
+   * @param <T> the Java type
+   * @param name the type's name in error messages
+   * @param size the length in bytes
+   * @param wrap makes a value from its bytes
+   * @param unwrap gives a value's bytes
+   */
   public static <T> SszCodec<T> vector(String name, int size, Function<byte[], T> wrap, Function<T, byte[]> unwrap) {
     return new SszCodec<>() {
       @Override

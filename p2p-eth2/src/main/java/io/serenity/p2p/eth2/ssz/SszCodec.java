@@ -19,29 +19,50 @@ import java.nio.ByteOrder;
  */
 public interface SszCodec<T> {
 
-  /** Serialised size in bytes for a fixed-size type, or {@code -1} for a variable-size one. */
+  /**
+   * Serialised size in bytes for a fixed-size type, or {@code -1} for a variable-size one.
+   *
+   * @return the size, or -1
+   */
   int fixedSize();
 
-  /** Serialises {@code value}. */
+  /**
+   * Serialises {@code value}.
+   *
+   * @param value the value
+   * @return the SSZ bytes
+   */
   byte[] encode(T value);
 
   /**
    * Deserialises exactly {@code bytes} (strict: the whole array is the value; trailing or missing
    * bytes are an error).
    *
+   * @param bytes the SSZ bytes
+   * @return the value
    * @throws SszException on any malformed input
    */
   T decode(byte[] bytes);
 
-  /** The SHA-256 {@code hash_tree_root} of {@code value} (32 bytes). */
+  /**
+   * {@return the SHA-256 {@code hash_tree_root} of {@code value} (32 bytes)}
+   *
+   * @param value the value
+   */
   byte[] hashTreeRoot(T value);
 
-  /** True when the type packs into chunks like a basic type (uintN, boolean) inside vectors/lists. */
+  /** {@return true when the type packs into chunks like a basic type (uintN, boolean) inside vectors/lists} */
   default boolean isBasic() {
     return false;
   }
 
-  /** A little-endian buffer over a copy-free view of {@code bytes}, after checking the exact size. */
+  /**
+   * {@return a little-endian buffer over a copy-free view of {@code bytes}, after checking the exact size}
+   *
+   * @param bytes the input
+   * @param size the size it must have
+   * @param typeName names the type in the error message
+   */
   static ByteBuffer exact(byte[] bytes, int size, String typeName) {
     if (bytes == null) {
       throw new SszException(typeName + ": null input");

@@ -21,7 +21,15 @@ import java.util.function.Function;
  */
 public final class SszContainer<T> implements SszCodec<T> {
 
-  /** One field: its spec name, codec and accessor. */
+  /**
+   * One field: its spec name, codec and accessor.
+   *
+   * @param <T> the container type
+   * @param <F> the field type
+   * @param name the field's name in the spec
+   * @param codec the field's codec
+   * @param getter reads the field from a container
+   */
   public record Field<T, F>(String name, SszCodec<F> codec, Function<T, F> getter) {
 
     byte[] encodeFrom(T owner) {
@@ -52,13 +60,28 @@ public final class SszContainer<T> implements SszCodec<T> {
     this.size = s;
   }
 
-  /** Declares a field. */
+  /**
+   * Declares a field.
+   *
+   * @param <T> the container type
+   * @param <F> the field type
+   * @param name the field's name in the spec
+   * @param codec the field's codec
+   * @param getter reads the field from a container
+   * @return the field
+   */
   public static <T, F> Field<T, F> field(String name, SszCodec<F> codec, Function<T, F> getter) {
     return new Field<>(name, codec, getter);
   }
 
   /**
    * Builds the codec; {@code constructor} receives the decoded field values in declaration order.
+   *
+   * @param <T> the container type
+   * @param name the type's name in error messages
+   * @param constructor makes a container from its field values
+   * @param fields the fields in spec order
+   * @return the codec
    */
   @SafeVarargs
   public static <T> SszContainer<T> of(String name, Function<Object[], T> constructor, Field<T, ?>... fields) {

@@ -6,6 +6,11 @@ package io.serenity.p2p.eth2.ssz;
  */
 public final class SszException extends RuntimeException {
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public SszException(String message) {
     super(message);
   }

@@ -14,6 +14,10 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param forkDigest the current fork digest
+ * @param nextForkVersion the next scheduled fork version (the current one when none is scheduled)
+ * @param nextForkEpoch the epoch of the next fork (far future when none)
  */
 public record EnrForkId(Bytes4 forkDigest, Bytes4 nextForkVersion, long nextForkEpoch) {
 
@@ -24,17 +28,21 @@ public record EnrForkId(Bytes4 forkDigest, Bytes4 nextForkVersion, long nextFork
       SszContainer.field("next_fork_version", Ssz.BYTES4, EnrForkId::nextForkVersion),
       SszContainer.field("next_fork_epoch", Ssz.UINT64, EnrForkId::nextForkEpoch));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static EnrForkId decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

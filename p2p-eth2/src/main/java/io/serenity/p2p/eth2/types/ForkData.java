@@ -14,6 +14,9 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param currentVersion the fork version
+ * @param genesisValidatorsRoot the chain's genesis validators root
  */
 public record ForkData(Bytes4 currentVersion, Bytes32 genesisValidatorsRoot) {
 
@@ -23,17 +26,21 @@ public record ForkData(Bytes4 currentVersion, Bytes32 genesisValidatorsRoot) {
       SszContainer.field("current_version", Ssz.BYTES4, ForkData::currentVersion),
       SszContainer.field("genesis_validators_root", Ssz.BYTES32, ForkData::genesisValidatorsRoot));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static ForkData decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }
@@ -48,6 +55,8 @@ public record ForkData(Bytes4 currentVersion, Bytes32 genesisValidatorsRoot) {
    * {@code compute_fork_digest} as of phase0..deneb: the first 4 bytes of
    * {@code hash_tree_root(ForkData(current_version, genesis_validators_root))}. (Fulu, EIP-7892,
    * additionally mixes in the blob parameters; not covered here.)
+   *
+   * @return the fork digest
    */
   public Bytes4 forkDigest() {
     byte[] root = hashTreeRoot();

@@ -14,6 +14,10 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param seqNumber increases whenever the rest changes
+ * @param attnets the attestation subnets the node is subscribed to
+ * @param syncnets the sync committee subnets it is subscribed to
  */
 public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
 
@@ -24,17 +28,21 @@ public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
       SszContainer.field("attnets", Ssz.bitvector(MetaData.ATTESTATION_SUBNET_COUNT), MetaData::attnets),
       SszContainer.field("syncnets", Ssz.bitvector(MetaData.SYNC_COMMITTEE_SUBNET_COUNT), MetaData::syncnets));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static MetaData decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }
@@ -54,7 +62,11 @@ public record MetaData(long seqNumber, Bitvector attnets, Bitvector syncnets) {
     }
   }
 
-  /** A MetaData with no subnets. */
+  /**
+   * {@return a MetaData with no subnets}
+   *
+   * @param seqNumber the sequence number
+   */
   public static MetaData empty(long seqNumber) {
     return new MetaData(seqNumber, Bitvector.empty(ATTESTATION_SUBNET_COUNT), Bitvector.empty(SYNC_COMMITTEE_SUBNET_COUNT));
   }

@@ -14,6 +14,8 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param seqNumber the sender's MetaData sequence number
  */
 public record Ping(long seqNumber) {
 
@@ -22,17 +24,21 @@ public record Ping(long seqNumber) {
       v -> new Ping((Long) v[0]),
       SszContainer.field("seq_number", Ssz.UINT64, Ping::seqNumber));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static Ping decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

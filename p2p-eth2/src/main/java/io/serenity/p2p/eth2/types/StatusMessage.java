@@ -13,6 +13,12 @@ import io.serenity.p2p.eth2.ssz.SszContainer;
  * <p>Serialise with {@link #encode()} or {@code CODEC.encode(x)}; parse with {@link #decode(byte[])},
  * which throws {@link io.serenity.p2p.eth2.ssz.SszException} unless the input is exactly
  * {@code CODEC.fixedSize()} bytes of valid content.
+ *
+ * @param forkDigest the sender's current fork digest
+ * @param finalizedRoot the root of its finalized checkpoint
+ * @param finalizedEpoch the epoch of its finalized checkpoint
+ * @param headRoot the root of its head block
+ * @param headSlot the slot of its head block
  */
 public record StatusMessage(Bytes4 forkDigest, Bytes32 finalizedRoot, long finalizedEpoch, Bytes32 headRoot, long headSlot) {
 
@@ -25,17 +31,21 @@ public record StatusMessage(Bytes4 forkDigest, Bytes32 finalizedRoot, long final
       SszContainer.field("head_root", Ssz.BYTES32, StatusMessage::headRoot),
       SszContainer.field("head_slot", Ssz.UINT64, StatusMessage::headSlot));
 
-  /** SSZ serialisation. */
+  /** {@return SSZ serialisation} */
   public byte[] encode() {
     return CODEC.encode(this);
   }
 
-  /** Strict SSZ deserialisation. */
+  /**
+   * {@return strict SSZ deserialisation}
+   *
+   * @param ssz the serialised value
+   */
   public static StatusMessage decode(byte[] ssz) {
     return CODEC.decode(ssz);
   }
 
-  /** {@code hash_tree_root(this)}. */
+  /** {@return {@code hash_tree_root(this)}} */
   public byte[] hashTreeRoot() {
     return CODEC.hashTreeRoot(this);
   }

@@ -33,6 +33,8 @@ public final class Identify {
   private final BiConsumer<Connection, IdentifyInfo> onInfo;
 
   /**
+   * The identify and identify push protocols for one host.
+   *
    * @param local what we tell the peer on a connection
    * @param maxMessageSize largest message accepted
    * @param onInfo receives every verified message from a peer
@@ -46,7 +48,12 @@ public final class Identify {
     this.onInfo = onInfo;
   }
 
-  /** Asks the peer on {@code c} who it is. */
+  /**
+   * Asks the peer on {@code c} who it is.
+   *
+   * @param c the connection
+   * @return completes with what the peer said
+   */
   public CompletableFuture<IdentifyInfo> identify(Connection c) {
     return c.newStream(PROTOCOL_ID)
         .thenCompose(
@@ -59,7 +66,11 @@ public final class Identify {
                         }));
   }
 
-  /** Serves {@link #PROTOCOL_ID}: sends our info and closes. */
+  /**
+   * Serves {@link #PROTOCOL_ID}: sends our info and closes.
+   *
+   * @param s an inbound identify stream
+   */
   public void serve(Stream s) {
     s.writeMessage(IdentifyCodec.encode(local.apply(s.connection())))
         .thenCompose(v -> s.closeWrite())
@@ -70,7 +81,11 @@ public final class Identify {
             });
   }
 
-  /** Serves {@link #PUSH_PROTOCOL_ID}: reads the pushed info. */
+  /**
+   * Serves {@link #PUSH_PROTOCOL_ID}: reads the pushed info.
+   *
+   * @param s an inbound identify push stream
+   */
   public void servePush(Stream s) {
     s.readMessage(maxMessageSize)
         .thenApply(bytes -> accept(s, bytes))
@@ -83,7 +98,12 @@ public final class Identify {
             });
   }
 
-  /** Pushes our current info to the peer on {@code c}. */
+  /**
+   * Pushes our current info to the peer on {@code c}.
+   *
+   * @param c the connection
+   * @return completes when the push is sent
+   */
   public CompletableFuture<Void> push(Connection c) {
     return c.newStream(PUSH_PROTOCOL_ID)
         .thenCompose(

@@ -23,6 +23,7 @@ public record IdentifyInfo(
     Optional<String> protocolVersion,
     Optional<String> agentVersion) {
 
+  /** Copies the lists. */
   public IdentifyInfo {
     listenAddrs = List.copyOf(listenAddrs);
     protocols = List.copyOf(protocols);

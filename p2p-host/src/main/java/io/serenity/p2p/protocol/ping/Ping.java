@@ -31,12 +31,25 @@ public final class Ping {
 
   private Ping() {}
 
-  /** Pings {@code peer} once on a new stream (dialling if needed); returns the round-trip time. */
+  /**
+   * Pings {@code peer} once on a new stream (dialling if needed); returns the round-trip time.
+   *
+   * @param host our host
+   * @param peer the peer
+   * @return completes with the round-trip time
+   */
   public static CompletableFuture<Duration> ping(Host host, PeerId peer) {
     return ping(host, peer, 1).thenApply(l -> l.get(0));
   }
 
-  /** Pings {@code peer} {@code count} times, one after the other on one stream. */
+  /**
+   * Pings {@code peer} {@code count} times, one after the other on one stream.
+   *
+   * @param host our host
+   * @param peer the peer
+   * @param count how many pings
+   * @return completes with the round-trip times, in order
+   */
   public static CompletableFuture<List<Duration>> ping(Host host, PeerId peer, int count) {
     if (count < 1) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("count must be >= 1"));
@@ -55,7 +68,11 @@ public final class Ping {
             });
   }
 
-  /** One ping on an open ping stream, timed on the clock of the stream's host ({@link Host#clock()}). */
+  /**
+   * {@return one ping on an open ping stream, timed on the clock of the stream's host ({@link Host#clock()})}
+   *
+   * @param s an open ping stream
+   */
   public static CompletableFuture<Duration> ping(Stream s) {
     byte[] payload = new byte[PAYLOAD_SIZE];
     RANDOM.nextBytes(payload);
@@ -79,6 +96,8 @@ public final class Ping {
    * its own stream: our echo waits for its window, we stop reading, and the muxer's receive window
    * stops the peer; nothing queues on our side beyond one block. Closes our side when the remote
    * closes its side.
+   *
+   * @param s an inbound ping stream
    */
   public static void serve(Stream s) {
     echoNext(s, 0);

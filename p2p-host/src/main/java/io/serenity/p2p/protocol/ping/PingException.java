@@ -4,6 +4,11 @@ package io.serenity.p2p.protocol.ping;
 public class PingException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public PingException(String message) {
     super(message);
   }

@@ -27,11 +27,16 @@ public final class Mplex implements StreamMuxer {
     this(MplexConfig.defaults());
   }
 
-  /** An mplex muxer with {@code config}, which must pass {@link MplexConfig#validate()}. */
+  /**
+   * An mplex muxer with {@code config}, which must pass {@link MplexConfig#validate()}.
+   *
+   * @param config the session limits
+   */
   public Mplex(MplexConfig config) {
     this.config = config.validate();
   }
 
+  /** {@return the session limits} */
   public MplexConfig config() {
     return config;
   }

@@ -37,7 +37,7 @@ public record MplexConfig(
   /** 4 MiB, as js-mplex's {@code maxStreamBufferSize}. */
   public static final int DEFAULT_MAX_BUFFERED_BYTES_PER_STREAM = 4 << 20;
 
-  /** The defaults documented on the record components. */
+  /** {@return the defaults documented on the record components} */
   public static MplexConfig defaults() {
     return new MplexConfig(
         DEFAULT_MAX_MESSAGE_SIZE,
@@ -47,7 +47,11 @@ public record MplexConfig(
         DEFAULT_MAX_MESSAGE_SIZE);
   }
 
-  /** Returns this config if it is consistent; throws {@link IllegalArgumentException} otherwise. */
+  /**
+   * Returns this config if it is consistent; throws {@link IllegalArgumentException} otherwise.
+   *
+   * @return this config
+   */
   public MplexConfig validate() {
     require(maxMessageSize >= 1 && maxMessageSize <= 1 << 30,
         "maxMessageSize must be in [1, 2^30], was " + maxMessageSize);
@@ -61,27 +65,52 @@ public record MplexConfig(
     return this;
   }
 
-  /** Also lowers {@code writeChunkSize} when it would exceed the new limit. */
+  /**
+   * Also lowers {@code writeChunkSize} when it would exceed the new limit.
+   *
+   * @param value the new largest message, in bytes
+   * @return a copy with {@code maxMessageSize} set to {@code value}
+   */
   public MplexConfig withMaxMessageSize(int value) {
     return new MplexConfig(value, maxInboundStreams, maxOutboundStreams,
         maxBufferedBytesPerStream, Math.min(writeChunkSize, value));
   }
 
+  /**
+   * {@return a copy with {@link #maxInboundStreams()} set to {@code value}}
+   *
+   * @param value the new value
+   */
   public MplexConfig withMaxInboundStreams(int value) {
     return new MplexConfig(maxMessageSize, value, maxOutboundStreams,
         maxBufferedBytesPerStream, writeChunkSize);
   }
 
+  /**
+   * {@return a copy with {@link #maxOutboundStreams()} set to {@code value}}
+   *
+   * @param value the new value
+   */
   public MplexConfig withMaxOutboundStreams(int value) {
     return new MplexConfig(maxMessageSize, maxInboundStreams, value,
         maxBufferedBytesPerStream, writeChunkSize);
   }
 
+  /**
+   * {@return a copy with {@link #maxBufferedBytesPerStream()} set to {@code value}}
+   *
+   * @param value the new value
+   */
   public MplexConfig withMaxBufferedBytesPerStream(int value) {
     return new MplexConfig(maxMessageSize, maxInboundStreams, maxOutboundStreams, value,
         writeChunkSize);
   }
 
+  /**
+   * {@return a copy with {@link #writeChunkSize()} set to {@code value}}
+   *
+   * @param value the new value
+   */
   public MplexConfig withWriteChunkSize(int value) {
     return new MplexConfig(maxMessageSize, maxInboundStreams, maxOutboundStreams,
         maxBufferedBytesPerStream, value);

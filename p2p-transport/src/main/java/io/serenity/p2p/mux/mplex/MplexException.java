@@ -6,10 +6,21 @@ import io.serenity.p2p.mux.MuxerException;
 public final class MplexException extends MuxerException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public MplexException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public MplexException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class Yamux implements StreamMuxer {
+  /** The yamux protocol id. */
   public static final String PROTOCOL_ID = "/yamux/1.0.0";
 
   private final YamuxConfig config;
@@ -25,12 +26,21 @@ public final class Yamux implements StreamMuxer {
     this.nanoClock = nanoClock;
   }
 
-  /** Yamux with {@link YamuxConfig#defaults()}. */
+  /**
+   * Yamux with {@link YamuxConfig#defaults()}.
+   *
+   * @return the muxer
+   */
   public static Yamux create() {
     return create(YamuxConfig.defaults());
   }
 
-  /** Yamux with {@code config}; throws if it does not validate. */
+  /**
+   * Yamux with {@code config}; throws if it does not validate.
+   *
+   * @param config the session settings
+   * @return the muxer
+   */
   public static Yamux create(YamuxConfig config) {
     return new Yamux(config, System::nanoTime);
   }
@@ -40,6 +50,7 @@ public final class Yamux implements StreamMuxer {
     return new Yamux(config, nanoClock);
   }
 
+  /** {@return the session settings} */
   public YamuxConfig config() {
     return config;
   }

@@ -50,7 +50,7 @@ public record YamuxConfig(
   /** Upper limit for any window: keeps one stream from pinning much memory. */
   public static final int MAX_STREAM_WINDOW = 16 * 1024 * 1024;
 
-  /** The defaults documented on each component. */
+  /** {@return the defaults documented on each component} */
   public static YamuxConfig defaults() {
     return new YamuxConfig(
         SPEC_INITIAL_WINDOW,
@@ -64,7 +64,11 @@ public record YamuxConfig(
         Duration.ZERO);
   }
 
-  /** Throws {@link IllegalArgumentException} naming the first nonsensical field. */
+  /**
+   * Throws {@link IllegalArgumentException} naming the first nonsensical field.
+   *
+   * @return this config
+   */
   public YamuxConfig validate() {
     require(
         initialStreamWindow >= SPEC_INITIAL_WINDOW && initialStreamWindow <= MAX_STREAM_WINDOW,
@@ -94,7 +98,11 @@ public record YamuxConfig(
     }
   }
 
-  /** A copy with {@code initialStreamWindow} replaced; maxStreamWindow is raised to it if lower. */
+  /**
+   * {@return a copy with {@code initialStreamWindow} replaced; maxStreamWindow is raised to it if lower}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withInitialStreamWindow(int v) {
     return new YamuxConfig(
         v,
@@ -108,7 +116,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxStreamWindow} replaced. */
+  /**
+   * {@return a copy with {@code maxStreamWindow} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxStreamWindow(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -122,7 +134,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxInboundStreams} replaced. */
+  /**
+   * {@return a copy with {@code maxInboundStreams} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxInboundStreams(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -136,7 +152,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxOutboundStreams} replaced. */
+  /**
+   * {@return a copy with {@code maxOutboundStreams} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxOutboundStreams(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -150,7 +170,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxUnackedOutboundStreams} replaced. */
+  /**
+   * {@return a copy with {@code maxUnackedOutboundStreams} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxUnackedOutboundStreams(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -164,7 +188,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxFramePayload} replaced. */
+  /**
+   * {@return a copy with {@code maxFramePayload} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxFramePayload(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -178,7 +206,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxUnreadBytes} replaced. */
+  /**
+   * {@return a copy with {@code maxUnreadBytes} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxUnreadBytes(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -192,7 +224,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code maxOutstandingPings} replaced. */
+  /**
+   * {@return a copy with {@code maxOutstandingPings} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withMaxOutstandingPings(int v) {
     return new YamuxConfig(
         initialStreamWindow,
@@ -206,7 +242,11 @@ public record YamuxConfig(
         keepAliveInterval);
   }
 
-  /** A copy with {@code keepAliveInterval} replaced. */
+  /**
+   * {@return a copy with {@code keepAliveInterval} replaced}
+   *
+   * @param v the new value
+   */
   public YamuxConfig withKeepAliveInterval(Duration v) {
     return new YamuxConfig(
         initialStreamWindow,

@@ -6,6 +6,11 @@ import io.serenity.p2p.mux.MuxerException;
 public final class YamuxException extends MuxerException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   */
   public YamuxException(String message) {
     super(message);
   }

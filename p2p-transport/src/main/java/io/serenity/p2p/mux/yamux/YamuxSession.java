@@ -171,6 +171,8 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   /**
    * Sends a ping (spec "Ping") and completes with the round-trip time. Fails when the session
    * closes first or too many pings are outstanding; add a timeout with {@code orTimeout}.
+   *
+   * @return completes with the round-trip time
    */
   public CompletableFuture<Duration> ping() {
     CompletableFuture<Duration> rtt = new CompletableFuture<>();

@@ -12,17 +12,27 @@ import java.time.Duration;
  */
 public record TcpConfig(Duration connectTimeout, int backlog, boolean tcpNoDelay) {
 
-  /** The defaults listed on the record components. */
+  /** {@return the defaults listed on the record components} */
   public static TcpConfig defaults() {
     return new TcpConfig(Duration.ofSeconds(10), 1024, true);
   }
 
-  /** Returns a copy with a different connect timeout. */
+  /**
+   * Returns a copy with a different connect timeout.
+   *
+   * @param timeout the new connect timeout
+   * @return the copy
+   */
   public TcpConfig withConnectTimeout(Duration timeout) {
     return new TcpConfig(timeout, backlog, tcpNoDelay);
   }
 
-  /** Rejects nonsense values with a message naming the field. */
+  /**
+   * Rejects nonsense values with a message naming the field.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the bad field
+   */
   public TcpConfig validate() {
     if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);

@@ -4,6 +4,12 @@ package io.serenity.p2p.transport.tcp;
 public class TcpException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, and why
+   * @param cause the failure underneath
+   */
   public TcpException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -38,12 +38,22 @@ public final class TcpTransport implements AutoCloseable {
   private final EventLoopGroup group;
   private final List<Channel> listeners = new CopyOnWriteArrayList<>();
 
+  /**
+   * A transport on {@code group}, which the caller owns and shuts down.
+   *
+   * @param config socket settings; must pass {@link TcpConfig#validate()}
+   * @param group the event loops for listening and dialling
+   */
   public TcpTransport(TcpConfig config, EventLoopGroup group) {
     this.config = config.validate();
     this.group = group;
   }
 
-  /** True when this transport can dial or listen on {@code addr} (ip4/ip6/dns + tcp). */
+  /**
+   * {@return true when this transport can dial or listen on {@code addr} (ip4/ip6/dns + tcp)}
+   *
+   * @param addr a multiaddr
+   */
   public static boolean canHandle(Multiaddr addr) {
     try {
       addr.withoutPeerId().toTcpSocketAddress();
@@ -58,6 +68,10 @@ public final class TcpTransport implements AutoCloseable {
    * address actually bound. Each accepted channel is passed to {@code onAccepted} on its event
    * loop, before any byte is read, so the caller can install its handlers or close it. Accepted
    * channels start with auto-read off: the caller turns it on once its handlers are in place.
+   *
+   * @param addr the address to listen on
+   * @param onAccepted called with each accepted channel
+   * @return completes with the bound address
    */
   public CompletableFuture<Multiaddr> listen(Multiaddr addr, Consumer<Channel> onAccepted) {
     CompletableFuture<Multiaddr> result = new CompletableFuture<>();
@@ -107,6 +121,10 @@ public final class TcpTransport implements AutoCloseable {
    * connected channel, or fails with {@link TcpException} after the configured connect timeout.
    * {@code initializer} runs on the channel before it connects (e.g. to install handlers). The
    * channel starts with auto-read off: the caller turns it on once its handlers are in place.
+   *
+   * @param addr the address to dial
+   * @param initializer prepares the channel before it connects
+   * @return completes with the connected channel
    */
   public CompletableFuture<Channel> dial(Multiaddr addr, Consumer<Channel> initializer) {
     CompletableFuture<Channel> result = new CompletableFuture<>();
@@ -147,12 +165,17 @@ public final class TcpTransport implements AutoCloseable {
     return result;
   }
 
-  /** Dials without an initializer. */
+  /**
+   * Dials without an initializer.
+   *
+   * @param addr the address to dial
+   * @return completes with the connected channel
+   */
   public CompletableFuture<Channel> dial(Multiaddr addr) {
     return dial(addr, ch -> {});
   }
 
-  /** Addresses currently bound by listeners. */
+  /** {@return addresses currently bound by listeners} */
   public List<Multiaddr> listenAddrs() {
     return listeners.stream()
         .map(ch -> Multiaddr.tcp((InetSocketAddress) ch.localAddress()))
