@@ -144,6 +144,8 @@ public sealed interface PrivateKey
    * and js-libp2p keep identities in, written by {@link #save(Path)}), or, for older files, the hex of
    * a secp256k1 key's 32 raw bytes ({@link #saveHex(Path)}).
    *
+   * @param path the key file
+   * @return the key
    * @throws FormatException naming the file when it holds neither
    * @throws UncheckedIOException if the file cannot be read
    */
@@ -175,6 +177,7 @@ public sealed interface PrivateKey
    * a temporary name and then moved into place, so a reader never sees half a key; an existing file
    * is never overwritten.
    *
+   * @param path the new key file
    * @throws UncheckedIOException if the file exists or cannot be written
    */
   default void save(Path path) {

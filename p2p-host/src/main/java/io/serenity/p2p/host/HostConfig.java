@@ -253,6 +253,9 @@ public record HostConfig(
     /**
      * Replaces the advertised addresses: where others can reach us beyond our own listen addresses,
      * e.g. {@code /ip4/203.0.113.7/tcp/9000} forwarded by a NAT, or {@code /dns4/node.example.org/tcp/9000}.
+     *
+     * @param v the addresses, without {@code /p2p}
+     * @return this builder
      */
     public Builder advertiseAddrs(List<Multiaddr> v) {
       advertiseAddrs = v;

@@ -360,6 +360,8 @@ public final class P2pMetrics {
    * CPU time ({@code process_cpu_seconds_total}), file descriptors ({@code process_open_fds}) and resident
    * memory ({@code process_resident_memory_bytes}). {@link MetricsServer#start(java.net.InetSocketAddress,
    * Host, PubSub)} does this; call it at most once per registry.
+   *
+   * @param registry where the JVM metrics are added
    */
   public static void registerJvm(PrometheusRegistry registry) {
     registry.register((MultiCollector) Jvm.REGISTRY::scrape);

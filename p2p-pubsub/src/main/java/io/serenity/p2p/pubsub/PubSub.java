@@ -1062,6 +1062,8 @@ public final class PubSub implements AutoCloseable {
    * Completes once nothing is queued for any peer: every RPC queued so far (our own publishes
    * waiting for room included) was written to its peer's stream, or dropped with its peer. For a
    * clean exit after publishing. Never fails by itself: bound it with {@code orTimeout}.
+   *
+   * @return completes when every peer's queue is empty
    */
   public CompletableFuture<Void> whenFlushed() {
     CompletableFuture<Void> f = new CompletableFuture<>();

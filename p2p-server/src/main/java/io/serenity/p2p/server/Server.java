@@ -836,6 +836,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * PubSub#whenFlushed()}): wait for it before {@link #stop()} to leave without losing the last
    * broadcasts. Never fails by itself: bound it with {@code orTimeout}.
    *
+   * @return completes when everything published so far is written out
    * @throws IllegalStateException when the server is not running
    */
   public CompletableFuture<Void> whenFlushed() {

@@ -7,6 +7,11 @@ package io.serenity.p2p.multistream;
 public class MultistreamAbortedException extends MultistreamException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An aborted negotiation.
+   *
+   * @param message what ended the stream
+   */
   public MultistreamAbortedException(String message) {
     super(message);
   }
