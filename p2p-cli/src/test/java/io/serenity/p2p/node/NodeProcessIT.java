@@ -112,6 +112,41 @@ class NodeProcessIT {
     assertThat(field(summary, "deliveryRatio")).isEqualTo("1.0");
     assertThat(field(summary, "deliveries")).isEqualTo("870");
     assertThat(field(summary, "failedDials")).isEqualTo("0");
+    // labelled figures, not bare arrays
+    assertThat(summary).containsPattern("\"latency\":\\{\"p50_ms\":[0-9.]+,\"p90_ms\":[0-9.]+,\"p99_ms\":[0-9.]+,"
+        + "\"max_ms\":[0-9.]+}").containsPattern("\"bytesSentPerNode\":\\{\"mean\":[0-9]+,\"max\":[0-9]+}");
+  }
+
+  @Test
+  void aPingPrintsASummaryAndThePingedNodeLogsNothingAboutIt() throws Exception {
+    NodeProcesses.Node a = nodes.start("run", "--key-seed", "121", "--listen", "/ip4/127.0.0.1/tcp/0", "--json",
+        "--exit-after", "120");
+    String addr = a.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event")
+        .replaceAll(".*\"addrs\":\\[\"([^\"]+)\".*", "$1");
+    String logsBefore;
+    synchronized (a.stderr) {
+      logsBefore = a.stderr.toString();
+    }
+    NodeProcesses.Node ping = nodes.start("ping", "-c", "3", "-i", "0", addr);
+    String stats = ping.await(l -> l.contains("ping statistics"), "ping statistics");
+    assertThat(stats).contains(addr.substring(addr.lastIndexOf('/') + 1));
+    assertThat(ping.await(l -> l.contains(" sent, "), "counts")).contains("3 sent, 3 received, 0% loss");
+    assertThat(ping.await(l -> l.startsWith("rtt min/avg/max = "), "round trips")).matches("rtt min/avg/max = [0-9./]+ ms");
+    assertThat(ping.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(ping.process.exitValue()).isZero();
+    synchronized (ping.stderr) {
+      assertThat(ping.stderr.toString()).as("the pinger's log").doesNotContain(" WARN ").doesNotContain(" ERROR ")
+          .doesNotContain("negotiation failed");
+    }
+    // the pinged node logged nothing for an ordinary ping and its disconnect: no warning, no reset
+    // report (what follows its ping is the peer_disconnected event, awaited so its logs are in)
+    a.await(l -> l.startsWith("{\"event\":\"peer_disconnected\""), "the pinger's disconnect");
+    String logsAfter;
+    synchronized (a.stderr) {
+      logsAfter = a.stderr.toString().substring(logsBefore.length());
+    }
+    assertThat(logsAfter).as("the pinged node's log lines during the ping")
+        .doesNotContain(" WARN ").doesNotContain(" ERROR ").doesNotContain("negotiation failed");
   }
 
   @Test
@@ -129,7 +164,7 @@ class NodeProcessIT {
 
   @Test
   void helpWorksOnEverySubcommand() throws Exception {
-    for (String sub : List.of("run", "devnet", "ping", "identity")) {
+    for (String sub : List.of("run", "devnet", "ping", "identity", "sim")) {
       NodeProcesses.Node n = nodes.start(sub, "--help");
       assertThat(n.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(n.process.exitValue()).isZero();
