@@ -15,7 +15,7 @@ import io.serenity.p2p.node.Hostile.Target;
 import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.PubSubConfig;
-import io.serenity.p2p.pubsub.pb.RpcProtos;
+import io.serenity.p2p.pubsub.internal.pb.RpcProtos;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

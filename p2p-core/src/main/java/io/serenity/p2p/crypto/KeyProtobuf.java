@@ -2,7 +2,7 @@ package io.serenity.p2p.crypto;
 
 import com.google.protobuf.ByteString;
 import io.serenity.p2p.core.FormatException;
-import io.serenity.p2p.crypto.pb.KeysProtos;
+import io.serenity.p2p.crypto.internal.pb.KeysProtos;
 import java.util.Arrays;
 
 /**

@@ -1,7 +1,7 @@
 package io.serenity.p2p.host;
 
 import io.serenity.p2p.core.PeerId;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;

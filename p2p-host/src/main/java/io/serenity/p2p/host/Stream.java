@@ -11,7 +11,7 @@ import io.serenity.p2p.time.Clock;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,7 @@ import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.crypto.PublicKey;
-import io.serenity.p2p.pubsub.pb.RpcProtos;
+import io.serenity.p2p.pubsub.internal.pb.RpcProtos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

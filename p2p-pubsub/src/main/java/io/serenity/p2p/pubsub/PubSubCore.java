@@ -1,7 +1,7 @@
 package io.serenity.p2p.pubsub;
 
 import io.serenity.p2p.core.PeerId;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import io.serenity.p2p.time.Scheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

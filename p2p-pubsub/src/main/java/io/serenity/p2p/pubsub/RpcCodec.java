@@ -3,7 +3,7 @@ package io.serenity.p2p.pubsub;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.serenity.p2p.pubsub.pb.RpcProtos;
+import io.serenity.p2p.pubsub.internal.pb.RpcProtos;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class InboundStreams {
   private static final Logger LOG = LoggerFactory.getLogger(InboundStreams.class);
   /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
-  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
+  private static final io.serenity.p2p.core.internal.RateLimitedLog RLOG = io.serenity.p2p.core.internal.RateLimitedLog.perMinute(LOG, 5);
 
   /**
    * Streams held while no acceptor is installed. A connection's owner installs the acceptor as

@@ -6,7 +6,7 @@ import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.crypto.PublicKey;
-import io.serenity.p2p.noise.pb.NoiseProtos;
+import io.serenity.p2p.noise.internal.pb.NoiseProtos;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

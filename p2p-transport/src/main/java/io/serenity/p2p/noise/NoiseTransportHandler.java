@@ -22,7 +22,7 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(NoiseTransportHandler.class);
   /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
-  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
+  private static final io.serenity.p2p.core.internal.RateLimitedLog RLOG = io.serenity.p2p.core.internal.RateLimitedLog.perMinute(LOG, 5);
   private static final int FRAME_OVERHEAD = NoiseFrameCodec.LENGTH_PREFIX + CipherState.TAG_LENGTH;
 
   private final CipherState sender;

@@ -2,7 +2,7 @@ package io.serenity.p2p.transport;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

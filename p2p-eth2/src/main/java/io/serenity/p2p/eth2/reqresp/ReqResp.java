@@ -6,7 +6,7 @@ import io.serenity.p2p.eth2.types.MetaData;
 import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostEvent;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

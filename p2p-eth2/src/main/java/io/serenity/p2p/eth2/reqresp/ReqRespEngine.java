@@ -5,7 +5,7 @@ import io.serenity.p2p.eth2.reqresp.ReqRespException.Kind;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.Stream;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;

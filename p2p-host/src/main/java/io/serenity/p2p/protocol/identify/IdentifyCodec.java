@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.crypto.PublicKey;
-import io.serenity.p2p.protocol.identify.pb.IdentifyProtos;
+import io.serenity.p2p.protocol.identify.internal.pb.IdentifyProtos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import com.google.protobuf.ByteString;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
-import io.serenity.p2p.protocol.identify.pb.IdentifyProtos;
+import io.serenity.p2p.protocol.identify.internal.pb.IdentifyProtos;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -35,7 +35,7 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
 
   private static final Logger LOG = LoggerFactory.getLogger(MplexSession.class);
   /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
-  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
+  private static final io.serenity.p2p.core.internal.RateLimitedLog RLOG = io.serenity.p2p.core.internal.RateLimitedLog.perMinute(LOG, 5);
 
   private final Channel channel;
   private final boolean initiator;

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
-import io.serenity.p2p.log.RateLimitedLog;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import io.serenity.p2p.transport.WriteBudget;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

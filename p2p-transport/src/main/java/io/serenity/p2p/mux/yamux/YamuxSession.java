@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class YamuxSession extends ChannelInboundHandlerAdapter implements MuxedConnection {
   private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
   /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
-  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
+  private static final io.serenity.p2p.core.internal.RateLimitedLog RLOG = io.serenity.p2p.core.internal.RateLimitedLog.perMinute(LOG, 5);
 
   private record PendingPing(long startNanos, CompletableFuture<Duration> rtt) {}
 

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class YamuxStream implements MuxedStream {
   private static final Logger LOG = LoggerFactory.getLogger(YamuxStream.class);
-  private static final io.serenity.p2p.log.RateLimitedLog RLOG = io.serenity.p2p.log.RateLimitedLog.perMinute(LOG, 5);
+  private static final io.serenity.p2p.core.internal.RateLimitedLog RLOG = io.serenity.p2p.core.internal.RateLimitedLog.perMinute(LOG, 5);
 
   /**
    * Bytes a stream may have waiting for the peer's window beyond the write in progress. A protocol

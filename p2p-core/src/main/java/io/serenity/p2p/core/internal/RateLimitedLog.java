@@ -1,4 +1,4 @@
-package io.serenity.p2p.log;
+package io.serenity.p2p.core.internal;
 
 import java.util.Map;
 import java.util.Objects;
