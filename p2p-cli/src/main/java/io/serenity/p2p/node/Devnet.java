@@ -6,6 +6,8 @@ import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Traffic;
 import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PeerScoreParams;
+import io.serenity.p2p.pubsub.PeerScoreThresholds;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.TopicCounters;
 import io.serenity.p2p.server.Server;
@@ -30,7 +32,7 @@ import java.util.function.Consumer;
 
 /**
  * A local gossip network in one process: N {@link Server}s (as library users run them, default
- * peer scoring included) on loopback sharing one Netty event loop group,
+ * peer scoring included unless switched off) on loopback sharing one Netty event loop group,
  * connected in a random topology of average degree K (a ring plus random chords, so it is always
  * connected), all on one topic; M messages of S bytes published from random nodes at R per second;
  * every delivery timed against the publish time written into the payload (one clock, one process).
@@ -43,7 +45,7 @@ final class Devnet {
   /** What to run. */
   record Settings(
       int nodes, int degree, int messages, int size, double rate, long seed, boolean floodsub,
-      GossipSubParams params, PubSubConfig config, long deliveryTimeoutMillis) {}
+      GossipSubParams params, PubSubConfig config, boolean scoring, long deliveryTimeoutMillis) {}
 
   /**
    * What happened.
@@ -78,7 +80,11 @@ final class Devnet {
     AtomicInteger delivered = new AtomicInteger();
     try {
       for (int i = 0; i < s.nodes(); i++) {
-        ServerConfig config = ServerConfig.builder()
+        ServerConfig.Builder builder = ServerConfig.builder();
+        if (!s.scoring()) {
+          builder.peerScore(PeerScoreParams.defaults(), PeerScoreThresholds.defaults());
+        }
+        ServerConfig config = builder
             .privateKey(PrivateKey.fromSeed(KeyType.ED25519, s.seed() * 1_000_003L + i))
             .listen("/ip4/127.0.0.1/tcp/0")
             .router(s.floodsub() ? ServerConfig.Router.FLOODSUB : ServerConfig.Router.GOSSIPSUB)

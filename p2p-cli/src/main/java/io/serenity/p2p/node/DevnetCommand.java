@@ -71,7 +71,7 @@ final class DevnetCommand implements Callable<Integer> {
     }
     Devnet.Settings settings = new Devnet.Settings(nodes, degree, messages, size, rate, seed, node.floodsub(),
         node.gossipParams(), node.pubsubConfig().withMaxMessageSize(Math.max(size, 1 << 20)),
-        Duration.ofSeconds(timeout).toMillis());
+        node.scoringOn(), Duration.ofSeconds(timeout).toMillis());
     PrintStream err = System.err;
     boolean tty = System.console() != null;
     Devnet.Summary s = new Devnet(settings, line -> {

@@ -1,8 +1,11 @@
 package io.serenity.p2p.node;
 
 import io.serenity.p2p.pubsub.GossipSubParams;
+import io.serenity.p2p.pubsub.PeerScoreParams;
+import io.serenity.p2p.pubsub.PeerScoreThresholds;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.SignaturePolicy;
+import io.serenity.p2p.server.ServerConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -31,6 +34,14 @@ final class NodeOptions {
           + "Default: default.")
   String preset = "default";
 
+  @Option(
+      names = "--scoring",
+      paramLabel = "standard|off",
+      description = "Gossipsub peer scoring: the server's standard scoring (invalid messages and broken promises "
+          + "cost a peer its mesh place, then its connection) or off (every score 0, for experiments). "
+          + "Default: standard.")
+  String scoring = "standard";
+
   boolean floodsub() {
     return switch (router.toLowerCase(Locale.ROOT)) {
       case "gossipsub" -> false;
@@ -45,6 +56,20 @@ final class NodeOptions {
       case "ethereum" -> GossipSubParams.ethereum();
       default -> throw new UsageException("--preset: unknown preset '" + preset + "' (expected default or ethereum)");
     };
+  }
+
+  /** {@return whether {@code --scoring} leaves the server's standard scoring on} */
+  boolean scoringOn() {
+    return switch (scoring.toLowerCase(Locale.ROOT)) {
+      case "standard" -> true;
+      case "off" -> false;
+      default -> throw new UsageException("--scoring: unknown value '" + scoring + "' (expected standard or off)");
+    };
+  }
+
+  /** Applies {@code --scoring}: standard keeps the server's scoring, off sets neutral parameters (every score 0). */
+  ServerConfig.Builder applyScoring(ServerConfig.Builder b) {
+    return scoringOn() ? b : b.peerScore(PeerScoreParams.defaults(), PeerScoreThresholds.defaults());
   }
 
   PubSubConfig pubsubConfig() {

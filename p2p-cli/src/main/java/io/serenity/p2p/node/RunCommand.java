@@ -353,7 +353,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           .maxDirectMessageSize(pubsubConfig.maxMessageSize())
           .hostConfig(applyLimits(hostConfig));
     }
-    b.privateKey(identity)
+    node.applyScoring(b).privateKey(identity)
         .listen(listenAddrs.toArray(String[]::new))
         .staticPeers(peers.toArray(String[]::new))
         .reconnectBackoff(REDIAL_MIN, REDIAL_MAX)
