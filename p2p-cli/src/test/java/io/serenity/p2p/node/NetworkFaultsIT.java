@@ -246,7 +246,7 @@ class NetworkFaultsIT {
         });
         if (wave == 1) {
           // second-wave nodes start one at a time: ten JVMs starting at once on two cores starve the
-          // Noise handshakes of the dials they make (10 s timeout; p2p-node run does not redial)
+          // Noise handshakes of the dials they make (10 s timeout, then a redial only after backoff)
           nodes[i].awaitFuture(listening.get(i), "listening", 120);
         }
       }
