@@ -229,8 +229,8 @@ public final class Eth2Server implements AutoCloseable {
   /**
    * {@code base} with a stream read buffer large enough for one RPC of {@code profile}, its varint
    * length prefix included: pubsub refuses to start when {@code maxRpcSize} plus its prefix does not
-   * fit the buffer (and {@link Eth2GossipProfile#hostConfig(HostConfig)} sizes it to {@code
-   * maxRpcSize} alone). For hosts built directly, e.g. by the {@code p2p-node} command.
+   * fit the buffer. The same as {@link Eth2GossipProfile#hostConfig(HostConfig)}, kept for hosts
+   * built directly, e.g. by the {@code p2p-node} command.
    *
    * @param profile the gossip profile
    * @param base the settings to start from
