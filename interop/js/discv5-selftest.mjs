@@ -159,6 +159,9 @@ try {
   const self = await peers[1].command({ cmd: 'findnode', enr: info[0].enr, distances: [0] })
   check(self.event === 'nodes' && self.enrs.length === 1 && self.enrs[0] === info[0].enr,
     `FINDNODE [0] from peer1 to peer0 returns peer0's record (${self.ms} ms)`)
+  const odd = await Promise.all([[], [257]].map((distances) =>
+    peers[1].command({ cmd: 'findnode', enr: info[0].enr, distances })))
+  check(odd.every((e) => e.event === 'nodes' && e.enrs.length === 0), 'FINDNODE [] and [257] are answered with no records')
 
   // 4. TALKREQ: "echo" answers with the bytes reversed, any other protocol with nothing.
   const echo = await peers[1].command({ cmd: 'talk', enr: info[0].enr, protocol: 'echo', data: '0102030405' })
