@@ -1,6 +1,7 @@
 package io.serenity.p2p.discv5.message;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * FINDNODE (0x03): {@code [request-id, [distance, ...]]}, asking for records at the given log2
@@ -18,6 +19,7 @@ public record FindNode(RequestId requestId, List<Integer> distances) implements 
 
   /** Checks the distances and copies the list. */
   public FindNode {
+    Objects.requireNonNull(requestId, "requestId");
     distances = List.copyOf(distances);
     for (int d : distances) {
       if (d < 0 || d > MAX_DISTANCE) {

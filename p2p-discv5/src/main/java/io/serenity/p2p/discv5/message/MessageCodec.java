@@ -101,7 +101,8 @@ public final class MessageCodec {
         case Nodes.TYPE -> {
           fieldCount("NODES", f, 3);
           long total = uint64(f.get(1), "NODES total");
-          if (total > Integer.MAX_VALUE) {
+          // uint64 read into a long: values of 2^63 and more are negative
+          if (total < 0 || total > Integer.MAX_VALUE) {
             throw new Discv5Exception("NODES total " + Long.toUnsignedString(total) + " is absurd");
           }
           yield new Nodes(requestId(f), (int) total, enrs(f.get(2)));
@@ -160,7 +161,7 @@ public final class MessageCodec {
 
   private static int port(RlpItem item) {
     long port = uint64(item, "PONG recipient-port");
-    if (port > 0xffff) {
+    if (port < 0 || port > 0xffff) {
       throw new Discv5Exception("PONG recipient-port " + Long.toUnsignedString(port) + " exceeds 65535");
     }
     return (int) port;

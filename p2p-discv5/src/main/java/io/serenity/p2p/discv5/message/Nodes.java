@@ -2,6 +2,7 @@ package io.serenity.p2p.discv5.message;
 
 import io.serenity.p2p.eth2.enr.Enr;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * NODES (0x04): {@code [request-id, total, [ENR, ...]]}, one of {@code total} responses to a
@@ -19,6 +20,7 @@ public record Nodes(RequestId requestId, int total, List<Enr> enrs) implements M
 
   /** Checks {@code total} and copies the list. */
   public Nodes {
+    Objects.requireNonNull(requestId, "requestId");
     if (total < 0) {
       throw new IllegalArgumentException("total must not be negative: " + total);
     }

@@ -1,6 +1,7 @@
 package io.serenity.p2p.discv5.message;
 
 import java.net.InetAddress;
+import java.util.Objects;
 
 /**
  * PONG (0x02): {@code [request-id, enr-seq, recipient-ip, recipient-port]}, the reply to PING,
@@ -20,6 +21,7 @@ public record Pong(RequestId requestId, long enrSeq, InetAddress recipientIp, in
 
   /** Checks the port. */
   public Pong {
+    Objects.requireNonNull(requestId, "requestId");
     if (recipientPort < 0 || recipientPort > 0xffff) {
       throw new IllegalArgumentException("port out of range: " + recipientPort);
     }

@@ -2,6 +2,7 @@ package io.serenity.p2p.discv5.message;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * TALKREQ (0x05): {@code [request-id, protocol, request]}, an application request for the
@@ -18,6 +19,7 @@ public record TalkReq(RequestId requestId, byte[] protocol, byte[] request) impl
 
   /** Copies the arrays. */
   public TalkReq {
+    Objects.requireNonNull(requestId, "requestId");
     protocol = protocol.clone();
     request = request.clone();
   }

@@ -1,6 +1,7 @@
 package io.serenity.p2p.discv5.message;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * TALKRESP (0x06): {@code [request-id, response]}, the answer to TALKREQ; empty when the protocol
@@ -16,6 +17,7 @@ public record TalkResp(RequestId requestId, byte[] response) implements Message 
 
   /** Copies the payload. */
   public TalkResp {
+    Objects.requireNonNull(requestId, "requestId");
     response = response.clone();
   }
 

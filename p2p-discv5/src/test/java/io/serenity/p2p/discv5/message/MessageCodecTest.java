@@ -101,6 +101,24 @@ class MessageCodecTest {
         .isInstanceOf(Discv5Exception.class).hasMessageContaining("65535");
   }
 
+  /** 8-byte integers of 2^63 and more are negative in a Java long; they must still be refused, not wrap. */
+  @Test
+  void integersOf2To63AndMoreAreRefusedNotMisread() {
+    byte[] big = Rlp.encodeBytes(hex("ffffffffffffffff"));
+    byte[] nodes = message(Nodes.TYPE, Rlp.encodeBytes(ID.bytes()), big, Rlp.encodeList(List.of()));
+    assertThatThrownBy(() -> MessageCodec.decode(nodes))
+        .isInstanceOf(Discv5Exception.class).hasMessageContaining("NODES total 18446744073709551615");
+    byte[] pong = message(Pong.TYPE, Rlp.encodeBytes(ID.bytes()), Rlp.encodeUnsigned(1), Rlp.encodeBytes(new byte[4]),
+        big);
+    assertThatThrownBy(() -> MessageCodec.decode(pong))
+        .isInstanceOf(Discv5Exception.class).hasMessageContaining("65535");
+    byte[] find = message(FindNode.TYPE, Rlp.encodeBytes(ID.bytes()), Rlp.encodeList(List.of(big)));
+    assertThatThrownBy(() -> MessageCodec.decode(find))
+        .isInstanceOf(Discv5Exception.class).hasMessageContaining("exceeds 256");
+    assertThat(MessageCodec.decode(message(Ping.TYPE, Rlp.encodeBytes(ID.bytes()), big)))
+        .isEqualTo(new Ping(ID, -1L));
+  }
+
   @Test
   void unknownTypesAndWrongFieldCountsAreRefused() {
     for (int type : new int[] {0, 7, 8, 9, 10, 0xff}) {
@@ -172,6 +190,14 @@ class MessageCodecTest {
         inputs.add(f);
       }
     }
+    // well-formed RLP of random shape: right or wrong field counts, integers of any size, lists where strings go
+    for (int i = 0; i < 20000; i++) {
+      byte[][] fields = new byte[rnd.nextInt(5)][];
+      for (int j = 0; j < fields.length; j++) {
+        fields[j] = randomField(rnd, 0);
+      }
+      inputs.add(message(1 + rnd.nextInt(6), fields));
+    }
     for (byte[] in : inputs) {
       try {
         MessageCodec.decode(in);
@@ -179,6 +205,29 @@ class MessageCodecTest {
         // fine
       } catch (RuntimeException e) {
         throw new AssertionError("decode threw " + e + " for " + java.util.HexFormat.of().formatHex(in), e);
+      }
+    }
+  }
+
+  private static byte[] randomField(Random rnd, int depth) {
+    switch (rnd.nextInt(depth < 2 ? 4 : 3)) {
+      case 0 -> {
+        byte[] b = new byte[rnd.nextInt(10)];
+        rnd.nextBytes(b);
+        return Rlp.encodeBytes(b);
+      }
+      case 1 -> {
+        return Rlp.encodeUnsigned(rnd.nextBoolean() ? rnd.nextLong() : rnd.nextInt(300));
+      }
+      case 2 -> {
+        return Rlp.encodeBytes(rnd.nextBoolean() ? new byte[rnd.nextBoolean() ? 4 : 16] : new byte[0]);
+      }
+      default -> {
+        List<byte[]> items = new ArrayList<>();
+        for (int k = rnd.nextInt(4); k > 0; k--) {
+          items.add(randomField(rnd, depth + 1));
+        }
+        return Rlp.encodeList(items);
       }
     }
   }
