@@ -156,6 +156,29 @@ class PacketCodecTest {
         .isPositive();
   }
 
+  /**
+   * Every flag byte and every authdata-size up to the datagram limit, written into each vector.
+   * CTR masking is a XOR, so XOR-ing the masked byte with (old ^ new) sets the unmasked field.
+   */
+  @Test
+  void everyFlagAndAuthdataSizeOnlyEverThrowsDiscv5Exception() {
+    Random rnd = new Random(9);
+    for (byte[] vector : List.of(PING_PACKET, WHOAREYOU_PACKET, HANDSHAKE_PACKET, HANDSHAKE_ENR_PACKET)) {
+      byte[] clear = AesCtr.apply(Arrays.copyOf(NODE_B_ID, 16), MASKING_IV, vector, 16, 23);
+      for (int flag = 0; flag < 256; flag++) {
+        byte[] d = vector.clone();
+        d[16 + 8] ^= (byte) (clear[8] ^ flag);
+        survive(d, rnd);
+      }
+      for (int size = 0; size <= PacketCodec.MAX_SIZE; size++) {
+        byte[] d = vector.clone();
+        d[16 + 21] ^= (byte) (clear[21] ^ (size >>> 8));
+        d[16 + 22] ^= (byte) (clear[22] ^ size);
+        survive(d, rnd);
+      }
+    }
+  }
+
   private static int survive(byte[] datagram, Random rnd) {
     Packet p;
     try {
