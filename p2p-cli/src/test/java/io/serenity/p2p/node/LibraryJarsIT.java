@@ -35,7 +35,8 @@ class LibraryJarsIT {
       "p2p-server", "io.serenity.p2p.server.Server",
       "p2p-sim", "io.serenity.p2p.sim.Simulator",
       "p2p-metrics", "io.serenity.p2p.metrics.P2pMetrics",
-      "p2p-eth2", "io.serenity.p2p.eth2.Eth2Server");
+      "p2p-eth2", "io.serenity.p2p.eth2.Eth2Server",
+      "p2p-discv5", "io.serenity.p2p.discv5.Discv5Exception");
 
   @Test
   void everyModuleOfTheBomIsAJarWithItsAutomaticModuleName() throws Exception {
