@@ -14,9 +14,10 @@ public final class ForkDigest {
   private ForkDigest() {}
 
   /**
-   * First 4 bytes of {@code hash_tree_root(ForkData(forkVersion, genesisValidatorsRoot))}.
-   * Fulu (EIP-7892) later XORs in the blob parameters; a client on that fork computes its digest
-   * itself and passes it to {@link Eth2Topics}.
+   * First 4 bytes of {@code hash_tree_root(ForkData(forkVersion, genesisValidatorsRoot))}: the
+   * digest up to Electra. From Fulu on (EIP-7892) the digest also depends on the epoch's blob
+   * parameters; {@link io.serenity.p2p.eth2.network.ForkSchedule#forkDigest(long)} computes the
+   * digest of any epoch, Fulu and its blob-parameter forks included.
    *
    * @param forkVersion the fork version
    * @param genesisValidatorsRoot the chain's genesis validators root

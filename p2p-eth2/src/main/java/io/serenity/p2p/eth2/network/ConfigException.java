@@ -10,7 +10,10 @@ public final class ConfigException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The 1-based line number, 0 when the problem is not on a single line. */
   private final int line;
+
+  /** The key concerned, or null. */
   private final String key;
 
   /**

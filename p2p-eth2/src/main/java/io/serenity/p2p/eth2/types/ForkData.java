@@ -54,7 +54,8 @@ public record ForkData(Bytes4 currentVersion, Bytes32 genesisValidatorsRoot) {
   /**
    * {@code compute_fork_digest} as of phase0..deneb: the first 4 bytes of
    * {@code hash_tree_root(ForkData(current_version, genesis_validators_root))}. (Fulu, EIP-7892,
-   * additionally mixes in the blob parameters; not covered here.)
+   * additionally mixes in the blob parameters: see
+   * {@link io.serenity.p2p.eth2.network.ForkSchedule#forkDigest(long)}.)
    *
    * @return the fork digest
    */
