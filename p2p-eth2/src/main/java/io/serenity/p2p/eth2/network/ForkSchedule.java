@@ -70,7 +70,8 @@ public final class ForkSchedule {
     }
     if (fuluEpoch != FAR_FUTURE_EPOCH) {
       for (BlobParameters b : blobSchedule) {
-        if (Long.compareUnsigned(b.epoch(), fuluEpoch) >= 0 && b.epoch() != FAR_FUTURE_EPOCH) {
+        if (Long.compareUnsigned(b.epoch(), fuluEpoch) >= 0 && b.epoch() != 0
+            && b.epoch() != FAR_FUTURE_EPOCH) {
           set.add(b.epoch());
         }
       }

@@ -243,6 +243,25 @@ class ForkScheduleTest {
     assertThat(hoodi.enrForkId(2048))
         .isEqualTo(new EnrForkId(hoodi.forkDigest(2048), Bytes4.fromHex("60000910"), FAR));
     assertThat(hoodi.nextForkEpoch(FAR)).isEqualTo(FAR);
+
+    // Fulu and a blob entry at genesis, another entry at FAR_FUTURE_EPOCH: no boundary at all.
+    ForkSchedule genesisFulu = new ForkSchedule(ChainConfig.parse("""
+        PRESET_BASE: minimal
+        SECONDS_PER_SLOT: 6
+        GENESIS_FORK_VERSION: 0x00000002
+        FULU_FORK_VERSION: 0x06000002
+        FULU_FORK_EPOCH: 0
+        BLOB_SCHEDULE:
+          - EPOCH: 0
+            MAX_BLOBS_PER_BLOCK: 6
+          - EPOCH: 18446744073709551615
+            MAX_BLOBS_PER_BLOCK: 7
+        """), Bytes32.ZERO);
+    assertThat(genesisFulu.boundaries()).isEmpty();
+    assertThat(genesisFulu.enrForkId(0))
+        .isEqualTo(new EnrForkId(genesisFulu.forkDigest(0), Bytes4.fromHex("06000002"), FAR));
+    assertThat(genesisFulu.nextForkDigest(0)).isEqualTo(Bytes4.ZERO);
+    assertThat(genesisFulu.blobParameters(FAR)).contains(new BlobParameters(FAR, 7));
   }
 
   /**
