@@ -110,6 +110,20 @@ class ForkScheduleTest {
         .isEqualTo("d3010778");
   }
 
+  /**
+   * Mainnet digests that another client's tests pin: Prysm's p2p topic test ({@code TestAllTopics},
+   * Go module github.com/OffchainLabs/prysm/v7) expects topics under {@code afcaaba0} (Altair),
+   * {@code ad532ceb} (Electra) and {@code cc2c5cdb} (Fulu before the first BPO fork, i.e. masked with
+   * the Electra blob parameters). The other mainnet digests are checked against the formula only.
+   */
+  @Test
+  void mainnetDigestsPinnedByAnotherClient() {
+    assertThat(MAINNET.forkDigest(74240).toHex()).isEqualTo("afcaaba0");
+    assertThat(MAINNET.forkDigest(364032).toHex()).isEqualTo("ad532ceb");
+    assertThat(MAINNET.forkDigest(411392).toHex()).isEqualTo("cc2c5cdb");
+    assertThat(MAINNET.forkDigest(412671).toHex()).isEqualTo("cc2c5cdb");
+  }
+
   /** The fork version and digest on both sides of every mainnet boundary. */
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource({
