@@ -52,6 +52,8 @@ public final class ForkSchedule {
    *
    * @param config the chain's config
    * @param genesisValidatorsRoot the chain's genesis validators root
+   * @throws IllegalArgumentException when Fulu is scheduled but no blob parameters apply at its epoch
+   *     (a config from {@link ChainConfig#parse(String)} never is)
    */
   public ForkSchedule(ChainConfig config, Bytes32 genesisValidatorsRoot) {
     this.genesisValidatorsRoot = Objects.requireNonNull(genesisValidatorsRoot, "genesisValidatorsRoot");
