@@ -48,20 +48,20 @@ final class RequestResponder {
     return switch (request) {
       case Ping p -> List.of(new Pong(p.requestId(), localEnr.get().seq(), from.address().getAddress(),
           from.address().getPort()));
-      case FindNode f -> NodesPacker.pack(f.requestId(), records(f.distances()));
+      case FindNode f -> NodesPacker.pack(f.requestId(), records(f.distances(), from));
       case TalkReq t -> List.of(new TalkResp(t.requestId(), talk(from, enr, t)));
       default -> List.of();
     };
   }
 
-  private List<Enr> records(List<Integer> distances) {
+  private List<Enr> records(List<Integer> distances, NodeAddress requester) {
     List<Enr> out = new ArrayList<>();
     for (int d : new LinkedHashSet<>(distances)) {
       if (d == 0) {
         out.add(localEnr.get());
       } else {
         for (TableEntry e : table.atDistance(d)) {
-          if (e.live()) {
+          if (e.live() && !e.id().equals(requester.nodeId())) {
             out.add(e.enr());
           }
         }

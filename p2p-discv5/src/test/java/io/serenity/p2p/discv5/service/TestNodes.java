@@ -14,9 +14,14 @@ final class TestNodes {
   static final long TIMEOUT_S = 30;
   private final List<Discv5Service> started = new ArrayList<>();
 
-  /** A config for loopback: no per-IP limits, revalidation out of the way. */
+  /**
+   * A config for loopback: no per-IP limits, revalidation out of the way, and request and challenge
+   * timeouts of 5 s so that a starved CPU (tests run at idle priority beside other work) cannot fail
+   * a request that would succeed.
+   */
   static Discv5Config.Builder config(byte[] key) {
-    return Discv5Config.builder(key).noIpLimits().revalidation(Duration.ofHours(1), Duration.ofHours(1));
+    return Discv5Config.builder(key).noIpLimits().revalidation(Duration.ofHours(1), Duration.ofHours(1))
+        .requestTimeout(Duration.ofSeconds(5)).challenges(1000, Duration.ofSeconds(5));
   }
 
   static byte[] newKey() {
