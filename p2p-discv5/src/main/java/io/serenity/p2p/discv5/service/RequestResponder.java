@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests other nodes send: PING with PONG (the packet's source address), FINDNODE
- * with our record for distance 0 and live table entries for the others (at most
- * {@code maxRecords}, packed into as many NODES packets as needed), TALKREQ through the registered
+ * with our record for distance 0 and live table entries for the others, never the requester's own
+ * (at most {@code maxRecords}, packed into as many NODES packets as needed), TALKREQ through the registered
  * handler (an empty TALKRESP for an unknown protocol). Runs on the event loop.
  */
 final class RequestResponder {
