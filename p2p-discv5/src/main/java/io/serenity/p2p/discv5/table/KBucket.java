@@ -34,6 +34,9 @@ public final class KBucket {
   private final LinkedHashMap<NodeId, TableEntry> entries = new LinkedHashMap<>();
   private final LinkedHashMap<NodeId, Enr> replacements = new LinkedHashMap<>();
 
+  /** Creates an empty bucket. */
+  public KBucket() {}
+
   /**
    * Offers a record.
    *
