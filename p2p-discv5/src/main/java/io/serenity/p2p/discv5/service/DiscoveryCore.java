@@ -201,7 +201,8 @@ final class DiscoveryCore implements SessionListener {
     NodeAddress address = new NodeAddress(new NodeId(enr.nodeId()), to.get());
     RequestId id = requests.open(address, handler);
     if (id != null && !sessions.sendRequest(enr, to.get(), make.apply(id))) {
-      requests.fail(id, new IllegalStateException("too many requests waiting for a handshake with " + to.get()));
+      requests.fail(id, new IllegalStateException("request to " + to.get()
+          + " refused: too many requests in flight or waiting for a handshake"));
     }
   }
 
