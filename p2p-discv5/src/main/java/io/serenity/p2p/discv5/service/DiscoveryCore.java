@@ -45,7 +45,7 @@ final class DiscoveryCore implements SessionListener {
 
   private final Discv5Config config;
   private final ScheduledExecutorService loop;
-  private final Enr localEnr;
+  private Enr localEnr;
   private final NodeId localId;
   private final RoutingTable table;
   private final SessionLayer sessions;
@@ -80,6 +80,11 @@ final class DiscoveryCore implements SessionListener {
 
   Enr localEnr() {
     return localEnr;
+  }
+
+  /** Replaces our record (seq already bumped); PONGs announce the new seq from now on. */
+  void setLocalEnr(Enr enr) {
+    this.localEnr = enr;
   }
 
   void onDatagram(byte[] datagram, InetSocketAddress source) {

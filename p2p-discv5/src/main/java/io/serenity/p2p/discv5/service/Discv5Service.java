@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -146,6 +147,24 @@ public final class Discv5Service {
       throw new IllegalStateException("not started");
     }
     return c.localEnr();
+  }
+
+  /**
+   * Changes our record (for example its {@code eth2} or {@code attnets} field): the change is
+   * applied to a copy, the bound endpoint is kept, seq goes up by one and the record is re-signed.
+   * Peers see the new seq in our PONGs and fetch the record.
+   *
+   * @param change edits the builder (on the event loop)
+   * @return completes with the new record; fails with {@code IllegalArgumentException} when it
+   *     would exceed 299 bytes
+   */
+  public CompletableFuture<Enr> updateLocalEnr(Consumer<Enr.Builder> change) {
+    return onLoop(() -> {
+      Enr next = LocalRecord.update(config, core.localEnr(), ((InetSocketAddress) channel.localAddress()).getPort(),
+          change);
+      core.setLocalEnr(next);
+      return CompletableFuture.completedFuture(next);
+    });
   }
 
   /** {@return our node id} */

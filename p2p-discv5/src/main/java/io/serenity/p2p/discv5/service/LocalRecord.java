@@ -13,6 +13,12 @@ import java.util.Optional;
 /** Builds our record and reads endpoints out of records. */
 final class LocalRecord {
 
+  /**
+   * The largest record we sign: {@code @chainsafe/discv5} 11.0.0 refuses records of 300 bytes although
+   * EIP-778 allows them (docs/interop.md, "discv5 peer").
+   */
+  static final int MAX_SIZE = 299;
+
   private LocalRecord() {}
 
   /**
@@ -27,6 +33,31 @@ final class LocalRecord {
     if (prev != null) {
       b.from(prev);
     }
+    setEndpoint(b, config, udpPort);
+    Enr candidate = checkSize(b.seq(prev == null ? 1 : prev.seq()).sign(key));
+    if (prev == null || !Arrays.equals(prev.nodeId(), candidate.nodeId())) {
+      return prev == null ? candidate : b.seq(1).sign(key);
+    }
+    boolean same = Objects.equals(prev.ip(), candidate.ip()) && Objects.equals(prev.ip6(), candidate.ip6())
+        && prev.udp().equals(candidate.udp()) && prev.udp6().equals(candidate.udp6())
+        && prev.tcp().equals(candidate.tcp()) && prev.tcp6().equals(candidate.tcp6())
+        && prev.keys().equals(candidate.keys());
+    return same ? prev : b.seq(prev.seq() + 1).sign(key);
+  }
+
+  /**
+   * Our record changed by the caller, with the bound endpoint kept and seq + 1.
+   *
+   * @throws IllegalArgumentException when the new record exceeds {@link #MAX_SIZE} bytes
+   */
+  static Enr update(Discv5Config config, Enr current, int udpPort, java.util.function.Consumer<Enr.Builder> change) {
+    Enr.Builder b = Enr.builder().from(current);
+    change.accept(b);
+    setEndpoint(b, config, udpPort);
+    return checkSize(b.seq(current.seq() + 1).sign(PrivateKey.fromRaw(KeyType.SECP256K1, config.privateKey())));
+  }
+
+  private static void setEndpoint(Enr.Builder b, Discv5Config config, int udpPort) {
     InetAddress ip = config.advertisedIp();
     b.ip(ip);
     if (ip instanceof Inet6Address) {
@@ -36,15 +67,15 @@ final class LocalRecord {
       b.udp(udpPort);
       config.tcpPort().ifPresent(b::tcp);
     }
-    Enr candidate = b.seq(prev == null ? 1 : prev.seq()).sign(key);
-    if (prev == null || !Arrays.equals(prev.nodeId(), candidate.nodeId())) {
-      return prev == null ? candidate : b.seq(1).sign(key);
+  }
+
+  private static Enr checkSize(Enr enr) {
+    int size = enr.toRlp().length;
+    if (size > MAX_SIZE) {
+      throw new IllegalArgumentException("our record would be " + size + " bytes; at most " + MAX_SIZE
+          + " are interoperable");
     }
-    boolean same = Objects.equals(prev.ip(), candidate.ip()) && Objects.equals(prev.ip6(), candidate.ip6())
-        && prev.udp().equals(candidate.udp()) && prev.udp6().equals(candidate.udp6())
-        && prev.tcp().equals(candidate.tcp()) && prev.tcp6().equals(candidate.tcp6())
-        && prev.keys().equals(candidate.keys());
-    return same ? prev : b.seq(prev.seq() + 1).sign(key);
+    return enr;
   }
 
   /** {@return the UDP endpoint of a record: ip/udp, else ip6/udp6} */
