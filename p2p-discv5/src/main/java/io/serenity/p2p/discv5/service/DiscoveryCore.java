@@ -66,7 +66,8 @@ final class DiscoveryCore implements SessionListener {
     this.table = new RoutingTable(localId, config.tableIpLimits());
     long timeout = config.requestTimeout().toMillis();
     SessionLimits limits = new SessionLimits(config.sessionCacheSize(), config.sessionIdle(), config.maxChallenges(),
-        config.challengeTtl(), config.requestTimeout(), config.maxPendingRequests(), config.maxPendingPerNode());
+        config.challengeTtl(), config.requestTimeout(), config.maxPendingRequests(), config.maxPendingPerNode(),
+        config.handshakesPerSecond());
     Function<NodeId, Enr> known = id -> table.get(id).map(TableEntry::enr).orElse(null);
     this.sessions = new SessionLayer(config.privateKey(), () -> this.localEnr, random, System::nanoTime, limits,
         known, transport, this);

@@ -43,6 +43,7 @@ public final class Discv5Config {
   private final double packetsPerIpPerSecond;
   private final int packetBurstPerIp;
   private final int rateLimitedIps;
+  private final double handshakesPerSecond;
   private final IpLimits tableIpLimits;
   private final Duration revalidateMin;
   private final Duration revalidateMax;
@@ -72,6 +73,7 @@ public final class Discv5Config {
     this.packetsPerIpPerSecond = b.packetsPerIpPerSecond;
     this.packetBurstPerIp = b.packetBurstPerIp;
     this.rateLimitedIps = b.rateLimitedIps;
+    this.handshakesPerSecond = b.handshakesPerSecond;
     this.tableIpLimits = b.tableIpLimits;
     this.revalidateMin = b.revalidateMin;
     this.revalidateMax = b.revalidateMax;
@@ -189,6 +191,11 @@ public final class Discv5Config {
     return rateLimitedIps;
   }
 
+  /** {@return handshakes verified per second, from all peers together; 0 = no limit} */
+  public double handshakesPerSecond() {
+    return handshakesPerSecond;
+  }
+
   /** {@return the routing table's subnet limits} */
   public IpLimits tableIpLimits() {
     return tableIpLimits;
@@ -226,6 +233,7 @@ public final class Discv5Config {
     private double packetsPerIpPerSecond = 10;
     private int packetBurstPerIp = 20;
     private int rateLimitedIps = 10_000;
+    private double handshakesPerSecond = 200;
     private IpLimits tableIpLimits = IpLimits.DEFAULT;
     private Duration revalidateMin = Duration.ofSeconds(5);
     private Duration revalidateMax = Duration.ofSeconds(10);
@@ -369,6 +377,18 @@ public final class Discv5Config {
     public Builder packetRateLimit(double perSecond, int burst) {
       this.packetsPerIpPerSecond = perSecond;
       this.packetBurstPerIp = burst;
+      return this;
+    }
+
+    /**
+     * Handshakes verified per second, all peers together (each costs one ECDH and one signature
+     * check); default 200, with a burst of as many; 0 = no limit.
+     *
+     * @param perSecond the rate
+     * @return this
+     */
+    public Builder handshakeRateLimit(double perSecond) {
+      this.handshakesPerSecond = perSecond;
       return this;
     }
 

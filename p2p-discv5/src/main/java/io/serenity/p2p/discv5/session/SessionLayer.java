@@ -69,6 +69,8 @@ public final class SessionLayer {
   private final ChallengeStore challenges;
   private final LinkedHashMap<ByteBuffer, SentRequest> sentRequests = new LinkedHashMap<>();
   private final LinkedHashMap<NodeAddress, PendingHandshake> handshakes = new LinkedHashMap<>();
+  private double handshakeTokens;
+  private long handshakeRefillNanos;
 
   /**
    * Creates the layer.
@@ -96,6 +98,8 @@ public final class SessionLayer {
     this.listener = listener;
     this.sessions = new SessionCache(limits.sessions(), limits.sessionIdle().toNanos());
     this.challenges = new ChallengeStore(limits.challenges(), limits.challengeTtl().toNanos());
+    this.handshakeTokens = limits.handshakesPerSecond();
+    this.handshakeRefillNanos = clock.getAsLong();
   }
 
   /** {@return the session cache (for inspection)} */
@@ -258,6 +262,10 @@ public final class SessionLayer {
       listener.onDrop("handshake-without-challenge", from.address(), "no live challenge");
       return;
     }
+    if (!takeHandshakeToken(now)) {
+      listener.onDrop("handshake-rate-limited", from.address(), "over " + limits.handshakesPerSecond() + "/s");
+      return;
+    }
     Enr enr = auth.enr().orElse(challenge.knownEnr());
     if (enr == null) {
       listener.onDrop("handshake-without-record", from.address(), "record needed but not sent");
@@ -276,6 +284,20 @@ public final class SessionLayer {
     Session previous = sessions.get(from, now);
     sessions.put(from, new Session(keys, false, enr, previous, now + limits.challengeTtl().toNanos(), now));
     listener.onMessage(from, enr, message);
+  }
+
+  private boolean takeHandshakeToken(long now) {
+    double rate = limits.handshakesPerSecond();
+    if (rate <= 0) {
+      return true;
+    }
+    handshakeTokens = Math.min(rate, handshakeTokens + (now - handshakeRefillNanos) * rate / 1e9);
+    handshakeRefillNanos = now;
+    if (handshakeTokens < 1) {
+      return false;
+    }
+    handshakeTokens -= 1;
+    return true;
   }
 
   private void deliver(NodeAddress from, Enr enr, byte[] plaintext) {

@@ -13,9 +13,11 @@ import java.time.Duration;
  *     it is answered; also how long requests queue behind a handshake in progress
  * @param requests request nonces remembered in all
  * @param queuedPerNode requests queued behind one handshake in progress
+ * @param handshakesPerSecond handshake packets verified per second (one ECDH and one signature check
+ *     each), with a burst of as many; 0 = no limit
  */
 public record SessionLimits(int sessions, Duration sessionIdle, int challenges, Duration challengeTtl,
-    Duration requestMemory, int requests, int queuedPerNode) {
+    Duration requestMemory, int requests, int queuedPerNode, double handshakesPerSecond) {
 
   /** Checks the values. */
   public SessionLimits {

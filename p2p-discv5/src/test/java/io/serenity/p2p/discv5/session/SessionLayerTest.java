@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class SessionLayerTest {
 
   private static final SessionLimits LIMITS = new SessionLimits(10, Duration.ofHours(1), 10, Duration.ofSeconds(5),
-      Duration.ofSeconds(5), 100, 4);
+      Duration.ofSeconds(5), 100, 4, 0);
   private final RandomSource random = RandomSource.secure();
   private final long[] now = {0};
   private final ArrayDeque<Object[]> wire = new ArrayDeque<>();
@@ -212,5 +212,38 @@ class SessionLayerTest {
       }
       hosts.get((InetSocketAddress) d[1]).onDatagram((byte[]) d[2], (InetSocketAddress) d[0]);
     }
+  }
+
+  @Test
+  void handshakesBeyondTheRateAreDroppedBeforeAnyCrypto() throws Exception {
+    Node b = new Node(2);
+    SessionLimits oneAtATime = new SessionLimits(10, Duration.ofHours(1), 10, Duration.ofSeconds(5),
+        Duration.ofSeconds(5), 100, 4, 1);
+    List<String> drops = new ArrayList<>();
+    List<Message> got = new ArrayList<>();
+    SessionLayer limited = new SessionLayer(b.key, () -> b.enr, random, () -> now[0], oneAtATime, id -> null,
+        (to, d) -> wire.add(new Object[] {b.address, to, d}), new SessionListener() {
+          @Override
+          public void onMessage(NodeAddress from, Enr enr, Message message) {
+            got.add(message);
+          }
+
+          @Override
+          public void onDrop(String reason, InetSocketAddress source, String detail) {
+            drops.add(reason);
+          }
+        });
+    hosts.put(b.address, limited);
+    Node a1 = new Node(11);
+    Node a2 = new Node(12);
+    a1.layer.sendRequest(b.enr, b.address, new Ping(RequestId.random(random), 5));
+    a2.layer.sendRequest(b.enr, b.address, new Ping(RequestId.random(random), 5));
+    pump();
+    assertThat(got).hasSize(1);
+    assertThat(drops).containsExactly("handshake-rate-limited");
+    now[0] += 1_000_000_000L; // a second later the bucket has refilled
+    a2.layer.sendRequest(b.enr, b.address, new Ping(RequestId.random(random), 5));
+    pump();
+    assertThat(got).hasSize(2);
   }
 }
