@@ -1,0 +1,99 @@
+package io.serenity.p2p.discv5.service;
+
+import static io.serenity.p2p.discv5.service.TestNodes.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.serenity.p2p.discv5.crypto.RandomSource;
+import io.serenity.p2p.discv5.wire.PacketCodec;
+import io.serenity.p2p.discv5.wire.PacketWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Junk and unanswerable packets must leave every structure within its bound. */
+class Discv5FloodTest {
+
+  private static final int JUNK = 3000;
+  private static final int BATCH = 20;
+  private final TestNodes nodes = new TestNodes();
+  private final RandomSource random = RandomSource.secure();
+
+  @AfterEach
+  void stop() throws Exception {
+    nodes.close();
+  }
+
+  @Test
+  void junkAndHandshakeFloodsStayWithinLimits() throws Exception {
+    int maxChallenges = 50;
+    Discv5Service target = nodes.start(TestNodes.newKey(), c -> c.challenges(maxChallenges, Duration.ofSeconds(30))
+        .sessions(20, Duration.ofHours(1)));
+    Discv5Service probe = nodes.start();
+    InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        target.localEnr().udp().getAsInt());
+    byte[] targetId = target.localEnr().nodeId();
+    Random junk = new Random(1);
+    try (DatagramSocket flood = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < JUNK; i++) {
+        byte[] d;
+        switch (i % 3) {
+          case 0 -> { // random bytes of any size, up to twice the maximum
+            d = new byte[junk.nextInt(2 * PacketCodec.MAX_SIZE)];
+            junk.nextBytes(d);
+          }
+          case 1 -> // a well-formed packet from a fresh node id: each one asks for a challenge
+              d = PacketCodec.encode(new PacketWriter(random.bytes(32), random).randomMessage(), targetId);
+          default -> { // a valid packet with one flipped bit
+            d = PacketCodec.encode(new PacketWriter(random.bytes(32), random).randomMessage(), targetId);
+            d[junk.nextInt(d.length)] ^= (byte) (1 << junk.nextInt(8));
+          }
+        }
+        flood.send(new DatagramPacket(d, d.length, to));
+        if (i % BATCH == BATCH - 1) {
+          // the probe's datagrams queue behind the batch on the target's single loop; waiting for the
+          // PONG keeps the socket's receive buffer from overflowing, so every junk datagram is handled
+          assertThat(await(probe.ping(target.localEnr())).enrSeq()).isEqualTo(1);
+        }
+      }
+    }
+    Discv5Stats stats = await(target.stats());
+    assertThat(stats.challenges()).isLessThanOrEqualTo(maxChallenges);
+    assertThat(stats.sessions()).isLessThanOrEqualTo(20).isEqualTo(1);
+    assertThat(stats.pendingRequests()).isZero();
+    assertThat(stats.tableSize()).isEqualTo(1);
+    assertThat(stats.totalDrops()).isPositive();
+    assertThat(stats.drops()).containsKey("malformed-packet").containsKey("challenges-full");
+    // every junk datagram was handled exactly once: dropped (and counted), or challenged
+    assertThat(stats.totalDrops() + stats.challenges()).isEqualTo(JUNK);
+  }
+
+  @Test
+  void thePerIpRateLimitDropsAFlood() throws Exception {
+    Discv5Service target = nodes.start(TestNodes.newKey(), c -> c.packetRateLimit(10, 20));
+    InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        target.localEnr().udp().getAsInt());
+    int sent = 60; // small datagrams: all fit in the socket's receive buffer
+    try (DatagramSocket flood = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      byte[] d = new byte[100];
+      for (int i = 0; i < sent; i++) {
+        flood.send(new DatagramPacket(d, d.length, to));
+      }
+    }
+    // await the counts: each stats() call is one trip through the target's event loop
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Discv5Stats stats = await(target.stats());
+    while (stats.totalDrops() < sent) {
+      assertThat(System.nanoTime() - deadline).as("all %d datagrams handled", sent).isNegative();
+      stats = await(target.stats());
+    }
+    assertThat(stats.totalDrops()).isEqualTo(sent);
+    assertThat(stats.drops().get("rate-limited")).isGreaterThanOrEqualTo(30);
+    assertThat(stats.drops().get("malformed-packet")).isBetween(20L, 30L);
+    assertThat(stats.rateLimitedIps()).isEqualTo(1);
+  }
+}
