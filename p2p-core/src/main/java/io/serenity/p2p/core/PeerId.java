@@ -5,7 +5,9 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.crypto.PublicKey;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A libp2p peer id: the multihash of the peer's marshalled public key (libp2p/specs peer-ids.md "Peer Ids").
@@ -31,6 +33,15 @@ public final class PeerId {
   public static final int MAX_BYTES = 128;
   /** Longest peer id text accepted by {@link #parse(String)}. */
   public static final int MAX_TEXT_LENGTH = 256;
+
+  /**
+   * Inlined keys already found valid, so that a peer id seen again (the author of every message a
+   * peer publishes) is not decoded again: decoding an ed25519 or secp256k1 point costs tens of
+   * microseconds, more than the rest of a message's delivery. Bounded: cleared when full, so a flood
+   * of distinct ids costs what it would without the cache, and no memory beyond the bound.
+   */
+  private static final int VALID_INLINE_MAX = 4096;
+  private static final Map<ByteBuffer, Boolean> VALID_INLINE = new ConcurrentHashMap<>();
 
   private final byte[] bytes;
 
@@ -74,11 +85,19 @@ public final class PeerId {
     }
     switch (mh.code()) {
       case Multihash.IDENTITY -> {
-        try {
-          PublicKey.unmarshal(mh.digest());
-        } catch (FormatException e) {
-          throw new FormatException("peer id inlines an invalid public key: " + e.getMessage(), e);
+        ByteBuffer key = ByteBuffer.wrap(multihashBytes.clone());
+        if (!VALID_INLINE.containsKey(key)) {
+          try {
+            PublicKey.unmarshal(mh.digest());
+          } catch (FormatException e) {
+            throw new FormatException("peer id inlines an invalid public key: " + e.getMessage(), e);
+          }
+          if (VALID_INLINE.size() >= VALID_INLINE_MAX) {
+            VALID_INLINE.clear();
+          }
+          VALID_INLINE.put(key, Boolean.TRUE);
         }
+        return new PeerId(key.array());
       }
       case Multihash.SHA2_256 -> { }
       default -> throw new FormatException(

@@ -84,6 +84,28 @@ class PeerIdTest {
   }
 
   @Test
+  void aValidInlinedKeySeenBeforeIsStillCheckedByteForByte() {
+    PeerId id = PeerId.random();
+    byte[] good = id.toBytes();
+    assertThat(PeerId.fromBytes(good)).isEqualTo(id);
+    assertThat(PeerId.fromBytes(good)).isEqualTo(id); // from the cache of valid ids
+    // one bit off in the key: not the cached id, so decoded and refused every time
+    byte[] bad = good.clone();
+    bad[bad.length - 1] ^= 0x01;
+    bad[6] = 0x05; // the compressed point's prefix byte (after 00 25 08 02 12 21): only 02 and 03 are valid
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> PeerId.fromBytes(bad)).isInstanceOf(FormatException.class)
+          .hasMessageContaining("invalid public key");
+    }
+    // the caller's array is not the id's: changing it later changes neither the id nor the cache
+    byte[] mine = good.clone();
+    PeerId fromMine = PeerId.fromBytes(mine);
+    mine[mine.length - 1] ^= 0x01;
+    assertThat(fromMine).isEqualTo(id);
+    assertThat(PeerId.fromBytes(good)).isEqualTo(id);
+  }
+
+  @Test
   void valueEqualityAndDefensiveCopies() {
     PeerId id = PeerId.random();
     byte[] b = id.toBytes();

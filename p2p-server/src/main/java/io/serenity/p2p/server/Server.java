@@ -72,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * bounded inbox (full: dropped and counted, never blocking the network), decoded into a fresh
  * object of the registered type (undecodable: logged and skipped), wrapped in a {@link Message},
  * passed through the topic's adapters (first adapter outermost) and sent to the type's {@link Feed}.
- * A feed send waits for blocking subscribers, so a slow subscriber slows only its topic.
+ * Subscribers of a server's feeds run on the topic's own delivery thread, one message at a time, in
+ * arrival order; a feed send waits for blocking subscribers, so a slow subscriber slows only its
+ * topic (its inbox fills, then drops are counted), never the network.
  *
  * <h2>Raw topics and the layers below</h2>
  *
@@ -523,7 +525,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   public Feed<Message<byte[]>> joinTopic(String topic, Adapter... adapters) {
     checkNotStopped();
     checkTopicName(topic);
-    Feed<Message<?>> feed = (Feed) Feed.of(Message.class);
+    Feed<Message<?>> feed = topicFeed();
     Handler h = chain(topic, feed, adapters);
     RegisteredTopic<byte[]> t =
         new RegisteredTopic<>(topic, byte[].class, config.directProtocolId(topic), h, bytes -> bytes, "raw",
@@ -622,7 +624,18 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Feed<Message<?>> feedFor(Class<?> type) {
-    return feeds.computeIfAbsent(type, k -> (Feed) Feed.of(Message.class));
+    return feeds.computeIfAbsent(type, k -> topicFeed());
+  }
+
+  /**
+   * A feed whose consumers run on the sending topic's delivery thread. Every send to a server feed
+   * comes from a topic's own thread ({@link RegisteredTopic}), which exists to keep the network from
+   * waiting for subscribers; a second hop to an executor per message cost more CPU than the rest of
+   * the delivery (docs/benchmarks.md, "One pipeline").
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Feed<Message<?>> topicFeed() {
+    return (Feed) Feed.of(Message.class, Runnable::run);
   }
 
   /** Subscribes {@code t} on pubsub and serves its direct protocol. Called under {@code registry}. */

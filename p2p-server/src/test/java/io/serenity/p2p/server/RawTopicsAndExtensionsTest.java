@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.event.Feed;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.NettyLeakCheck;
 import io.serenity.p2p.pubsub.SignaturePolicy;
@@ -56,6 +57,39 @@ class RawTopicsAndExtensionsTest {
       assertThat(m.context().author()).contains(b.peerId()); // StrictSign: the signed author
       assertThat(m.context().receivedFrom()).contains(b.peerId());
       assertThat(a.droppedMessages("chat")).isZero();
+    }
+  }
+
+  @Test
+  void subscribersRunOnTheTopicsDeliveryThreadInArrivalOrder() {
+    try (TestServers t = new TestServers()) {
+      BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+      BlockingQueue<String> order = new LinkedBlockingQueue<>();
+      Server a = t.start(c -> {}, s -> {
+        Feed<Message<byte[]>> feed = s.joinTopic("chat");
+        feed.subscribe(m -> {
+          threads.add(Thread.currentThread().getName());
+          order.add("first:" + new String(m.data(), StandardCharsets.UTF_8));
+        });
+        feed.subscribe(m -> order.add("second:" + new String(m.data(), StandardCharsets.UTF_8)));
+      });
+      Server b = t.start(c -> {}, s -> s.joinTopic("chat"));
+      await(b.connect(addr(a)));
+      await(b.whenTopicPeers("chat", 1));
+
+      for (int i = 0; i < 3; i++) {
+        await(b.publish("chat", ("m" + i).getBytes(StandardCharsets.UTF_8)));
+      }
+
+      // one hop from the router: the topic's own thread runs the consumers, no executor between
+      for (int i = 0; i < 3; i++) {
+        assertThat(take(threads)).startsWith("server-").contains("-topic-chat");
+      }
+      List<String> seen = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        seen.add(take(order));
+      }
+      assertThat(seen).containsExactly("first:m0", "second:m0", "first:m1", "second:m1", "first:m2", "second:m2");
     }
   }
 
