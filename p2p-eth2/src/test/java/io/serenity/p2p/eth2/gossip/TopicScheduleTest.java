@@ -1,6 +1,7 @@
 package io.serenity.p2p.eth2.gossip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.serenity.p2p.eth2.network.ChainConfig;
 import io.serenity.p2p.eth2.network.ForkSchedule;
@@ -257,5 +258,20 @@ class TopicScheduleTest {
     // by instant: the slot of that time
     PeerScoreParams byTime = SCHEDULE.scoreParams(eth, NET.epochStart(9));
     assertThat(byTime.topics().keySet()).isEqualTo(pre.topics().keySet());
+  }
+
+  @Test
+  void badSelectionOrWindowIsRefusedWhenMade() {
+    assertThatThrownBy(() -> TopicSchedule.of(NET,
+            TopicSelection.all().withDataColumnSubnets(Subnets.of(128))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data column sidecar subnet 128");
+    assertThatThrownBy(() -> SCHEDULE.withWindow(-1, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SCHEDULE.withWindow(2, TopicSchedule.MAX_WINDOW_EPOCHS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    // the same subnet is fine on a chain that never reaches fulu
+    NetworkConfig noFulu = devnet("");
+    assertThat(TopicSchedule.of(noFulu, TopicSelection.all().withDataColumnSubnets(Subnets.of(500)))
+        .digestsAt(1_000)).containsExactly(noFulu.forkSchedule().forkDigest(0));
   }
 }
