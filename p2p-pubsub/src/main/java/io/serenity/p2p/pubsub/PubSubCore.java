@@ -588,6 +588,8 @@ final class PubSubCore {
     router.onFirstSeen(id, m, from);
     Validator v = validators.get(m.topic());
     if (v == null) {
+      // no validator is an implicit ACCEPT: the router must hear it too (P2/P3 credit the deliverer)
+      router.onValidated(id, m, from, ValidationResult.ACCEPT);
       accept(id, m, from);
       return;
     }

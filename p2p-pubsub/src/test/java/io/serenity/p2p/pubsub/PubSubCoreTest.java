@@ -132,4 +132,20 @@ class PubSubCoreTest {
     c.handleRpc(peer, Rpc.publish(msg("m")));
     assertThat(delivered).containsExactly("m<-peer", "m<-peer");
   }
+
+  @Test
+  void aMessageOnATopicWithoutValidatorCreditsItsFirstDeliverer() {
+    PeerScoreParams scoring = PeerScoreParams.defaults()
+        .withTopic("t", TopicScoreParams.defaults().withFirstMessageDeliveries(1, 0.5, 10));
+    GossipSubRouter router = new GossipSubRouter(GossipSubParams.defaults(),
+        GossipSubOptions.defaults().withScoring(scoring, PeerScoreThresholds.defaults()), new Random(1));
+    PubSubCore c = core(router, noSign());
+    c.join("t");
+    c.addPeer(peer, Set.of());
+    c.peerReady(peer, GossipSubRouter.V11, true);
+    c.handleRpc(peer, new Rpc(List.of(new Rpc.SubOpts(true, "t")), List.of(), Rpc.Control.EMPTY));
+    c.handleRpc(peer, Rpc.publish(msg("first")));
+    assertThat(delivered).containsExactly("first<-peer");
+    assertThat(router.score(peer)).isEqualTo(1.0); // P2 weight 1, one first delivery
+  }
 }

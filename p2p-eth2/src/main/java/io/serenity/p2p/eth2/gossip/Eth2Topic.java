@@ -33,6 +33,28 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
   public static final String ATTESTER_SLASHING = "attester_slashing";
   public static final String SYNC_COMMITTEE_CONTRIBUTION_AND_PROOF = "sync_committee_contribution_and_proof";
   public static final String BLS_TO_EXECUTION_CHANGE = "bls_to_execution_change";
+  /** {@code light_client_finality_update} (altair light-client p2p-interface.md). */
+  public static final String LIGHT_CLIENT_FINALITY_UPDATE = "light_client_finality_update";
+  /** {@code light_client_optimistic_update} (altair light-client p2p-interface.md). */
+  public static final String LIGHT_CLIENT_OPTIMISTIC_UPDATE = "light_client_optimistic_update";
+  /** {@code execution_payload_bid} (gloas). */
+  public static final String EXECUTION_PAYLOAD_BID = "execution_payload_bid";
+  /** {@code execution_payload} (gloas). */
+  public static final String EXECUTION_PAYLOAD = "execution_payload";
+  /** {@code payload_attestation_message} (gloas). */
+  public static final String PAYLOAD_ATTESTATION_MESSAGE = "payload_attestation_message";
+  /** {@code proposer_preferences} (gloas). */
+  public static final String PROPOSER_PREFERENCES = "proposer_preferences";
+  /** {@code inclusion_list} (heze). */
+  public static final String INCLUSION_LIST = "inclusion_list";
+  /** Prefix of the attestation subnet topics, {@code beacon_attestation_{subnet_id}}. */
+  public static final String BEACON_ATTESTATION_PREFIX = "beacon_attestation_";
+  /** Prefix of the sync committee subnet topics, {@code sync_committee_{subnet_id}} (altair). */
+  public static final String SYNC_COMMITTEE_PREFIX = "sync_committee_";
+  /** Prefix of the blob sidecar subnet topics, {@code blob_sidecar_{subnet_id}} (deneb, electra). */
+  public static final String BLOB_SIDECAR_PREFIX = "blob_sidecar_";
+  /** Prefix of the data column sidecar subnet topics, {@code data_column_sidecar_{subnet_id}} (fulu). */
+  public static final String DATA_COLUMN_SIDECAR_PREFIX = "data_column_sidecar_";
 
   /** Checks the parts. */
   public Eth2Topic {
@@ -92,6 +114,20 @@ public record Eth2Topic(Bytes4 forkDigest, String name, String encoding) {
       throw new IllegalArgumentException("blob sidecar subnet out of range: " + subnetId);
     }
     return of(forkDigest, "blob_sidecar_" + subnetId);
+  }
+
+  /**
+   * {@return {@code data_column_sidecar_{subnet_id}} (fulu); the subnet count is
+   * {@code DATA_COLUMN_SIDECAR_SUBNET_COUNT} of the chain config (128 on every public network)}
+   *
+   * @param forkDigest the fork digest
+   * @param subnetId the subnet
+   */
+  public static Eth2Topic dataColumnSidecar(Bytes4 forkDigest, int subnetId) {
+    if (subnetId < 0) {
+      throw new IllegalArgumentException("data column sidecar subnet out of range: " + subnetId);
+    }
+    return of(forkDigest, DATA_COLUMN_SIDECAR_PREFIX + subnetId);
   }
 
   /**
