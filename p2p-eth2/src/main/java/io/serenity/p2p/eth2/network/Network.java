@@ -16,9 +16,11 @@ import java.util.Optional;
  * bootnodes of every preset follow the network's eth-clients repository ({@code README.md},
  * {@code metadata/config.yaml}, {@code metadata/bootstrap_nodes.yaml}).
  *
- * <p><b>The {@link #SEPOLIA} and {@link #HOODI} schedules stop at Electra</b>: the published metadata
- * they were taken from did not yet schedule Fulu (hoodi lists Fulu's version with no epoch). For
- * those networks after their Fulu upgrade, load their current {@code config.yaml} with
+ * <p>{@link #SEPOLIA} follows eth-clients/sepolia {@code metadata/config.yaml} through Fulu and its
+ * blob schedule (that file also schedules Gloas, left out here until the gossip and req/resp layers
+ * know Gloas). <b>The {@link #HOODI} schedule stops at Electra</b>: the published metadata it was
+ * taken from did not yet schedule Fulu (it lists Fulu's version with no epoch). For that network
+ * after its Fulu upgrade, load its current {@code config.yaml} with
  * {@link ChainConfig#parse(java.nio.file.Path)} and {@link NetworkConfig#of}, reusing
  * {@link NetworkConfig#genesisTime()}, {@link NetworkConfig#genesisValidatorsRoot()} and
  * {@link NetworkConfig#bootnodes()} of the preset.
@@ -73,7 +75,7 @@ public enum Network {
           "enr:-IS4QPi-onjNsT5xAIAenhCGTDl4z-4UOR25Uq-3TmG4V3kwB9ljLTb_Kp1wdjHNj-H8VVLRBSSWVZo3GUe3z6k0E-IBgmlkgnY0gmlwhKB3_qGJc2VjcDI1NmsxoQMvAfgB4cJXvvXeM6WbCG86CstbSxbQBSGx31FAwVtOTYN1ZHCCIyg",
           "enr:-KG4QCb8NC3gEM3I0okStV5BPX7Bg6ZXTYCzzbYyEXUPGcZtHmvQtiJH4C4F2jG7azTcb9pN3JlgpfxAnRVFzJ3-LykBgmlkgnY0gmlwhFPlR9KDaXA2kP6AAAAAAAAAAlBW__4my5iJc2VjcDI1NmsxoQLdUv9Eo9sxCt0tc_CheLOWnX59yHJtkBSOL7kpxdJ6GYN1ZHCCIyiEdWRwNoIjKA")),
 
-  /** The Sepolia testnet; schedule through Electra only (see the class description). */
+  /** The Sepolia testnet, through Fulu and its two blob-parameter forks (see the class description). */
   SEPOLIA("""
       CONFIG_NAME: sepolia
       PRESET_BASE: mainnet
@@ -89,7 +91,14 @@ public enum Network {
       DENEB_FORK_EPOCH: 132608
       ELECTRA_FORK_VERSION: 0x90000074
       ELECTRA_FORK_EPOCH: 222464
+      FULU_FORK_VERSION: 0x90000075
+      FULU_FORK_EPOCH: 272640
       MAX_BLOBS_PER_BLOCK_ELECTRA: 9
+      BLOB_SCHEDULE:
+        - EPOCH: 274176
+          MAX_BLOBS_PER_BLOCK: 15
+        - EPOCH: 275712
+          MAX_BLOBS_PER_BLOCK: 21
       """,
       1655733600L,
       "d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078",
