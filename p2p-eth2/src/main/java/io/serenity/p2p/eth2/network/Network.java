@@ -16,9 +16,8 @@ import java.util.Optional;
  * bootnodes of every preset follow the network's eth-clients repository ({@code README.md},
  * {@code metadata/config.yaml}, {@code metadata/bootstrap_nodes.yaml}).
  *
- * <p>{@link #SEPOLIA} follows eth-clients/sepolia {@code metadata/config.yaml} through Fulu and its
- * blob schedule (that file also schedules Gloas, left out here until the gossip and req/resp layers
- * know Gloas). <b>The {@link #HOODI} schedule stops at Electra</b>: the published metadata it was
+ * <p>{@link #SEPOLIA} follows eth-clients/sepolia {@code metadata/config.yaml}: Fulu, its two
+ * blob-parameter forks and Gloas (epoch 353024). <b>The {@link #HOODI} schedule stops at Electra</b>: the published metadata it was
  * taken from did not yet schedule Fulu (it lists Fulu's version with no epoch). For that network
  * after its Fulu upgrade, load its current {@code config.yaml} with
  * {@link ChainConfig#parse(java.nio.file.Path)} and {@link NetworkConfig#of}, reusing
@@ -75,7 +74,7 @@ public enum Network {
           "enr:-IS4QPi-onjNsT5xAIAenhCGTDl4z-4UOR25Uq-3TmG4V3kwB9ljLTb_Kp1wdjHNj-H8VVLRBSSWVZo3GUe3z6k0E-IBgmlkgnY0gmlwhKB3_qGJc2VjcDI1NmsxoQMvAfgB4cJXvvXeM6WbCG86CstbSxbQBSGx31FAwVtOTYN1ZHCCIyg",
           "enr:-KG4QCb8NC3gEM3I0okStV5BPX7Bg6ZXTYCzzbYyEXUPGcZtHmvQtiJH4C4F2jG7azTcb9pN3JlgpfxAnRVFzJ3-LykBgmlkgnY0gmlwhFPlR9KDaXA2kP6AAAAAAAAAAlBW__4my5iJc2VjcDI1NmsxoQLdUv9Eo9sxCt0tc_CheLOWnX59yHJtkBSOL7kpxdJ6GYN1ZHCCIyiEdWRwNoIjKA")),
 
-  /** The Sepolia testnet, through Fulu and its two blob-parameter forks (see the class description). */
+  /** The Sepolia testnet, through Fulu, its blob-parameter forks and Gloas (see the class description). */
   SEPOLIA("""
       CONFIG_NAME: sepolia
       PRESET_BASE: mainnet
@@ -93,6 +92,8 @@ public enum Network {
       ELECTRA_FORK_EPOCH: 222464
       FULU_FORK_VERSION: 0x90000075
       FULU_FORK_EPOCH: 272640
+      GLOAS_FORK_VERSION: 0x90000076
+      GLOAS_FORK_EPOCH: 353024
       MAX_BLOBS_PER_BLOCK_ELECTRA: 9
       BLOB_SCHEDULE:
         - EPOCH: 274176
