@@ -1,10 +1,13 @@
 package io.serenity.p2p.discv5.service;
 
 import io.serenity.p2p.discv5.table.NodeId;
+import io.serenity.p2p.discv5.table.TableEntry;
 import io.serenity.p2p.eth2.discovery.PeerDiscovery;
 import io.serenity.p2p.eth2.enr.Enr;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -12,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * The Ethereum node's {@link PeerDiscovery} over a running {@link Discv5Service}: each
  * {@link #findNodes()} is a lookup of a random node id (as consensus clients walk the DHT for
- * peers), completing with the records the lookup met; {@link #updateLocalEnr} is
+ * peers), completing with the records the lookup met followed by the rest of the routing table (at
+ * most 256 buckets of 16, records we already verified); {@link #updateLocalEnr} is
  * {@link Discv5Service#updateLocalEnr}.
  *
  * <pre>{@code
@@ -41,7 +45,16 @@ public final class Discv5PeerDiscovery implements PeerDiscovery {
     synchronized (random) {
       random.nextBytes(target);
     }
-    return service.lookup(new NodeId(target));
+    return service.lookup(new NodeId(target)).thenCombine(service.table(), (found, table) -> {
+      Map<NodeId, Enr> all = new LinkedHashMap<>();
+      for (Enr e : found) {
+        all.put(new NodeId(e.nodeId()), e);
+      }
+      for (TableEntry t : table) {
+        all.putIfAbsent(t.id(), t.enr());
+      }
+      return List.copyOf(all.values());
+    });
   }
 
   @Override
