@@ -324,13 +324,16 @@ final class EthNetworkOptions {
   }
 
   /**
-   * The standard topics a node without duties takes: every global topic, no attestation or sync
-   * committee subnet, no data column subnet chosen (the custody columns come from the client's
-   * custody computation), no light-client topics.
+   * The standard topics a node without validators takes: every global topic, no attestation or sync
+   * committee subnet, the data column subnets of its custody (from Fulu: {@value #CUSTODY_REQUIREMENT}
+   * custody groups derived from the node id), no light-client topics.
    */
-  static TopicSchedule topics(NetworkConfig net) {
+  static TopicSchedule topics(NetworkConfig net, byte[] nodeId) {
     return TopicSchedule.of(net, TopicSelection.all().withAttestationSubnets(Subnets.none())
-        .withSyncCommitteeSubnets(Subnets.none()).withDataColumnSubnets(Subnets.none()).withLightClient(false));
+        .withSyncCommitteeSubnets(Subnets.none())
+        .withDataColumnSubnets(Subnets.of(EthEnr.custodyGroups(nodeId, CUSTODY_REQUIREMENT,
+            EthEnr.NUMBER_OF_CUSTODY_GROUPS)))
+        .withLightClient(false));
   }
 
   /** The name a network is reported by. */

@@ -474,11 +474,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     Enr enr = eth.localEnr(identity, net, now, listenAddrs);
     printer.event("enr").with("enr", enr.toText()).with("peerId", enr.peerId().toBase58())
         .print(enr.toText());
-    TopicSchedule schedule = EthNetworkOptions.topics(net);
+    TopicSchedule schedule = EthNetworkOptions.topics(net, enr.nodeId());
     List<String> topicNames = schedule.topicStringsAt(now);
     java.util.Optional<Instant> change = schedule.nextChange(now);
     printer.event("topics").with("topics", topicNames).with("nextChange", change.map(Object::toString).orElse(null))
-        .print("gossip topics (" + topicNames.size() + ", no subnets chosen"
+        .print("gossip topics (" + topicNames.size() + ", no attestation or sync committee subnet; data column"
+            + " subnets of a custody of " + EthNetworkOptions.CUSTODY_REQUIREMENT + " groups from Fulu on"
             + change.map(t -> "; the set changes at " + t).orElse("") + "):\n  " + String.join("\n  ", topicNames));
     List<String> bootList = new ArrayList<>();
     boot.enrs().forEach(e -> bootList.add(e.toText()));

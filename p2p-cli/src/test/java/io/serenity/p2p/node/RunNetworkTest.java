@@ -92,6 +92,11 @@ class RunNetworkTest {
     ev.get("topics").get("topics").forEach(t -> topics.add(t.asText()));
     assertThat(topics).contains("/eth2/" + digest + "/beacon_block/ssz_snappy",
         "/eth2/" + digest + "/beacon_aggregate_and_proof/ssz_snappy");
+    if (fulu) { // the four data column subnets of our custody (cgc 4), from the node id
+      List<String> columns = EthEnr.custodyGroups(enr.nodeId(), 4, 128).stream()
+          .map(g -> "/eth2/" + digest + "/data_column_sidecar_" + g + "/ssz_snappy").toList();
+      assertThat(topics).containsAll(columns);
+    }
     assertThat(ev.get("bootnodes").get("bootnodes")).hasSize(net.bootnodes().size());
     assertThat(ev).containsKey("dry_run");
   }

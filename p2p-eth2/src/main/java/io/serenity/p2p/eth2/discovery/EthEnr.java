@@ -109,6 +109,62 @@ public final class EthEnr {
     return (v.get()[i / 8] & (1 << (i % 8))) != 0;
   }
 
+  /** NUMBER_OF_CUSTODY_GROUPS of the Fulu configs (mainnet and minimal alike). */
+  public static final int NUMBER_OF_CUSTODY_GROUPS = 128;
+
+  /**
+   * The custody groups of a node (fulu {@code das-core.md} {@code get_custody_groups}): starting from the
+   * node id as a uint256, each step hashes its 32 little-endian bytes with SHA-256, takes the first 8
+   * bytes as a little-endian uint64 modulo {@code groups}, keeps it when new, and adds one to the id
+   * (wrapping at 2^256), until {@code count} groups are found. With 128 groups, 128 columns and 128
+   * subnets, group {@code g} is column {@code g} and data column subnet {@code g}.
+   *
+   * @param nodeId the 32-byte node id (keccak256 of the public key, {@link Enr#nodeId()})
+   * @param count the custody group count (the peer's {@code cgc}), at most {@code groups}
+   * @param groups NUMBER_OF_CUSTODY_GROUPS
+   * @return the groups, sorted
+   */
+  public static java.util.List<Integer> custodyGroups(byte[] nodeId, long count, int groups) {
+    if (nodeId.length != 32) {
+      throw new IllegalArgumentException("node id must be 32 bytes, got " + nodeId.length);
+    }
+    if (groups < 1 || count < 0 || count > groups) {
+      throw new IllegalArgumentException("custody group count " + count + " is outside 0.." + groups);
+    }
+    java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
+    if (count == groups) {
+      for (int g = 0; g < groups; g++) {
+        found.add(g);
+      }
+      return java.util.List.copyOf(found);
+    }
+    java.math.BigInteger id = new java.math.BigInteger(1, nodeId);
+    java.math.BigInteger wrap = java.math.BigInteger.ONE.shiftLeft(256);
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    java.math.BigInteger unsignedGroups = java.math.BigInteger.valueOf(groups);
+    while (found.size() < count) { // ends: every step has a chance to hit a missing group
+      byte[] be = id.toByteArray();
+      byte[] le = new byte[32];
+      for (int i = 0; i < 32 && i < be.length; i++) {
+        le[i] = be[be.length - 1 - i];
+      }
+      byte[] h = sha.digest(le);
+      long v = 0;
+      for (int i = 7; i >= 0; i--) {
+        v = (v << 8) | (h[i] & 0xff);
+      }
+      int group = new java.math.BigInteger(Long.toUnsignedString(v)).mod(unsignedGroups).intValue();
+      found.add(group);
+      id = id.add(java.math.BigInteger.ONE).mod(wrap);
+    }
+    return java.util.List.copyOf(found);
+  }
+
   /**
    * The unsigned big-endian encoding ENR integers use: no leading zero bytes, zero as no bytes.
    *

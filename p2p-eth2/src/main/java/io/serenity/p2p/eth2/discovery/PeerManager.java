@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>below {@code targetPeers}: asks {@link PeerDiscovery#findNodes()} for records and dials those
  *       whose {@code eth2} fork digest is ours (phase0 {@code p2p-interface.md}), that have an ip and
- *       tcp port, are not us and not connected, preferring nodes that serve a wanted attestation or
- *       sync committee subnet ({@link #wantAttestationSubnets}, {@link #wantSyncCommitteeSubnets})
- *       no connected peer found through discovery serves yet; at most the shortfall per round;</li>
+ *       tcp port, are not us and not connected, preferring nodes that serve a wanted attestation,
+ *       sync committee or data column subnet ({@link #wantAttestationSubnets},
+ *       {@link #wantSyncCommitteeSubnets}, {@link #wantDataColumnSubnets}) no connected peer found
+ *       through discovery serves yet; at most the shortfall per round;</li>
  *   <li>above {@code maxPeers}: says Goodbye 129 ("too many peers", a client-specific code used by
  *       Lighthouse, Teku and Prysm alike) to the least valuable peers, by the value the host's
  *       {@link ConnectionManager} gives them (pubsub mesh, shared topics, score, application tags),
@@ -79,6 +80,7 @@ public final class PeerManager implements AutoCloseable {
   private final Set<PeerId> dialling = ConcurrentHashMap.newKeySet();
   private volatile Set<Integer> wantedAttnets = Set.of();
   private volatile Set<Integer> wantedSyncnets = Set.of();
+  private volatile Set<Integer> wantedColumnSubnets = Set.of();
   private final AtomicLong dials = new AtomicLong();
   private final AtomicLong pruned = new AtomicLong();
   private final AtomicLong skippedOtherFork = new AtomicLong();
@@ -151,6 +153,23 @@ public final class PeerManager implements AutoCloseable {
       }
     }
     wantedSyncnets = Set.copyOf(subnets);
+  }
+
+  /**
+   * Data column subnets (Fulu) the node needs peers on; discovery prefers nodes whose custody groups,
+   * computed from their node id and {@code cgc} ({@link EthEnr#custodyGroups}), include them. With the
+   * configs' 128 custody groups, columns and subnets, subnet {@code s} is custody group {@code s}.
+   *
+   * @param subnets subnet ids in 0..127
+   */
+  public void wantDataColumnSubnets(Set<Integer> subnets) {
+    for (int s : subnets) {
+      if (s < 0 || s >= EthEnr.NUMBER_OF_CUSTODY_GROUPS) {
+        throw new IllegalArgumentException("data column subnet " + s + " is outside 0.."
+            + (EthEnr.NUMBER_OF_CUSTODY_GROUPS - 1));
+      }
+    }
+    wantedColumnSubnets = Set.copyOf(subnets);
   }
 
   /** Runs a round now and then every {@code interval}, on a daemon thread of its own. */
@@ -228,15 +247,23 @@ public final class PeerManager implements AutoCloseable {
     }
     Set<Integer> missingAtt = new HashSet<>(wantedAttnets);
     Set<Integer> missingSync = new HashSet<>(wantedSyncnets);
+    Set<Integer> missingColumns = new HashSet<>(wantedColumnSubnets);
     for (PeerId id : connected) {
       Enr e = known.get(id);
       if (e != null) {
         missingAtt.removeIf(s -> EthEnr.hasAttestationSubnet(e, s));
         missingSync.removeIf(s -> EthEnr.hasSyncCommitteeSubnet(e, s));
+        if (!missingColumns.isEmpty()) {
+          missingColumns.removeAll(columnSubnets(e));
+        }
       }
     }
+    Map<Enr, Integer> score = new java.util.IdentityHashMap<>();
+    for (Enr e : candidates.values()) {
+      score.put(e, usefulness(e, missingAtt, missingSync, missingColumns));
+    }
     List<Enr> ordered = new ArrayList<>(candidates.values());
-    ordered.sort(Comparator.comparingInt((Enr e) -> -usefulness(e, missingAtt, missingSync)));
+    ordered.sort(Comparator.comparingInt((Enr e) -> -score.get(e)));
     int n = 0;
     for (Enr enr : ordered) {
       if (n >= shortfall) {
@@ -259,8 +286,22 @@ public final class PeerManager implements AutoCloseable {
     }
   }
 
-  private static int usefulness(Enr e, Set<Integer> att, Set<Integer> sync) {
+  /** The data column subnets a record's custody covers: none without a valid {@code cgc}. */
+  private static Set<Integer> columnSubnets(Enr e) {
+    java.util.OptionalLong cgc = EthEnr.custodyGroupCount(e);
+    if (cgc.isEmpty() || cgc.getAsLong() > EthEnr.NUMBER_OF_CUSTODY_GROUPS) {
+      return Set.of();
+    }
+    return new HashSet<>(EthEnr.custodyGroups(e.nodeId(), cgc.getAsLong(), EthEnr.NUMBER_OF_CUSTODY_GROUPS));
+  }
+
+  private static int usefulness(Enr e, Set<Integer> att, Set<Integer> sync, Set<Integer> columns) {
     int n = 0;
+    if (!columns.isEmpty()) {
+      for (int s : columnSubnets(e)) {
+        n += columns.contains(s) ? 1 : 0;
+      }
+    }
     for (int s : att) {
       n += EthEnr.hasAttestationSubnet(e, s) ? 1 : 0;
     }

@@ -53,6 +53,31 @@ class EthEnrTest {
   }
 
   @Test
+  void custodyGroupsFollowTheSpecWalk() throws Exception {
+    byte[] id = Enr.builder().sign(KEY).nodeId();
+    java.util.List<Integer> four = EthEnr.custodyGroups(id, 4, 128);
+    java.util.List<Integer> eight = EthEnr.custodyGroups(id, 8, 128);
+    assertThat(four).hasSize(4).doesNotHaveDuplicates().allMatch(g -> g >= 0 && g < 128).isSorted();
+    assertThat(eight).containsAll(four); // get_custody_groups(id, x) is a subset of (id, y) for x < y
+    assertThat(EthEnr.custodyGroups(id, 128, 128)).hasSize(128);
+    assertThat(EthEnr.custodyGroups(id, 0, 128)).isEmpty();
+    // the first group written out: sha256(uint256 little-endian)[0:8] as a little-endian uint64, mod 128
+    byte[] le = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      le[i] = id[31 - i];
+    }
+    byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(le);
+    long first = java.nio.ByteBuffer.wrap(h, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    assertThat(EthEnr.custodyGroups(id, 1, 128)).containsExactly((int) Long.remainderUnsigned(first, 128));
+    // the id wraps at 2^256
+    byte[] max = new byte[32];
+    java.util.Arrays.fill(max, (byte) 0xff);
+    assertThat(EthEnr.custodyGroups(max, 5, 128)).hasSize(5);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EthEnr.custodyGroups(id, 129, 128))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void malformedFieldsReadAsAbsent() {
     Enr enr = Enr.builder().set(EthEnr.KEY_CGC, new byte[] {0, 1}).set(EthEnr.KEY_NFD, new byte[3])
         .set(Enr.KEY_ETH2, HexFormat.of().parseHex("0102")).set(Enr.KEY_ATTNETS, new byte[3]).sign(KEY);

@@ -170,6 +170,23 @@ class PeerManagerTest {
   }
 
   @Test
+  void preferredCandidatesCustodyAWantedDataColumnSubnet() throws Exception {
+    Node a = node(14, OURS);
+    Node b = node(15, OURS);
+    Node c = node(16, OURS);
+    Enr bEnr = Enr.builder().from(b.enr()).set(EthEnr.KEY_CGC, EthEnr.uintBytes(4)).seq(2).sign(b.key());
+    Enr cEnr = Enr.builder().from(c.enr()).set(EthEnr.KEY_CGC, EthEnr.uintBytes(4)).seq(2).sign(c.key());
+    java.util.List<Integer> cGroups = EthEnr.custodyGroups(cEnr.nodeId(), 4, 128);
+    int wanted = cGroups.stream().filter(g -> !EthEnr.custodyGroups(bEnr.nodeId(), 4, 128).contains(g))
+        .findFirst().orElseThrow();
+    PeerManager pm = manager(a, List.of(bEnr, cEnr), 1, 5);
+    pm.wantDataColumnSubnets(java.util.Set.of(wanted));
+    pm.round().get(WAIT_S, TimeUnit.SECONDS);
+    awaitPeers(a, 1);
+    assertThat(a.server().server().peers()).extracting(Peer::id).containsExactly(c.id());
+  }
+
+  @Test
   void aPeerOnAnotherForkDigestIsSentGoodbyeIrrelevantNetwork() throws Exception {
     Node a = node(21, OURS);
     Node c = node(22, OTHER);
