@@ -56,6 +56,11 @@ final class EthNetworkNode {
       discovery = new NoDiscovery(eth.localEnr(identity, net, now, listenAddrs), identity);
     } else {
       InetAddress advertised = eth.enrAddress(listenAddrs);
+      if (advertised == null) {
+        // a wildcard listen address: the first interface address the node listens on, not loopback
+        // unless there is nothing else (no endpoint voting yet: behind a NAT give --enr-address)
+        advertised = interfaceAddress(node.server().listenAddrs().stream().map(Object::toString).toList());
+      }
       int tcp = node.server().listenAddrs().isEmpty() ? -1
           : EthNetworkOptions.tcpPort(List.of(node.server().listenAddrs().get(0).toString()));
       InetAddress bindIp = bindAddress(listenAddrs);
@@ -113,6 +118,26 @@ final class EthNetworkNode {
       }
     }, slotMs, slotMs, TimeUnit.MILLISECONDS);
     return new EthNetworkNode(discv5, pm, clock);
+  }
+
+  private static InetAddress interfaceAddress(List<String> addrs) {
+    InetAddress loopback = null;
+    for (String a : addrs) {
+      String[] parts = a.split("/");
+      if (parts.length > 2 && parts[1].equals("ip4")) {
+        try {
+          InetAddress ip = InetAddress.getByName(parts[2]);
+          if (ip.isLoopbackAddress()) {
+            loopback = loopback == null ? ip : loopback;
+          } else if (!ip.isLinkLocalAddress() && !ip.isAnyLocalAddress()) {
+            return ip;
+          }
+        } catch (java.net.UnknownHostException e) {
+          // look further
+        }
+      }
+    }
+    return loopback != null ? loopback : InetAddress.getLoopbackAddress();
   }
 
   private static InetAddress bindAddress(List<String> listenAddrs) {

@@ -86,8 +86,8 @@ final class EthNetworkOptions {
       names = "--enr-address",
       paramLabel = "<ip>",
       description = "The IP address our ENR advertises (e.g. the public address of a NAT that forwards our TCP "
-          + "and UDP ports). Default: the listen address when it is a specific one, else none until a peer "
-          + "tells us.")
+          + "and UDP ports). Default: the listen address when it is a specific one, else the first "
+          + "non-loopback IPv4 interface address (a dry run shows none).")
   String enrAddress;
 
   @Option(
