@@ -17,9 +17,11 @@ import java.util.Optional;
  * {@code metadata/config.yaml}, {@code metadata/bootstrap_nodes.yaml}).
  *
  * <p>{@link #SEPOLIA} follows eth-clients/sepolia {@code metadata/config.yaml}: Fulu, its two
- * blob-parameter forks and Gloas (epoch 353024). <b>The {@link #HOODI} schedule stops at Electra</b>: the published metadata it was
- * taken from did not yet schedule Fulu (it lists Fulu's version with no epoch). For that network
- * after its Fulu upgrade, load its current {@code config.yaml} with
+ * blob-parameter forks and Gloas (epoch 353024). The eth-clients/hoodi copy at hand predates the
+ * scheduling of Fulu (it lists Fulu's version with no epoch), so {@link #HOODI}'s Fulu epoch (50688),
+ * its two blob-parameter forks and Gloas's version follow Lighthouse's built-in copy of the Hoodi
+ * config ({@code common/eth2_network_config/built_in_network_configs/hoodi/config.yaml}). A network's
+ * later schedule can be loaded from its current {@code config.yaml} with
  * {@link ChainConfig#parse(java.nio.file.Path)} and {@link NetworkConfig#of}, reusing
  * {@link NetworkConfig#genesisTime()}, {@link NetworkConfig#genesisValidatorsRoot()} and
  * {@link NetworkConfig#bootnodes()} of the preset.
@@ -114,7 +116,7 @@ public enum Network {
           "enr:-Iq4QMCTfIMXnow27baRUb35Q8iiFHSIDBJh6hQM5Axohhf4b6Kr_cOCu0htQ5WvVqKvFgY28893DHAg8gnBAXsAVqmGAX53x8JggmlkgnY0gmlwhLKAlv6Jc2VjcDI1NmsxoQK6S-Cii_KmfFdUJL2TANL3ksaKUnNXvTCv1tLwXs0QgIN1ZHCCIyk",
           "enr:-L64QC9Hhov4DhQ7mRukTOz4_jHm4DHlGL726NWH4ojH1wFgEwSin_6H95Gs6nW2fktTWbPachHJ6rUFu0iJNgA0SB2CARqHYXR0bmV0c4j__________4RldGgykDb6UBOQAABx__________-CaWSCdjSCaXCEA-2vzolzZWNwMjU2azGhA17lsUg60R776rauYMdrAz383UUgESoaHEzMkvm4K6k6iHN5bmNuZXRzD4N0Y3CCIyiDdWRwgiMo")),
 
-  /** The Hoodi testnet; schedule through Electra only (see the class description). */
+  /** The Hoodi testnet, through Fulu and its blob-parameter forks (see the class description). */
   HOODI("""
       CONFIG_NAME: hoodi
       PRESET_BASE: mainnet
@@ -131,8 +133,15 @@ public enum Network {
       ELECTRA_FORK_VERSION: 0x60000910
       ELECTRA_FORK_EPOCH: 2048
       FULU_FORK_VERSION: 0x70000910
-      FULU_FORK_EPOCH: 18446744073709551615
+      FULU_FORK_EPOCH: 50688
+      GLOAS_FORK_VERSION: 0x80000910
+      GLOAS_FORK_EPOCH: 18446744073709551615
       MAX_BLOBS_PER_BLOCK_ELECTRA: 9
+      BLOB_SCHEDULE:
+        - EPOCH: 52480
+          MAX_BLOBS_PER_BLOCK: 15
+        - EPOCH: 54016
+          MAX_BLOBS_PER_BLOCK: 21
       """,
       1742213400L,
       "212f13fc4df078b6cb7db228f1c8307566dcecf900867401a92023d7ba99cb5f",
