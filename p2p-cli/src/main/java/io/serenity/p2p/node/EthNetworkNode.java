@@ -49,7 +49,8 @@ final class EthNetworkNode {
       Eth2Server node, PrivateKey identity, List<String> listenAddrs, EventPrinter printer, int maxPeers,
       int targetPeers) {
     Instant now = Instant.now();
-    Bytes4[] digest = {net.currentForkDigest(now)};
+    java.util.concurrent.atomic.AtomicReference<Bytes4> digest =
+        new java.util.concurrent.atomic.AtomicReference<>(net.currentForkDigest(now));
     Discv5Service discv5 = null;
     PeerDiscovery discovery;
     if (eth.noDiscovery) {
@@ -88,12 +89,12 @@ final class EthNetworkNode {
       discovery = new Discv5PeerDiscovery(discv5);
     }
     Enr enr = discovery.localEnr();
-    printer.event("enr").with("enr", enr.toText()).with("forkDigest", digest[0].toHex())
-        .print("enr " + enr.toText() + " (fork digest " + digest[0].toHex() + ")");
+    printer.event("enr").with("enr", enr.toText()).with("forkDigest", digest.get().toHex())
+        .print("enr " + enr.toText() + " (fork digest " + digest.get().toHex() + ")");
     for (String a : boot.multiaddrs()) {
       node.server().connect(a);
     }
-    PeerManager pm = new PeerManager(node, discovery, () -> digest[0], targetPeers, maxPeers, ROUND);
+    PeerManager pm = new PeerManager(node, discovery, digest::get, targetPeers, maxPeers, ROUND);
     pm.start();
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "p2p-node-fork-clock");
@@ -103,21 +104,30 @@ final class EthNetworkNode {
     PeerDiscovery d = discovery;
     long slotMs = Math.max(1000, net.slotDuration().toMillis());
     clock.scheduleAtFixedRate(() -> {
-      Instant t = Instant.now();
-      Bytes4 current = net.currentForkDigest(t);
-      if (!current.equals(digest[0])) {
-        Bytes4 old = digest[0];
-        digest[0] = current;
-        node.setStatus(new StatusMessage(current, Bytes32.ZERO, 0, Bytes32.ZERO, 0));
-        d.updateLocalEnr(b -> EthNetworkOptions.writeEthFields(b, net, t)).whenComplete((r, err) -> {
-          if (r != null) {
-            printer.event("fork").with("from", old.toHex()).with("to", current.toHex()).with("enr", r.toText())
-                .print("fork boundary: digest " + old.toHex() + " -> " + current.toHex() + "; enr " + r.toText());
-          }
-        });
+      try {
+        followTheClock(net, node, d, digest, printer);
+      } catch (RuntimeException e) { // keep the clock running; the next slot tries again
+        printer.event("error").with("what", "fork clock").with("why", e.toString()).print("fork clock: " + e);
       }
     }, slotMs, slotMs, TimeUnit.MILLISECONDS);
     return new EthNetworkNode(discv5, pm, clock);
+  }
+
+  /** At a fork boundary: the new digest in Status and the ENR, and a {@code fork} event. */
+  private static void followTheClock(NetworkConfig net, Eth2Server node, PeerDiscovery d,
+      java.util.concurrent.atomic.AtomicReference<Bytes4> digest, EventPrinter printer) {
+    Instant t = Instant.now();
+    Bytes4 current = net.currentForkDigest(t);
+    Bytes4 old = digest.getAndSet(current);
+    if (!current.equals(old)) {
+      node.setStatus(new StatusMessage(current, Bytes32.ZERO, 0, Bytes32.ZERO, 0));
+      d.updateLocalEnr(b -> EthNetworkOptions.writeEthFields(b, net, t)).whenComplete((r, err) -> {
+        if (r != null) {
+          printer.event("fork").with("from", old.toHex()).with("to", current.toHex()).with("enr", r.toText())
+              .print("fork boundary: digest " + old.toHex() + " -> " + current.toHex() + "; enr " + r.toText());
+        }
+      });
+    }
   }
 
   private static InetAddress interfaceAddress(List<String> addrs) {
