@@ -9,6 +9,10 @@ import io.serenity.p2p.eth2.Eth2Server;
 import io.serenity.p2p.eth2.gossip.Eth2GossipProfile;
 import io.serenity.p2p.eth2.reqresp.ReqRespConfig;
 import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
+import io.serenity.p2p.eth2.enr.Enr;
+import io.serenity.p2p.eth2.gossip.TopicSchedule;
+import io.serenity.p2p.eth2.network.ForkSchedule;
+import io.serenity.p2p.eth2.network.NetworkConfig;
 import io.serenity.p2p.eth2.ssz.Bytes32;
 import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.eth2.types.StatusMessage;
@@ -27,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,6 +59,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin KeyOptions key;
 
   @Mixin NodeOptions node;
+
+  @Mixin EthNetworkOptions eth;
 
   /** First wait before redialling a --peer that dropped; it doubles up to {@link #REDIAL_MAX}. */
   static final java.time.Duration REDIAL_MIN = java.time.Duration.ofSeconds(1);
@@ -225,18 +232,45 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       throw new UsageException("--publish-stdin needs a --topic to publish on");
     }
     InetSocketAddress metricsAddr = metrics == null ? null : parseHostPort("--metrics", metrics);
-    boolean ethereum = node.preset.equalsIgnoreCase("ethereum");
-    if (!ethereum && forkDigest != null) {
-      throw new UsageException("--fork-digest needs --preset ethereum");
-    }
-    Bytes4 digest = ethereum ? parseForkDigest(forkDigest) : null;
-    PrivateKey identity = key.loadForNode();
-    ServerConfig config = serverConfig(identity, listenAddrs, muxerIds, digest);
     EventPrinter printer = new EventPrinter(System.out, json);
+    NetworkConfig net = null;
+    EthNetworkOptions.Bootnodes boot = null;
+    Bytes4 digest;
+    if (eth.enabled()) {
+      if (forkDigest != null) {
+        throw new UsageException("--fork-digest goes without --network: the network's schedule gives the digest");
+      }
+      if (!node.preset.equalsIgnoreCase("ethereum") && !node.preset.equalsIgnoreCase("default")) {
+        node.gossipParams(); // names the bad --preset
+      }
+      node.preset = "ethereum";
+      net = eth.networkConfig();
+      boot = eth.bootnodes(net);
+      digest = net.currentForkDigest(Instant.now());
+      eth.discoveryPort();
+      EthNetworkOptions.maxPeers(maxPeers != null ? positive("--max-peers", maxPeers) : null);
+      eth.targetPeers(maxPeers);
+      if (eth.dryRun) {
+        dryRun(printer, eth.enrKey(key.loadForReading()), net, boot, listenAddrs);
+        return 0;
+      }
+    } else {
+      eth.requireNoNetworkOptions();
+      boolean ethereum = node.preset.equalsIgnoreCase("ethereum");
+      if (!ethereum && forkDigest != null) {
+        throw new UsageException("--fork-digest needs --preset ethereum");
+      }
+      digest = ethereum ? parseForkDigest(forkDigest) : null;
+    }
+    PrivateKey identity = key.loadForNode();
+    if (net != null) {
+      EthNetworkOptions.enrKey(identity);
+    }
+    ServerConfig config = serverConfig(identity, listenAddrs, muxerIds, digest);
 
     // --preset ethereum: the Ethereum node (the server preset plus req/resp Status with our digest);
     // otherwise a plain server. Either way the node is the Server that library users get.
-    Eth2Server eth2 = ethereum
+    Eth2Server eth2 = digest != null
         ? new Eth2Server(config, ReqRespConfig.defaults(), new StatusMessage(digest, Bytes32.ZERO, 0, Bytes32.ZERO, 0))
         : null;
     Server server = eth2 != null ? eth2.server() : new Server(config);
@@ -256,6 +290,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       server.joinTopic(t).subscribe(m -> printMessage(printer, m));
     }
     MetricsServer[] metricsServer = new MetricsServer[1];
+    EthNetworkNode[] ethNode = new EthNetworkNode[1];
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable shutdown = () -> {
@@ -264,6 +299,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       }
       if (metricsServer[0] != null) {
         metricsServer[0].close();
+      }
+      if (ethNode[0] != null) {
+        ethNode[0].stop(); // Goodbye 1 to every peer, then discovery
       }
       server.stop(); // stops redialling first, then req/resp, pubsub and the host
       stopped.countDown();
@@ -291,6 +329,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         .with("advertised", advertised)
         .print("listening as " + server.peerId() + " on " + String.join(" ", addrs)
             + (advertised.equals(addrs) ? "" : "; advertising " + String.join(" ", advertised)));
+    if (net != null) {
+      try {
+        ethNode[0] = EthNetworkNode.start(eth, net, boot, eth2, identity, listenAddrs, printer,
+            EthNetworkOptions.maxPeers(maxPeers), eth.targetPeers(maxPeers));
+      } catch (RuntimeFailure e) {
+        shutdown.run();
+        throw e;
+      }
+    }
     if (metricsServer[0] != null) {
       InetSocketAddress at = metricsServer[0].address();
       String url = "http://" + at.getHostString() + ":" + at.getPort() + "/";
@@ -361,7 +408,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         .minPeers(0)
         // without --max-peers the host's limits alone bound the peers: --max-inbound-connections
         // and the connection manager's watermarks
-        .maxPeers(maxPeers != null ? positive("--max-peers", maxPeers) : Integer.MAX_VALUE);
+        .maxPeers(maxPeers != null && !eth.enabled() ? positive("--max-peers", maxPeers) : Integer.MAX_VALUE);
+    if (eth.enabled()) {
+      // the peer manager prunes to --max-peers with Goodbye each round; the connection manager trims
+      // without one only past a margin above it (a flood between two rounds)
+      int max = EthNetworkOptions.maxPeers(maxPeers);
+      HostConfig hc = b.build().hostConfig();
+      b.hostConfig(hc.toBuilder().connectionWatermarks(max, max + Math.max(2, max / 5)).build());
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -396,6 +450,45 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           .with("why", e.reason())
           .print("dial " + e.peer() + " failed: " + e.reason() + " (retrying with backoff)");
     }
+  }
+
+  /** --dry-run: what a network node would do, without opening a socket. */
+  private void dryRun(EventPrinter printer, PrivateKey identity, NetworkConfig net,
+      EthNetworkOptions.Bootnodes boot, List<String> listenAddrs) {
+    Instant now = Instant.now();
+    long epoch = net.epochAt(now);
+    String fork = net.forkSchedule().forkAt(epoch).name();
+    Bytes4 digest = net.currentForkDigest(now);
+    long nextEpoch = net.forkSchedule().nextForkEpoch(epoch);
+    String next = nextEpoch == ForkSchedule.FAR_FUTURE_EPOCH ? "none scheduled"
+        : "epoch " + Long.toUnsignedString(nextEpoch) + ", digest " + net.nextForkDigest(now).toHex();
+    printer.event("network")
+        .with("network", eth.name(net))
+        .with("epoch", epoch)
+        .with("fork", fork)
+        .with("forkDigest", digest.toHex())
+        .with("nextForkEpoch", nextEpoch == ForkSchedule.FAR_FUTURE_EPOCH ? null : Long.toUnsignedString(nextEpoch))
+        .with("nextForkDigest", net.nextForkDigest(now).toHex())
+        .print("network " + eth.name(net) + ": epoch " + epoch + ", fork " + fork + ", fork digest "
+            + digest.toHex() + "; next boundary: " + next);
+    Enr enr = eth.localEnr(identity, net, now, listenAddrs);
+    printer.event("enr").with("enr", enr.toText()).with("peerId", enr.peerId().toBase58())
+        .print(enr.toText());
+    TopicSchedule schedule = EthNetworkOptions.topics(net, enr.nodeId());
+    List<String> topicNames = schedule.topicStringsAt(now);
+    java.util.Optional<Instant> change = schedule.nextChange(now);
+    printer.event("topics").with("topics", topicNames).with("nextChange", change.map(Object::toString).orElse(null))
+        .print("gossip topics (" + topicNames.size() + ", no attestation or sync committee subnet; data column"
+            + " subnets of a custody of " + EthNetworkOptions.CUSTODY_REQUIREMENT + " groups from Fulu on"
+            + change.map(t -> "; the set changes at " + t).orElse("") + "):\n  " + String.join("\n  ", topicNames));
+    List<String> bootList = new ArrayList<>();
+    boot.enrs().forEach(e -> bootList.add(e.toText()));
+    bootList.addAll(boot.multiaddrs());
+    printer.event("bootnodes").with("bootnodes", bootList)
+        .print("bootnodes (" + bootList.size() + "):\n  " + String.join("\n  ", bootList));
+    printer.event("dry_run").print("dry run: no socket opened; without --dry-run the node listens on "
+        + String.join(" ", listenAddrs) + ", runs discv5 on UDP " + eth.discoveryPort() + " and keeps "
+        + eth.targetPeers(maxPeers) + " to " + EthNetworkOptions.maxPeers(maxPeers) + " peers");
   }
 
   /** Req/resp events of the Ethereum preset: a peer's Status, and Goodbye either way. */

@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  *       the value a plain scalar or a single- or double-quoted string without escapes; each key at
  *       most once;
  *   <li>{@code BLOB_SCHEDULE:} followed by indented items {@code - EPOCH: n} / {@code MAX_BLOBS_PER_BLOCK: n},
- *       or {@code BLOB_SCHEDULE: []}.
+ *       or {@code BLOB_SCHEDULE: []};
+ *   <li>other lists of the same shape (e.g. {@code GAS_LIMIT_SCHEDULE:} with {@code - EPOCH: n} /
+ *       {@code GAS_LIMIT: n} items, as in Sepolia's config): checked for that shape, then skipped,
+ *       since no key of theirs is for the network layer.
  * </ul>
  *
  * <p>Anything else (tabs, nested maps, other lists, anchors, multi-line values) is refused with a
@@ -208,6 +211,8 @@ public record ChainConfig(
       }
       String[] raw = text.split("\r?\n", -1);
       boolean inSchedule = false;
+      String skipping = null; // an uninterpreted list being skipped
+      int skippedItems = 0;
       Long itemEpoch = null;
       Long itemMax = null;
       int itemLine = 0;
@@ -226,6 +231,30 @@ public record ChainConfig(
         }
         boolean indented = content.charAt(0) == ' ';
         String trimmed = content.strip();
+        if (skipping != null && (indented || trimmed.startsWith("-"))) {
+          String field = trimmed;
+          if (trimmed.startsWith("-")) {
+            if (trimmed.length() < 2 || trimmed.charAt(1) != ' ') {
+              throw new ConfigException(no, skipping, "expected '- KEY: value'");
+            }
+            field = trimmed.substring(2).strip();
+            skippedItems++;
+          } else if (skippedItems == 0) {
+            throw new ConfigException(no, skipping, "expected a list item starting with '- '");
+          }
+          String[] kv = splitKeyValue(field, no, skipping);
+          if (kv[1].isEmpty()) {
+            throw new ConfigException(no, skipping, "missing value (nested values are not supported)");
+          }
+          unquote(kv[1], no, skipping + "." + kv[0]);
+          continue;
+        }
+        if (skipping != null) {
+          if (skippedItems == 0) {
+            throw new ConfigException(lines.get(skipping), skipping, "empty list: write '" + skipping + ": []'");
+          }
+          skipping = null;
+        }
         if (inSchedule && (indented || trimmed.startsWith("-"))) {
           String field;
           if (trimmed.startsWith("-")) {
@@ -276,7 +305,7 @@ public record ChainConfig(
         }
         if (indented) {
           throw new ConfigException(no, null,
-              "unexpected indentation (only BLOB_SCHEDULE may have nested lines)");
+              "unexpected indentation (only lists such as BLOB_SCHEDULE may have nested lines)");
         }
         String[] kv = splitKeyValue(trimmed, no, null);
         String key = kv[0];
@@ -295,10 +324,17 @@ public record ChainConfig(
           continue;
         }
         if (kv[1].isEmpty()) {
-          throw new ConfigException(no, key, "missing value (nested values are not supported)");
+          // a list the network layer does not use (e.g. GAS_LIMIT_SCHEDULE): checked, then skipped
+          lines.put(key, no);
+          skipping = key;
+          skippedItems = 0;
+          continue;
         }
         lines.put(key, no);
         values.put(key, unquote(kv[1], no, key));
+      }
+      if (skipping != null && skippedItems == 0) {
+        throw new ConfigException(lines.get(skipping), skipping, "empty list: write '" + skipping + ": []'");
       }
       if (inSchedule) {
         if (itemLine == 0) {

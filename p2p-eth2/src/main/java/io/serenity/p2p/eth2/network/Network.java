@@ -16,9 +16,12 @@ import java.util.Optional;
  * bootnodes of every preset follow the network's eth-clients repository ({@code README.md},
  * {@code metadata/config.yaml}, {@code metadata/bootstrap_nodes.yaml}).
  *
- * <p><b>The {@link #SEPOLIA} and {@link #HOODI} schedules stop at Electra</b>: the published metadata
- * they were taken from did not yet schedule Fulu (hoodi lists Fulu's version with no epoch). For
- * those networks after their Fulu upgrade, load their current {@code config.yaml} with
+ * <p>{@link #SEPOLIA} follows eth-clients/sepolia {@code metadata/config.yaml}: Fulu, its two
+ * blob-parameter forks and Gloas (epoch 353024). The eth-clients/hoodi copy at hand predates the
+ * scheduling of Fulu (it lists Fulu's version with no epoch), so {@link #HOODI}'s Fulu epoch (50688),
+ * its two blob-parameter forks and Gloas's version follow Lighthouse's built-in copy of the Hoodi
+ * config ({@code common/eth2_network_config/built_in_network_configs/hoodi/config.yaml}). A network's
+ * later schedule can be loaded from its current {@code config.yaml} with
  * {@link ChainConfig#parse(java.nio.file.Path)} and {@link NetworkConfig#of}, reusing
  * {@link NetworkConfig#genesisTime()}, {@link NetworkConfig#genesisValidatorsRoot()} and
  * {@link NetworkConfig#bootnodes()} of the preset.
@@ -73,7 +76,7 @@ public enum Network {
           "enr:-IS4QPi-onjNsT5xAIAenhCGTDl4z-4UOR25Uq-3TmG4V3kwB9ljLTb_Kp1wdjHNj-H8VVLRBSSWVZo3GUe3z6k0E-IBgmlkgnY0gmlwhKB3_qGJc2VjcDI1NmsxoQMvAfgB4cJXvvXeM6WbCG86CstbSxbQBSGx31FAwVtOTYN1ZHCCIyg",
           "enr:-KG4QCb8NC3gEM3I0okStV5BPX7Bg6ZXTYCzzbYyEXUPGcZtHmvQtiJH4C4F2jG7azTcb9pN3JlgpfxAnRVFzJ3-LykBgmlkgnY0gmlwhFPlR9KDaXA2kP6AAAAAAAAAAlBW__4my5iJc2VjcDI1NmsxoQLdUv9Eo9sxCt0tc_CheLOWnX59yHJtkBSOL7kpxdJ6GYN1ZHCCIyiEdWRwNoIjKA")),
 
-  /** The Sepolia testnet; schedule through Electra only (see the class description). */
+  /** The Sepolia testnet, through Fulu, its blob-parameter forks and Gloas (see the class description). */
   SEPOLIA("""
       CONFIG_NAME: sepolia
       PRESET_BASE: mainnet
@@ -89,7 +92,16 @@ public enum Network {
       DENEB_FORK_EPOCH: 132608
       ELECTRA_FORK_VERSION: 0x90000074
       ELECTRA_FORK_EPOCH: 222464
+      FULU_FORK_VERSION: 0x90000075
+      FULU_FORK_EPOCH: 272640
+      GLOAS_FORK_VERSION: 0x90000076
+      GLOAS_FORK_EPOCH: 353024
       MAX_BLOBS_PER_BLOCK_ELECTRA: 9
+      BLOB_SCHEDULE:
+        - EPOCH: 274176
+          MAX_BLOBS_PER_BLOCK: 15
+        - EPOCH: 275712
+          MAX_BLOBS_PER_BLOCK: 21
       """,
       1655733600L,
       "d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078",
@@ -104,7 +116,7 @@ public enum Network {
           "enr:-Iq4QMCTfIMXnow27baRUb35Q8iiFHSIDBJh6hQM5Axohhf4b6Kr_cOCu0htQ5WvVqKvFgY28893DHAg8gnBAXsAVqmGAX53x8JggmlkgnY0gmlwhLKAlv6Jc2VjcDI1NmsxoQK6S-Cii_KmfFdUJL2TANL3ksaKUnNXvTCv1tLwXs0QgIN1ZHCCIyk",
           "enr:-L64QC9Hhov4DhQ7mRukTOz4_jHm4DHlGL726NWH4ojH1wFgEwSin_6H95Gs6nW2fktTWbPachHJ6rUFu0iJNgA0SB2CARqHYXR0bmV0c4j__________4RldGgykDb6UBOQAABx__________-CaWSCdjSCaXCEA-2vzolzZWNwMjU2azGhA17lsUg60R776rauYMdrAz383UUgESoaHEzMkvm4K6k6iHN5bmNuZXRzD4N0Y3CCIyiDdWRwgiMo")),
 
-  /** The Hoodi testnet; schedule through Electra only (see the class description). */
+  /** The Hoodi testnet, through Fulu and its blob-parameter forks (see the class description). */
   HOODI("""
       CONFIG_NAME: hoodi
       PRESET_BASE: mainnet
@@ -121,8 +133,15 @@ public enum Network {
       ELECTRA_FORK_VERSION: 0x60000910
       ELECTRA_FORK_EPOCH: 2048
       FULU_FORK_VERSION: 0x70000910
-      FULU_FORK_EPOCH: 18446744073709551615
+      FULU_FORK_EPOCH: 50688
+      GLOAS_FORK_VERSION: 0x80000910
+      GLOAS_FORK_EPOCH: 18446744073709551615
       MAX_BLOBS_PER_BLOCK_ELECTRA: 9
+      BLOB_SCHEDULE:
+        - EPOCH: 52480
+          MAX_BLOBS_PER_BLOCK: 15
+        - EPOCH: 54016
+          MAX_BLOBS_PER_BLOCK: 21
       """,
       1742213400L,
       "212f13fc4df078b6cb7db228f1c8307566dcecf900867401a92023d7ba99cb5f",

@@ -62,7 +62,7 @@ class ChainConfigTest {
       ChainConfig preset = n.config().chainConfig();
       assertThat(real.name()).isEqualTo(n.configName());
       assertThat(real.forks()).as(n.toString()).isEqualTo(preset.forks());
-      assertThat(real.blobSchedule()).isEmpty();
+      assertThat(real.blobSchedule()).isEqualTo(preset.blobSchedule());
       assertThat(real.slotDurationMillis()).isEqualTo(12_000); // SECONDS_PER_SLOT
       assertThat(real.maxBlobsPerBlockElectra()).isEqualTo(preset.maxBlobsPerBlockElectra());
     }
@@ -120,7 +120,11 @@ class ChainConfigTest {
       FOO: {a: 1}                                                  | 4 | FOO                  | unsupported value
       FOO: [1]                                                     | 4 | FOO                  | unsupported value
       FOO: &anchor 1                                               | 4 | FOO                  | unsupported value
-      FOO:                                                         | 4 | FOO                  | missing value
+      FOO:                                                         | 4 | FOO                  | empty list
+      FOO:\\nBAR: 1                                                | 4 | FOO                  | empty list
+      GAS_LIMIT_SCHEDULE:\\n  - EPOCH:                           | 5 | GAS_LIMIT_SCHEDULE   | missing value
+      GAS_LIMIT_SCHEDULE:\\n    GAS_LIMIT: 1                     | 5 | GAS_LIMIT_SCHEDULE   | expected a list item
+      GAS_LIMIT_SCHEDULE:\\n  -EPOCH: 1                          | 5 | GAS_LIMIT_SCHEDULE   | expected '- KEY: value'
       BLOB_SCHEDULE:                                               | 4 | BLOB_SCHEDULE        | empty list
       BLOB_SCHEDULE: 3                                             | 4 | BLOB_SCHEDULE        | expected a list of entries or []
       BLOB_SCHEDULE:\\n  - EPOCH: 1                                | 5 | BLOB_SCHEDULE        | entry without MAX_BLOBS_PER_BLOCK

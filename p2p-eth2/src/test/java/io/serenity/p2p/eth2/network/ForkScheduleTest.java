@@ -247,8 +247,26 @@ class ForkScheduleTest {
 
   @Test
   void unscheduledForksAndFarFutureEpochs() {
-    ForkSchedule hoodi = Network.HOODI.config().forkSchedule();
-    // Hoodi as sourced: altair..deneb at genesis, Electra at 2048, Fulu without an epoch.
+    // Hoodi as its eth-clients metadata first had it: altair..deneb at genesis, Electra at 2048, Fulu
+    // without an epoch.
+    ForkSchedule hoodi = new ForkSchedule(ChainConfig.parse("""
+        PRESET_BASE: mainnet
+        SECONDS_PER_SLOT: 12
+        GENESIS_FORK_VERSION: 0x10000910
+        ALTAIR_FORK_VERSION: 0x20000910
+        ALTAIR_FORK_EPOCH: 0
+        BELLATRIX_FORK_VERSION: 0x30000910
+        BELLATRIX_FORK_EPOCH: 0
+        CAPELLA_FORK_VERSION: 0x40000910
+        CAPELLA_FORK_EPOCH: 0
+        DENEB_FORK_VERSION: 0x50000910
+        DENEB_FORK_EPOCH: 0
+        ELECTRA_FORK_VERSION: 0x60000910
+        ELECTRA_FORK_EPOCH: 2048
+        FULU_FORK_VERSION: 0x70000910
+        FULU_FORK_EPOCH: 18446744073709551615
+        MAX_BLOBS_PER_BLOCK_ELECTRA: 9
+        """), Network.HOODI.config().genesisValidatorsRoot());
     assertThat(hoodi.forkAt(0).name()).isEqualTo("deneb");
     assertThat(hoodi.forkAt(2047).name()).isEqualTo("deneb");
     assertThat(hoodi.forkAt(2048).name()).isEqualTo("electra");

@@ -1,0 +1,187 @@
+package io.serenity.p2p.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serenity.p2p.discv5.crypto.RandomSource;
+import io.serenity.p2p.discv5.service.Discv5Config;
+import io.serenity.p2p.discv5.service.Discv5Service;
+import io.serenity.p2p.discv5.table.TableEntry;
+import io.serenity.p2p.eth2.discovery.EthEnr;
+import io.serenity.p2p.eth2.enr.Enr;
+import io.serenity.p2p.eth2.network.Network;
+import io.serenity.p2p.eth2.network.NetworkConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --network ...}: the dry run, the options' checks, and a short run against a loopback bootnode. */
+@Timeout(120)
+class RunNetworkTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Run(int exit, String output) {
+    /** The JSON events by name (the last of each). */
+    Map<String, JsonNode> events() throws Exception {
+      Map<String, JsonNode> m = new LinkedHashMap<>();
+      for (String line : output.split("\n")) {
+        if (line.startsWith("{")) {
+          JsonNode n = JSON.readTree(line);
+          m.put(n.get("event").asText(), n);
+        }
+      }
+      return m;
+    }
+  }
+
+  private static synchronized Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    System.setOut(capture);
+    System.setErr(capture);
+    try {
+      int exit = Main.execute(args);
+      return new Run(exit, buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void dryRunOnMainnetPrintsTheEnrForkDigestAndTopics() throws Exception {
+    Run r = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
+        "--listen", "/ip4/0.0.0.0/tcp/9200", "--discovery-port", "9100", "--enr-address", "203.0.113.7");
+    assertThat(r.exit()).as(r.output()).isZero();
+    Map<String, JsonNode> ev = r.events();
+    NetworkConfig net = Network.MAINNET.config();
+    Instant now = Instant.now();
+    String digest = ev.get("network").get("forkDigest").asText();
+    // the digest of the wall clock (a boundary between the two readings would differ: not on mainnet's schedule now)
+    assertThat(digest).isEqualTo(net.currentForkDigest(now).toHex());
+    Enr enr = Enr.fromText(ev.get("enr").get("enr").asText());
+    assertThat(enr.ip()).contains(InetAddress.getByName("203.0.113.7"));
+    assertThat(enr.tcp()).hasValue(9200);
+    assertThat(enr.udp()).hasValue(9100);
+    assertThat(EthEnr.forkDigest(enr).map(Object::toString)).contains(net.currentForkDigest(now).toString());
+    assertThat(enr.attnets()).isPresent();
+    assertThat(enr.syncnets()).isPresent();
+    boolean fulu = EthEnr.isFuluOrLater(net, net.epochAt(now));
+    assertThat(EthEnr.custodyGroupCount(enr).isPresent()).isEqualTo(fulu);
+    assertThat(EthEnr.nextForkDigest(enr).isPresent()).isEqualTo(fulu);
+    List<String> topics = new ArrayList<>();
+    ev.get("topics").get("topics").forEach(t -> topics.add(t.asText()));
+    assertThat(topics).contains("/eth2/" + digest + "/beacon_block/ssz_snappy",
+        "/eth2/" + digest + "/beacon_aggregate_and_proof/ssz_snappy");
+    if (fulu) { // the four data column subnets of our custody (cgc 4), from the node id
+      List<String> columns = EthEnr.custodyGroups(enr.nodeId(), 4, 128).stream()
+          .map(g -> "/eth2/" + digest + "/data_column_sidecar_" + g + "/ssz_snappy").toList();
+      assertThat(topics).containsAll(columns);
+    }
+    assertThat(ev.get("bootnodes").get("bootnodes")).hasSize(net.bootnodes().size());
+    assertThat(ev).containsKey("dry_run");
+  }
+
+  @Test
+  void theTextDryRunPrintsTheEnrOnALineOfItsOwn() {
+    Run r = run("run", "--network", "sepolia", "--dry-run", "--ephemeral", "--enr-address", "203.0.113.7");
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).containsPattern("(?m)^enr:[A-Za-z0-9_-]+$").contains("network sepolia: epoch ");
+  }
+
+  @Test
+  void networkConfigReadsAConfigYaml(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(file, """
+        PRESET_BASE: 'minimal'
+        CONFIG_NAME: 'local'
+        GENESIS_FORK_VERSION: 0x00000001
+        ALTAIR_FORK_VERSION: 0x01000001
+        ALTAIR_FORK_EPOCH: 0
+        SECONDS_PER_SLOT: 6
+        GAS_LIMIT_SCHEDULE:
+          - EPOCH: 10
+            GAS_LIMIT: 60000000
+        """);
+    Run r = run("run", "--network-config", file.toString(), "--genesis-time", "1700000000",
+        "--genesis-validators-root", "0x" + "11".repeat(32), "--dry-run", "--ephemeral", "--json",
+        "--bootnodes", "/ip4/127.0.0.1/tcp/9000/p2p/16Uiu2HAm1nUzYvqz7y1bmkkU9kcVC6BseEBko3kkAuUmFK5TVNTY");
+    assertThat(r.exit()).as(r.output()).isZero();
+    Map<String, JsonNode> ev = r.events();
+    assertThat(ev.get("network").get("network").asText()).isEqualTo("local");
+    assertThat(ev.get("network").get("fork").asText()).isEqualTo("altair");
+    assertThat(ev.get("bootnodes").get("bootnodes").get(0).asText()).startsWith("/ip4/127.0.0.1/tcp/9000/p2p/");
+  }
+
+  @Test
+  void badNetworkOptionsAreUsageErrorsNamingTheOption(@TempDir Path dir) throws Exception {
+    assertUsage("--network", "run", "--network", "goerli", "--dry-run", "--ephemeral");
+    assertUsage("--dry-run needs --network", "run", "--dry-run", "--ephemeral");
+    assertUsage("--bootnodes needs --network", "run", "--bootnodes", "enr:-abc", "--ephemeral");
+    assertUsage("--fork-digest", "run", "--network", "mainnet", "--fork-digest", "b5303f2a", "--dry-run", "--ephemeral");
+    assertUsage("--bootnodes", "run", "--network", "mainnet", "--bootnodes", "enr:-notanenr", "--dry-run", "--ephemeral");
+    assertUsage("--bootnodes", "run", "--network", "mainnet", "--bootnodes", "/ip4/1.2.3.4/tcp/1", "--dry-run", "--ephemeral");
+    assertUsage("--target-peers", "run", "--network", "mainnet", "--target-peers", "20", "--max-peers", "10",
+        "--dry-run", "--ephemeral");
+    assertUsage("--discovery-port", "run", "--network", "mainnet", "--discovery-port", "70000", "--dry-run", "--ephemeral");
+    assertUsage("--enr-address", "run", "--network", "mainnet", "--enr-address", "example.org", "--dry-run", "--ephemeral");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "GENESIS_FORK_VERSION: 0x00000001\nFOO:\n");
+    Path good = dir.resolve("good.yaml");
+    Files.writeString(good, "GENESIS_FORK_VERSION: 0x00000001\nSECONDS_PER_SLOT: 12\nPRESET_BASE: mainnet\n");
+    assertUsage("--genesis-time", "run", "--network-config", good.toString(), "--dry-run", "--ephemeral");
+    assertUsage("FOO", "run", "--network-config", bad.toString(), "--genesis-time", "0",
+        "--genesis-validators-root", "00".repeat(32), "--dry-run", "--ephemeral");
+    assertUsage("secp256k1", "run", "--network", "mainnet", "--key-type", "ed25519", "--dry-run", "--ephemeral");
+  }
+
+  private static void assertUsage(String mention, String... args) {
+    Run r = run(args);
+    assertThat(r.exit()).as(r.output()).isEqualTo(2);
+    assertThat(r.output()).contains(mention);
+  }
+
+  @Test
+  void aRunningNodePrintsItsEnrAndJoinsItsBootnode() throws Exception {
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    Discv5Service boot = new Discv5Service(Discv5Config.builder(RandomSource.secure().ephemeralKey())
+        .bind(new InetSocketAddress(lo, 0)).requestTimeout(Duration.ofSeconds(5)).build());
+    Enr bootEnr = boot.start().get(30, TimeUnit.SECONDS);
+    try {
+      CompletableFuture<Run> node = CompletableFuture.supplyAsync(() -> run("run", "--network", "mainnet",
+          "--ephemeral", "--json", "--listen", "/ip4/127.0.0.1/tcp/0", "--discovery-port", "0",
+          "--bootnodes", bootEnr.toText(), "--exit-after", "4"));
+      Run r = node.get(60, TimeUnit.SECONDS);
+      assertThat(r.exit()).as(r.output()).isZero();
+      Enr enr = Enr.fromText(r.events().get("enr").get("enr").asText());
+      assertThat(enr.ip()).contains(lo);
+      assertThat(enr.udp()).isPresent();
+      assertThat(enr.tcp()).isPresent();
+      assertThat(EthEnr.forkDigest(enr)).contains(Network.MAINNET.config().currentForkDigest(Instant.now()));
+      // the peer manager's first round looked up through the bootnode, which therefore met the node
+      List<TableEntry> table = boot.table().get(30, TimeUnit.SECONDS);
+      assertThat(table).extracting(t -> t.enr().peerId()).contains(enr.peerId());
+    } finally {
+      boot.stop().get(30, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.serenity.p2p.discv5.service;
+
+import io.serenity.p2p.discv5.table.NodeId;
+import io.serenity.p2p.discv5.table.TableEntry;
+import io.serenity.p2p.eth2.discovery.PeerDiscovery;
+import io.serenity.p2p.eth2.enr.Enr;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The Ethereum node's {@link PeerDiscovery} over a running {@link Discv5Service}: each
+ * {@link #findNodes()} is a lookup of a random node id (as consensus clients walk the DHT for
+ * peers), completing with the records the lookup met followed by the rest of the routing table (at
+ * most 256 buckets of 16, records we already verified); {@link #updateLocalEnr} is
+ * {@link Discv5Service#updateLocalEnr}.
+ *
+ * <pre>{@code
+ * Discv5Service discv5 = new Discv5Service(config);
+ * discv5.start().join();
+ * PeerManager pm = new PeerManager(node, new Discv5PeerDiscovery(discv5), digest, 70, 100, Duration.ofSeconds(5));
+ * }</pre>
+ */
+public final class Discv5PeerDiscovery implements PeerDiscovery {
+
+  private final Discv5Service service;
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * Discovery over {@code service}, which the caller starts and stops.
+   *
+   * @param service the discv5 service
+   */
+  public Discv5PeerDiscovery(Discv5Service service) {
+    this.service = Objects.requireNonNull(service, "service");
+  }
+
+  @Override
+  public CompletableFuture<List<Enr>> findNodes() {
+    byte[] target = new byte[NodeId.SIZE];
+    synchronized (random) {
+      random.nextBytes(target);
+    }
+    return service.lookup(new NodeId(target)).thenCombine(service.table(), (found, table) -> {
+      Map<NodeId, Enr> all = new LinkedHashMap<>();
+      for (Enr e : found) {
+        all.put(new NodeId(e.nodeId()), e);
+      }
+      for (TableEntry t : table) {
+        all.putIfAbsent(t.id(), t.enr());
+      }
+      return List.copyOf(all.values());
+    });
+  }
+
+  @Override
+  public Enr localEnr() {
+    return service.localEnr();
+  }
+
+  @Override
+  public CompletableFuture<Enr> updateLocalEnr(Consumer<Enr.Builder> change) {
+    return service.updateLocalEnr(change);
+  }
+}
