@@ -47,6 +47,9 @@ public final class Discv5Config {
   private final IpLimits tableIpLimits;
   private final Duration revalidateMin;
   private final Duration revalidateMax;
+  private final int endpointVoters;
+  private final Duration endpointVoteTtl;
+  private final Duration refreshInterval;
 
   private Discv5Config(Builder b) {
     this.privateKey = b.privateKey.clone();
@@ -79,6 +82,16 @@ public final class Discv5Config {
     this.revalidateMax = b.revalidateMax;
     if (revalidateMax.compareTo(revalidateMin) < 0) {
       throw new IllegalArgumentException("revalidateMax < revalidateMin");
+    }
+    // Votes may replace a guessed address, never one the user configured, unless asked to explicitly.
+    this.endpointVoters = b.endpointVoters >= 0 ? b.endpointVoters : (b.advertisedIp != null ? 0 : 10);
+    this.endpointVoteTtl = b.endpointVoteTtl;
+    if (endpointVoteTtl.isNegative() || endpointVoteTtl.isZero()) {
+      throw new IllegalArgumentException("endpoint vote lifetime must be positive");
+    }
+    this.refreshInterval = b.refreshInterval;
+    if (refreshInterval.isNegative()) {
+      throw new IllegalArgumentException("refresh interval must not be negative");
     }
   }
 
@@ -211,6 +224,24 @@ public final class Discv5Config {
     return revalidateMax;
   }
 
+  /**
+   * {@return how many distinct nodes must report the same endpoint of ours in their PONGs before our
+   * record takes it; 0 = endpoint voting off}
+   */
+  public int endpointVoters() {
+    return endpointVoters;
+  }
+
+  /** {@return how long one node's endpoint vote counts} */
+  public Duration endpointVoteTtl() {
+    return endpointVoteTtl;
+  }
+
+  /** {@return the pause between two table refreshes (a self lookup and random lookups); zero = off} */
+  public Duration refreshInterval() {
+    return refreshInterval;
+  }
+
   /** Builds a {@link Discv5Config}. */
   public static final class Builder {
     private final byte[] privateKey;
@@ -237,6 +268,9 @@ public final class Discv5Config {
     private IpLimits tableIpLimits = IpLimits.DEFAULT;
     private Duration revalidateMin = Duration.ofSeconds(5);
     private Duration revalidateMax = Duration.ofSeconds(10);
+    private int endpointVoters = -1;
+    private Duration endpointVoteTtl = Duration.ofMinutes(5);
+    private Duration refreshInterval = Duration.ofMinutes(30);
 
     private Builder(byte[] privateKey) {
       if (!Secp256k1.isValidPrivateKey(privateKey)) {
@@ -424,6 +458,38 @@ public final class Discv5Config {
     public Builder revalidation(Duration min, Duration max) {
       this.revalidateMin = min;
       this.revalidateMax = max;
+      return this;
+    }
+
+    /**
+     * Endpoint voting: the address and port a PONG says it saw our PING come from is one vote of its
+     * sender (its latest only, for {@code ttl}); when {@code minVoters} distinct nodes agree on an
+     * endpoint of our address family that no other endpoint matches in votes, and it differs from our
+     * record's, our record takes it (seq + 1). Default: 10 voters, 5 minutes, but off when
+     * {@link #advertisedIp} was set (a configured address is kept) unless this is called.
+     *
+     * @param minVoters distinct agreeing voters needed; 0 = off
+     * @param ttl how long a vote counts
+     * @return this
+     */
+    public Builder endpointVoting(int minVoters, Duration ttl) {
+      if (minVoters < 0) {
+        throw new IllegalArgumentException("minVoters must not be negative");
+      }
+      this.endpointVoters = minVoters;
+      this.endpointVoteTtl = Objects.requireNonNull(ttl);
+      return this;
+    }
+
+    /**
+     * Table refresh: every {@code interval} (the first one after at most 30 s), a lookup of our own id
+     * and three of random ids, when the table is not empty; default 30 minutes; zero = off.
+     *
+     * @param interval pause between refreshes
+     * @return this
+     */
+    public Builder refresh(Duration interval) {
+      this.refreshInterval = Objects.requireNonNull(interval);
       return this;
     }
 
