@@ -63,6 +63,9 @@ final class DiscoveryCore implements SessionListener {
   private final Map<String, Long> drops = new HashMap<>();
   private int lookups;
   private final EndpointVotes votes;
+  private final NodeIdsPerIp nodeIdsPerIp;
+  private double challengeTokens;
+  private long challengeRefillNanos;
   private ScheduledFuture<?> revalidation;
   private ScheduledFuture<?> refresh;
   private boolean stopped;
@@ -86,6 +89,10 @@ final class DiscoveryCore implements SessionListener {
     this.rateLimiter = new IpRateLimiter(config.packetsPerIpPerSecond(), config.packetBurstPerIp(),
         config.rateLimitedIps());
     this.responder = new RequestResponder(() -> this.localEnr, table, talkHandlers, config.maxNodesRecords());
+    this.nodeIdsPerIp = new NodeIdsPerIp(config.nodeIdsPerIp(), config.ipBan().toNanos(), config.ipBan().toNanos(),
+        config.rateLimitedIps());
+    this.challengeTokens = config.challengesPerSecond();
+    this.challengeRefillNanos = System.nanoTime();
     this.votes = new EndpointVotes(config.endpointVoters(), config.endpointVoteTtl().toNanos(), MAX_VOTERS);
     scheduleRevalidation();
     if (!config.refreshInterval().isZero()) {
@@ -135,6 +142,32 @@ final class DiscoveryCore implements SessionListener {
     if (!requests.onResponse(from, id, m)) {
       onDrop("unsolicited-response", from.address(), m.getClass().getSimpleName() + " " + id);
     }
+  }
+
+  @Override
+  public boolean admit(NodeAddress from) {
+    if (!nodeIdsPerIp.admit(from.address().getAddress(), from.nodeId(), System.nanoTime())) {
+      onDrop("ip-banned", from.address(), "more than " + config.nodeIdsPerIp() + " node ids from this IP");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean allowChallenge(NodeAddress from) {
+    double rate = config.challengesPerSecond();
+    if (rate <= 0) {
+      return true;
+    }
+    long now = System.nanoTime();
+    challengeTokens = Math.min(rate, challengeTokens + (now - challengeRefillNanos) * rate / 1e9);
+    challengeRefillNanos = now;
+    if (challengeTokens < 1) {
+      onDrop("challenge-rate-limited", from.address(), "over " + rate + " new challenges/s");
+      return false;
+    }
+    challengeTokens -= 1;
+    return true;
   }
 
   @Override

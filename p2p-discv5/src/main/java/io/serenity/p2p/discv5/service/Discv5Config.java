@@ -47,6 +47,9 @@ public final class Discv5Config {
   private final IpLimits tableIpLimits;
   private final Duration revalidateMin;
   private final Duration revalidateMax;
+  private final double challengesPerSecond;
+  private final int nodeIdsPerIp;
+  private final Duration ipBan;
   private final int endpointVoters;
   private final Duration endpointVoteTtl;
   private final Duration refreshInterval;
@@ -82,6 +85,12 @@ public final class Discv5Config {
     this.revalidateMax = b.revalidateMax;
     if (revalidateMax.compareTo(revalidateMin) < 0) {
       throw new IllegalArgumentException("revalidateMax < revalidateMin");
+    }
+    this.challengesPerSecond = b.challengesPerSecond;
+    this.nodeIdsPerIp = b.nodeIdsPerIp;
+    this.ipBan = b.ipBan;
+    if (challengesPerSecond < 0 || nodeIdsPerIp < 0 || ipBan.isNegative()) {
+      throw new IllegalArgumentException("negative challenge rate, node ids per IP or ban");
     }
     // Votes may replace a guessed address, never one the user configured, unless asked to explicitly.
     this.endpointVoters = b.endpointVoters >= 0 ? b.endpointVoters : (b.advertisedIp != null ? 0 : 10);
@@ -224,6 +233,21 @@ public final class Discv5Config {
     return revalidateMax;
   }
 
+  /** {@return new WHOAREYOU challenges sent per second, to all peers together (burst as many); 0 = no limit} */
+  public double challengesPerSecond() {
+    return challengesPerSecond;
+  }
+
+  /** {@return distinct node ids one source IP may show within {@link #ipBan()} before it is ignored; 0 = off} */
+  public int nodeIdsPerIp() {
+    return nodeIdsPerIp;
+  }
+
+  /** {@return how long an IP that showed too many node ids is ignored (also the window they are counted in)} */
+  public Duration ipBan() {
+    return ipBan;
+  }
+
   /**
    * {@return how many distinct nodes must report the same endpoint of ours in their PONGs before our
    * record takes it; 0 = endpoint voting off}
@@ -268,6 +292,9 @@ public final class Discv5Config {
     private IpLimits tableIpLimits = IpLimits.DEFAULT;
     private Duration revalidateMin = Duration.ofSeconds(5);
     private Duration revalidateMax = Duration.ofSeconds(10);
+    private double challengesPerSecond = 1000;
+    private int nodeIdsPerIp = 10;
+    private Duration ipBan = Duration.ofHours(1);
     private int endpointVoters = -1;
     private Duration endpointVoteTtl = Duration.ofMinutes(5);
     private Duration refreshInterval = Duration.ofMinutes(30);
@@ -427,13 +454,15 @@ public final class Discv5Config {
     }
 
     /**
-     * Turns off every per-IP limit (datagram rate, table subnet limits): for many nodes on one host.
+     * Turns off every per-IP limit (datagram rate, table subnet limits, node ids per IP): for many nodes
+     * on one host.
      *
      * @return this
      */
     public Builder noIpLimits() {
       this.packetsPerIpPerSecond = 0;
       this.tableIpLimits = IpLimits.OFF;
+      this.nodeIdsPerIp = 0;
       return this;
     }
 
@@ -458,6 +487,34 @@ public final class Discv5Config {
     public Builder revalidation(Duration min, Duration max) {
       this.revalidateMin = min;
       this.revalidateMax = max;
+      return this;
+    }
+
+    /**
+     * New WHOAREYOU challenges sent per second, to all peers together, with a burst of as many; default
+     * 1000. Each answers a packet we cannot decrypt, so this bounds the replies a flood of such packets
+     * (possibly with spoofed sources) gets out of us. Re-sending a live challenge is not counted.
+     *
+     * @param perSecond the rate; 0 = no limit
+     * @return this
+     */
+    public Builder challengeRateLimit(double perSecond) {
+      this.challengesPerSecond = perSecond;
+      return this;
+    }
+
+    /**
+     * Distinct node ids per source IP: an IP showing more than {@code max} of them (in message or
+     * handshake packets) within {@code ban} is ignored for {@code ban}; default 10 and 1 hour; turned off
+     * by {@link #noIpLimits()}. At most as many IPs are tracked as for the packet rate limit.
+     *
+     * @param max node ids allowed per IP; 0 = off
+     * @param ban how long an offending IP is ignored
+     * @return this
+     */
+    public Builder nodeIdsPerIp(int max, Duration ban) {
+      this.nodeIdsPerIp = max;
+      this.ipBan = Objects.requireNonNull(ban);
       return this;
     }
 

@@ -96,4 +96,61 @@ class Discv5FloodTest {
     assertThat(stats.drops().get("malformed-packet")).isBetween(20L, 30L);
     assertThat(stats.rateLimitedIps()).isEqualTo(1);
   }
+
+  /** Sends {@code count} well-formed packets, each from a fresh node id, from one socket on 127.0.0.1. */
+  private void sendFreshIds(Discv5Service target, int count) throws Exception {
+    InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), target.localEnr().udp().getAsInt());
+    byte[] targetId = target.localEnr().nodeId();
+    try (DatagramSocket flood = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < count; i++) {
+        byte[] d = PacketCodec.encode(new PacketWriter(random.bytes(32), random).randomMessage(), targetId);
+        flood.send(new DatagramPacket(d, d.length, to));
+      }
+    }
+  }
+
+  /** Awaits (bounded) until the target handled {@code count} datagrams: each is challenged or dropped. */
+  private static Discv5Stats awaitHandled(Discv5Service target, int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Discv5Stats stats = await(target.stats());
+    int polls = 0;
+    while (stats.totalDrops() + stats.challenges() < count) {
+      assertThat(System.nanoTime() - deadline).as("all %d datagrams handled: %s", count, stats).isNegative();
+      assertThat(polls++).isLessThan(1_000_000);
+      stats = await(target.stats()); // one trip through the target's loop, behind the queued datagrams
+    }
+    return stats;
+  }
+
+  @Test
+  void anIpShowingTooManyNodeIdsIsIgnored() throws Exception {
+    // per-IP limits are off for loopback tests; this one turns the node-id count back on
+    Discv5Service target = nodes.start(TestNodes.newKey(), c -> c.nodeIdsPerIp(10, Duration.ofHours(1))
+        .challenges(1000, Duration.ofSeconds(60)));
+    int sent = 150; // small datagrams: all fit in the socket's receive buffer
+    sendFreshIds(target, sent);
+    Discv5Stats stats = awaitHandled(target, sent);
+    assertThat(stats.challenges()).isEqualTo(10);                 // the first 10 ids were challenged
+    assertThat(stats.drops()).containsEntry("ip-banned", (long) sent - 10);
+    assertThat(stats.totalDrops()).isEqualTo(sent - 10);
+    // still ignored afterwards, whatever id it claims
+    sendFreshIds(target, 5);
+    assertThat(awaitHandled(target, sent + 5).drops()).containsEntry("ip-banned", (long) sent - 5);
+  }
+
+  @Test
+  void theGlobalChallengeRateBoundsWhoareyouReplies() throws Exception {
+    double rate = 5;
+    Discv5Service target = nodes.start(TestNodes.newKey(), c -> c.challengeRateLimit(rate)
+        .challenges(1000, Duration.ofSeconds(60)));
+    int sent = 200;
+    long start = System.nanoTime();
+    sendFreshIds(target, sent);
+    Discv5Stats stats = awaitHandled(target, sent);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long allowed = (long) Math.floor(rate + rate * seconds);
+    assertThat(stats.challenges()).as("challenges after %.2f s", seconds).isBetween(1, (int) Math.min(sent, allowed));
+    assertThat(stats.drops().get("challenge-rate-limited")).isEqualTo(sent - (long) stats.challenges());
+    assertThat(stats.sessions()).isZero();
+  }
 }
