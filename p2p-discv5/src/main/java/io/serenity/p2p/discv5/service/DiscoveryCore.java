@@ -58,7 +58,8 @@ final class DiscoveryCore implements SessionListener {
   private final RoutingTable table;
   private final SessionLayer sessions;
   private final RequestTracker requests;
-  private final IpRateLimiter rateLimiter;
+  private final KeyedRateLimiter<java.net.InetAddress> rateLimiter;
+  private final KeyedRateLimiter<NodeId> requestLimiter;
   private final RequestResponder responder;
   private final Map<String, Long> drops = new HashMap<>();
   private int lookups;
@@ -86,9 +87,11 @@ final class DiscoveryCore implements SessionListener {
         known, transport, this);
     this.requests = new RequestTracker(loop, random, timeout, config.maxPendingRequests(),
         config.maxPendingPerNode());
-    this.rateLimiter = new IpRateLimiter(config.packetsPerIpPerSecond(), config.packetBurstPerIp(),
+    this.rateLimiter = new KeyedRateLimiter<>(config.packetsPerIpPerSecond(), config.packetBurstPerIp(),
         config.rateLimitedIps());
     this.responder = new RequestResponder(() -> this.localEnr, table, talkHandlers, config.maxNodesRecords());
+    this.requestLimiter = new KeyedRateLimiter<>(config.requestsPerNodePerSecond(), config.requestBurstPerNode(),
+        config.rateLimitedIps());
     this.nodeIdsPerIp = new NodeIdsPerIp(config.nodeIdsPerIp(), config.ipBan().toNanos(), config.ipBan().toNanos(),
         config.rateLimitedIps());
     this.challengeTokens = config.challengesPerSecond();
@@ -131,6 +134,11 @@ final class DiscoveryCore implements SessionListener {
       case Nodes m -> response(from, m.requestId(), m);
       case TalkResp m -> response(from, m.requestId(), m);
       default -> {
+        if (!requestLimiter.allow(from.nodeId(), System.nanoTime())) {
+          onDrop("node-rate-limited", from.address(), message.getClass().getSimpleName() + " over "
+              + config.requestsPerNodePerSecond() + "/s from " + from.nodeId());
+          return;
+        }
         for (Message reply : responder.answer(from, enr, message)) {
           sessions.sendResponse(from, reply);
         }

@@ -47,6 +47,8 @@ public final class Discv5Config {
   private final IpLimits tableIpLimits;
   private final Duration revalidateMin;
   private final Duration revalidateMax;
+  private final double requestsPerNodePerSecond;
+  private final int requestBurstPerNode;
   private final double challengesPerSecond;
   private final int nodeIdsPerIp;
   private final Duration ipBan;
@@ -86,6 +88,8 @@ public final class Discv5Config {
     if (revalidateMax.compareTo(revalidateMin) < 0) {
       throw new IllegalArgumentException("revalidateMax < revalidateMin");
     }
+    this.requestsPerNodePerSecond = b.requestsPerNodePerSecond;
+    this.requestBurstPerNode = b.requestBurstPerNode;
     this.challengesPerSecond = b.challengesPerSecond;
     this.nodeIdsPerIp = b.nodeIdsPerIp;
     this.ipBan = b.ipBan;
@@ -233,6 +237,16 @@ public final class Discv5Config {
     return revalidateMax;
   }
 
+  /** {@return requests (PING, FINDNODE, TALKREQ) answered per second per node id; 0 = no limit} */
+  public double requestsPerNodePerSecond() {
+    return requestsPerNodePerSecond;
+  }
+
+  /** {@return the burst of requests answered per node id} */
+  public int requestBurstPerNode() {
+    return requestBurstPerNode;
+  }
+
   /** {@return new WHOAREYOU challenges sent per second, to all peers together (burst as many); 0 = no limit} */
   public double challengesPerSecond() {
     return challengesPerSecond;
@@ -292,6 +306,8 @@ public final class Discv5Config {
     private IpLimits tableIpLimits = IpLimits.DEFAULT;
     private Duration revalidateMin = Duration.ofSeconds(5);
     private Duration revalidateMax = Duration.ofSeconds(10);
+    private double requestsPerNodePerSecond = 8;
+    private int requestBurstPerNode = 16;
     private double challengesPerSecond = 1000;
     private int nodeIdsPerIp = 10;
     private Duration ipBan = Duration.ofHours(1);
@@ -487,6 +503,21 @@ public final class Discv5Config {
     public Builder revalidation(Duration min, Duration max) {
       this.revalidateMin = min;
       this.revalidateMax = max;
+      return this;
+    }
+
+    /**
+     * Requests (PING, FINDNODE, TALKREQ) answered per second per node id, with a burst; default 8/s,
+     * burst 16, tracked for as many node ids as IPs for the packet rate limit. Requests over it are
+     * dropped unanswered. Responses to our own requests are never limited.
+     *
+     * @param perSecond the rate; 0 = no limit
+     * @param burst the burst
+     * @return this
+     */
+    public Builder requestRateLimit(double perSecond, int burst) {
+      this.requestsPerNodePerSecond = perSecond;
+      this.requestBurstPerNode = burst;
       return this;
     }
 

@@ -4,6 +4,7 @@ import static io.serenity.p2p.discv5.service.TestNodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.serenity.p2p.discv5.crypto.RandomSource;
+import io.serenity.p2p.discv5.message.Pong;
 import io.serenity.p2p.discv5.wire.PacketCodec;
 import io.serenity.p2p.discv5.wire.PacketWriter;
 import java.net.DatagramPacket;
@@ -11,7 +12,12 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +37,9 @@ class Discv5FloodTest {
   @Test
   void junkAndHandshakeFloodsStayWithinLimits() throws Exception {
     int maxChallenges = 50;
+    // the prober's 150 PINGs in a row would exceed the per-node request rate: off here, tested below
     Discv5Service target = nodes.start(TestNodes.newKey(), c -> c.challenges(maxChallenges, Duration.ofSeconds(30))
-        .sessions(20, Duration.ofHours(1)));
+        .sessions(20, Duration.ofHours(1)).requestRateLimit(0, 0));
     Discv5Service probe = nodes.start();
     InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(),
         target.localEnr().udp().getAsInt());
@@ -152,5 +159,33 @@ class Discv5FloodTest {
     assertThat(stats.challenges()).as("challenges after %.2f s", seconds).isBetween(1, (int) Math.min(sent, allowed));
     assertThat(stats.drops().get("challenge-rate-limited")).isEqualTo(sent - (long) stats.challenges());
     assertThat(stats.sessions()).isZero();
+  }
+
+  @Test
+  void requestsPerNodeAreRateLimited() throws Exception {
+    Discv5Service target = nodes.start(TestNodes.newKey(), c -> c.requestRateLimit(1, 5));
+    Discv5Service asker = nodes.start(TestNodes.newKey(), c -> c.requestTimeout(Duration.ofMillis(500)));
+    int sent = 15; // within the asker's 16 requests in flight per node
+    List<CompletableFuture<Pong>> pings = new ArrayList<>();
+    for (int i = 0; i < sent; i++) {
+      pings.add(asker.ping(target.localEnr()));
+    }
+    int answered = 0;
+    int timedOut = 0;
+    for (CompletableFuture<Pong> p : pings) {
+      try {
+        await(p);
+        answered++;
+      } catch (ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(TimeoutException.class);
+        timedOut++;
+      }
+    }
+    // the burst (5) plus what 1/s refills while the PINGs arrive; the rest dropped and counted
+    assertThat(answered).isBetween(5, 10);
+    assertThat(answered + timedOut).isEqualTo(sent);
+    assertThat(await(target.stats()).drops().get("node-rate-limited")).isEqualTo((long) timedOut);
+    // another node id is not affected
+    assertThat(await(nodes.start().ping(target.localEnr())).enrSeq()).isEqualTo(1);
   }
 }
