@@ -21,6 +21,7 @@ import io.serenity.p2p.discv5.table.NodeId;
 import io.serenity.p2p.discv5.table.RoutingTable;
 import io.serenity.p2p.discv5.table.TableEntry;
 import io.serenity.p2p.eth2.enr.Enr;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
  */
 final class DiscoveryCore implements SessionListener {
 
+  /** Voters whose endpoint votes are kept (the oldest vote goes first). */
+  static final int MAX_VOTERS = 200;
+  /** The first table refresh runs this soon after start at the latest. */
+  static final long FIRST_REFRESH_MS = 30_000;
+  /** Random-target lookups per table refresh, beside the self lookup. */
+  static final int RANDOM_LOOKUPS_PER_REFRESH = 3;
+
   private static final RateLimitedLog LOG = RateLimitedLog.perMinute(LoggerFactory.getLogger(DiscoveryCore.class), 10);
 
   private final Discv5Config config;
@@ -50,11 +58,17 @@ final class DiscoveryCore implements SessionListener {
   private final RoutingTable table;
   private final SessionLayer sessions;
   private final RequestTracker requests;
-  private final IpRateLimiter rateLimiter;
+  private final KeyedRateLimiter<java.net.InetAddress> rateLimiter;
+  private final KeyedRateLimiter<NodeId> requestLimiter;
   private final RequestResponder responder;
   private final Map<String, Long> drops = new HashMap<>();
   private int lookups;
+  private final EndpointVotes votes;
+  private final NodeIdsPerIp nodeIdsPerIp;
+  private double challengeTokens;
+  private long challengeRefillNanos;
   private ScheduledFuture<?> revalidation;
+  private ScheduledFuture<?> refresh;
   private boolean stopped;
 
   DiscoveryCore(Discv5Config config, Enr localEnr, RandomSource random, ScheduledExecutorService loop,
@@ -73,10 +87,21 @@ final class DiscoveryCore implements SessionListener {
         known, transport, this);
     this.requests = new RequestTracker(loop, random, timeout, config.maxPendingRequests(),
         config.maxPendingPerNode());
-    this.rateLimiter = new IpRateLimiter(config.packetsPerIpPerSecond(), config.packetBurstPerIp(),
+    this.rateLimiter = new KeyedRateLimiter<>(config.packetsPerIpPerSecond(), config.packetBurstPerIp(),
         config.rateLimitedIps());
     this.responder = new RequestResponder(() -> this.localEnr, table, talkHandlers, config.maxNodesRecords());
+    this.requestLimiter = new KeyedRateLimiter<>(config.requestsPerNodePerSecond(), config.requestBurstPerNode(),
+        config.rateLimitedIps());
+    this.nodeIdsPerIp = new NodeIdsPerIp(config.nodeIdsPerIp(), config.ipBan().toNanos(), config.ipBan().toNanos(),
+        config.rateLimitedIps());
+    this.challengeTokens = config.challengesPerSecond();
+    this.challengeRefillNanos = System.nanoTime();
+    this.votes = new EndpointVotes(config.endpointVoters(), config.endpointVoteTtl().toNanos(), MAX_VOTERS);
     scheduleRevalidation();
+    if (!config.refreshInterval().isZero()) {
+      long first = Math.min(config.refreshInterval().toMillis(), FIRST_REFRESH_MS);
+      refresh = loop.schedule(this::refresh, first, TimeUnit.MILLISECONDS);
+    }
   }
 
   Enr localEnr() {
@@ -109,6 +134,11 @@ final class DiscoveryCore implements SessionListener {
       case Nodes m -> response(from, m.requestId(), m);
       case TalkResp m -> response(from, m.requestId(), m);
       default -> {
+        if (!requestLimiter.allow(from.nodeId(), System.nanoTime())) {
+          onDrop("node-rate-limited", from.address(), message.getClass().getSimpleName() + " over "
+              + config.requestsPerNodePerSecond() + "/s from " + from.nodeId());
+          return;
+        }
         for (Message reply : responder.answer(from, enr, message)) {
           sessions.sendResponse(from, reply);
         }
@@ -120,6 +150,32 @@ final class DiscoveryCore implements SessionListener {
     if (!requests.onResponse(from, id, m)) {
       onDrop("unsolicited-response", from.address(), m.getClass().getSimpleName() + " " + id);
     }
+  }
+
+  @Override
+  public boolean admit(NodeAddress from) {
+    if (!nodeIdsPerIp.admit(from.address().getAddress(), from.nodeId(), System.nanoTime())) {
+      onDrop("ip-banned", from.address(), "more than " + config.nodeIdsPerIp() + " node ids from this IP");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean allowChallenge(NodeAddress from) {
+    double rate = config.challengesPerSecond();
+    if (rate <= 0) {
+      return true;
+    }
+    long now = System.nanoTime();
+    challengeTokens = Math.min(rate, challengeTokens + (now - challengeRefillNanos) * rate / 1e9);
+    challengeRefillNanos = now;
+    if (challengeTokens < 1) {
+      onDrop("challenge-rate-limited", from.address(), "over " + rate + " new challenges/s");
+      return false;
+    }
+    challengeTokens -= 1;
+    return true;
   }
 
   @Override
@@ -136,7 +192,33 @@ final class DiscoveryCore implements SessionListener {
   CompletableFuture<Pong> ping(Enr enr) {
     CompletableFuture<Pong> result = new CompletableFuture<>();
     request(enr, id -> new Ping(id, localEnr.seq()), single(Pong.class, result));
-    return result;
+    NodeId voter = new NodeId(enr.nodeId());
+    return result.whenComplete((pong, error) -> {
+      if (pong != null) {
+        onEndpointVote(voter, pong);
+      }
+    });
+  }
+
+  /**
+   * One vote for the endpoint a PONG reports; when enough voters agree on one that is not our
+   * record's, our record takes it (seq + 1).
+   */
+  private void onEndpointVote(NodeId voter, Pong pong) {
+    InetSocketAddress current = LocalRecord.udpEndpoint(localEnr).orElse(null);
+    InetSocketAddress seen = new InetSocketAddress(pong.recipientIp(), pong.recipientPort());
+    if (current == null || stopped || seen.getPort() == 0 || seen.getAddress().isAnyLocalAddress()
+        || seen.getAddress().isMulticastAddress()
+        || (seen.getAddress() instanceof Inet6Address) != (current.getAddress() instanceof Inet6Address)) {
+      return;
+    }
+    Optional<InetSocketAddress> winner = votes.vote(voter, seen, System.nanoTime());
+    if (winner.isPresent() && !winner.get().equals(current)) {
+      Enr next = LocalRecord.update(config, localEnr, winner.get(), b -> { });
+      LOG.info("discv5: {} nodes see us at {}, not {}: our record now says so (seq {})", config.endpointVoters(),
+          winner.get(), current, next.seq());
+      localEnr = next;
+    }
   }
 
   CompletableFuture<byte[]> talk(Enr enr, byte[] protocol, byte[] data) {
@@ -187,6 +269,9 @@ final class DiscoveryCore implements SessionListener {
     if (revalidation != null) {
       revalidation.cancel(false);
     }
+    if (refresh != null) {
+      refresh.cancel(false);
+    }
     requests.failAll(new IllegalStateException("discv5 service stopped"));
   }
 
@@ -224,6 +309,23 @@ final class DiscoveryCore implements SessionListener {
         result.completeExceptionally(error);
       }
     };
+  }
+
+  /** A self lookup and a few random-target lookups keep the table filled; skipped while it is empty. */
+  private void refresh() {
+    if (stopped) {
+      return;
+    }
+    if (table.size() > 0) {
+      LOG.debug("discv5: table refresh ({} entries)", table.size());
+      lookup(localId);
+      for (int i = 0; i < RANDOM_LOOKUPS_PER_REFRESH; i++) {
+        byte[] target = new byte[NodeId.SIZE];
+        ThreadLocalRandom.current().nextBytes(target);
+        lookup(new NodeId(target)); // refused, harmlessly, when too many lookups run
+      }
+    }
+    refresh = loop.schedule(this::refresh, config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void scheduleRevalidation() {

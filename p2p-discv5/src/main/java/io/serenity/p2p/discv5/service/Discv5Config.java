@@ -47,6 +47,14 @@ public final class Discv5Config {
   private final IpLimits tableIpLimits;
   private final Duration revalidateMin;
   private final Duration revalidateMax;
+  private final double requestsPerNodePerSecond;
+  private final int requestBurstPerNode;
+  private final double challengesPerSecond;
+  private final int nodeIdsPerIp;
+  private final Duration ipBan;
+  private final int endpointVoters;
+  private final Duration endpointVoteTtl;
+  private final Duration refreshInterval;
 
   private Discv5Config(Builder b) {
     this.privateKey = b.privateKey.clone();
@@ -79,6 +87,24 @@ public final class Discv5Config {
     this.revalidateMax = b.revalidateMax;
     if (revalidateMax.compareTo(revalidateMin) < 0) {
       throw new IllegalArgumentException("revalidateMax < revalidateMin");
+    }
+    this.requestsPerNodePerSecond = b.requestsPerNodePerSecond;
+    this.requestBurstPerNode = b.requestBurstPerNode;
+    this.challengesPerSecond = b.challengesPerSecond;
+    this.nodeIdsPerIp = b.nodeIdsPerIp;
+    this.ipBan = b.ipBan;
+    if (challengesPerSecond < 0 || nodeIdsPerIp < 0 || ipBan.isNegative()) {
+      throw new IllegalArgumentException("negative challenge rate, node ids per IP or ban");
+    }
+    // Votes may replace a guessed address, never one the user configured, unless asked to explicitly.
+    this.endpointVoters = b.endpointVoters >= 0 ? b.endpointVoters : (b.advertisedIp != null ? 0 : 10);
+    this.endpointVoteTtl = b.endpointVoteTtl;
+    if (endpointVoteTtl.isNegative() || endpointVoteTtl.isZero()) {
+      throw new IllegalArgumentException("endpoint vote lifetime must be positive");
+    }
+    this.refreshInterval = b.refreshInterval;
+    if (refreshInterval.isNegative()) {
+      throw new IllegalArgumentException("refresh interval must not be negative");
     }
   }
 
@@ -211,6 +237,49 @@ public final class Discv5Config {
     return revalidateMax;
   }
 
+  /** {@return requests (PING, FINDNODE, TALKREQ) answered per second per node id; 0 = no limit} */
+  public double requestsPerNodePerSecond() {
+    return requestsPerNodePerSecond;
+  }
+
+  /** {@return the burst of requests answered per node id} */
+  public int requestBurstPerNode() {
+    return requestBurstPerNode;
+  }
+
+  /** {@return new WHOAREYOU challenges sent per second, to all peers together (burst as many); 0 = no limit} */
+  public double challengesPerSecond() {
+    return challengesPerSecond;
+  }
+
+  /** {@return distinct node ids one source IP may show within {@link #ipBan()} before it is ignored; 0 = off} */
+  public int nodeIdsPerIp() {
+    return nodeIdsPerIp;
+  }
+
+  /** {@return how long an IP that showed too many node ids is ignored (also the window they are counted in)} */
+  public Duration ipBan() {
+    return ipBan;
+  }
+
+  /**
+   * {@return how many distinct nodes must report the same endpoint of ours in their PONGs before our
+   * record takes it; 0 = endpoint voting off}
+   */
+  public int endpointVoters() {
+    return endpointVoters;
+  }
+
+  /** {@return how long one node's endpoint vote counts} */
+  public Duration endpointVoteTtl() {
+    return endpointVoteTtl;
+  }
+
+  /** {@return the pause between two table refreshes (a self lookup and random lookups); zero = off} */
+  public Duration refreshInterval() {
+    return refreshInterval;
+  }
+
   /** Builds a {@link Discv5Config}. */
   public static final class Builder {
     private final byte[] privateKey;
@@ -237,6 +306,14 @@ public final class Discv5Config {
     private IpLimits tableIpLimits = IpLimits.DEFAULT;
     private Duration revalidateMin = Duration.ofSeconds(5);
     private Duration revalidateMax = Duration.ofSeconds(10);
+    private double requestsPerNodePerSecond = 8;
+    private int requestBurstPerNode = 16;
+    private double challengesPerSecond = 1000;
+    private int nodeIdsPerIp = 10;
+    private Duration ipBan = Duration.ofHours(1);
+    private int endpointVoters = -1;
+    private Duration endpointVoteTtl = Duration.ofMinutes(5);
+    private Duration refreshInterval = Duration.ofMinutes(30);
 
     private Builder(byte[] privateKey) {
       if (!Secp256k1.isValidPrivateKey(privateKey)) {
@@ -393,13 +470,15 @@ public final class Discv5Config {
     }
 
     /**
-     * Turns off every per-IP limit (datagram rate, table subnet limits): for many nodes on one host.
+     * Turns off every per-IP limit (datagram rate, table subnet limits, node ids per IP): for many nodes
+     * on one host.
      *
      * @return this
      */
     public Builder noIpLimits() {
       this.packetsPerIpPerSecond = 0;
       this.tableIpLimits = IpLimits.OFF;
+      this.nodeIdsPerIp = 0;
       return this;
     }
 
@@ -424,6 +503,81 @@ public final class Discv5Config {
     public Builder revalidation(Duration min, Duration max) {
       this.revalidateMin = min;
       this.revalidateMax = max;
+      return this;
+    }
+
+    /**
+     * Requests (PING, FINDNODE, TALKREQ) answered per second per node id, with a burst; default 8/s,
+     * burst 16, tracked for as many node ids as IPs for the packet rate limit. Requests over it are
+     * dropped unanswered. Responses to our own requests are never limited.
+     *
+     * @param perSecond the rate; 0 = no limit
+     * @param burst the burst
+     * @return this
+     */
+    public Builder requestRateLimit(double perSecond, int burst) {
+      this.requestsPerNodePerSecond = perSecond;
+      this.requestBurstPerNode = burst;
+      return this;
+    }
+
+    /**
+     * New WHOAREYOU challenges sent per second, to all peers together, with a burst of as many; default
+     * 1000. Each answers a packet we cannot decrypt, so this bounds the replies a flood of such packets
+     * (possibly with spoofed sources) gets out of us. Re-sending a live challenge is not counted.
+     *
+     * @param perSecond the rate; 0 = no limit
+     * @return this
+     */
+    public Builder challengeRateLimit(double perSecond) {
+      this.challengesPerSecond = perSecond;
+      return this;
+    }
+
+    /**
+     * Distinct node ids per source IP: an IP showing more than {@code max} of them (in message or
+     * handshake packets) within {@code ban} is ignored for {@code ban}; default 10 and 1 hour; turned off
+     * by {@link #noIpLimits()}. At most as many IPs are tracked as for the packet rate limit.
+     *
+     * @param max node ids allowed per IP; 0 = off
+     * @param ban how long an offending IP is ignored
+     * @return this
+     */
+    public Builder nodeIdsPerIp(int max, Duration ban) {
+      this.nodeIdsPerIp = max;
+      this.ipBan = Objects.requireNonNull(ban);
+      return this;
+    }
+
+    /**
+     * Endpoint voting: the address and port a PONG says it saw our PING come from is one vote of its
+     * sender (its latest only, for {@code ttl}); when {@code minVoters} distinct nodes agree on an
+     * endpoint of our address family that no other endpoint matches in votes, and it differs from our
+     * record's, our record takes it (seq + 1). Default: 10 voters, 5 minutes, but off when
+     * {@link #advertisedIp} was set (a configured address is kept) unless this is called.
+     *
+     * @param minVoters distinct agreeing voters needed; 0 = off
+     * @param ttl how long a vote counts
+     * @return this
+     */
+    public Builder endpointVoting(int minVoters, Duration ttl) {
+      if (minVoters < 0) {
+        throw new IllegalArgumentException("minVoters must not be negative");
+      }
+      this.endpointVoters = minVoters;
+      this.endpointVoteTtl = Objects.requireNonNull(ttl);
+      return this;
+    }
+
+    /**
+     * Table refresh: every {@code interval} (the first one after at most 30 s), a lookup of our own id
+     * and three of random ids, when the table is not empty; default 30 minutes; zero = off.
+     *
+     * @param interval pause between refreshes
+     * @return this
+     */
+    public Builder refresh(Duration interval) {
+      this.refreshInterval = Objects.requireNonNull(interval);
       return this;
     }
 

@@ -151,7 +151,7 @@ public final class Discv5Service {
 
   /**
    * Changes our record (for example its {@code eth2} or {@code attnets} field): the change is
-   * applied to a copy, the bound endpoint is kept, seq goes up by one and the record is re-signed.
+   * applied to a copy, the endpoint (configured or learned by voting) is kept, seq goes up by one and the record is re-signed.
    * Peers see the new seq in our PONGs and fetch the record.
    *
    * @param change edits the builder (on the event loop)
@@ -160,8 +160,8 @@ public final class Discv5Service {
    */
   public CompletableFuture<Enr> updateLocalEnr(Consumer<Enr.Builder> change) {
     return onLoop(() -> {
-      Enr next = LocalRecord.update(config, core.localEnr(), ((InetSocketAddress) channel.localAddress()).getPort(),
-          change);
+      Enr current = core.localEnr();
+      Enr next = LocalRecord.update(config, current, LocalRecord.udpEndpoint(current).orElseThrow(), change);
       core.setLocalEnr(next);
       return CompletableFuture.completedFuture(next);
     });

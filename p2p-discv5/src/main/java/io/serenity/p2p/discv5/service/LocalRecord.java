@@ -33,7 +33,7 @@ final class LocalRecord {
     if (prev != null) {
       b.from(prev);
     }
-    setEndpoint(b, config, udpPort);
+    setEndpoint(b, config, config.advertisedIp(), udpPort);
     Enr candidate = checkSize(b.seq(prev == null ? 1 : prev.seq()).sign(key));
     if (prev == null || !Arrays.equals(prev.nodeId(), candidate.nodeId())) {
       return prev == null ? candidate : b.seq(1).sign(key);
@@ -46,19 +46,19 @@ final class LocalRecord {
   }
 
   /**
-   * Our record changed by the caller, with the bound endpoint kept and seq + 1.
+   * Our record changed by the caller, with {@code endpoint} as its UDP endpoint and seq + 1.
    *
    * @throws IllegalArgumentException when the new record exceeds {@link #MAX_SIZE} bytes
    */
-  static Enr update(Discv5Config config, Enr current, int udpPort, java.util.function.Consumer<Enr.Builder> change) {
+  static Enr update(Discv5Config config, Enr current, InetSocketAddress endpoint,
+      java.util.function.Consumer<Enr.Builder> change) {
     Enr.Builder b = Enr.builder().from(current);
     change.accept(b);
-    setEndpoint(b, config, udpPort);
+    setEndpoint(b, config, endpoint.getAddress(), endpoint.getPort());
     return checkSize(b.seq(current.seq() + 1).sign(PrivateKey.fromRaw(KeyType.SECP256K1, config.privateKey())));
   }
 
-  private static void setEndpoint(Enr.Builder b, Discv5Config config, int udpPort) {
-    InetAddress ip = config.advertisedIp();
+  private static void setEndpoint(Enr.Builder b, Discv5Config config, InetAddress ip, int udpPort) {
     b.ip(ip);
     if (ip instanceof Inet6Address) {
       b.udp6(udpPort);

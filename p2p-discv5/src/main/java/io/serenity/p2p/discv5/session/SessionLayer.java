@@ -188,9 +188,19 @@ public final class SessionLayer {
     }
     try {
       switch (packet.header().authdata()) {
-        case MessageAuthdata a -> onMessagePacket(packet, new NodeAddress(new NodeId(a.srcId()), source), now);
+        case MessageAuthdata a -> {
+          NodeAddress from = new NodeAddress(new NodeId(a.srcId()), source);
+          if (listener.admit(from)) {
+            onMessagePacket(packet, from, now);
+          }
+        }
         case WhoareyouAuthdata a -> onWhoareyou(packet, a, source, now);
-        case HandshakeAuthdata a -> onHandshake(packet, a, new NodeAddress(new NodeId(a.srcId()), source), now);
+        case HandshakeAuthdata a -> {
+          NodeAddress from = new NodeAddress(new NodeId(a.srcId()), source);
+          if (listener.admit(from)) {
+            onHandshake(packet, a, from, now);
+          }
+        }
         default -> listener.onDrop("unknown-authdata", source, packet.flag().toString());
       }
     } catch (Discv5Exception e) {
@@ -218,6 +228,9 @@ public final class SessionLayer {
     ChallengeStore.Challenge live = challenges.live(from, now);
     if (live != null) {
       transport.send(from.address(), live.datagram());
+      return;
+    }
+    if (!listener.allowChallenge(from)) {
       return;
     }
     Enr known = knownEnr.apply(from.nodeId());

@@ -24,4 +24,26 @@ public interface SessionListener {
    * @param detail what was wrong
    */
   void onDrop(String reason, InetSocketAddress source, String detail);
+
+  /**
+   * Asked for every packet that names its sender (message and handshake packets) before any work is
+   * done on it; false drops the packet (the listener counts the drop). The default admits all.
+   *
+   * @param from the claimed sender and the packet's source
+   * @return whether to handle the packet
+   */
+  default boolean admit(NodeAddress from) {
+    return true;
+  }
+
+  /**
+   * Asked before a new WHOAREYOU challenge is created and sent (not for re-sending a live one);
+   * false sends nothing (the listener counts the drop). The default allows all.
+   *
+   * @param from the node to challenge
+   * @return whether to challenge it
+   */
+  default boolean allowChallenge(NodeAddress from) {
+    return true;
+  }
 }

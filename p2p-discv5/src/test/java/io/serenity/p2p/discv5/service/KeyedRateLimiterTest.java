@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
-class IpRateLimiterTest {
+class KeyedRateLimiterTest {
 
   @Test
   void burstThenRefillPerIpAndBoundedTracking() throws Exception {
-    IpRateLimiter limiter = new IpRateLimiter(10, 20, 3);
+    KeyedRateLimiter<InetAddress> limiter = new KeyedRateLimiter<InetAddress>(10, 20, 3);
     InetAddress a = InetAddress.getByName("192.0.2.1");
     int allowed = 0;
     for (int i = 0; i < 100; i++) {
@@ -24,7 +24,7 @@ class IpRateLimiterTest {
       assertThat(limiter.allow(InetAddress.getByName("192.0.2." + i), 0)).isTrue();
     }
     assertThat(limiter.size()).isEqualTo(3);
-    IpRateLimiter off = new IpRateLimiter(0, 20, 3);
+    KeyedRateLimiter<InetAddress> off = new KeyedRateLimiter<InetAddress>(0, 20, 3);
     for (int i = 0; i < 100; i++) {
       assertThat(off.allow(a, 0)).isTrue();
     }
