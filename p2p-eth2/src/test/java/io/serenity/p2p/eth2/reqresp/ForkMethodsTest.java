@@ -15,7 +15,10 @@ import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.eth2.types.StatusMessageV2;
 import io.serenity.p2p.host.NettyLeakCheck;
 import io.serenity.p2p.host.TestHosts;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -143,18 +146,140 @@ class ForkMethodsTest {
   }
 
   @Test
-  void statusV2AndMetaDataV3RoundTrip() {
+  void clientRegisteredStatusV2AndMetaDataV3RoundTrip() {
     ReqResp a = node();
     ReqResp b = node();
     StatusMessageV2 bStatus = new StatusMessageV2(FULU, Bytes32.ZERO, 3, Bytes32.ZERO, 100, 64);
     MetaDataV3 bMeta = new MetaDataV3(7, Bitvector.of(64, 2), Bitvector.empty(4), 4);
-    b.register(Eth2Methods.STATUS_V2, (SingleHandler<StatusMessageV2, StatusMessageV2>) (peer, theirs) ->
-        CompletableFuture.completedFuture(bStatus));
-    b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) ->
-        CompletableFuture.completedFuture(bMeta));
+    b.setStatusV2(bStatus);
+    b.setMetaDataV3(bMeta);
     await(a.host().connect(TestHosts.dialAddr(b.host())));
     assertThat(await(a.request(id(b), Eth2Methods.STATUS_V2,
         new StatusMessageV2(FULU, Bytes32.ZERO, 0, Bytes32.ZERO, 0, 0)))).isEqualTo(bStatus);
-    assertThat(await(a.request(id(b), Eth2Methods.METADATA_V3, null))).isEqualTo(bMeta);
+    assertThat(await(a.metaDataV3(id(b)))).isEqualTo(bMeta);
+    assertThat(a.peerMetaDataV3(id(b))).contains(bMeta);
+    // v2 stays answered with the first three fields
+    assertThat(await(a.metaData(id(b)))).isEqualTo(bMeta.toV2());
   }
+
+  @Test
+  void statusV2IsOfferedFirstAndBothSidesKeepIt() {
+    ReqResp a = node();
+    ReqResp b = node();
+    StatusMessageV2 aStatus = new StatusMessageV2(FULU, Bytes32.ZERO, 1, Bytes32.ZERO, 40, 8);
+    StatusMessageV2 bStatus = new StatusMessageV2(FULU, Bytes32.ZERO, 2, Bytes32.ZERO, 70, 16);
+    a.setStatusV2(aStatus);
+    b.setStatusV2(bStatus);
+    CompletableFuture<StatusMessage> bSaw = new CompletableFuture<>();
+    b.addListener(e -> {
+      if (e instanceof ReqRespEvent.StatusReceived s) {
+        bSaw.complete(s.status());
+      }
+    });
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    assertThat(await(bSaw)).isEqualTo(aStatus.toV1());
+    assertThat(b.statusV2(id(a))).contains(aStatus);
+    assertThat(await(a.exchangeStatus(id(b)))).isEqualTo(bStatus.toV1());
+    assertThat(a.statusV2(id(b))).contains(bStatus);
+  }
+
+  @Test
+  void aPeerWithoutStatusV2IsAskedWithV1() {
+    ReqResp a = node();
+    ReqResp b = node(); // v1 only
+    a.setStatusV2(new StatusMessageV2(FULU, Bytes32.ZERO, 1, Bytes32.ZERO, 40, 8));
+    StatusMessage bStatus = new StatusMessage(FULU, Bytes32.ZERO, 2, Bytes32.ZERO, 70);
+    b.setStatus(bStatus);
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    assertThat(await(a.exchangeStatus(id(b)))).isEqualTo(bStatus);
+    assertThat(a.status(id(b))).contains(bStatus);
+    assertThat(a.statusV2(id(b))).isEmpty();
+  }
+
+  @Test
+  void statusIsSentAgainEveryInterval() {
+    ReqResp a = ReqResp.create(hosts.start(), ReqRespConfig.defaults().withStatusInterval(Duration.ofMillis(200)));
+    rrs.add(a);
+    a.setStatus(new StatusMessage(FULU, Bytes32.ZERO, 0, Bytes32.ZERO, 5));
+    ReqResp b = node();
+    CountDownLatch three = new CountDownLatch(3);
+    b.addListener(e -> {
+      if (e instanceof ReqRespEvent.StatusReceived) {
+        three.countDown();
+      }
+    });
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    // one on connect, then one per interval
+    assertThat(awaitLatch(three)).isTrue();
+  }
+
+  @Test
+  void aPingShowingAHigherSeqMakesThePingerFetchTheMetaData() {
+    ReqResp a = node();
+    ReqResp b = node();
+    a.setMetaDataV3(new MetaDataV3(0, Bitvector.empty(64), Bitvector.empty(4), 4));
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    // b answers GetMetaData v3 itself here, so the test sees each fetch a makes
+    java.util.concurrent.BlockingQueue<Long> served = new java.util.concurrent.LinkedBlockingQueue<>();
+    MetaDataV3[] current = {new MetaDataV3(1, Bitvector.empty(64), Bitvector.empty(4), 4)};
+    b.setMetaDataV3(current[0]);
+    b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
+      served.add(current[0].seqNumber());
+      return CompletableFuture.completedFuture(current[0]);
+    });
+    assertThat(await(a.ping(id(b)))).isEqualTo(1L);
+    assertThat(poll(served)).isEqualTo(1L);
+    current[0] = new MetaDataV3(2, Bitvector.of(64, 9), Bitvector.empty(4), 8);
+    b.setMetaData(current[0].toV2()); // seq 2 for Ping (and v2)
+    b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
+      served.add(current[0].seqNumber());
+      return CompletableFuture.completedFuture(current[0]);
+    });
+    assertThat(await(a.ping(id(b)))).isEqualTo(2L);
+    assertThat(poll(served)).isEqualTo(2L);
+    assertThat(await(a.metaDataV3(id(b)))).isEqualTo(current[0]);
+  }
+
+  private static Long poll(java.util.concurrent.BlockingQueue<Long> q) {
+    try {
+      return q.poll(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  @Test
+  void requestStreamDeliversEachChunkAsItArrivesAndCountsThem() {
+    ReqResp a = node();
+    ReqResp b = node();
+    b.register(Eth2Methods.BLOCKS_BY_RANGE_V2, (RequestHandler<BlocksByRangeRequest, byte[]>) (peer, req, sink) -> {
+      for (int i = 0; i < req.count(); i++) {
+        sink.next(block(i, 2000));
+      }
+      sink.complete();
+    });
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    List<Byte> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int n = await(a.requestStream(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 100, 1),
+        c -> seen.add(c.value()[0])));
+    assertThat(n).isEqualTo(100);
+    assertThat(seen).hasSize(100).startsWith((byte) 0, (byte) 1).endsWith((byte) 99);
+    // a consumer that throws stops the response and fails the request with its exception
+    CompletableFuture<Integer> stopped = a.requestStream(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2,
+        new BlocksByRangeRequest(0, 100, 1), c -> {
+          throw new IllegalStateException("store full");
+        });
+    assertThat(stopped).failsWithin(TestHosts.TIMEOUT).withThrowableThat().withMessageContaining("store full");
+  }
+
+  private static boolean awaitLatch(CountDownLatch l) {
+    try {
+      return l.await(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
 }
