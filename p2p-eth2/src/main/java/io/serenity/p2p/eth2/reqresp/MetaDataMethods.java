@@ -29,6 +29,9 @@ final class MetaDataMethods {
   private final Map<PeerId, MetaDataV3> peerMetaV3 = new ConcurrentHashMap<>();
   /** Peers whose MetaData we are fetching, so a burst of Pings makes one request. */
   private final Map<PeerId, Boolean> fetching = new ConcurrentHashMap<>();
+  /** GetMetaData requests in flight: a second ask for the same peer joins the first. */
+  private final Map<PeerId, CompletableFuture<MetaData>> inflightV2 = new ConcurrentHashMap<>();
+  private final Map<PeerId, CompletableFuture<MetaDataV3>> inflightV3 = new ConcurrentHashMap<>();
   private volatile MetaData local = MetaData.empty(0);
   private volatile MetaDataV3 localV3;
 
@@ -74,10 +77,29 @@ final class MetaDataMethods {
 
   /** See {@link ReqResp#metaDataV3}. */
   CompletableFuture<MetaDataV3> metaDataV3(PeerId peer) {
-    return engine.request(peer, Eth2Methods.METADATA_V3, null).thenApply(m -> {
+    return joined(inflightV3, peer, () -> engine.request(peer, Eth2Methods.METADATA_V3, null).thenApply(m -> {
       keep(peer, m.toV2(), m);
       return m;
+    }));
+  }
+
+  /** The request in flight for {@code peer}, else a new one (removed from the map once done). */
+  private static <T> CompletableFuture<T> joined(Map<PeerId, CompletableFuture<T>> inflight, PeerId peer,
+      java.util.function.Supplier<CompletableFuture<T>> start) {
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    CompletableFuture<T> running = inflight.putIfAbsent(peer, mine);
+    if (running != null) {
+      return running.copy();
+    }
+    start.get().whenComplete((v, x) -> {
+      inflight.remove(peer, mine);
+      if (x != null) {
+        mine.completeExceptionally(x);
+      } else {
+        mine.complete(v);
+      }
     });
+    return mine.copy();
   }
 
   private void keep(PeerId peer, MetaData v2, MetaDataV3 v3) {
@@ -137,10 +159,10 @@ final class MetaDataMethods {
 
   /** See {@link ReqResp#metaData}. */
   CompletableFuture<MetaData> metaData(PeerId peer) {
-    return engine.request(peer, Eth2Methods.METADATA, null).thenApply(m -> {
+    return joined(inflightV2, peer, () -> engine.request(peer, Eth2Methods.METADATA, null).thenApply(m -> {
       keep(peer, m, null);
       return m;
-    });
+    }));
   }
 
   /** {@code peer} disconnected. */
