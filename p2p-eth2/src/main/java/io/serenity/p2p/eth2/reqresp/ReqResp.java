@@ -233,7 +233,17 @@ public final class ReqResp implements AutoCloseable {
    * @param handler serves each request
    */
   public <Q, R> void register(Method<Q, R> method, RequestHandler<Q, R> handler) {
-    engine.register(method, handler);
+    java.util.Objects.requireNonNull(handler, "handler");
+    engine.register(method, (peer, req, sink) -> {
+      String over = SpecLimits.overLimit(method, req);
+      if (over != null) {
+        // deneb / fulu: "No more than MAX_REQUEST_BLOCKS_DENEB may be requested at a time"
+        RLOG.info("peer {} asked {} for too much: {}", peer, method.protocolId(), over);
+        sink.error(ResultCode.INVALID_REQUEST, over);
+        return;
+      }
+      handler.handle(peer, req, sink);
+    });
   }
 
   /**
@@ -273,7 +283,9 @@ public final class ReqResp implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} and collects every response chunk (up to the method's limit).
+   * Sends {@code request} and collects every response chunk (up to the method's limit; for the
+   * spec's by-range, by-root and by-head methods, up to what the request asks for: once that many
+   * arrived the response is complete and anything more resets the stream).
    *
    * @param <Q> the request type
    * @param <R> the response type
@@ -283,7 +295,8 @@ public final class ReqResp implements AutoCloseable {
    * @return completes with the chunks
    */
   public <Q, R> CompletableFuture<List<R>> requestChunks(PeerId peer, Method<Q, R> method, Q request) {
-    return engine.requestChunks(peer, method, request);
+    return requestChunksWithContext(peer, method, request)
+        .thenApply(list -> list.stream().map(ResponseChunk::value).toList());
   }
 
   /**
@@ -298,7 +311,14 @@ public final class ReqResp implements AutoCloseable {
    */
   public <Q, R> CompletableFuture<List<ResponseChunk<R>>> requestChunksWithContext(
       PeerId peer, Method<Q, R> method, Q request) {
-    return engine.requestChunksWithContext(peer, method, request);
+    return engine.exchangeBounded(peer, method, request, maxChunks(method, request), null);
+  }
+
+  /** The chunk bound of a request: the spec's per-request bound for its methods, else the method's. */
+  private static int maxChunks(Method<?, ?> method, Object request) {
+    long n = SpecLimits.allowedChunks(method, request);
+    // a request for nothing still reads (and rejects) a chunk: the bound must be at least 1
+    return n < 0 ? method.maxResponseChunks() : (int) Math.max(1, Math.min(n, method.maxResponseChunks()));
   }
 
   /**
@@ -314,7 +334,12 @@ public final class ReqResp implements AutoCloseable {
    */
   public <Q, R> CompletableFuture<Integer> requestStream(PeerId peer, Method<Q, R> method, Q request,
       Consumer<ResponseChunk<R>> onChunk) {
-    return engine.requestStream(peer, method, request, onChunk);
+    java.util.Objects.requireNonNull(onChunk, "onChunk");
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return engine.exchangeBounded(peer, method, request, maxChunks(method, request), c -> {
+      onChunk.accept(c);
+      n.incrementAndGet();
+    }).thenApply(list -> n.get());
   }
 
   // ---------------------------------------------------------------- built-in methods

@@ -293,6 +293,12 @@ public final class ReqRespEngine implements AutoCloseable {
     }).thenApply(list -> n.get());
   }
 
+  /** Like {@link #requestStream} / {@link #requestChunksWithContext} with a chunk bound of the caller's. */
+  <Q, R> CompletableFuture<List<ResponseChunk<R>>> exchangeBounded(PeerId peer, Method<Q, R> method, Q request,
+      int maxChunks, java.util.function.Consumer<ResponseChunk<R>> onEach) {
+    return exchange(peer, method, request, maxChunks, onEach);
+  }
+
   /**
    * Stops serving {@code method}: inbound streams of its protocol id are refused from now on (the
    * peer's negotiation fails, so it may fall back to another version).

@@ -119,9 +119,52 @@ class ForkMethodsTest {
       sink.complete();
     });
     await(a.host().connect(TestHosts.dialAddr(b.host())));
-    List<byte[]> got = await(a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 200, 1)));
+    List<byte[]> got = await(a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 128, 1)));
     assertThat(got).hasSize(128);
     assertThat(await(overflow)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aRequestForMoreThanMaxRequestBlocksDenebIsAnsweredInvalidRequestBeforeTheHandler() {
+    ReqResp a = node();
+    ReqResp b = node();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    RequestHandler<BlocksByHeadRequest, byte[]> h = (peer, req, sink) -> {
+      calls.incrementAndGet();
+      sink.complete();
+    };
+    b.register(Eth2Methods.BLOCKS_BY_HEAD_V1, h);
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    CompletableFuture<List<byte[]>> f =
+        a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_HEAD_V1, new BlocksByHeadRequest(Bytes32.ZERO, 129));
+    assertThat(f).failsWithin(TestHosts.TIMEOUT).withThrowableThat().havingRootCause()
+        .isInstanceOfSatisfying(ReqRespException.class, x -> {
+          assertThat(x.code()).isEqualTo(ResultCode.INVALID_REQUEST);
+          assertThat(x.getMessage()).contains("MAX_REQUEST_BLOCKS_DENEB");
+        });
+    assertThat(await(a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_HEAD_V1, new BlocksByHeadRequest(Bytes32.ZERO, 128))))
+        .isEmpty();
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theRequesterReadsNoMoreChunksThanItsRequestAskedFor() {
+    ReqResp a = node();
+    ReqResp b = node();
+    // a responder that ignores count and sends 10 blocks
+    b.register(Eth2Methods.BLOCKS_BY_RANGE_V2, (RequestHandler<BlocksByRangeRequest, byte[]>) (peer, req, sink) -> {
+      try {
+        for (int i = 0; i < 10; i++) {
+          sink.next(block(i, 16));
+        }
+        sink.complete();
+      } catch (IllegalStateException closed) {
+        // the requester stopped reading after its 3
+      }
+    });
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    List<byte[]> got = await(a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 3, 1)));
+    assertThat(got).extracting(x -> x[0]).containsExactly((byte) 0, (byte) 1, (byte) 2);
   }
 
   @Test
