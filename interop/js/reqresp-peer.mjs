@@ -1,6 +1,8 @@
 // js partner for the eth2 req/resp interop tests (ReqRespInteropTest.java): a js-libp2p node that
 // speaks /eth2/beacon_chain/req/{status/1,ping/1,metadata/2,goodbye/1}/ssz_snappy, written from
-// consensus-specs phase0/altair p2p-interface.md. The snappy *framing* format (stream identifier,
+// consensus-specs phase0/altair p2p-interface.md, and with --fulu also status/2, metadata/3 (fulu)
+// and the multi-chunk beacon_blocks_by_range/2 and beacon_blocks_by_head/1 with fork-digest context
+// bytes (deneb/fulu); blocks are synthetic opaque bytes whose first byte is the slot. The snappy *framing* format (stream identifier,
 // compressed/uncompressed chunks with masked CRC-32C) is implemented here; snappyjs does the blocks.
 //
 // Prints one JSON object per line on stdout; diagnostics on stderr. Exits when stdin closes.
@@ -24,13 +26,24 @@ const USAGE = `usage: node reqresp-peer.mjs [options]
   --attnets <hex>         our attnets, 8 bytes (default 0000000000000000)
   --syncnets <hex>        our syncnets, 1 byte (default 00)
   --dial <multiaddr>      dial this peer, then request Status, Ping and MetaData from it
-  --timeout-ms <ms>       bound on each request (default 15000)`
+  --timeout-ms <ms>       bound on each request (default 15000)
+  --fulu                  also serve (and, with --dial, request) status/2, metadata/3,
+                          beacon_blocks_by_range/2 and beacon_blocks_by_head/1
+  --earliest-slot <n>     our Status v2 earliest_available_slot (default 0)
+  --cgc <n>               our MetaData v3 custody_group_count (default 4)
+  --fork-slot <n>         blocks below this slot carry --prev-fork-digest as context (default 0)
+  --prev-fork-digest <h>  context of blocks before --fork-slot (default 01020304)`
 
 const PREFIX = '/eth2/beacon_chain/req/'
 const STATUS = PREFIX + 'status/1/ssz_snappy'
 const PING = PREFIX + 'ping/1/ssz_snappy'
 const METADATA = PREFIX + 'metadata/2/ssz_snappy'
 const GOODBYE = PREFIX + 'goodbye/1/ssz_snappy'
+const STATUS_V2 = PREFIX + 'status/2/ssz_snappy'
+const METADATA_V3 = PREFIX + 'metadata/3/ssz_snappy'
+const BLOCKS_BY_RANGE = PREFIX + 'beacon_blocks_by_range/2/ssz_snappy'
+const BLOCKS_BY_HEAD = PREFIX + 'beacon_blocks_by_head/1/ssz_snappy'
+const MAX_REQUEST_BLOCKS_DENEB = 128
 const MAX_PAYLOAD_SIZE = 10 * 1024 * 1024
 
 function emit (event) {
@@ -147,6 +160,36 @@ const encodeError = (code, text) => {
   return Buffer.concat([Uint8Array.of(code), varintEncode(msg.length), frameEncode(msg)])
 }
 
+const encodeContextSuccess = (context, ssz) =>
+  Buffer.concat([Uint8Array.of(0), context, varintEncode(ssz.length), frameEncode(ssz)])
+
+/**
+ * Decodes a multi-chunk response whose success chunks carry 4 context bytes: returns
+ * [{context, ssz}], or throws with the error text of an error chunk (after the chunks before it).
+ */
+function decodeContextChunks (buf, maxChunks) {
+  const chunks = []
+  let pos = 0
+  while (pos < buf.length) {
+    if (chunks.length >= maxChunks) throw new Error('more chunks than the request allows')
+    const code = buf[pos++]
+    if (code !== 0) {
+      const [n, p] = varintDecode(buf, pos)
+      if (n > 256) throw new Error('error message too long')
+      const [msg] = frameDecode(buf, p, n)
+      throw new Error(`error response ${code}: ${Buffer.from(msg).toString('utf8')}`)
+    }
+    if (pos + 4 > buf.length) throw new Error('context bytes truncated')
+    const context = buf.subarray(pos, pos + 4)
+    const [n, p] = varintDecode(buf, pos + 4)
+    if (n > MAX_PAYLOAD_SIZE) throw new Error('chunk over MAX_PAYLOAD_SIZE')
+    const [ssz, end] = frameDecode(buf, p, n)
+    chunks.push({ context: hex(context), ssz })
+    pos = end
+  }
+  return chunks
+}
+
 function decodeRequest (buf, size) {
   const [n, p] = varintDecode(buf, 0)
   if (n !== size) throw new Error(`request length ${n}, expected ${size}`)
@@ -195,6 +238,25 @@ function statusJson (b) {
   }
 }
 
+const statusV2Ssz = (s) => Buffer.concat([statusSsz(s), u64(s.earliestSlot)])
+function statusV2Json (b) {
+  if (b.length !== 92) throw new Error(`Status v2 of ${b.length} bytes`)
+  return { ...statusJson(b.subarray(0, 84)), earliestAvailableSlot: readU64(b, 84) }
+}
+const metaDataV3Ssz = (m) => Buffer.concat([u64(m.seq), m.attnets, m.syncnets, u64(m.cgc)])
+function metaDataV3Json (b) {
+  if (b.length !== 25) throw new Error(`MetaData v3 of ${b.length} bytes`)
+  return { ...metaDataJson(b.subarray(0, 17)), custodyGroupCount: readU64(b, 17) }
+}
+
+/** A synthetic block: opaque bytes, 100 + (slot mod 50) long, the first byte the slot. */
+function block (slot) {
+  const b = Buffer.alloc(100 + (slot % 50))
+  b[0] = slot & 0xff
+  return b
+}
+const blockJson = (c) => ({ context: c.context, slot: c.ssz[0], length: c.ssz.length })
+
 const metaDataSsz = (m) => Buffer.concat([u64(m.seq), m.attnets, m.syncnets])
 function metaDataJson (b) {
   if (b.length !== 17) throw new Error(`MetaData of ${b.length} bytes`)
@@ -223,7 +285,7 @@ function readAll (stream, signal) {
 }
 
 function parseArgs (argv) {
-  const o = { forkDigest: '00000000', headSlot: 0, finalizedEpoch: 0, seq: 0, attnets: '0000000000000000', syncnets: '00', dial: null, timeoutMs: 15_000 }
+  const o = { forkDigest: '00000000', headSlot: 0, finalizedEpoch: 0, seq: 0, attnets: '0000000000000000', syncnets: '00', dial: null, timeoutMs: 15_000, fulu: false, earliestSlot: 0, cgc: 4, forkSlot: 0, prevForkDigest: '01020304' }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const next = () => {
@@ -239,6 +301,11 @@ function parseArgs (argv) {
       case '--syncnets': o.syncnets = next(); break
       case '--dial': o.dial = next(); break
       case '--timeout-ms': o.timeoutMs = Number(next()); break
+      case '--fulu': o.fulu = true; break
+      case '--earliest-slot': o.earliestSlot = Number(next()); break
+      case '--cgc': o.cgc = Number(next()); break
+      case '--fork-slot': o.forkSlot = Number(next()); break
+      case '--prev-fork-digest': o.prevForkDigest = next(); break
       case '--help': case '-h': process.stderr.write(USAGE + '\n'); process.exit(0); break
       default: throw new Error(`unknown option ${a}`)
     }
@@ -255,9 +322,11 @@ function parseArgs (argv) {
       finalizedRoot: Buffer.alloc(32),
       finalizedEpoch: o.finalizedEpoch,
       headRoot: Buffer.alloc(32, o.headSlot & 0xff),
-      headSlot: o.headSlot
+      headSlot: o.headSlot,
+      earliestSlot: o.earliestSlot
     },
-    metaData: { seq: o.seq, attnets: bytes('--attnets', o.attnets, 8), syncnets: bytes('--syncnets', o.syncnets, 1) }
+    prevDigest: bytes('--prev-fork-digest', o.prevForkDigest, 4),
+    metaData: { seq: o.seq, attnets: bytes('--attnets', o.attnets, 8), syncnets: bytes('--syncnets', o.syncnets, 1), cgc: o.cgc }
   }
 }
 
@@ -317,6 +386,35 @@ async function runDialer (node, o) {
       ok = false
     }
   }
+  if (o.fulu) {
+    const fuluSteps = [
+      ['status-v2', STATUS_V2, encodeRequest(statusV2Ssz(o.status)), (b) => ({ status: statusV2Json(decodeResponse(b, 92)) })],
+      ['metadata-v3', METADATA_V3, null, (b) => ({ metaData: metaDataV3Json(decodeResponse(b, 25)) })],
+      ['blocks-by-range', BLOCKS_BY_RANGE, encodeRequest(Buffer.concat([u64(10), u64(6), u64(1)])),
+        (b) => ({ blocks: decodeContextChunks(b, 6).map(blockJson) })],
+      ['blocks-by-head', BLOCKS_BY_HEAD, encodeRequest(Buffer.concat([Buffer.alloc(32, 0xab), u64(3)])),
+        (b) => ({ blocks: decodeContextChunks(b, 3).map(blockJson) })],
+      // over MAX_REQUEST_BLOCKS_DENEB: the answer must be an error chunk
+      ['blocks-by-range-too-many', BLOCKS_BY_RANGE, encodeRequest(Buffer.concat([u64(0), u64(129), u64(1)])),
+        (b) => {
+          try {
+            decodeContextChunks(b, MAX_REQUEST_BLOCKS_DENEB)
+          } catch (err) {
+            return { error: why(err) }
+          }
+          throw new Error('a request for 129 blocks was answered with success')
+        }]
+    ]
+    for (const [name, protocol, body, decode] of fuluSteps) {
+      try {
+        const buf = await request(node, peer, protocol, body, signal())
+        emit({ event: 'response', method: name, peerId: peer.toString(), ...decode(buf) })
+      } catch (err) {
+        emit({ event: 'error', what: name, why: why(err) })
+        ok = false
+      }
+    }
+  }
   // a malformed request (a 7-byte Ping) must be answered with InvalidRequest (1)
   try {
     const buf = await request(node, peer, PING, encodeRequest(Buffer.alloc(7)), signal())
@@ -366,6 +464,39 @@ async function main () {
     emit({ event: 'request', method: 'metadata', peerId })
     return encodeSuccess(metaDataSsz(o.metaData))
   })
+  if (o.fulu) {
+    await serve(node, STATUS_V2, 'status-v2', 92, (req, peerId) => {
+      emit({ event: 'request', method: 'status-v2', peerId, status: statusV2Json(req) })
+      return encodeSuccess(statusV2Ssz(o.status))
+    })
+    await serve(node, METADATA_V3, 'metadata-v3', null, (req, peerId) => {
+      emit({ event: 'request', method: 'metadata-v3', peerId })
+      return encodeSuccess(metaDataV3Ssz(o.metaData))
+    })
+    const contextOf = (slot) => slot < o.forkSlot ? o.prevDigest : o.status.forkDigest
+    await serve(node, BLOCKS_BY_RANGE, 'blocks-by-range', 24, (req, peerId) => {
+      const start = Number(Buffer.from(req).readBigUInt64LE(0))
+      const count = Number(Buffer.from(req).readBigUInt64LE(8))
+      emit({ event: 'request', method: 'blocks-by-range', peerId, startSlot: String(start), count: String(count) })
+      // deneb "BeaconBlocksByRange v2": no more than MAX_REQUEST_BLOCKS_DENEB may be requested
+      if (count > MAX_REQUEST_BLOCKS_DENEB) return encodeError(1, `count ${count} over ${MAX_REQUEST_BLOCKS_DENEB}`)
+      const parts = []
+      for (let s = start; s < start + count; s++) parts.push(encodeContextSuccess(contextOf(s), block(s)))
+      return Buffer.concat(parts)
+    })
+    await serve(node, BLOCKS_BY_HEAD, 'blocks-by-head', 40, (req, peerId) => {
+      const count = Number(Buffer.from(req).readBigUInt64LE(32))
+      emit({ event: 'request', method: 'blocks-by-head', peerId, beaconRoot: hex(req.subarray(0, 32)), count: String(count) })
+      // fulu "BeaconBlocksByHead v1": descending from the root, at most min(count, MAX_REQUEST_BLOCKS_DENEB)
+      const parts = []
+      const n = Math.min(count, MAX_REQUEST_BLOCKS_DENEB, o.headSlot + 1)
+      for (let i = 0; i < n; i++) {
+        const s = o.headSlot - i
+        parts.push(encodeContextSuccess(contextOf(s), block(s)))
+      }
+      return Buffer.concat(parts)
+    })
+  }
   await serve(node, GOODBYE, 'goodbye', 8, (req, peerId) => {
     emit({ event: 'request', method: 'goodbye', peerId, reason: readU64(req, 0) })
     return null // Goodbye gets no response chunk

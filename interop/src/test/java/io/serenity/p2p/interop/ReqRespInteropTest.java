@@ -11,7 +11,17 @@ import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
 import io.serenity.p2p.eth2.ssz.Bitvector;
 import io.serenity.p2p.eth2.ssz.Bytes32;
 import io.serenity.p2p.eth2.ssz.Bytes4;
+import io.serenity.p2p.eth2.reqresp.Eth2Methods;
+import io.serenity.p2p.eth2.reqresp.ReqRespException;
+import io.serenity.p2p.eth2.reqresp.RequestHandler;
+import io.serenity.p2p.eth2.reqresp.ResponseChunk;
+import io.serenity.p2p.eth2.reqresp.ResultCode;
+import io.serenity.p2p.eth2.types.BlocksByHeadRequest;
+import io.serenity.p2p.eth2.types.BlocksByRangeRequest;
+import io.serenity.p2p.eth2.types.ByRootRequests;
 import io.serenity.p2p.eth2.types.MetaData;
+import io.serenity.p2p.eth2.types.MetaDataV3;
+import io.serenity.p2p.eth2.types.StatusMessageV2;
 import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.host.HostConfig;
@@ -36,7 +46,9 @@ import org.junit.jupiter.api.Test;
 /**
  * eth2 req/resp against a js implementation written from the spec ({@code js/reqresp-peer.mjs},
  * js-libp2p 3 streams, its own snappy framing over snappyjs blocks): Status, Ping and GetMetaData v2
- * answered both ways, and Goodbye for a peer on another fork.
+ * answered both ways, and Goodbye for a peer on another fork; with {@code --fulu}, Status v2 and
+ * MetaData v3 (offered first, v1 fallback), and the multi-chunk BeaconBlocksByRange v2 and
+ * BeaconBlocksByHead v1 with fork-digest context bytes and an InvalidRequest for too many blocks.
  */
 class ReqRespInteropTest {
 
@@ -172,6 +184,132 @@ class ReqRespInteropTest {
         assertThat(bye.str("reason")).isEqualTo("2");
         awaitFuture(gone);
         assertThat(j.host().connection(PeerId.parse(js.peerId()))).isEmpty();
+    }
+
+    private static final String PREV_DIGEST = "01020304";
+
+    /**
+     * Serves BeaconBlocksByRange v2 with synthetic blocks and their context; a count over
+     * MAX_REQUEST_BLOCKS_DENEB never reaches this handler (ReqResp answers InvalidRequest).
+     */
+    private static void serveBlocksByRange(ReqResp j, long forkSlot) {
+        j.register(Eth2Methods.BLOCKS_BY_RANGE_V2, (RequestHandler<BlocksByRangeRequest, byte[]>) (peer, req, sink) -> {
+            assertThat(req.count()).isLessThanOrEqualTo(ByRootRequests.MAX_REQUEST_BLOCKS_DENEB);
+            for (long s = req.startSlot(); s < req.startSlot() + req.count(); s++) {
+                byte[] b = new byte[100 + (int) (s % 50)];
+                b[0] = (byte) s;
+                if (s < forkSlot) {
+                    sink.next(b, Bytes4.fromHex(PREV_DIGEST).bytes());
+                } else {
+                    sink.next(b);
+                }
+            }
+            sink.complete();
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> blocks(JsEvent e) {
+        return (List<Map<String, Object>>) e.fields().get("blocks");
+    }
+
+    @Test
+    void jsDialsJavaAndGetsFuluStatusMetaDataAndMultiChunkBlocksWithContext() {
+        ReqResp j = javaNode(DIGEST, 77, MetaData.empty(0));
+        StatusMessageV2 ours = StatusMessageV2.of(j.localStatus().orElseThrow(), 32);
+        j.setStatusV2(ours);
+        j.setMetaDataV3(new MetaDataV3(5, Bitvector.of(64, 1), Bitvector.of(4, 0), 8));
+        serveBlocksByRange(j, 13);
+        j.register(Eth2Methods.BLOCKS_BY_HEAD_V1, (RequestHandler<BlocksByHeadRequest, byte[]>) (peer, req, sink) -> {
+            for (long s = 77; s > 77 - req.count(); s--) {
+                byte[] b = new byte[100 + (int) (s % 50)];
+                b[0] = (byte) s;
+                sink.next(b);
+            }
+            sink.complete();
+        });
+        CompletableFuture<StatusMessage> jsStatus = new CompletableFuture<>();
+        j.addListener(e -> {
+            if (e instanceof ReqRespEvent.StatusReceived st) {
+                jsStatus.complete(st.status());
+            }
+        });
+        JsReqRespPeer js = js("--dial", TestHosts.dialAddr(j.host()).toString(), "--fork-digest", DIGEST,
+                "--head-slot", "12", "--fulu", "--earliest-slot", "7", "--cgc", "16");
+
+        Map<String, Object> st = obj(js.await(e -> e.name().equals("response") && "status-v2".equals(e.fields().get("method")), "status v2 response"), "status");
+        assertThat(st.get("headSlot")).isEqualTo("77");
+        assertThat(st.get("earliestAvailableSlot")).isEqualTo("32");
+        Map<String, Object> md = obj(js.await(e -> e.name().equals("response") && "metadata-v3".equals(e.fields().get("method")), "metadata v3 response"), "metaData");
+        assertThat(md.get("seq")).isEqualTo("5");
+        assertThat(md.get("custodyGroupCount")).isEqualTo("8");
+        List<Map<String, Object>> range = blocks(js.await(e -> e.name().equals("response") && "blocks-by-range".equals(e.fields().get("method")), "blocks by range"));
+        assertThat(range).hasSize(6);
+        assertThat(range).extracting(b -> ((Number) b.get("slot")).intValue()).containsExactly(10, 11, 12, 13, 14, 15);
+        assertThat(range).extracting(b -> b.get("context"))
+                .containsExactly(PREV_DIGEST, PREV_DIGEST, PREV_DIGEST, DIGEST, DIGEST, DIGEST);
+        assertThat(((Number) range.get(5).get("length")).intValue()).isEqualTo(115);
+        List<Map<String, Object>> head = blocks(js.await(e -> e.name().equals("response") && "blocks-by-head".equals(e.fields().get("method")), "blocks by head"));
+        assertThat(head).extracting(b -> ((Number) b.get("slot")).intValue()).containsExactly(77, 76, 75);
+        JsEvent tooMany = js.await(e -> e.name().equals("response") && "blocks-by-range-too-many".equals(e.fields().get("method")), "too many");
+        assertThat(tooMany.str("error")).startsWith("error response 1:");
+        assertThat(js.await(e -> e.name().equals("done"), "done").fields().get("ok")).isEqualTo(true);
+
+        // js dialled with Status v1 first (its runDialer order), then v2: Java kept the v2
+        awaitFuture(jsStatus);
+        PeerId jsId = PeerId.parse(js.peerId());
+        assertThat(j.statusV2(jsId)).hasValueSatisfying(v -> assertThat(v.earliestAvailableSlot()).isEqualTo(7));
+    }
+
+    @Test
+    void javaDialsJsOffersStatusV2AndStreamsBlocksWithContext() {
+        ReqResp j = javaNode(DIGEST, 20, MetaData.empty(4));
+        j.setStatusV2(StatusMessageV2.of(j.localStatus().orElseThrow(), 3));
+        j.setMetaDataV3(new MetaDataV3(4, Bitvector.empty(64), Bitvector.empty(4), 4));
+        JsReqRespPeer js = js("--fork-digest", DIGEST, "--head-slot", "40", "--seq", "11", "--fulu",
+                "--earliest-slot", "9", "--cgc", "32", "--fork-slot", "22");
+        PeerId jsId = PeerId.parse(js.peerId());
+        await(j.host().connect(Multiaddr.parse(js.listenAddr())));
+
+        // Status on connect went out as v2 (offered first) and js answered v2
+        Map<String, Object> sent = obj(js.await(e -> e.name().equals("request") && "status-v2".equals(e.fields().get("method")), "status v2 request"), "status");
+        assertThat(sent.get("earliestAvailableSlot")).isEqualTo("3");
+        assertThat(await(j.exchangeStatus(jsId)).headSlot()).isEqualTo(40);
+        assertThat(j.statusV2(jsId)).hasValueSatisfying(v -> assertThat(v.earliestAvailableSlot()).isEqualTo(9));
+        MetaDataV3 theirs = await(j.metaDataV3(jsId));
+        assertThat(theirs.seqNumber()).isEqualTo(11);
+        assertThat(theirs.custodyGroupCount()).isEqualTo(32);
+
+        List<ResponseChunk<byte[]>> range = await(j.requestChunksWithContext(jsId, Eth2Methods.BLOCKS_BY_RANGE_V2,
+                new BlocksByRangeRequest(20, 4, 1)));
+        assertThat(range).extracting(c -> (int) c.value()[0]).containsExactly(20, 21, 22, 23);
+        assertThat(range).extracting(c -> HexFormat.of().formatHex(c.context()))
+                .containsExactly(PREV_DIGEST, PREV_DIGEST, DIGEST, DIGEST);
+        assertThat(range.get(3).value()).hasSize(123);
+
+        List<Integer> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int n = await(j.requestStream(jsId, Eth2Methods.BLOCKS_BY_HEAD_V1,
+                new BlocksByHeadRequest(Bytes32.ZERO, 5), c -> slots.add(c.value()[0] & 0xff)));
+        assertThat(n).isEqualTo(5);
+        assertThat(slots).containsExactly(40, 39, 38, 37, 36);
+
+        CompletableFuture<List<byte[]>> tooMany = j.requestChunks(jsId, Eth2Methods.BLOCKS_BY_RANGE_V2,
+                new BlocksByRangeRequest(0, 129, 1));
+        assertThat(tooMany).failsWithin(WAIT).withThrowableThat().havingRootCause()
+                .isInstanceOfSatisfying(ReqRespException.class, x -> assertThat(x.code()).isEqualTo(ResultCode.INVALID_REQUEST));
+    }
+
+    @Test
+    void javaOnFuluFallsBackToStatusV1WithAPeerWithoutV2() {
+        ReqResp j = javaNode(DIGEST, 20, MetaData.empty(4));
+        j.setStatusV2(StatusMessageV2.of(j.localStatus().orElseThrow(), 3));
+        JsReqRespPeer js = js("--fork-digest", DIGEST, "--head-slot", "41"); // no --fulu: v1 only
+        PeerId jsId = PeerId.parse(js.peerId());
+        await(j.host().connect(Multiaddr.parse(js.listenAddr())));
+        Map<String, Object> sent = obj(js.await(e -> e.name().equals("request") && "status".equals(e.fields().get("method")), "status v1 request"), "status");
+        assertThat(sent.get("headSlot")).isEqualTo("20");
+        assertThat(await(j.exchangeStatus(jsId)).headSlot()).isEqualTo(41);
+        assertThat(j.statusV2(jsId)).isEmpty();
     }
 
     private static <T> T awaitFuture(CompletableFuture<T> f) {

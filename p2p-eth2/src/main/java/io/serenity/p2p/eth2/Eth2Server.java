@@ -8,6 +8,8 @@ import io.serenity.p2p.eth2.reqresp.ReqRespConfig;
 import io.serenity.p2p.eth2.reqresp.ReqRespEvent;
 import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.eth2.types.MetaData;
+import io.serenity.p2p.eth2.types.MetaDataV3;
+import io.serenity.p2p.eth2.types.StatusMessageV2;
 import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.server.Server;
@@ -61,6 +63,8 @@ public final class Eth2Server implements AutoCloseable {
   private final List<Consumer<ReqRespEvent>> listeners = new CopyOnWriteArrayList<>();
   private volatile StatusMessage status;
   private volatile MetaData metaData = MetaData.empty(0);
+  private volatile StatusMessageV2 statusV2;
+  private volatile MetaDataV3 metaDataV3;
   private volatile ReqResp reqResp;
 
   /**
@@ -92,6 +96,12 @@ public final class Eth2Server implements AutoCloseable {
       ReqResp rr = ReqResp.create(host, this.reqRespConfig);
       rr.setStatus(this.status);
       rr.setMetaData(this.metaData);
+      if (statusV2 != null) {
+        rr.setStatusV2(statusV2);
+      }
+      if (metaDataV3 != null) {
+        rr.setMetaDataV3(metaDataV3);
+      }
       for (Consumer<ReqRespEvent> l : listeners) {
         rr.addListener(l);
       }
@@ -127,6 +137,7 @@ public final class Eth2Server implements AutoCloseable {
    */
   public void setStatus(StatusMessage status) {
     this.status = Objects.requireNonNull(status, "status");
+    this.statusV2 = null;
     ReqResp rr = reqResp;
     if (rr != null) {
       rr.setStatus(status);
@@ -140,9 +151,42 @@ public final class Eth2Server implements AutoCloseable {
    */
   public void setMetaData(MetaData metaData) {
     this.metaData = Objects.requireNonNull(metaData, "metaData");
+    this.metaDataV3 = null;
     ReqResp rr = reqResp;
     if (rr != null) {
       rr.setMetaData(metaData);
+    }
+  }
+
+  /**
+   * Our Status v2 (from Fulu on; see {@link ReqResp#setStatusV2}); takes effect at once when running.
+   * {@link #setStatus} goes back to v1 only.
+   *
+   * @param status our Status v2
+   */
+  public void setStatusV2(StatusMessageV2 status) {
+    Objects.requireNonNull(status, "status");
+    this.status = status.toV1();
+    this.statusV2 = status;
+    ReqResp rr = reqResp;
+    if (rr != null) {
+      rr.setStatusV2(status);
+    }
+  }
+
+  /**
+   * Our MetaData v3 (from Fulu on; see {@link ReqResp#setMetaDataV3}); takes effect at once when
+   * running. {@link #setMetaData} goes back to v2 only.
+   *
+   * @param metaData our MetaData v3
+   */
+  public void setMetaDataV3(MetaDataV3 metaData) {
+    Objects.requireNonNull(metaData, "metaData");
+    this.metaData = metaData.toV2();
+    this.metaDataV3 = metaData;
+    ReqResp rr = reqResp;
+    if (rr != null) {
+      rr.setMetaDataV3(metaData);
     }
   }
 

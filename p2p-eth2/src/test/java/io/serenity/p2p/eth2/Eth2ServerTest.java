@@ -126,6 +126,28 @@ class Eth2ServerTest {
   }
 
   @Test
+  void fuluStatusAndMetaDataSetBeforeStartAreServedAsV2AndV3() throws Exception {
+    io.serenity.p2p.eth2.types.StatusMessageV2 v2 = io.serenity.p2p.eth2.types.StatusMessageV2.of(status(9), 4);
+    io.serenity.p2p.eth2.types.MetaDataV3 v3 = new io.serenity.p2p.eth2.types.MetaDataV3(
+        3, io.serenity.p2p.eth2.ssz.Bitvector.of(64, 5), io.serenity.p2p.eth2.ssz.Bitvector.empty(4), 16);
+    try (Eth2Server a = new Eth2Server(Eth2Server.ethereum(DIGEST).listen("/ip4/127.0.0.1/tcp/0").minPeers(0).build(),
+            io.serenity.p2p.eth2.reqresp.ReqRespConfig.defaults(), status(1));
+        Eth2Server b = new Eth2Server(Eth2Server.ethereum(DIGEST).listen("/ip4/127.0.0.1/tcp/0").minPeers(0).build(),
+            io.serenity.p2p.eth2.reqresp.ReqRespConfig.defaults(), status(2))) {
+      a.setStatusV2(v2);
+      a.setMetaDataV3(v3);
+      a.start();
+      b.start();
+      await(b.server().connect(a.server().listenAddrs().get(0).toString()));
+      io.serenity.p2p.core.PeerId aId = a.reqResp().host().peerId();
+      assertThat(await(b.reqResp().metaDataV3(aId))).isEqualTo(v3);
+      assertThat(await(b.reqResp().request(aId, io.serenity.p2p.eth2.reqresp.Eth2Methods.STATUS_V2,
+          io.serenity.p2p.eth2.types.StatusMessageV2.of(status(2), 0)))).isEqualTo(v2);
+      assertThat(await(b.reqResp().exchangeStatus(aId))).isEqualTo(v2.toV1());
+    }
+  }
+
+  @Test
   void twoPresetServersExchangeAnSszTypeByBroadcastAndSendWithTheEth2MessageId() throws Exception {
     String topic = Eth2Server.topic(DIGEST, "status_test");
     assertThat(topic).isEqualTo("/eth2/b5303f2a/status_test/ssz_snappy");

@@ -29,12 +29,22 @@ final class OutboundRequest<R> implements StreamReceiver {
   private final CompletableFuture<List<ResponseChunk<R>>> result;
   private final ChunkDecoder decoder;
   private final List<ResponseChunk<R>> chunks = new ArrayList<>();
+  /** When set, each chunk goes here as it arrives instead of into {@code chunks}. */
+  private final java.util.function.Consumer<ResponseChunk<R>> onEach;
+  private int count; // event loop only
   private final String what;
   private boolean firstByte; // event loop only
   private ScheduledFuture<?> timer; // guarded by this
 
   OutboundRequest(ReqRespConfig config, ScheduledExecutorService scheduler, Method<?, R> method, Stream stream,
       int maxChunks, CompletableFuture<List<ResponseChunk<R>>> result) {
+    this(config, scheduler, method, stream, maxChunks, result, null);
+  }
+
+  OutboundRequest(ReqRespConfig config, ScheduledExecutorService scheduler, Method<?, R> method, Stream stream,
+      int maxChunks, CompletableFuture<List<ResponseChunk<R>>> result,
+      java.util.function.Consumer<ResponseChunk<R>> onEach) {
+    this.onEach = onEach;
     this.config = config;
     this.scheduler = scheduler;
     this.method = method;
@@ -94,12 +104,26 @@ final class OutboundRequest<R> implements StreamReceiver {
           stream.remotePeer(), method.protocolId(), c.code(), ChunkCodec.errorText(c.payload())));
       return;
     }
+    ResponseChunk<R> chunk;
     try {
-      chunks.add(new ResponseChunk<>(c.context(), method.responseCodec().decode(c.payload())));
+      chunk = new ResponseChunk<>(c.context(), method.responseCodec().decode(c.payload()));
     } catch (SszException | IllegalArgumentException e) {
       throw new ReqRespException(Kind.BAD_SSZ, what + ": bad " + method.name() + " chunk: " + e.getMessage());
     }
-    if (chunks.size() >= maxChunks) {
+    count++;
+    if (onEach == null) {
+      chunks.add(chunk);
+    } else {
+      try {
+        onEach.accept(chunk);
+      } catch (RuntimeException e) {
+        // the consumer refused the chunk: stop the response, report the consumer's failure
+        result.completeExceptionally(e);
+        stream.reset();
+        return;
+      }
+    }
+    if (count >= maxChunks) {
       result.complete(List.copyOf(chunks));
     } else {
       arm(config.respTimeout(), "no complete chunk");

@@ -3,7 +3,9 @@ package io.serenity.p2p.eth2.reqresp;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.eth2.types.Goodbye;
 import io.serenity.p2p.eth2.types.MetaData;
+import io.serenity.p2p.eth2.types.MetaDataV3;
 import io.serenity.p2p.eth2.types.StatusMessage;
+import io.serenity.p2p.eth2.types.StatusMessageV2;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.core.internal.RateLimitedLog;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * long seq = rr.ping(peer).join();
  * }</pre>
  *
- * <p>Status: when we dial a peer we send our Status once the connection is up; the peer's Status
+ * <p>Status: when we dial a peer we send our Status once the connection is up, and every
+ * {@link ReqRespConfig#statusInterval()} to every peer whose Status we hold; the peer's Status
  * (from its request or its response) is kept ({@link #status}) and reported; a peer with another
  * fork digest gets Goodbye 2 (irrelevant network) and is disconnected. Limits, timeouts and the wire
  * format are the engine's ({@link ReqRespEngine}).
@@ -108,6 +111,64 @@ public final class ReqResp implements AutoCloseable {
     this.status.setLocal(status);
   }
 
+  /**
+   * Our Status v2 (fulu on): served under {@code status/2} and offered first (a peer that does not
+   * speak v2 is asked with v1); its first five fields also answer v1 requests. {@link #setStatus}
+   * goes back to v1 only.
+   *
+   * @param status our Status v2
+   */
+  public void setStatusV2(StatusMessageV2 status) {
+    this.status.setLocalV2(status);
+  }
+
+  /** {@return our current Status v2, if one is set} */
+  public Optional<StatusMessageV2> localStatusV2() {
+    return status.localV2();
+  }
+
+  /**
+   * {@return the last Status v2 {@code peer} sent us, while it is connected (empty when its last Status was v1)}
+   *
+   * @param peer the peer
+   */
+  public Optional<StatusMessageV2> statusV2(PeerId peer) {
+    return status.ofV2(peer);
+  }
+
+  /**
+   * Our MetaData v3 (fulu on): served under {@code metadata/3}; its first three fields answer
+   * GetMetaData v2 and its seq_number answers Ping. {@link #setMetaData} goes back to v2 only.
+   *
+   * @param metaData our MetaData v3
+   */
+  public void setMetaDataV3(MetaDataV3 metaData) {
+    this.metaData.setLocalV3(metaData);
+  }
+
+  /** {@return our current MetaData v3, if one is set} */
+  public Optional<MetaDataV3> localMetaDataV3() {
+    return metaData.localV3();
+  }
+
+  /**
+   * {@return the last MetaData (its v2 fields) fetched from {@code peer}, while it is connected}
+   *
+   * @param peer the peer
+   */
+  public Optional<MetaData> peerMetaData(PeerId peer) {
+    return metaData.peerMetaData(peer);
+  }
+
+  /**
+   * {@return the last MetaData v3 fetched from {@code peer} (empty when it answered v2)}
+   *
+   * @param peer the peer
+   */
+  public Optional<MetaDataV3> peerMetaDataV3(PeerId peer) {
+    return metaData.peerMetaDataV3(peer);
+  }
+
   /** {@return our current Status, if set} */
   public Optional<StatusMessage> localStatus() {
     return status.local();
@@ -172,7 +233,17 @@ public final class ReqResp implements AutoCloseable {
    * @param handler serves each request
    */
   public <Q, R> void register(Method<Q, R> method, RequestHandler<Q, R> handler) {
-    engine.register(method, handler);
+    java.util.Objects.requireNonNull(handler, "handler");
+    engine.register(method, (peer, req, sink) -> {
+      String over = SpecLimits.overLimit(method, req);
+      if (over != null) {
+        // deneb / fulu: "No more than MAX_REQUEST_BLOCKS_DENEB may be requested at a time"
+        RLOG.info("peer {} asked {} for too much: {}", peer, method.protocolId(), over);
+        sink.error(ResultCode.INVALID_REQUEST, over);
+        return;
+      }
+      handler.handle(peer, req, sink);
+    });
   }
 
   /**
@@ -212,7 +283,9 @@ public final class ReqResp implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} and collects every response chunk (up to the method's limit).
+   * Sends {@code request} and collects every response chunk (up to the method's limit; for the
+   * spec's by-range, by-root and by-head methods, up to what the request asks for: once that many
+   * arrived the response is complete and anything more resets the stream).
    *
    * @param <Q> the request type
    * @param <R> the response type
@@ -222,7 +295,8 @@ public final class ReqResp implements AutoCloseable {
    * @return completes with the chunks
    */
   public <Q, R> CompletableFuture<List<R>> requestChunks(PeerId peer, Method<Q, R> method, Q request) {
-    return engine.requestChunks(peer, method, request);
+    return requestChunksWithContext(peer, method, request)
+        .thenApply(list -> list.stream().map(ResponseChunk::value).toList());
   }
 
   /**
@@ -237,7 +311,35 @@ public final class ReqResp implements AutoCloseable {
    */
   public <Q, R> CompletableFuture<List<ResponseChunk<R>>> requestChunksWithContext(
       PeerId peer, Method<Q, R> method, Q request) {
-    return engine.requestChunksWithContext(peer, method, request);
+    return engine.exchangeBounded(peer, method, request, maxChunks(method, request), null);
+  }
+
+  /** The chunk bound of a request: the spec's per-request bound for its methods, else the method's. */
+  private static int maxChunks(Method<?, ?> method, Object request) {
+    long n = SpecLimits.allowedChunks(method, request);
+    // a request for nothing still reads (and rejects) a chunk: the bound must be at least 1
+    return n < 0 ? method.maxResponseChunks() : (int) Math.max(1, Math.min(n, method.maxResponseChunks()));
+  }
+
+  /**
+   * See {@link ReqRespEngine#requestStream}: each chunk is handed to {@code onChunk} as it arrives.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @param onChunk receives each chunk and its context bytes; runs on the I/O thread, must not block
+   * @return completes with the number of chunks
+   */
+  public <Q, R> CompletableFuture<Integer> requestStream(PeerId peer, Method<Q, R> method, Q request,
+      Consumer<ResponseChunk<R>> onChunk) {
+    java.util.Objects.requireNonNull(onChunk, "onChunk");
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return engine.exchangeBounded(peer, method, request, maxChunks(method, request), c -> {
+      onChunk.accept(c);
+      n.incrementAndGet();
+    }).thenApply(list -> n.get());
   }
 
   // ---------------------------------------------------------------- built-in methods
@@ -260,6 +362,16 @@ public final class ReqResp implements AutoCloseable {
    */
   public CompletableFuture<Long> ping(PeerId peer) {
     return metaData.ping(peer);
+  }
+
+  /**
+   * Asks {@code peer} for its MetaData v3 (fulu); keeps it ({@link #peerMetaDataV3}).
+   *
+   * @param peer the peer
+   * @return completes with its MetaData v3
+   */
+  public CompletableFuture<MetaDataV3> metaDataV3(PeerId peer) {
+    return metaData.metaDataV3(peer);
   }
 
   /**
@@ -298,6 +410,7 @@ public final class ReqResp implements AutoCloseable {
   @Override
   public void close() {
     subscription.cancel();
+    status.close();
     engine.close();
   }
 

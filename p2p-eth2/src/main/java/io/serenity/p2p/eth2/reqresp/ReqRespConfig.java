@@ -25,6 +25,9 @@ import java.util.Map;
  *     it the dialer's duty)
  * @param maxConcurrentRequests our outbound requests in flight per peer and protocol id; more wait
  *     in a queue until one finishes (default 2, the spec's {@code MAX_CONCURRENT_REQUESTS})
+ * @param statusInterval how often {@link ReqResp} sends our Status again to every connected peer
+ *     whose Status it holds, so both sides see each other's head move (default 5 minutes, as
+ *     Lighthouse does; {@link Duration#ZERO} switches it off)
  */
 public record ReqRespConfig(
     Duration ttfbTimeout,
@@ -35,7 +38,8 @@ public record ReqRespConfig(
     Map<String, RateLimit> rateLimits,
     Duration goodbyeGrace,
     boolean statusOnConnect,
-    int maxConcurrentRequests) {
+    int maxConcurrentRequests,
+    Duration statusInterval) {
 
   /**
    * A token bucket: {@code capacity} requests at once, one more every {@code refillEvery}.
@@ -55,15 +59,46 @@ public record ReqRespConfig(
     }
   }
 
-  /** Copies the map. */
+  /** Copies the map; a null {@code statusInterval} is {@link Duration#ZERO} (off). */
   public ReqRespConfig {
     rateLimits = Map.copyOf(rateLimits);
+    statusInterval = statusInterval == null ? Duration.ZERO : statusInterval;
+  }
+
+  /**
+   * The settings without periodic Status (the constructor before {@code statusInterval} existed).
+   *
+   * @param ttfbTimeout see the record
+   * @param respTimeout see the record
+   * @param maxPayloadSize see the record
+   * @param maxInboundStreamsPerPeer see the record
+   * @param rateLimit see the record
+   * @param rateLimits see the record
+   * @param goodbyeGrace see the record
+   * @param statusOnConnect see the record
+   * @param maxConcurrentRequests see the record
+   */
+  public ReqRespConfig(Duration ttfbTimeout, Duration respTimeout, int maxPayloadSize, int maxInboundStreamsPerPeer,
+      RateLimit rateLimit, Map<String, RateLimit> rateLimits, Duration goodbyeGrace, boolean statusOnConnect,
+      int maxConcurrentRequests) {
+    this(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit, rateLimits, goodbyeGrace,
+        statusOnConnect, maxConcurrentRequests, Duration.ZERO);
+  }
+
+  /**
+   * {@return a copy that re-sends Status every {@code every} ({@link Duration#ZERO}: never)}
+   *
+   * @param every the interval
+   */
+  public ReqRespConfig withStatusInterval(Duration every) {
+    return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
+        rateLimits, goodbyeGrace, statusOnConnect, maxConcurrentRequests, every);
   }
 
   /** {@return the defaults listed on the record components} */
   public static ReqRespConfig defaults() {
     return new ReqRespConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Method.MAX_PAYLOAD_SIZE, 16,
-        new RateLimit(32, Duration.ofMillis(100)), Map.of(), Duration.ofSeconds(1), true, 2);
+        new RateLimit(32, Duration.ofMillis(100)), Map.of(), Duration.ofSeconds(1), true, 2, Duration.ofMinutes(5));
   }
 
   /**
@@ -74,7 +109,7 @@ public record ReqRespConfig(
    */
   public ReqRespConfig withTimeouts(Duration ttfb, Duration resp) {
     return new ReqRespConfig(ttfb, resp, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit, rateLimits,
-        goodbyeGrace, statusOnConnect, maxConcurrentRequests);
+        goodbyeGrace, statusOnConnect, maxConcurrentRequests, statusInterval);
   }
 
   /**
@@ -85,7 +120,7 @@ public record ReqRespConfig(
    */
   public ReqRespConfig withRateLimits(RateLimit all, Map<String, RateLimit> byProtocol) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, all, byProtocol,
-        goodbyeGrace, statusOnConnect, maxConcurrentRequests);
+        goodbyeGrace, statusOnConnect, maxConcurrentRequests, statusInterval);
   }
 
   /**
@@ -95,7 +130,7 @@ public record ReqRespConfig(
    */
   public ReqRespConfig withMaxInboundStreamsPerPeer(int n) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, n, rateLimit, rateLimits, goodbyeGrace,
-        statusOnConnect, maxConcurrentRequests);
+        statusOnConnect, maxConcurrentRequests, statusInterval);
   }
 
   /**
@@ -105,7 +140,7 @@ public record ReqRespConfig(
    */
   public ReqRespConfig withStatusOnConnect(boolean on) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
-        rateLimits, goodbyeGrace, on, maxConcurrentRequests);
+        rateLimits, goodbyeGrace, on, maxConcurrentRequests, statusInterval);
   }
 
   /**
@@ -115,7 +150,7 @@ public record ReqRespConfig(
    */
   public ReqRespConfig withMaxConcurrentRequests(int n) {
     return new ReqRespConfig(ttfbTimeout, respTimeout, maxPayloadSize, maxInboundStreamsPerPeer, rateLimit,
-        rateLimits, goodbyeGrace, statusOnConnect, n);
+        rateLimits, goodbyeGrace, statusOnConnect, n, statusInterval);
   }
 
   /**
@@ -128,6 +163,9 @@ public record ReqRespConfig(
     positive("ttfbTimeout", ttfbTimeout);
     positive("respTimeout", respTimeout);
     positive("goodbyeGrace", goodbyeGrace);
+    if (statusInterval.isNegative()) {
+      throw new IllegalArgumentException("statusInterval must be >= 0: " + statusInterval);
+    }
     if (maxPayloadSize < 1 || maxPayloadSize > Method.MAX_PAYLOAD_SIZE) {
       throw new IllegalArgumentException("maxPayloadSize must be in [1, " + Method.MAX_PAYLOAD_SIZE + "]: " + maxPayloadSize);
     }

@@ -266,6 +266,52 @@ public final class ReqRespEngine implements AutoCloseable {
   }
 
   /**
+   * Sends {@code request} and hands each response chunk to {@code onChunk} as it is decoded, without
+   * collecting them: for long by-range responses whose chunks the caller stores or verifies one by
+   * one. {@code onChunk} runs on the connection's I/O thread and must not block (hand heavy work to
+   * another executor); an exception it throws resets the stream and fails the result with that
+   * exception. The limits, the timeouts and the chunk bound of the method apply as in {@link
+   * #requestChunks}.
+   *
+   * @param <Q> the request type
+   * @param <R> the response type
+   * @param peer the peer
+   * @param method the method
+   * @param request the request, null for methods without content
+   * @param onChunk receives each chunk and its context bytes, in order
+   * @return completes with the number of chunks once the response ended; fails with {@link
+   *     ReqRespException} (an error chunk, a timeout, a malformed chunk) after the chunks before it
+   *     were delivered
+   */
+  public <Q, R> CompletableFuture<Integer> requestStream(PeerId peer, Method<Q, R> method, Q request,
+      java.util.function.Consumer<ResponseChunk<R>> onChunk) {
+    Objects.requireNonNull(onChunk, "onChunk");
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return exchange(peer, method, request, method.maxResponseChunks(), c -> {
+      onChunk.accept(c);
+      n.incrementAndGet();
+    }).thenApply(list -> n.get());
+  }
+
+  /** Like {@link #requestStream} / {@link #requestChunksWithContext} with a chunk bound of the caller's. */
+  <Q, R> CompletableFuture<List<ResponseChunk<R>>> exchangeBounded(PeerId peer, Method<Q, R> method, Q request,
+      int maxChunks, java.util.function.Consumer<ResponseChunk<R>> onEach) {
+    return exchange(peer, method, request, maxChunks, onEach);
+  }
+
+  /**
+   * Stops serving {@code method}: inbound streams of its protocol id are refused from now on (the
+   * peer's negotiation fails, so it may fall back to another version).
+   *
+   * @param method the method
+   */
+  public void unregister(Method<?, ?> method) {
+    if (methods.remove(method.protocolId()) != null) {
+      host.removeStreamHandler(method.protocolId());
+    }
+  }
+
+  /**
    * Writes {@code request} on a stream of its own and reads no answer (Goodbye's way): completes when
    * the peer closes the stream, when {@code grace} passes, or at once when the stream cannot be
    * opened or written. Never fails; not subject to {@link ReqRespConfig#maxConcurrentRequests()}.
@@ -377,6 +423,11 @@ public final class ReqRespEngine implements AutoCloseable {
 
   private <Q, R> CompletableFuture<List<ResponseChunk<R>>> exchange(PeerId peer, Method<Q, R> method, Q request,
       int maxChunks) {
+    return exchange(peer, method, request, maxChunks, null);
+  }
+
+  private <Q, R> CompletableFuture<List<ResponseChunk<R>>> exchange(PeerId peer, Method<Q, R> method, Q request,
+      int maxChunks, java.util.function.Consumer<ResponseChunk<R>> onEach) {
     byte[] body;
     if (method.hasNoRequest()) {
       body = null;
@@ -411,7 +462,7 @@ public final class ReqRespEngine implements AutoCloseable {
           s.reset();
           return;
         }
-        new OutboundRequest<>(config, scheduler, method, s, maxChunks, result).start(body);
+        new OutboundRequest<>(config, scheduler, method, s, maxChunks, result, onEach).start(body);
       });
     });
     return result;
