@@ -107,6 +107,7 @@ public final class PubSubBench {
             .put("messages", messages)
             .put("size", size)
             .put("received", received.get())
+            .put("publishFailures", PUBLISH_FAILURES.get())
             .put("msgPerSec", messages / seconds, 0)
             .put("mibPerSec", (double) messages * size / 1048576.0 / seconds, 1)
             .put("cpuMicrosPerMsg", cpuMicros, 1));
@@ -144,22 +145,53 @@ public final class PubSubBench {
 
   /** Where messages went missing, for the error message. */
   private static String losses(PubSub pa, PubSub pb, io.serenity.p2p.pubsub.Subscription sub) {
-    return "publisher queue drops " + pa.queueDrops() + ", receiver " + pb.stats()
+    String view;
+    try {
+      view = "publisher's topic peers " + pa.peers("bench").get(5, TimeUnit.SECONDS)
+          + ", mesh " + pa.meshPeers("bench").get(5, TimeUnit.SECONDS)
+          + ", scores " + pa.scores().get(5, TimeUnit.SECONDS)
+          + ", queues flushed " + flushed(pa)
+          + ", publish refusals " + pa.publishRefusals() + ", timeouts " + pa.publishTimeouts() + "; ";
+    } catch (Exception e) {
+      view = "(publisher's view unavailable: " + e + "); ";
+    }
+    return view + "publisher queue drops " + pa.queueDrops() + ", receiver " + pb.stats()
         + ", subscriber drops " + sub.dropped() + ", unchecked drops " + pb.checkDrops();
   }
+
+  private static boolean flushed(PubSub p) {
+    try {
+      p.whenFlushed().get(5, TimeUnit.SECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static final AtomicLong PUBLISH_FAILURES = new AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicReference<Throwable> FIRST_FAILURE =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private static long run(PubSub pa, String topic, byte[] data, int count, long seq, Semaphore inFlight,
       AtomicLong received, int expect) throws Exception {
     for (int i = 0; i < count; i++) {
       if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("receiver stalled after " + received.get() + " messages");
+        throw new IllegalStateException("receiver stalled after " + received.get() + " messages; "
+            + PUBLISH_FAILURES.get() + " publishes failed, the first: " + FIRST_FAILURE.get());
       }
       // distinct payloads: unsigned message ids are SHA-256 of the data
       long s = seq++;
       for (int k = 0; k < 8 && k < data.length; k++) {
         data[k] = (byte) (s >>> (8 * k));
       }
-      pa.publish(topic, data);
+      pa.publish(topic, data).whenComplete((id, e) -> {
+        if (e != null) {
+          // a refused publish would otherwise hold its window slot for ever and stall the run
+          PUBLISH_FAILURES.incrementAndGet();
+          FIRST_FAILURE.compareAndSet(null, e);
+          inFlight.release();
+        }
+      });
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (received.get() < expect) {

@@ -56,6 +56,13 @@ public final class Stream {
   private final int[] varintLen = new int[1];
   private Traffic.Counter traffic; // the counter of the current protocol, looked up once
   private long reserved; // unread bytes reserved with the resource manager
+  /** The muxer grants window back only for bytes we report consumed (yamux after negotiation). */
+  private volatile boolean readerCredit;
+  /**
+   * Buffered bytes not yet reported consumed to the muxer: always the newest ones, since a pending
+   * read that cannot complete credits everything buffered (those bytes are all part of its message).
+   */
+  private int uncredited;
 
   /** A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes. */
   private record PendingRead(boolean message, int size, CompletableFuture<byte[]> future) {}
@@ -219,6 +226,7 @@ public final class Stream {
             byte[] all = buffer.takeAll();
             releaseRead();
             deliver(ByteBuffer.wrap(all));
+            creditAll();
           }
           if (wasReset) {
             r.onReset(this);
@@ -238,6 +246,9 @@ public final class Stream {
   /** Called by negotiation once {@code p} is agreed; returns the handler to install. */
   MuxedStreamHandler bind(String p) {
     this.protocol = p;
+    // From here the muxer grants window back as the protocol reads (pull reads or a receiver), so a
+    // slow reader stops the sender through flow control instead of overflowing maxReadBuffer.
+    readerCredit = muxed.creditOnConsume(maxReadBuffer);
     touch();
     return new Inbound();
   }
@@ -322,6 +333,7 @@ public final class Stream {
         }
         if (len == ReadBuffer.INCOMPLETE) {
           if (!stalled(head)) {
+            creditAll(); // every buffered byte belongs to the message this read waits for
             return;
           }
           continue;
@@ -332,24 +344,47 @@ public final class Stream {
         }
         if (buffer.readable() < varintLen[0] + len) {
           if (!stalled(head)) {
+            creditAll();
             return;
           }
           continue;
         }
+        creditTaken(varintLen[0] + (int) len);
         buffer.skip(varintLen[0]);
         out = buffer.take((int) len);
       } else {
         if (buffer.readable() < head.size()) {
           if (!stalled(head)) {
+            creditAll();
             return;
           }
           continue;
         }
+        creditTaken(head.size());
         out = buffer.take(head.size());
       }
       reads.poll();
       releaseRead();
       head.future().complete(out);
+    }
+  }
+
+  /** Reports every buffered byte not yet credited as consumed (event loop only). */
+  private void creditAll() {
+    if (uncredited > 0) {
+      int n = uncredited;
+      uncredited = 0;
+      muxed.consumed(n);
+    }
+  }
+
+  /** Credits the uncredited part of the next {@code n} buffered bytes, about to be taken. */
+  private void creditTaken(int n) {
+    int creditedInBuffer = buffer.readable() - uncredited;
+    int c = Math.max(0, n - creditedInBuffer);
+    if (c > 0) {
+      uncredited -= c;
+      muxed.consumed(c);
     }
   }
 
@@ -378,6 +413,7 @@ public final class Stream {
     // bytes of a peer we are cutting off (up to maxReadBuffer of them).
     wasReset = true;
     buffer.clear();
+    uncredited = 0;
     releaseRead();
     connection.host().reportViolation(remotePeer(), protocol, what);
     muxed.reset();
@@ -391,6 +427,7 @@ public final class Stream {
     reads.clear();
     wasReset = true;
     buffer.clear();
+    uncredited = 0;
     releaseRead();
     muxed.reset();
   }
@@ -415,11 +452,16 @@ public final class Stream {
         touch();
         count(true, data.readableBytes());
         if (receiver != null) {
+          int n = data.readableBytes();
           deliver(data.nioBuffer());
+          muxed.consumed(n);
           return;
         }
         int n = data.readableBytes();
-        if (buffer.readable() + n > maxReadBuffer) {
+        // Under reader credit the muxer's window bounds what is buffered (yamux closes a connection
+        // that sends past it): at most the window (itself at most maxReadBuffer) plus the part of a
+        // message a pending read has credited. Without it (mplex) this buffer is the only bound.
+        if (!readerCredit && buffer.readable() + n > maxReadBuffer) {
           resources.streamMemoryRefused();
           violation("more than " + maxReadBuffer + " unread bytes");
           return;
@@ -432,6 +474,9 @@ public final class Stream {
         }
         reserved += n;
         buffer.append(data);
+        if (readerCredit) {
+          uncredited += n;
+        }
       } finally {
         data.release();
       }
@@ -454,6 +499,7 @@ public final class Stream {
       // A reset aborts the stream: unread bytes are dropped, as the muxers drop what they held, so
       // pending and later reads fail instead of returning data from before the reset.
       buffer.clear();
+      uncredited = 0;
       releaseRead();
       if (receiver != null) {
         receiver.onReset(Stream.this);

@@ -157,8 +157,11 @@ class MisbehavingPeerTest {
 
   @Test
   void aStreamResetForTooManyUnreadBytesServesNoneOfThem() {
-    Host a = hosts.start();
-    Host b = hosts.start(KeyType.SECP256K1, HostConfig.builder().maxStreamReadBuffer(64 * 1024).build());
+    // mplex has no per-stream flow control, so the read buffer's limit is what stops a sender (over
+    // yamux the stream's window does, see StreamFlowControlTest)
+    Host a = hosts.start(KeyType.SECP256K1, HostConfig.builder().muxers(HostConfig.MPLEX).build());
+    Host b = hosts.start(KeyType.SECP256K1,
+        HostConfig.builder().muxers(HostConfig.MPLEX).maxStreamReadBuffer(64 * 1024).build());
     EventRecorder bEvents = new EventRecorder(b);
     CompletableFuture<Stream> unread = new CompletableFuture<>();
     b.setStreamHandler("/test/slow/1.0.0", unread::complete); // reads nothing yet

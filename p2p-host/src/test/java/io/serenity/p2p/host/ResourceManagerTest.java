@@ -145,22 +145,30 @@ class ResourceManagerTest {
     Host b = listener(ResourceLimits.defaults().withPeer(512, 512, 1 << 20));
     Host a = hosts.start();
     connectQuietly(a, b);
-    Stream s1 = await(a.newStream(b.peerId(), HOLD));
-    Stream s2 = await(a.newStream(b.peerId(), HOLD));
-    byte[] chunk = new byte[600 * 1024];
-    await(s1.write(chunk));
-    eventually("the first 600 KiB are buffered", () -> b.resourceManager().usage().memory() == chunk.length);
-    s2.write(chunk);
-    await(s2.closeFuture()); // reset by b: 1200 KiB would pass the peer's 1 MiB
+    // yamux lets each unread stream hold at most its window (256 KiB while nothing is read), so it
+    // takes several streams to reach the peer's 1 MiB: five of 200 KiB fit, a sixth does not
+    byte[] chunk = new byte[200 * 1024];
+    List<Stream> full = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Stream s = await(a.newStream(b.peerId(), HOLD));
+      await(s.write(chunk));
+      full.add(s);
+    }
+    eventually("1000 KiB are buffered", () -> b.resourceManager().usage().memory() == 5L * chunk.length);
+    Stream sixth = await(a.newStream(b.peerId(), HOLD));
+    sixth.write(chunk);
+    await(sixth.closeFuture()); // reset by b: 1200 KiB would pass the peer's 1 MiB
     assertThat(b.resourceManager().refusals(Scope.PEER, Resource.MEMORY)).isEqualTo(1);
-    assertThat(b.resourceManager().usage().memory()).isEqualTo(chunk.length);
-    assertThat(s1.closeFuture()).isNotDone();
+    assertThat(b.resourceManager().usage().memory()).isEqualTo(5L * chunk.length);
+    for (Stream s : full) {
+      assertThat(s.closeFuture()).isNotDone();
+    }
 
     // reading gives the memory back
     Stream onB = held.get(0);
     byte[] got = await(onB.readExactly(chunk.length));
     assertThat(got).hasSize(chunk.length);
-    assertThat(b.resourceManager().usage().memory()).isZero();
+    eventually("the read bytes are given back", () -> b.resourceManager().usage().memory() == 4L * chunk.length);
   }
 
   @Test
@@ -170,17 +178,27 @@ class ResourceManagerTest {
     Host c = hosts.start();
     connectQuietly(a, b);
     connectQuietly(c, b);
-    byte[] chunk = new byte[700 * 1024];
-    Stream fromA = await(a.newStream(b.peerId(), HOLD));
-    await(fromA.write(chunk));
-    eventually("a's bytes are buffered", () -> b.resourceManager().usage().memory() == chunk.length);
+    byte[] chunk = new byte[200 * 1024];
+    List<Stream> fromA = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Stream s = await(a.newStream(b.peerId(), HOLD));
+      await(s.write(chunk));
+      fromA.add(s);
+    }
+    eventually("a's bytes are buffered", () -> b.resourceManager().usage().memory() == 4L * chunk.length);
     Stream fromC = await(c.newStream(b.peerId(), HOLD));
-    fromC.write(chunk);
-    await(fromC.closeFuture());
+    await(fromC.write(chunk));
+    eventually("c's first bytes are buffered", () -> b.resourceManager().usage().memory() == 5L * chunk.length);
+    Stream overC = await(c.newStream(b.peerId(), HOLD));
+    overC.write(chunk);
+    await(overC.closeFuture());
     assertThat(b.resourceManager().refusals(Scope.SYSTEM, Resource.MEMORY)).isEqualTo(1);
     assertThat(b.resourceManager().refusals(Scope.PEER, Resource.MEMORY)).isZero();
     assertThat(b.resourceManager().usage().memory()).isLessThanOrEqualTo(1 << 20);
-    assertThat(fromA.closeFuture()).isNotDone();
+    for (Stream s : fromA) {
+      assertThat(s.closeFuture()).isNotDone();
+    }
+    assertThat(fromC.closeFuture()).isNotDone();
   }
 
   @Test

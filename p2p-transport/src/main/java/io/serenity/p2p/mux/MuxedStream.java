@@ -56,4 +56,27 @@ public interface MuxedStream {
    * @return a future of the end
    */
   CompletableFuture<Void> closeFuture();
+
+  /**
+   * Switches the stream's receive window to reader-driven credit: from now on the muxer grants
+   * window back only for bytes reported through {@link #consumed(int)}, and grows the window to at
+   * most {@code maxBuffered} bytes. A reader that falls behind then stops the sender through flow
+   * control, and its buffer never needs more than {@code maxBuffered}. Muxers without per-stream
+   * flow control (mplex) ignore this: for them the reader's buffer limit is the only bound.
+   *
+   * @param maxBuffered the most unread bytes the reader will hold
+   * @return true when the muxer credits on consumption from now on; false when it has no
+   *     per-stream flow control and keeps crediting (or not) as before
+   */
+  default boolean creditOnConsume(int maxBuffered) {
+    return false;
+  }
+
+  /**
+   * Reports that the reader took {@code bytes} delivered bytes out of its buffer (after {@link
+   * #creditOnConsume(int)}); the muxer may now grant them back to the sender.
+   *
+   * @param bytes how many bytes were consumed
+   */
+  default void consumed(int bytes) {}
 }

@@ -60,6 +60,15 @@ final class YamuxStream implements MuxedStream {
   /** Bytes handed to the handler since our last window update. */
   private long consumedSinceUpdate;
 
+  /**
+   * When at least 0: the reader credits the window ({@link #creditOnConsume}), and the window grows
+   * to at most this many bytes. Negative: bytes are credited once handed to the handler.
+   */
+  private long creditCap = -1;
+
+  /** Bytes handed to the handler in reader-credit mode and not yet reported consumed. */
+  private long deliveredUncredited;
+
   /** The window we grant in total: recvWindow + consumedSinceUpdate + unreadBytes. */
   private long windowSize;
 
@@ -116,6 +125,34 @@ final class YamuxStream implements MuxedStream {
         () -> {
           handler = newHandler;
           deliverHeld();
+        },
+        () -> {});
+  }
+
+  @Override
+  public boolean creditOnConsume(int maxBuffered) {
+    if (maxBuffered <= 0) {
+      throw new IllegalArgumentException("maxBuffered must be > 0: " + maxBuffered);
+    }
+    session.runOnLoop(() -> creditCap = maxBuffered, () -> {});
+    return true;
+  }
+
+  @Override
+  public void consumed(int bytes) {
+    if (bytes <= 0) {
+      return;
+    }
+    session.runOnLoop(
+        () -> {
+          if (creditCap < 0) {
+            return;
+          }
+          // Bytes delivered before the switch (a negotiation's leftover) were credited on delivery.
+          long n = Math.min(bytes, deliveredUncredited);
+          deliveredUncredited -= n;
+          consumedSinceUpdate += n;
+          maybeSendWindowUpdate();
         },
         () -> {});
   }
@@ -409,7 +446,11 @@ final class YamuxStream implements MuxedStream {
   }
 
   private void deliver(ByteBuf data) {
-    consumedSinceUpdate += data.readableBytes();
+    if (creditCap >= 0) {
+      deliveredUncredited += data.readableBytes(); // credited when the reader reports it consumed
+    } else {
+      consumedSinceUpdate += data.readableBytes();
+    }
     try {
       handler.onData(this, data);
     } catch (RuntimeException e) {
@@ -433,7 +474,9 @@ final class YamuxStream implements MuxedStream {
     long delta = consumedSinceUpdate;
     long now = session.nanoTime();
     long rtt = session.rttNanos();
-    long max = session.config().maxStreamWindow();
+    long max = creditCap >= 0
+        ? Math.max(windowSize, Math.min(session.config().maxStreamWindow(), creditCap))
+        : session.config().maxStreamWindow();
     if (rtt > 0 && windowSize < max && now - epochStart < 4 * rtt) {
       long grown = Math.min(windowSize * 2, max);
       delta += grown - windowSize;

@@ -243,6 +243,80 @@ class YamuxSessionTest {
   }
 
   @Test
+  void inReaderCreditModeOnlyConsumedBytesAreGrantedBack() {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      s.creditOnConsume(4 << 20);
+      s.setHandler(h);
+    });
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    // The whole window is handed to the handler, which has not consumed any of it: nothing goes back,
+    // so the sender is stopped by its window, and one more byte is a protocol error.
+    inboundData(2, 0, WINDOW);
+    assertThat(h.receivedBytes()).isEqualTo(WINDOW);
+    assertThat(outbound()).isEmpty();
+
+    MuxedStream s = accepted.get(0);
+    s.consumed(WINDOW / 2 - 1);
+    assertThat(outbound()).isEmpty();
+    s.consumed(1);
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
+    inboundData(2, 0, WINDOW / 2);
+    assertThat(channel.isActive()).isTrue();
+    inboundData(2, 0, 1);
+    assertThat(channel.isActive()).as("past the window granted back").isFalse();
+  }
+
+  @Test
+  void inReaderCreditModeTheWindowGrowsNoFurtherThanTheReadersBuffer() {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      s.creditOnConsume(WINDOW + WINDOW / 2);
+      s.setHandler(h);
+    });
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    // Consumed at once, with no time passing: auto-tuning would double the window each time, but
+    // never past what the reader said it will buffer.
+    long granted = WINDOW;
+    for (int i = 0; i < 4; i++) {
+      inboundData(2, 0, (int) granted);
+      accepted.get(0).consumed((int) granted);
+      long delta = outbound().stream().filter(o -> o.type() == YamuxFrame.TYPE_WINDOW_UPDATE)
+          .mapToLong(Out::length).sum();
+      granted = delta;
+      assertThat(granted).isLessThanOrEqualTo(WINDOW + WINDOW / 2);
+    }
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void bytesCreditedOnDeliveryBeforeTheSwitchAreNotCreditedAgain() {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      s.setHandler(h);
+    });
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    inboundData(2, 0, 1000); // delivered in the default mode: counted as consumed already
+    MuxedStream s = accepted.get(0);
+    s.creditOnConsume(4 << 20);
+    s.consumed(1000); // the reader takes those bytes later: no second credit
+    inboundData(2, 0, WINDOW / 2 - 1000);
+    s.consumed(WINDOW / 2 - 1001);
+    assertThat(outbound()).isEmpty();
+    s.consumed(1);
+    assertThat(outbound()).containsExactly(new Out(YamuxFrame.TYPE_WINDOW_UPDATE, 0, 2, WINDOW / 2));
+  }
+
+  @Test
   void unreadDataWithoutHandlerIsHeldAndNotGrantedBack() {
     install(YamuxConfig.defaults(), true);
     inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
