@@ -29,6 +29,11 @@ final class MetaDataMethods {
   private final Map<PeerId, MetaDataV3> peerMetaV3 = new ConcurrentHashMap<>();
   /** Peers whose MetaData we are fetching, so a burst of Pings makes one request. */
   private final Map<PeerId, Boolean> fetching = new ConcurrentHashMap<>();
+  /**
+   * The highest seq a Ping showed while a fetch for the peer was already running: that fetch may have
+   * been answered before the change, so once it completes we fetch again if it brought an older seq.
+   */
+  private final Map<PeerId, Long> refetch = new ConcurrentHashMap<>();
   /** GetMetaData requests in flight: a second ask for the same peer joins the first. */
   private final Map<PeerId, CompletableFuture<MetaData>> inflightV2 = new ConcurrentHashMap<>();
   private final Map<PeerId, CompletableFuture<MetaDataV3>> inflightV3 = new ConcurrentHashMap<>();
@@ -116,8 +121,17 @@ final class MetaDataMethods {
   }
 
   /** Fetches {@code peer}'s MetaData (v3 first when we are on v3, v2 when it does not speak v3). */
-  private void fetch(PeerId peer) {
+  private void fetch(PeerId peer, long seq) {
     if (fetching.putIfAbsent(peer, Boolean.TRUE) != null) {
+      refetch.merge(peer, seq, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+      // the running fetch may complete between the two lines above: then nobody would see the mark
+      if (fetching.containsKey(peer)) {
+        return;
+      }
+      Long again = refetch.remove(peer);
+      if (again != null) {
+        fetch(peer, again);
+      }
       return;
     }
     CompletableFuture<?> f;
@@ -137,6 +151,12 @@ final class MetaDataMethods {
       fetching.remove(peer);
       if (x != null) {
         RLOG.info("metadata of {} could not be fetched: {}", peer, x.getMessage());
+      }
+      Long again = refetch.remove(peer);
+      MetaData held = peerMeta.get(peer);
+      if (again != null && x == null && (held == null || Long.compareUnsigned(again, held.seqNumber()) > 0)
+          && engine.host().connection(peer).isPresent()) {
+        fetch(peer, again); // a Ping during the fetch showed a newer seq than it brought back
       }
     });
   }
@@ -205,7 +225,7 @@ final class MetaDataMethods {
     MetaData held = peerMeta.get(peer);
     if (held == null || Long.compareUnsigned(seq, held.seqNumber()) > 0) {
       // phase0 "Ping": a seq_number above the one of the MetaData we hold means it changed: fetch it
-      fetch(peer);
+      fetch(peer, seq);
     }
   }
 }

@@ -283,6 +283,34 @@ class ForkMethodsTest {
     assertThat(await(a.metaDataV3(id(b)))).isEqualTo(current[0]);
   }
 
+  @Test
+  void aHigherSeqPingedWhileAFetchRunsIsFetchedOnceThatFetchBringsAnOlderOne() {
+    ReqResp a = node();
+    ReqResp b = node();
+    a.setMetaDataV3(new MetaDataV3(0, Bitvector.empty(64), Bitvector.empty(4), 4));
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    MetaDataV3 one = new MetaDataV3(1, Bitvector.empty(64), Bitvector.empty(4), 4);
+    MetaDataV3 two = new MetaDataV3(2, Bitvector.of(64, 3), Bitvector.empty(4), 8);
+    b.setMetaDataV3(one);
+    // b holds its answer to the first fetch until the test lets it go
+    CompletableFuture<MetaDataV3> firstAnswer = new CompletableFuture<>();
+    java.util.concurrent.BlockingQueue<Long> asked = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+    SingleHandler<Void, MetaDataV3> serve = (peer, none) -> {
+      asked.add((long) fetches.incrementAndGet());
+      return fetches.get() == 1 ? firstAnswer : CompletableFuture.completedFuture(two);
+    };
+    b.register(Eth2Methods.METADATA_V3, serve);
+    assertThat(await(a.ping(id(b)))).isEqualTo(1L);
+    assertThat(poll(asked)).isEqualTo(1L); // the first fetch is running, unanswered
+    b.setMetaData(two.toV2()); // seq 2 for Ping (it installs the default MetaData handlers again)
+    b.register(Eth2Methods.METADATA_V3, serve);
+    assertThat(await(a.ping(id(b)))).isEqualTo(2L); // seen while that fetch runs
+    firstAnswer.complete(one); // answered with what b had when asked: seq 1
+    assertThat(poll(asked)).as("a second fetch").isEqualTo(2L);
+    assertThat(await(a.metaDataV3(id(b)))).isEqualTo(two);
+  }
+
   private static Long poll(java.util.concurrent.BlockingQueue<Long> q) {
     try {
       return q.poll(TestHosts.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
