@@ -165,6 +165,74 @@ public final class EthEnr {
     return java.util.List.copyOf(found);
   }
 
+  /** NUMBER_OF_COLUMNS of the Fulu configs (mainnet and minimal alike). */
+  public static final int NUMBER_OF_COLUMNS = 128;
+  /** DATA_COLUMN_SIDECAR_SUBNET_COUNT of the Fulu configs. */
+  public static final int DATA_COLUMN_SIDECAR_SUBNET_COUNT = 128;
+
+  /**
+   * The columns of a custody group (fulu {@code das-core.md} {@code compute_columns_for_custody_group}):
+   * {@code groups * i + group} for {@code i} in {@code 0 .. columns / groups - 1}.
+   *
+   * @param group the custody group, below {@code groups}
+   * @param groups NUMBER_OF_CUSTODY_GROUPS
+   * @param columns NUMBER_OF_COLUMNS (a multiple of {@code groups})
+   * @return the column indices, ascending
+   */
+  public static java.util.List<Integer> columnsForCustodyGroup(int group, int groups, int columns) {
+    if (groups < 1 || columns < groups || columns % groups != 0) {
+      throw new IllegalArgumentException("need columns a multiple of groups, got " + columns + " and " + groups);
+    }
+    if (group < 0 || group >= groups) {
+      throw new IllegalArgumentException("custody group " + group + " is outside 0.." + (groups - 1));
+    }
+    java.util.List<Integer> out = new java.util.ArrayList<>(columns / groups);
+    for (int i = 0; i < columns / groups; i++) {
+      out.add(groups * i + group);
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /**
+   * The data column subnets a node custodies: its custody groups ({@link #custodyGroups}), their
+   * columns ({@link #columnsForCustodyGroup}) and each column's subnet, {@code column %
+   * DATA_COLUMN_SIDECAR_SUBNET_COUNT} (fulu {@code p2p-interface.md}
+   * {@code compute_subnet_for_data_column_sidecar}), with the Fulu configs' 128 groups, columns and
+   * subnets.
+   *
+   * @param nodeId the 32-byte node id
+   * @param custodyGroupCount the node's {@code cgc}; above 128 it is taken as 128
+   * @return the subnets, ascending
+   */
+  public static java.util.SortedSet<Integer> dataColumnSubnets(byte[] nodeId, long custodyGroupCount) {
+    long count = Math.min(Math.max(0, custodyGroupCount), NUMBER_OF_CUSTODY_GROUPS);
+    java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+    for (int g : custodyGroups(nodeId, count, NUMBER_OF_CUSTODY_GROUPS)) {
+      for (int c : columnsForCustodyGroup(g, NUMBER_OF_CUSTODY_GROUPS, NUMBER_OF_COLUMNS)) {
+        out.add(c % DATA_COLUMN_SIDECAR_SUBNET_COUNT);
+      }
+    }
+    return java.util.Collections.unmodifiableSortedSet(out);
+  }
+
+  /**
+   * {@return the discovery node id of a peer whose libp2p id inlines a secp256k1 key (as every
+   * Ethereum consensus node's does); empty for other keys}
+   *
+   * @param peer the peer id
+   */
+  public static Optional<byte[]> nodeId(io.serenity.p2p.core.PeerId peer) {
+    return peer.extractPublicKey()
+        .filter(k -> k.type() == io.serenity.p2p.crypto.KeyType.SECP256K1)
+        .flatMap(k -> {
+          try {
+            return Optional.of(Enr.nodeIdOf(k.raw()));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
   /**
    * The unsigned big-endian encoding ENR integers use: no leading zero bytes, zero as no bytes.
    *
