@@ -278,6 +278,26 @@ public final class EthEnr {
   }
 
   /**
+   * Moves a record to the fork of {@code time}: {@code eth2} as {@link #writeFields} writes it, and
+   * {@code nfd} from Fulu on (removed before); every other field, {@code cgc} included, stays. For
+   * a node's own record at a fork boundary.
+   *
+   * @param b the record builder, holding the current record
+   * @param network the network
+   * @param time the wall-clock time
+   * @return {@code b}
+   */
+  public static Enr.Builder writeForkFields(Enr.Builder b, NetworkConfig network, Instant time) {
+    b.eth2(network.enrForkId(time));
+    if (isFuluOrLater(network, network.epochAt(time))) {
+      b.set(KEY_NFD, network.nextForkDigest(time).bytes());
+    } else {
+      b.remove(KEY_NFD);
+    }
+    return b;
+  }
+
+  /**
    * {@return whether the fork in force at {@code epoch} is Fulu or a later one}
    *
    * @param network the network

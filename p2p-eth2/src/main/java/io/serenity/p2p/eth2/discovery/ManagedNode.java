@@ -3,8 +3,12 @@ package io.serenity.p2p.eth2.discovery;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.eth2.Eth2Server;
+import io.serenity.p2p.eth2.reqresp.ReqResp;
+import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.eth2.types.MetaData;
 import io.serenity.p2p.eth2.types.MetaDataV3;
+import io.serenity.p2p.eth2.types.StatusMessage;
+import io.serenity.p2p.eth2.types.StatusMessageV2;
 import io.serenity.p2p.host.ConnectionManager;
 import io.serenity.p2p.server.Peer;
 import java.util.List;
@@ -12,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * What the {@link PeerManager} needs of the Ethereum node: its peers, dialling, Goodbye, the
@@ -72,6 +77,28 @@ interface ManagedNode {
   OptionalLong custodyGroupCount(PeerId peer);
 
   /**
+   * {@return the fork digest of the peer's last Status, while it is connected}
+   *
+   * @param peer the peer
+   */
+  Optional<Bytes4> statusForkDigest(PeerId peer);
+
+  /**
+   * Which fork digests other than ours keep a peer connected after its Status.
+   *
+   * @param relevant true for a digest to keep peers on
+   */
+  void relevantForkDigests(Predicate<Bytes4> relevant);
+
+  /**
+   * Moves our Status (v1 or v2, whichever is set) to {@code digest}, its other fields unchanged;
+   * nothing when it is on {@code digest} already.
+   *
+   * @param digest the new fork digest
+   */
+  void useForkDigest(Bytes4 digest);
+
+  /**
    * {@return the node as the manager sees it}
    *
    * @param node the Ethereum node
@@ -120,6 +147,37 @@ interface ManagedNode {
         } catch (IllegalStateException notStarted) {
           return Optional.empty();
         }
+      }
+
+      @Override
+      public Optional<Bytes4> statusForkDigest(PeerId peer) {
+        try {
+          return node.reqResp().status(peer).map(StatusMessage::forkDigest);
+        } catch (IllegalStateException notStarted) {
+          return Optional.empty();
+        }
+      }
+
+      @Override
+      public void relevantForkDigests(Predicate<Bytes4> relevant) {
+        node.setRelevantForkDigests(relevant);
+      }
+
+      @Override
+      public void useForkDigest(Bytes4 digest) {
+        ReqResp rr = node.reqResp();
+        if (rr.localStatus().map(StatusMessage::forkDigest).filter(digest::equals).isPresent()) {
+          return;
+        }
+        Optional<StatusMessageV2> v2 = rr.localStatusV2();
+        if (v2.isPresent()) {
+          StatusMessageV2 s = v2.get();
+          node.setStatusV2(new StatusMessageV2(digest, s.finalizedRoot(), s.finalizedEpoch(), s.headRoot(),
+              s.headSlot(), s.earliestAvailableSlot()));
+          return;
+        }
+        rr.localStatus().ifPresent(s -> node.setStatus(
+            new StatusMessage(digest, s.finalizedRoot(), s.finalizedEpoch(), s.headRoot(), s.headSlot())));
       }
 
       @Override

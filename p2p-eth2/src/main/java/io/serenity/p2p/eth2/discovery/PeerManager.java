@@ -5,6 +5,8 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.internal.RateLimitedLog;
 import io.serenity.p2p.eth2.Eth2Server;
 import io.serenity.p2p.eth2.enr.Enr;
+import io.serenity.p2p.eth2.gossip.TopicSchedule;
+import io.serenity.p2p.eth2.network.NetworkConfig;
 import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.eth2.types.Goodbye;
 import io.serenity.p2p.eth2.types.MetaData;
@@ -13,6 +15,8 @@ import io.serenity.p2p.server.Peer;
 import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -61,12 +65,15 @@ import org.slf4j.LoggerFactory;
  * A connected peer's subnets are read from its MetaData when req/resp fetched it (attnets, syncnets,
  * and v3's custody group count), else from its record when discovery found it. Peers on another fork
  * digest are sent Goodbye 2 ("irrelevant network") by the req/resp Status exchange of
- * {@link Eth2Server}; {@link #stop()} sends Goodbye 1 ("client shutdown") to every peer and waits for
- * them within a bound. Thread-safe.
+ * {@link Eth2Server}. With a fork schedule ({@link Builder#forkSchedule}) the manager also follows
+ * fork boundaries: the neighbouring digest stays relevant while the topic schedule holds both,
+ * {@code nfd} tells which peers share our next fork, our Status and record move at the boundary, and
+ * the peers left on the old digest get Goodbye 2 when the overlap ends. {@link #stop()} sends
+ * Goodbye 1 ("client shutdown") to every peer and waits for them within a bound. Thread-safe.
  *
  * <pre>{@code
  * PeerManager pm = PeerManager.builder(node, discovery)
- *     .forkDigest(() -> net.currentForkDigest(Instant.now()))
+ *     .forkSchedule(TopicSchedule.of(net, selection), InstantSource.system())
  *     .targetPeers(70).maxPeers(100).interval(Duration.ofSeconds(5))
  *     .minSubnetPeers(3, 2, 2)            // attestation, sync committee, data column
  *     .build();
@@ -114,6 +121,9 @@ public final class PeerManager implements AutoCloseable {
   private final ManagedNode node;
   private final PeerDiscovery discovery;
   private final Supplier<Bytes4> forkDigest;
+  private final TopicSchedule schedule;
+  private final InstantSource wallClock;
+  private volatile Bytes4 applied;
   private final int targetPeers;
   private final int maxPeers;
   private final Duration interval;
@@ -135,6 +145,8 @@ public final class PeerManager implements AutoCloseable {
   private final AtomicLong pruned = new AtomicLong();
   private final AtomicLong keptForSubnets = new AtomicLong();
   private final AtomicLong skippedOtherFork = new AtomicLong();
+  private final AtomicLong irrelevant = new AtomicLong();
+  private final AtomicLong forkSwitches = new AtomicLong();
   private final Object roundLock = new Object();
   private CompletableFuture<Void> running; // guarded by roundLock
   private long runningSince; // guarded by roundLock
@@ -182,7 +194,14 @@ public final class PeerManager implements AutoCloseable {
   private PeerManager(Builder b) {
     this.node = b.node;
     this.discovery = b.discovery;
-    this.forkDigest = Objects.requireNonNull(b.forkDigest, "forkDigest: set one on the builder");
+    this.schedule = b.schedule;
+    this.wallClock = b.wallClock;
+    Supplier<Bytes4> digest = b.forkDigest;
+    if (digest == null && schedule != null) {
+      NetworkConfig net = schedule.network();
+      digest = () -> net.currentForkDigest(wallClock.instant());
+    }
+    this.forkDigest = Objects.requireNonNull(digest, "forkDigest: set it or a fork schedule on the builder");
     if (b.targetPeers < 1 || b.maxPeers < b.targetPeers) {
       throw new IllegalArgumentException("need 1 <= targetPeers <= maxPeers, got target " + b.targetPeers
           + " and max " + b.maxPeers);
@@ -198,6 +217,9 @@ public final class PeerManager implements AutoCloseable {
     this.minDataColumn = b.minDataColumn;
     this.ownScheduler = b.scheduler == null;
     this.scheduler = ownScheduler ? Scheduler.singleThread("eth2-peer-manager") : b.scheduler;
+    if (schedule != null) {
+      node.relevantForkDigests(d -> forkView().relevant.contains(d));
+    }
   }
 
   /**
@@ -219,6 +241,8 @@ public final class PeerManager implements AutoCloseable {
     private final ManagedNode node;
     private final PeerDiscovery discovery;
     private Supplier<Bytes4> forkDigest;
+    private TopicSchedule schedule;
+    private InstantSource wallClock;
     private int targetPeers = DEFAULT_TARGET_PEERS;
     private int maxPeers = DEFAULT_MAX_PEERS;
     private Duration interval = DEFAULT_INTERVAL;
@@ -240,6 +264,25 @@ public final class PeerManager implements AutoCloseable {
      */
     public Builder forkDigest(Supplier<Bytes4> v) {
       this.forkDigest = Objects.requireNonNull(v, "forkDigest");
+      return this;
+    }
+
+    /**
+     * Follows the chain's fork boundaries on the wall clock: our digest is the network's current one
+     * (unless {@link #forkDigest} is also set), peers and records on the digest before or after a
+     * boundary are kept and dialled while the schedule holds both digests' topics
+     * ({@link TopicSchedule#digestsAt}, by default two epochs either side), those announcing in
+     * {@code nfd} a next digest that is not ours are not dialled nor, past the boundary, kept; when our
+     * digest changes, the node's Status and our record ({@code eth2}, {@code nfd}) move to it, and once
+     * the overlap ends the peers still on the old digest are sent Goodbye 2 ("irrelevant network").
+     *
+     * @param topics the node's topic schedule (its window is the peers' window)
+     * @param clock the wall clock
+     * @return this builder
+     */
+    public Builder forkSchedule(TopicSchedule topics, InstantSource clock) {
+      this.schedule = Objects.requireNonNull(topics, "topics");
+      this.wallClock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -314,7 +357,12 @@ public final class PeerManager implements AutoCloseable {
       return this;
     }
 
-    /** {@return the manager; nothing runs until {@link PeerManager#start()}} */
+    /**
+     * {@return the manager; nothing runs until {@link PeerManager#start()}}
+     *
+     * @throws NullPointerException when neither a fork digest nor a fork schedule was set
+     * @throws IllegalArgumentException when the peer counts or the interval are out of range
+     */
     public PeerManager build() {
       return new PeerManager(this);
     }
@@ -388,20 +436,22 @@ public final class PeerManager implements AutoCloseable {
   private void tick() {
     long now = scheduler.clock().nanos();
     long overdue = interval.toNanos() * 4 + TimeUnit.SECONDS.toNanos(30);
+    CompletableFuture<Void> r;
     synchronized (roundLock) {
       if (running != null && !running.isDone() && now - runningSince < overdue) {
         return;
       }
       runningSince = now;
       try {
-        running = round();
+        r = round();
       } catch (RuntimeException e) {
         running = null;
         RLOG.info("peer manager round failed: {}", e.toString());
         return;
       }
+      running = r;
     }
-    running.whenComplete((v, e) -> {
+    r.whenComplete((v, e) -> {
       if (e != null) {
         RLOG.info("peer manager round failed: {}", e.toString());
       }
@@ -418,7 +468,16 @@ public final class PeerManager implements AutoCloseable {
     if (stopped) {
       return CompletableFuture.completedFuture(null);
     }
-    List<Peer> peers = node.peers();
+    ForkView fork = forkView();
+    followFork(fork);
+    List<Peer> peers = new ArrayList<>(node.peers());
+    List<CompletableFuture<Void>> dropped = new ArrayList<>(dropIrrelevant(peers, fork));
+    dropped.add(maintain(peers, fork));
+    return CompletableFuture.allOf(dropped.toArray(CompletableFuture[]::new));
+  }
+
+  /** Prunes, or searches for subnet peers and dials towards the target. */
+  private CompletableFuture<Void> maintain(List<Peer> peers, ForkView fork) {
     Map<PeerId, BitSet> serves = servesOf(peers);
     BitSet needed = needed();
     int[] counts = counts(serves.values(), needed);
@@ -435,20 +494,19 @@ public final class PeerManager implements AutoCloseable {
     }
     if (total > 0 && room > 0) {
       subnetSearches.incrementAndGet();
-      Bytes4 digest = forkDigest.get();
-      Predicate<Enr> wanted = e -> {
+      Predicate<Enr> search = e -> {
         try {
-          return dialable(e, digest) && covers(e, missing) > 0;
+          return wanted(e, fork) && addressable(e) && covers(e, missing) > 0;
         } catch (RuntimeException bad) {
           return false;
         }
       };
       int limit = Math.min(room, total);
-      subnets = discovery.findNodes(wanted, limit).handle((found, err) -> {
+      subnets = discovery.findNodes(search, limit).handle((found, err) -> {
         if (err != null) {
           RLOG.info("subnet search failed: {}", err.toString());
         } else {
-          dialForSubnets(found, missing, limit);
+          dialForSubnets(found, missing, limit, fork);
         }
         return null;
       });
@@ -463,10 +521,124 @@ public final class PeerManager implements AutoCloseable {
           RLOG.info("discovery round failed: {}", err.toString());
           return null;
         }
-        dialFrom(found, shortfall);
+        dialFrom(found, shortfall, fork);
         return null;
       });
     });
+  }
+
+  // ---------------------------------------------------------------- fork boundaries
+
+  /**
+   * Our digest, the next one, and the digests whose peers are kept now.
+   *
+   * @param ours our current fork digest
+   * @param next the next fork's digest (zero when none), null without a schedule
+   * @param relevant ours, and around a boundary the other digest the topic schedule holds
+   */
+  private record ForkView(Bytes4 ours, Bytes4 next, Set<Bytes4> relevant) {}
+
+  private ForkView forkView() {
+    Bytes4 ours = forkDigest.get();
+    if (schedule == null) {
+      return new ForkView(ours, null, Set.of(ours));
+    }
+    Instant now = wallClock.instant();
+    NetworkConfig net = schedule.network();
+    Set<Bytes4> relevant = new HashSet<>(schedule.digestsAt(net.epochAt(now)));
+    relevant.add(ours);
+    return new ForkView(ours, net.nextForkDigest(now), Set.copyOf(relevant));
+  }
+
+  /**
+   * Whether a record is worth dialling for its fork: on a relevant digest and, with a schedule,
+   * sharing our future: on our digest with our next digest in {@code nfd} (or none), ahead of us on
+   * the next digest, or behind us with our digest in {@code nfd} (or none).
+   */
+  private static boolean wanted(Enr e, ForkView fork) {
+    Optional<Bytes4> d = EthEnr.forkDigest(e);
+    if (d.isEmpty() || !fork.relevant.contains(d.get())) {
+      return false;
+    }
+    if (fork.next == null) {
+      return true;
+    }
+    Optional<Bytes4> nfd = EthEnr.nextForkDigest(e);
+    if (d.get().equals(fork.ours)) {
+      return nfd.isEmpty() || nfd.get().equals(fork.next);
+    }
+    if (d.get().equals(fork.next)) {
+      return true;
+    }
+    return nfd.isEmpty() || nfd.get().equals(fork.ours);
+  }
+
+  /**
+   * When our digest changed since the last round: Status and record move to it (each unless it is
+   * there already, e.g. moved by the application).
+   */
+  private void followFork(ForkView fork) {
+    if (schedule == null) {
+      return;
+    }
+    Bytes4 before = applied;
+    applied = fork.ours;
+    if (before == null || before.equals(fork.ours)) {
+      return; // the first round takes the node as it is
+    }
+    forkSwitches.incrementAndGet();
+    LOG.info("fork boundary: our digest moves from {} to {}", before.toHex(), fork.ours.toHex());
+    try {
+      node.useForkDigest(fork.ours);
+    } catch (RuntimeException e) {
+      RLOG.info("could not move our Status to {}: {}", fork.ours.toHex(), e.toString());
+    }
+    Instant now = wallClock.instant();
+    NetworkConfig net = schedule.network();
+    try {
+      if (EthEnr.forkDigest(discovery.localEnr()).filter(fork.ours::equals).isPresent()) {
+        return; // the application moved our record already
+      }
+      discovery.updateLocalEnr(b -> EthEnr.writeForkFields(b, net, now)).whenComplete((r, err) -> {
+        if (err != null) {
+          RLOG.info("could not move our record to {}: {}", fork.ours.toHex(), err.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      RLOG.info("could not move our record to {}: {}", fork.ours.toHex(), e.toString());
+    }
+  }
+
+  /**
+   * With a schedule: Goodbye 2 to the peers whose Status digest is no longer relevant (the overlap
+   * after a boundary ended, or another network), and, past a boundary, to those still on the old
+   * digest whose record's {@code nfd} says they will not follow; removes them from {@code peers}.
+   */
+  private List<CompletableFuture<Void>> dropIrrelevant(List<Peer> peers, ForkView fork) {
+    if (schedule == null) {
+      return List.of();
+    }
+    List<CompletableFuture<Void>> byes = new ArrayList<>();
+    for (java.util.Iterator<Peer> it = peers.iterator(); it.hasNext(); ) {
+      PeerId id = it.next().id();
+      Optional<Bytes4> d = node.statusForkDigest(id);
+      if (d.isEmpty() || d.get().equals(fork.ours)) {
+        continue;
+      }
+      boolean keep = fork.relevant.contains(d.get());
+      if (keep && !d.get().equals(fork.next)) {
+        Enr e = known.get(id);
+        Optional<Bytes4> nfd = e == null ? Optional.empty() : EthEnr.nextForkDigest(e);
+        keep = nfd.isEmpty() || nfd.get().equals(fork.ours);
+      }
+      if (!keep) {
+        RLOG.info("peer {} is on fork digest {} (ours {}): goodbye", id, d.get().toHex(), fork.ours.toHex());
+        irrelevant.incrementAndGet();
+        it.remove();
+        byes.add(goodbye(id, Goodbye.IRRELEVANT_NETWORK));
+      }
+    }
+    return byes;
   }
 
   // ---------------------------------------------------------------- subnets
@@ -622,16 +794,15 @@ public final class PeerManager implements AutoCloseable {
 
   // ---------------------------------------------------------------- dialling
 
-  /** Whether a discovered record is on our fork and has a TCP address. */
-  private boolean dialable(Enr enr, Bytes4 digest) {
-    if (!EthEnr.onFork(enr, digest)) {
-      return false;
-    }
+  private static boolean addressable(Enr enr) {
     return enr.tcpMultiaddr().isPresent() || enr.tcp6Multiaddr().isPresent();
   }
 
-  /** Records worth dialling: ours fork, addressable, not us, not connected or being dialled. */
-  private Map<PeerId, Enr> candidates(List<Enr> found, Bytes4 digest) {
+  /**
+   * Records worth dialling: on a wanted fork, addressable, not us, not connected or being dialled.
+   * The records of connected peers are remembered (for their subnets and {@code nfd}).
+   */
+  private Map<PeerId, Enr> candidates(List<Enr> found, ForkView fork) {
     PeerId self = node.self();
     Set<PeerId> connected = new HashSet<>();
     for (Peer p : node.peers()) {
@@ -645,10 +816,17 @@ public final class PeerManager implements AutoCloseable {
       } catch (RuntimeException e) {
         continue; // not a secp256k1 record we can dial
       }
-      if (id.equals(self) || connected.contains(id) || dialling.contains(id)) {
+      if (connected.contains(id)) {
+        Enr had = known.get(id);
+        if ((had == null && known.size() < MAX_KNOWN_RECORDS) || (had != null && had.seq() < enr.seq())) {
+          known.put(id, enr);
+        }
         continue;
       }
-      if (!EthEnr.onFork(enr, digest)) {
+      if (id.equals(self) || dialling.contains(id)) {
+        continue;
+      }
+      if (!wanted(enr, fork)) {
         skippedOtherFork.incrementAndGet();
         continue;
       }
@@ -661,8 +839,8 @@ public final class PeerManager implements AutoCloseable {
   }
 
   /** Dials, greedily, the records that cover the most still-missing subnet keys, up to {@code limit}. */
-  private void dialForSubnets(List<Enr> found, int[] missing, int limit) {
-    Map<PeerId, Enr> candidates = candidates(found, forkDigest.get());
+  private void dialForSubnets(List<Enr> found, int[] missing, int limit, ForkView fork) {
+    Map<PeerId, Enr> candidates = candidates(found, fork);
     Map<PeerId, BitSet> serves = new LinkedHashMap<>();
     for (Map.Entry<PeerId, Enr> c : candidates.entrySet()) {
       try {
@@ -702,8 +880,8 @@ public final class PeerManager implements AutoCloseable {
     }
   }
 
-  private void dialFrom(List<Enr> found, int shortfall) {
-    Map<PeerId, Enr> candidates = candidates(found, forkDigest.get());
+  private void dialFrom(List<Enr> found, int shortfall, ForkView fork) {
+    Map<PeerId, Enr> candidates = candidates(found, fork);
     BitSet needed = needed();
     int[] counts = counts(servesOf(node.peers()).values(), needed);
     BitSet uncovered = new BitSet(KEYS);
@@ -855,7 +1033,28 @@ public final class PeerManager implements AutoCloseable {
     return keptForSubnets.get();
   }
 
-  /** {@return discovered records skipped for another (or no) fork digest so far} */
+  /**
+   * {@return the fork digests whose peers are kept now: ours, and with a fork schedule around a
+   * boundary the other digest whose topics are held}
+   */
+  public Set<Bytes4> relevantForkDigests() {
+    return forkView().relevant;
+  }
+
+  /** {@return peers this manager sent Goodbye 2 ("irrelevant network") so far} */
+  public long irrelevantCount() {
+    return irrelevant.get();
+  }
+
+  /** {@return times our digest changed and the Status and record were moved to it so far} */
+  public long forkSwitchCount() {
+    return forkSwitches.get();
+  }
+
+  /**
+   * {@return discovered records skipped so far for another (or no) fork digest, or, with a fork
+   * schedule, for a next fork digest we do not share}
+   */
   public long otherForkCount() {
     return skippedOtherFork.get();
   }

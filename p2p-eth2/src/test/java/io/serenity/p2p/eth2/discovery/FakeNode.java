@@ -53,6 +53,11 @@ final class FakeNode implements ManagedNode {
     return PeerId.fromPublicKey(key(seed).publicKey());
   }
 
+  /** A plain record on {@code digest} announcing {@code nfd} as its next fork digest. */
+  static Enr withNfd(int seed, Bytes4 digest, Bytes4 nfd) {
+    return Enr.builder().from(plain(seed, digest)).set(EthEnr.KEY_NFD, nfd.bytes()).seq(2).sign(key(seed));
+  }
+
   /** A record on {@code digest} with an ip and tcp port, optionally with attnets, syncnets and cgc. */
   static Enr record(int seed, Bytes4 digest, int[] attnets, int[] syncnets, long cgc) {
     try {
@@ -139,14 +144,30 @@ final class FakeNode implements ManagedNode {
   }
 
   @Override
+  public Optional<Bytes4> statusForkDigest(PeerId peer) {
+    return connected.containsKey(peer) ? Optional.ofNullable(statusDigests.get(peer)) : Optional.empty();
+  }
+
+  @Override
+  public void relevantForkDigests(Predicate<Bytes4> relevant) {
+    this.relevant = relevant;
+  }
+
+  @Override
+  public void useForkDigest(Bytes4 digest) {
+    statusDigestsSet.add(digest);
+  }
+
+  @Override
   public OptionalLong custodyGroupCount(PeerId peer) {
     Long v = cgc.get(peer);
     return v == null ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
-  /** Discovery over a changeable list; counts plain and subnet searches. */
+  /** Discovery over a changeable list; counts plain and subnet searches; keeps our record. */
   static final class Discovery implements PeerDiscovery {
     final List<Enr> records = new CopyOnWriteArrayList<>();
+    volatile Enr local = Enr.builder().sign(key(9999));
     int plainSearches;
     int subnetSearches;
     final List<Integer> subnetSearchCounts = new ArrayList<>();
@@ -166,12 +187,15 @@ final class FakeNode implements ManagedNode {
 
     @Override
     public Enr localEnr() {
-      throw new UnsupportedOperationException();
+      return local;
     }
 
     @Override
-    public CompletableFuture<Enr> updateLocalEnr(Consumer<Enr.Builder> change) {
-      throw new UnsupportedOperationException();
+    public synchronized CompletableFuture<Enr> updateLocalEnr(Consumer<Enr.Builder> change) {
+      Enr.Builder b = Enr.builder().from(local);
+      change.accept(b);
+      local = b.seq(local.seq() + 1).sign(key(9999));
+      return CompletableFuture.completedFuture(local);
     }
   }
 }

@@ -196,6 +196,40 @@ class PeerManagerTest {
   }
 
   @Test
+  void aPeerOnADigestDeclaredRelevantStaysAfterItsStatus() throws Exception {
+    // around a fork boundary: each side keeps the other's digest (PeerManager's fork schedule sets this)
+    Node a = node(23, OURS);
+    Node c = node(24, OTHER);
+    a.server().setRelevantForkDigests(OTHER::equals);
+    c.server().setRelevantForkDigests(OURS::equals);
+    c.server().server().connect(a.server().server().listenAddrs().get(0).toString())
+        .get(WAIT_S, TimeUnit.SECONDS);
+    List<ReqRespEvent> seen = new ArrayList<>();
+    nextStatus(a, seen);
+    // a second Status exchange: its event comes after any Goodbye the first one would have caused
+    assertThat(a.server().reqResp().exchangeStatus(c.id()).get(WAIT_S, TimeUnit.SECONDS).forkDigest())
+        .isEqualTo(OTHER);
+    nextStatus(a, seen);
+    assertThat(seen).noneMatch(e -> e instanceof ReqRespEvent.GoodbyeSent);
+    assertThat(a.server().server().peers()).extracting(Peer::id).containsExactly(c.id());
+  }
+
+  /** Takes {@code n}'s events up to its next StatusReceived into {@code seen}. */
+  private static ReqRespEvent nextStatus(Node n, List<ReqRespEvent> seen) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (System.nanoTime() < end) {
+      ReqRespEvent e = n.events().poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (e != null) {
+        seen.add(e);
+        if (e instanceof ReqRespEvent.StatusReceived) {
+          return e;
+        }
+      }
+    }
+    throw new AssertionError("no Status within " + WAIT_S + " s; saw " + seen);
+  }
+
+  @Test
   void aboveTheMaximumTheLeastValuablePeerIsPrunedWithGoodbye129() throws Exception {
     Node a = node(31, OURS);
     Node b = node(32, OURS);
