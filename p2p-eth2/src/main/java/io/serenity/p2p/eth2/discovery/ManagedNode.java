@@ -77,6 +77,15 @@ interface ManagedNode {
   OptionalLong custodyGroupCount(PeerId peer);
 
   /**
+   * Asks the peer for its MetaData (v3, else v2); req/resp keeps the answer for {@link #metaData}
+   * and {@link #custodyGroupCount}.
+   *
+   * @param peer the peer
+   * @return completes when answered, exceptionally when the peer did not answer
+   */
+  CompletableFuture<?> requestMetaData(PeerId peer);
+
+  /**
    * {@return the fork digest of the peer's last Status, while it is connected}
    *
    * @param peer the peer
@@ -147,6 +156,14 @@ interface ManagedNode {
         } catch (IllegalStateException notStarted) {
           return Optional.empty();
         }
+      }
+
+      @Override
+      public CompletableFuture<?> requestMetaData(PeerId peer) {
+        ReqResp rr = node.reqResp();
+        return rr.metaDataV3(peer).handle((v3, err) -> err == null
+            ? CompletableFuture.<Object>completedFuture(v3)
+            : rr.metaData(peer).<Object>thenApply(v2 -> v2)).thenCompose(f -> f);
       }
 
       @Override

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *       peers; at most the shortfall per round.</li>
  * </ul>
  * A connected peer's subnets are read from its MetaData when req/resp fetched it (attnets, syncnets,
- * and v3's custody group count), else from its record when discovery found it. Peers on another fork
+ * and v3's custody group count), else from its record when discovery found it; while subnets are
+ * needed, the manager asks each connected peer whose MetaData is missing for it, once per connection. Peers on another fork
  * digest are sent Goodbye 2 ("irrelevant network") by the req/resp Status exchange of
  * {@link Eth2Server}. With a fork schedule ({@link Builder#forkSchedule}) the manager also follows
  * fork boundaries: the neighbouring digest stays relevant while the topic schedule holds both,
@@ -107,6 +108,9 @@ public final class PeerManager implements AutoCloseable {
   /** The time between rounds of {@link #builder}, unless set. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
+  /** MetaData requests a round sends at most (to connected peers whose subnets are unknown). */
+  static final int MAX_METADATA_REQUESTS_PER_ROUND = 8;
+
   /** Records remembered from discovery (for their subnets), at most. */
   static final int MAX_KNOWN_RECORDS = 4096;
 
@@ -135,6 +139,8 @@ public final class PeerManager implements AutoCloseable {
   private final Map<PeerId, Enr> known = new ConcurrentHashMap<>();
   private final Map<PeerId, ColumnCustody> custody = new ConcurrentHashMap<>();
   private final Set<PeerId> dialling = ConcurrentHashMap.newKeySet();
+  private final Set<PeerId> metaDataAsked = ConcurrentHashMap.newKeySet();
+  private final AtomicLong metaDataRequests = new AtomicLong();
   private volatile Set<Integer> wantedAttnets = Set.of();
   private volatile Set<Integer> wantedSyncnets = Set.of();
   private volatile Set<Integer> wantedColumnSubnets = Set.of();
@@ -480,6 +486,7 @@ public final class PeerManager implements AutoCloseable {
   private CompletableFuture<Void> maintain(List<Peer> peers, ForkView fork) {
     Map<PeerId, BitSet> serves = servesOf(peers);
     BitSet needed = needed();
+    askMetaData(peers, needed);
     int[] counts = counts(serves.values(), needed);
     publish(needed, counts);
     if (peers.size() > maxPeers) {
@@ -642,6 +649,42 @@ public final class PeerManager implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- subnets
+
+  /**
+   * While subnets are needed: asks the connected peers whose MetaData req/resp does not hold for it,
+   * once per connection, a few per round; the answers count from the next round on.
+   */
+  private void askMetaData(List<Peer> peers, BitSet needed) {
+    Set<PeerId> ids = new HashSet<>();
+    for (Peer p : peers) {
+      ids.add(p.id());
+    }
+    metaDataAsked.retainAll(ids);
+    if (needed.isEmpty()) {
+      return;
+    }
+    int n = 0;
+    for (Peer p : peers) {
+      if (n >= MAX_METADATA_REQUESTS_PER_ROUND) {
+        break;
+      }
+      PeerId id = p.id();
+      if (node.metaData(id).isPresent() || !metaDataAsked.add(id)) {
+        continue;
+      }
+      n++;
+      metaDataRequests.incrementAndGet();
+      try {
+        node.requestMetaData(id).whenComplete((m, err) -> {
+          if (err != null) {
+            RLOG.info("MetaData request to {} failed: {}", id, err.toString());
+          }
+        });
+      } catch (RuntimeException e) {
+        RLOG.info("MetaData request to {} failed: {}", id, e.toString());
+      }
+    }
+  }
 
   /** The needed subnet keys. */
   private BitSet needed() {
@@ -1008,6 +1051,11 @@ public final class PeerManager implements AutoCloseable {
   /** {@return dials started from discovery so far, subnet searches' included} */
   public long dialCount() {
     return dials.get();
+  }
+
+  /** {@return MetaData requests sent so far to peers whose subnets were unknown} */
+  public long metaDataRequestCount() {
+    return metaDataRequests.get();
   }
 
   /** {@return dials started by subnet searches so far} */

@@ -143,6 +143,14 @@ final class FakeNode implements ManagedNode {
     return Optional.ofNullable(metaData.get(peer));
   }
 
+  final List<PeerId> metaDataRequests = new ArrayList<>();
+
+  @Override
+  public CompletableFuture<?> requestMetaData(PeerId peer) {
+    metaDataRequests.add(peer);
+    return CompletableFuture.completedFuture(null);
+  }
+
   @Override
   public Optional<Bytes4> statusForkDigest(PeerId peer) {
     return connected.containsKey(peer) ? Optional.ofNullable(statusDigests.get(peer)) : Optional.empty();

@@ -242,6 +242,34 @@ class PeerManagerSubnetTest {
   }
 
   @Test
+  void peersWhoseSubnetsAreUnknownAreAskedForTheirMetaDataOncePerConnection() {
+    PeerId a = FakeNode.id(1);
+    PeerId known = FakeNode.id(2);
+    node.connect(a, Peer.Direction.INBOUND);
+    node.connect(known, Peer.Direction.INBOUND);
+    node.metaData.put(known, attnets(6));
+    PeerManager pm = manager(1, 10, 1, 2, 2);
+    pm.round().join();
+    assertThat(node.metaDataRequests).as("no subnet needed: nobody asked").isEmpty();
+
+    pm.wantAttestationSubnets(Set.of(5));
+    pm.round().join();
+    assertThat(node.metaDataRequests).containsExactly(a);
+    assertThat(discovery.subnetSearches).isEqualTo(1);
+    node.metaData.put(a, attnets(5)); // its answer, as req/resp keeps it
+    pm.round().join();
+    assertThat(pm.subnetPeers().attestation()).containsExactly(Map.entry(5, 1));
+    assertThat(discovery.subnetSearches).as("subnet 5 has its peer").isEqualTo(1);
+
+    PeerId b = FakeNode.id(3);
+    node.connect(b, Peer.Direction.INBOUND); // never answers
+    pm.round().join();
+    pm.round().join();
+    assertThat(node.metaDataRequests).containsExactly(a, b);
+    assertThat(pm.metaDataRequestCount()).isEqualTo(2);
+  }
+
+  @Test
   void withoutAMinimumSubnetsAreOnlyAPreference() {
     node.connect(FakeNode.id(1), Peer.Direction.INBOUND);
     node.connect(FakeNode.id(2), Peer.Direction.INBOUND);
