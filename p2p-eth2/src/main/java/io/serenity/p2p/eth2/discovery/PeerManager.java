@@ -814,11 +814,14 @@ public final class PeerManager implements AutoCloseable {
     return b;
   }
 
-  /** The subnet keys a discovered record serves (data columns only when it has a valid {@code cgc}). */
-  private static BitSet recordServes(Enr e) {
+  /**
+   * The subnet keys a discovered record serves; data column subnets only when {@code columns} (the
+   * custody walk costs up to a few hundred hashes) and the record has a valid {@code cgc}.
+   */
+  private static BitSet recordServes(Enr e, boolean columns) {
     BitSet out = new BitSet(KEYS);
     recordSubnets(e, out);
-    OptionalLong cgc = EthEnr.custodyGroupCount(e);
+    OptionalLong cgc = columns ? EthEnr.custodyGroupCount(e) : OptionalLong.empty();
     if (cgc.isPresent() && cgc.getAsLong() > 0) {
       out.or(columnBits(e.nodeId(), cgc.getAsLong()));
     }
@@ -827,12 +830,21 @@ public final class PeerManager implements AutoCloseable {
 
   /** How many keys still missing peers a record serves. */
   private static int covers(Enr e, int[] missing) {
-    BitSet s = recordServes(e);
+    BitSet s = recordServes(e, anyColumn(missing));
     int n = 0;
     for (int k = s.nextSetBit(0); k >= 0; k = s.nextSetBit(k + 1)) {
       n += missing[k] > 0 ? 1 : 0;
     }
     return n;
+  }
+
+  private static boolean anyColumn(int[] missing) {
+    for (int k = COLUMN_BASE; k < KEYS; k++) {
+      if (missing[k] > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- dialling
@@ -885,9 +897,10 @@ public final class PeerManager implements AutoCloseable {
   private void dialForSubnets(List<Enr> found, int[] missing, int limit, ForkView fork) {
     Map<PeerId, Enr> candidates = candidates(found, fork);
     Map<PeerId, BitSet> serves = new LinkedHashMap<>();
+    boolean columns = anyColumn(missing);
     for (Map.Entry<PeerId, Enr> c : candidates.entrySet()) {
       try {
-        serves.put(c.getKey(), recordServes(c.getValue()));
+        serves.put(c.getKey(), recordServes(c.getValue(), columns));
       } catch (RuntimeException e) {
         // a malformed field reads as serving nothing
       }
@@ -933,12 +946,13 @@ public final class PeerManager implements AutoCloseable {
         uncovered.set(k);
       }
     }
+    boolean columns = uncovered.nextSetBit(COLUMN_BASE) >= 0;
     Map<Enr, Integer> score = new java.util.IdentityHashMap<>();
     for (Enr e : candidates.values()) {
       int n = 0;
       if (!uncovered.isEmpty()) {
         try {
-          BitSet s = recordServes(e);
+          BitSet s = recordServes(e, columns);
           s.and(uncovered);
           n = s.cardinality();
         } catch (RuntimeException bad) {
