@@ -131,38 +131,46 @@ public final class EthEnr {
     if (groups < 1 || count < 0 || count > groups) {
       throw new IllegalArgumentException("custody group count " + count + " is outside 0.." + groups);
     }
-    java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
+    java.util.List<Integer> out = new java.util.ArrayList<>((int) count);
     if (count == groups) {
       for (int g = 0; g < groups; g++) {
-        found.add(g);
+        out.add(g);
       }
-      return java.util.List.copyOf(found);
+      return java.util.List.copyOf(out);
     }
-    java.math.BigInteger id = new java.math.BigInteger(1, nodeId);
-    java.math.BigInteger wrap = java.math.BigInteger.ONE.shiftLeft(256);
     java.security.MessageDigest sha;
     try {
       sha = java.security.MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    java.math.BigInteger unsignedGroups = java.math.BigInteger.valueOf(groups);
-    while (found.size() < count) { // ends: every step has a chance to hit a missing group
-      byte[] be = id.toByteArray();
-      byte[] le = new byte[32];
-      for (int i = 0; i < 32 && i < be.length; i++) {
-        le[i] = be[be.length - 1 - i];
-      }
+    byte[] le = new byte[32]; // the id as a uint256, little-endian: what is hashed
+    for (int i = 0; i < 32; i++) {
+      le[i] = nodeId[31 - i];
+    }
+    boolean[] seen = new boolean[groups];
+    int found = 0;
+    while (found < count) { // ends: every step has a chance to hit a missing group
       byte[] h = sha.digest(le);
       long v = 0;
       for (int i = 7; i >= 0; i--) {
         v = (v << 8) | (h[i] & 0xff);
       }
-      int group = new java.math.BigInteger(Long.toUnsignedString(v)).mod(unsignedGroups).intValue();
-      found.add(group);
-      id = id.add(java.math.BigInteger.ONE).mod(wrap);
+      int group = (int) Long.remainderUnsigned(v, groups);
+      if (!seen[group]) {
+        seen[group] = true;
+        found++;
+      }
+      for (int i = 0; i < 32 && ++le[i] == 0; i++) {
+        // carry; past 2^256 - 1 the id wraps to zero
+      }
     }
-    return java.util.List.copyOf(found);
+    for (int g = 0; g < groups; g++) {
+      if (seen[g]) {
+        out.add(g);
+      }
+    }
+    return java.util.List.copyOf(out);
   }
 
   /** NUMBER_OF_COLUMNS of the Fulu configs (mainnet and minimal alike). */
