@@ -5,6 +5,7 @@ import io.serenity.p2p.discv5.service.Discv5Config;
 import io.serenity.p2p.discv5.service.Discv5PeerDiscovery;
 import io.serenity.p2p.discv5.service.Discv5Service;
 import io.serenity.p2p.eth2.Eth2Server;
+import io.serenity.p2p.eth2.discovery.EthEnr;
 import io.serenity.p2p.eth2.discovery.PeerDiscovery;
 import io.serenity.p2p.eth2.discovery.PeerManager;
 import io.serenity.p2p.eth2.enr.Enr;
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
 
 /**
  * What {@code run --network} adds to the Ethereum node once it listens: discv5 with our ENR (ip,
- * tcp, udp, eth2, attnets, syncnets and from Fulu cgc and nfd), the bootnodes, the peer manager, and
- * a watch of the wall clock that moves Status and the ENR to the next fork digest at a boundary.
+ * tcp, udp, eth2, attnets, syncnets and from Fulu cgc and nfd), the bootnodes, the peer manager
+ * (following the fork schedule, with at least two peers wanted on each data column subnet of our
+ * custody), and a watch of the wall clock that moves Status and the ENR to the next fork digest at a
+ * boundary and reports it.
  */
 final class EthNetworkNode {
 
@@ -94,7 +97,13 @@ final class EthNetworkNode {
     for (String a : boot.multiaddrs()) {
       node.server().connect(a);
     }
-    PeerManager pm = new PeerManager(node, discovery, digest::get, targetPeers, maxPeers, ROUND);
+    PeerManager pm = PeerManager.builder(node, discovery)
+        .forkSchedule(EthNetworkOptions.topics(net, enr.nodeId()), java.time.InstantSource.system())
+        .targetPeers(targetPeers).maxPeers(maxPeers).interval(ROUND).build();
+    if (EthEnr.isFuluOrLater(net, net.epochAt(now))) {
+      // the data column subnets of our custody: at least two peers on each
+      pm.wantDataColumnSubnets(EthEnr.dataColumnSubnets(enr.nodeId(), EthNetworkOptions.CUSTODY_REQUIREMENT));
+    }
     pm.start();
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "p2p-node-fork-clock");

@@ -66,6 +66,7 @@ public final class Eth2Server implements AutoCloseable {
   private volatile StatusMessageV2 statusV2;
   private volatile MetaDataV3 metaDataV3;
   private volatile ReqResp reqResp;
+  private volatile java.util.function.Predicate<Bytes4> relevantForkDigests = d -> false;
 
   /**
    * An Ethereum node on {@code config} (normally built from {@link #ethereum(byte[])}) that sends and
@@ -96,6 +97,7 @@ public final class Eth2Server implements AutoCloseable {
       ReqResp rr = ReqResp.create(host, this.reqRespConfig);
       rr.setStatus(this.status);
       rr.setMetaData(this.metaData);
+      rr.setRelevantForkDigests(d -> relevantForkDigests.test(d));
       if (statusV2 != null) {
         rr.setStatusV2(statusV2);
       }
@@ -142,6 +144,16 @@ public final class Eth2Server implements AutoCloseable {
     if (rr != null) {
       rr.setStatus(status);
     }
+  }
+
+  /**
+   * Which fork digests other than ours keep a peer connected after its Status (default: none; see
+   * {@link ReqResp#setRelevantForkDigests}); takes effect at once, before or after start.
+   *
+   * @param relevant true for a digest to keep peers on
+   */
+  public void setRelevantForkDigests(java.util.function.Predicate<Bytes4> relevant) {
+    this.relevantForkDigests = Objects.requireNonNull(relevant, "relevant");
   }
 
   /**

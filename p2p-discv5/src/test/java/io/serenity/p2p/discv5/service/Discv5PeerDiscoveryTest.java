@@ -107,6 +107,27 @@ class Discv5PeerDiscoveryTest {
     assertThat(pm.otherForkCount()).as("the other-fork node was found and skipped").isPositive();
   }
 
+  @Test
+  void aSubnetSearchWalksLookupsUntilARecordMatches() throws Exception {
+    int[] seeds = farFrom(103, 2);
+    Node b = node(103, OURS);
+    Node a = node(seeds[0], OURS);
+    Node d = node(seeds[1], OURS);
+    int subnet = seeds[1] % 64;
+    assertThat(subnet).isNotIn(103 % 64, seeds[0] % 64);
+    TestNodes.await(a.discv5().addEnr(b.discv5().localEnr()));
+    TestNodes.await(d.discv5().addEnr(b.discv5().localEnr()));
+    TestNodes.await(d.discv5().lookup(d.discv5().localNodeId()));
+    Discv5PeerDiscovery discovery = new Discv5PeerDiscovery(a.discv5());
+    // a's table holds only b at first: the search must walk lookups (each brings d one time in two)
+    List<Enr> found = List.of();
+    for (int call = 0; call < 10 && found.isEmpty(); call++) {
+      found = discovery.findNodes(e -> EthEnr.hasAttestationSubnet(e, subnet), 1).get(WAIT_S, TimeUnit.SECONDS);
+    }
+    assertThat(found).extracting(Enr::peerId).containsExactly(d.id());
+    assertThat(discovery.findNodes(e -> false, 2).get(WAIT_S, TimeUnit.SECONDS)).isEmpty();
+  }
+
   /** {@code n} key seeds whose node ids differ from seed {@code of}'s in the top bit (bounded search). */
   private static int[] farFrom(int of, int n) {
     int top = topBit(of);

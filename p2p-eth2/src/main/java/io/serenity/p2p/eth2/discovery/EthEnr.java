@@ -131,38 +131,114 @@ public final class EthEnr {
     if (groups < 1 || count < 0 || count > groups) {
       throw new IllegalArgumentException("custody group count " + count + " is outside 0.." + groups);
     }
-    java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
+    java.util.List<Integer> out = new java.util.ArrayList<>((int) count);
     if (count == groups) {
       for (int g = 0; g < groups; g++) {
-        found.add(g);
+        out.add(g);
       }
-      return java.util.List.copyOf(found);
+      return java.util.List.copyOf(out);
     }
-    java.math.BigInteger id = new java.math.BigInteger(1, nodeId);
-    java.math.BigInteger wrap = java.math.BigInteger.ONE.shiftLeft(256);
     java.security.MessageDigest sha;
     try {
       sha = java.security.MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    java.math.BigInteger unsignedGroups = java.math.BigInteger.valueOf(groups);
-    while (found.size() < count) { // ends: every step has a chance to hit a missing group
-      byte[] be = id.toByteArray();
-      byte[] le = new byte[32];
-      for (int i = 0; i < 32 && i < be.length; i++) {
-        le[i] = be[be.length - 1 - i];
-      }
+    byte[] le = new byte[32]; // the id as a uint256, little-endian: what is hashed
+    for (int i = 0; i < 32; i++) {
+      le[i] = nodeId[31 - i];
+    }
+    boolean[] seen = new boolean[groups];
+    int found = 0;
+    while (found < count) { // ends: every step has a chance to hit a missing group
       byte[] h = sha.digest(le);
       long v = 0;
       for (int i = 7; i >= 0; i--) {
         v = (v << 8) | (h[i] & 0xff);
       }
-      int group = new java.math.BigInteger(Long.toUnsignedString(v)).mod(unsignedGroups).intValue();
-      found.add(group);
-      id = id.add(java.math.BigInteger.ONE).mod(wrap);
+      int group = (int) Long.remainderUnsigned(v, groups);
+      if (!seen[group]) {
+        seen[group] = true;
+        found++;
+      }
+      for (int i = 0; i < 32 && ++le[i] == 0; i++) {
+        // carry; past 2^256 - 1 the id wraps to zero
+      }
     }
-    return java.util.List.copyOf(found);
+    for (int g = 0; g < groups; g++) {
+      if (seen[g]) {
+        out.add(g);
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /** NUMBER_OF_COLUMNS of the Fulu configs (mainnet and minimal alike). */
+  public static final int NUMBER_OF_COLUMNS = 128;
+  /** DATA_COLUMN_SIDECAR_SUBNET_COUNT of the Fulu configs. */
+  public static final int DATA_COLUMN_SIDECAR_SUBNET_COUNT = 128;
+
+  /**
+   * The columns of a custody group (fulu {@code das-core.md} {@code compute_columns_for_custody_group}):
+   * {@code groups * i + group} for {@code i} in {@code 0 .. columns / groups - 1}.
+   *
+   * @param group the custody group, below {@code groups}
+   * @param groups NUMBER_OF_CUSTODY_GROUPS
+   * @param columns NUMBER_OF_COLUMNS (a multiple of {@code groups})
+   * @return the column indices, ascending
+   */
+  public static java.util.List<Integer> columnsForCustodyGroup(int group, int groups, int columns) {
+    if (groups < 1 || columns < groups || columns % groups != 0) {
+      throw new IllegalArgumentException("need columns a multiple of groups, got " + columns + " and " + groups);
+    }
+    if (group < 0 || group >= groups) {
+      throw new IllegalArgumentException("custody group " + group + " is outside 0.." + (groups - 1));
+    }
+    java.util.List<Integer> out = new java.util.ArrayList<>(columns / groups);
+    for (int i = 0; i < columns / groups; i++) {
+      out.add(groups * i + group);
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /**
+   * The data column subnets a node custodies: its custody groups ({@link #custodyGroups}), their
+   * columns ({@link #columnsForCustodyGroup}) and each column's subnet, {@code column %
+   * DATA_COLUMN_SIDECAR_SUBNET_COUNT} (fulu {@code p2p-interface.md}
+   * {@code compute_subnet_for_data_column_sidecar}), with the Fulu configs' 128 groups, columns and
+   * subnets.
+   *
+   * @param nodeId the 32-byte node id
+   * @param custodyGroupCount the node's {@code cgc}; above 128 it is taken as 128
+   * @return the subnets, ascending
+   */
+  public static java.util.SortedSet<Integer> dataColumnSubnets(byte[] nodeId, long custodyGroupCount) {
+    long count = Math.min(Math.max(0, custodyGroupCount), NUMBER_OF_CUSTODY_GROUPS);
+    java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+    for (int g : custodyGroups(nodeId, count, NUMBER_OF_CUSTODY_GROUPS)) {
+      for (int c : columnsForCustodyGroup(g, NUMBER_OF_CUSTODY_GROUPS, NUMBER_OF_COLUMNS)) {
+        out.add(c % DATA_COLUMN_SIDECAR_SUBNET_COUNT);
+      }
+    }
+    return java.util.Collections.unmodifiableSortedSet(out);
+  }
+
+  /**
+   * {@return the discovery node id of a peer whose libp2p id inlines a secp256k1 key (as every
+   * Ethereum consensus node's does); empty for other keys}
+   *
+   * @param peer the peer id
+   */
+  public static Optional<byte[]> nodeId(io.serenity.p2p.core.PeerId peer) {
+    return peer.extractPublicKey()
+        .filter(k -> k.type() == io.serenity.p2p.crypto.KeyType.SECP256K1)
+        .flatMap(k -> {
+          try {
+            return Optional.of(Enr.nodeIdOf(k.raw()));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
   }
 
   /**
@@ -205,6 +281,26 @@ public final class EthEnr {
       b.set(KEY_CGC, uintBytes(custodyGroupCount));
     } else {
       b.remove(KEY_NFD).remove(KEY_CGC);
+    }
+    return b;
+  }
+
+  /**
+   * Moves a record to the fork of {@code time}: {@code eth2} as {@link #writeFields} writes it, and
+   * {@code nfd} from Fulu on (removed before); every other field, {@code cgc} included, stays. For
+   * a node's own record at a fork boundary.
+   *
+   * @param b the record builder, holding the current record
+   * @param network the network
+   * @param time the wall-clock time
+   * @return {@code b}
+   */
+  public static Enr.Builder writeForkFields(Enr.Builder b, NetworkConfig network, Instant time) {
+    b.eth2(network.enrForkId(time));
+    if (isFuluOrLater(network, network.epochAt(time))) {
+      b.set(KEY_NFD, network.nextForkDigest(time).bytes());
+    } else {
+      b.remove(KEY_NFD);
     }
     return b;
   }

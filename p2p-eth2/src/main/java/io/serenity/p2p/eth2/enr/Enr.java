@@ -285,6 +285,16 @@ public final class Enr {
     return V4Identity.nodeId(publicKey());
   }
 
+  /**
+   * {@return the discovery node id of a secp256k1 public key: keccak256 of its uncompressed x || y}
+   *
+   * @param compressedPublicKey the 33-byte compressed key
+   * @throws RlpException when the bytes are not a valid compressed secp256k1 point
+   */
+  public static byte[] nodeIdOf(byte[] compressedPublicKey) {
+    return V4Identity.nodeId(compressedPublicKey);
+  }
+
   /** {@return the libp2p PeerId of the record's secp256k1 key} */
   public PeerId peerId() {
     return PeerId.fromPublicKey(PublicKey.fromRaw(KeyType.SECP256K1, publicKey()));

@@ -122,6 +122,17 @@ public final class ReqResp implements AutoCloseable {
     this.status.setLocalV2(status);
   }
 
+  /**
+   * Which fork digests other than ours a peer's Status may carry without Goodbye 2: around a fork
+   * boundary, the neighbouring digest (a peer whose clock crossed the boundary before ours, or after).
+   * Default: none. The predicate must be cheap and must not block; it runs on each Status received.
+   *
+   * @param relevant true for a digest to keep peers on
+   */
+  public void setRelevantForkDigests(java.util.function.Predicate<io.serenity.p2p.eth2.ssz.Bytes4> relevant) {
+    this.status.setRelevant(relevant);
+  }
+
   /** {@return our current Status v2, if one is set} */
   public Optional<StatusMessageV2> localStatusV2() {
     return status.localV2();

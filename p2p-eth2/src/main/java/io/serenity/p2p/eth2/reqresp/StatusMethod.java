@@ -35,6 +35,7 @@ final class StatusMethod {
   private volatile StatusMessage local;
   private volatile StatusMessageV2 localV2;
   private volatile ScheduledFuture<?> resend;
+  private volatile java.util.function.Predicate<io.serenity.p2p.eth2.ssz.Bytes4> otherRelevant = d -> false;
 
   StatusMethod(ReqRespEngine engine, GoodbyeMethod goodbye, Consumer<ReqRespEvent> events) {
     this.engine = engine;
@@ -75,6 +76,11 @@ final class StatusMethod {
     if (first) {
       engine.register(Eth2Methods.STATUS_V2, this::serveV2);
     }
+  }
+
+  /** See {@link ReqResp#setRelevantForkDigests}. */
+  void setRelevant(java.util.function.Predicate<io.serenity.p2p.eth2.ssz.Bytes4> relevant) {
+    this.otherRelevant = Objects.requireNonNull(relevant, "relevant");
   }
 
   Optional<StatusMessageV2> localV2() {
@@ -198,6 +204,15 @@ final class StatusMethod {
     onPeerStatus(peer, theirs);
   }
 
+  private boolean relevant(StatusMessage theirs) {
+    try {
+      return otherRelevant.test(theirs.forkDigest());
+    } catch (RuntimeException e) {
+      RLOG.info("fork digest filter failed: {}", e.toString());
+      return false;
+    }
+  }
+
   private void onPeerStatus(PeerId peer, StatusMessage theirs) {
     if (engine.host().connection(peer).isEmpty()) {
       return;
@@ -205,8 +220,9 @@ final class StatusMethod {
     statuses.put(peer, theirs);
     events.accept(new ReqRespEvent.StatusReceived(peer, theirs));
     StatusMessage mine = local;
-    if (mine != null && !mine.forkDigest().equals(theirs.forkDigest())) {
-      // phase0 "Status": a peer on another fork is of no use to us
+    if (mine != null && !mine.forkDigest().equals(theirs.forkDigest()) && !relevant(theirs)) {
+      // phase0 "Status": a peer on another fork is of no use to us (around a fork boundary the
+      // neighbouring digest may be declared relevant: setRelevantForkDigests)
       RLOG.info("peer {} is on fork digest {} (ours {}): goodbye", peer, theirs.forkDigest(), mine.forkDigest());
       goodbye.send(peer, Goodbye.IRRELEVANT_NETWORK);
     }

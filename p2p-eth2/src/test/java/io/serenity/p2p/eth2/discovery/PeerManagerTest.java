@@ -187,12 +187,75 @@ class PeerManagerTest {
   }
 
   @Test
+  void theSubnetsOfAPeerWithoutARecordComeFromTheMetaDataTheManagerAsksFor() throws Exception {
+    Node a = node(17, OURS);
+    Node b = node(18, OURS);
+    b.server().setMetaData(new io.serenity.p2p.eth2.types.MetaData(3, Bitvector.of(64, 17), Bitvector.empty(4)));
+    b.server().server().connect(a.server().server().listenAddrs().get(0).toString())
+        .get(WAIT_S, TimeUnit.SECONDS);
+    awaitPeers(a, 1);
+    PeerManager pm = manager(a, List.of(), 1, 5);
+    pm.wantAttestationSubnets(java.util.Set.of(17));
+    pm.round().get(WAIT_S, TimeUnit.SECONDS);
+    assertThat(pm.subnetPeers().attestation()).containsExactly(java.util.Map.entry(17, 0));
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    CompletableFuture<Void> never = new CompletableFuture<>();
+    while (a.server().reqResp().peerMetaData(b.id()).isEmpty()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the manager did not fetch b's MetaData within " + WAIT_S + " s");
+      }
+      try {
+        never.get(20, TimeUnit.MILLISECONDS); // bounded poll: req/resp has no event for a fetched MetaData
+      } catch (java.util.concurrent.TimeoutException ignored) {
+        // look again
+      }
+    }
+    pm.round().get(WAIT_S, TimeUnit.SECONDS);
+    assertThat(pm.subnetPeers().attestation()).containsExactly(java.util.Map.entry(17, 1));
+    assertThat(pm.metaDataRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void aPeerOnAnotherForkDigestIsSentGoodbyeIrrelevantNetwork() throws Exception {
     Node a = node(21, OURS);
     Node c = node(22, OTHER);
     c.server().server().connect(a.server().server().listenAddrs().get(0).toString())
         .get(WAIT_S, TimeUnit.SECONDS);
     assertThat(c.goodbyeReceived()).isEqualTo(Goodbye.IRRELEVANT_NETWORK);
+  }
+
+  @Test
+  void aPeerOnADigestDeclaredRelevantStaysAfterItsStatus() throws Exception {
+    // around a fork boundary: each side keeps the other's digest (PeerManager's fork schedule sets this)
+    Node a = node(23, OURS);
+    Node c = node(24, OTHER);
+    a.server().setRelevantForkDigests(OTHER::equals);
+    c.server().setRelevantForkDigests(OURS::equals);
+    c.server().server().connect(a.server().server().listenAddrs().get(0).toString())
+        .get(WAIT_S, TimeUnit.SECONDS);
+    List<ReqRespEvent> seen = new ArrayList<>();
+    nextStatus(a, seen);
+    // a second Status exchange: its event comes after any Goodbye the first one would have caused
+    assertThat(a.server().reqResp().exchangeStatus(c.id()).get(WAIT_S, TimeUnit.SECONDS).forkDigest())
+        .isEqualTo(OTHER);
+    nextStatus(a, seen);
+    assertThat(seen).noneMatch(e -> e instanceof ReqRespEvent.GoodbyeSent);
+    assertThat(a.server().server().peers()).extracting(Peer::id).containsExactly(c.id());
+  }
+
+  /** Takes {@code n}'s events up to its next StatusReceived into {@code seen}. */
+  private static ReqRespEvent nextStatus(Node n, List<ReqRespEvent> seen) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (System.nanoTime() < end) {
+      ReqRespEvent e = n.events().poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (e != null) {
+        seen.add(e);
+        if (e instanceof ReqRespEvent.StatusReceived) {
+          return e;
+        }
+      }
+    }
+    throw new AssertionError("no Status within " + WAIT_S + " s; saw " + seen);
   }
 
   @Test
