@@ -406,6 +406,15 @@ public final class ReqResp implements AutoCloseable {
     return engine.slowReaderResets();
   }
 
+  /**
+   * See {@link ReqRespEngine#rateLimitedRequests()}.
+   *
+   * @return how many inbound requests a rate limit refused
+   */
+  public long rateLimitedRequests() {
+    return engine.rateLimitedRequests();
+  }
+
   /** Removes our handlers and listeners; stops the timer thread when we own it. */
   @Override
   public void close() {

@@ -44,12 +44,15 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Inbound limits: at most {@link ReqRespConfig#maxInboundStreamsPerPeer()} concurrent streams per
- * peer (more are reset at once); a token bucket per peer and method ({@link
- * ReqRespConfig#rateLimit()}): a request finding the bucket empty is answered with
- * ResourceUnavailable (3) "rate limited" and not processed. (The spec prefers withholding the
- * answer; an immediate error keeps our memory bounded and tells the peer to back off, as several
- * clients do.) Outbound: at most {@link ReqRespConfig#maxConcurrentRequests()} requests in flight per
- * peer and protocol id; the rest queue.
+ * peer (more are reset at once); a token bucket per peer and method counting requests ({@link
+ * ReqRespConfig#rateLimit()}), charged when the stream opens; and, once the request is decoded,
+ * buckets counting the response chunks it asks for, per peer and for all peers ({@link
+ * ReqRespConfig#chunkQuotas()}, {@link ReqRespConfig#globalChunkQuotas()}). A request refused by
+ * any of them is answered with ResourceUnavailable (3) "rate limited..." and not processed, counted
+ * ({@link #rateLimitedRequests()}) and logged. (The spec prefers withholding the answer; an
+ * immediate error keeps our memory bounded and tells the peer to back off, as several clients do.)
+ * Outbound: at most {@link ReqRespConfig#maxConcurrentRequests()} requests in flight per peer and
+ * protocol id; the rest queue.
  *
  * <p>{@link ReqRespConfig#goodbyeGrace()} and {@link ReqRespConfig#statusOnConnect()} are not read
  * here; they belong to the Ethereum methods of {@link ReqResp}.
@@ -84,6 +87,7 @@ public final class ReqRespEngine implements AutoCloseable {
   private final Map<String, Integer> outboundActive = new HashMap<>(); // guarded by outboundLock
   private final Map<String, ArrayDeque<Runnable>> outboundWaiting = new HashMap<>(); // same
   private final LongAdder slowReaderResets = new LongAdder();
+  private final LongAdder rateLimited = new LongAdder();
   private volatile Supplier<byte[]> defaultContext = () -> null;
 
   private ReqRespEngine(Host host, ReqRespConfig config, ScheduledExecutorService scheduler, LongSupplier nanoClock) {
@@ -349,6 +353,16 @@ public final class ReqRespEngine implements AutoCloseable {
     return slowReaderResets.sum();
   }
 
+  /**
+   * Inbound requests refused by a rate limit: the request bucket when the stream opened, or a chunk
+   * quota (per peer or global) once the request was decoded. Each got ResourceUnavailable (3).
+   *
+   * @return how many
+   */
+  public long rateLimitedRequests() {
+    return rateLimited.sum();
+  }
+
   /** Removes our handlers and listener; stops the timer thread when we own it. */
   @Override
   public void close() {
@@ -411,12 +425,33 @@ public final class ReqRespEngine implements AutoCloseable {
     }
     InboundRequest<Q, R> in = new InboundRequest<>(this, method, handler, s, open::decrementAndGet);
     if (!limiter.tryAcquire(peer, method.protocolId(), nanoClock.getAsLong())) {
-      LOG.debug("peer {} rate limited on {}", peer, method.protocolId());
+      rateLimited.increment();
+      RLOG.info("peer {} rate limited on {}: request bucket empty", peer, method.protocolId());
       s.receive((stream, data) -> {});
       in.error(ResultCode.RESOURCE_UNAVAILABLE, "rate limited");
       return;
     }
     in.start();
+  }
+
+  /**
+   * The chunk quotas of a decoded request: charges the chunks it asks for ({@link
+   * SpecLimits#allowedChunks} for the spec's methods, else the method's most) to the peer's and the
+   * global bucket; returns null when admitted, else the refusal (counted and logged here).
+   */
+  String admitChunks(PeerId peer, Method<?, ?> method, Object request) {
+    String id = method.protocolId();
+    if (!config.hasChunkQuota(id)) {
+      return null;
+    }
+    long asked = SpecLimits.allowedChunks(method, request);
+    long chunks = asked < 0 ? method.maxResponseChunks() : asked;
+    String refused = limiter.tryAcquireChunks(peer, id, chunks, nanoClock.getAsLong());
+    if (refused != null) {
+      rateLimited.increment();
+      RLOG.info("peer {} rate limited on {}: {}", peer, id, refused);
+    }
+    return refused;
   }
 
   // ---------------------------------------------------------------- outbound
