@@ -88,6 +88,9 @@ public final class ReqRespEngine implements AutoCloseable {
   private final Map<String, ArrayDeque<Runnable>> outboundWaiting = new HashMap<>(); // same
   private final LongAdder slowReaderResets = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
+  /** The longest queue of decoded chunks any streaming consumer had waiting (tests check the bound). */
+  private final java.util.concurrent.atomic.LongAccumulator streamQueueHighWater =
+      new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
   private volatile Supplier<byte[]> defaultContext = () -> null;
 
   private ReqRespEngine(Host host, ReqRespConfig config, ScheduledExecutorService scheduler, LongSupplier nanoClock) {
@@ -272,10 +275,16 @@ public final class ReqRespEngine implements AutoCloseable {
   /**
    * Sends {@code request} and hands each response chunk to {@code onChunk} as it is decoded, without
    * collecting them: for long by-range responses whose chunks the caller stores or verifies one by
-   * one. {@code onChunk} runs on the connection's I/O thread and must not block (hand heavy work to
-   * another executor); an exception it throws resets the stream and fails the result with that
-   * exception. The limits, the timeouts and the chunk bound of the method apply as in {@link
-   * #requestChunks}.
+   * one. {@code onChunk} runs on a virtual thread of the request's own, one chunk at a time and in
+   * order, and may block (a database write, a verification): it gets back-pressure. While it has not
+   * returned, at most two further chunks are decoded and wait; then reading from the stream pauses,
+   * the muxer stops granting window (yamux) and the peer stops sending, and the response timeout
+   * is suspended, as the wait is ours. Memory stays at those two chunks, one receive window and
+   * the bytes of one read. A consumer slower than the responder's own patience may have its stream
+   * reset by the responder (our responders give a peer that reads nothing {@link
+   * ReqRespConfig#respTimeout()}). An exception {@code onChunk} throws resets the stream and fails
+   * the result with that exception; the chunks still waiting are dropped. The limits, the timeouts
+   * and the chunk bound of the method apply as in {@link #requestChunks}.
    *
    * @param <Q> the request type
    * @param <R> the response type
@@ -283,9 +292,9 @@ public final class ReqRespEngine implements AutoCloseable {
    * @param method the method
    * @param request the request, null for methods without content
    * @param onChunk receives each chunk and its context bytes, in order
-   * @return completes with the number of chunks once the response ended; fails with {@link
-   *     ReqRespException} (an error chunk, a timeout, a malformed chunk) after the chunks before it
-   *     were delivered
+   * @return completes with the number of chunks once the response ended and {@code onChunk} took
+   *     them all; fails with {@link ReqRespException} (an error chunk, a timeout, a malformed chunk,
+   *     a reset) after the chunks before it were delivered
    */
   public <Q, R> CompletableFuture<Integer> requestStream(PeerId peer, Method<Q, R> method, Q request,
       java.util.function.Consumer<ResponseChunk<R>> onChunk) {
@@ -377,6 +386,11 @@ public final class ReqRespEngine implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- what the streams share
+
+  /** The longest queue of decoded chunks waiting for a {@link #requestStream} consumer so far. */
+  long streamQueueHighWater() {
+    return streamQueueHighWater.get();
+  }
 
   ScheduledExecutorService scheduler() {
     return scheduler;
@@ -497,7 +511,8 @@ public final class ReqRespEngine implements AutoCloseable {
           s.reset();
           return;
         }
-        new OutboundRequest<>(config, scheduler, method, s, maxChunks, result, onEach).start(body);
+        new OutboundRequest<>(config, scheduler, method, s, maxChunks, result, onEach, handlers,
+            streamQueueHighWater::accumulate).start(body);
       });
     });
     return result;
