@@ -28,6 +28,13 @@ import java.util.Map;
  * @param statusInterval how often {@link ReqResp} sends our Status again to every connected peer
  *     whose Status it holds, so both sides see each other's head move (default 5 minutes, as
  *     Lighthouse does; {@link Duration#ZERO} switches it off)
+ * @param chunkQuotas token buckets per peer counted in response chunks, by protocol id: once a
+ *     request is decoded it is charged the chunks it asks for (a by-range count, the roots of a
+ *     by-root list, slots times columns...), before the handler runs; a method without an entry has
+ *     no per-peer chunk quota (default {@link #defaultChunkQuotas()}: Lighthouse's quotas for the
+ *     spec's sync methods)
+ * @param globalChunkQuotas the same for all peers together (default {@link
+ *     #defaultGlobalChunkQuotas()}: four times each per-peer quota)
  */
 public record ReqRespConfig(
     Duration ttfbTimeout,
