@@ -29,6 +29,11 @@ final class MetaDataMethods {
   private final Map<PeerId, MetaDataV3> peerMetaV3 = new ConcurrentHashMap<>();
   /** Peers whose MetaData we are fetching, so a burst of Pings makes one request. */
   private final Map<PeerId, Boolean> fetching = new ConcurrentHashMap<>();
+  /**
+   * The highest seq_number a Ping showed while a fetch was already under way: once that fetch is
+   * done, a MetaData older than it is fetched again (once; each further fetch needs a new Ping).
+   */
+  private final Map<PeerId, Long> seenDuringFetch = new ConcurrentHashMap<>();
   /** GetMetaData requests in flight: a second ask for the same peer joins the first. */
   private final Map<PeerId, CompletableFuture<MetaData>> inflightV2 = new ConcurrentHashMap<>();
   private final Map<PeerId, CompletableFuture<MetaDataV3>> inflightV3 = new ConcurrentHashMap<>();
@@ -116,8 +121,9 @@ final class MetaDataMethods {
   }
 
   /** Fetches {@code peer}'s MetaData (v3 first when we are on v3, v2 when it does not speak v3). */
-  private void fetch(PeerId peer) {
+  private void fetch(PeerId peer, long pingedSeq) {
     if (fetching.putIfAbsent(peer, Boolean.TRUE) != null) {
+      seenDuringFetch.merge(peer, pingedSeq, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
       return;
     }
     CompletableFuture<?> f;
@@ -135,8 +141,15 @@ final class MetaDataMethods {
     }
     f.whenComplete((m, x) -> {
       fetching.remove(peer);
+      Long later = seenDuringFetch.remove(peer);
       if (x != null) {
         RLOG.info("metadata of {} could not be fetched: {}", peer, x.getMessage());
+        return;
+      }
+      MetaData held = peerMeta.get(peer);
+      if (later != null && held != null && Long.compareUnsigned(later, held.seqNumber()) > 0) {
+        // a Ping answered while this fetch was under way showed a newer MetaData than it brought
+        fetch(peer, later);
       }
     });
   }
@@ -170,6 +183,7 @@ final class MetaDataMethods {
     peerSeqs.remove(peer);
     peerMeta.remove(peer);
     peerMetaV3.remove(peer);
+    seenDuringFetch.remove(peer);
   }
 
   private void serveMetaDataV3(PeerId peer, Void none, ResponseSink<MetaDataV3> sink) {
@@ -205,7 +219,7 @@ final class MetaDataMethods {
     MetaData held = peerMeta.get(peer);
     if (held == null || Long.compareUnsigned(seq, held.seqNumber()) > 0) {
       // phase0 "Ping": a seq_number above the one of the MetaData we hold means it changed: fetch it
-      fetch(peer);
+      fetch(peer, seq);
     }
   }
 }

@@ -272,16 +272,18 @@ class ForkMethodsTest {
     MetaDataV3[] current = {new MetaDataV3(1, Bitvector.empty(64), Bitvector.empty(4), 4)};
     b.setMetaDataV3(current[0]);
     b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
-      served.add(current[0].seqNumber());
-      return CompletableFuture.completedFuture(current[0]);
+      MetaDataV3 m = current[0];
+      served.add(m.seqNumber());
+      return CompletableFuture.completedFuture(m);
     });
     assertThat(await(a.ping(id(b)))).isEqualTo(1L);
     assertThat(poll(served)).isEqualTo(1L);
     current[0] = new MetaDataV3(2, Bitvector.of(64, 9), Bitvector.empty(4), 8);
     b.setMetaData(current[0].toV2()); // seq 2 for Ping (and v2)
     b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
-      served.add(current[0].seqNumber());
-      return CompletableFuture.completedFuture(current[0]);
+      MetaDataV3 m = current[0];
+      served.add(m.seqNumber());
+      return CompletableFuture.completedFuture(m);
     });
     assertThat(await(a.ping(id(b)))).isEqualTo(2L);
     assertThat(poll(served)).isEqualTo(2L);
@@ -295,6 +297,36 @@ class ForkMethodsTest {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  @Test
+  void aPingShowingANewerSeqWhileAFetchIsUnderWayFetchesAgainOnceThatFetchEnds() {
+    ReqResp a = node();
+    ReqResp b = node();
+    a.setMetaDataV3(new MetaDataV3(0, Bitvector.empty(64), Bitvector.empty(4), 4));
+    MetaDataV3[] current = {new MetaDataV3(1, Bitvector.empty(64), Bitvector.empty(4), 4)};
+    b.setMetaDataV3(current[0]);
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    java.util.concurrent.BlockingQueue<Long> served = new java.util.concurrent.LinkedBlockingQueue<>();
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> firstFetch = new CompletableFuture<>();
+    b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
+      MetaDataV3 m = current[0];
+      if (firstFetch.complete(null)) {
+        awaitLatch(release); // b holds the first fetch (handlers run on virtual threads of their own)
+      }
+      served.add(m.seqNumber());
+      return CompletableFuture.completedFuture(m);
+    });
+    assertThat(await(a.ping(id(b)))).isEqualTo(1L);
+    await(firstFetch);
+    // b's MetaData changes while a's fetch of seq 1 is under way; a's next Ping sees seq 2
+    current[0] = new MetaDataV3(2, Bitvector.of(64, 3), Bitvector.empty(4), 8);
+    b.setMetaDataV3(current[0]);
+    assertThat(await(a.ping(id(b)))).isEqualTo(2L);
+    release.countDown();
+    assertThat(poll(served)).as("the fetch under way brings seq 1").isEqualTo(1L);
+    assertThat(poll(served)).as("then a fetches again").isEqualTo(2L);
   }
 
   @Test
