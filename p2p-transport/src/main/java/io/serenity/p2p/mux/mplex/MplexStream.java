@@ -255,9 +255,9 @@ final class MplexStream implements MuxedStream {
     }
     int size = data.readableBytes();
     if ((long) pendingBytes + size > session.config().maxBufferedBytesPerStream()) {
-      RLOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered with no reader{}",
+      RLOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered for {}",
           session.remote(), this, session.config().maxBufferedBytesPerStream(),
-          readPaused ? " (its reader paused)" : "");
+          readPaused ? "a paused reader" : "no reader");
       data.release();
       resetOnLoop(true);
       return;
