@@ -1,8 +1,10 @@
 // js partner for the eth2 req/resp interop tests (ReqRespInteropTest.java): a js-libp2p node that
 // speaks /eth2/beacon_chain/req/{status/1,ping/1,metadata/2,goodbye/1}/ssz_snappy, written from
 // consensus-specs phase0/altair p2p-interface.md, and with --fulu also status/2, metadata/3 (fulu)
-// and the multi-chunk beacon_blocks_by_range/2 and beacon_blocks_by_head/1 with fork-digest context
-// bytes (deneb/fulu); blocks are synthetic opaque bytes whose first byte is the slot. The snappy *framing* format (stream identifier,
+// and the multi-chunk methods with fork-digest context bytes: beacon_blocks_by_range/2,
+// beacon_blocks_by_head/1, beacon_blocks_by_root/2, blob_sidecars_by_range/1 and _by_root/1 (deneb,
+// electra limits) and data_column_sidecars_by_range/1 and _by_root/1 (fulu). Blocks and sidecars are
+// synthetic opaque bytes (see "synthetic chain" below). The snappy *framing* format (stream identifier,
 // compressed/uncompressed chunks with masked CRC-32C) is implemented here; snappyjs does the blocks.
 //
 // Prints one JSON object per line on stdout; diagnostics on stderr. Exits when stdin closes.
@@ -17,6 +19,7 @@ import { ping } from '@libp2p/ping'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import snappy from 'snappyjs'
+import { createHash } from 'node:crypto'
 
 const USAGE = `usage: node reqresp-peer.mjs [options]
   --fork-digest <hex>     our Status fork_digest (4 bytes, default 00000000)
@@ -28,7 +31,10 @@ const USAGE = `usage: node reqresp-peer.mjs [options]
   --dial <multiaddr>      dial this peer, then request Status, Ping and MetaData from it
   --timeout-ms <ms>       bound on each request (default 15000)
   --fulu                  also serve (and, with --dial, request) status/2, metadata/3,
-                          beacon_blocks_by_range/2 and beacon_blocks_by_head/1
+                          beacon_blocks_by_range/2, beacon_blocks_by_head/1,
+                          beacon_blocks_by_root/2, blob_sidecars_by_range/1,
+                          blob_sidecars_by_root/1, data_column_sidecars_by_range/1 and
+                          data_column_sidecars_by_root/1
   --earliest-slot <n>     our Status v2 earliest_available_slot (default 0)
   --cgc <n>               our MetaData v3 custody_group_count (default 4)
   --fork-slot <n>         blocks below this slot carry --prev-fork-digest as context (default 0)
@@ -43,8 +49,20 @@ const STATUS_V2 = PREFIX + 'status/2/ssz_snappy'
 const METADATA_V3 = PREFIX + 'metadata/3/ssz_snappy'
 const BLOCKS_BY_RANGE = PREFIX + 'beacon_blocks_by_range/2/ssz_snappy'
 const BLOCKS_BY_HEAD = PREFIX + 'beacon_blocks_by_head/1/ssz_snappy'
+const BLOCKS_BY_ROOT = PREFIX + 'beacon_blocks_by_root/2/ssz_snappy'
+const BLOBS_BY_RANGE = PREFIX + 'blob_sidecars_by_range/1/ssz_snappy'
+const BLOBS_BY_ROOT = PREFIX + 'blob_sidecars_by_root/1/ssz_snappy'
+const COLUMNS_BY_RANGE = PREFIX + 'data_column_sidecars_by_range/1/ssz_snappy'
+const COLUMNS_BY_ROOT = PREFIX + 'data_column_sidecars_by_root/1/ssz_snappy'
 const MAX_REQUEST_BLOCKS_DENEB = 128
 const MAX_PAYLOAD_SIZE = 10 * 1024 * 1024
+const NUMBER_OF_COLUMNS = 128
+const MAX_BLOBS_PER_BLOCK_ELECTRA = 9
+const MAX_REQUEST_BLOB_SIDECARS = MAX_REQUEST_BLOCKS_DENEB * MAX_BLOBS_PER_BLOCK_ELECTRA // 1152
+const MAX_REQUEST_DATA_COLUMN_SIDECARS = MAX_REQUEST_BLOCKS_DENEB * NUMBER_OF_COLUMNS // 16384
+// deneb BlobSidecar: index 8, blob 131072, kzg_commitment 48, kzg_proof 48, signed_block_header 208,
+// kzg_commitment_inclusion_proof 17 * 32
+const BLOB_SIDECAR_SIZE = 8 + 131072 + 48 + 48 + 208 + 17 * 32
 
 function emit (event) {
   process.stdout.write(JSON.stringify(event) + '\n')
@@ -190,9 +208,14 @@ function decodeContextChunks (buf, maxChunks) {
   return chunks
 }
 
+/** Decodes a request of exactly `size` bytes, or of [min, max] bytes when `size` is a pair. */
 function decodeRequest (buf, size) {
   const [n, p] = varintDecode(buf, 0)
-  if (n !== size) throw new Error(`request length ${n}, expected ${size}`)
+  if (Array.isArray(size)) {
+    if (n < size[0] || n > size[1]) throw new Error(`request length ${n}, expected ${size[0]}..${size[1]}`)
+  } else if (n !== size) {
+    throw new Error(`request length ${n}, expected ${size}`)
+  }
   const [ssz, end] = frameDecode(buf, p, n)
   if (end !== buf.length) throw new Error('trailing bytes after the request')
   return ssz
@@ -256,6 +279,91 @@ function block (slot) {
   return b
 }
 const blockJson = (c) => ({ context: c.context, slot: c.ssz[0], length: c.ssz.length })
+
+// ---- synthetic chain (ReqRespInteropTest computes the same bytes) ----
+// A block root is 32 equal bytes, the slot's low byte; any other root is unknown and skipped, as
+// the by-root methods allow. Slot s holds s % 3 blobs. Payloads are fill(tag, a, b, length):
+// blocks by root fill(1, slot, 0, 100 + slot % 50), blob sidecars fill(2, slot, index, 131928),
+// data column sidecars fill(3, slot, column, 200 + column).
+function fill (tag, a, b, length) {
+  const out = Buffer.alloc(length)
+  for (let i = 0; i < length; i++) out[i] = (tag * 97 + a * 31 + b * 17 + i * 131 + (i >>> 7)) & 0xff
+  return out
+}
+const rootOf = (slot) => Buffer.alloc(32, slot & 0xff)
+/** The slot of a known root, or -1. */
+const slotOfRoot = (root) => root.every((x) => x === root[0]) ? root[0] : -1
+const blobsAt = (slot) => slot % 3
+const byRootBlock = (slot) => fill(1, slot, 0, 100 + (slot % 50))
+const blobSidecar = (slot, index) => fill(2, slot, index, BLOB_SIDECAR_SIZE)
+const columnSidecar = (slot, column) => fill(3, slot, column, 200 + column)
+const sha256 = (b) => createHash('sha256').update(b).digest('hex')
+const payloadJson = (c) => ({ context: c.context, length: c.ssz.length, sha256: sha256(c.ssz) })
+
+// ---- SSZ of the sidecar requests ----
+const listOfRoots = (buf, max) => {
+  if (buf.length % 32 !== 0 || buf.length / 32 > max) throw new Error(`bad List[Root, ${max}] of ${buf.length} bytes`)
+  const out = []
+  for (let off = 0; off < buf.length; off += 32) out.push(buf.subarray(off, off + 32))
+  return out
+}
+function columnList (buf) {
+  if (buf.length % 8 !== 0 || buf.length / 8 > NUMBER_OF_COLUMNS) throw new Error(`bad column list of ${buf.length} bytes`)
+  const out = []
+  for (let off = 0; off < buf.length; off += 8) out.push(Number(Buffer.from(buf).readBigUInt64LE(off)))
+  return out
+}
+const u32 = (v) => {
+  const b = Buffer.alloc(4)
+  b.writeUInt32LE(v)
+  return b
+}
+const columnsSsz = (columns) => Buffer.concat(columns.map(u64))
+// DataColumnSidecarsByRangeRequest: start_slot, count, offset of columns (20), columns
+const columnsByRangeSsz = (start, count, columns) => Buffer.concat([u64(start), u64(count), u32(20), columnsSsz(columns)])
+function columnsByRangeRequest (b) {
+  if (b.length < 20 || Buffer.from(b).readUInt32LE(16) !== 20) throw new Error('bad DataColumnSidecarsByRangeRequest')
+  return { start: Number(Buffer.from(b).readBigUInt64LE(0)), count: Number(Buffer.from(b).readBigUInt64LE(8)), columns: columnList(b.subarray(20)) }
+}
+// List[DataColumnsByRootIdentifier, 128]: an offset per element, then each (block_root, offset 36, columns)
+function columnsByRootSsz (ids) {
+  const elements = ids.map(({ root, columns }) => Buffer.concat([root, u32(36), columnsSsz(columns)]))
+  const offsets = []
+  let at = 4 * elements.length
+  for (const e of elements) {
+    offsets.push(u32(at))
+    at += e.length
+  }
+  return Buffer.concat([...offsets, ...elements])
+}
+function columnsByRootRequest (b) {
+  if (b.length === 0) return []
+  const view = Buffer.from(b)
+  const first = view.readUInt32LE(0)
+  if (first % 4 !== 0 || first === 0 || first > b.length) throw new Error('bad first offset')
+  const n = first / 4
+  if (n > MAX_REQUEST_BLOCKS_DENEB) throw new Error(`more than ${MAX_REQUEST_BLOCKS_DENEB} identifiers`)
+  const offsets = []
+  for (let i = 0; i < n; i++) offsets.push(view.readUInt32LE(4 * i))
+  offsets.push(b.length)
+  const out = []
+  for (let i = 0; i < n; i++) {
+    if (offsets[i + 1] < offsets[i] + 36) throw new Error('bad identifier offsets')
+    const e = b.subarray(offsets[i], offsets[i + 1])
+    if (Buffer.from(e).readUInt32LE(32) !== 36) throw new Error('bad columns offset')
+    out.push({ root: e.subarray(0, 32), columns: columnList(e.subarray(36)) })
+  }
+  return out
+}
+// List[BlobIdentifier, 1152]: (block_root, index) of 40 bytes each
+function blobIdentifiers (b) {
+  if (b.length % 40 !== 0 || b.length / 40 > MAX_REQUEST_BLOB_SIDECARS) throw new Error('bad List[BlobIdentifier]')
+  const out = []
+  for (let off = 0; off < b.length; off += 40) {
+    out.push({ root: b.subarray(off, off + 32), index: Number(Buffer.from(b).readBigUInt64LE(off + 32)) })
+  }
+  return out
+}
 
 const metaDataSsz = (m) => Buffer.concat([u64(m.seq), m.attnets, m.syncnets])
 function metaDataJson (b) {
@@ -394,6 +502,19 @@ async function runDialer (node, o) {
         (b) => ({ blocks: decodeContextChunks(b, 6).map(blockJson) })],
       ['blocks-by-head', BLOCKS_BY_HEAD, encodeRequest(Buffer.concat([Buffer.alloc(32, 0xab), u64(3)])),
         (b) => ({ blocks: decodeContextChunks(b, 3).map(blockJson) })],
+      // roots of slots 10 and 14 and an unknown root (skipped): two blocks
+      ['blocks-by-root', BLOCKS_BY_ROOT, encodeRequest(Buffer.concat([rootOf(10), rootOf(14), Buffer.from('ff'.repeat(31) + '00', 'hex')])),
+        (b) => ({ chunks: decodeContextChunks(b, 3).map(payloadJson) })],
+      // slots 10..13 hold 1, 2, 0, 1 blobs
+      ['blob-sidecars-by-range', BLOBS_BY_RANGE, encodeRequest(Buffer.concat([u64(10), u64(4)])),
+        (b) => ({ chunks: decodeContextChunks(b, 4 * MAX_BLOBS_PER_BLOCK_ELECTRA).map(payloadJson) })],
+      ['blob-sidecars-by-root', BLOBS_BY_ROOT, encodeRequest(Buffer.concat([rootOf(13), u64(0), rootOf(11), u64(1)])),
+        (b) => ({ chunks: decodeContextChunks(b, 2).map(payloadJson) })],
+      ['data-column-sidecars-by-range', COLUMNS_BY_RANGE, encodeRequest(columnsByRangeSsz(11, 3, [0, 5, 127])),
+        (b) => ({ chunks: decodeContextChunks(b, 9).map(payloadJson) })],
+      ['data-column-sidecars-by-root', COLUMNS_BY_ROOT,
+        encodeRequest(columnsByRootSsz([{ root: rootOf(12), columns: [1, 2] }, { root: rootOf(20), columns: [127] }])),
+        (b) => ({ chunks: decodeContextChunks(b, 3).map(payloadJson) })],
       // over MAX_REQUEST_BLOCKS_DENEB: the answer must be an error chunk
       ['blocks-by-range-too-many', BLOCKS_BY_RANGE, encodeRequest(Buffer.concat([u64(0), u64(129), u64(1)])),
         (b) => {
@@ -496,6 +617,66 @@ async function main () {
       }
       return Buffer.concat(parts)
     })
+  }
+  if (o.fulu) {
+    const contextOf = (slot) => slot < o.forkSlot ? o.prevDigest : o.status.forkDigest
+    const chunk = (slot, ssz) => encodeContextSuccess(contextOf(slot), ssz)
+    // altair/deneb "BeaconBlocksByRoot v2": the blocks it has, in request order; unknown roots skipped
+    await serve(node, BLOCKS_BY_ROOT, 'blocks-by-root', [0, 32 * MAX_REQUEST_BLOCKS_DENEB], (req, peerId) => {
+      const roots = listOfRoots(req, MAX_REQUEST_BLOCKS_DENEB)
+      emit({ event: 'request', method: 'blocks-by-root', peerId, roots: roots.map(hex) })
+      const parts = []
+      for (const r of roots) {
+        const s = slotOfRoot(r)
+        if (s >= 0) parts.push(chunk(s, byRootBlock(s)))
+      }
+      return Buffer.concat(parts)
+    })
+    // deneb "BlobSidecarsByRange v1": sidecars of [start, start + count), by slot then index
+    await serve(node, BLOBS_BY_RANGE, 'blob-sidecars-by-range', 16, (req, peerId) => {
+      const start = Number(Buffer.from(req).readBigUInt64LE(0))
+      const count = Number(Buffer.from(req).readBigUInt64LE(8))
+      emit({ event: 'request', method: 'blob-sidecars-by-range', peerId, startSlot: String(start), count: String(count) })
+      const parts = []
+      for (let s = start; s < start + Math.min(count, MAX_REQUEST_BLOCKS_DENEB); s++) {
+        for (let i = 0; i < blobsAt(s); i++) parts.push(chunk(s, blobSidecar(s, i)))
+      }
+      return Buffer.concat(parts)
+    })
+    // deneb "BlobSidecarsByRoot v1": one per known identifier, in request order
+    await serve(node, BLOBS_BY_ROOT, 'blob-sidecars-by-root', [0, 40 * MAX_REQUEST_BLOB_SIDECARS], (req, peerId) => {
+      const ids = blobIdentifiers(req)
+      emit({ event: 'request', method: 'blob-sidecars-by-root', peerId, ids: ids.map((x) => ({ root: hex(x.root), index: x.index })) })
+      const parts = []
+      for (const { root, index } of ids) {
+        const s = slotOfRoot(root)
+        if (s >= 0 && index < blobsAt(s)) parts.push(chunk(s, blobSidecar(s, index)))
+      }
+      return Buffer.concat(parts)
+    })
+    // fulu "DataColumnSidecarsByRange v1": ordered by (slot, column_index)
+    await serve(node, COLUMNS_BY_RANGE, 'data-column-sidecars-by-range', [20, 20 + 8 * NUMBER_OF_COLUMNS], (req, peerId) => {
+      const { start, count, columns } = columnsByRangeRequest(req)
+      emit({ event: 'request', method: 'data-column-sidecars-by-range', peerId, startSlot: String(start), count: String(count), columns })
+      const sorted = [...columns].sort((x, y) => x - y)
+      const parts = []
+      for (let s = start; s < start + count && parts.length < MAX_REQUEST_DATA_COLUMN_SIDECARS; s++) {
+        for (const c of sorted) parts.push(chunk(s, columnSidecar(s, c)))
+      }
+      return Buffer.concat(parts)
+    })
+    // fulu "DataColumnSidecarsByRoot v1": the columns asked for of each known root
+    await serve(node, COLUMNS_BY_ROOT, 'data-column-sidecars-by-root',
+      [0, MAX_REQUEST_BLOCKS_DENEB * (4 + 36 + 8 * NUMBER_OF_COLUMNS)], (req, peerId) => {
+        const ids = columnsByRootRequest(req)
+        emit({ event: 'request', method: 'data-column-sidecars-by-root', peerId, ids: ids.map((x) => ({ root: hex(x.root), columns: x.columns })) })
+        const parts = []
+        for (const { root, columns } of ids) {
+          const s = slotOfRoot(root)
+          if (s >= 0) for (const c of columns) parts.push(chunk(s, columnSidecar(s, c)))
+        }
+        return Buffer.concat(parts)
+      })
   }
   await serve(node, GOODBYE, 'goodbye', 8, (req, peerId) => {
     emit({ event: 'request', method: 'goodbye', peerId, reason: readU64(req, 0) })

@@ -16,9 +16,13 @@ import io.serenity.p2p.eth2.reqresp.ReqRespException;
 import io.serenity.p2p.eth2.reqresp.RequestHandler;
 import io.serenity.p2p.eth2.reqresp.ResponseChunk;
 import io.serenity.p2p.eth2.reqresp.ResultCode;
+import io.serenity.p2p.eth2.types.BlobIdentifier;
+import io.serenity.p2p.eth2.types.BlobSidecarsByRangeRequest;
 import io.serenity.p2p.eth2.types.BlocksByHeadRequest;
 import io.serenity.p2p.eth2.types.BlocksByRangeRequest;
 import io.serenity.p2p.eth2.types.ByRootRequests;
+import io.serenity.p2p.eth2.types.DataColumnSidecarsByRangeRequest;
+import io.serenity.p2p.eth2.types.DataColumnsByRootIdentifier;
 import io.serenity.p2p.eth2.types.MetaData;
 import io.serenity.p2p.eth2.types.MetaDataV3;
 import io.serenity.p2p.eth2.types.StatusMessageV2;
@@ -31,6 +35,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +44,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +55,10 @@ import org.junit.jupiter.api.Test;
  * js-libp2p 3 streams, its own snappy framing over snappyjs blocks): Status, Ping and GetMetaData v2
  * answered both ways, and Goodbye for a peer on another fork; with {@code --fulu}, Status v2 and
  * MetaData v3 (offered first, v1 fallback), and the multi-chunk BeaconBlocksByRange v2 and
- * BeaconBlocksByHead v1 with fork-digest context bytes and an InvalidRequest for too many blocks.
+ * BeaconBlocksByHead v1 with fork-digest context bytes and an InvalidRequest for too many blocks;
+ * BeaconBlocksByRoot v2, BlobSidecarsByRange/ByRoot v1 and DataColumnSidecarsByRange/ByRoot v1 both
+ * ways over a synthetic chain both sides compute, payloads and context bytes compared byte for byte
+ * (js reports a SHA-256 of each payload it received).
  */
 class ReqRespInteropTest {
 
@@ -208,6 +218,153 @@ class ReqRespInteropTest {
         });
     }
 
+    // ---- the synthetic chain of reqresp-peer.mjs: the same bytes on both sides ----
+
+    /** {@code fill(tag, a, b, length)} of reqresp-peer.mjs. */
+    private static byte[] fill(int tag, long a, long b, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (byte) (tag * 97L + a * 31 + b * 17 + i * 131L + (i >>> 7));
+        }
+        return out;
+    }
+
+    /** A known block root: 32 bytes of the slot's low byte. */
+    private static Bytes32 rootOf(int slot) {
+        byte[] r = new byte[32];
+        Arrays.fill(r, (byte) slot);
+        return new Bytes32(r);
+    }
+
+    /** A root no side knows. */
+    private static final Bytes32 UNKNOWN_ROOT = Bytes32.fromHex("ff".repeat(31) + "00");
+
+    private static int slotOfRoot(Bytes32 root) {
+        byte[] r = root.bytes();
+        for (byte x : r) {
+            if (x != r[0]) {
+                return -1;
+            }
+        }
+        return r[0] & 0xff;
+    }
+
+    private static byte[] byRootBlock(long slot) {
+        return fill(1, slot, 0, 100 + (int) (slot % 50));
+    }
+
+    private static byte[] blobSidecar(long slot, long index) {
+        return fill(2, slot, index, Eth2Methods.BLOB_SIDECAR_SIZE);
+    }
+
+    private static byte[] columnSidecar(long slot, long column) {
+        return fill(3, slot, column, 200 + (int) column);
+    }
+
+    private static byte[] contextOf(long slot, long forkSlot) {
+        return Bytes4.fromHex(slot < forkSlot ? PREV_DIGEST : DIGEST).bytes();
+    }
+
+    /** One expected chunk: its context and payload. */
+    private record Expected(String context, byte[] payload) {
+        static Expected of(long slot, long forkSlot, byte[] payload) {
+            return new Expected(HexFormat.of().formatHex(contextOf(slot, forkSlot)), payload);
+        }
+    }
+
+    /**
+     * Serves BeaconBlocksByRoot v2 and the blob and data column sidecar methods from the synthetic
+     * chain, as reqresp-peer.mjs does: unknown roots skipped, slot s holding s % 3 blobs, columns by
+     * range in (slot, column) order.
+     */
+    private static void serveSidecars(ReqResp j, long forkSlot) {
+        j.register(Eth2Methods.BLOCKS_BY_ROOT_V2, (RequestHandler<List<Bytes32>, byte[]>) (peer, roots, sink) -> {
+            for (Bytes32 r : roots) {
+                int s = slotOfRoot(r);
+                if (s >= 0) {
+                    sink.next(byRootBlock(s), contextOf(s, forkSlot));
+                }
+            }
+            sink.complete();
+        });
+        j.register(Eth2Methods.BLOB_SIDECARS_BY_RANGE_V1,
+                (RequestHandler<BlobSidecarsByRangeRequest, byte[]>) (peer, req, sink) -> {
+                    long end = req.startSlot() + Math.min(req.count(), ByRootRequests.MAX_REQUEST_BLOCKS_DENEB);
+                    for (long s = req.startSlot(); s < end; s++) {
+                        for (long i = 0; i < s % 3; i++) {
+                            sink.next(blobSidecar(s, i), contextOf(s, forkSlot));
+                        }
+                    }
+                    sink.complete();
+                });
+        j.register(Eth2Methods.BLOB_SIDECARS_BY_ROOT_V1, (RequestHandler<List<BlobIdentifier>, byte[]>) (peer, ids, sink) -> {
+            for (BlobIdentifier id : ids) {
+                int s = slotOfRoot(id.blockRoot());
+                if (s >= 0 && id.index() < s % 3) {
+                    sink.next(blobSidecar(s, id.index()), contextOf(s, forkSlot));
+                }
+            }
+            sink.complete();
+        });
+        j.register(Eth2Methods.DATA_COLUMN_SIDECARS_BY_RANGE_V1,
+                (RequestHandler<DataColumnSidecarsByRangeRequest, byte[]>) (peer, req, sink) -> {
+                    List<Long> columns = req.columns().stream().sorted().toList();
+                    for (long s = req.startSlot(); s < req.startSlot() + req.count(); s++) {
+                        for (long c : columns) {
+                            sink.next(columnSidecar(s, c), contextOf(s, forkSlot));
+                        }
+                    }
+                    sink.complete();
+                });
+        j.register(Eth2Methods.DATA_COLUMN_SIDECARS_BY_ROOT_V1,
+                (RequestHandler<List<DataColumnsByRootIdentifier>, byte[]>) (peer, ids, sink) -> {
+                    for (DataColumnsByRootIdentifier id : ids) {
+                        int s = slotOfRoot(id.blockRoot());
+                        if (s >= 0) {
+                            for (long c : id.columns()) {
+                                sink.next(columnSidecar(s, c), contextOf(s, forkSlot));
+                            }
+                        }
+                    }
+                    sink.complete();
+                });
+    }
+
+    /** Checks js's report of a response ({@code chunks}: context, length, sha256) against {@code expected}. */
+    @SuppressWarnings("unchecked")
+    private static void assertReported(JsEvent e, List<Expected> expected) {
+        List<Map<String, Object>> chunks = (List<Map<String, Object>>) e.fields().get("chunks");
+        assertThat(chunks).as(String.valueOf(e.fields().get("method"))).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            Expected x = expected.get(i);
+            assertThat(chunks.get(i).get("context")).as("context of chunk " + i).isEqualTo(x.context());
+            assertThat(((Number) chunks.get(i).get("length")).intValue()).isEqualTo(x.payload().length);
+            assertThat(chunks.get(i).get("sha256")).as("payload of chunk " + i).isEqualTo(sha256(x.payload()));
+        }
+    }
+
+    /** Checks chunks Java received against {@code expected}, byte for byte. */
+    private static void assertChunks(List<ResponseChunk<byte[]>> got, List<Expected> expected) {
+        assertThat(got).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(HexFormat.of().formatHex(got.get(i).context())).as("context of chunk " + i)
+                    .isEqualTo(expected.get(i).context());
+            assertThat(got.get(i).value()).as("payload of chunk " + i).isEqualTo(expected.get(i).payload());
+        }
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsEvent response(JsReqRespPeer js, String method) {
+        return js.await(e -> e.name().equals("response") && method.equals(e.fields().get("method")), method);
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> blocks(JsEvent e) {
         return (List<Map<String, Object>>) e.fields().get("blocks");
@@ -220,6 +377,7 @@ class ReqRespInteropTest {
         j.setStatusV2(ours);
         j.setMetaDataV3(new MetaDataV3(5, Bitvector.of(64, 1), Bitvector.of(4, 0), 8));
         serveBlocksByRange(j, 13);
+        serveSidecars(j, 13);
         j.register(Eth2Methods.BLOCKS_BY_HEAD_V1, (RequestHandler<BlocksByHeadRequest, byte[]>) (peer, req, sink) -> {
             for (long s = 77; s > 77 - req.count(); s--) {
                 byte[] b = new byte[100 + (int) (s % 50)];
@@ -251,6 +409,23 @@ class ReqRespInteropTest {
         assertThat(((Number) range.get(5).get("length")).intValue()).isEqualTo(115);
         List<Map<String, Object>> head = blocks(js.await(e -> e.name().equals("response") && "blocks-by-head".equals(e.fields().get("method")), "blocks by head"));
         assertThat(head).extracting(b -> ((Number) b.get("slot")).intValue()).containsExactly(77, 76, 75);
+        // the sidecar methods and blocks by root, against the same synthetic chain (fork at slot 13)
+        assertReported(response(js, "blocks-by-root"),
+                List.of(Expected.of(10, 13, byRootBlock(10)), Expected.of(14, 13, byRootBlock(14))));
+        assertReported(response(js, "blob-sidecars-by-range"), List.of(
+                Expected.of(10, 13, blobSidecar(10, 0)), Expected.of(11, 13, blobSidecar(11, 0)),
+                Expected.of(11, 13, blobSidecar(11, 1)), Expected.of(13, 13, blobSidecar(13, 0))));
+        assertReported(response(js, "blob-sidecars-by-root"),
+                List.of(Expected.of(13, 13, blobSidecar(13, 0)), Expected.of(11, 13, blobSidecar(11, 1))));
+        List<Expected> byRange = new ArrayList<>();
+        for (long s = 11; s < 14; s++) {
+            for (long c : List.of(0L, 5L, 127L)) {
+                byRange.add(Expected.of(s, 13, columnSidecar(s, c)));
+            }
+        }
+        assertReported(response(js, "data-column-sidecars-by-range"), byRange);
+        assertReported(response(js, "data-column-sidecars-by-root"), List.of(Expected.of(12, 13, columnSidecar(12, 1)),
+                Expected.of(12, 13, columnSidecar(12, 2)), Expected.of(20, 13, columnSidecar(20, 127))));
         JsEvent tooMany = js.await(e -> e.name().equals("response") && "blocks-by-range-too-many".equals(e.fields().get("method")), "too many");
         assertThat(tooMany.str("error")).startsWith("error response 1:");
         assertThat(js.await(e -> e.name().equals("done"), "done").fields().get("ok")).isEqualTo(true);
@@ -292,6 +467,35 @@ class ReqRespInteropTest {
                 new BlocksByHeadRequest(Bytes32.ZERO, 5), c -> slots.add(c.value()[0] & 0xff)));
         assertThat(n).isEqualTo(5);
         assertThat(slots).containsExactly(40, 39, 38, 37, 36);
+
+        // the sidecar methods and blocks by root, against js's synthetic chain (fork at slot 22)
+        assertChunks(await(j.requestChunksWithContext(jsId, Eth2Methods.BLOCKS_BY_ROOT_V2,
+                List.of(rootOf(21), UNKNOWN_ROOT, rootOf(23)))),
+                List.of(Expected.of(21, 22, byRootBlock(21)), Expected.of(23, 22, byRootBlock(23))));
+        assertChunks(await(j.requestChunksWithContext(jsId, Eth2Methods.BLOB_SIDECARS_BY_RANGE_V1,
+                new BlobSidecarsByRangeRequest(20, 3))), List.of(Expected.of(20, 22, blobSidecar(20, 0)),
+                Expected.of(20, 22, blobSidecar(20, 1)), Expected.of(22, 22, blobSidecar(22, 0))));
+        assertChunks(await(j.requestChunksWithContext(jsId, Eth2Methods.BLOB_SIDECARS_BY_ROOT_V1,
+                List.of(new BlobIdentifier(rootOf(22), 0), new BlobIdentifier(rootOf(23), 5),
+                        new BlobIdentifier(rootOf(20), 1)))),
+                List.of(Expected.of(22, 22, blobSidecar(22, 0)), Expected.of(20, 22, blobSidecar(20, 1))));
+        List<ResponseChunk<byte[]>> columns = new CopyOnWriteArrayList<>();
+        int streamed = await(j.requestStream(jsId, Eth2Methods.DATA_COLUMN_SIDECARS_BY_RANGE_V1,
+                new DataColumnSidecarsByRangeRequest(21, 2, List.of(127L, 3L)), columns::add));
+        assertThat(streamed).isEqualTo(4);
+        assertChunks(columns, List.of(Expected.of(21, 22, columnSidecar(21, 3)),
+                Expected.of(21, 22, columnSidecar(21, 127)), Expected.of(22, 22, columnSidecar(22, 3)),
+                Expected.of(22, 22, columnSidecar(22, 127))));
+        assertChunks(await(j.requestChunksWithContext(jsId, Eth2Methods.DATA_COLUMN_SIDECARS_BY_ROOT_V1,
+                List.of(new DataColumnsByRootIdentifier(rootOf(22), List.of(0L, 64L)),
+                        new DataColumnsByRootIdentifier(UNKNOWN_ROOT, List.of(1L))))),
+                List.of(Expected.of(22, 22, columnSidecar(22, 0)), Expected.of(22, 22, columnSidecar(22, 64))));
+        // js decoded our requests as we meant them
+        JsEvent colReq = js.await(e -> e.name().equals("request")
+                && "data-column-sidecars-by-range".equals(e.fields().get("method")), "columns by range request");
+        assertThat(colReq.str("startSlot")).isEqualTo("21");
+        assertThat((List<?>) colReq.fields().get("columns")).extracting(x -> ((Number) x).intValue())
+                .containsExactly(127, 3);
 
         CompletableFuture<List<byte[]>> tooMany = j.requestChunks(jsId, Eth2Methods.BLOCKS_BY_RANGE_V2,
                 new BlocksByRangeRequest(0, 129, 1));

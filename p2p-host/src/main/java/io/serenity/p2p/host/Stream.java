@@ -209,6 +209,19 @@ public final class Stream {
   }
 
   /**
+   * Pauses or resumes reading. While paused the muxer holds what the remote sends and hands nothing
+   * on (no data, no end; a reset still arrives), so a slow {@link #receive} consumer stops the remote
+   * through the muxer's flow control: yamux grants no more window, and the remote stops after one
+   * window; mplex, which has no flow control, holds up to its per-stream buffer and then resets the
+   * stream. Resuming delivers what was held, in order.
+   *
+   * @param paused whether to hold inbound data
+   */
+  public void setReadPaused(boolean paused) {
+    muxed.setReadPaused(paused);
+  }
+
+  /**
    * Switches to push-style reading: {@code r} gets buffered bytes first, then every later chunk,
    * then the end or reset. Pending pull reads fail.
    *

@@ -30,6 +30,19 @@ public interface MuxedStream {
   void setHandler(MuxedStreamHandler handler);
 
   /**
+   * Pauses ({@code true}) or resumes ({@code false}) handing inbound data to the handler, for a
+   * reader that cannot take more yet. While paused, what the remote sends is held by the muxer and
+   * the remote's close waits behind it; a reset is still delivered. Yamux grants no receive window
+   * for held data, so the remote stops after at most one window: the back-pressure reaches the
+   * sender. Mplex has no flow control: it holds up to its per-stream buffer limit, then resets the
+   * stream. Resuming delivers what was held, in order. The default does nothing (a muxer that
+   * cannot hold data keeps delivering).
+   *
+   * @param paused whether to hold inbound data
+   */
+  default void setReadPaused(boolean paused) {}
+
+  /**
    * Writes {@code data}; ownership of the buffer passes to the stream. The future completes when
    * the bytes have been handed to the connection. For yamux that means send window was available,
    * so a writer that awaits each future gets back-pressure instead of an unbounded buffer. Fails

@@ -67,6 +67,14 @@ final class ChunkDecoder {
 
   /** Decodes what {@code in} holds, handing each complete chunk to {@code sink}. */
   void feed(ByteBuffer in, Consumer<Chunk> sink) {
+    feed(in, sink, () -> false);
+  }
+
+  /**
+   * Decodes what {@code in} holds, handing each complete chunk to {@code sink}, and returns early,
+   * with the rest of {@code in} unread, when {@code stop} says so after a chunk.
+   */
+  void feed(ByteBuffer in, Consumer<Chunk> sink, java.util.function.BooleanSupplier stop) {
     while (in.hasRemaining()) {
       switch (state) {
         case CLOSED -> throw fail(Kind.TRAILING_DATA, in.remaining() + " bytes after the last allowed chunk");
@@ -121,6 +129,9 @@ final class ChunkDecoder {
             boolean last = !response || code != ResultCode.SUCCESS || chunks >= maxChunks;
             state = last ? State.CLOSED : State.RESULT;
             sink.accept(c);
+            if (stop.getAsBoolean()) {
+              return;
+            }
           }
         }
       }

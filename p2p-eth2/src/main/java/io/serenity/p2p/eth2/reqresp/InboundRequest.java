@@ -108,6 +108,11 @@ final class InboundRequest<Q, R> implements ResponseSink<R>, StreamReceiver {
   }
 
   private void dispatch(Q request) {
+    String refused = engine.admitChunks(stream.remotePeer(), method, request);
+    if (refused != null) {
+      error(ResultCode.RESOURCE_UNAVAILABLE, refused);
+      return;
+    }
     rearm(config.respTimeout(), "handler too slow");
     try {
       engine.handlers().execute(() -> {

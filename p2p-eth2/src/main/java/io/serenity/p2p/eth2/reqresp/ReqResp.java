@@ -333,14 +333,15 @@ public final class ReqResp implements AutoCloseable {
   }
 
   /**
-   * See {@link ReqRespEngine#requestStream}: each chunk is handed to {@code onChunk} as it arrives.
+   * See {@link ReqRespEngine#requestStream}: each chunk is handed to {@code onChunk} as it arrives,
+   * with back-pressure (a slow consumer pauses the stream), and the chunk bound of the request.
    *
    * @param <Q> the request type
    * @param <R> the response type
    * @param peer the peer
    * @param method the method
    * @param request the request, null for methods without content
-   * @param onChunk receives each chunk and its context bytes; runs on the I/O thread, must not block
+   * @param onChunk receives each chunk and its context bytes, one at a time on a virtual thread; may block
    * @return completes with the number of chunks
    */
   public <Q, R> CompletableFuture<Integer> requestStream(PeerId peer, Method<Q, R> method, Q request,
@@ -415,6 +416,15 @@ public final class ReqResp implements AutoCloseable {
    */
   public long slowReaderResets() {
     return engine.slowReaderResets();
+  }
+
+  /**
+   * See {@link ReqRespEngine#rateLimitedRequests()}.
+   *
+   * @return how many inbound requests a rate limit refused
+   */
+  public long rateLimitedRequests() {
+    return engine.rateLimitedRequests();
   }
 
   /** Removes our handlers and listeners; stops the timer thread when we own it. */

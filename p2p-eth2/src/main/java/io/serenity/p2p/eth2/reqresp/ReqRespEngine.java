@@ -44,12 +44,15 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Inbound limits: at most {@link ReqRespConfig#maxInboundStreamsPerPeer()} concurrent streams per
- * peer (more are reset at once); a token bucket per peer and method ({@link
- * ReqRespConfig#rateLimit()}): a request finding the bucket empty is answered with
- * ResourceUnavailable (3) "rate limited" and not processed. (The spec prefers withholding the
- * answer; an immediate error keeps our memory bounded and tells the peer to back off, as several
- * clients do.) Outbound: at most {@link ReqRespConfig#maxConcurrentRequests()} requests in flight per
- * peer and protocol id; the rest queue.
+ * peer (more are reset at once); a token bucket per peer and method counting requests ({@link
+ * ReqRespConfig#rateLimit()}), charged when the stream opens; and, once the request is decoded,
+ * buckets counting the response chunks it asks for, per peer and for all peers ({@link
+ * ReqRespConfig#chunkQuotas()}, {@link ReqRespConfig#globalChunkQuotas()}). A request refused by
+ * any of them is answered with ResourceUnavailable (3) "rate limited..." and not processed, counted
+ * ({@link #rateLimitedRequests()}) and logged. (The spec prefers withholding the answer; an
+ * immediate error keeps our memory bounded and tells the peer to back off, as several clients do.)
+ * Outbound: at most {@link ReqRespConfig#maxConcurrentRequests()} requests in flight per peer and
+ * protocol id; the rest queue.
  *
  * <p>{@link ReqRespConfig#goodbyeGrace()} and {@link ReqRespConfig#statusOnConnect()} are not read
  * here; they belong to the Ethereum methods of {@link ReqResp}.
@@ -84,6 +87,10 @@ public final class ReqRespEngine implements AutoCloseable {
   private final Map<String, Integer> outboundActive = new HashMap<>(); // guarded by outboundLock
   private final Map<String, ArrayDeque<Runnable>> outboundWaiting = new HashMap<>(); // same
   private final LongAdder slowReaderResets = new LongAdder();
+  private final LongAdder rateLimited = new LongAdder();
+  /** The longest queue of decoded chunks any streaming consumer had waiting (tests check the bound). */
+  private final java.util.concurrent.atomic.LongAccumulator streamQueueHighWater =
+      new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
   private volatile Supplier<byte[]> defaultContext = () -> null;
 
   private ReqRespEngine(Host host, ReqRespConfig config, ScheduledExecutorService scheduler, LongSupplier nanoClock) {
@@ -268,10 +275,16 @@ public final class ReqRespEngine implements AutoCloseable {
   /**
    * Sends {@code request} and hands each response chunk to {@code onChunk} as it is decoded, without
    * collecting them: for long by-range responses whose chunks the caller stores or verifies one by
-   * one. {@code onChunk} runs on the connection's I/O thread and must not block (hand heavy work to
-   * another executor); an exception it throws resets the stream and fails the result with that
-   * exception. The limits, the timeouts and the chunk bound of the method apply as in {@link
-   * #requestChunks}.
+   * one. {@code onChunk} runs on a virtual thread of the request's own, one chunk at a time and in
+   * order, and may block (a database write, a verification): it gets back-pressure. While it has not
+   * returned, at most two further chunks are decoded and wait; then reading from the stream pauses,
+   * the muxer stops granting window (yamux) and the peer stops sending, and the response timeout
+   * is suspended, as the wait is ours. Memory stays at those two chunks, one receive window and
+   * the bytes of one read. A consumer slower than the responder's own patience may have its stream
+   * reset by the responder (our responders give a peer that reads nothing {@link
+   * ReqRespConfig#respTimeout()}). An exception {@code onChunk} throws resets the stream and fails
+   * the result with that exception; the chunks still waiting are dropped. The limits, the timeouts
+   * and the chunk bound of the method apply as in {@link #requestChunks}.
    *
    * @param <Q> the request type
    * @param <R> the response type
@@ -279,9 +292,9 @@ public final class ReqRespEngine implements AutoCloseable {
    * @param method the method
    * @param request the request, null for methods without content
    * @param onChunk receives each chunk and its context bytes, in order
-   * @return completes with the number of chunks once the response ended; fails with {@link
-   *     ReqRespException} (an error chunk, a timeout, a malformed chunk) after the chunks before it
-   *     were delivered
+   * @return completes with the number of chunks once the response ended and {@code onChunk} took
+   *     them all; fails with {@link ReqRespException} (an error chunk, a timeout, a malformed chunk,
+   *     a reset) after the chunks before it were delivered
    */
   public <Q, R> CompletableFuture<Integer> requestStream(PeerId peer, Method<Q, R> method, Q request,
       java.util.function.Consumer<ResponseChunk<R>> onChunk) {
@@ -349,6 +362,16 @@ public final class ReqRespEngine implements AutoCloseable {
     return slowReaderResets.sum();
   }
 
+  /**
+   * Inbound requests refused by a rate limit: the request bucket when the stream opened, or a chunk
+   * quota (per peer or global) once the request was decoded. Each got ResourceUnavailable (3).
+   *
+   * @return how many
+   */
+  public long rateLimitedRequests() {
+    return rateLimited.sum();
+  }
+
   /** Removes our handlers and listener; stops the timer thread when we own it. */
   @Override
   public void close() {
@@ -363,6 +386,11 @@ public final class ReqRespEngine implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- what the streams share
+
+  /** The longest queue of decoded chunks waiting for a {@link #requestStream} consumer so far. */
+  long streamQueueHighWater() {
+    return streamQueueHighWater.get();
+  }
 
   ScheduledExecutorService scheduler() {
     return scheduler;
@@ -411,12 +439,33 @@ public final class ReqRespEngine implements AutoCloseable {
     }
     InboundRequest<Q, R> in = new InboundRequest<>(this, method, handler, s, open::decrementAndGet);
     if (!limiter.tryAcquire(peer, method.protocolId(), nanoClock.getAsLong())) {
-      LOG.debug("peer {} rate limited on {}", peer, method.protocolId());
+      rateLimited.increment();
+      RLOG.info("peer {} rate limited on {}: request bucket empty", peer, method.protocolId());
       s.receive((stream, data) -> {});
       in.error(ResultCode.RESOURCE_UNAVAILABLE, "rate limited");
       return;
     }
     in.start();
+  }
+
+  /**
+   * The chunk quotas of a decoded request: charges the chunks it asks for ({@link
+   * SpecLimits#allowedChunks} for the spec's methods, else the method's most) to the peer's and the
+   * global bucket; returns null when admitted, else the refusal (counted and logged here).
+   */
+  String admitChunks(PeerId peer, Method<?, ?> method, Object request) {
+    String id = method.protocolId();
+    if (!config.hasChunkQuota(id)) {
+      return null;
+    }
+    long asked = SpecLimits.allowedChunks(method, request);
+    long chunks = asked < 0 ? method.maxResponseChunks() : asked;
+    String refused = limiter.tryAcquireChunks(peer, id, chunks, nanoClock.getAsLong());
+    if (refused != null) {
+      rateLimited.increment();
+      RLOG.info("peer {} rate limited on {}: {}", peer, id, refused);
+    }
+    return refused;
   }
 
   // ---------------------------------------------------------------- outbound
@@ -462,7 +511,8 @@ public final class ReqRespEngine implements AutoCloseable {
           s.reset();
           return;
         }
-        new OutboundRequest<>(config, scheduler, method, s, maxChunks, result, onEach).start(body);
+        new OutboundRequest<>(config, scheduler, method, s, maxChunks, result, onEach, handlers,
+            streamQueueHighWater::accumulate).start(body);
       });
     });
     return result;

@@ -9,6 +9,7 @@ import io.serenity.p2p.eth2.ssz.Bytes32;
 import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.eth2.types.BlocksByHeadRequest;
 import io.serenity.p2p.eth2.types.BlocksByRangeRequest;
+import io.serenity.p2p.eth2.types.DataColumnSidecarsByRangeRequest;
 import io.serenity.p2p.eth2.types.DataColumnsByRootIdentifier;
 import io.serenity.p2p.eth2.types.MetaDataV3;
 import io.serenity.p2p.eth2.types.StatusMessage;
@@ -42,7 +43,11 @@ class ForkMethodsTest {
   }
 
   private ReqResp node() {
-    ReqResp rr = ReqResp.create(hosts.start(), ReqRespConfig.defaults());
+    return node(ReqRespConfig.defaults());
+  }
+
+  private ReqResp node(ReqRespConfig config) {
+    ReqResp rr = ReqResp.create(hosts.start(), config);
     rr.setStatus(new StatusMessage(FULU, Bytes32.ZERO, 0, Bytes32.ZERO, 0));
     rrs.add(rr);
     return rr;
@@ -267,16 +272,18 @@ class ForkMethodsTest {
     MetaDataV3[] current = {new MetaDataV3(1, Bitvector.empty(64), Bitvector.empty(4), 4)};
     b.setMetaDataV3(current[0]);
     b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
-      served.add(current[0].seqNumber());
-      return CompletableFuture.completedFuture(current[0]);
+      MetaDataV3 m = current[0];
+      served.add(m.seqNumber());
+      return CompletableFuture.completedFuture(m);
     });
     assertThat(await(a.ping(id(b)))).isEqualTo(1L);
     assertThat(poll(served)).isEqualTo(1L);
     current[0] = new MetaDataV3(2, Bitvector.of(64, 9), Bitvector.empty(4), 8);
     b.setMetaData(current[0].toV2()); // seq 2 for Ping (and v2)
     b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
-      served.add(current[0].seqNumber());
-      return CompletableFuture.completedFuture(current[0]);
+      MetaDataV3 m = current[0];
+      served.add(m.seqNumber());
+      return CompletableFuture.completedFuture(m);
     });
     assertThat(await(a.ping(id(b)))).isEqualTo(2L);
     assertThat(poll(served)).isEqualTo(2L);
@@ -321,6 +328,36 @@ class ForkMethodsTest {
   }
 
   @Test
+  void aPingShowingANewerSeqWhileAFetchIsUnderWayFetchesAgainOnceThatFetchEnds() {
+    ReqResp a = node();
+    ReqResp b = node();
+    a.setMetaDataV3(new MetaDataV3(0, Bitvector.empty(64), Bitvector.empty(4), 4));
+    MetaDataV3[] current = {new MetaDataV3(1, Bitvector.empty(64), Bitvector.empty(4), 4)};
+    b.setMetaDataV3(current[0]);
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    java.util.concurrent.BlockingQueue<Long> served = new java.util.concurrent.LinkedBlockingQueue<>();
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> firstFetch = new CompletableFuture<>();
+    b.register(Eth2Methods.METADATA_V3, (SingleHandler<Void, MetaDataV3>) (peer, none) -> {
+      MetaDataV3 m = current[0];
+      if (firstFetch.complete(null)) {
+        awaitLatch(release); // b holds the first fetch (handlers run on virtual threads of their own)
+      }
+      served.add(m.seqNumber());
+      return CompletableFuture.completedFuture(m);
+    });
+    assertThat(await(a.ping(id(b)))).isEqualTo(1L);
+    await(firstFetch);
+    // b's MetaData changes while a's fetch of seq 1 is under way; a's next Ping sees seq 2
+    current[0] = new MetaDataV3(2, Bitvector.of(64, 3), Bitvector.empty(4), 8);
+    b.setMetaDataV3(current[0]);
+    assertThat(await(a.ping(id(b)))).isEqualTo(2L);
+    release.countDown();
+    assertThat(poll(served)).as("the fetch under way brings seq 1").isEqualTo(1L);
+    assertThat(poll(served)).as("then a fetches again").isEqualTo(2L);
+  }
+
+  @Test
   void requestStreamDeliversEachChunkAsItArrivesAndCountsThem() {
     ReqResp a = node();
     ReqResp b = node();
@@ -353,4 +390,68 @@ class ForkMethodsTest {
     }
   }
 
+
+  private static ReqRespException failure(CompletableFuture<?> f) {
+    assertThat(f).failsWithin(TestHosts.TIMEOUT);
+    Throwable c = f.handle((v, e) -> e).join();
+    while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    assertThat(c).isInstanceOf(ReqRespException.class);
+    return (ReqRespException) c;
+  }
+
+  @Test
+  void syncRequestsAreChargedTheChunksTheyAskForPerPeerAndGloballyAndRefusedWithResourceUnavailable() {
+    ReqRespConfig.RateLimit ten = new ReqRespConfig.RateLimit(10, Duration.ofHours(1));
+    ReqResp a = node();
+    ReqResp c = node();
+    ReqResp b = node(ReqRespConfig.defaults().withChunkQuotas(
+        java.util.Map.of(Eth2Methods.BLOCKS_BY_RANGE_V2.protocolId(), ten,
+            Eth2Methods.DATA_COLUMN_SIDECARS_BY_RANGE_V1.protocolId(), new ReqRespConfig.RateLimit(12, Duration.ofHours(1))),
+        java.util.Map.of(Eth2Methods.BLOCKS_BY_RANGE_V2.protocolId(), new ReqRespConfig.RateLimit(14, Duration.ofHours(1)))));
+    java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    b.register(Eth2Methods.BLOCKS_BY_RANGE_V2, (RequestHandler<BlocksByRangeRequest, byte[]>) (peer, req, sink) -> {
+      for (int i = 0; i < req.count(); i++) {
+        sink.next(block(i, 100));
+        served.incrementAndGet();
+      }
+      sink.complete();
+    });
+    b.register(Eth2Methods.DATA_COLUMN_SIDECARS_BY_RANGE_V1,
+        (RequestHandler<DataColumnSidecarsByRangeRequest, byte[]>) (peer, req, sink) -> {
+          for (long slot = req.startSlot(); slot < req.startSlot() + req.count(); slot++) {
+            for (long column : req.columns()) {
+              sink.next(block(column, 64));
+              served.incrementAndGet();
+            }
+          }
+          sink.complete();
+        });
+    await(a.host().connect(TestHosts.dialAddr(b.host())));
+    await(c.host().connect(TestHosts.dialAddr(b.host())));
+
+    assertThat(await(a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 6, 1))))
+        .hasSize(6);
+    // a second request of six finds four chunks left: refused, although a's request bucket is nearly full
+    ReqRespException refused = failure(
+        a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 6, 1)));
+    assertThat(refused.code()).isEqualTo(ResultCode.RESOURCE_UNAVAILABLE);
+    assertThat(refused.getMessage()).contains("rate limited");
+    assertThat(await(a.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 4, 1))))
+        .as("exactly what was left").hasSize(4);
+    // the node's budget for the method (14) has 4 left for every other peer, whose own bucket is full
+    assertThat(failure(c.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 5, 1)))
+        .code()).isEqualTo(ResultCode.RESOURCE_UNAVAILABLE);
+    assertThat(await(c.requestChunks(id(b), Eth2Methods.BLOCKS_BY_RANGE_V2, new BlocksByRangeRequest(0, 4, 1))))
+        .hasSize(4);
+    // data column sidecars by range cost slots times columns: 3 x 4 = 12, then nothing is left
+    assertThat(await(a.requestChunks(id(b), Eth2Methods.DATA_COLUMN_SIDECARS_BY_RANGE_V1,
+        new DataColumnSidecarsByRangeRequest(0, 3, List.of(1L, 2L, 3L, 4L))))).hasSize(12);
+    assertThat(failure(a.requestChunks(id(b), Eth2Methods.DATA_COLUMN_SIDECARS_BY_RANGE_V1,
+        new DataColumnSidecarsByRangeRequest(0, 1, List.of(5L)))).code()).isEqualTo(ResultCode.RESOURCE_UNAVAILABLE);
+
+    assertThat(b.rateLimitedRequests()).isEqualTo(3);
+    assertThat(served).as("refused requests never reach the handler").hasValue(6 + 4 + 4 + 12);
+  }
 }

@@ -580,4 +580,130 @@ class ReqRespTest {
     // the connection itself is fine for others
     assertThat(await(b.host().connect(TestHosts.dialAddr(a.host()))).isOpen()).isTrue();
   }
+
+  private static void eventually(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TestHosts.TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+  }
+
+  private static boolean waiting(Thread t) {
+    Thread.State st = t.getState();
+    return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
+  }
+
+  /** A handler writing {@code n} incompressible chunks whose first byte is their index. */
+  private static RequestHandler<Long, byte[]> firehose(int chunk, java.util.concurrent.atomic.AtomicInteger written,
+      CompletableFuture<Thread> thread, CompletableFuture<Throwable> stopped) {
+    return (peer, n, sink) -> {
+      thread.complete(Thread.currentThread());
+      java.util.Random rnd = new java.util.Random(7);
+      try {
+        for (int i = 0; i < n; i++) {
+          byte[] blob = new byte[chunk];
+          rnd.nextBytes(blob);
+          blob[0] = (byte) i;
+          sink.next(blob);
+          written.incrementAndGet();
+        }
+        sink.complete();
+        stopped.complete(null);
+      } catch (RuntimeException e) {
+        stopped.complete(e);
+      }
+    };
+  }
+
+  @Test
+  void aSlowStreamConsumerPausesReadingSoTheResponderStopsInsteadOfItsChunksPilingUp() {
+    int chunk = 64 * 1024;
+    int total = 200; // 12.5 MiB, were nothing to stop the responder
+    Method<Long, byte[]> m = Method.chunked("firehose_stream", 1, Ssz.UINT64,
+        Ssz.vector("blob", chunk, b -> b, b -> b), total);
+    ReqResp a = node(ReqRespConfig.defaults());
+    // the responder gives a slow reader a minute before it resets the stream
+    ReqResp b = node(ReqRespConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)));
+    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Thread> handler = new CompletableFuture<>();
+    CompletableFuture<Throwable> handlerDone = new CompletableFuture<>();
+    b.register(m, firehose(chunk, written, handler, handlerDone));
+    connect(a, b);
+
+    java.util.concurrent.Semaphore go = new java.util.concurrent.Semaphore(0);
+    CompletableFuture<Void> holding = new CompletableFuture<>();
+    List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger maxAhead = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Integer> done = a.requestStream(id(b), m, (long) total, c -> {
+      holding.complete(null);
+      go.acquireUninterruptibly();
+      // how far the responder got ahead of this consumer: what sits in queues and windows between them
+      maxAhead.accumulateAndGet(written.get() - seen.size(), Math::max);
+      seen.add(c.value()[0] & 0xff);
+    });
+    await(holding);
+    // the consumer holds the first chunk: the responder writes until back-pressure stops it
+    eventually("the responder waits (or is done)", () -> handlerDone.isDone() || waiting(await(handler)));
+    assertThat(handlerDone).as("the responder cannot finish while the consumer holds a chunk").isNotDone();
+    long window = io.serenity.p2p.mux.yamux.YamuxConfig.defaults().initialStreamWindow();
+    long bound = 1 + OutboundRequest.STREAM_BUFFER + 1 + (window + ReqRespEngine.RESPONSE_WRITE_WINDOW) / chunk + 2;
+    assertThat((long) written.get()).as("chunks the responder got out: held, queued, kept, one window and its "
+        + "write window").isLessThanOrEqualTo(bound);
+    assertThat(a.engine().streamQueueHighWater()).isLessThanOrEqualTo(OutboundRequest.STREAM_BUFFER);
+    // the consumer does not block the connection: other requests go through meanwhile
+    assertThat(await(a.ping(id(b)))).isZero();
+
+    go.release(total);
+    assertThat(await(done)).isEqualTo(total);
+    assertThat(seen).hasSize(total);
+    for (int i = 0; i < total; i++) {
+      assertThat(seen.get(i)).isEqualTo(i & 0xff);
+    }
+    assertThat(await(handlerDone)).isNull();
+    assertThat(a.engine().streamQueueHighWater()).as("never more than the bound waited")
+        .isLessThanOrEqualTo(OutboundRequest.STREAM_BUFFER);
+    assertThat((long) maxAhead.get()).as("the responder was never further ahead than the bound")
+        .isLessThanOrEqualTo(bound);
+  }
+
+  @Test
+  void aStreamConsumerThatThrowsWhileTheStreamIsPausedStopsTheResponderAndFailsTheRequest() {
+    int chunk = 64 * 1024;
+    Method<Long, byte[]> m = Method.chunked("firehose_stream", 1, Ssz.UINT64,
+        Ssz.vector("blob", chunk, b -> b, b -> b), 200);
+    ReqResp a = node(ReqRespConfig.defaults());
+    ReqResp b = node(ReqRespConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)));
+    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Thread> handler = new CompletableFuture<>();
+    CompletableFuture<Throwable> handlerDone = new CompletableFuture<>();
+    b.register(m, firehose(chunk, written, handler, handlerDone));
+    connect(a, b);
+
+    java.util.concurrent.CountDownLatch fail = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<Void> holding = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Integer> done = a.requestStream(id(b), m, 200L, c -> {
+      taken.incrementAndGet();
+      holding.complete(null);
+      try {
+        fail.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("disk full");
+    });
+    await(holding);
+    eventually("the responder waits", () -> handlerDone.isDone() || waiting(await(handler)));
+    fail.countDown();
+
+    assertThat(done).failsWithin(TestHosts.TIMEOUT).withThrowableThat().withMessageContaining("disk full");
+    // the stream was reset: the responder's handler stops instead of waiting out its minute
+    assertThat(await(handlerDone)).isInstanceOf(IllegalStateException.class);
+    assertThat(written.get()).isLessThan(200);
+    assertThat(taken).as("no chunk after the one that threw").hasValue(1);
+    assertThat(await(a.ping(id(b)))).as("the connection is fine").isZero();
+  }
 }

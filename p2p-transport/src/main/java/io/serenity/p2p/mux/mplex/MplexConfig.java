@@ -15,9 +15,10 @@ package io.serenity.p2p.mux.mplex;
  *     answered with a reset (js-mplex {@code maxInboundStreams}); default 1024
  * @param maxOutboundStreams streams we may have open at once; {@code openStream} fails beyond it;
  *     default 1024
- * @param maxBufferedBytesPerStream inbound bytes held for a stream that has no handler yet; beyond
- *     it the stream is reset, the "reset the offending stream" option of the spec's implementation
- *     notes (js-mplex {@code maxStreamBufferSize}); default 4 MiB
+ * @param maxBufferedBytesPerStream inbound bytes held for a stream that has no handler yet, or whose
+ *     reader paused ({@code MuxedStream.setReadPaused}); beyond it the stream is reset, the "reset
+ *     the offending stream" option of the spec's implementation notes (js-mplex {@code
+ *     maxStreamBufferSize}); default 4 MiB
  * @param writeChunkSize a write larger than this is sent as several messages of at most this many
  *     bytes; default 1 MiB, never above {@code maxMessageSize}
  */

@@ -48,6 +48,8 @@ final class MplexStream implements MuxedStream {
   private boolean remoteCloseDelivered;
   private boolean reset;
   private boolean resetDelivered;
+  /** The reader asked us to hold inbound data (up to the per-stream buffer limit). */
+  private boolean readPaused;
 
   MplexStream(MplexSession session, long id, boolean initiator) {
     this.session = session;
@@ -73,6 +75,21 @@ final class MplexStream implements MuxedStream {
   @Override
   public void setHandler(MuxedStreamHandler handler) {
     session.runOnLoop(() -> installHandler(handler), () -> {});
+  }
+
+  @Override
+  public void setReadPaused(boolean paused) {
+    session.runOnLoop(
+        () -> {
+          if (readPaused == paused) {
+            return;
+          }
+          readPaused = paused;
+          if (!paused && handler != null && !reset) {
+            drainPending(handler);
+          }
+        },
+        () -> {});
   }
 
   @Override
@@ -202,12 +219,17 @@ final class MplexStream implements MuxedStream {
       return;
     }
     // Data held while no handler was installed goes first, in order (MuxedStream#setHandler).
+    drainPending(newHandler);
+  }
+
+  /** Hands held data, then a held remote close, to {@code h} while it is installed and not paused. */
+  private void drainPending(MuxedStreamHandler h) {
     ByteBuf data;
-    while (handler == newHandler && !reset && (data = pending.poll()) != null) {
+    while (handler == h && !reset && !readPaused && (data = pending.poll()) != null) {
       pendingBytes -= data.readableBytes();
       deliverData(data);
     }
-    if (handler == newHandler && !reset && remoteClosed && !remoteCloseDelivered
+    if (handler == h && !reset && !readPaused && remoteClosed && !remoteCloseDelivered
         && pending.isEmpty()) {
       deliverRemoteClose();
     }
@@ -227,14 +249,15 @@ final class MplexStream implements MuxedStream {
       resetOnLoop(true);
       return;
     }
-    if (handler != null && pending.isEmpty()) {
+    if (handler != null && pending.isEmpty() && !readPaused) {
       deliverData(data);
       return;
     }
     int size = data.readableBytes();
     if ((long) pendingBytes + size > session.config().maxBufferedBytesPerStream()) {
-      RLOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered with no reader",
-          session.remote(), this, session.config().maxBufferedBytesPerStream());
+      RLOG.info("mplex {}: resetting {}: more than {} inbound bytes buffered for {}",
+          session.remote(), this, session.config().maxBufferedBytesPerStream(),
+          readPaused ? "a paused reader" : "no reader");
       data.release();
       resetOnLoop(true);
       return;
@@ -248,7 +271,7 @@ final class MplexStream implements MuxedStream {
       return;
     }
     remoteClosed = true;
-    if (handler != null && pending.isEmpty()) {
+    if (handler != null && pending.isEmpty() && !readPaused) {
       deliverRemoteClose();
     }
   }

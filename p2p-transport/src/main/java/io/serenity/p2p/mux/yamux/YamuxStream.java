@@ -87,6 +87,8 @@ final class YamuxStream implements MuxedStream {
   private boolean remoteFinDelivered;
   private boolean reset;
   private boolean resetDelivered;
+  /** The reader asked us to hold inbound data (no window is granted for it meanwhile). */
+  private boolean readPaused;
 
   YamuxStream(YamuxSession session, long id, boolean initiator, long recvWindow) {
     this.session = session;
@@ -153,6 +155,21 @@ final class YamuxStream implements MuxedStream {
           deliveredUncredited -= n;
           consumedSinceUpdate += n;
           maybeSendWindowUpdate();
+        },
+        () -> {});
+  }
+
+  @Override
+  public void setReadPaused(boolean paused) {
+    session.runOnLoop(
+        () -> {
+          if (readPaused == paused) {
+            return;
+          }
+          readPaused = paused;
+          if (!paused) {
+            deliverHeld();
+          }
         },
         () -> {});
   }
@@ -339,7 +356,7 @@ final class YamuxStream implements MuxedStream {
       data.release();
       return;
     }
-    if (handler != null && unread.isEmpty()) {
+    if (handler != null && unread.isEmpty() && !readPaused) {
       deliver(data);
       return;
     }
@@ -350,7 +367,8 @@ final class YamuxStream implements MuxedStream {
     unread.add(held);
     unreadBytes += n;
     session.addBuffered(n);
-    if (unreadBytes > session.config().maxUnreadBytes()) {
+    // a paused reader's held bytes are bounded by the window we granted: the remote cannot send more
+    if (!readPaused && unreadBytes > session.config().maxUnreadBytes()) {
       RLOG.warn(
           "yamux: stream {} from {} holds {} unread bytes with no handler; resetting it",
           id,
@@ -412,7 +430,7 @@ final class YamuxStream implements MuxedStream {
     if (h == null) {
       return;
     }
-    while (!reset && handler == h && !unread.isEmpty()) {
+    while (!reset && handler == h && !readPaused && !unread.isEmpty()) {
       ByteBuf b = unread.poll();
       unreadBytes -= b.readableBytes();
       session.addBuffered(-b.readableBytes());
@@ -432,7 +450,7 @@ final class YamuxStream implements MuxedStream {
       }
       return;
     }
-    if (remoteFin && unread.isEmpty() && !remoteFinDelivered) {
+    if (remoteFin && unread.isEmpty() && !readPaused && !remoteFinDelivered) {
       remoteFinDelivered = true;
       try {
         h.onRemoteClose(this);

@@ -422,6 +422,39 @@ class MplexSessionTest {
   }
 
   @Test
+  void aPausedReaderGetsNothingUntilItResumesThenAllInOrderAndIsResetPastTheBufferLimit() throws Exception {
+    int limit = 10_000;
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults().withMaxBufferedBytesPerStream(limit));
+    List<MuxedStream> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(accepted::add);
+    MuxedStream a = open(pair.a);
+    Recorder atB = recorder(accepted.get(0));
+    accepted.get(0).setReadPaused(true);
+    a.write(buf("one "));
+    a.write(buf("two"));
+    a.closeWrite();
+    pair.pump();
+    assertThat(atB.events).as("held while paused, the close behind the data").isEmpty();
+
+    accepted.get(0).setReadPaused(false);
+    pair.pump();
+    assertThat(atB.text()).isEqualTo("one two");
+    assertThat(atB.events).containsExactly("data", "data", "close");
+
+    // mplex has no flow control: a paused reader holds up to the buffer limit, then the stream is reset
+    MuxedStream second = open(pair.a);
+    Recorder atA = recorder(second);
+    pair.pump();
+    accepted.get(1).setReadPaused(true);
+    recorder(accepted.get(1));
+    ByteBuf over = Unpooled.wrappedBuffer(new byte[limit + 1]);
+    allocated.add(over);
+    second.write(over);
+    pair.pump();
+    assertThat(atA.reset).isTrue();
+  }
+
+  @Test
   void writeCompletesOnlyWhenTheChannelWriteCompletes() throws Exception {
     pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
     pair.b.setInboundStreamAcceptor(s -> s.setHandler(new Echo()));

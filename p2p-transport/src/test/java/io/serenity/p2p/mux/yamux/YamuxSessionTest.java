@@ -334,6 +334,54 @@ class YamuxSessionTest {
   }
 
   @Test
+  void aPausedReaderGetsNothingAndGrantsNoWindowUntilItResumes() {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      s.setHandler(h);
+    });
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    outbound();
+    MuxedStream s = accepted.get(0);
+    s.setReadPaused(true);
+    channel.runPendingTasks();
+    inboundData(2, 0, WINDOW / 2);
+    inboundData(2, 0, WINDOW / 2);
+    inbound(new YamuxFrame.WindowUpdate(2, FIN, 0));
+    // held: not delivered, not granted back, the remote's close waits behind the data
+    assertThat(h.receivedBytes()).isZero();
+    assertThat(h.remoteClosed).isNotDone();
+    assertThat(outbound()).isEmpty();
+    assertThat(session.bufferedBytes()).isEqualTo(WINDOW);
+    assertThat(channel.isActive()).isTrue();
+
+    s.setReadPaused(false);
+    channel.runPendingTasks();
+    assertThat(h.receivedBytes()).isEqualTo(WINDOW);
+    assertThat(h.remoteClosed).isCompletedWithValue((long) WINDOW);
+    assertThat(session.bufferedBytes()).isZero();
+  }
+
+  @Test
+  void aPausedReaderIsStillToldOfAReset() {
+    install(YamuxConfig.defaults(), true);
+    RecordingHandler h = new RecordingHandler(false);
+    session.setInboundStreamAcceptor(s -> {
+      accepted.add(s);
+      s.setHandler(h);
+    });
+    inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
+    accepted.get(0).setReadPaused(true);
+    channel.runPendingTasks();
+    inboundData(2, 0, 100);
+    inbound(new YamuxFrame.WindowUpdate(2, RST, 0));
+    assertThat(h.reset).isDone();
+    assertThat(h.receivedBytes()).isZero();
+    assertThat(session.bufferedBytes()).isZero();
+  }
+
+  @Test
   void exceedingTheReceiveWindowIsAProtocolError() {
     install(YamuxConfig.defaults(), true);
     inbound(new YamuxFrame.WindowUpdate(2, SYN, 0));
