@@ -46,8 +46,9 @@ final class RegisteredTopic<T> {
   private final Function<byte[], T> decoder;
   private final String codecName;
   private final ArrayBlockingQueue<Inbound> inbox;
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong undecodable = new AtomicLong();
+  /** Shared by every registration of the topic's name, so the counts survive a leave and a rejoin. */
+  private final AtomicLong dropped;
+  private final AtomicLong undecodable;
   private volatile Thread worker;
   private volatile boolean stopped;
   /** The pubsub subscription, once active. */
@@ -56,9 +57,10 @@ final class RegisteredTopic<T> {
   /**
    * @param decoder bytes to a fresh {@code T}; throws on undecodable input
    * @param codecName the decoder's name, for logs
+   * @param counters the topic's drop counters: full inbox (and discarded on leave), undecodable
    */
   RegisteredTopic(String topic, Class<T> type, String protocolId, Handler chain, Function<byte[], T> decoder,
-      String codecName, int inboxSize) {
+      String codecName, int inboxSize, Counters counters) {
     this.topic = topic;
     this.type = type;
     this.protocolId = protocolId;
@@ -66,6 +68,14 @@ final class RegisteredTopic<T> {
     this.decoder = decoder;
     this.codecName = codecName;
     this.inbox = new ArrayBlockingQueue<>(inboxSize);
+    this.dropped = counters.dropped;
+    this.undecodable = counters.undecodable;
+  }
+
+  /** A topic's drop counts, kept by the server per topic name across leaves and rejoins. */
+  static final class Counters {
+    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong undecodable = new AtomicLong();
   }
 
   /** Starts the delivery thread. */
@@ -79,6 +89,8 @@ final class RegisteredTopic<T> {
   /** Queues a received message; never blocks. A full inbox drops it and counts. */
   void offer(Inbound in) {
     if (stopped) {
+      dropped.incrementAndGet(); // in flight while the topic was left or the server stopped
+      RLOG.debug("topic {}: message from {} arrived after the topic was left; dropped", topic, in.peer());
       return;
     }
     if (!inbox.offer(in)) {
@@ -90,17 +102,43 @@ final class RegisteredTopic<T> {
     }
   }
 
-  long dropped() {
-    return dropped.get();
+  /**
+   * Refuses further messages: from here on the delivery thread delivers nothing more, and an
+   * {@link #offer} is ignored. Called before the feed closes, so the feed's end is not reported as
+   * a failed handler.
+   */
+  void halt() {
+    stopped = true;
   }
 
-  long undecodable() {
-    return undecodable.get();
+  /**
+   * For a topic being left: {@link #halt()}, then stops the thread (the caller closed the feed in
+   * between, releasing a blocked send) and counts what was still queued as dropped.
+   *
+   * @return how many queued messages were discarded
+   */
+  int leave() {
+    halt();
+    stopThread();
+    int n = 0;
+    while (inbox.poll() != null) {
+      n++;
+    }
+    if (n > 0) {
+      dropped.addAndGet(n);
+      RLOG.info("topic {}: left with {} received messages not yet delivered; dropped", topic, n);
+    }
+    return n;
   }
 
   /** Stops the thread (the caller first closed the feed, releasing a blocked send). */
   void stop() {
-    stopped = true;
+    halt();
+    stopThread();
+    inbox.clear();
+  }
+
+  private void stopThread() {
     Thread t = worker;
     if (t == null) {
       return;
@@ -114,7 +152,6 @@ final class RegisteredTopic<T> {
     if (t.isAlive()) {
       LOG.warn("topic {}: delivery thread still busy after {} ms (a handler is stuck)", topic, STOP_WAIT_MS);
     }
-    inbox.clear();
   }
 
   private void run() {
@@ -127,6 +164,10 @@ final class RegisteredTopic<T> {
           return;
         }
         continue;
+      }
+      if (stopped) {
+        dropped.incrementAndGet(); // taken just as the topic was left
+        return;
       }
       deliver(in);
     }
@@ -149,6 +190,7 @@ final class RegisteredTopic<T> {
       chain.handle(new Message<>(ctx, in.peer(), data));
     } catch (RuntimeException e) {
       if (stopped) {
+        dropped.incrementAndGet(); // the feed closed under it: the topic was left or the server stopped
         return;
       }
       RLOG.warn("topic {}: handler failed on a message from {}; message dropped", topic, in.peer(), e);

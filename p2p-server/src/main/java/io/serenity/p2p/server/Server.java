@@ -107,6 +107,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   private final Map<Class<?>, RegisteredTopic<?>> byType = new ConcurrentHashMap<>();
   private final Map<String, RegisteredTopic<?>> byTopic = new ConcurrentHashMap<>();
   private final Map<Class<?>, Feed<Message<?>>> feeds = new ConcurrentHashMap<>();
+  /** Drop counts by topic name, kept when a topic is left so a rejoin continues them. */
+  private final Map<String, RegisteredTopic.Counters> counters = new ConcurrentHashMap<>();
   /** Feeds of raw topics ({@link #joinTopic}), by topic. */
   private final Map<String, Feed<Message<?>>> rawFeeds = new ConcurrentHashMap<>();
   private final List<Extension> extensions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -416,6 +418,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       if (s != null) {
         s.cancel();
       }
+      t.halt(); // the feeds' end below is not a failed handler
     }
     for (Feed<Message<?>> f : feeds.values()) {
       f.close(); // releases topic threads blocked on slow subscribers
@@ -489,7 +492,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     MessageCodec codec = config.codec();
     RegisteredTopic<T> t =
         new RegisteredTopic<>(topic, type, config.directProtocolId(topic), h, bytes -> codec.decode(bytes, type),
-            codec.name(), config.inboundQueue());
+            codec.name(), config.inboundQueue(), countersOf(topic));
     synchronized (registry) {
       RegisteredTopic<?> sameType = byType.get(type);
       if (sameType != null) {
@@ -529,7 +532,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     Handler h = chain(topic, feed, adapters);
     RegisteredTopic<byte[]> t =
         new RegisteredTopic<>(topic, byte[].class, config.directProtocolId(topic), h, bytes -> bytes, "raw",
-            config.inboundQueue());
+            config.inboundQueue(), countersOf(topic));
     synchronized (registry) {
       RegisteredTopic<?> sameTopic = byTopic.get(topic);
       if (sameTopic != null) {
@@ -543,6 +546,64 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       }
     }
     return (Feed) feed;
+  }
+
+  private RegisteredTopic.Counters countersOf(String topic) {
+    return counters.computeIfAbsent(topic, k -> new RegisteredTopic.Counters());
+  }
+
+  /**
+   * Leaves {@code topic}, registered ({@link #registerTopic}) or joined ({@link #joinTopic}): pubsub
+   * unsubscribes (every peer is told, and under gossipsub the mesh peers get a PRUNE with the
+   * unsubscribe backoff), the topic's validator set on {@link #pubSub()} is removed, direct messages
+   * for it are refused, and its feed is closed: subscriptions see the end ({@code err()} fails
+   * with {@link io.serenity.p2p.event.FeedClosedException}) and the topic's delivery thread ends.
+   * Received messages not yet delivered are dropped and counted in {@link #droppedMessages}, whose
+   * count (and {@link #undecodableMessages}) continues if the topic is joined again. For a
+   * registered topic the feed closed is the type's ({@link #feed(Class)}), and the type is free for
+   * another topic. May be called before or after {@link #start()}; the topic may be registered or
+   * joined again afterwards.
+   *
+   * @param topic the topic name
+   * @return true when the topic was registered or joined and is now left; false (nothing done) for
+   *     a topic the server does not hold
+   * @throws IllegalStateException when the server is stopped
+   */
+  public boolean leaveTopic(String topic) {
+    checkNotStopped();
+    Objects.requireNonNull(topic, "topic");
+    RegisteredTopic<?> t;
+    Feed<Message<?>> feed;
+    synchronized (registry) {
+      t = byTopic.remove(topic);
+      if (t == null) {
+        return false;
+      }
+      feed = rawFeeds.remove(topic);
+      if (feed == null) { // a registered topic: its type's feed
+        byType.remove(t.type, t);
+        feed = feeds.remove(t.type);
+      }
+      // activated (under this lock) or never will be: nothing activates a removed topic
+      io.serenity.p2p.pubsub.Subscription s = t.pubsubSubscription;
+      if (s != null) {
+        s.cancel(); // the router leaves the topic: unsubscribe to every peer, PRUNE to the mesh
+        host.removeStreamHandler(t.protocolId);
+        pubsub.removeValidator(topic);
+      }
+    }
+    t.halt();
+    if (feed != null) {
+      feed.close(); // consumers see the end; a send blocked on a slow subscriber is released
+    }
+    int discarded = t.leave();
+    LOG.info("left topic {}{}", topic, discarded > 0 ? " (" + discarded + " undelivered messages dropped)" : "");
+    return true;
+  }
+
+  /** {@return the names of every topic registered or joined and not left} */
+  public Set<String> topicNames() {
+    return Set.copyOf(byTopic.keySet());
   }
 
   private static void checkTopicName(String topic) {
@@ -603,23 +664,26 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
   }
 
   /**
-   * {@return messages of {@code topic} dropped because its inbox was full}
+   * {@return messages of {@code topic} dropped because its inbox was full, or received but not yet
+   * delivered when the topic was left; counted since the topic was first registered or joined, across
+   * {@link #leaveTopic} and rejoins}
    *
-   * @param topic a registered or joined topic
+   * @param topic a registered or joined topic, or one left
    */
   public long droppedMessages(String topic) {
-    RegisteredTopic<?> t = byTopic.get(topic);
-    return t == null ? 0 : t.dropped();
+    RegisteredTopic.Counters c = counters.get(topic);
+    return c == null ? 0 : c.dropped.get();
   }
 
   /**
-   * {@return messages of {@code topic} that could not be decoded and were skipped}
+   * {@return messages of {@code topic} that could not be decoded and were skipped, counted as
+   * {@link #droppedMessages} is}
    *
-   * @param topic a registered topic
+   * @param topic a registered topic, or one left
    */
   public long undecodableMessages(String topic) {
-    RegisteredTopic<?> t = byTopic.get(topic);
-    return t == null ? 0 : t.undecodable();
+    RegisteredTopic.Counters c = counters.get(topic);
+    return c == null ? 0 : c.undecodable.get();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
