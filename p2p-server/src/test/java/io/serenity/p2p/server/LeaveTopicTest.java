@@ -45,6 +45,11 @@ class LeaveTopicTest {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
 
+  private static boolean waiting(String name) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name)
+        && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+  }
+
   private static String topicThread(Server s, String topic) {
     String id = s.peerId().toBase58();
     return "server-" + id.substring(id.length() - 6) + "-topic-" + topic;
@@ -119,8 +124,14 @@ class LeaveTopicTest {
       }
       // all ten handed to the topic: one taken by the consumer, one held by the blocked delivery
       // thread, the rest queued (at most 4) or dropped as the inbox was full
-      awaitAtLeast(() -> a.pubSub().stats().get("chat").validated(), 10, "messages accepted by a");
+      awaitAtLeast(() -> {
+        var c = a.pubSub().stats().get("chat");
+        return c == null ? 0 : c.validated();
+      }, 10, "messages accepted by a");
       assertThat(a.droppedMessages("chat")).isGreaterThanOrEqualTo(4);
+      // the inbox was full, so a waiting delivery thread is one blocked handing over its second message
+      String thread = topicThread(a, "chat");
+      awaitTrue(() -> stuck.size() == 1 && waiting(thread), "the delivery thread blocked on the full consumer");
 
       a.leaveTopic("chat");
 
