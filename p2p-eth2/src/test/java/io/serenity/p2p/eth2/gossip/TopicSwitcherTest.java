@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -213,6 +214,38 @@ class TopicSwitcherTest {
       sw.stop();
     } finally {
       server.stop();
+    }
+  }
+
+  @Test
+  void onARunningServerAPeerSeesTheTopicsChangeAtTheBoundaries() throws Exception {
+    ServerConfig config = ServerConfig.builder().listen("/ip4/127.0.0.1/tcp/0").minPeers(0).build();
+    try (Server a = new Server(config); Server b = new Server(config)) {
+      a.start();
+      b.start();
+      TopicSwitcher sw = TopicSwitcher.builder(a, SCHEDULE, t -> a.joinTopic(t.toString()))
+          .clock(clock).scheduler(scheduler).scoreParams(ETH).build();
+      sw.start();
+      scheduler.runPending();
+      b.connect(a.listenAddrs().get(0).toString()).get(30, TimeUnit.SECONDS);
+      String electra = ELECTRA_TOPICS.iterator().next();
+      String fulu = FULU_TOPICS.iterator().next();
+      b.pubSub().whenPeers(electra, 1).get(30, TimeUnit.SECONDS);
+      assertThat(b.pubSub().peers(fulu).get(30, TimeUnit.SECONDS)).isEmpty();
+
+      advanceTo(NET.epochStart(18));
+      b.pubSub().whenPeers(fulu, 1).get(30, TimeUnit.SECONDS);
+      assertThat(a.pubSub().topics().get(30, TimeUnit.SECONDS)).isEqualTo(union(ELECTRA_TOPICS, FULU_TOPICS));
+
+      advanceTo(NET.epochStart(22));
+      assertThat(a.pubSub().topics().get(30, TimeUnit.SECONDS)).isEqualTo(FULU_TOPICS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!b.pubSub().peers(electra).get(30, TimeUnit.SECONDS).isEmpty()) {
+        assertThat(System.nanoTime() - deadline).as("b still sees a on " + electra).isNegative();
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      assertThat(b.pubSub().peers(fulu).get(30, TimeUnit.SECONDS)).containsExactly(a.peerId());
+      sw.stop();
     }
   }
 
