@@ -103,9 +103,9 @@ final class RegisteredTopic<T> {
   }
 
   /**
-   * Refuses further messages: from here on the delivery thread delivers nothing more, and an
-   * {@link #offer} is ignored. Called before the feed closes, so the feed's end is not reported as
-   * a failed handler.
+   * Refuses further messages: from here on the delivery thread delivers nothing more, and what is
+   * offered or taken is counted as dropped. Called before the feed closes, so the feed's end is not
+   * reported as a failed handler.
    */
   void halt() {
     stopped = true;
