@@ -2,7 +2,8 @@ package io.serenity.p2p.host;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
@@ -91,7 +92,7 @@ public final class Host implements AutoCloseable {
     this.requestedListenAddrs = List.copyOf(b.listenAddrs);
     this.interfaceAddrs = new InterfaceAddrs(clock, InterfaceAddrs::machine);
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup ? new NioEventLoopGroup(b.threads) : b.group;
+    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.tcp = new TcpTransport(TcpConfig.defaults().withConnectTimeout(config.dialTimeout()), group);
     this.upgrader =
         new Upgrader(

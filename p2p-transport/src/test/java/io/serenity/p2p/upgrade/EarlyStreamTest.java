@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
@@ -39,7 +41,7 @@ class EarlyStreamTest {
   private static final int CONNECTIONS = 25;
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
-  private final NioEventLoopGroup group = new NioEventLoopGroup(2);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final TcpTransport tcp = new TcpTransport(TcpConfig.defaults(), group);
 
   @AfterEach
