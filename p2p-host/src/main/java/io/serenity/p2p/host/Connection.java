@@ -58,7 +58,7 @@ public final class Connection {
     return up.remotePeer();
   }
 
-  /** {@return the remote's identity key, proven in the Noise handshake} */
+  /** {@return the remote's identity key, proven in the security handshake} */
   public PublicKey remotePublicKey() {
     return up.remotePublicKey();
   }
@@ -81,6 +81,11 @@ public final class Connection {
   /** {@return the muxer protocol id in use} */
   public String muxer() {
     return up.muxed().protocolId();
+  }
+
+  /** {@return the security protocol id in use: {@link HostConfig#NOISE} or {@link HostConfig#TLS}} */
+  public String security() {
+    return up.security();
   }
 
   /** When this connection was adopted by the host (on {@link Host#clock()}). */

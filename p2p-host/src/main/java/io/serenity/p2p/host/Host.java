@@ -102,7 +102,8 @@ public final class Host implements AutoCloseable {
                 config.maxMultistreamMessageLength(),
                 UpgraderConfig.DEFAULT_MAX_MULTISTREAM_PROPOSALS,
                 config.maxNoiseFrame(),
-                config.inlineMuxerNegotiation()),
+                config.inlineMuxerNegotiation(),
+                config.securityProtocols()),
             config.muxers().stream().map(id -> Muxers.create(id, config)).toList());
     this.identify = new Identify(this::localIdentify, config.maxIdentifyMessageSize(), this::onIdentified);
     handlers.put(Identify.PROTOCOL_ID, identify::serve);

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The product path of a stream opened the moment the handshake ends (as a peer opens identify or
- * a pubsub stream): TCP, Noise, the muxer chosen inside the handshake or by multistream-select,
+ * a pubsub stream): TCP, Noise or TLS, the muxer chosen inside the handshake or by multistream-select,
  * then a stream opened on the opener's event loop as soon as its upgrade completes. The other
  * side installs its inbound-stream acceptor late, from another thread, once the opener has sent
  * everything. Whichever comes first on that side, the stream must reach the acceptor with its
@@ -50,18 +50,24 @@ class EarlyStreamTest {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  @ParameterizedTest(name = "{0}, inline muxer negotiation {1}, opened by the {2}")
+  @ParameterizedTest(name = "{0}, {1}, inline muxer negotiation {2}, opened by the {3}")
   @CsvSource({
-    "yamux, true, dialer",
-    "yamux, false, dialer",
-    "yamux, true, listener",
-    "mplex, true, dialer",
-    "mplex, false, dialer",
-    "mplex, true, listener",
+    "/noise, yamux, true, dialer",
+    "/noise, yamux, false, dialer",
+    "/noise, yamux, true, listener",
+    "/noise, mplex, true, dialer",
+    "/noise, mplex, false, dialer",
+    "/noise, mplex, true, listener",
+    "/tls/1.0.0, yamux, true, dialer",
+    "/tls/1.0.0, yamux, false, dialer",
+    "/tls/1.0.0, yamux, true, listener",
+    "/tls/1.0.0, mplex, true, dialer",
+    "/tls/1.0.0, mplex, false, dialer",
+    "/tls/1.0.0, mplex, true, listener",
   })
   @Timeout(120)
   void streamOpenedRightAfterTheHandshakeReachesALateAcceptor(
-      String muxer, boolean inline, String opener) throws Exception {
+      String security, String muxer, boolean inline, String opener) throws Exception {
     StreamMuxer m = muxer.equals("yamux") ? Yamux.create() : new Mplex();
     UpgraderConfig d = UpgraderConfig.defaults();
     UpgraderConfig config =
@@ -70,7 +76,8 @@ class EarlyStreamTest {
             d.maxMultistreamMessageLength(),
             d.maxMultistreamProposals(),
             d.maxNoiseFrame(),
-            inline);
+            inline,
+            List.of(security));
     Upgrader dialer = new Upgrader(PrivateKey.generate(KeyType.ED25519), config, List.of(m));
     Upgrader listener = new Upgrader(PrivateKey.generate(KeyType.ED25519), config, List.of(m));
     boolean dialerOpens = opener.equals("dialer");
@@ -115,6 +122,8 @@ class EarlyStreamTest {
                       }));
 
       UpgradedConnection acceptor = await(acceptingSide);
+      assertThat(out.security()).isEqualTo(security);
+      assertThat(acceptor.security()).isEqualTo(security);
       Echoed result;
       try {
         // Late, from this thread: the opener has usually sent everything by now.
