@@ -1,6 +1,7 @@
 package io.serenity.p2p.host;
 
 import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.quic.QuicConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -41,6 +42,9 @@ import java.util.List;
  *     {@link Host#listenAddrs()}. Without {@code /p2p}, and no wildcard (0.0.0.0, ::)
  * @param securityProtocols security protocols: a dial proposes them in this order, a listener
  *     accepts any of them (default {@link #NOISE}, then {@link #TLS}); at least one of those two
+ * @param quic settings of QUIC connections (default {@link QuicConfig#defaults()}); their stream
+ *     limit is also capped by {@code maxStreamsPerConnection}, and QUIC handshakes take
+ *     {@link QuicConfig#handshakeTimeout()} instead of {@code handshakeTimeout}
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -64,7 +68,8 @@ public record HostConfig(
     long maxConnectionWriteBuffer,
     long maxNodeWriteBuffer,
     List<Multiaddr> advertiseAddrs,
-    List<String> securityProtocols) {
+    List<String> securityProtocols,
+    QuicConfig quic) {
 
   /** The Noise security protocol id. */
   public static final String NOISE = "/noise";
@@ -106,7 +111,8 @@ public record HostConfig(
         64L << 20,
         256L << 20,
         List.of(),
-        List.of(NOISE, TLS));
+        List.of(NOISE, TLS),
+        QuicConfig.defaults());
   }
 
   /** {@return a builder starting from {@link #defaults()}} */
@@ -172,6 +178,10 @@ public record HostConfig(
       }
     }
     io.serenity.p2p.upgrade.UpgraderConfig.validateSecurityProtocols(securityProtocols);
+    if (quic == null) {
+      throw new IllegalArgumentException("quic must be set");
+    }
+    quic.validate();
     if (agentVersion == null || protocolVersion == null) {
       throw new IllegalArgumentException("agentVersion and protocolVersion must be set");
     }
@@ -236,6 +246,7 @@ public record HostConfig(
     private long maxNodeWriteBuffer;
     private List<Multiaddr> advertiseAddrs;
     private List<String> securityProtocols;
+    private QuicConfig quic;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -260,6 +271,18 @@ public record HostConfig(
       maxNodeWriteBuffer = c.maxNodeWriteBuffer;
       advertiseAddrs = c.advertiseAddrs;
       securityProtocols = c.securityProtocols;
+      quic = c.quic;
+    }
+
+    /**
+     * Sets the QUIC settings (default {@link QuicConfig#defaults()}).
+     *
+     * @param v the settings
+     * @return this builder
+     */
+    public Builder quic(QuicConfig v) {
+      this.quic = v;
+      return this;
     }
 
     /**
@@ -517,7 +540,8 @@ public record HostConfig(
               maxConnectionWriteBuffer,
               maxNodeWriteBuffer,
               advertiseAddrs,
-              securityProtocols)
+              securityProtocols,
+              quic)
           .validate();
     }
   }

@@ -29,7 +29,6 @@ import io.serenity.p2p.tls.Libp2pCertificate;
 import io.serenity.p2p.tls.Libp2pTrustManager;
 import io.serenity.p2p.upgrade.UpgradeException;
 import io.serenity.p2p.upgrade.UpgradedConnection;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -250,12 +249,13 @@ public final class QuicTransport implements AutoCloseable {
               return engine;
             })
             .build();
-    InetSocketAddress local = new InetSocketAddress(remote.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0", 0);
+    // A connected UDP socket: the system picks our address and an ephemeral port (so the connection
+    // knows its real local address), and datagrams from anyone but the peer are dropped by the kernel.
     new Bootstrap()
         .group(group)
         .channel(NioDatagramChannel.class)
         .handler(codec)
-        .bind(local)
+        .connect(remote)
         .addListener(f -> {
           if (!f.isSuccess()) {
             result.completeExceptionally(new UpgradeException("cannot dial " + addr + ": " + f.cause().getMessage(), f.cause()));

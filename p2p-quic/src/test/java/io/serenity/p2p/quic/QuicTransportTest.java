@@ -208,6 +208,42 @@ class QuicTransportTest {
   }
 
   @Test
+  void streamsResetByThePeerGiveTheirCreditBack() {
+    int limit = 4;
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults().withMaxStreams(limit));
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> s.setHandler(new MuxedStreamHandler() {
+          @Override
+          public void onData(MuxedStream stream, ByteBuf data) {
+            data.release();
+            stream.reset();
+          }
+        })))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    // five times the limit, one after another: each stream is reset by the server
+    for (int i = 0; i < 5 * limit; i++) {
+      MuxedStream s = await(c.muxed().openStream());
+      CompletableFuture<Void> reset = new CompletableFuture<>();
+      s.setHandler(new MuxedStreamHandler() {
+        @Override
+        public void onData(MuxedStream stream, ByteBuf data) {
+          data.release();
+        }
+
+        @Override
+        public void onReset(MuxedStream stream) {
+          reset.complete(null);
+        }
+      });
+      await(s.write(Unpooled.wrappedBuffer(new byte[] {(byte) i})));
+      await(reset);
+      await(s.closeFuture());
+    }
+    awaitCondition(() -> c.muxed().streamCount() == 0);
+  }
+
+  @Test
   void aDialToTheWrongPeerIdFails() {
     QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
     QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
