@@ -116,9 +116,10 @@ public final class QuicTransport implements AutoCloseable {
     this.group = group;
     this.trustManager = new Libp2pTrustManager();
     Libp2pCertificate cert = Libp2pCertificate.create(identity);
+    RefusalLoggingTrustManager checks = new RefusalLoggingTrustManager(trustManager);
     this.serverContext =
         QuicSslContextBuilder.forServer(cert.certificateKey(), null, cert.certificate())
-            .trustManager(trustManager)
+            .trustManager(checks)
             .clientAuth(ClientAuth.REQUIRE)
             .applicationProtocols(ALPN)
             .earlyData(false)
@@ -126,7 +127,7 @@ public final class QuicTransport implements AutoCloseable {
     this.clientContext =
         QuicSslContextBuilder.forClient()
             .keyManager(cert.certificateKey(), null, cert.certificate())
-            .trustManager(trustManager)
+            .trustManager(checks)
             .applicationProtocols(ALPN)
             .earlyData(false)
             .build();

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
@@ -40,7 +42,7 @@ class TlsUpgradeTest {
   private static final List<String> TLS = List.of(TlsSecurity.PROTOCOL_ID);
   private static final List<String> NOISE = List.of(Upgrader.NOISE_PROTOCOL_ID);
 
-  private final NioEventLoopGroup group = new NioEventLoopGroup(2);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final TcpTransport tcp = new TcpTransport(TcpConfig.defaults(), group);
   private final PrivateKey dialerKey = PrivateKey.generate(KeyType.ED25519);
   private final PrivateKey listenerKey = PrivateKey.generate(KeyType.SECP256K1);
