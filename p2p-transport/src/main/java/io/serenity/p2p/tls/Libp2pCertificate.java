@@ -212,8 +212,10 @@ public final class Libp2pCertificate {
       throw new CertificateException(
           "libp2p TLS wants exactly one certificate, got " + (chain == null ? 0 : chain.length));
     }
-    X509Certificate cert = chain[0];
     try {
+      // parsed again from its bytes: the objects a TLS stack hands over may parse lazily, with a
+      // parser that refuses the empty issuer names of other implementations' certificates
+      X509Certificate cert = parse(chain[0].getEncoded());
       return check(cert, now);
     } catch (CertificateException e) {
       throw e;
@@ -318,17 +320,28 @@ public final class Libp2pCertificate {
     return data;
   }
 
+  /**
+   * Parses one DER certificate with BouncyCastle's X.509 parser (a provider instance of our own, not
+   * registered with the JVM). The JDK's parser refuses certificates with an empty issuer name, which
+   * is what js-libp2p and rust-libp2p send (RFC 5280 wants a name; the libp2p spec does not).
+   * BouncyCastle up to 1.84 accepts them; from 1.85 only with the system property {@code
+   * org.bouncycastle.x509.allow_empty_issuer_cert=true}.
+   */
   static X509Certificate parse(byte[] der) throws CertificateException {
     if (der == null || der.length == 0) {
       throw new CertificateException("empty certificate");
     }
     Certificate c;
     try {
-      c = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+      c = CertificateFactory.getInstance("X.509", Bc.PROVIDER)
+          .generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new CertificateException("cannot parse the certificate: " + e, e);
+    }
+    if (c == null) {
+      throw new CertificateException("no certificate in the bytes");
     }
     if (!(c instanceof X509Certificate x509)) {
       throw new CertificateException("not an X.509 certificate");
@@ -337,5 +350,13 @@ public final class Libp2pCertificate {
       throw new CertificateException("certificate bytes are not exactly one DER certificate");
     }
     return x509;
+  }
+
+  /** The BouncyCastle provider instance, made once on first use. */
+  static final class Bc {
+    static final java.security.Provider PROVIDER =
+        new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
+    private Bc() {}
   }
 }

@@ -11,8 +11,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * Offers our one {@link Libp2pCertificate} in every libp2p TLS handshake, as client and as server,
  * whatever issuers the peer names (libp2p certificates are self-signed). It answers only for key
- * types matching the certificate key (ECDSA, {@code "EC"}), so a TLS stack never pairs it with a
- * signature scheme of another key type.
+ * types matching the certificate key (ECDSA on P-256: {@code "EC"}, or {@code "EC/secp256r1"}), so a
+ * TLS stack never pairs it with a signature scheme of another key type or curve.
  *
  * <pre>{@code
  * KeyManager km = new Libp2pKeyManager(Libp2pCertificate.create(hostKey));
@@ -41,8 +41,14 @@ public final class Libp2pKeyManager extends X509ExtendedKeyManager {
     return certificate;
   }
 
+  /**
+   * Key types as TLS stacks name them: {@code "EC"} (the JDK), {@code "EC/secp256r1"} (BouncyCastle
+   * for TLS 1.3, naming the curve; ours is always P-256).
+   */
   private boolean fits(String type) {
-    return type == null || keyType.equalsIgnoreCase(type);
+    return type == null
+        || keyType.equalsIgnoreCase(type)
+        || (keyType + "/secp256r1").equalsIgnoreCase(type);
   }
 
   private String choose(String[] types) {

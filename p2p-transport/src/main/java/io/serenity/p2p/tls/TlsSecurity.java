@@ -15,7 +15,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 /**
- * The libp2p TLS 1.3 security protocol ({@code /tls/1.0.0}) on the JDK's TLS stack: one {@link
+ * The libp2p TLS 1.3 security protocol ({@code /tls/1.0.0}) on a JSSE engine (BouncyCastle's, see
+ * {@code Jsse} inside): one {@link
  * SSLContext} per identity, holding our {@link Libp2pCertificate} (made once, reused for every
  * connection) and one {@link Libp2pTrustManager}; one {@link SSLEngine} per connection.
  *
@@ -69,13 +70,13 @@ public final class TlsSecurity {
         Libp2pCertificate.create(identity, clock.instant(), new java.security.SecureRandom());
     this.trustManager = new Libp2pTrustManager(clock, null);
     try {
-      this.context = SSLContext.getInstance("TLSv1.3");
+      this.context = SSLContext.getInstance("TLS", Jsse.PROVIDER);
       context.init(
           new KeyManager[] {new Libp2pKeyManager(certificate)},
           new TrustManager[] {trustManager},
-          null);
+          new java.security.SecureRandom());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK offers no TLS 1.3: " + e, e);
+      throw new IllegalStateException("cannot set up TLS 1.3: " + e, e);
     }
   }
 
@@ -142,5 +143,47 @@ public final class TlsSecurity {
       }
     }
     return null;
+  }
+
+  /**
+   * The TLS engine: BouncyCastle's JSSE provider (an instance of our own, not registered with the
+   * JVM) on {@link Libp2pTlsCrypto}. The JDK's own engine cannot be used: it parses the peer's
+   * certificate before any trust manager sees it, with a parser that refuses the empty issuer names
+   * js-libp2p and rust-libp2p certificates carry.
+   */
+  static final class Jsse {
+    /**
+     * BouncyCastle's JSSE logs every connection, alert and failure through java.util.logging at
+     * INFO, stack traces included, and at start-up WARNINGs about JDK property entries it does not
+     * know: all of it a remote peer could trigger at will. Only SEVERE passes; our own handshake
+     * failures are logged, rate-limited, by the upgrade. Held here: the JUL logger keeps its level
+     * only while referenced.
+     */
+    static final java.util.logging.Logger LOG = quiet();
+
+    static final java.security.Provider PROVIDER =
+        new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider(false, new Libp2pTlsCrypto.Provider());
+
+    private static java.util.logging.Logger quiet() {
+      java.util.logging.Logger l = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
+      l.setLevel(java.util.logging.Level.SEVERE);
+      return l;
+    }
+
+    private Jsse() {}
+  }
+
+  /**
+   * A context on the libp2p TLS engine with the given managers (for tests of the managers).
+   *
+   * @param km the key manager
+   * @param tm the trust manager
+   * @return the initialised context
+   * @throws GeneralSecurityException if the engine cannot be set up
+   */
+  static SSLContext context(KeyManager km, TrustManager tm) throws GeneralSecurityException {
+    SSLContext c = SSLContext.getInstance("TLS", Jsse.PROVIDER);
+    c.init(new KeyManager[] {km}, new TrustManager[] {tm}, new java.security.SecureRandom());
+    return c;
   }
 }

@@ -89,6 +89,8 @@ final class CertificateForge {
     boolean subjectUniqueId;
     /** When set, signs with this key instead of the certificate key. */
     KeyPair signer;
+    /** Subject and issuer. */
+    X500Name name = new X500Name("SERIALNUMBER=1");
 
     Spec extension(Extension e) {
       extensions.add(e);
@@ -97,7 +99,6 @@ final class CertificateForge {
 
     byte[] build() {
       try {
-        X500Name name = new X500Name("SERIALNUMBER=1");
         AlgorithmIdentifier alg = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
         ASN1EncodableVector tbs = new ASN1EncodableVector();
         tbs.add(new DERTaggedObject(true, 0, new ASN1Integer(2)));

@@ -1,19 +1,16 @@
 package io.serenity.p2p.tls;
 
 import java.nio.ByteBuffer;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
 
-/** Two JDK TLS 1.3 engines handshaking through in-memory buffers, for the manager tests. */
+/** Two libp2p TLS 1.3 engines (as {@link TlsSecurity} makes them) handshaking through in-memory buffers, for the manager tests. */
 final class EnginePair {
 
   static SSLEngine engine(Libp2pKeyManager km, Libp2pTrustManager tm, boolean client) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-    ctx.init(new KeyManager[] {km}, new TrustManager[] {tm}, null);
+    SSLContext ctx = TlsSecurity.context(km, tm);
     SSLEngine e = ctx.createSSLEngine();
     e.setUseClientMode(client);
     e.setEnabledProtocols(new String[] {"TLSv1.3"});

@@ -77,7 +77,7 @@ class Libp2pCertificateTest {
     X509Certificate cert = ours.certificate();
     assertThat(ours.peerId()).isEqualTo(PeerId.fromPublicKey(host.publicKey()));
     assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
-    assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
+    assertThat(cert.getSigAlgName()).isEqualToIgnoringCase("SHA256withECDSA");
     assertThat(cert.getSerialNumber().signum()).isPositive();
     assertThat(cert.getSerialNumber().bitLength()).isLessThanOrEqualTo(63);
     assertThat(cert.getSubjectX500Principal()).isEqualTo(cert.getIssuerX500Principal());
@@ -136,6 +136,19 @@ class Libp2pCertificateTest {
     s.extension(CertificateForge.other(false));
     s.extension(CertificateForge.libp2p(CertificateForge.signedKey(HOST, s.certKey), true));
     assertThat(verify(s)).isEqualTo(HOST.publicKey());
+  }
+
+  @Test
+  void emptyIssuerAndSubjectAsJsAndRustSendThemAreAccepted() throws Exception {
+    // RFC 5280 wants names, the libp2p spec does not; js-libp2p and rust-libp2p leave them empty
+    CertificateForge.Spec s = new CertificateForge.Spec();
+    s.name = new org.bouncycastle.asn1.x500.X500Name(new org.bouncycastle.asn1.x500.RDN[0]);
+    s.extension(CertificateForge.libp2p(CertificateForge.signedKey(HOST, s.certKey), true));
+    byte[] der = s.build();
+    assertThat(Libp2pCertificate.verify(der, NOW)).isEqualTo(HOST.publicKey());
+    // and when a TLS stack hands over its own (possibly lazily parsed) certificate object
+    X509Certificate handed = Libp2pCertificate.parse(der);
+    assertThat(Libp2pCertificate.verify(new X509Certificate[] {handed}, NOW)).isEqualTo(HOST.publicKey());
   }
 
   @Test
