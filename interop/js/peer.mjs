@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { quic } from '@chainsafe/libp2p-quic'
 import { noise } from '@chainsafe/libp2p-noise'
 import { tls } from '@libp2p/tls'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -24,6 +25,7 @@ const USAGE = `usage: node peer.mjs [options]
   --key-type secp256k1|ed25519   identity key type (default ed25519)
   --key-hex <hex>                raw private key: secp256k1 32-byte scalar, ed25519 32-byte seed (or 64 bytes)
   --listen <multiaddr>|none      listen address (default /ip4/127.0.0.1/tcp/0); repeatable
+  --transports tcp,quic          transports to enable (default tcp); quic listens and dials /udp/<port>/quic-v1
   --muxers yamux,mplex           muxers in preference order (default yamux,mplex)
   --encrypters noise,tls         connection encrypters in proposal order (default noise)
   --noise-muxers on|off          offer muxers inside the Noise handshake (default on); off forces multistream
@@ -49,7 +51,7 @@ const why = (err) => String(err?.message ?? err)
 
 function parseArgs (argv) {
   const o = {
-    keyType: 'ed25519', keyHex: null, listen: [], muxers: ['yamux', 'mplex'], noiseMuxers: true,
+    keyType: 'ed25519', keyHex: null, listen: [], transports: ['tcp'], muxers: ['yamux', 'mplex'], noiseMuxers: true,
     encrypters: ['noise'], tlsMuxers: true,
     dial: null, ping: 0, echo: false, streams: 0, bytes: null, close: false, exit: false,
     rateLimit: true, monitor: true, agent: null, timeoutMs: 30_000
@@ -73,6 +75,7 @@ function parseArgs (argv) {
       case '--key-type': o.keyType = next().toLowerCase(); break
       case '--key-hex': o.keyHex = next(); break
       case '--listen': o.listen.push(next()); break
+      case '--transports': o.transports = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--muxers': o.muxers = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--noise-muxers': o.noiseMuxers = onOff(a, next()); break
       case '--encrypters': o.encrypters = next().split(',').map(s => s.trim()).filter(Boolean); break
@@ -93,6 +96,8 @@ function parseArgs (argv) {
     }
   }
   if (o.keyType !== 'ed25519' && o.keyType !== 'secp256k1') throw new Error(`--key-type must be secp256k1 or ed25519, got ${o.keyType}`)
+  if (o.transports.length === 0) throw new Error('--transports needs at least one of tcp, quic')
+  for (const t of o.transports) if (t !== 'tcp' && t !== 'quic') throw new Error(`unknown transport ${t}`)
   if (o.muxers.length === 0) throw new Error('--muxers needs at least one of yamux, mplex')
   for (const m of o.muxers) if (m !== 'yamux' && m !== 'mplex') throw new Error(`unknown muxer ${m}`)
   if (o.encrypters.length === 0) throw new Error('--encrypters needs at least one of noise, tls')
@@ -273,7 +278,7 @@ async function main () {
     node = await createLibp2p({
       privateKey: await privateKey(o),
       addresses: { listen: o.listen },
-      transports: [tcp()],
+      transports: o.transports.map(t => t === 'quic' ? quic() : tcp()),
       connectionEncrypters: o.encrypters.map(e => encrypterFactories[e]()),
       streamMuxers: o.muxers.map(m => muxerFactories[m]()),
       connectionManager,
