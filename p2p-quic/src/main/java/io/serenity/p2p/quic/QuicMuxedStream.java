@@ -224,7 +224,21 @@ final class QuicMuxedStream implements MuxedStream {
 
   private void onChannelClosed() {
     onLoop(() -> {
-      if (!reset && !(finSent && remoteFin)) {
+      // The stream channel closes itself once both FINs went through, and then its own flags are the
+      // truth: our closeWrite() listener may run after this one. Its FIN event may not reach us at all:
+      // when quiche has finished the stream (both sides done) before the channel read the FIN, the
+      // channel learns it from the stream's capacity and just closes. A peer's RESET_STREAM comes as an
+      // exception first (a reset, above), and a closing connection closes its parent channel, so a
+      // stream that closes on its own while its connection lives, after our FIN, ended normally.
+      boolean inputDone = remoteFin || channel.isInputShutdown() || channel.parent().isOpen();
+      boolean outputDone = finSent || channel.isOutputShutdown();
+      if (!reset && inputDone && outputDone) {
+        finSent = true;
+        if (!remoteFin) {
+          remoteFin = true;
+          deliverEnd();
+        }
+      } else if (!reset) {
         // the connection closed, or quiche ended the stream: for the application it was reset
         reset = true;
         deliverEnd();

@@ -55,11 +55,21 @@ final class RetryTokens implements QuicTokenHandler {
    * @param millis wall clock in milliseconds
    */
   RetryTokens(int retryAbovePerSecond, long lifetimeMillis, LongSupplier millis) {
-    this.key = new byte[32];
-    new SecureRandom().nextBytes(key);
+    this(randomKey(), retryAbovePerSecond, lifetimeMillis, millis);
+  }
+
+  /** Tokens under {@code key} (tests: a fixed key makes tokens reproducible). */
+  RetryTokens(byte[] key, int retryAbovePerSecond, long lifetimeMillis, LongSupplier millis) {
+    this.key = key.clone();
     this.retryAbovePerSecond = retryAbovePerSecond;
     this.lifetimeMillis = lifetimeMillis;
     this.millis = millis;
+  }
+
+  private static byte[] randomKey() {
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    return k;
   }
 
   /** {@return Retry packets sent so far} */
