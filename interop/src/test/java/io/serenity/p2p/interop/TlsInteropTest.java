@@ -73,29 +73,34 @@ class TlsInteropTest {
   }
 
   /**
-   * Java proposes its defaults, {@code /noise} then {@code /tls/1.0.0}; js serves TLS only, so the
-   * Noise proposal gets {@code na} and TLS is agreed. With inline off Java offers only {@code
-   * libp2p} in ALPN and the muxer is agreed by multistream-select.
+   * Either Java proposes its defaults, {@code /noise} then {@code /tls/1.0.0}, and js serves TLS
+   * only, so the Noise proposal gets {@code na} and TLS is agreed; or Java proposes TLS only and js
+   * serves both. With inline off Java offers only {@code libp2p} in ALPN and the muxer is agreed by
+   * multistream-select.
    */
-  @ParameterizedTest(name = "Java dials js over TLS: {0} {1}, muxer in ALPN {2}")
+  @ParameterizedTest(name = "Java dials js over TLS: {0} {1}, muxer in ALPN {2}, Java TLS-only {3}")
   @CsvSource({
-    "SECP256K1, yamux, true",
-    "ED25519, yamux, true",
-    "SECP256K1, mplex, true",
-    "ED25519, mplex, false",
+    "SECP256K1, yamux, true, false",
+    "ED25519, yamux, true, false",
+    "SECP256K1, mplex, true, false",
+    "ED25519, mplex, false, false",
+    "ED25519, yamux, true, true",
+    "SECP256K1, yamux, false, true",
   })
-  void javaDialsJs(KeyType keyType, String muxer, boolean inline) throws Exception {
+  void javaDialsJs(KeyType keyType, String muxer, boolean inline, boolean javaTlsOnly) throws Exception {
     LinkedBlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
     PrivateKey jsKey = PrivateKey.generate(keyType);
     PeerId jsId = PeerId.fromPublicKey(jsKey.publicKey());
-    HostConfig config = HostConfig.builder().muxers(muxerId(muxer)).inlineMuxerNegotiation(inline).build();
-    assertThat(config.securityProtocols()).containsExactly(HostConfig.NOISE, HostConfig.TLS);
+    HostConfig.Builder b = HostConfig.builder().muxers(muxerId(muxer)).inlineMuxerNegotiation(inline);
+    HostConfig config = javaTlsOnly ? b.securityProtocols(HostConfig.TLS).build() : b.build();
+    assertThat(config.securityProtocols())
+        .containsExactlyElementsOf(javaTlsOnly ? List.of(HostConfig.TLS) : List.of(HostConfig.NOISE, HostConfig.TLS));
     try (Host host = javaHost(keyType, config, events);
         JsPeer js =
             JsPeer.start(
                 "--key-type", keyName(keyType),
                 "--key-hex", HexFormat.of().formatHex(jsKey.raw()),
-                "--encrypters", "tls",
+                "--encrypters", javaTlsOnly ? "noise,tls" : "tls",
                 "--muxers", muxer,
                 "--echo",
                 "--rate-limit", "off")) {

@@ -53,8 +53,11 @@ public final class Upgrader {
   private final UpgraderConfig config;
   private final Map<String, StreamMuxer> muxers = new LinkedHashMap<>();
   private final MultistreamConfig multistreamConfig;
-  /** Made at the first TLS handshake (a certificate costs a key pair and a signature). */
-  private volatile TlsSecurity tls;
+  /**
+   * Made here, off the event loops, when TLS is configured: the certificate (a key pair and a
+   * signature) and, once per JVM, the TLS engine's providers; null without TLS.
+   */
+  private final TlsSecurity tls;
 
   /**
    * An upgrader that secures with the configured security protocols and multiplexes with {@code
@@ -77,20 +80,8 @@ public final class Upgrader {
         new MultistreamConfig(
                 config.maxMultistreamMessageLength(), config.maxMultistreamProposals())
             .validate();
-  }
-
-  private TlsSecurity tls() {
-    TlsSecurity t = tls;
-    if (t == null) {
-      synchronized (this) {
-        t = tls;
-        if (t == null) {
-          t = new TlsSecurity(identity);
-          tls = t;
-        }
-      }
-    }
-    return t;
+    this.tls =
+        config.securityProtocols().contains(TLS_PROTOCOL_ID) ? new TlsSecurity(identity) : null;
   }
 
   /** {@return the security protocol ids, in the order a dial proposes them} */
@@ -191,7 +182,7 @@ public final class Upgrader {
                 secured =
                     TLS_PROTOCOL_ID.equals(proto)
                         ? TlsStep.secure(
-                            channel, initiator, identity, tls(), expected, muxerIds(), config)
+                            channel, initiator, identity, tls, expected, muxerIds(), config)
                         : NoiseStep.secure(channel, initiator, identity, expected, muxerIds(), config);
               } catch (RuntimeException e) {
                 fail(result, channel, wrap(remote, e));

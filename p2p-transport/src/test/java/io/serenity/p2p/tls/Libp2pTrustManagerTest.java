@@ -53,6 +53,23 @@ class Libp2pTrustManagerTest {
   }
 
   @Test
+  void serverRejectsAClientCertificateOutsideItsValidity() throws Exception {
+    // the client's certificate becomes valid only in two hours (its clock runs ahead)
+    Libp2pKeyManager early = new Libp2pKeyManager(Libp2pCertificate.create(
+        clientHost, Instant.now().plus(java.time.Duration.ofHours(2)), new java.security.SecureRandom()));
+    Libp2pTrustManager clientTm = new Libp2pTrustManager();
+    Libp2pTrustManager serverTm = new Libp2pTrustManager();
+    SSLEngine client = EnginePair.engine(early, clientTm, true);
+    SSLEngine server = EnginePair.engine(serverKm, serverTm, false);
+    assertThatThrownBy(() -> EnginePair.handshake(client, server))
+        .isInstanceOf(javax.net.ssl.SSLException.class)
+        .hasStackTraceContaining("not valid at");
+    // the client had checked the server before it sent its own certificate
+    assertThat(clientTm.remoteKey(client)).contains(serverHost.publicKey());
+    assertThat(serverTm.remoteKey(server)).isEmpty();
+  }
+
+  @Test
   void fixedExpectedPeerAppliesToEveryCheck() throws Exception {
     X509Certificate[] chain = {serverKm.certificate().certificate()};
     Libp2pTrustManager right =
