@@ -8,7 +8,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { quic } from '@chainsafe/libp2p-quic'
 import { noise } from '@chainsafe/libp2p-noise'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -23,8 +25,11 @@ const USAGE = `usage: node peer.mjs [options]
   --key-type secp256k1|ed25519   identity key type (default ed25519)
   --key-hex <hex>                raw private key: secp256k1 32-byte scalar, ed25519 32-byte seed (or 64 bytes)
   --listen <multiaddr>|none      listen address (default /ip4/127.0.0.1/tcp/0); repeatable
+  --transports tcp,quic          transports to enable (default tcp); quic listens and dials /udp/<port>/quic-v1
   --muxers yamux,mplex           muxers in preference order (default yamux,mplex)
+  --encrypters noise,tls         connection encrypters in proposal order (default noise)
   --noise-muxers on|off          offer muxers inside the Noise handshake (default on); off forces multistream
+  --tls-muxers on|off            offer muxers in the TLS handshake's ALPN (default on); off offers only libp2p
   --dial <multiaddr>             dial this address (normally ending in /p2p/<peer id>)
   --ping <count>                 as dialer: ping the remote count times (default 0)
   --echo                         serve ${ECHO_PROTOCOL}
@@ -46,7 +51,8 @@ const why = (err) => String(err?.message ?? err)
 
 function parseArgs (argv) {
   const o = {
-    keyType: 'ed25519', keyHex: null, listen: [], muxers: ['yamux', 'mplex'], noiseMuxers: true,
+    keyType: 'ed25519', keyHex: null, listen: [], transports: ['tcp'], muxers: ['yamux', 'mplex'], noiseMuxers: true,
+    encrypters: ['noise'], tlsMuxers: true,
     dial: null, ping: 0, echo: false, streams: 0, bytes: null, close: false, exit: false,
     rateLimit: true, monitor: true, agent: null, timeoutMs: 30_000
   }
@@ -69,8 +75,11 @@ function parseArgs (argv) {
       case '--key-type': o.keyType = next().toLowerCase(); break
       case '--key-hex': o.keyHex = next(); break
       case '--listen': o.listen.push(next()); break
+      case '--transports': o.transports = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--muxers': o.muxers = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--noise-muxers': o.noiseMuxers = onOff(a, next()); break
+      case '--encrypters': o.encrypters = next().split(',').map(s => s.trim()).filter(Boolean); break
+      case '--tls-muxers': o.tlsMuxers = onOff(a, next()); break
       case '--dial': o.dial = next(); break
       case '--ping': o.ping = int(a, next(), 0); break
       case '--echo': o.echo = true; break
@@ -87,8 +96,13 @@ function parseArgs (argv) {
     }
   }
   if (o.keyType !== 'ed25519' && o.keyType !== 'secp256k1') throw new Error(`--key-type must be secp256k1 or ed25519, got ${o.keyType}`)
+  if (o.transports.length === 0) throw new Error('--transports needs at least one of tcp, quic')
+  for (const t of o.transports) if (t !== 'tcp' && t !== 'quic') throw new Error(`unknown transport ${t}`)
   if (o.muxers.length === 0) throw new Error('--muxers needs at least one of yamux, mplex')
   for (const m of o.muxers) if (m !== 'yamux' && m !== 'mplex') throw new Error(`unknown muxer ${m}`)
+  if (o.encrypters.length === 0) throw new Error('--encrypters needs at least one of noise, tls')
+  for (const e of o.encrypters) if (e !== 'noise' && e !== 'tls') throw new Error(`unknown encrypter ${e}`)
+  if (new Set(o.encrypters).size !== o.encrypters.length) throw new Error(`--encrypters lists one twice: ${o.encrypters}`)
   if (o.streams > 0 && o.bytes == null) throw new Error('--streams needs --bytes')
   if (o.listen.length === 0) o.listen.push('/ip4/127.0.0.1/tcp/0')
   if (o.listen.includes('none')) o.listen = []
@@ -108,8 +122,9 @@ async function privateKey (o) {
 }
 
 /**
- * Wraps an encrypter so it never lists muxers in the Noise handshake payload: both sides then
- * fall back to multistream-select for the muxer, the path older peers use.
+ * Wraps an encrypter so it never lists muxers in its handshake (the Noise payload, TLS's ALPN, where
+ * only 'libp2p' is then offered): both sides then fall back to multistream-select for the muxer, the
+ * path older peers use.
  */
 function withoutEarlyMuxerNegotiation (factory) {
   return (components) => {
@@ -250,6 +265,10 @@ async function main () {
   // (disconnectThreshold): --rate-limit off lifts that too, or echo tests with many streams fail.
   const mplexInit = o.rateLimit ? {} : { disconnectThreshold: 1_000_000 }
   const muxerFactories = { yamux: () => yamux(), mplex: () => mplex(mplexInit) }
+  const encrypterFactories = {
+    noise: () => o.noiseMuxers ? noise() : withoutEarlyMuxerNegotiation(noise()),
+    tls: () => o.tlsMuxers ? tls() : withoutEarlyMuxerNegotiation(tls())
+  }
   const connectionManager = o.rateLimit
     ? {}
     // Off: no per-IP rate limit and room for many upgrades in flight, so handshake tests measure handshakes.
@@ -259,8 +278,8 @@ async function main () {
     node = await createLibp2p({
       privateKey: await privateKey(o),
       addresses: { listen: o.listen },
-      transports: [tcp()],
-      connectionEncrypters: [o.noiseMuxers ? noise() : withoutEarlyMuxerNegotiation(noise())],
+      transports: o.transports.map(t => t === 'quic' ? quic() : tcp()),
+      connectionEncrypters: o.encrypters.map(e => encrypterFactories[e]()),
       streamMuxers: o.muxers.map(m => muxerFactories[m]()),
       connectionManager,
       connectionMonitor: { enabled: o.monitor },
@@ -339,6 +358,7 @@ async function main () {
     addrs: node.getMultiaddrs().map(a => a.toString()),
     addrsHex: node.getMultiaddrs().map(a => Buffer.from(a.bytes).toString('hex')),
     muxers: o.muxers,
+    encrypters: o.encrypters,
     protocols: node.getProtocols()
   })
 

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -31,6 +32,7 @@ const USAGE = `usage: node pubsub-peer.mjs [options]
   --key-type secp256k1|ed25519   identity key type (default ed25519)
   --key-hex <hex>                raw private key (secp256k1 32-byte scalar, ed25519 32-byte seed)
   --muxers yamux,mplex           muxers in preference order (default yamux,mplex)
+  --encrypters noise,tls         connection encrypters in proposal order (default noise)
   --publish <n>                  publish n messages on the first topic once a peer is there
   --size <bytes>                 size of each published message (default 1024, at least 16)
   --rate <per-second>            publish pace (default 100; 0 = as fast as publish() returns)
@@ -57,7 +59,7 @@ const hex = (b) => Buffer.from(b.buffer ?? b, b.byteOffset ?? 0, b.byteLength).t
 function parseArgs (argv) {
   const o = {
     router: 'gossipsub', sign: 'strict', msgId: 'default', topics: [], dial: [], listen: [],
-    keyType: 'ed25519', keyHex: null, muxers: ['yamux', 'mplex'], publish: 0, size: 1024, rate: 100,
+    keyType: 'ed25519', keyHex: null, muxers: ['yamux', 'mplex'], encrypters: ['noise'], publish: 0, size: 1024, rate: 100,
     publishInvalid: false, snappy: false, rejectInvalid: false, meshTimeoutMs: 30_000, exit: false, reportMeshMs: 0,
     printData: 65536, D: null, Dlo: null, Dhi: null, floodPublish: true, emitSelf: false,
     rateLimit: false, monitor: true
@@ -92,6 +94,7 @@ function parseArgs (argv) {
       case '--key-type': o.keyType = next().toLowerCase(); break
       case '--key-hex': o.keyHex = next(); break
       case '--muxers': o.muxers = next().split(',').map(s => s.trim()).filter(Boolean); break
+      case '--encrypters': o.encrypters = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--publish': o.publish = int(a, next(), 0); break
       case '--size': o.size = int(a, next(), 16); break
       case '--rate': o.rate = num(a, next(), 0); break
@@ -120,6 +123,9 @@ function parseArgs (argv) {
   if (o.keyType !== 'ed25519' && o.keyType !== 'secp256k1') throw new Error(`--key-type must be secp256k1 or ed25519, got ${o.keyType}`)
   if (o.muxers.length === 0) throw new Error('--muxers needs at least one of yamux, mplex')
   for (const m of o.muxers) if (m !== 'yamux' && m !== 'mplex') throw new Error(`unknown muxer ${m}`)
+  if (o.encrypters.length === 0) throw new Error('--encrypters needs at least one of noise, tls')
+  for (const e of o.encrypters) if (e !== 'noise' && e !== 'tls') throw new Error(`unknown encrypter ${e}`)
+  if (new Set(o.encrypters).size !== o.encrypters.length) throw new Error(`--encrypters lists one twice: ${o.encrypters}`)
   if (o.publish > 0 && o.topics.length === 0) throw new Error('--publish needs a --topic')
   if (o.listen.length === 0) o.listen.push('/ip4/127.0.0.1/tcp/0')
   if (o.listen.includes('none')) o.listen = []
@@ -265,7 +271,7 @@ async function main () {
       privateKey: await privateKey(o),
       addresses: { listen: o.listen },
       transports: [tcp()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: o.encrypters.map(e => e === 'tls' ? tls() : noise()),
       streamMuxers: o.muxers.map(m => muxerFactories[m]()),
       connectionManager,
       connectionMonitor: { enabled: o.monitor },

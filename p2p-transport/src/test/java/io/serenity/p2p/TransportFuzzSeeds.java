@@ -17,5 +17,6 @@ class TransportFuzzSeeds {
     io.serenity.p2p.noise.FuzzSeeds.write();
     io.serenity.p2p.mux.yamux.FuzzSeeds.write();
     io.serenity.p2p.mux.mplex.FuzzSeeds.write();
+    io.serenity.p2p.tls.FuzzSeeds.write();
   }
 }

@@ -1,6 +1,8 @@
 package io.serenity.p2p.bench;
 
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Host;
@@ -83,7 +85,7 @@ public final class MeshLatencyBench {
     long[] latencies = new long[messages * (nodes - 1)];
     AtomicInteger delivered = new AtomicInteger();
     // All hosts share one event loop group sized to the machine, as one process would.
-    NioEventLoopGroup group = new NioEventLoopGroup(threads);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     List<Host> hosts = new ArrayList<>();
     List<PubSub> pubsubs = new ArrayList<>();
     try {

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * Java-to-Java transport benchmark on loopback: single-stream throughput over TCP + Noise + a muxer,
  * and sequential handshakes per second (dial + Noise + muxer + close). Two hosts in one JVM.
  *
- * <pre>java -cp ... io.serenity.p2p.bench.TransportBench [--bytes N] [--handshakes N] [--muxer yamux|mplex] [--key-type secp256k1|ed25519]</pre>
+ * <pre>java -cp ... io.serenity.p2p.bench.TransportBench [--bytes N] [--handshakes N] [--muxer yamux|mplex]
+ *     [--transport tcp|quic] [--key-type secp256k1|ed25519]</pre>
+ *
+ * <p>With {@code --transport quic} both hosts listen on QUIC v1 and {@code --muxer} does not apply.
  *
  * Prints one JSON line.
  */
@@ -28,11 +31,18 @@ public final class TransportBench {
 
   private TransportBench() {}
 
-  /** Result of one run. */
-  public record Result(String muxer, String keyType, long bytes, double mibPerSec, int handshakes, double handshakesPerSec) {
+  /** Result of one run; {@code transport} is {@code tcp+noise+<muxer>} or {@code quic}. */
+  public record Result(String transport, String muxer, String keyType, long bytes, double mibPerSec, int handshakes,
+      double handshakesPerSec) {
+
+    /** A result over TCP, Noise and {@code muxer}. */
+    public Result(String muxer, String keyType, long bytes, double mibPerSec, int handshakes, double handshakesPerSec) {
+      this("tcp+noise+" + muxer, muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec);
+    }
+
     String json() {
       return JsonLine.of("java-java")
-          .put("transport", "tcp+noise+" + muxer)
+          .put("transport", transport)
           .put("keyType", keyType)
           .put("throughput", JsonLine.object().put("bytes", bytes).put("mibPerSec", mibPerSec, 1))
           .put("handshakes", JsonLine.object().put("count", handshakes).put("perSec", handshakesPerSec, 1))
@@ -40,10 +50,10 @@ public final class TransportBench {
     }
   }
 
-  private static Host host(KeyType keyType, String muxerId) {
+  private static Host host(KeyType keyType, String muxerId, boolean quic) {
     return Host.builder()
         .identity(PrivateKey.generate(keyType))
-        .listen("/ip4/127.0.0.1/tcp/0")
+        .listen(quic ? "/ip4/127.0.0.1/udp/0/quic-v1" : "/ip4/127.0.0.1/tcp/0")
         .config(HostConfig.builder().muxers(muxerId).maxInboundConnections(100_000).build())
         .build();
   }
@@ -113,9 +123,16 @@ public final class TransportBench {
 
   /** Runs the benchmark: warm-up, then the measured throughput and handshake runs. */
   public static Result run(String muxer, KeyType keyType, long bytes, int handshakeCount) throws Exception {
+    return run("tcp", muxer, keyType, bytes, handshakeCount);
+  }
+
+  /** Runs the benchmark over {@code transport} ({@code tcp} with {@code muxer}, or {@code quic}). */
+  public static Result run(String transport, String muxer, KeyType keyType, long bytes, int handshakeCount)
+      throws Exception {
+    boolean quic = transport.equals("quic");
     String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
-    try (Host server = host(keyType, muxerId);
-        Host client = host(keyType, muxerId)) {
+    try (Host server = host(keyType, muxerId, quic);
+        Host client = host(keyType, muxerId, quic)) {
       server.setStreamHandler(SINK, TransportBench::serveSink);
       server.start().join();
       client.start().join();
@@ -125,7 +142,10 @@ public final class TransportBench {
       client.disconnect(server.peerId()).get(30, TimeUnit.SECONDS);
       handshakes(client, server, Math.max(20, handshakeCount / 4)); // warm-up
       double hs = handshakes(client, server, handshakeCount);
-      return new Result(muxer, keyType.name().toLowerCase(Locale.ROOT), bytes, mib, handshakeCount, hs);
+      String key = keyType.name().toLowerCase(Locale.ROOT);
+      return quic
+          ? new Result("quic", "quic", key, bytes, mib, handshakeCount, hs)
+          : new Result(muxer, key, bytes, mib, handshakeCount, hs);
     }
   }
 
@@ -133,16 +153,21 @@ public final class TransportBench {
     long bytes = 256L << 20;
     int handshakes = 200;
     String muxer = "yamux";
+    String transport = "tcp";
     KeyType keyType = KeyType.ED25519;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--bytes" -> bytes = Long.parseLong(args[i + 1]);
         case "--handshakes" -> handshakes = Integer.parseInt(args[i + 1]);
         case "--muxer" -> muxer = args[i + 1];
+        case "--transport" -> transport = args[i + 1];
         case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    System.out.println(run(muxer, keyType, bytes, handshakes).json());
+    if (!transport.equals("tcp") && !transport.equals("quic")) {
+      throw new IllegalArgumentException("--transport must be tcp or quic: " + transport);
+    }
+    System.out.println(run(transport, muxer, keyType, bytes, handshakes).json());
   }
 }

@@ -1,7 +1,8 @@
 package io.serenity.p2p.node;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Traffic;
@@ -72,7 +73,8 @@ final class Devnet {
   Summary run() throws InterruptedException {
     long setupStart = System.nanoTime();
     Random random = new Random(s.seed());
-    EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
     List<Server> servers = new ArrayList<>();
     int expected = s.messages() * (s.nodes() - 1);
     CountDownLatch allDelivered = new CountDownLatch(expected);

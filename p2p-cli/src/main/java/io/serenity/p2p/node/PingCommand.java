@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
     name = "ping",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Dial a peer (/ip4/.../tcp/.../p2p/<id>) and ping it with /ipfs/ping/1.0.0, printing each "
+    description = "Dial a peer (/ip4/.../tcp/.../p2p/<id>, or over QUIC /ip4/.../udp/.../quic-v1/p2p/<id>) and ping it "
+        + "with /ipfs/ping/1.0.0, printing each "
         + "round trip and a summary (sent, received, loss, min/avg/max). Exit code 0 when any reply came.")
 final class PingCommand implements Callable<Integer> {
 

@@ -92,6 +92,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   List<String> listen = new ArrayList<>();
 
   @Option(
+      names = "--quic-port",
+      paramLabel = "<port>",
+      description = "Also listen for QUIC v1 on this UDP port of every IPv4 interface "
+          + "(/ip4/0.0.0.0/udp/<port>/quic-v1; the same as adding that --listen). Dials prefer a peer's "
+          + "QUIC address and fall back to TCP.")
+  Integer quicPort;
+
+  @Option(
       names = "--advertise",
       paramLabel = "<multiaddr>",
       description = "Address peers can reach us at that this machine cannot see, e.g. the public address of "
@@ -208,6 +216,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     List<String> listenAddrs = new ArrayList<>();
     for (String a : listen.isEmpty() ? List.of("/ip4/0.0.0.0/tcp/9000") : listen) {
       listenAddrs.add(parseAddr("--listen", a).toString());
+    }
+    if (quicPort != null) {
+      if (quicPort < 0 || quicPort > 65535) {
+        throw new UsageException("--quic-port must be in [0, 65535]: " + quicPort);
+      }
+      listenAddrs.add("/ip4/0.0.0.0/udp/" + quicPort + "/quic-v1");
     }
     for (String a : advertise) {
       parseAddr("--advertise", a);

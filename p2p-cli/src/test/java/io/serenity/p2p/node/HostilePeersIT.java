@@ -3,7 +3,8 @@ package io.serenity.p2p.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.node.Hostile.Attack;
 import io.serenity.p2p.node.Hostile.Honest;
 import io.serenity.p2p.node.Hostile.Target;
@@ -48,7 +49,7 @@ class HostilePeersIT {
 
   @BeforeAll
   static void start() {
-    group = new NioEventLoopGroup(2);
+    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   }
 
   @AfterAll

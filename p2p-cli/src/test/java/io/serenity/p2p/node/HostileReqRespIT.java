@@ -3,7 +3,8 @@ package io.serenity.p2p.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.eth2.reqresp.Eth2Methods;
@@ -102,7 +103,7 @@ class HostileReqRespIT {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Attack.class)
   void theNodeKeepsAnsweringHonestRequests(Attack attack) throws Exception {
-    EventLoopGroup group = new NioEventLoopGroup(2);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try (NodeProcesses nodes = new NodeProcesses()) {
       Target t = new Target(nodes, 96, 16, List.of("--preset", "ethereum", "--fork-digest", DIGEST));
       try (Client honest = Client.connect(group, t); Client attacker = Client.connect(group, t)) {

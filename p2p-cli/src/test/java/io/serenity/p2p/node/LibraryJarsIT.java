@@ -30,6 +30,7 @@ class LibraryJarsIT {
   private static final Map<String, String> A_CLASS_OF = Map.of(
       "p2p-core", "io.serenity.p2p.core.PeerId",
       "p2p-transport", "io.serenity.p2p.multistream.MultistreamSelect",
+      "p2p-quic", "io.serenity.p2p.quic.QuicTransport",
       "p2p-host", "io.serenity.p2p.host.Host",
       "p2p-pubsub", "io.serenity.p2p.pubsub.PubSub",
       "p2p-server", "io.serenity.p2p.server.Server",

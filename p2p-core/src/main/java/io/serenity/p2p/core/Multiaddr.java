@@ -353,6 +353,20 @@ public final class Multiaddr {
     return of(List.of(host, new Component(Protocol.TCP, port)));
   }
 
+  /**
+   * The multiaddr of a QUIC v1 endpoint: {@code /ip4/…/udp/…/quic-v1} or {@code /ip6/…/udp/…/quic-v1}, or for an
+   * unresolved address {@code /dns/<host>/udp/…/quic-v1}.
+   *
+   * @param address the UDP socket address
+   * @return its multiaddr
+   */
+  public static Multiaddr quic(InetSocketAddress address) {
+    Multiaddr tcp = tcp(address);
+    byte[] port = tcp.components.get(1).value;
+    return of(List.of(
+        tcp.components.get(0), new Component(Protocol.UDP, port), new Component(Protocol.QUIC_V1, new byte[0])));
+  }
+
   /** {@return the binary form (a copy)} */
   public byte[] toBytes() {
     return bytes.clone();
@@ -459,6 +473,22 @@ public final class Multiaddr {
       default -> throw new FormatException("not a TCP multiaddr (host part is /" + host.protocol.protocolName
           + "): " + this);
     }
+  }
+
+  /**
+   * The UDP socket address of {@code /ip4|ip6|dns|dns4|dns6/<host>/udp/<port>/quic-v1}, optionally followed by
+   * {@code /p2p/<id>}. DNS names are left unresolved.
+   *
+   * @return the socket address
+   * @throws FormatException for any other shape
+   */
+  public InetSocketAddress toQuicSocketAddress() {
+    List<Component> c = withoutPeerId().components;
+    if (c.size() != 3 || c.get(1).protocol != Protocol.UDP || c.get(2).protocol != Protocol.QUIC_V1) {
+      throw new FormatException(
+          "not a QUIC v1 multiaddr (want /ip4|ip6|dns|dns4|dns6/<host>/udp/<port>/quic-v1): " + this);
+    }
+    return of(List.of(c.get(0), new Component(Protocol.TCP, c.get(1).value))).toTcpSocketAddress();
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.serenity.p2p.multistream.MultistreamConfig;
 import io.serenity.p2p.multistream.MultistreamSelect;
 import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.upgrade.UpgradedConnection;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +44,8 @@ public final class Connection {
     this.host = host;
     this.up = up;
     this.openedAtNanos = host.clock().nanos();
-    this.remoteAddr = Multiaddr.tcp((InetSocketAddress) up.channel().remoteAddress());
-    this.localAddr = Multiaddr.tcp((InetSocketAddress) up.channel().localAddress());
+    this.remoteAddr = up.remoteAddr();
+    this.localAddr = up.localAddr();
     HostConfig c = host.config();
     this.multistreamConfig = new MultistreamConfig(c.maxMultistreamMessageLength(), 16);
     this.resources = host.resourceManager().attachPeer(up.remotePeer());
@@ -58,17 +57,17 @@ public final class Connection {
     return up.remotePeer();
   }
 
-  /** {@return the remote's identity key, proven in the Noise handshake} */
+  /** {@return the remote's identity key, proven in the security handshake} */
   public PublicKey remotePublicKey() {
     return up.remotePublicKey();
   }
 
-  /** {@return the remote's TCP address} */
+  /** {@return the remote's address ({@code /ip4/…/tcp/…}, or {@code /ip4/…/udp/…/quic-v1} over QUIC)} */
   public Multiaddr remoteAddr() {
     return remoteAddr;
   }
 
-  /** {@return our TCP address on this connection} */
+  /** {@return our address on this connection} */
   public Multiaddr localAddr() {
     return localAddr;
   }
@@ -81,6 +80,14 @@ public final class Connection {
   /** {@return the muxer protocol id in use} */
   public String muxer() {
     return up.muxed().protocolId();
+  }
+
+  /**
+   * {@return the security protocol id in use: {@link HostConfig#NOISE} or {@link HostConfig#TLS} over TCP,
+   * {@code quic-v1} over QUIC (its own TLS 1.3)}
+   */
+  public String security() {
+    return up.security();
   }
 
   /** When this connection was adopted by the host (on {@link Host#clock()}). */

@@ -2,7 +2,8 @@ package io.serenity.p2p.host;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
@@ -11,6 +12,7 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.protocol.identify.Identify;
 import io.serenity.p2p.protocol.identify.IdentifyInfo;
 import io.serenity.p2p.protocol.ping.Ping;
+import io.serenity.p2p.quic.QuicTransport;
 import io.serenity.p2p.time.Clock;
 import io.serenity.p2p.transport.tcp.TcpConfig;
 import io.serenity.p2p.transport.tcp.TcpTransport;
@@ -30,6 +32,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import io.serenity.p2p.core.internal.RateLimitedLog;
@@ -37,9 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A libp2p node: listens and dials over TCP, secures connections with Noise, multiplexes them with
- * yamux or mplex, keeps one connection per peer, serves streams by protocol id, and runs identify
- * and ping.
+ * A libp2p node: listens and dials over TCP (secured with Noise, multiplexed with yamux or mplex)
+ * and QUIC v1 (TLS and streams built in), keeps one connection per peer, serves streams by protocol
+ * id, and runs identify and ping. Dials prefer a peer's QUIC addresses and fall back to TCP.
  *
  * <pre>{@code
  * Host host = Host.builder().identity(PrivateKey.generate(KeyType.SECP256K1))
@@ -57,6 +60,12 @@ public final class Host implements AutoCloseable {
   /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
   private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
+  /**
+   * How long a dial gives a peer's QUIC addresses before it tries TCP as well (go-libp2p's dial
+   * ranker uses the same head start for public addresses).
+   */
+  static final java.time.Duration QUIC_HEAD_START = java.time.Duration.ofMillis(250);
+
   private final PrivateKey identity;
   private final PeerId peerId;
   private final HostConfig config;
@@ -65,6 +74,8 @@ public final class Host implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final TcpTransport tcp;
+  /** Made on first use: it loads the native QUIC library, which a TCP-only host never needs. */
+  private QuicTransport quic;
   private final Upgrader upgrader;
   private final PeerStore peerStore = new PeerStore();
   private final Traffic traffic = new Traffic();
@@ -91,7 +102,7 @@ public final class Host implements AutoCloseable {
     this.requestedListenAddrs = List.copyOf(b.listenAddrs);
     this.interfaceAddrs = new InterfaceAddrs(clock, InterfaceAddrs::machine);
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup ? new NioEventLoopGroup(b.threads) : b.group;
+    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.tcp = new TcpTransport(TcpConfig.defaults().withConnectTimeout(config.dialTimeout()), group);
     this.upgrader =
         new Upgrader(
@@ -101,7 +112,8 @@ public final class Host implements AutoCloseable {
                 config.maxMultistreamMessageLength(),
                 UpgraderConfig.DEFAULT_MAX_MULTISTREAM_PROPOSALS,
                 config.maxNoiseFrame(),
-                config.inlineMuxerNegotiation()),
+                config.inlineMuxerNegotiation(),
+                config.securityProtocols()),
             config.muxers().stream().map(id -> Muxers.create(id, config)).toList());
     this.identify = new Identify(this::localIdentify, config.maxIdentifyMessageSize(), this::onIdentified);
     handlers.put(Identify.PROTOCOL_ID, identify::serve);
@@ -195,7 +207,20 @@ public final class Host implements AutoCloseable {
     started = true;
     List<CompletableFuture<Multiaddr>> binds = new ArrayList<>();
     for (Multiaddr a : requestedListenAddrs) {
-      binds.add(tcp.listen(a, this::onAccepted).thenApply(bound -> {
+      CompletableFuture<Multiaddr> bind;
+      if (QuicTransport.canHandle(a)) {
+        QuicTransport q;
+        try {
+          q = quic();
+        } catch (RuntimeException e) {
+          binds.add(CompletableFuture.failedFuture(new HostException("cannot listen on " + a + ": " + e.getMessage(), e)));
+          continue;
+        }
+        bind = q.listen(a, this::onQuicAccepted);
+      } else {
+        bind = tcp.listen(a, this::onAccepted);
+      }
+      binds.add(bind.thenApply(bound -> {
         Multiaddr reported = InterfaceAddrs.asBound(a, bound);
         boundAddrs.add(reported);
         return reported;
@@ -390,7 +415,7 @@ public final class Host implements AutoCloseable {
     if (mine) {
       CompletableFuture<Connection> d = dial;
       List<Multiaddr> addrs = peerStore.addrs(peer.id());
-      dialAddrs(peer.id(), addrs, 0, null)
+      dialAddrs(peer.id(), addrs)
           .whenComplete(
               (c, e) -> {
                 synchronized (lock) {
@@ -464,6 +489,13 @@ public final class Host implements AutoCloseable {
     }
     closed = true;
     tcp.close();
+    QuicTransport q;
+    synchronized (lock) {
+      q = quic;
+    }
+    if (q != null) {
+      q.close();
+    }
     List<Connection> all;
     synchronized (lock) {
       all = new ArrayList<>(connections.values());
@@ -484,7 +516,73 @@ public final class Host implements AutoCloseable {
 
   // ---- connection lifecycle ----
 
-  private CompletableFuture<Connection> dialAddrs(
+  /**
+   * Dials {@code addrs}: QUIC addresses first, each after the previous failed, and the TCP ones the
+   * same way, starting {@link #QUIC_HEAD_START} after the first QUIC attempt (at once when the QUIC
+   * attempts have all failed, or when there are none). The first connection wins; one that comes
+   * up later meets the one-connection-per-peer rule in {@link #register} and is closed.
+   */
+  private CompletableFuture<Connection> dialAddrs(PeerId peer, List<Multiaddr> addrs) {
+    List<Multiaddr> quicAddrs = new ArrayList<>();
+    List<Multiaddr> tcpAddrs = new ArrayList<>();
+    List<Multiaddr> other = new ArrayList<>();
+    for (Multiaddr a : addrs) {
+      if (QuicTransport.canHandle(a)) {
+        quicAddrs.add(a);
+      } else if (TcpTransport.canHandle(a)) {
+        tcpAddrs.add(a);
+      } else {
+        other.add(a);
+      }
+    }
+    if (!quicAddrs.isEmpty() && !quicAvailable()) {
+      other.addAll(quicAddrs);
+      quicAddrs.clear();
+    }
+    Throwable unsupported = other.isEmpty() ? null
+        : new HostException("unsupported address " + other.get(other.size() - 1)
+            + (QuicTransport.canHandle(other.get(other.size() - 1)) ? " (QUIC is not available here: "
+                + quicUnavailableReason() + ")" : ""));
+    if (quicAddrs.isEmpty() || tcpAddrs.isEmpty()) {
+      List<Multiaddr> only = quicAddrs.isEmpty() ? tcpAddrs : quicAddrs;
+      return dialInOrder(peer, only, 0, unsupported);
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean tcpStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable startTcp = () -> {
+      if (!result.isDone() && tcpStarted.compareAndSet(false, true)) {
+        dialInOrder(peer, tcpAddrs, 0, null).whenComplete((c, e) -> settle(result, c, e, firstFailure));
+      }
+    };
+    dialInOrder(peer, quicAddrs, 0, null).whenComplete((c, e) -> {
+      settle(result, c, e, firstFailure);
+      if (e != null) {
+        startTcp.run();
+      }
+    });
+    // counted from when the first QUIC handshake is under way
+    io.netty.util.concurrent.ScheduledFuture<?> headStart =
+        group.next().schedule(startTcp, QUIC_HEAD_START.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((c, e) -> headStart.cancel(false));
+    return result;
+  }
+
+  /** The first success completes {@code result}; the second failure fails it, naming both. */
+  private static void settle(
+      CompletableFuture<Connection> result, Connection c, Throwable e, AtomicReference<Throwable> firstFailure) {
+    if (e == null) {
+      result.complete(c);
+    } else if (!firstFailure.compareAndSet(null, unwrap(e))) {
+      Throwable first = firstFailure.get();
+      Throwable second = unwrap(e);
+      HostException both = new HostException(first.getMessage() + "; " + second.getMessage(), second);
+      both.addSuppressed(first);
+      result.completeExceptionally(both);
+    }
+  }
+
+  private CompletableFuture<Connection> dialInOrder(
       PeerId peer, List<Multiaddr> addrs, int index, Throwable last) {
     if (index >= addrs.size()) {
       String why = last == null ? "no known address" : last.getMessage();
@@ -492,15 +590,12 @@ public final class Host implements AutoCloseable {
           new HostException("cannot connect to " + peer + ": " + why, last));
     }
     Multiaddr addr = addrs.get(index);
-    if (!TcpTransport.canHandle(addr)) {
-      return dialAddrs(peer, addrs, index + 1, new HostException("unsupported address " + addr));
-    }
     return dialOne(peer, addr)
         .handle(
             (c, e) ->
                 e == null
                     ? CompletableFuture.completedFuture(c)
-                    : dialAddrs(peer, addrs, index + 1, unwrap(e)))
+                    : dialInOrder(peer, addrs, index + 1, unwrap(e)))
         .thenCompose(f -> f);
   }
 
@@ -508,22 +603,78 @@ public final class Host implements AutoCloseable {
     if (!resources.tryOpenConnection(false, peer)) {
       return CompletableFuture.failedFuture(resources.connectionLimit(false));
     }
-    return tcp.dial(addr, writeBudget::attach)
-        .whenComplete(
-            (ch, e) -> {
-              if (e != null) {
-                resources.closeConnection(false);
-              } else {
-                ch.closeFuture().addListener(f -> resources.closeConnection(false));
-              }
-            })
-        .thenCompose(ch -> upgrader.upgradeOutbound(ch, peer))
+    CompletableFuture<UpgradedConnection> upgraded;
+    if (QuicTransport.canHandle(addr)) {
+      upgraded = quic().dial(addr, peer).whenComplete((up, e) -> {
+        if (e != null) {
+          resources.closeConnection(false);
+        } else {
+          up.channel().closeFuture().addListener(f -> resources.closeConnection(false));
+        }
+      });
+    } else {
+      upgraded = tcp.dial(addr, writeBudget::attach)
+          .whenComplete(
+              (ch, e) -> {
+                if (e != null) {
+                  resources.closeConnection(false);
+                } else {
+                  ch.closeFuture().addListener(f -> resources.closeConnection(false));
+                }
+              })
+          .thenCompose(ch -> upgrader.upgradeOutbound(ch, peer));
+    }
+    return upgraded
         .thenApply(this::register)
         .exceptionally(
             e -> {
               Throwable cause = unwrap(e);
               throw new HostException(
                   "dial to " + peer + " at " + addr + " failed: " + cause.getMessage(), cause);
+            });
+  }
+
+  /** The QUIC transport, made on first use. */
+  private QuicTransport quic() {
+    synchronized (lock) {
+      if (closed) {
+        throw new HostException("host is closed");
+      }
+      if (quic == null) {
+        if (!quicAvailable()) {
+          throw new HostException("QUIC is not available here: " + quicUnavailableReason());
+        }
+        quic = new QuicTransport(identity, config.quic().withMaxStreams(
+            Math.min(config.quic().maxStreams(), config.maxStreamsPerConnection())), group);
+      }
+      return quic;
+    }
+  }
+
+  private static boolean quicAvailable() {
+    return io.netty.handler.codec.quic.Quic.isAvailable();
+  }
+
+  private static String quicUnavailableReason() {
+    Throwable why = io.netty.handler.codec.quic.Quic.unavailabilityCause();
+    return why == null ? "unknown" : why.toString();
+  }
+
+  /** An inbound QUIC connection, at its first packet: takes a connection slot for its handshake and life. */
+  private void onQuicAccepted(QuicTransport.Inbound in) {
+    Channel ch = in.channel();
+    if (closed || !resources.tryOpenConnection(true, in.remote())) {
+      ch.close();
+      in.upgraded().exceptionally(e -> null);
+      return;
+    }
+    ch.closeFuture().addListener(f -> resources.closeConnection(true));
+    in.upgraded()
+        .thenApply(this::register)
+        .exceptionally(
+            e -> {
+              RLOG.info("inbound QUIC connection from {} failed: {}", in.remote(), unwrap(e).getMessage());
+              return null;
             });
   }
 

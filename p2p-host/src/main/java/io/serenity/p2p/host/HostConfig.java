@@ -1,6 +1,7 @@
 package io.serenity.p2p.host;
 
 import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.quic.QuicConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,7 +24,7 @@ import java.util.List;
  * @param muxers muxer protocol ids in preference order (default yamux, then mplex)
  * @param agentVersion sent in identify (default {@code serenity-p2p/0.1.0})
  * @param protocolVersion sent in identify (default {@code ipfs/0.1.0})
- * @param inlineMuxerNegotiation offer muxers inside the Noise handshake (default true); off
+ * @param inlineMuxerNegotiation offer muxers inside the security handshake (default true); off
  *     forces multistream-select for the muxer
  * @param connectionLowWater the connection manager trims down to this many connections (default 80)
  * @param connectionHighWater above this many open connections the connection manager trims by
@@ -39,6 +40,11 @@ import java.util.List;
  * @param advertiseAddrs addresses others can reach us at that the host cannot see itself, e.g. the
  *     public address of a NAT that forwards our port (default none); identify sends them first, then
  *     {@link Host#listenAddrs()}. Without {@code /p2p}, and no wildcard (0.0.0.0, ::)
+ * @param securityProtocols security protocols: a dial proposes them in this order, a listener
+ *     accepts any of them (default {@link #NOISE}, then {@link #TLS}); at least one of those two
+ * @param quic settings of QUIC connections (default {@link QuicConfig#defaults()}); their stream
+ *     limit is also capped by {@code maxStreamsPerConnection}, and QUIC handshakes take
+ *     {@link QuicConfig#handshakeTimeout()} instead of {@code handshakeTimeout}
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -61,8 +67,14 @@ public record HostConfig(
     ResourceLimits resources,
     long maxConnectionWriteBuffer,
     long maxNodeWriteBuffer,
-    List<Multiaddr> advertiseAddrs) {
+    List<Multiaddr> advertiseAddrs,
+    List<String> securityProtocols,
+    QuicConfig quic) {
 
+  /** The Noise security protocol id. */
+  public static final String NOISE = "/noise";
+  /** The TLS 1.3 security protocol id. */
+  public static final String TLS = "/tls/1.0.0";
   /** The yamux protocol id. */
   public static final String YAMUX = "/yamux/1.0.0";
   /** The mplex protocol id. */
@@ -72,6 +84,7 @@ public record HostConfig(
   public HostConfig {
     muxers = List.copyOf(muxers);
     advertiseAddrs = List.copyOf(advertiseAddrs);
+    securityProtocols = List.copyOf(securityProtocols);
   }
 
   /** {@return the defaults listed on the record components} */
@@ -97,7 +110,9 @@ public record HostConfig(
         ResourceLimits.defaults(),
         64L << 20,
         256L << 20,
-        List.of());
+        List.of(),
+        List.of(NOISE, TLS),
+        QuicConfig.defaults());
   }
 
   /** {@return a builder starting from {@link #defaults()}} */
@@ -162,6 +177,11 @@ public record HostConfig(
         throw new IllegalArgumentException("unknown muxer " + m + "; known: " + YAMUX + ", " + MPLEX);
       }
     }
+    io.serenity.p2p.upgrade.UpgraderConfig.validateSecurityProtocols(securityProtocols);
+    if (quic == null) {
+      throw new IllegalArgumentException("quic must be set");
+    }
+    quic.validate();
     if (agentVersion == null || protocolVersion == null) {
       throw new IllegalArgumentException("agentVersion and protocolVersion must be set");
     }
@@ -225,6 +245,8 @@ public record HostConfig(
     private long maxConnectionWriteBuffer;
     private long maxNodeWriteBuffer;
     private List<Multiaddr> advertiseAddrs;
+    private List<String> securityProtocols;
+    private QuicConfig quic;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -248,6 +270,19 @@ public record HostConfig(
       maxConnectionWriteBuffer = c.maxConnectionWriteBuffer;
       maxNodeWriteBuffer = c.maxNodeWriteBuffer;
       advertiseAddrs = c.advertiseAddrs;
+      securityProtocols = c.securityProtocols;
+      quic = c.quic;
+    }
+
+    /**
+     * Sets the QUIC settings (default {@link QuicConfig#defaults()}).
+     *
+     * @param v the settings
+     * @return this builder
+     */
+    public Builder quic(QuicConfig v) {
+      this.quic = v;
+      return this;
     }
 
     /**
@@ -433,6 +468,18 @@ public record HostConfig(
     }
 
     /**
+     * Security protocols in the order a dial proposes them: {@link #NOISE}, {@link #TLS}. A listener
+     * accepts any of them.
+     *
+     * @param ids protocol ids, best first
+     * @return this builder
+     */
+    public Builder securityProtocols(String... ids) {
+      securityProtocols = List.of(ids);
+      return this;
+    }
+
+    /**
      * Sets {@link HostConfig#agentVersion()}.
      *
      * @param v the new value
@@ -492,7 +539,9 @@ public record HostConfig(
               resources,
               maxConnectionWriteBuffer,
               maxNodeWriteBuffer,
-              advertiseAddrs)
+              advertiseAddrs,
+              securityProtocols,
+              quic)
           .validate();
     }
   }

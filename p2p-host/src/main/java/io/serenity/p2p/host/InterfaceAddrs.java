@@ -94,7 +94,7 @@ final class InterfaceAddrs {
         out.add(a);
       }
       for (InetAddress ip : covered) {
-        out.add(Multiaddr.tcp(new InetSocketAddress(ip, socket.getPort())));
+        out.add(like(a, new InetSocketAddress(ip, socket.getPort())));
       }
     }
     return List.copyOf(out);
@@ -112,7 +112,12 @@ final class InterfaceAddrs {
         || !want.getAddress().isAnyLocalAddress() || !got.getAddress().isAnyLocalAddress()) {
       return bound;
     }
-    return Multiaddr.tcp(new InetSocketAddress(want.getAddress(), got.getPort()));
+    return like(requested, new InetSocketAddress(want.getAddress(), got.getPort()));
+  }
+
+  /** {@code socket} as a multiaddr of the same transport as {@code shape} (TCP or QUIC). */
+  private static Multiaddr like(Multiaddr shape, InetSocketAddress socket) {
+    return shape.has(Multiaddr.Protocol.QUIC_V1) ? Multiaddr.quic(socket) : Multiaddr.tcp(socket);
   }
 
   /** The addresses of every interface that is up, in the order the system lists them. */
@@ -140,7 +145,7 @@ final class InterfaceAddrs {
 
   private static InetSocketAddress socketOf(Multiaddr a) {
     try {
-      return a.toTcpSocketAddress();
+      return a.has(Multiaddr.Protocol.QUIC_V1) ? a.toQuicSocketAddress() : a.toTcpSocketAddress();
     } catch (FormatException e) {
       return null;
     }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
@@ -44,14 +46,14 @@ class EarlyStreamsTest {
 
   private static TestHosts hosts;
   private static Host host;
-  private static NioEventLoopGroup group;
+  private static EventLoopGroup group;
 
   @BeforeAll
   static void start() {
     hosts = new TestHosts();
     host = hosts.start();
     host.setStreamHandler(Echo.PROTOCOL_ID, Echo::serve);
-    group = new NioEventLoopGroup(1);
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   }
 
   @AfterAll

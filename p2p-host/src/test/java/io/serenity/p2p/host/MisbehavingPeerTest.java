@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.protocol.ping.Ping;
@@ -108,7 +110,7 @@ class MisbehavingPeerTest {
     await(a.connect(dialAddr(b)));
     CompletableFuture<List<Duration>> pings = backgroundPings(a, b);
 
-    NioEventLoopGroup group = new NioEventLoopGroup(1);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       PrivateKey key = PrivateKey.generate(KeyType.ED25519);
       HostConfig cfg = HostConfig.defaults();

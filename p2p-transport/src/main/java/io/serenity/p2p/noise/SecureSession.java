@@ -6,11 +6,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outcome of a successful Noise handshake.
+ * The outcome of a successful security handshake (Noise, or TLS in {@code io.serenity.p2p.tls}).
  *
  * @param localPeer our peer id
  * @param remotePeer the authenticated remote peer id (derived from {@code remoteKey})
- * @param remoteKey the remote identity key that signed its Noise static key
+ * @param remoteKey the remote identity key that signed its Noise static key (or, with TLS, its
+ *     certificate key)
  * @param earlyMuxer the stream muxer agreed inside the handshake (inlined muxer negotiation), when
  *     both sides listed muxers; empty means: negotiate the muxer with multistream-select
  */

@@ -11,6 +11,7 @@ import io.serenity.p2p.multistream.MultistreamSelect;
 import io.serenity.p2p.mux.MuxedConnection;
 import io.serenity.p2p.mux.StreamMuxer;
 import io.serenity.p2p.noise.SecureSession;
+import io.serenity.p2p.tls.TlsSecurity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a raw TCP channel into an authenticated, multiplexed connection, as the libp2p connection
- * spec lays out: multistream-select {@code /noise}, the Noise XX handshake (the remote proves its
- * identity key; a dial to a known {@link PeerId} fails on mismatch), then the muxer: the one agreed
- * inside the Noise handshake when both sides listed muxers there, otherwise multistream-select
- * over the encrypted channel among {@code muxers} in their preference order.
+ * spec lays out: multistream-select of the security protocol (the dialler proposes {@link
+ * UpgraderConfig#securityProtocols()} in order, {@code /noise} first by default; the listener
+ * accepts any of them), the handshake of the one agreed (Noise XX, or TLS 1.3 ({@link TlsSecurity});
+ * either way the remote proves its identity key, and a dial to a known {@link PeerId} fails on
+ * mismatch), then the muxer: the one agreed inside the handshake (Noise extensions, TLS ALPN) when
+ * both sides listed muxers there, otherwise multistream-select over the encrypted channel among
+ * {@code muxers} in their preference order.
  *
  * <p>One timeout covers the whole upgrade; when it runs out the channel is closed, so a peer that
  * stalls mid-handshake holds its connection slot for at most that long.
@@ -42,15 +46,24 @@ public final class Upgrader {
   /** Protocol id of the Noise security handshake. */
   public static final String NOISE_PROTOCOL_ID = io.serenity.p2p.noise.Noise.PROTOCOL_ID;
 
+  /** Protocol id of the TLS 1.3 security handshake. */
+  public static final String TLS_PROTOCOL_ID = TlsSecurity.PROTOCOL_ID;
+
   private final PrivateKey identity;
   private final UpgraderConfig config;
   private final Map<String, StreamMuxer> muxers = new LinkedHashMap<>();
   private final MultistreamConfig multistreamConfig;
+  /**
+   * Made here, off the event loops, when TLS is configured: the certificate (a key pair and a
+   * signature) and, once per JVM, the TLS engine's providers; null without TLS.
+   */
+  private final TlsSecurity tls;
 
   /**
-   * An upgrader that secures with Noise and multiplexes with {@code muxers}.
+   * An upgrader that secures with the configured security protocols and multiplexes with {@code
+   * muxers}.
    *
-   * @param identity our identity key, proven to the remote in the Noise payload
+   * @param identity our identity key, proven to the remote in the handshake
    * @param config limits
    * @param muxers muxers in preference order (first preferred); at least one
    */
@@ -67,6 +80,13 @@ public final class Upgrader {
         new MultistreamConfig(
                 config.maxMultistreamMessageLength(), config.maxMultistreamProposals())
             .validate();
+    this.tls =
+        config.securityProtocols().contains(TLS_PROTOCOL_ID) ? new TlsSecurity(identity) : null;
+  }
+
+  /** {@return the security protocol ids, in the order a dial proposes them} */
+  public List<String> securityIds() {
+    return config.securityProtocols();
   }
 
   /** {@return the configured muxer protocol ids, in preference order} */
@@ -144,8 +164,8 @@ public final class Upgrader {
     String remote = String.valueOf(channel.remoteAddress());
     MultistreamHandler security =
         initiator
-            ? MultistreamSelect.dialerHandler(List.of(NOISE_PROTOCOL_ID), multistreamConfig)
-            : MultistreamSelect.listenerHandler(List.of(NOISE_PROTOCOL_ID), multistreamConfig);
+            ? MultistreamSelect.dialerHandler(config.securityProtocols(), multistreamConfig)
+            : MultistreamSelect.listenerHandler(config.securityProtocols(), multistreamConfig);
     security
         .selected()
         .whenComplete(
@@ -157,15 +177,25 @@ public final class Upgrader {
               if (result.isDone()) {
                 return;
               }
-              NoiseStep.secure(channel, initiator, identity, expected, muxerIds(), config)
-                  .whenComplete(
-                      (secured, err2) -> {
-                        if (err2 != null) {
-                          fail(result, channel, wrap(remote, err2));
-                        } else if (!result.isDone()) {
-                          selectMuxer(channel, initiator, secured, result);
-                        }
-                      });
+              CompletableFuture<SecureSession> secured;
+              try {
+                secured =
+                    TLS_PROTOCOL_ID.equals(proto)
+                        ? TlsStep.secure(
+                            channel, initiator, identity, tls, expected, muxerIds(), config)
+                        : NoiseStep.secure(channel, initiator, identity, expected, muxerIds(), config);
+              } catch (RuntimeException e) {
+                fail(result, channel, wrap(remote, e));
+                return;
+              }
+              secured.whenComplete(
+                  (session, err2) -> {
+                    if (err2 != null) {
+                      fail(result, channel, wrap(remote, err2));
+                    } else if (!result.isDone()) {
+                      selectMuxer(channel, initiator, proto, session, result);
+                    }
+                  });
             });
     channel.pipeline().addLast("multistream-security", security);
     // TcpTransport opens channels with auto-read off, so no byte arrives before this handler.
@@ -175,12 +205,13 @@ public final class Upgrader {
   private void selectMuxer(
       Channel channel,
       boolean initiator,
+      String security,
       SecureSession secured,
       CompletableFuture<UpgradedConnection> result) {
     String remote = secured.remotePeer() + " at " + channel.remoteAddress();
     Optional<String> early = secured.earlyMuxer().filter(muxers::containsKey);
     if (early.isPresent()) {
-      install(channel, initiator, secured, muxers.get(early.get()), result);
+      install(channel, initiator, security, secured, muxers.get(early.get()), result);
       return;
     }
     MultistreamHandler mux =
@@ -193,7 +224,7 @@ public final class Upgrader {
               if (err != null) {
                 fail(result, channel, wrap(remote, err));
               } else if (!result.isDone()) {
-                install(channel, initiator, secured, muxers.get(proto), result);
+                install(channel, initiator, security, secured, muxers.get(proto), result);
               }
             });
     channel.pipeline().addLast("multistream-muxer", mux);
@@ -202,6 +233,7 @@ public final class Upgrader {
   private void install(
       Channel channel,
       boolean initiator,
+      String security,
       SecureSession secured,
       StreamMuxer muxer,
       CompletableFuture<UpgradedConnection> result) {
@@ -214,7 +246,7 @@ public final class Upgrader {
     }
     PublicKey key = secured.remoteKey();
     if (!result.complete(
-        new UpgradedConnection(channel, secured.remotePeer(), key, muxed, initiator))) {
+        new UpgradedConnection(channel, secured.remotePeer(), key, muxed, initiator, security))) {
       muxed.close();
     }
   }

@@ -8,10 +8,11 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,8 @@ import java.util.function.Consumer;
  * side on its own event loop so cross-thread hops are exercised.
  */
 public final class MuxerPair implements AutoCloseable {
-  private final EventLoopGroup dialerGroup = new DefaultEventLoopGroup(1);
-  private final EventLoopGroup listenerGroup = new DefaultEventLoopGroup(1);
+  private final EventLoopGroup dialerGroup = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+  private final EventLoopGroup listenerGroup = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
   private final Channel serverChannel;
   private final Channel dialerChannel;
   private final MuxedConnection dialer;

@@ -10,10 +10,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
@@ -43,7 +44,7 @@ class NoiseUpgradeOverLocalChannelTest {
 
   @BeforeEach
   void setUp() {
-    group = new DefaultEventLoopGroup(2);
+    group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
   }
 
   @AfterEach

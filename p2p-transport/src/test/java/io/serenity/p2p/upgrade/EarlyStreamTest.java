@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The product path of a stream opened the moment the handshake ends (as a peer opens identify or
- * a pubsub stream): TCP, Noise, the muxer chosen inside the handshake or by multistream-select,
+ * a pubsub stream): TCP, Noise or TLS, the muxer chosen inside the handshake or by multistream-select,
  * then a stream opened on the opener's event loop as soon as its upgrade completes. The other
  * side installs its inbound-stream acceptor late, from another thread, once the opener has sent
  * everything. Whichever comes first on that side, the stream must reach the acceptor with its
@@ -39,7 +41,7 @@ class EarlyStreamTest {
   private static final int CONNECTIONS = 25;
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
-  private final NioEventLoopGroup group = new NioEventLoopGroup(2);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final TcpTransport tcp = new TcpTransport(TcpConfig.defaults(), group);
 
   @AfterEach
@@ -48,18 +50,24 @@ class EarlyStreamTest {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  @ParameterizedTest(name = "{0}, inline muxer negotiation {1}, opened by the {2}")
+  @ParameterizedTest(name = "{0}, {1}, inline muxer negotiation {2}, opened by the {3}")
   @CsvSource({
-    "yamux, true, dialer",
-    "yamux, false, dialer",
-    "yamux, true, listener",
-    "mplex, true, dialer",
-    "mplex, false, dialer",
-    "mplex, true, listener",
+    "/noise, yamux, true, dialer",
+    "/noise, yamux, false, dialer",
+    "/noise, yamux, true, listener",
+    "/noise, mplex, true, dialer",
+    "/noise, mplex, false, dialer",
+    "/noise, mplex, true, listener",
+    "/tls/1.0.0, yamux, true, dialer",
+    "/tls/1.0.0, yamux, false, dialer",
+    "/tls/1.0.0, yamux, true, listener",
+    "/tls/1.0.0, mplex, true, dialer",
+    "/tls/1.0.0, mplex, false, dialer",
+    "/tls/1.0.0, mplex, true, listener",
   })
   @Timeout(120)
   void streamOpenedRightAfterTheHandshakeReachesALateAcceptor(
-      String muxer, boolean inline, String opener) throws Exception {
+      String security, String muxer, boolean inline, String opener) throws Exception {
     StreamMuxer m = muxer.equals("yamux") ? Yamux.create() : new Mplex();
     UpgraderConfig d = UpgraderConfig.defaults();
     UpgraderConfig config =
@@ -68,7 +76,8 @@ class EarlyStreamTest {
             d.maxMultistreamMessageLength(),
             d.maxMultistreamProposals(),
             d.maxNoiseFrame(),
-            inline);
+            inline,
+            List.of(security));
     Upgrader dialer = new Upgrader(PrivateKey.generate(KeyType.ED25519), config, List.of(m));
     Upgrader listener = new Upgrader(PrivateKey.generate(KeyType.ED25519), config, List.of(m));
     boolean dialerOpens = opener.equals("dialer");
@@ -113,6 +122,8 @@ class EarlyStreamTest {
                       }));
 
       UpgradedConnection acceptor = await(acceptingSide);
+      assertThat(out.security()).isEqualTo(security);
+      assertThat(acceptor.security()).isEqualTo(security);
       Echoed result;
       try {
         // Late, from this thread: the opener has usually sent everything by now.

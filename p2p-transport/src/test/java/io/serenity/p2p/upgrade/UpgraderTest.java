@@ -3,7 +3,9 @@ package io.serenity.p2p.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.crypto.KeyType;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class UpgraderTest {
 
-  private final NioEventLoopGroup group = new NioEventLoopGroup(2);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final TcpTransport tcp = new TcpTransport(TcpConfig.defaults(), group);
   private final PrivateKey dialerKey = PrivateKey.generate(KeyType.ED25519);
   private final PrivateKey listenerKey = PrivateKey.generate(KeyType.SECP256K1);

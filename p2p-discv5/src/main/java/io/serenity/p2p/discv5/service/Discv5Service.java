@@ -7,7 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -51,7 +53,7 @@ public final class Discv5Service {
   private final Discv5Config config;
   private final RandomSource random;
   private final Map<ByteBuffer, TalkHandler> talkHandlers = new ConcurrentHashMap<>();
-  private NioEventLoopGroup group;
+  private EventLoopGroup group;
   private Channel channel;
   private volatile EventLoop loop;
   private volatile DiscoveryCore core;
@@ -85,10 +87,10 @@ public final class Discv5Service {
     if (group != null) {
       return CompletableFuture.failedFuture(new IllegalStateException("already started"));
     }
-    group = new NioEventLoopGroup(1, new DefaultThreadFactory("discv5", true));
+    group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("discv5", true), NioIoHandler.newFactory());
     CompletableFuture<Enr> started = new CompletableFuture<>();
     Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
         .handler(new DatagramHandler(this::onDatagram));
     ChannelFuture bind = b.bind(config.bind());
     bind.addListener(f -> {
@@ -117,7 +119,7 @@ public final class Discv5Service {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    NioEventLoopGroup g = group;
+    EventLoopGroup g = group;
     DiscoveryCore c = core;
     Runnable shutdown = () -> g.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS)
         .addListener(f -> done.complete(null));

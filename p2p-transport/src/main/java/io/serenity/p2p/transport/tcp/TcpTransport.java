@@ -2,6 +2,8 @@ package io.serenity.p2p.transport.tcp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -33,6 +35,14 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class TcpTransport implements AutoCloseable {
+
+  /**
+   * The buffer allocator of every channel: Netty's pooled one. Netty 4.2 made an adaptive allocator
+   * the default; measured on our transport and pubsub benchmarks the pooled one did better
+   * (docs/benchmarks.md, "Netty 4.2"), so connections use it whatever {@code io.netty.allocator.type}
+   * says.
+   */
+  public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
   private final TcpConfig config;
   private final EventLoopGroup group;
@@ -89,6 +99,8 @@ public final class TcpTransport implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, config.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+            .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
             .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
             // Nothing is read until the owner has installed its handlers (see Upgrader): the remote
             // may speak first, and bytes read before then would be lost.
@@ -142,6 +154,7 @@ public final class TcpTransport implements AutoCloseable {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+            .option(ChannelOption.ALLOCATOR, ALLOCATOR)
             // The listener sends its multistream header as soon as it accepts; reading starts only
             // once the dialer's handlers are in place (see Upgrader), or that header could be lost.
             .option(ChannelOption.AUTO_READ, false)

@@ -9,9 +9,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.serenity.p2p.mux.LeakRecorder;
 import io.serenity.p2p.mux.MuxedConnection;
@@ -43,7 +45,7 @@ class MplexOverLocalChannelTest {
   }
 
 
-  private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(2);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
 
   @AfterEach
   void shutdown() throws Exception {

@@ -9,7 +9,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -46,8 +48,8 @@ class MplexOverTcpTest {
   /** Send plus receive socket buffers and one chunk, with a margin. */
   private static final long STALL_BOUND = 64L << 20;
 
-  private final NioEventLoopGroup writerGroup = new NioEventLoopGroup(1);
-  private final NioEventLoopGroup readerGroup = new NioEventLoopGroup(1);
+  private final EventLoopGroup writerGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup readerGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Semaphore readerPermits = new Semaphore(0);
 
   @AfterEach

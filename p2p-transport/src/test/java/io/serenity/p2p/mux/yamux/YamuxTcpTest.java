@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -47,7 +48,7 @@ class YamuxTcpTest {
 
   @BeforeEach
   void connect() throws Exception {
-    group = new NioEventLoopGroup(2);
+    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     Yamux yamux = Yamux.create();
     MuxedStreamHandler sink =
         new MuxedStreamHandler() {

@@ -1,0 +1,421 @@
+package io.serenity.p2p.quic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.crypto.KeyType;
+import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.mux.MuxedStream;
+import io.serenity.p2p.mux.MuxedStreamHandler;
+import io.serenity.p2p.upgrade.UpgradedConnection;
+import java.io.ByteArrayOutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class QuicTransportTest {
+
+  private static final Multiaddr LOOPBACK = Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1");
+
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final List<QuicTransport> transports = new ArrayList<>();
+  private final List<UpgradedConnection> accepted = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<UpgradedConnection> firstAccepted = new CompletableFuture<>();
+  private final CompletableFuture<Throwable> firstAcceptFailure = new CompletableFuture<>();
+
+  @AfterEach
+  void close() {
+    for (QuicTransport t : transports) {
+      t.close();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private QuicTransport transport(PrivateKey key, QuicConfig config) {
+    QuicTransport t = new QuicTransport(key, config, group);
+    transports.add(t);
+    return t;
+  }
+
+  /** A listener whose inbound connections echo every stream; returns its dialable address. */
+  private Multiaddr listenEcho(QuicTransport t) {
+    return await(t.listen(LOOPBACK, in -> in.upgraded().whenComplete((c, e) -> {
+      if (e != null) {
+        firstAcceptFailure.complete(e);
+        return;
+      }
+      accepted.add(c);
+      firstAccepted.complete(c);
+      c.muxed().setInboundStreamAcceptor(QuicTransportTest::echo);
+    })));
+  }
+
+  private static void echo(MuxedStream s) {
+    s.setHandler(new MuxedStreamHandler() {
+      @Override
+      public void onData(MuxedStream stream, ByteBuf data) {
+        stream.write(data);
+      }
+
+      @Override
+      public void onRemoteClose(MuxedStream stream) {
+        stream.closeWrite();
+      }
+    });
+  }
+
+  /** Writes {@code data}, half-closes, and completes with everything echoed until the remote's FIN. */
+  private static CompletableFuture<byte[]> roundTrip(MuxedStream s, byte[] data) {
+    CompletableFuture<byte[]> echoed = new CompletableFuture<>();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    s.setHandler(new MuxedStreamHandler() {
+      @Override
+      public void onData(MuxedStream stream, ByteBuf b) {
+        byte[] chunk = new byte[b.readableBytes()];
+        b.readBytes(chunk);
+        b.release();
+        got.writeBytes(chunk);
+      }
+
+      @Override
+      public void onRemoteClose(MuxedStream stream) {
+        echoed.complete(got.toByteArray());
+      }
+
+      @Override
+      public void onReset(MuxedStream stream) {
+        echoed.completeExceptionally(new AssertionError("stream " + stream.id() + " was reset"));
+      }
+    });
+    s.write(Unpooled.wrappedBuffer(data)).thenCompose(v -> s.closeWrite())
+        .exceptionally(e -> {
+          echoed.completeExceptionally(e);
+          return null;
+        });
+    return echoed;
+  }
+
+  @Test
+  void bothSidesAuthenticateEachOther() {
+    PrivateKey serverKey = PrivateKey.generate(KeyType.ED25519);
+    PrivateKey clientKey = PrivateKey.generate(KeyType.SECP256K1);
+    QuicTransport server = transport(serverKey, QuicConfig.defaults());
+    QuicTransport client = transport(clientKey, QuicConfig.defaults());
+    Multiaddr addr = listenEcho(server);
+    assertThat(addr.toString()).startsWith("/ip4/127.0.0.1/udp/").endsWith("/quic-v1");
+
+    UpgradedConnection c = await(client.dial(addr, PeerId.fromPublicKey(serverKey.publicKey())));
+    assertThat(c.remotePeer()).isEqualTo(PeerId.fromPublicKey(serverKey.publicKey()));
+    assertThat(c.remotePublicKey()).isEqualTo(serverKey.publicKey());
+    assertThat(c.initiator()).isTrue();
+    assertThat(c.remoteAddr()).isEqualTo(addr);
+    assertThat(c.muxed().protocolId()).isEqualTo(QuicMuxedConnection.PROTOCOL_ID);
+
+    UpgradedConnection in = await(firstAccepted);
+    assertThat(in.remotePeer()).isEqualTo(PeerId.fromPublicKey(clientKey.publicKey()));
+    assertThat(in.initiator()).isFalse();
+    assertThat(in.remoteAddr().toString()).endsWith("/udp/" + port(c.localAddr()) + "/quic-v1");
+  }
+
+  @Test
+  void aStreamEchoesAndHalfCloses() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    Multiaddr addr = listenEcho(server);
+    UpgradedConnection c = await(client.dial(addr, null));
+    byte[] data = new byte[3 << 20];
+    new Random(1).nextBytes(data);
+    MuxedStream s = await(c.muxed().openStream());
+    assertThat(s.isInitiator()).isTrue();
+    assertThat(await(roundTrip(s, data))).isEqualTo(data);
+    await(s.closeFuture());
+    awaitCondition(() -> c.muxed().streamCount() == 0);
+  }
+
+  @Test
+  void manyConcurrentStreams() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    UpgradedConnection c = await(client.dial(listenEcho(server), null));
+    List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+    List<byte[]> sent = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      byte[] data = new byte[16 * 1024 + i];
+      new Random(i).nextBytes(data);
+      sent.add(data);
+      echoes.add(c.muxed().openStream().thenCompose(s -> roundTrip(s, data)));
+    }
+    for (int i = 0; i < echoes.size(); i++) {
+      assertThat(await(echoes.get(i))).isEqualTo(sent.get(i));
+    }
+  }
+
+  @Test
+  void opensBeyondThePeersStreamLimitWaitForCredit() {
+    int limit = 4;
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults().withMaxStreams(limit));
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger maxOpen = new AtomicInteger();
+    List<MuxedStream> inbound = new CopyOnWriteArrayList<>();
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> {
+          maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+          s.closeFuture().whenComplete((v, e) -> open.decrementAndGet());
+          inbound.add(s);
+          echo(s);
+        }))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    List<CompletableFuture<MuxedStream>> opens = new ArrayList<>();
+    for (int i = 0; i < 3 * limit; i++) {
+      opens.add(c.muxed().openStream());
+    }
+    // the first `limit` open at once; the rest wait for the server to grant more
+    for (int i = 0; i < limit; i++) {
+      await(opens.get(i));
+    }
+    for (int i = limit; i < opens.size(); i++) {
+      assertThat(opens.get(i)).isNotDone();
+    }
+    // finishing streams gives credit back, and the waiting opens go on, never above the limit; each
+    // stream ends with a reset once its echo is back, so this checks the credit, not the FIN exchange
+    List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+    for (CompletableFuture<MuxedStream> f : opens) {
+      echoes.add(f.thenCompose(s -> echoThenReset(s, new byte[] {1, 2, 3})));
+    }
+    for (CompletableFuture<byte[]> e : echoes) {
+      assertThat(await(e)).containsExactly(1, 2, 3);
+    }
+    assertThat(inbound).hasSize(3 * limit);
+    assertThat(maxOpen.get()).isLessThanOrEqualTo(limit);
+  }
+
+  /** Writes {@code data}, completes with the echo once as many bytes came back, then resets the stream. */
+  private static CompletableFuture<byte[]> echoThenReset(MuxedStream s, byte[] data) {
+    CompletableFuture<byte[]> echoed = new CompletableFuture<>();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    s.setHandler(new MuxedStreamHandler() {
+      @Override
+      public void onData(MuxedStream stream, ByteBuf b) {
+        byte[] chunk = new byte[b.readableBytes()];
+        b.readBytes(chunk);
+        b.release();
+        got.writeBytes(chunk);
+        if (got.size() >= data.length && echoed.complete(got.toByteArray())) {
+          stream.reset();
+        }
+      }
+
+      @Override
+      public void onReset(MuxedStream stream) {
+        echoed.completeExceptionally(new AssertionError("stream " + stream.id() + " was reset"));
+      }
+    });
+    s.write(Unpooled.wrappedBuffer(data));
+    return echoed;
+  }
+
+  @Test
+  void streamsResetByThePeerGiveTheirCreditBack() {
+    int limit = 4;
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults().withMaxStreams(limit));
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> s.setHandler(new MuxedStreamHandler() {
+          @Override
+          public void onData(MuxedStream stream, ByteBuf data) {
+            data.release();
+            stream.reset();
+          }
+        })))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    // five times the limit, one after another: each stream is reset by the server
+    for (int i = 0; i < 5 * limit; i++) {
+      MuxedStream s = await(c.muxed().openStream());
+      CompletableFuture<Void> reset = new CompletableFuture<>();
+      s.setHandler(new MuxedStreamHandler() {
+        @Override
+        public void onData(MuxedStream stream, ByteBuf data) {
+          data.release();
+        }
+
+        @Override
+        public void onReset(MuxedStream stream) {
+          reset.complete(null);
+        }
+      });
+      await(s.write(Unpooled.wrappedBuffer(new byte[] {(byte) i})));
+      await(reset);
+      await(s.closeFuture());
+    }
+    awaitCondition(() -> c.muxed().streamCount() == 0);
+  }
+
+  @Test
+  void aDialToTheWrongPeerIdFails() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    Multiaddr addr = listenEcho(server);
+    PeerId someoneElse = PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey());
+    assertThatThrownBy(() -> client.dial(addr, someoneElse).get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining(someoneElse.toString());
+    assertThat(await(firstAcceptFailure)).isNotNull();
+    assertThat(accepted).isEmpty();
+  }
+
+  @Test
+  void aRetryMakesTheClientProveItsAddressAndTheHandshakeStillSucceeds() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withRetryAbovePerSecond(0));
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    UpgradedConnection c = await(client.dial(listenEcho(server), null));
+    assertThat(server.retriesSent()).isGreaterThanOrEqualTo(1);
+    assertThat(server.invalidTokens()).isZero();
+    byte[] echoed = await(c.muxed().openStream().thenCompose(s -> roundTrip(s, new byte[] {7})));
+    assertThat(echoed).containsExactly(7);
+  }
+
+  @Test
+  void belowTheRateThereIsNoRetry() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    await(client.dial(listenEcho(server), null));
+    assertThat(server.retriesSent()).isZero();
+  }
+
+  @Test
+  void aSilentPeerFailsTheDialAfterTheHandshakeTimeout() throws Exception {
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withHandshakeTimeout(Duration.ofMillis(300)));
+    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      Multiaddr addr = Multiaddr.quic(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()));
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> client.dial(addr, null).get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasMessageContaining("timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void closingTheConnectionResetsItsStreamsOnBothSides() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    CompletableFuture<MuxedStream> inbound = new CompletableFuture<>();
+    CompletableFuture<Void> serverSawReset = new CompletableFuture<>();
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> {
+          inbound.complete(s);
+          s.setHandler(new MuxedStreamHandler() {
+            @Override
+            public void onData(MuxedStream stream, ByteBuf data) {
+              data.release();
+            }
+
+            @Override
+            public void onReset(MuxedStream stream) {
+              serverSawReset.complete(null);
+            }
+          });
+        }))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    MuxedStream s = await(c.muxed().openStream());
+    CompletableFuture<Void> clientSawReset = new CompletableFuture<>();
+    s.setHandler(new MuxedStreamHandler() {
+      @Override
+      public void onData(MuxedStream stream, ByteBuf data) {
+        data.release();
+      }
+
+      @Override
+      public void onReset(MuxedStream stream) {
+        clientSawReset.complete(null);
+      }
+    });
+    await(s.write(Unpooled.wrappedBuffer(new byte[] {1})));
+    await(inbound);
+    c.muxed().close();
+    await(clientSawReset);
+    await(serverSawReset);
+    await(c.muxed().closeFuture());
+    assertThatThrownBy(() -> c.muxed().openStream().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+  }
+
+  @Test
+  void aResetReachesThePeer() {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> s.setHandler(new MuxedStreamHandler() {
+          @Override
+          public void onData(MuxedStream stream, ByteBuf data) {
+            data.release();
+            stream.reset();
+          }
+        })))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    MuxedStream s = await(c.muxed().openStream());
+    CompletableFuture<Void> clientSawReset = new CompletableFuture<>();
+    s.setHandler(new MuxedStreamHandler() {
+      @Override
+      public void onData(MuxedStream stream, ByteBuf data) {
+        data.release();
+      }
+
+      @Override
+      public void onReset(MuxedStream stream) {
+        clientSawReset.complete(null);
+      }
+    });
+    await(s.write(Unpooled.wrappedBuffer(new byte[] {1})));
+    await(clientSawReset);
+    await(s.closeFuture());
+    // the connection lives on
+    assertThat(c.channel().isOpen()).isTrue();
+    assertThat(await(c.muxed().openStream()).id()).isNotEqualTo(s.id());
+  }
+
+  private static int port(Multiaddr quic) {
+    return quic.toQuicSocketAddress().getPort();
+  }
+
+  static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Polls, every millisecond, a count that event-loop callbacks change; at most 30 s. */
+  static void awaitCondition(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 30 s");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+}
