@@ -63,6 +63,11 @@ final class OutboundRequest<R> implements StreamReceiver {
   private boolean paused;
   private ByteBuffer stash;
   private boolean ended;
+  /**
+   * The remote closed while undecoded bytes were kept (a muxer that cannot hold data, such as QUIC,
+   * delivers the close too): the response ends once the kept bytes are decoded.
+   */
+  private boolean endAfterStash;
   private Throwable failure;
 
   OutboundRequest(ReqRespConfig config, ScheduledExecutorService scheduler, Method<?, R> method, Stream stream,
@@ -302,6 +307,12 @@ final class OutboundRequest<R> implements StreamReceiver {
       }
     }
     paused = false;
+    if (endAfterStash) {
+      endAfterStash = false;
+      stream.setReadPaused(false);
+      finishEnd();
+      return;
+    }
     arm(config.respTimeout(), "no complete chunk");
     stream.setReadPaused(false);
   }
@@ -311,6 +322,15 @@ final class OutboundRequest<R> implements StreamReceiver {
     if (isOver()) {
       return;
     }
+    if (stash != null && stash.hasRemaining()) {
+      endAfterStash = true; // the chunks kept come first
+      return;
+    }
+    finishEnd();
+  }
+
+  /** The response ended at a chunk boundary (or not: a malformed end). Holds the lock. */
+  private void finishEnd() {
     try {
       decoder.end();
     } catch (ReqRespException e) {
