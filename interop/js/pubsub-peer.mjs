@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { quic } from '@chainsafe/libp2p-quic'
 import { noise } from '@chainsafe/libp2p-noise'
 import { tls } from '@libp2p/tls'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -28,7 +29,9 @@ const USAGE = `usage: node pubsub-peer.mjs [options]
                                  message-id function (default: js's own; see docs/interop.md)
   --topic <topic>                subscribe to this topic; repeatable (default: none)
   --dial <multiaddr>             dial this address after start; repeatable
-  --listen <multiaddr>|none      listen address; repeatable (default /ip4/127.0.0.1/tcp/0)
+  --listen <multiaddr>|none      listen address; repeatable (default /ip4/127.0.0.1/tcp/0, or
+                                 /ip4/127.0.0.1/udp/0/quic-v1 when quic is the only transport)
+  --transports tcp,quic          transports to enable (default tcp); quic listens and dials /udp/<port>/quic-v1
   --key-type secp256k1|ed25519   identity key type (default ed25519)
   --key-hex <hex>                raw private key (secp256k1 32-byte scalar, ed25519 32-byte seed)
   --muxers yamux,mplex           muxers in preference order (default yamux,mplex)
@@ -59,7 +62,7 @@ const hex = (b) => Buffer.from(b.buffer ?? b, b.byteOffset ?? 0, b.byteLength).t
 function parseArgs (argv) {
   const o = {
     router: 'gossipsub', sign: 'strict', msgId: 'default', topics: [], dial: [], listen: [],
-    keyType: 'ed25519', keyHex: null, muxers: ['yamux', 'mplex'], encrypters: ['noise'], publish: 0, size: 1024, rate: 100,
+    keyType: 'ed25519', keyHex: null, transports: ['tcp'], muxers: ['yamux', 'mplex'], encrypters: ['noise'], publish: 0, size: 1024, rate: 100,
     publishInvalid: false, snappy: false, rejectInvalid: false, meshTimeoutMs: 30_000, exit: false, reportMeshMs: 0,
     printData: 65536, D: null, Dlo: null, Dhi: null, floodPublish: true, emitSelf: false,
     rateLimit: false, monitor: true
@@ -93,6 +96,7 @@ function parseArgs (argv) {
       case '--listen': o.listen.push(next()); break
       case '--key-type': o.keyType = next().toLowerCase(); break
       case '--key-hex': o.keyHex = next(); break
+      case '--transports': o.transports = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--muxers': o.muxers = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--encrypters': o.encrypters = next().split(',').map(s => s.trim()).filter(Boolean); break
       case '--publish': o.publish = int(a, next(), 0); break
@@ -121,13 +125,17 @@ function parseArgs (argv) {
   if (!['default', 'sha256', 'from-seqno', 'eth2'].includes(o.msgId)) throw new Error(`unknown --msg-id ${o.msgId}`)
   if (o.msgId === 'from-seqno' && o.sign === 'none') throw new Error('--msg-id from-seqno needs --sign strict (unsigned messages carry no from/seqno)')
   if (o.keyType !== 'ed25519' && o.keyType !== 'secp256k1') throw new Error(`--key-type must be secp256k1 or ed25519, got ${o.keyType}`)
+  if (o.transports.length === 0) throw new Error('--transports needs at least one of tcp, quic')
+  for (const t of o.transports) if (t !== 'tcp' && t !== 'quic') throw new Error(`unknown transport ${t}`)
   if (o.muxers.length === 0) throw new Error('--muxers needs at least one of yamux, mplex')
   for (const m of o.muxers) if (m !== 'yamux' && m !== 'mplex') throw new Error(`unknown muxer ${m}`)
   if (o.encrypters.length === 0) throw new Error('--encrypters needs at least one of noise, tls')
   for (const e of o.encrypters) if (e !== 'noise' && e !== 'tls') throw new Error(`unknown encrypter ${e}`)
   if (new Set(o.encrypters).size !== o.encrypters.length) throw new Error(`--encrypters lists one twice: ${o.encrypters}`)
   if (o.publish > 0 && o.topics.length === 0) throw new Error('--publish needs a --topic')
-  if (o.listen.length === 0) o.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (o.listen.length === 0) {
+    o.listen.push(o.transports.includes('tcp') ? '/ip4/127.0.0.1/tcp/0' : '/ip4/127.0.0.1/udp/0/quic-v1')
+  }
   if (o.listen.includes('none')) o.listen = []
   return o
 }
@@ -270,7 +278,7 @@ async function main () {
     node = await createLibp2p({
       privateKey: await privateKey(o),
       addresses: { listen: o.listen },
-      transports: [tcp()],
+      transports: o.transports.map(t => t === 'quic' ? quic() : tcp()),
       connectionEncrypters: o.encrypters.map(e => e === 'tls' ? tls() : noise()),
       streamMuxers: o.muxers.map(m => muxerFactories[m]()),
       connectionManager,

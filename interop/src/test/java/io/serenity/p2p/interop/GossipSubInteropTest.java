@@ -23,20 +23,24 @@ import org.junit.jupiter.params.provider.CsvSource;
  * gossipsub between Java and js-libp2p ({@code @libp2p/gossipsub} 17.1.1), StrictSign with go's
  * from||seqno message id and StrictNoSign with SHA-256-of-data ids (both sides configured alike, as
  * IHAVE/IWANT need), each side publishing to the other: every message arrives exactly once, over a
- * mesh that forms across the two implementations.
+ * mesh that forms across the two implementations. Over TCP (Noise, yamux) and over QUIC v1 (js's
+ * {@code @chainsafe/libp2p-quic} 2.1.1), each side dialling.
  */
 class GossipSubInteropTest {
   private static final String TOPIC = "interop-gossip";
   private static final int MESSAGES = 20;
 
-  @ParameterizedTest(name = "gossipsub {0}, {1} dials")
-  @CsvSource({"strict, java", "strict, js", "none, java", "none, js"})
-  void messagesFlowBothWaysExactlyOnce(String sign, String dialer) throws Exception {
+  @ParameterizedTest(name = "gossipsub {0}, {1} dials over {2}")
+  @CsvSource({"strict, java, tcp", "strict, js, tcp", "none, java, tcp", "none, js, tcp",
+      "none, java, quic", "none, js, quic", "strict, js, quic"})
+  void messagesFlowBothWaysExactlyOnce(String sign, String dialer, String transport) throws Exception {
+    boolean quic = transport.equals("quic");
     PubSubConfig config =
         PubSubConfig.defaults()
             .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN);
     try (Host host =
-            Host.builder().identity(PrivateKey.generate(KeyType.SECP256K1)).listen("/ip4/127.0.0.1/tcp/0").build();
+            Host.builder().identity(PrivateKey.generate(KeyType.SECP256K1))
+                .listen(quic ? "/ip4/127.0.0.1/udp/0/quic-v1" : "/ip4/127.0.0.1/tcp/0").build();
         PubSub pubsub = PubSub.gossipsub(host, config, io.serenity.p2p.pubsub.GossipSubParams.defaults())) {
       host.start().join();
       pubsub.start().join();
@@ -49,7 +53,8 @@ class GossipSubInteropTest {
       String javaAddr = host.listenAddrs().get(0) + "/p2p/" + host.peerId();
       List<String> args = new java.util.ArrayList<>(List.of(
           "--router", "gossipsub", "--sign", sign, "--topic", TOPIC, "--print-data", "64",
-          "--msg-id", sign.equals("strict") ? "from-seqno" : "sha256", "--D", "2", "--Dlo", "1", "--Dhi", "3"));
+          "--msg-id", sign.equals("strict") ? "from-seqno" : "sha256", "--D", "2", "--Dlo", "1", "--Dhi", "3",
+          "--transports", transport));
       if (dialer.equals("js")) {
         args.addAll(List.of("--dial", javaAddr));
       }
@@ -57,6 +62,9 @@ class GossipSubInteropTest {
         if (dialer.equals("java")) {
           host.connect(io.serenity.p2p.core.Multiaddr.parse(js.listenAddr())).get(30, TimeUnit.SECONDS);
         }
+        JsEvent connected = js.await("connected");
+        assertThat(connected.str("remoteAddr")).as("the connection's transport")
+            .contains(quic ? "/quic-v1" : "/tcp/");
         js.await("subscribed");
         pubsub.whenPeers(TOPIC, 1).get(30, TimeUnit.SECONDS);
         js.await(e -> e.name().equals("peer-subscription") && e.str("topic").equals(TOPIC), "our subscription", JsPubSubPeer.DEFAULT_WAIT);
