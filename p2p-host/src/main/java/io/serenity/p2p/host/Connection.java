@@ -37,6 +37,8 @@ public final class Connection {
   private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
   private final MultistreamConfig multistreamConfig;
   private volatile ScheduledFuture<?> idleCheck;
+  /** The keep-alive ping in flight (QUIC only); touched on the connection's event loop. */
+  private CompletableFuture<?> keepAlivePing;
   private final long openedAtNanos;
   private final ResourceManager.PeerCounters resources;
 
@@ -200,6 +202,39 @@ public final class Connection {
     idleCheck =
         up.channel().eventLoop().scheduleAtFixedRate(() -> resetIdle(idle), period, period, TimeUnit.NANOSECONDS);
     up.channel().closeFuture().addListener(f -> idleCheck.cancel(false));
+    if (up.security().equals(io.serenity.p2p.quic.QuicTransport.SECURITY)) {
+      long every = keepAliveNanos(host.config().quic().maxIdleTimeout());
+      ScheduledFuture<?> keepAlive =
+          up.channel().eventLoop().scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.NANOSECONDS);
+      up.channel().closeFuture().addListener(f -> keepAlive.cancel(false));
+    }
+  }
+
+  /**
+   * How often a QUIC connection is pinged: a third of the idle timeout, at most every 10 s, so that two
+   * pings may be lost before QUIC closes a quiet connection. QUIC closes a connection that carries no
+   * packet for its idle timeout (the smaller of both sides' values); yamux has its own keep-alive, and a
+   * TCP connection does not time out by itself.
+   */
+  static long keepAliveNanos(java.time.Duration idleTimeout) {
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(idleTimeout.toNanos() / 3, TimeUnit.SECONDS.toNanos(10)));
+  }
+
+  /**
+   * Sends one libp2p ping, unless one is in flight. A peer that refuses the ping protocol still answers
+   * the negotiation, which is all the idle timer needs; a dead peer is QUIC's idle timeout to find.
+   */
+  private void keepAlive() {
+    if (keepAlivePing != null && !keepAlivePing.isDone()) {
+      return;
+    }
+    keepAlivePing = newStream(io.serenity.p2p.protocol.ping.Ping.PROTOCOL_ID)
+        .thenCompose(s -> io.serenity.p2p.protocol.ping.Ping.ping(s).whenComplete((rtt, e) -> s.closeWrite()))
+        .whenComplete((rtt, e) -> {
+          if (e != null && LOG.isDebugEnabled()) {
+            LOG.debug("peer {}: keep-alive ping failed: {}", remotePeer(), e.getMessage());
+          }
+        });
   }
 
   /** A connection that lost a simultaneous-dial tie: refuses streams until it is closed. */

@@ -3,6 +3,7 @@ package io.serenity.p2p.host;
 import static io.serenity.p2p.host.TestHosts.await;
 import static io.serenity.p2p.host.TestHosts.dialAddr;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerInfo;
@@ -126,5 +127,23 @@ class QuicHostTest {
     for (CompletableFuture<byte[]> d : digests) {
       assertThat(await(d)).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aQuietQuicConnectionOutlivesTheIdleTimeout() {
+    // QUIC closes a connection that carries no packet for the idle timeout; a healthy connection may carry
+    // no application traffic for hours, so the host keeps it alive. 600 ms idle timeout, both sides.
+    HostConfig quick = HostConfig.builder().quic(QuicConfig.defaults().withMaxIdleTimeout(Duration.ofMillis(600)))
+        .build();
+    Host a = hosts.start(KeyType.ED25519, quick, QUIC);
+    Host b = hosts.start(KeyType.ED25519, quick, QUIC);
+    EventRecorder bEvents = new EventRecorder(b);
+    Connection c = await(a.connect(dialAddr(b)));
+    bEvents.await(HostEvent.PeerIdentified.class, e -> e.peer().equals(a.peerId()));
+    // five idle timeouts without application traffic: the connection must not close in that time
+    assertThatThrownBy(() -> c.closeFuture().get(3, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the quiet connection closed").isInstanceOf(java.util.concurrent.TimeoutException.class);
+    assertThat(c.isOpen()).isTrue();
+    assertThat(await(Ping.ping(a, b.peerId()))).isPositive();
   }
 }
