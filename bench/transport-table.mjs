@@ -63,14 +63,23 @@ function table (text) {
   const ceiling = []
   const failures = []
   const envs = []
+  let ceilingFailed = false
+  const caseOf = (r) => {
+    const key = `${r.transport}|${r.keyType}`
+    if (!cases.has(key)) cases.set(key, { transport: r.transport, keyType: r.keyType, java: [], js: [], failed: {} })
+    return cases.get(key)
+  }
   for (const r of rows) {
     if (r.bench === 'env') { envs.push(r); continue }
-    if (r.bench === 'failed') { failures.push(r); continue }
     if (r.bench === 'cipher-limit') { ceiling.push(r.mibPerSec); continue }
-    if (r.bench !== 'java-java' && r.bench !== 'js-js') continue
-    const key = `${r.transport}|${r.keyType}`
-    if (!cases.has(key)) cases.set(key, { transport: r.transport, keyType: r.keyType, java: [], js: [] })
-    cases.get(key)[r.bench === 'java-java' ? 'java' : 'js'].push(r)
+    if (r.bench === 'failed') {
+      failures.push(r)
+      if (r.transport === 'cipher-limit') ceilingFailed = true
+      else caseOf(r).failed[r.impl] = true
+      continue
+    }
+    if (r.bench === 'java-java') caseOf(r).java.push(r)
+    if (r.bench === 'js-js') caseOf(r).js.push(r)
   }
   const rank = (c) => {
     const i = KNOWN.findIndex(([t, k]) => t === c.transport && k === c.keyType)
@@ -94,15 +103,18 @@ function table (text) {
   out.push('| case | Java MiB/s | js MiB/s | Java / js | Java handshakes/s | js handshakes/s | Java / js |')
   out.push('|---|---|---|---|---|---|---|')
   for (const c of sorted) {
+    // A side with no figure says whether it failed (the reason is listed below) or was not run.
+    const cell = (x, impl, digits) => x == null && c.failed[impl] ? 'failed' : fmt(x, digits)
     const jb = median(c.java.map((r) => r.throughput?.mibPerSec))
     const sb = median(c.js.map((r) => r.throughput?.mibPerSec))
     const jh = median(c.java.map((r) => r.handshakes?.perSec))
     const sh = median(c.js.map((r) => r.handshakes?.perSec))
-    out.push(`| ${caseName(c.transport, c.keyType)} | ${fmt(jb, 1)} | ${fmt(sb, 1)} | ${ratio(jb, sb)} | ` +
-      `${fmt(jh, 0)} | ${fmt(sh, 0)} | ${ratio(jh, sh)} |`)
+    out.push(`| ${caseName(c.transport, c.keyType)} | ${cell(jb, 'java', 1)} | ${cell(sb, 'js', 1)} | ${ratio(jb, sb)} | ` +
+      `${cell(jh, 'java', 0)} | ${cell(sh, 'js', 0)} | ${ratio(jh, sh)} |`)
   }
-  if (ceiling.length > 0) {
-    out.push(`| ceiling: TCP + ChaCha20-Poly1305 frames, no protocol | ${fmt(median(ceiling), 1)} | | | | | |`)
+  if (ceiling.length > 0 || ceilingFailed) {
+    const v = ceiling.length > 0 ? fmt(median(ceiling), 1) : 'failed'
+    out.push(`| ceiling: loopback TCP + ChaCha20-Poly1305 frames, no protocol | ${v} | | | | | |`)
   }
   const any = rows.find((r) => r.bench === 'java-java' || r.bench === 'js-js')
   const runs = Math.max(0, ...sorted.map((c) => Math.max(c.java.length, c.js.length)))
@@ -112,7 +124,10 @@ function table (text) {
     out.push(`${fmt(mib, 0)} MiB through one stream and ${any.handshakes?.count ?? 'n/a'} sequential handshakes per case; ` +
       `median of ${runs} run(s) per cell.`)
   }
-  for (const f of failures) out.push(`Failed: ${f.impl} ${f.case}: ${f.why}.`)
+  for (const f of failures) {
+    const what = f.transport === 'cipher-limit' ? 'ceiling' : caseName(f.transport, f.keyType)
+    out.push(`Failed: ${f.impl === 'java' ? 'Java' : 'js'}, ${what}: ${f.why}.`)
+  }
   return out.join('\n') + '\n'
 }
 
