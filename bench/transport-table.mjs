@@ -93,12 +93,20 @@ function table (text) {
   if (start != null) {
     const load = (e) => e?.loadavg ?? 'n/a'
     out.push(`Measured ${start.date} on ${start.cores} cores (${start.java}; Node.js ${start.node}), ` +
-      `load average (1, 5, 15 min) ${load(start)} at the start and ${load(end)} at the end, with:`)
+      `load average (1, 5, 15 min) ${load(start)} at the start and ${load(end)} at the end` +
+      `${Number(start.niceness) > 0 ? `, the benchmarks at niceness ${start.niceness}` : ''}, with:`)
     out.push('')
     out.push('```sh')
     out.push(start.command)
     out.push('```')
     out.push('')
+    const busiest = Math.max(...[start, end].map((e) => Number.parseFloat(e?.loadavg ?? '')).filter(Number.isFinite))
+    if (busiest > Number(start.cores)) {
+      out.push(`The machine was loaded: its 1-minute load average (${busiest}) was above its ${start.cores} cores, ` +
+        'as other work shared it, so these figures are noisy (the load hits Java and js unequally, so even the ' +
+        'ratios move); take them as a check that every case runs, not as a measurement to quote.')
+      out.push('')
+    }
   }
   out.push('| case | Java MiB/s | js MiB/s | Java / js | Java handshakes/s | js handshakes/s | Java / js |')
   out.push('|---|---|---|---|---|---|---|')
