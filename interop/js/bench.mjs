@@ -12,8 +12,9 @@
 //    the server counts them and answers with the count once the client closes its write side. Time runs
 //    from opening the stream to that answer.
 // 2. sequential handshakes: --handshakes times, dial a new connection (TCP + multistream + Noise XX or
-//    TLS + muxer negotiation, or the QUIC handshake) and close it. js's inbound rate limit (5 connections/s per IP) is lifted on the
-//    server, and neither node runs identify or the connection monitor, so only handshakes are timed.
+//    TLS 1.3 + muxer negotiation, or the QUIC handshake) and close it. js's inbound rate limit
+//    (5 connections/s per IP) is lifted on the server, and neither node runs identify or the connection
+//    monitor, so only handshakes are timed.
 //
 // Prints one JSON line with the results on stdout: the fields of Java's TransportBench (bench, transport,
 // security, muxer, keyType, throughput.bytes/mibPerSec, handshakes.count/perSec) and a few more.
@@ -68,7 +69,7 @@ async function node (o, listen) {
     privateKey: await generateKeyPair(o.keyType === 'ed25519' ? 'Ed25519' : 'secp256k1'),
     addresses: { listen },
     transports: [quicOnly ? quic() : tcp()],
-    // Unused over QUIC (it brings its own TLS and streams), but libp2p wants at least one of each.
+    // Never used over QUIC, which brings its own TLS 1.3 handshake and streams.
     connectionEncrypters: [o.security === 'tls' ? tls() : noise()],
     streamMuxers: [o.muxer === 'yamux' ? yamux() : mplex({ disconnectThreshold: 1_000_000 })],
     connectionManager: { inboundConnectionThreshold: 1_000_000, maxIncomingPendingConnections: 10_000, maxConnections: 10_000 },
