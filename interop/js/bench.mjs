@@ -1,23 +1,32 @@
-// js -> js baseline benchmark over TCP + Noise + yamux (or mplex), two nodes in two processes:
-// this script starts a copy of itself as the server (--role server) and measures as the client.
+// js -> js baseline benchmark over TCP + Noise or TLS + yamux (or mplex), or over QUIC, two nodes in two
+// processes: this script starts a copy of itself as the server (--role server) and measures as the client.
 //
 //   node bench.mjs [--bytes 268435456] [--handshakes 200] [--key-type ed25519|secp256k1] [--muxer yamux|mplex]
+//                  [--transport tcp|quic] [--security noise|tls]
+//
+// --security tls: both nodes have only @libp2p/tls (/tls/1.0.0), so every connection runs TLS 1.3.
+// --transport quic: both nodes listen on /udp/0/quic-v1 (@chainsafe/libp2p-quic, whose own TLS 1.3
+// handshake secures the connection and whose streams replace the muxer): --security and --muxer do not apply.
 //
 // 1. single-stream throughput: the client sends --bytes through one stream of /serenity/bench/sink/1.0.0;
 //    the server counts them and answers with the count once the client closes its write side. Time runs
 //    from opening the stream to that answer.
-// 2. sequential handshakes: --handshakes times, dial a new connection (TCP + multistream + Noise XX +
-//    muxer negotiation) and close it. js's inbound rate limit (5 connections/s per IP) is lifted on the
-//    server, and neither node runs identify or the connection monitor, so only handshakes are timed.
+// 2. sequential handshakes: --handshakes times, dial a new connection (TCP + multistream + Noise XX or
+//    TLS 1.3 + muxer negotiation, or the QUIC handshake) and close it. js's inbound rate limit
+//    (5 connections/s per IP) is lifted on the server, and neither node runs identify or the connection
+//    monitor, so only handshakes are timed.
 //
-// Prints one JSON line with the results on stdout.
+// Prints one JSON line with the results on stdout: the fields of Java's TransportBench (bench, transport,
+// security, muxer, keyType, throughput.bytes/mibPerSec, handshakes.count/perSec) and a few more.
 import './polyfill.mjs'
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { quic } from '@chainsafe/libp2p-quic'
 import { noise } from '@chainsafe/libp2p-noise'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { mplex } from '@libp2p/mplex'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -28,7 +37,7 @@ const CHUNK = 64 * 1024
 const MiB = 1024 * 1024
 
 function parseArgs (argv) {
-  const o = { role: 'client', bytes: 256 * MiB, handshakes: 200, keyType: 'ed25519', muxer: 'yamux' }
+  const o = { role: 'client', bytes: 256 * MiB, handshakes: 200, keyType: 'ed25519', muxer: 'yamux', transport: 'tcp', security: 'noise' }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const v = argv[++i]
@@ -38,21 +47,30 @@ function parseArgs (argv) {
     else if (a === '--handshakes') o.handshakes = Number(v)
     else if (a === '--key-type') o.keyType = v
     else if (a === '--muxer') o.muxer = v
+    else if (a === '--transport') o.transport = v
+    else if (a === '--security') o.security = v
     else throw new Error(`unknown option ${a}`)
   }
   if (!Number.isSafeInteger(o.bytes) || o.bytes < 0) throw new Error('--bytes must be a non-negative integer')
   if (!Number.isSafeInteger(o.handshakes) || o.handshakes < 0) throw new Error('--handshakes must be a non-negative integer')
   if (o.keyType !== 'ed25519' && o.keyType !== 'secp256k1') throw new Error('--key-type must be ed25519 or secp256k1')
   if (o.muxer !== 'yamux' && o.muxer !== 'mplex') throw new Error('--muxer must be yamux or mplex')
+  if (o.transport !== 'tcp' && o.transport !== 'quic') throw new Error('--transport must be tcp or quic')
+  if (o.security !== 'noise' && o.security !== 'tls') throw new Error('--security must be noise or tls')
   return o
 }
 
+// What the result calls the connection: the same names as Java's TransportBench.
+const transportName = (o) => o.transport === 'quic' ? 'quic' : `tcp+${o.security}+${o.muxer}`
+
 async function node (o, listen) {
+  const quicOnly = o.transport === 'quic'
   return createLibp2p({
     privateKey: await generateKeyPair(o.keyType === 'ed25519' ? 'Ed25519' : 'secp256k1'),
     addresses: { listen },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
+    transports: [quicOnly ? quic() : tcp()],
+    // Never used over QUIC, which brings its own TLS 1.3 handshake and streams.
+    connectionEncrypters: [o.security === 'tls' ? tls() : noise()],
     streamMuxers: [o.muxer === 'yamux' ? yamux() : mplex({ disconnectThreshold: 1_000_000 })],
     connectionManager: { inboundConnectionThreshold: 1_000_000, maxIncomingPendingConnections: 10_000, maxConnections: 10_000 },
     connectionMonitor: { enabled: false }
@@ -60,7 +78,7 @@ async function node (o, listen) {
 }
 
 async function server (o) {
-  const n = await node(o, ['/ip4/127.0.0.1/tcp/0'])
+  const n = await node(o, [o.transport === 'quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0'])
   await n.handle(SINK, (stream) => {
     let count = 0
     stream.addEventListener('message', (evt) => { count += evt.data.byteLength })
@@ -127,7 +145,7 @@ const round = (x) => Math.round(x * 10) / 10
 
 async function client (o) {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--role', 'server',
-    '--key-type', o.keyType, '--muxer', o.muxer], { stdio: ['pipe', 'pipe', 'inherit'] })
+    '--key-type', o.keyType, '--muxer', o.muxer, '--transport', o.transport, '--security', o.security], { stdio: ['pipe', 'pipe', 'inherit'] })
   try {
     const first = await new Promise((resolve, reject) => {
       const lines = createInterface({ input: child.stdout })
@@ -140,7 +158,9 @@ async function client (o) {
     const result = {
       bench: 'js-js',
       processes: 2,
-      transport: `tcp+noise+${o.muxer}`,
+      transport: transportName(o),
+      security: o.transport === 'quic' ? 'tls' : o.security,
+      muxer: o.transport === 'quic' ? 'quic' : o.muxer,
       keyType: o.keyType,
       node: process.version,
       libp2p: '3.3.11'

@@ -181,6 +181,8 @@ public final class CipherLimitBench {
   public static void main(String[] args) throws Exception {
     long mib = args.length > 0 ? Long.parseLong(args[0]) : 256;
     run(128L << 20); // warm-up
-    System.out.printf("cipher-limit: %.1f MiB/s (%d MiB, TCP loopback + ChaCha20-Poly1305)%n", run(mib << 20), mib);
+    // One JSON line, read by bench/transport-table.mjs.
+    System.out.println(JsonLine.of("cipher-limit").put("cipher", "ChaCha20-Poly1305").put("bytes", mib << 20)
+        .put("mibPerSec", run(mib << 20), 1));
   }
 }

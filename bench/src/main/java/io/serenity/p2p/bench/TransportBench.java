@@ -15,13 +15,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Java-to-Java transport benchmark on loopback: single-stream throughput over TCP + Noise + a muxer,
- * and sequential handshakes per second (dial + Noise + muxer + close). Two hosts in one JVM.
+ * Java-to-Java transport benchmark on loopback: single-stream throughput over TCP + Noise or TLS + a
+ * muxer, or over QUIC, and sequential handshakes per second (dial + security + muxer + close). Two hosts
+ * in one JVM.
  *
  * <pre>java -cp ... io.serenity.p2p.bench.TransportBench [--bytes N] [--handshakes N] [--muxer yamux|mplex]
- *     [--transport tcp|quic] [--key-type secp256k1|ed25519]</pre>
+ *     [--transport tcp|quic] [--security noise|tls] [--key-type secp256k1|ed25519]</pre>
  *
- * <p>With {@code --transport quic} both hosts listen on QUIC v1 and {@code --muxer} does not apply.
+ * <p>With {@code --security tls} both hosts offer and accept only {@code /tls/1.0.0}, so every connection
+ * runs TLS 1.3. With {@code --transport quic} both hosts listen on QUIC v1 (whose own TLS 1.3 handshake
+ * secures it) and neither {@code --security} nor {@code --muxer} applies.
  *
  * Prints one JSON line.
  */
@@ -31,18 +34,28 @@ public final class TransportBench {
 
   private TransportBench() {}
 
-  /** Result of one run; {@code transport} is {@code tcp+noise+<muxer>} or {@code quic}. */
-  public record Result(String transport, String muxer, String keyType, long bytes, double mibPerSec, int handshakes,
-      double handshakesPerSec) {
+  /**
+   * Result of one run; {@code transport} is {@code tcp+<security>+<muxer>} or {@code quic} (then
+   * {@code security} is {@code tls} and {@code muxer} is {@code quic}: QUIC's own handshake and streams).
+   */
+  public record Result(String transport, String security, String muxer, String keyType, long bytes,
+      double mibPerSec, int handshakes, double handshakesPerSec) {
 
     /** A result over TCP, Noise and {@code muxer}. */
     public Result(String muxer, String keyType, long bytes, double mibPerSec, int handshakes, double handshakesPerSec) {
-      this("tcp+noise+" + muxer, muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec);
+      this(tcp("noise", muxer), "noise", muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec);
     }
 
+    static String tcp(String security, String muxer) {
+      return "tcp+" + security + "+" + muxer;
+    }
+
+    /** The JSON line; interop/js/bench.mjs prints the same fields, bench/transport-table.mjs reads them. */
     String json() {
       return JsonLine.of("java-java")
           .put("transport", transport)
+          .put("security", security)
+          .put("muxer", muxer)
           .put("keyType", keyType)
           .put("throughput", JsonLine.object().put("bytes", bytes).put("mibPerSec", mibPerSec, 1))
           .put("handshakes", JsonLine.object().put("count", handshakes).put("perSec", handshakesPerSec, 1))
@@ -50,11 +63,15 @@ public final class TransportBench {
     }
   }
 
-  private static Host host(KeyType keyType, String muxerId, boolean quic) {
+  private static Host host(KeyType keyType, String securityId, String muxerId, boolean quic) {
     return Host.builder()
         .identity(PrivateKey.generate(keyType))
         .listen(quic ? "/ip4/127.0.0.1/udp/0/quic-v1" : "/ip4/127.0.0.1/tcp/0")
-        .config(HostConfig.builder().muxers(muxerId).maxInboundConnections(100_000).build())
+        .config(HostConfig.builder()
+            .securityProtocols(securityId)
+            .muxers(muxerId)
+            .maxInboundConnections(100_000)
+            .build())
         .build();
   }
 
@@ -123,16 +140,20 @@ public final class TransportBench {
 
   /** Runs the benchmark: warm-up, then the measured throughput and handshake runs. */
   public static Result run(String muxer, KeyType keyType, long bytes, int handshakeCount) throws Exception {
-    return run("tcp", muxer, keyType, bytes, handshakeCount);
+    return run("tcp", "noise", muxer, keyType, bytes, handshakeCount);
   }
 
-  /** Runs the benchmark over {@code transport} ({@code tcp} with {@code muxer}, or {@code quic}). */
-  public static Result run(String transport, String muxer, KeyType keyType, long bytes, int handshakeCount)
-      throws Exception {
+  /**
+   * Runs the benchmark over {@code transport}: {@code tcp} secured by {@code security} ({@code noise} or
+   * {@code tls}) with {@code muxer}, or {@code quic}.
+   */
+  public static Result run(String transport, String security, String muxer, KeyType keyType, long bytes,
+      int handshakeCount) throws Exception {
     boolean quic = transport.equals("quic");
+    String securityId = security.equals("tls") ? HostConfig.TLS : HostConfig.NOISE;
     String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
-    try (Host server = host(keyType, muxerId, quic);
-        Host client = host(keyType, muxerId, quic)) {
+    try (Host server = host(keyType, securityId, muxerId, quic);
+        Host client = host(keyType, securityId, muxerId, quic)) {
       server.setStreamHandler(SINK, TransportBench::serveSink);
       server.start().join();
       client.start().join();
@@ -144,8 +165,8 @@ public final class TransportBench {
       double hs = handshakes(client, server, handshakeCount);
       String key = keyType.name().toLowerCase(Locale.ROOT);
       return quic
-          ? new Result("quic", "quic", key, bytes, mib, handshakeCount, hs)
-          : new Result(muxer, key, bytes, mib, handshakeCount, hs);
+          ? new Result("quic", "tls", "quic", key, bytes, mib, handshakeCount, hs)
+          : new Result(Result.tcp(security, muxer), security, muxer, key, bytes, mib, handshakeCount, hs);
     }
   }
 
@@ -154,6 +175,7 @@ public final class TransportBench {
     int handshakes = 200;
     String muxer = "yamux";
     String transport = "tcp";
+    String security = "noise";
     KeyType keyType = KeyType.ED25519;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -161,6 +183,7 @@ public final class TransportBench {
         case "--handshakes" -> handshakes = Integer.parseInt(args[i + 1]);
         case "--muxer" -> muxer = args[i + 1];
         case "--transport" -> transport = args[i + 1];
+        case "--security" -> security = args[i + 1];
         case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -168,6 +191,12 @@ public final class TransportBench {
     if (!transport.equals("tcp") && !transport.equals("quic")) {
       throw new IllegalArgumentException("--transport must be tcp or quic: " + transport);
     }
-    System.out.println(run(transport, muxer, keyType, bytes, handshakes).json());
+    if (!security.equals("noise") && !security.equals("tls")) {
+      throw new IllegalArgumentException("--security must be noise or tls: " + security);
+    }
+    if (!muxer.equals("yamux") && !muxer.equals("mplex")) {
+      throw new IllegalArgumentException("--muxer must be yamux or mplex: " + muxer);
+    }
+    System.out.println(run(transport, security, muxer, keyType, bytes, handshakes).json());
   }
 }

@@ -29,8 +29,20 @@ class JsonLineTest {
   @Test
   void transportResultNestsThroughputAndHandshakes() throws Exception {
     TransportBench.Result r = new TransportBench.Result("yamux", "ed25519", 268435456L, 812.44, 200, 350.06);
-    assertThat(r.json()).isEqualTo("{\"bench\":\"java-java\",\"transport\":\"tcp+noise+yamux\",\"keyType\":\"ed25519\","
+    assertThat(r.json()).isEqualTo("{\"bench\":\"java-java\",\"transport\":\"tcp+noise+yamux\",\"security\":\"noise\","
+        + "\"muxer\":\"yamux\",\"keyType\":\"ed25519\","
         + "\"throughput\":{\"bytes\":268435456,\"mibPerSec\":812.4},\"handshakes\":{\"count\":200,\"perSec\":350.1}}");
     assertThat(new ObjectMapper().readTree(r.json()).at("/handshakes/perSec").doubleValue()).isEqualTo(350.1);
+  }
+
+  @Test
+  void transportResultNamesTlsAndQuic() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    TransportBench.Result tls = new TransportBench.Result(TransportBench.Result.tcp("tls", "yamux"), "tls", "yamux",
+        "ed25519", 1024, 1.0, 10, 1.0);
+    assertThat(json.readTree(tls.json()).get("transport").asText()).isEqualTo("tcp+tls+yamux");
+    assertThat(json.readTree(tls.json()).get("security").asText()).isEqualTo("tls");
+    TransportBench.Result quic = new TransportBench.Result("quic", "tls", "quic", "ed25519", 1024, 1.0, 10, 1.0);
+    assertThat(json.readTree(quic.json()).get("transport").asText()).isEqualTo("quic");
   }
 }
