@@ -11,7 +11,8 @@
 //
 // Decode mode: node eth2-vectors.mjs decode
 //   reads ENR texts, one a line, and prints one JSON line each:
-//   {index, ok, seq, ip, tcp, udp, ip6, tcp6, udp6, eth2, attnets, syncnets, peerId, nodeId, text (re-encoded)}
+//   {index, ok, seq, ip, tcp, udp, ip6, tcp6, udp6, quic, quic6, quicMultiaddr, eth2, attnets, syncnets, peerId,
+//    nodeId, text (re-encoded)}
 //   or {index, ok: false, error} when @chainsafe/enr rejects it.
 import './polyfill.mjs'
 import { createHash } from 'node:crypto'
@@ -161,6 +162,10 @@ async function decodeMode () {
         ip6: enr.ip6 ?? null,
         tcp6: enr.tcp6 ?? null,
         udp6: enr.udp6 ?? null,
+        quic: enr.quic ?? null,
+        quic6: enr.quic6 ?? null,
+        // the dial address @chainsafe/enr makes of the quic field (quic, else quic6), e.g. /ip4/../udp/../quic-v1
+        quicMultiaddr: enr.getLocationMultiaddr('quic')?.toString() ?? null,
         eth2: get('eth2'),
         attnets: get('attnets'),
         syncnets: get('syncnets'),

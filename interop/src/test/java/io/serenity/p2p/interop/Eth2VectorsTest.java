@@ -133,7 +133,8 @@ class Eth2VectorsTest {
         for (long seed = 1; seed <= 3; seed++) {
             PrivateKey key = PrivateKey.fromSeed(KeyType.SECP256K1, seed);
             mine.add(Enr.builder().seq(seed * 1000).ip(InetAddress.getByName("10.0.0." + seed)).tcp(9000 + (int) seed)
-                    .udp(9100).ip(InetAddress.getByName("2001:db8::" + seed)).tcp6(9200).udp6(9300)
+                    .udp(9100).quic(9400 + (int) seed).ip(InetAddress.getByName("2001:db8::" + seed)).tcp6(9200)
+                    .udp6(9300).quic6(9500)
                     .eth2(new EnrForkId(Bytes4.fromHex("b5303f2a"), Bytes4.fromHex("01000000"), EnrForkId.FAR_FUTURE_EPOCH))
                     .attnets(Bitvector.of(64, (int) seed, 63)).syncnets(Bitvector.of(4, 1)).sign(key));
         }
@@ -154,6 +155,12 @@ class Eth2VectorsTest {
             assertThat(((Number) js.get("udp")).intValue()).isEqualTo(9100);
             assertThat(((Number) js.get("tcp6")).intValue()).isEqualTo(9200);
             assertThat(((Number) js.get("udp6")).intValue()).isEqualTo(9300);
+            assertThat(((Number) js.get("quic")).intValue()).isEqualTo(e.quic().getAsInt());
+            assertThat(((Number) js.get("quic6")).intValue()).isEqualTo(9500);
+            // js makes the same QUIC dial address of the record as Java
+            assertThat(js.get("quicMultiaddr") + "/p2p/" + e.peerId().toBase58())
+                    .isEqualTo(e.quicMultiaddr().orElseThrow().toString())
+                    .isEqualTo(e.dialMultiaddrs().get(0).toString());
             assertThat(InetAddress.getByName((String) js.get("ip6"))).isEqualTo(e.ip6().orElseThrow());
             assertThat(js.get("eth2")).isEqualTo(HEX.formatHex(e.get("eth2").orElseThrow()));
             assertThat(js.get("attnets")).isEqualTo(HEX.formatHex(e.get("attnets").orElseThrow()));

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * What {@code run --network} adds to the Ethereum node once it listens: discv5 with our ENR (ip,
- * tcp, udp, eth2, attnets, syncnets and from Fulu cgc and nfd), the bootnodes, the peer manager
+ * tcp, udp, quic when listening on QUIC, eth2, attnets, syncnets and from Fulu cgc and nfd), the
+ * bootnodes, the peer manager
  * (following the fork schedule, with at least two peers wanted on each data column subnet of our
  * custody), and a watch of the wall clock that moves Status and the ENR to the next fork digest at a
  * boundary and reports it.
@@ -67,6 +68,8 @@ final class EthNetworkNode {
       }
       int tcp = node.server().listenAddrs().isEmpty() ? -1
           : EthNetworkOptions.tcpPort(List.of(node.server().listenAddrs().get(0).toString()));
+      // the bound QUIC port (--quic-port 0 binds any), published as quic / quic6
+      int quic = EthNetworkOptions.quicPort(node.server().listenAddrs().stream().map(Object::toString).toList());
       InetAddress bindIp = bindAddress(listenAddrs);
       Discv5Config.Builder cb = Discv5Config.builder(identity.raw())
           .bind(new InetSocketAddress(bindIp, eth.discoveryPort()));
@@ -75,6 +78,9 @@ final class EthNetworkNode {
       }
       if (tcp > 0) {
         cb.tcpPort(tcp);
+      }
+      if (quic > 0) {
+        cb.quicPort(quic);
       }
       discv5 = new Discv5Service(cb.build());
       try {

@@ -280,6 +280,19 @@ final class EthNetworkOptions {
     return -1;
   }
 
+  /** The UDP port of the first QUIC v1 listen address ({@code /udp/<port>/quic-v1}), or -1. */
+  static int quicPort(List<String> listenAddrs) {
+    for (String a : listenAddrs) {
+      String[] parts = a.split("/");
+      for (int i = 0; i + 2 < parts.length; i++) {
+        if (parts[i].equals("udp") && parts[i + 2].equals("quic-v1")) {
+          return Integer.parseInt(parts[i + 1]);
+        }
+      }
+    }
+    return -1;
+  }
+
   /** The key as the ENR needs it: secp256k1 only (discv5's "v4" identity scheme). */
   static PrivateKey enrKey(PrivateKey identity) {
     if (identity.type() != KeyType.SECP256K1) {
@@ -289,11 +302,15 @@ final class EthNetworkOptions {
     return identity;
   }
 
-  /** Our ENR at {@code now} without discovery running (the dry run): ip, tcp, udp and the eth2 fields. */
+  /**
+   * Our ENR at {@code now} without discovery running (the dry run, --no-discovery): ip, tcp, udp,
+   * quic (when listening on QUIC) and the eth2 fields.
+   */
   Enr localEnr(PrivateKey identity, NetworkConfig net, Instant now, List<String> listenAddrs) {
     Enr.Builder b = Enr.builder().seq(1);
     InetAddress ip = enrAddress(listenAddrs);
     int tcp = tcpPort(listenAddrs);
+    int quic = quicPort(listenAddrs);
     if (ip != null) {
       b.ip(ip);
       boolean v6 = ip.getAddress().length == 16;
@@ -302,6 +319,13 @@ final class EthNetworkOptions {
           b.tcp6(tcp);
         } else {
           b.tcp(tcp);
+        }
+      }
+      if (quic > 0) {
+        if (v6) {
+          b.quic6(quic);
+        } else {
+          b.quic(quic);
         }
       }
       int udp = discoveryPort();

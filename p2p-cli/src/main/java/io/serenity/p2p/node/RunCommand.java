@@ -96,7 +96,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       paramLabel = "<port>",
       description = "Also listen for QUIC v1 on this UDP port of every IPv4 interface "
           + "(/ip4/0.0.0.0/udp/<port>/quic-v1; the same as adding that --listen). Dials prefer a peer's "
-          + "QUIC address and fall back to TCP.")
+          + "QUIC address and fall back to TCP. With --network the ENR publishes the port as 'quic'.")
   Integer quicPort;
 
   @Option(
@@ -487,7 +487,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             + digest.toHex() + "; next boundary: " + next);
     Enr enr = eth.localEnr(identity, net, now, listenAddrs);
     printer.event("enr").with("enr", enr.toText()).with("peerId", enr.peerId().toBase58())
-        .print(enr.toText());
+        .with("ip", enr.ip().or(enr::ip6).map(java.net.InetAddress::getHostAddress).orElse(null))
+        .with("tcp", port(enr.tcp().isPresent() ? enr.tcp() : enr.tcp6()))
+        .with("udp", port(enr.udp().isPresent() ? enr.udp() : enr.udp6()))
+        .with("quic", port(enr.quic().isPresent() ? enr.quic() : enr.quic6()))
+        .print(enr.toText() + "\n  " + enrFields(enr));
     TopicSchedule schedule = EthNetworkOptions.topics(net, enr.nodeId());
     List<String> topicNames = schedule.topicStringsAt(now);
     java.util.Optional<Instant> change = schedule.nextChange(now);
@@ -503,6 +507,26 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     printer.event("dry_run").print("dry run: no socket opened; without --dry-run the node listens on "
         + String.join(" ", listenAddrs) + ", runs discv5 on UDP " + eth.discoveryPort() + " and keeps "
         + eth.targetPeers(maxPeers) + " to " + EthNetworkOptions.maxPeers(maxPeers) + " peers");
+  }
+
+  private static Integer port(java.util.OptionalInt p) {
+    return p.isPresent() ? p.getAsInt() : null;
+  }
+
+  /** The record's endpoint fields in words: what peers dial us at (QUIC first, as they prefer it). */
+  static String enrFields(Enr enr) {
+    List<String> f = new ArrayList<>();
+    enr.ip().ifPresent(a -> f.add("ip " + a.getHostAddress()));
+    enr.ip6().ifPresent(a -> f.add("ip6 " + a.getHostAddress()));
+    enr.quic().ifPresent(p -> f.add("quic " + p));
+    enr.quic6().ifPresent(p -> f.add("quic6 " + p));
+    enr.tcp().ifPresent(p -> f.add("tcp " + p));
+    enr.tcp6().ifPresent(p -> f.add("tcp6 " + p));
+    enr.udp().ifPresent(p -> f.add("udp " + p));
+    enr.udp6().ifPresent(p -> f.add("udp6 " + p));
+    String dial = enr.dialMultiaddrs().stream().map(Object::toString).collect(Collectors.joining(", "));
+    return (f.isEmpty() ? "no address (give --enr-address)" : String.join(", ", f))
+        + (dial.isEmpty() ? "" : "; peers dial " + dial);
   }
 
   /** Req/resp events of the Ethereum preset: a peer's Status, and Goodbye either way. */

@@ -102,6 +102,27 @@ class RunNetworkTest {
   }
 
   @Test
+  void dryRunWithAQuicPortPublishesQuicInTheEnr() throws Exception {
+    Run r = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
+        "--listen", "/ip4/0.0.0.0/tcp/9200", "--quic-port", "9201", "--enr-address", "203.0.113.7");
+    assertThat(r.exit()).as(r.output()).isZero();
+    JsonNode ev = r.events().get("enr");
+    Enr enr = Enr.fromText(ev.get("enr").asText());
+    assertThat(enr.quic()).hasValue(9201);
+    assertThat(enr.tcp()).hasValue(9200);
+    assertThat(ev.get("quic").asInt()).isEqualTo(9201);
+    assertThat(ev.get("tcp").asInt()).isEqualTo(9200);
+    assertThat(enr.dialMultiaddrs().get(0).toString()).startsWith("/ip4/203.0.113.7/udp/9201/quic-v1/p2p/");
+    Run text = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--quic-port", "9201",
+        "--enr-address", "203.0.113.7");
+    assertThat(text.output()).contains("ip 203.0.113.7, quic 9201, tcp 9000, udp 9000; peers dial "
+        + "/ip4/203.0.113.7/udp/9201/quic-v1/p2p/");
+    Run without = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
+        "--enr-address", "203.0.113.7");
+    assertThat(Enr.fromText(without.events().get("enr").get("enr").asText()).quic()).isEmpty();
+  }
+
+  @Test
   void theTextDryRunPrintsTheEnrOnALineOfItsOwn() {
     Run r = run("run", "--network", "sepolia", "--dry-run", "--ephemeral", "--enr-address", "203.0.113.7");
     assertThat(r.exit()).as(r.output()).isZero();
@@ -168,14 +189,20 @@ class RunNetworkTest {
     Enr bootEnr = boot.start().get(30, TimeUnit.SECONDS);
     try {
       CompletableFuture<Run> node = CompletableFuture.supplyAsync(() -> run("run", "--network", "mainnet",
-          "--ephemeral", "--json", "--listen", "/ip4/127.0.0.1/tcp/0", "--discovery-port", "0",
-          "--bootnodes", bootEnr.toText(), "--exit-after", "4"));
+          "--ephemeral", "--json", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1",
+          "--discovery-port", "0", "--bootnodes", bootEnr.toText(), "--exit-after", "4"));
       Run r = node.get(60, TimeUnit.SECONDS);
       assertThat(r.exit()).as(r.output()).isZero();
       Enr enr = Enr.fromText(r.events().get("enr").get("enr").asText());
       assertThat(enr.ip()).contains(lo);
       assertThat(enr.udp()).isPresent();
       assertThat(enr.tcp()).isPresent();
+      // the bound QUIC port (the listen address asked for any) is in the record
+      String quicAddr = "/ip4/127.0.0.1/udp/" + enr.quic().orElseThrow() + "/quic-v1";
+      List<String> listening = new ArrayList<>();
+      r.events().get("listening").get("addrs").forEach(a -> listening.add(a.asText()));
+      assertThat(listening).contains(quicAddr + "/p2p/" + enr.peerId().toBase58());
+      assertThat(enr.dialMultiaddrs().get(0).toString()).startsWith(quicAddr + "/p2p/");
       assertThat(EthEnr.forkDigest(enr)).contains(Network.MAINNET.config().currentForkDigest(Instant.now()));
       // the peer manager's first round looked up through the bootnode, which therefore met the node
       List<TableEntry> table = boot.table().get(30, TimeUnit.SECONDS);

@@ -27,6 +27,7 @@ public final class Discv5Config {
   private final InetSocketAddress bind;
   private final InetAddress advertisedIp;
   private final OptionalInt tcpPort;
+  private final OptionalInt quicPort;
   private final Enr previousEnr;
   private final Duration requestTimeout;
   private final int maxPendingRequests;
@@ -65,6 +66,7 @@ public final class Discv5Config {
           + ": set advertisedIp, the address other nodes reach us at");
     }
     this.tcpPort = b.tcpPort;
+    this.quicPort = b.quicPort;
     this.previousEnr = b.previousEnr;
     this.requestTimeout = b.requestTimeout;
     this.maxPendingRequests = b.maxPendingRequests;
@@ -135,6 +137,11 @@ public final class Discv5Config {
   /** {@return the TCP port written into our record, if any} */
   public OptionalInt tcpPort() {
     return tcpPort;
+  }
+
+  /** {@return the UDP port of our libp2p QUIC v1 listener written into our record ({@code quic}), if any} */
+  public OptionalInt quicPort() {
+    return quicPort;
   }
 
   /** {@return our record from an earlier run, whose seq the new record continues; null if none} */
@@ -286,6 +293,7 @@ public final class Discv5Config {
     private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private InetAddress advertisedIp;
     private OptionalInt tcpPort = OptionalInt.empty();
+    private OptionalInt quicPort = OptionalInt.empty();
     private Enr previousEnr;
     private Duration requestTimeout = Duration.ofSeconds(1);
     private int maxPendingRequests = 1024;
@@ -352,6 +360,18 @@ public final class Discv5Config {
      */
     public Builder tcpPort(int v) {
       this.tcpPort = OptionalInt.of(v);
+      return this;
+    }
+
+    /**
+     * UDP port of our libp2p QUIC v1 listener, written into our record as {@code quic} ({@code
+     * quic6} for an IPv6 address; phase0 p2p-interface.md "ENR structure"); default none.
+     *
+     * @param v the port
+     * @return this
+     */
+    public Builder quicPort(int v) {
+      this.quicPort = OptionalInt.of(v);
       return this;
     }
 

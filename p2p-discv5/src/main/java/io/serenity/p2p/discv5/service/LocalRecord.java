@@ -22,7 +22,7 @@ final class LocalRecord {
   private LocalRecord() {}
 
   /**
-   * Our record: the advertised IP, the bound UDP port and the configured TCP port, over the fields
+   * Our record: the advertised IP, the bound UDP port and the configured TCP and QUIC ports, over the fields
    * of the previous record when it is ours; seq 1, or the previous seq, plus one if an address
    * changed.
    */
@@ -41,6 +41,7 @@ final class LocalRecord {
     boolean same = Objects.equals(prev.ip(), candidate.ip()) && Objects.equals(prev.ip6(), candidate.ip6())
         && prev.udp().equals(candidate.udp()) && prev.udp6().equals(candidate.udp6())
         && prev.tcp().equals(candidate.tcp()) && prev.tcp6().equals(candidate.tcp6())
+        && prev.quic().equals(candidate.quic()) && prev.quic6().equals(candidate.quic6())
         && prev.keys().equals(candidate.keys());
     return same ? prev : b.seq(prev.seq() + 1).sign(key);
   }
@@ -63,9 +64,11 @@ final class LocalRecord {
     if (ip instanceof Inet6Address) {
       b.udp6(udpPort);
       config.tcpPort().ifPresent(b::tcp6);
+      config.quicPort().ifPresent(b::quic6);
     } else {
       b.udp(udpPort);
       config.tcpPort().ifPresent(b::tcp);
+      config.quicPort().ifPresent(b::quic);
     }
   }
 

@@ -179,6 +179,23 @@ class Discv5ServiceTest {
   }
 
   @Test
+  void theRecordCarriesTheQuicPortAndANewOneBumpsTheSeq() throws Exception {
+    byte[] key = TestNodes.newKey();
+    Enr first = LocalRecord.build(TestNodes.config(key).tcpPort(9000).quicPort(9001).build(), 9000);
+    assertThat(first.quic()).hasValue(9001);
+    assertThat(first.dialMultiaddrs().get(0).toString()).startsWith("/ip4/127.0.0.1/udp/9001/quic-v1/p2p/");
+    assertThat(LocalRecord.build(TestNodes.config(key).tcpPort(9000).quicPort(9001).previousEnr(first).build(), 9000))
+        .isEqualTo(first);
+    Enr moved = LocalRecord.build(TestNodes.config(key).tcpPort(9000).quicPort(9002).previousEnr(first).build(), 9000);
+    assertThat(moved.seq()).isEqualTo(first.seq() + 1);
+    assertThat(moved.quic()).hasValue(9002);
+    Enr v6 = LocalRecord.build(TestNodes.config(key).advertisedIp(InetAddress.getByName("::1")).tcpPort(9000)
+        .quicPort(9001).build(), 9000);
+    assertThat(v6.quic6()).hasValue(9001);
+    assertThat(v6.quic()).isEmpty();
+  }
+
+  @Test
   void anUpdatedRecordIsFetchedByPeers() throws Exception {
     Discv5Service a = nodes.start();
     Discv5Service b = nodes.start();

@@ -2,6 +2,7 @@ package io.serenity.p2p.eth2.discovery;
 
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.core.PeerInfo;
 import io.serenity.p2p.eth2.Eth2Server;
 import io.serenity.p2p.eth2.reqresp.ReqResp;
 import io.serenity.p2p.eth2.ssz.Bytes4;
@@ -32,12 +33,12 @@ interface ManagedNode {
   List<Peer> peers();
 
   /**
-   * Dials a peer.
+   * Dials a peer at its addresses, best first (the host tries QUIC ones before TCP ones).
    *
-   * @param address its address, with {@code /p2p/<id>}
+   * @param addresses its addresses, each with the same {@code /p2p/<id>}; not empty
    * @return completes when connected, exceptionally when the dial failed
    */
-  CompletableFuture<?> dial(Multiaddr address);
+  CompletableFuture<?> dial(List<Multiaddr> addresses);
 
   /**
    * Says Goodbye and disconnects; never fails.
@@ -126,8 +127,9 @@ interface ManagedNode {
       }
 
       @Override
-      public CompletableFuture<?> dial(Multiaddr address) {
-        return node.server().connect(address.toString());
+      public CompletableFuture<?> dial(List<Multiaddr> addresses) {
+        PeerId id = addresses.get(0).peerId().orElseThrow();
+        return node.server().host().connect(new PeerInfo(id, addresses.stream().map(Multiaddr::withoutPeerId).toList()));
       }
 
       @Override

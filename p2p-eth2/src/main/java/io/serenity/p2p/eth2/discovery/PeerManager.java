@@ -850,7 +850,7 @@ public final class PeerManager implements AutoCloseable {
   // ---------------------------------------------------------------- dialling
 
   private static boolean addressable(Enr enr) {
-    return enr.tcpMultiaddr().isPresent() || enr.tcp6Multiaddr().isPresent();
+    return !enr.dialMultiaddrs().isEmpty();
   }
 
   /**
@@ -885,7 +885,7 @@ public final class PeerManager implements AutoCloseable {
         skippedOtherFork.incrementAndGet();
         continue;
       }
-      if (enr.tcpMultiaddr().isEmpty() && enr.tcp6Multiaddr().isEmpty()) {
+      if (!addressable(enr)) {
         continue;
       }
       out.putIfAbsent(id, enr);
@@ -969,7 +969,8 @@ public final class PeerManager implements AutoCloseable {
   }
 
   private void dial(Enr enr) {
-    Optional<Multiaddr> addr = enr.tcpMultiaddr().or(enr::tcp6Multiaddr);
+    // QUIC first, TCP as the fallback (phase0 p2p-interface.md: clients SHOULD prefer a peer's QUIC address)
+    List<Multiaddr> addrs = enr.dialMultiaddrs();
     PeerId id = enr.peerId();
     if (known.size() < MAX_KNOWN_RECORDS || known.containsKey(id)) {
       known.put(id, enr);
@@ -978,7 +979,7 @@ public final class PeerManager implements AutoCloseable {
     dials.incrementAndGet();
     CompletableFuture<?> f;
     try {
-      f = node.dial(addr.orElseThrow());
+      f = node.dial(addrs);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }

@@ -28,18 +28,20 @@ import java.util.TreeMap;
 
 /**
  * An Ethereum Node Record (EIP-778) under the "v4" identity scheme, with the consensus keys
- * {@code eth2}, {@code attnets} and {@code syncnets} (phase0/altair p2p-interface.md "ENR
- * structure"). Immutable; every instance carries a verified signature, whether it was decoded
- * ({@link #decode(byte[])}, {@link #fromText(String)}) or built and signed ({@link #builder()}).
+ * {@code eth2}, {@code attnets}, {@code syncnets} and the libp2p QUIC ports {@code quic} and
+ * {@code quic6} (phase0/altair p2p-interface.md "ENR structure"). Immutable; every instance
+ * carries a verified signature, whether it was decoded ({@link #decode(byte[])}, {@link
+ * #fromText(String)}) or built and signed ({@link #builder()}).
  *
  * <pre>{@code
- * Enr enr = Enr.builder().seq(1).ip(InetAddress.getByName("10.0.0.1")).tcp(9000).udp(9000)
+ * Enr enr = Enr.builder().seq(1).ip(InetAddress.getByName("10.0.0.1")).tcp(9000).udp(9000).quic(9001)
  *     .eth2(new EnrForkId(digest, nextVersion, EnrForkId.FAR_FUTURE_EPOCH))
  *     .attnets(Bitvector.empty(64)).syncnets(Bitvector.empty(4))
  *     .sign(nodeKey);                                  // secp256k1 PrivateKey
  * String text = enr.toText();                          // "enr:-..."
  * Enr peer = Enr.fromText(text);                       // RlpException unless valid and signed
  * Multiaddr dial = peer.tcpMultiaddr().orElseThrow();  // /ip4/10.0.0.1/tcp/9000/p2p/16Uiu2...
+ * List<Multiaddr> all = peer.dialMultiaddrs();         // [/ip4/10.0.0.1/udp/9001/quic-v1/p2p/16Uiu2..., tcp]
  * }</pre>
  */
 public final class Enr {
@@ -65,6 +67,13 @@ public final class Enr {
   public static final String KEY_TCP6 = "tcp6";
   /** Key of the IPv6 UDP port. */
   public static final String KEY_UDP6 = "udp6";
+  /**
+   * Key of the UDP port of the libp2p QUIC v1 transport (phase0 p2p-interface.md "ENR structure"), a
+   * big-endian integer like {@code tcp}.
+   */
+  public static final String KEY_QUIC = "quic";
+  /** Key of the IPv6 UDP port of the libp2p QUIC v1 transport. */
+  public static final String KEY_QUIC6 = "quic6";
   /** Key of the the SSZ {@code ENRForkID} (consensus p2p spec, "ENR structure"). */
   public static final String KEY_ETH2 = "eth2";
   /** Key of the attestation subnets, an SSZ {@code Bitvector[64]}. */
@@ -172,7 +181,7 @@ public final class Enr {
     V4Identity.decodePoint(key);
     checkLength(pairs, KEY_IP, 4);
     checkLength(pairs, KEY_IP6, 16);
-    for (String port : List.of(KEY_TCP, KEY_UDP, KEY_TCP6, KEY_UDP6)) {
+    for (String port : List.of(KEY_TCP, KEY_UDP, KEY_TCP6, KEY_UDP6, KEY_QUIC, KEY_QUIC6)) {
       port(pairs, port);
     }
     try {
@@ -330,6 +339,20 @@ public final class Enr {
     return port(pairs, KEY_UDP6);
   }
 
+  /** {@return the {@code quic} port: the UDP port of libp2p's QUIC v1 transport on {@code ip}} */
+  public OptionalInt quic() {
+    return port(pairs, KEY_QUIC);
+  }
+
+  /**
+   * {@return the {@code quic6} port: the UDP port of libp2p's QUIC v1 transport on {@code ip6}}
+   * Unlike {@code tcp6}, an absent {@code quic6} does not fall back to {@code quic}, as other
+   * readers of the key ({@code @chainsafe/enr}, Lighthouse) do not.
+   */
+  public OptionalInt quic6() {
+    return port(pairs, KEY_QUIC6);
+  }
+
   /** {@return the {@code eth2} field: the node's ENRForkID} */
   public Optional<EnrForkId> eth2() {
     return get(KEY_ETH2).map(EnrForkId::decode);
@@ -362,8 +385,48 @@ public final class Enr {
     return Optional.of(withPeer(new InetSocketAddress(ip6().get(), port.getAsInt())));
   }
 
+  /** {@return {@code /ip4/<ip>/udp/<quic>/quic-v1/p2p/<peer id>} when the record has ip and quic} */
+  public Optional<Multiaddr> quicMultiaddr() {
+    if (ip().isEmpty() || quic().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(withPeer(Multiaddr.quic(new InetSocketAddress(ip().get(), quic().getAsInt()))));
+  }
+
+  /** {@return {@code /ip6/<ip6>/udp/<quic6>/quic-v1/p2p/<peer id>} when the record has ip6 and quic6} */
+  public Optional<Multiaddr> quic6Multiaddr() {
+    if (ip6().isEmpty() || quic6().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(withPeer(Multiaddr.quic(new InetSocketAddress(ip6().get(), quic6().getAsInt()))));
+  }
+
+  /**
+   * The addresses to dial the record's node at, best first: QUIC before TCP (the consensus specs ask
+   * clients to prefer a peer's QUIC address), IPv4 before IPv6 within each, so that a dial falls back
+   * to TCP when QUIC fails. Each ends in {@code /p2p/<peer id>}.
+   *
+   * <pre>{@code
+   * host.connect(new PeerInfo(enr.peerId(), enr.dialMultiaddrs().stream().map(Multiaddr::withoutPeerId).toList()));
+   * }</pre>
+   *
+   * @return the QUIC and TCP addresses present, in dial order; empty when the record has none
+   */
+  public List<Multiaddr> dialMultiaddrs() {
+    List<Multiaddr> out = new ArrayList<>(4);
+    quicMultiaddr().ifPresent(out::add);
+    quic6Multiaddr().ifPresent(out::add);
+    tcpMultiaddr().ifPresent(out::add);
+    tcp6Multiaddr().ifPresent(out::add);
+    return List.copyOf(out);
+  }
+
   private Multiaddr withPeer(InetSocketAddress address) {
-    return Multiaddr.tcp(address).encapsulate(Multiaddr.parse("/p2p/" + peerId().toBase58()));
+    return withPeer(Multiaddr.tcp(address));
+  }
+
+  private Multiaddr withPeer(Multiaddr address) {
+    return address.encapsulate(Multiaddr.parse("/p2p/" + peerId().toBase58()));
   }
 
   private static InetAddress address(byte[] raw) {
@@ -477,6 +540,26 @@ public final class Enr {
      */
     public Builder udp6(int port) {
       return set(KEY_UDP6, portBytes(port));
+    }
+
+    /**
+     * Sets the {@code quic} port: the UDP port of our libp2p QUIC v1 listener on {@code ip}.
+     *
+     * @param port the port
+     * @return this builder
+     */
+    public Builder quic(int port) {
+      return set(KEY_QUIC, portBytes(port));
+    }
+
+    /**
+     * Sets the {@code quic6} port: the UDP port of our libp2p QUIC v1 listener on {@code ip6}.
+     *
+     * @param port the port
+     * @return this builder
+     */
+    public Builder quic6(int port) {
+      return set(KEY_QUIC6, portBytes(port));
     }
 
     /**

@@ -113,8 +113,8 @@ final class FakeNode implements ManagedNode {
   }
 
   @Override
-  public CompletableFuture<?> dial(Multiaddr address) {
-    PeerId id = address.peerId().orElseThrow();
+  public CompletableFuture<?> dial(List<Multiaddr> addresses) {
+    PeerId id = addresses.get(0).peerId().orElseThrow();
     dialled.add(id);
     CompletableFuture<Object> f = new CompletableFuture<>();
     pendingDials.put(id, f);

@@ -107,6 +107,20 @@ class PeerManagerTest {
     return new Node(s, key, events, digest);
   }
 
+  /** A node listening on TCP and on QUIC v1. */
+  private Node quicNode(int seed, Bytes4 digest) {
+    PrivateKey key = PrivateKey.fromSeed(KeyType.SECP256K1, seed);
+    Eth2Server s = new Eth2Server(
+        Eth2Server.ethereum(digest.bytes()).listen("/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1")
+            .privateKey(key).minPeers(0).maxPeers(1000).build(),
+        ReqRespConfig.defaults(), new StatusMessage(digest, Bytes32.ZERO, 0, Bytes32.ZERO, 0));
+    BlockingQueue<ReqRespEvent> events = new LinkedBlockingQueue<>();
+    s.addListener(events::add);
+    s.start();
+    closers.add(s);
+    return new Node(s, key, events, digest);
+  }
+
   private PeerManager manager(Node n, List<Enr> found, int target, int max) {
     PeerManager pm = new PeerManager(n.server(), new ListDiscovery(found), n::digest, target, max,
         Duration.ofHours(1));
@@ -151,6 +165,37 @@ class PeerManagerTest {
     // at the target: a further round dials nothing
     pm.round().get(WAIT_S, TimeUnit.SECONDS);
     assertThat(pm.dialCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aRecordWithAQuicPortIsDialledOverQuic() throws Exception {
+    Node a = node(5, OURS);
+    Node b = quicNode(6, OURS);
+    int quicPort = b.server().server().listenAddrs().stream().map(Object::toString)
+        .filter(s -> s.contains("/quic-v1")).map(s -> Integer.parseInt(s.split("/")[4])).findFirst().orElseThrow();
+    Enr enr = Enr.builder().from(b.enr()).quic(quicPort).seq(2).sign(b.key());
+    PeerManager pm = manager(a, List.of(enr), 1, 5);
+    pm.round().get(WAIT_S, TimeUnit.SECONDS);
+    awaitPeers(a, 1);
+    io.serenity.p2p.host.Connection c = a.server().server().host().connection(b.id()).orElseThrow();
+    assertThat(c.remoteAddr().toString()).as("QUIC preferred over the record's TCP port")
+        .isEqualTo("/ip4/127.0.0.1/udp/" + quicPort + "/quic-v1");
+  }
+
+  @Test
+  void aRecordWhoseQuicPortIsDeadIsDialledOverTcp() throws Exception {
+    Node a = node(7, OURS);
+    Node b = node(8, OURS); // TCP only
+    int deadPort;
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort();
+    }
+    Enr enr = Enr.builder().from(b.enr()).quic(deadPort).seq(2).sign(b.key());
+    PeerManager pm = manager(a, List.of(enr), 1, 5);
+    pm.round().get(WAIT_S, TimeUnit.SECONDS);
+    awaitPeers(a, 1);
+    io.serenity.p2p.host.Connection c = a.server().server().host().connection(b.id()).orElseThrow();
+    assertThat(c.remoteAddr().toString()).as("fell back to TCP").startsWith("/ip4/127.0.0.1/tcp/" + b.port());
   }
 
   @Test

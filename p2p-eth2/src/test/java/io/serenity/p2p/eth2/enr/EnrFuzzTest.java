@@ -80,5 +80,8 @@ class EnrFuzzTest {
     e.syncnets();
     e.tcpMultiaddr();
     e.tcp6Multiaddr();
+    e.quicMultiaddr();
+    e.quic6Multiaddr();
+    e.dialMultiaddrs();
   }
 }

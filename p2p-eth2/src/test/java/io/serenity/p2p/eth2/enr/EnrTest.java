@@ -69,6 +69,62 @@ class EnrTest {
   }
 
   @Test
+  void quicPortsAreBigEndianIntegersThatRoundTrip() throws Exception {
+    PrivateKey key = PrivateKey.fromSeed(KeyType.SECP256K1, 43);
+    Enr enr = Enr.builder().ip(InetAddress.getByName("10.1.2.3")).tcp(9000).udp(9000).quic(9001)
+        .ip(InetAddress.getByName("2001:db8::7")).tcp6(9002).quic6(9003).sign(key);
+    assertThat(enr.keys()).contains(Enr.KEY_QUIC, Enr.KEY_QUIC6);
+    assertThat(enr.get(Enr.KEY_QUIC)).hasValueSatisfying(v -> assertThat(HEX.formatHex(v)).isEqualTo("2329"));
+    assertThat(enr.get(Enr.KEY_QUIC6)).hasValueSatisfying(v -> assertThat(HEX.formatHex(v)).isEqualTo("232b"));
+    Enr back = Enr.fromText(enr.toText());
+    assertThat(back.quic()).hasValue(9001);
+    assertThat(back.quic6()).hasValue(9003);
+    // a record written by another client with the raw key reads the same
+    Enr raw = Enr.builder().set("quic", new byte[] {(byte) 0xff, (byte) 0xff}).sign(key);
+    assertThat(Enr.decode(raw.toRlp()).quic()).hasValue(65535);
+  }
+
+  @Test
+  void quicPortOutOfRangeIsATypedError() {
+    PrivateKey key = PrivateKey.fromSeed(KeyType.SECP256K1, 44);
+    byte[] bad = Enr.builder().set(Enr.KEY_QUIC, new byte[] {1, 0, 0}).sign(key).toRlp();
+    assertThatThrownBy(() -> Enr.decode(bad)).isInstanceOf(RlpException.class)
+        .hasMessageContaining("'quic' port out of range");
+    byte[] bad6 = Enr.builder().set(Enr.KEY_QUIC6, new byte[] {1, 0, 0}).sign(key).toRlp();
+    assertThatThrownBy(() -> Enr.decode(bad6)).isInstanceOf(RlpException.class).hasMessageContaining("'quic6'");
+    assertThatThrownBy(() -> Enr.builder().quic(65536)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void dialAddressesPutQuicBeforeTcp() throws Exception {
+    PrivateKey key = PrivateKey.fromSeed(KeyType.SECP256K1, 45);
+    Enr enr = Enr.builder().ip(InetAddress.getByName("10.1.2.3")).tcp(9000).udp(9000).quic(9001)
+        .ip(InetAddress.getByName("::1")).tcp6(9002).quic6(9003).sign(key);
+    String id = enr.peerId().toBase58();
+    assertThat(enr.quicMultiaddr().orElseThrow().toString()).isEqualTo("/ip4/10.1.2.3/udp/9001/quic-v1/p2p/" + id);
+    assertThat(enr.dialMultiaddrs()).extracting(Object::toString).containsExactly(
+        "/ip4/10.1.2.3/udp/9001/quic-v1/p2p/" + id,
+        "/ip6/::1/udp/9003/quic-v1/p2p/" + id,
+        "/ip4/10.1.2.3/tcp/9000/p2p/" + id,
+        "/ip6/::1/tcp/9002/p2p/" + id);
+  }
+
+  @Test
+  void dialAddressesWithoutQuicAreTheTcpOnesAndQuic6DoesNotFallBackToQuic() throws Exception {
+    PrivateKey key = PrivateKey.fromSeed(KeyType.SECP256K1, 46);
+    Enr tcpOnly = Enr.builder().ip(InetAddress.getByName("10.1.2.3")).tcp(9000).sign(key);
+    assertThat(tcpOnly.quicMultiaddr()).isEmpty();
+    assertThat(tcpOnly.dialMultiaddrs()).extracting(Object::toString)
+        .containsExactly("/ip4/10.1.2.3/tcp/9000/p2p/" + tcpOnly.peerId().toBase58());
+    Enr v6 = Enr.builder().ip(InetAddress.getByName("::1")).tcp(9000).quic(9001).sign(key);
+    assertThat(v6.quic6Multiaddr()).isEmpty();
+    assertThat(v6.quicMultiaddr()).as("no ip").isEmpty();
+    assertThat(v6.dialMultiaddrs()).extracting(Object::toString)
+        .containsExactly("/ip6/::1/tcp/9000/p2p/" + v6.peerId().toBase58());
+    assertThat(Enr.builder().sign(key).dialMultiaddrs()).isEmpty();
+  }
+
+  @Test
   void everyFlippedBitIsRejected() {
     byte[] rlp = Enr.fromText(EIP778_TEXT).toRlp();
     for (int i = 0; i < rlp.length; i++) {
