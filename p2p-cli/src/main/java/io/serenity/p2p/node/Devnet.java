@@ -37,16 +37,34 @@ import java.util.function.Consumer;
  * connected in a random topology of average degree K (a ring plus random chords, so it is always
  * connected), all on one topic; M messages of S bytes published from random nodes at R per second;
  * every delivery timed against the publish time written into the payload (one clock, one process).
+ * The nodes listen and dial over TCP (Noise, yamux) or QUIC v1, as {@link Transport} says.
  */
 final class Devnet {
   static final String TOPIC = "devnet";
   /** Payload header: message index (int) and publish time (long, System.nanoTime). */
   static final int HEADER = 12;
 
+  /** The transport the nodes listen and dial on. */
+  enum Transport {
+    TCP("/ip4/127.0.0.1/tcp/0"),
+    QUIC("/ip4/127.0.0.1/udp/0/quic-v1");
+
+    final String listen;
+
+    Transport(String listen) {
+      this.listen = listen;
+    }
+
+    /** {@return the name {@link io.serenity.p2p.host.Connection#transport()} reports} */
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** What to run. */
   record Settings(
       int nodes, int degree, int messages, int size, double rate, long seed, boolean floodsub,
-      GossipSubParams params, PubSubConfig config, boolean scoring, long deliveryTimeoutMillis) {}
+      GossipSubParams params, PubSubConfig config, boolean scoring, long deliveryTimeoutMillis, Transport transport) {}
 
   /**
    * What happened.
@@ -56,11 +74,14 @@ final class Devnet {
    * @param duplicatesPerMessage copies received beyond the first, summed over nodes, per message
    * @param bytesSentPerNode mean and max pubsub payload bytes a node wrote
    * @param cpuSeconds process CPU time over the publish-and-deliver phase
+   * @param connectionsByTransport open connections at the end by {@link io.serenity.p2p.host.Connection#transport()},
+   *     each counted once (at its dialling end)
    */
   record Summary(
       int nodes, int connections, int failedDials, int messages, int size, long deliveries, long expected,
       double deliveryRatio, double[] latencyMillis, double duplicatesPerMessage, double meanMeshSize,
-      long[] bytesSentPerNode, double setupSeconds, double runSeconds, double cpuSeconds) {}
+      long[] bytesSentPerNode, double setupSeconds, double runSeconds, double cpuSeconds,
+      Map<String, Integer> connectionsByTransport) {}
 
   private final Settings s;
   private final Consumer<String> progress;
@@ -88,7 +109,7 @@ final class Devnet {
         }
         ServerConfig config = builder
             .privateKey(PrivateKey.fromSeed(KeyType.ED25519, s.seed() * 1_000_003L + i))
-            .listen("/ip4/127.0.0.1/tcp/0")
+            .listen(s.transport().listen)
             .router(s.floodsub() ? ServerConfig.Router.FLOODSUB : ServerConfig.Router.GOSSIPSUB)
             .pubSubConfig(s.config())
             .gossipSubParams(s.params())
@@ -184,7 +205,13 @@ final class Devnet {
       long received = 0;
       long meshTotal = 0;
       long[] sent = new long[servers.size()];
+      Map<String, Integer> byTransport = new java.util.TreeMap<>();
       for (int i = 0; i < servers.size(); i++) {
+        for (io.serenity.p2p.host.Connection c : servers.get(i).host().connections()) {
+          if (c.isInitiator()) {
+            byTransport.merge(c.transport(), 1, Integer::sum);
+          }
+        }
         TopicCounters.Snapshot c = servers.get(i).pubSub().stats().get(TOPIC);
         if (c != null) {
           received += c.received();
@@ -202,7 +229,7 @@ final class Devnet {
       return new Summary(s.nodes(), edges.size() - failed[0], failed[0], s.messages(), s.size(), got, expected,
           expected == 0 ? 1.0 : got / (double) expected, latencyMillis, Math.max(0, dups),
           meshTotal / (double) Math.max(1, servers.size()), new long[] {sentMean, sentMax}, setupSeconds, runSeconds,
-          cpuSeconds);
+          cpuSeconds, Map.copyOf(byTransport));
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
         | io.serenity.p2p.server.ServerException e) {
       throw new RuntimeFailure("devnet setup failed: " + RunCommand.rootMessage(e), e);

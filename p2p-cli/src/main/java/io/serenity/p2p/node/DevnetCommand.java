@@ -43,6 +43,10 @@ final class DevnetCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "<seconds>", description = "How long to wait for deliveries after the last publish. Default: ${DEFAULT-VALUE}.")
   int timeout = 30;
 
+  @Option(names = "--transport", paramLabel = "tcp|quic",
+      description = "Transport the nodes listen and dial on: tcp (Noise, yamux) or quic (QUIC v1). Default: ${DEFAULT-VALUE}.")
+  String transport = "tcp";
+
   @Option(names = "--json", description = "Print the summary as one JSON object (progress still goes to stderr).")
   boolean json;
 
@@ -69,9 +73,14 @@ final class DevnetCommand implements Callable<Integer> {
     if (timeout < 1) {
       throw new UsageException("--timeout: " + timeout + " must be at least 1 second");
     }
+    Devnet.Transport t = switch (transport.toLowerCase(Locale.ROOT)) {
+      case "tcp" -> Devnet.Transport.TCP;
+      case "quic" -> Devnet.Transport.QUIC;
+      default -> throw new UsageException("--transport: unknown transport '" + transport + "' (expected tcp or quic)");
+    };
     Devnet.Settings settings = new Devnet.Settings(nodes, degree, messages, size, rate, seed, node.floodsub(),
         node.gossipParams(), node.pubsubConfig().withMaxMessageSize(Math.max(size, 1 << 20)),
-        node.scoringOn(), Duration.ofSeconds(timeout).toMillis());
+        node.scoringOn(), Duration.ofSeconds(timeout).toMillis(), t);
     PrintStream err = System.err;
     boolean tty = System.console() != null;
     Devnet.Summary s = new Devnet(settings, line -> {
@@ -91,7 +100,9 @@ final class DevnetCommand implements Callable<Integer> {
     printer.event("devnet_summary")
         .with("nodes", s.nodes())
         .with("router", node.floodsub() ? "floodsub" : "gossipsub")
+        .with("transport", t.label())
         .with("connections", s.connections())
+        .with("connectionsByTransport", new java.util.TreeMap<>(s.connectionsByTransport()))
         .with("failedDials", s.failedDials())
         .with("messages", s.messages())
         .with("size", s.size())
@@ -106,24 +117,34 @@ final class DevnetCommand implements Callable<Integer> {
         .with("setupSeconds", round(s.setupSeconds(), 2))
         .with("runSeconds", round(s.runSeconds(), 2))
         .with("cpuSeconds", round(s.cpuSeconds(), 2))
-        .print(human(s));
+        .print(human(s, t));
     return s.deliveryRatio() == 1.0 ? 0 : 1;
   }
 
-  private String human(Devnet.Summary s) {
+  private String human(Devnet.Summary s, Devnet.Transport t) {
     return String.format(Locale.ROOT, String.join("\n",
-            "devnet: %d nodes (%s), %d connections (%d failed), %d messages of %d bytes",
+            "devnet: %d nodes (%s over %s), %d connections (%d failed; open at the end: %s), %d messages of %d bytes",
             "  delivery ratio      %.4f (%d of %d)",
             "  latency ms          p50 %.2f  p90 %.2f  p99 %.2f  max %.2f",
             "  duplicates/message  %.2f",
             "  mean mesh size      %.2f",
             "  bytes sent/node     mean %d  max %d",
             "  time                setup %.1f s, run %.1f s, CPU %.1f s"),
-        s.nodes(), node.floodsub() ? "floodsub" : "gossipsub", s.connections(), s.failedDials(), s.messages(), s.size(),
+        s.nodes(), node.floodsub() ? "floodsub" : "gossipsub", t.label(), s.connections(), s.failedDials(),
+        openByTransport(s.connectionsByTransport()), s.messages(), s.size(),
         s.deliveryRatio(), s.deliveries(), s.expected(),
         s.latencyMillis()[0], s.latencyMillis()[1], s.latencyMillis()[2], s.latencyMillis()[3],
         s.duplicatesPerMessage(), s.meanMeshSize(), s.bytesSentPerNode()[0], s.bytesSentPerNode()[1],
         s.setupSeconds(), s.runSeconds(), s.cpuSeconds());
+  }
+
+  private static String openByTransport(java.util.Map<String, Integer> m) {
+    if (m.isEmpty()) {
+      return "none";
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    new java.util.TreeMap<>(m).forEach((k, v) -> parts.add(v + " " + k));
+    return String.join(", ", parts);
   }
 
   /** Name/value pairs, in order, as one JSON object. */

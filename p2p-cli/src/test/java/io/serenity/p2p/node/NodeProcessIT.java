@@ -118,6 +118,20 @@ class NodeProcessIT {
   }
 
   @Test
+  void devnetOverQuicDeliversEverythingOnQuicConnections() throws Exception {
+    NodeProcesses.Node d = nodes.start("devnet", "--nodes", "20", "--degree", "4", "--messages", "20", "--rate", "30",
+        "--transport", "quic", "--json");
+    String summary = d.await(l -> l.startsWith("{\"event\":\"devnet_summary\""), "devnet summary");
+    assertThat(d.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(d.process.exitValue()).as(summary).isZero();
+    assertThat(field(summary, "transport")).isEqualTo("quic");
+    assertThat(field(summary, "deliveryRatio")).isEqualTo("1.0");
+    assertThat(field(summary, "deliveries")).isEqualTo("380");
+    assertThat(field(summary, "failedDials")).isEqualTo("0");
+    assertThat(summary).contains("\"connectionsByTransport\":{\"quic\":" + field(summary, "connections") + "}");
+  }
+
+  @Test
   void aPingPrintsASummaryAndThePingedNodeLogsNothingAboutIt() throws Exception {
     NodeProcesses.Node a = nodes.start("run", "--key-seed", "121", "--listen", "/ip4/127.0.0.1/tcp/0", "--json",
         "--exit-after", "120");

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connection {
 
+  /** {@link #transport()} of a TCP connection (secured by Noise or TLS, multiplexed by yamux or mplex). */
+  public static final String TCP = "tcp";
+  /** {@link #transport()} of a QUIC v1 connection (its own TLS 1.3 and streams). */
+  public static final String QUIC = "quic";
+
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
   /** Lines a remote peer can trigger: at most 5 per minute per kind, the rest counted. */
   private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
@@ -67,6 +72,11 @@ public final class Connection {
   /** {@return the remote's address ({@code /ip4/…/tcp/…}, or {@code /ip4/…/udp/…/quic-v1} over QUIC)} */
   public Multiaddr remoteAddr() {
     return remoteAddr;
+  }
+
+  /** {@return the transport: {@link #QUIC} for a {@code quic-v1} connection, else {@link #TCP}} */
+  public String transport() {
+    return remoteAddr.has(Multiaddr.Protocol.QUIC_V1) ? QUIC : TCP;
   }
 
   /** {@return our address on this connection} */
