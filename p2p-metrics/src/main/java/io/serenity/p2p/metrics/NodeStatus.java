@@ -96,11 +96,15 @@ public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> pee
    * @param peerId base58
    * @param direction "inbound" or "outbound"
    * @param addr the connection's remote address
+   * @param transport {@code tcp} or {@code quic} ({@link Connection#transport()})
+   * @param security {@code noise}, {@code tls} or {@code quic-tls} (QUIC's own TLS 1.3)
+   * @param muxer {@code yamux}, {@code mplex} or {@code quic} (QUIC's own streams)
    * @param agent identify agent version, or "" when unknown
    * @param streams open streams on the connection
    * @param score the pubsub router's score (0 without scoring)
    */
-  public record PeerStatus(String peerId, String direction, String addr, String agent, int streams, double score) {}
+  public record PeerStatus(String peerId, String direction, String addr, String transport, String security,
+      String muxer, String agent, int streams, double score) {}
 
   /**
    * Takes a snapshot of {@code host} and, if not null, {@code pubsub}.
@@ -116,7 +120,8 @@ public record NodeStatus(String peerId, List<String> addrs, List<PeerStatus> pee
       PeerId id = c.remotePeer();
       String agent = host.peerStore().get(id).flatMap(PeerStore.PeerData::agentVersion).orElse("");
       peers.add(new PeerStatus(id.toBase58(), c.isInitiator() ? "outbound" : "inbound", c.remoteAddr().toString(),
-          agent, c.streamCount(), scores.getOrDefault(id, 0.0)));
+          c.transport(), P2pMetrics.securityLabel(c), P2pMetrics.muxerLabel(c), agent, c.streamCount(),
+          scores.getOrDefault(id, 0.0)));
     }
     peers.sort(Comparator.comparingDouble(PeerStatus::score).reversed().thenComparing(PeerStatus::peerId));
     Map<String, List<String>> meshes = new TreeMap<>();

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.Connection;
 import io.serenity.p2p.host.Host;
+import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.ResourceManager;
 import io.serenity.p2p.host.Traffic;
 import io.serenity.p2p.pubsub.PeerScore;
@@ -15,6 +16,7 @@ import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.TopicCounters;
 import io.serenity.p2p.transport.WriteBudget;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +30,9 @@ import java.util.Set;
  * <table>
  *   <caption>metrics</caption>
  *   <tr><td>{@code libp2p_peers{direction}}</td><td>connected peers, inbound and outbound</td></tr>
+ *   <tr><td>{@code libp2p_connections{transport,security,muxer}}</td><td>open connections: transport tcp or
+ *       quic, security noise, tls or quic-tls (QUIC's own TLS 1.3), muxer yamux, mplex or quic (QUIC's own
+ *       streams)</td></tr>
  *   <tr><td>{@code libp2p_streams}</td><td>open streams over all connections</td></tr>
  *   <tr><td>{@code libp2p_stream_bytes_total{protocol,direction}}</td><td>payload bytes by protocol, in and out</td></tr>
  *   <tr><td>{@code libp2p_rcmgr_connections{direction}}</td><td>whole-node connections, inbound and outbound</td></tr>
@@ -89,6 +94,19 @@ public final class P2pMetrics {
           }
           cb.call(in, "inbound");
           cb.call(out, "outbound");
+        })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("libp2p_connections")
+        .help("Open connections by transport (tcp, quic), security (noise, tls, quic-tls) and muxer (yamux, mplex, quic)")
+        .labelNames("transport", "security", "muxer")
+        .callback(cb -> {
+          Map<List<String>, Integer> counts = new java.util.TreeMap<>(
+              Comparator.comparing((List<String> k) -> String.join("\u0000", k)));
+          for (Connection c : host.connections()) {
+            counts.merge(List.of(c.transport(), securityLabel(c), muxerLabel(c)), 1, Integer::sum);
+          }
+          counts.forEach((k, n) -> cb.call(n, k.get(0), k.get(1), k.get(2)));
         })
         .register(registry);
     GaugeWithCallback.builder()
@@ -206,6 +224,36 @@ public final class P2pMetrics {
         .help("Pubsub streams reopened after they were lost while the connection lived")
         .callback(cb -> cb.call(pubsub.streamReopens()))
         .register(registry);
+  }
+
+  /**
+   * The {@code security} label of a connection: {@code noise}, {@code tls}, or {@code quic-tls} for
+   * QUIC's built-in TLS 1.3; another protocol id as it is.
+   */
+  static String securityLabel(Connection c) {
+    if (Connection.QUIC.equals(c.transport())) {
+      return "quic-tls";
+    }
+    return switch (c.security()) {
+      case HostConfig.NOISE -> "noise";
+      case HostConfig.TLS -> "tls";
+      default -> c.security();
+    };
+  }
+
+  /**
+   * The {@code muxer} label of a connection: {@code yamux}, {@code mplex}, or {@code quic} for QUIC's
+   * own streams; another protocol id as it is.
+   */
+  static String muxerLabel(Connection c) {
+    if (Connection.QUIC.equals(c.transport())) {
+      return "quic";
+    }
+    return switch (c.muxer()) {
+      case HostConfig.YAMUX -> "yamux";
+      case HostConfig.MPLEX -> "mplex";
+      default -> c.muxer();
+    };
   }
 
   private static void registerWriteBounds(PrometheusRegistry registry, WriteBudget budget) {

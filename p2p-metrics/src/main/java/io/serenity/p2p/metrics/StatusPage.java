@@ -33,12 +33,14 @@ final class StatusPage {
     }
     b.append("</ul>\n");
     b.append("<h2>Peers (<span id=\"peer-count\">").append(s.peers().size()).append("</span>)</h2>\n");
-    b.append("<table id=\"peers\"><tr><th>peer</th><th>direction</th><th>address</th><th>agent</th>")
-        .append("<th>streams</th><th>score</th></tr>\n");
+    b.append("<table id=\"peers\"><tr><th>peer</th><th>direction</th><th>address</th><th>transport</th>")
+        .append("<th>agent</th><th>streams</th><th>score</th></tr>\n");
     for (NodeStatus.PeerStatus p : s.peers()) {
       String cls = p.score() < 0 ? "neg" : p.score() > 0 ? "pos" : "";
       b.append("<tr class=\"peer\"><td><code>").append(esc(p.peerId())).append("</code></td><td>")
-          .append(esc(p.direction())).append("</td><td><code>").append(esc(p.addr())).append("</code></td><td>")
+          .append(esc(p.direction())).append("</td><td><code>").append(esc(p.addr())).append("</code></td>")
+          .append("<td class=\"transport\">").append(esc(p.transport())).append(" (").append(esc(p.security()))
+          .append(", ").append(esc(p.muxer())).append(")</td><td>")
           .append(esc(p.agent())).append("</td><td>").append(p.streams()).append("</td><td class=\"").append(cls)
           .append("\">").append(String.format(Locale.ROOT, "%.2f", p.score())).append("</td></tr>\n");
     }
@@ -76,6 +78,9 @@ final class StatusPage {
           .put("peerId", p.peerId())
           .put("direction", p.direction())
           .put("addr", p.addr())
+          .put("transport", p.transport())
+          .put("security", p.security())
+          .put("muxer", p.muxer())
           .put("agent", p.agent())
           .put("streams", p.streams());
       if (Double.isFinite(p.score())) {

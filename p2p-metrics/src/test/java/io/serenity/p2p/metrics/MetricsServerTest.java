@@ -80,6 +80,9 @@ class MetricsServerTest {
     assertThat(body).contains("# TYPE libp2p_peers gauge")
         .contains("libp2p_peers{direction=\"inbound\"} 1.0")
         .contains("libp2p_peers{direction=\"outbound\"} 0.0")
+        .contains("# TYPE libp2p_connections gauge")
+        .contains("libp2p_connections{muxer=\"yamux\",security=\"noise\",transport=\"tcp\"} 1.0")
+        .doesNotContain("transport=\"quic\"")
         .contains("# TYPE libp2p_streams gauge")
         .contains("# TYPE libp2p_stream_bytes_total counter")
         .containsPattern("libp2p_stream_bytes_total\\{direction=\"in\",protocol=\"/meshsub/1.2.0\"} [1-9]")
@@ -100,6 +103,38 @@ class MetricsServerTest {
         .contains("libp2p_rcmgr_peer_max_streams{direction=\"inbound\"}")
         .contains("libp2p_rcmgr_peer_max_memory_bytes ")
         .contains("pubsub_rejected_messages_total{reason=\"validation_failed\"} 0.0");
+  }
+
+  @Test
+  void connectionsAreLabelledByTransportSecurityAndMuxerOnTheMetricsAndTheStatusPage() throws Exception {
+    Host q = hosts.start(io.serenity.p2p.crypto.KeyType.SECP256K1, io.serenity.p2p.host.HostConfig.defaults(),
+        "/ip4/127.0.0.1/udp/0/quic-v1");
+    Host t = hosts.start(io.serenity.p2p.crypto.KeyType.SECP256K1,
+        io.serenity.p2p.host.HostConfig.defaults().toBuilder()
+            .securityProtocols(io.serenity.p2p.host.HostConfig.TLS).muxers(io.serenity.p2p.host.HostConfig.MPLEX)
+            .build(), "/ip4/127.0.0.1/tcp/0");
+    assertThat(await(a.connect(dialAddr(q))).transport()).isEqualTo("quic");
+    assertThat(await(a.connect(dialAddr(t))).transport()).isEqualTo("tcp");
+    String body = get("/metrics").body();
+    assertThat(body)
+        .contains("libp2p_connections{muxer=\"quic\",security=\"quic-tls\",transport=\"quic\"} 1.0")
+        .contains("libp2p_connections{muxer=\"yamux\",security=\"noise\",transport=\"tcp\"} 1.0")
+        .contains("libp2p_connections{muxer=\"mplex\",security=\"tls\",transport=\"tcp\"} 1.0");
+    String html = get("/").body();
+    assertThat(html).contains("<th>transport</th>")
+        .containsPattern("<code>" + q.peerId().toBase58() + "</code></td><td>outbound</td><td><code>"
+            + "/ip4/127\\.0\\.0\\.1/udp/\\d+/quic-v1</code></td><td class=\"transport\">quic \\(quic-tls, quic\\)</td>")
+        .contains("<code>" + b.peerId().toBase58() + "</code></td><td>inbound</td>")
+        .contains("<td class=\"transport\">tcp (noise, yamux)</td>")
+        .contains("<td class=\"transport\">tcp (tls, mplex)</td>");
+    com.fasterxml.jackson.databind.JsonNode peers =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(get("/status.json").body()).get("peers");
+    java.util.Map<String, String> byPeer = new java.util.HashMap<>();
+    peers.forEach(p -> byPeer.put(p.get("peerId").textValue(),
+        p.get("transport").textValue() + "/" + p.get("security").textValue() + "/" + p.get("muxer").textValue()));
+    assertThat(byPeer).containsEntry(q.peerId().toBase58(), "quic/quic-tls/quic")
+        .containsEntry(b.peerId().toBase58(), "tcp/noise/yamux")
+        .containsEntry(t.peerId().toBase58(), "tcp/tls/mplex");
   }
 
   @Test
@@ -190,7 +225,8 @@ class MetricsServerTest {
   @Test
   void htmlEscapesWhatPeersControl() {
     NodeStatus s = new NodeStatus("me", java.util.List.of(),
-        java.util.List.of(new NodeStatus.PeerStatus("p", "inbound", "/ip4/1.2.3.4/tcp/1", "<script>alert(1)</script>", 0, -1.5)),
+        java.util.List.of(new NodeStatus.PeerStatus("p", "inbound", "/ip4/1.2.3.4/tcp/1", "tcp", "noise", "yamux",
+            "<script>alert(1)</script>", 0, -1.5)),
         java.util.Map.of("t<b>", java.util.List.of()));
     String html = StatusPage.html(s);
     assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("t&lt;b&gt;")

@@ -41,8 +41,10 @@ class StatusPageBrowserTest {
     assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (install Debian's chromium)");
     NodeStatus status = new NodeStatus("16Uiu2HAmSelf", List.of("/ip4/127.0.0.1/tcp/9000"),
         List.of(
-            new NodeStatus.PeerStatus("16Uiu2HAmGoodPeer", "outbound", "/ip4/127.0.0.1/tcp/9001", "lighthouse/v5", 3, 12.5),
-            new NodeStatus.PeerStatus("16Uiu2HAmBadPeer", "inbound", "/ip4/127.0.0.1/tcp/9002", "spammer/0.0", 1, -4321.0)),
+            new NodeStatus.PeerStatus("16Uiu2HAmGoodPeer", "outbound", "/ip4/127.0.0.1/udp/9001/quic-v1", "quic",
+                "quic-tls", "quic", "lighthouse/v5", 3, 12.5),
+            new NodeStatus.PeerStatus("16Uiu2HAmBadPeer", "inbound", "/ip4/127.0.0.1/tcp/9002", "tcp", "noise", "yamux",
+                "spammer/0.0", 1, -4321.0)),
         Map.of("/eth2/b5303f2a/beacon_block/ssz_snappy", List.of("16Uiu2HAmGoodPeer")));
     server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), new PrometheusRegistry(), () -> status);
     url = "http://127.0.0.1:" + server.address().getPort() + "/";
@@ -74,6 +76,9 @@ class StatusPageBrowserTest {
     assertThat(dom).contains("<code id=\"peer-id\">16Uiu2HAmSelf</code>")
         .contains("<span id=\"peer-count\">2</span>")
         .contains("lighthouse/v5").contains("spammer/0.0")
+        .contains("<th>transport</th>")
+        .contains("<td class=\"transport\">quic (quic-tls, quic)</td>")
+        .contains("<td class=\"transport\">tcp (noise, yamux)</td>")
         .contains("<td class=\"neg\">-4321.00</td>")
         .contains("<td class=\"pos\">12.50</td>")
         .contains("/eth2/b5303f2a/beacon_block/ssz_snappy");

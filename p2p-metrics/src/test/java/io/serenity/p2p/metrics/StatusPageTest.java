@@ -19,9 +19,10 @@ class StatusPageTest {
     meshes.put("blocks", List.of("16Uiu2Good", "16Uiu2Bad"));
     meshes.put("empty \"topic\"", List.of());
     return new NodeStatus("16Uiu2Self", List.of("/ip4/127.0.0.1/tcp/9000", "/ip6/::1/tcp/9000"),
-        List.of(new NodeStatus.PeerStatus("16Uiu2Good", "outbound", "/ip4/127.0.0.1/tcp/9001", "lighthouse/v5", 3, 12.5),
-            new NodeStatus.PeerStatus("16Uiu2Bad", "inbound", "/ip4/127.0.0.1/tcp/9002", "evil \"agent\"\n\\", 1,
-                Double.NEGATIVE_INFINITY)),
+        List.of(new NodeStatus.PeerStatus("16Uiu2Good", "outbound", "/ip4/127.0.0.1/udp/9001/quic-v1", "quic",
+                "quic-tls", "quic", "lighthouse/v5", 3, 12.5),
+            new NodeStatus.PeerStatus("16Uiu2Bad", "inbound", "/ip4/127.0.0.1/tcp/9002", "tcp", "noise", "yamux",
+                "evil \"agent\"\n\\", 1, Double.NEGATIVE_INFINITY)),
         meshes,
         List.of(new NodeStatus.ResourceStatus("inbound streams (node)", 4, 1024, 0),
             new NodeStatus.ResourceStatus("streams (one connection)", -1, 512, 2)));
@@ -42,10 +43,18 @@ class StatusPageTest {
         .containsExactly("/ip4/127.0.0.1/tcp/9000", "/ip6/::1/tcp/9000");
 
     JsonNode good = json.get("peers").get(0);
-    assertThat(names(good)).containsExactly("peerId", "direction", "addr", "agent", "streams", "score");
+    assertThat(names(good)).containsExactly("peerId", "direction", "addr", "transport", "security", "muxer", "agent",
+        "streams", "score");
     assertThat(good.get("peerId").textValue()).isEqualTo("16Uiu2Good");
     assertThat(good.get("direction").textValue()).isEqualTo("outbound");
-    assertThat(good.get("addr").textValue()).isEqualTo("/ip4/127.0.0.1/tcp/9001");
+    assertThat(good.get("addr").textValue()).isEqualTo("/ip4/127.0.0.1/udp/9001/quic-v1");
+    assertThat(good.get("transport").textValue()).isEqualTo("quic");
+    assertThat(good.get("security").textValue()).isEqualTo("quic-tls");
+    assertThat(good.get("muxer").textValue()).isEqualTo("quic");
+    JsonNode bad = json.get("peers").get(1);
+    assertThat(bad.get("transport").textValue()).isEqualTo("tcp");
+    assertThat(bad.get("security").textValue()).isEqualTo("noise");
+    assertThat(bad.get("muxer").textValue()).isEqualTo("yamux");
     assertThat(good.get("agent").textValue()).isEqualTo("lighthouse/v5");
     assertThat(good.get("streams").intValue()).isEqualTo(3);
     assertThat(good.get("score").doubleValue()).isEqualTo(12.5);
