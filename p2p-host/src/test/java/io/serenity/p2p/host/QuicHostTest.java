@@ -93,6 +93,7 @@ class QuicHostTest {
     assertThat(addrs.get(0).toString()).contains("/tcp/"); // TCP listed first: the order does not decide
     Connection c = await(a.connect(new PeerInfo(b.peerId(), addrs)));
     assertThat(c.remoteAddr().toString()).endsWith("/quic-v1");
+    assertThat(c.transport()).isEqualTo(Connection.QUIC);
   }
 
   @Test
@@ -107,6 +108,7 @@ class QuicHostTest {
       Connection c = await(a.connect(new PeerInfo(b.peerId(), List.of(dead, b.listenAddrs().get(0)))));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
       assertThat(c.remoteAddr().toString()).contains("/tcp/");
+      assertThat(c.transport()).isEqualTo(Connection.TCP);
     }
   }
 
