@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * sends RESET_STREAM and STOP_SENDING. The stream channel reads only once a handler is installed,
  * so data the application has not asked for yet stays under QUIC flow control inside quiche; after
  * that every byte read goes straight to the handler, and the peer gets window back as it is read.
+ * {@link #setReadPaused(boolean)} stops that reading, so the peer runs out of window.
  *
  * <p>Every field is confined to the connection's event loop; public methods hop onto it.
  */
@@ -50,8 +51,10 @@ final class QuicMuxedStream implements MuxedStream {
    * onRemoteClose handler, a write listener run while quiche reports writable streams) to the end of
    * that batch, so the batch's later packets, that ACK among them, are processed first; under load,
    * when packets queue up between reads, that happens. So closeWrite() writes the FIN either
-   *  - with bytes not sent yet (a write of this event-loop pass, or the last queued write as it
-   *    goes to quiche): the FIN then rides in the same STREAM frame, and is retransmitted with it; or
+   *  - with bytes not sent yet (the last queued write as it goes to quiche, or a write of this
+   *    event-loop pass): the FIN then rides in the same STREAM frame, and is retransmitted with it;
+   *  - by closing the stream channel, once the peer's FIN was read: the channel then writes the FIN
+   *    and has the connection send it at once, also from inside a read batch; or
    *  - from an event-loop task of its own, where the stream channel sends it at once and no packet
    *    is processed between the write and the send.
    * What remains is the loss of the packet that carries a data-less FIN, which quiche does not
@@ -64,6 +67,7 @@ final class QuicMuxedStream implements MuxedStream {
 
   private MuxedStreamHandler handler;
   private boolean reading;
+  private boolean readPaused;
   private long pendingWriteBytes;
   private ChannelFuture lastWrite;
   /** A write went to the stream channel in this pass of the event loop (see FIN_TIMING). */
@@ -112,10 +116,36 @@ final class QuicMuxedStream implements MuxedStream {
       handler = newHandler;
       if (!reading && !reset && !remoteFin) {
         reading = true;
-        channel.config().setAutoRead(true);
-        channel.read();
+        if (!readPaused) {
+          channel.config().setAutoRead(true);
+          channel.read();
+        }
       }
       deliverEnd();
+    }, () -> {});
+  }
+
+  /**
+   * Stops or resumes reading from the stream channel. While paused, what the peer sends stays in
+   * quiche and earns it no credit back, so QUIC flow control stops the peer once the stream's window
+   * is used up; the peer's FIN waits behind the data. Unlike yamux, a RESET_STREAM from the peer also
+   * waits until reading resumes (the stream channel learns of it by reading), unless the stream is
+   * ended otherwise (our own reset, the connection closing).
+   */
+  @Override
+  public void setReadPaused(boolean paused) {
+    onLoop(() -> {
+      if (readPaused == paused) {
+        return;
+      }
+      readPaused = paused;
+      if (!reading || reset || remoteFin || !channel.isActive()) {
+        return; // reading starts with the handler, which honours the flag; or it is over
+      }
+      channel.config().setAutoRead(!paused);
+      if (!paused) {
+        channel.read();
+      }
     }, () -> {});
   }
 
@@ -205,6 +235,12 @@ final class QuicMuxedStream implements MuxedStream {
         // after every queued write (the stream channel would send it at once otherwise); the
         // listener runs as the last bytes go to quiche, not sent yet, so the FIN rides with them
         lastWrite.addListener(f -> fin.run());
+      } else if (remoteFin) {
+        // The peer's FIN was read, so our FIN ends the stream: closing the channel writes it and has
+        // the connection send it at once, even from inside a read batch, ahead of anything the
+        // batch's later packets make us write (a peer may wait for it before its next stream)
+        finSent = true; // before the close, whose listener (onChannelClosed) must see a normal end
+        channel.close().addListener(f -> done.complete(null));
       } else if (wroteThisPass) {
         fin.run(); // our bytes of this pass are not sent yet, or nothing was processed since
       } else {

@@ -28,7 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -220,6 +222,7 @@ class QuicTransportTest {
       transports.add(server);
       transports.add(client);
       CompletableFuture<Void> serverHeld = new CompletableFuture<>();
+      AtomicBoolean serverSawReset = new AtomicBoolean();
       Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
           c.muxed().setInboundStreamAcceptor(s -> s.setHandler(new MuxedStreamHandler() {
             @Override
@@ -235,6 +238,11 @@ class QuicTransportTest {
             @Override
             public void onRemoteClose(MuxedStream stream) {
               stream.closeWrite();
+            }
+
+            @Override
+            public void onReset(MuxedStream stream) {
+              serverSawReset.set(true);
             }
           })))));
       UpgradedConnection c = await(client.dial(addr, null));
@@ -277,6 +285,8 @@ class QuicTransportTest {
       await(CompletableFuture.runAsync(() -> {}, s.channel().eventLoop()));
       releaseServer.countDown();
       assertThat(serverFin).as("the server's FIN").succeedsWithin(Duration.ofSeconds(10));
+      await(s.closeFuture());
+      assertThat(serverSawReset).as("the server's stream ended with both FINs, not a reset").isFalse();
     } finally {
       releaseServer.countDown();
       releaseClient.countDown();
@@ -287,6 +297,55 @@ class QuicTransportTest {
       serverLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       clientLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
+  }
+
+  @Test
+  void pausingReadsStopsThePeerThroughFlowControlUntilResumed() {
+    int window = 64 * 1024;
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withWindows(window, 64L * window));
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    AtomicInteger inboundCount = new AtomicInteger();
+    AtomicLong received = new AtomicLong();
+    CompletableFuture<MuxedStream> paused = new CompletableFuture<>();
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> {
+          if (inboundCount.getAndIncrement() > 0) {
+            echo(s); // the streams that show time passing
+            return;
+          }
+          s.setHandler(new MuxedStreamHandler() {
+            @Override
+            public void onData(MuxedStream stream, ByteBuf data) {
+              received.addAndGet(data.readableBytes());
+              data.release();
+              if (!paused.isDone()) {
+                stream.setReadPaused(true);
+                paused.complete(stream);
+              }
+            }
+          });
+        }))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    MuxedStream s = await(c.muxed().openStream());
+    int chunk = 16 * 1024;
+    int total = 16 * window;
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (int off = 0; off < total; off += chunk) {
+      writes.add(s.write(Unpooled.wrappedBuffer(new byte[chunk])));
+    }
+    MuxedStream serverSide = await(paused);
+    // round trips on other streams of the connection: were the paused stream still read, its
+    // window would come back and the client would send on within a round trip or two
+    for (int i = 0; i < 20; i++) {
+      byte[] back = await(c.muxed().openStream().thenCompose(e -> roundTrip(e, new byte[] {1})));
+      assertThat(back).containsExactly(1);
+    }
+    assertThat(received.get()).isLessThanOrEqualTo(2L * window);
+    assertThat(writes.get(writes.size() - 1)).isNotDone();
+    serverSide.setReadPaused(false);
+    await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+    awaitCondition(() -> received.get() == total);
   }
 
   private static void awaitLatch(CountDownLatch latch) {
