@@ -39,6 +39,8 @@ const USAGE = `usage: node peer.mjs [options]
   --rate-limit on|off            js's inbound rate limits (default on): 5 connections/s per IP, and
                                  with mplex 5 new streams/s per connection; off lifts both
   --monitor on|off               js's connection monitor pinging every 10 s (default on)
+  --monitor-timeout-ms <ms>      least time the monitor gives a ping before it aborts the connection
+                                 (js's default: 5000, adaptive up to 60000)
   --agent <text>                 identify agentVersion to announce
   --timeout-ms <ms>              bound on each dialer action (default 30000)`
 
@@ -54,7 +56,7 @@ function parseArgs (argv) {
     keyType: 'ed25519', keyHex: null, listen: [], transports: ['tcp'], muxers: ['yamux', 'mplex'], noiseMuxers: true,
     encrypters: ['noise'], tlsMuxers: true,
     dial: null, ping: 0, echo: false, streams: 0, bytes: null, close: false, exit: false,
-    rateLimit: true, monitor: true, agent: null, timeoutMs: 30_000
+    rateLimit: true, monitor: true, monitorTimeoutMs: null, agent: null, timeoutMs: 30_000
   }
   const onOff = (name, v) => {
     if (v !== 'on' && v !== 'off') throw new Error(`${name} must be on or off, got ${v}`)
@@ -89,6 +91,7 @@ function parseArgs (argv) {
       case '--exit': o.exit = true; break
       case '--rate-limit': o.rateLimit = onOff(a, next()); break
       case '--monitor': o.monitor = onOff(a, next()); break
+      case '--monitor-timeout-ms': o.monitorTimeoutMs = int(a, next(), 1); break
       case '--agent': o.agent = next(); break
       case '--timeout-ms': o.timeoutMs = int(a, next(), 1); break
       case '--help': case '-h': process.stderr.write(USAGE + '\n'); process.exit(0); break
@@ -156,6 +159,13 @@ function serveEcho (stream, connection) {
       stream.abort(err)
     }
   })
+  // A stream that dies (reset by the remote, or aborted with its connection) says why: the Java test
+  // prints these events when one of its echo streams fails.
+  stream.addEventListener('close', (evt) => {
+    if (evt.error != null) {
+      emit({ event: 'error', what: 'echo-serve', stream: stream.id, local: evt.local ?? null, why: `${evt.error.name}: ${why(evt.error)}` })
+    }
+  })
   // 'end' fires after the remote closed its write side AND everything it sent was delivered to us.
   stream.addEventListener('end', () => {
     stream.close().catch((err) => emit({ event: 'error', what: 'echo-serve', why: why(err) }))
@@ -183,8 +193,14 @@ function drain (stream, signal) {
       }
       n += data.byteLength
     })
-    stream.addEventListener('end', () => finish())
-    stream.addEventListener('close', (evt) => finish(evt.error))
+    // A reset or an abort dispatches 'end' too (when nothing is left unread), just before 'close' with
+    // its error: leave it to 'close', or a stream cut after n bytes would look like a clean, short echo.
+    stream.addEventListener('end', () => {
+      if (stream.status !== 'reset' && stream.status !== 'aborted') finish()
+    })
+    stream.addEventListener('close', (evt) => finish(evt.error == null
+      ? undefined
+      : new Error(`echo stream ${stream.id} ${stream.status} after ${n} bytes: ${evt.error.name}: ${why(evt.error)}`)))
     // A remote that never closes its write side must not hang the dialer forever.
     signal.addEventListener('abort', () => finish(new Error(`no end of echo stream ${stream.id} after ${n} bytes: ${why(signal.reason)}`)), { once: true })
   })
@@ -282,7 +298,12 @@ async function main () {
       connectionEncrypters: o.encrypters.map(e => encrypterFactories[e]()),
       streamMuxers: o.muxers.map(m => muxerFactories[m]()),
       connectionManager,
-      connectionMonitor: { enabled: o.monitor },
+      connectionMonitor: o.monitorTimeoutMs == null
+        ? { enabled: o.monitor }
+        : {
+            enabled: o.monitor,
+            pingTimeout: { minTimeout: o.monitorTimeoutMs, maxTimeout: Math.max(o.monitorTimeoutMs, 60_000) }
+          },
       nodeInfo: o.agent == null ? undefined : { userAgent: o.agent },
       services: {
         // Run identify ourselves on every new connection, so what the remote sent (or why it failed) is printed.

@@ -18,8 +18,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,6 +36,15 @@ class HostInteropTest {
   private static final int STREAMS = 100;
   private static final int BYTES = 1 << 20;
   private static final Duration WAIT = Duration.ofSeconds(60);
+  /**
+   * js's connection monitor pings us every 10 s and aborts the whole connection when a ping takes
+   * longer than its adaptive timeout, 5 s at least. During the 100 MiB echo a ping's stream waits
+   * behind megabytes queued on the same TCP connection, in both processes; on a loaded 2-core
+   * machine that passed 5 s and js cut the connection mid-transfer (our echo streams then saw a
+   * reset, js's a short echo). The monitor stays on, so a Java side that stops answering pings
+   * still fails the test, but with the test's own bound.
+   */
+  private static final String MONITOR_TIMEOUT_MS = Long.toString(WAIT.toMillis());
 
   static Stream<Arguments> matrix() {
     List<Arguments> cases = new ArrayList<>();
@@ -94,7 +105,8 @@ class HostInteropTest {
                 "--key-hex", keyHex(jsKey),
                 "--muxers", muxer,
                 "--echo",
-                "--rate-limit", "off")) {
+                "--rate-limit", "off",
+                "--monitor-timeout-ms", MONITOR_TIMEOUT_MS)) {
       // connect: the PeerId js proves is the one Java derives from the key it gave js
       assertThat(js.peerId()).isEqualTo(jsId.toBase58());
       Connection c = host.connect(Multiaddr.parse(js.listenAddr())).get(30, TimeUnit.SECONDS);
@@ -122,7 +134,16 @@ class HostInteropTest {
         echoed.add(c.newStream(JS_ECHO).thenCompose(s -> Echo.roundTrip(s, data, 64 * 1024)));
       }
       for (int i = 0; i < STREAMS; i++) {
-        assertThat(echoed.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stream %d", i).isEqualTo(expected.get(i));
+        byte[] digest;
+        try {
+          digest = echoed.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // js's events say why (its echo streams print the error they closed with)
+          AssertionError failure = js.failure("echo stream " + i + " failed: " + e);
+          failure.initCause(e);
+          throw failure;
+        }
+        assertThat(digest).as("stream %d", i).isEqualTo(expected.get(i));
       }
 
       // clean close seen by js
@@ -144,6 +165,7 @@ class HostInteropTest {
               "--key-type", keyType == KeyType.SECP256K1 ? "secp256k1" : "ed25519",
               "--muxers", muxer,
               "--rate-limit", "off",
+              "--monitor-timeout-ms", MONITOR_TIMEOUT_MS,
               "--dial", target,
               "--ping", "3",
               "--streams", Integer.toString(STREAMS),
