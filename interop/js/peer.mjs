@@ -39,8 +39,6 @@ const USAGE = `usage: node peer.mjs [options]
   --rate-limit on|off            js's inbound rate limits (default on): 5 connections/s per IP, and
                                  with mplex 5 new streams/s per connection; off lifts both
   --monitor on|off               js's connection monitor pinging every 10 s (default on)
-  --monitor-timeout-ms <ms>      least time the monitor gives a ping before it aborts the connection
-                                 (js's default: 5000, adaptive up to 60000)
   --agent <text>                 identify agentVersion to announce
   --timeout-ms <ms>              bound on each dialer action (default 30000)`
 
@@ -56,7 +54,7 @@ function parseArgs (argv) {
     keyType: 'ed25519', keyHex: null, listen: [], transports: ['tcp'], muxers: ['yamux', 'mplex'], noiseMuxers: true,
     encrypters: ['noise'], tlsMuxers: true,
     dial: null, ping: 0, echo: false, streams: 0, bytes: null, close: false, exit: false,
-    rateLimit: true, monitor: true, monitorTimeoutMs: null, agent: null, timeoutMs: 30_000
+    rateLimit: true, monitor: true, agent: null, timeoutMs: 30_000
   }
   const onOff = (name, v) => {
     if (v !== 'on' && v !== 'off') throw new Error(`${name} must be on or off, got ${v}`)
@@ -91,7 +89,6 @@ function parseArgs (argv) {
       case '--exit': o.exit = true; break
       case '--rate-limit': o.rateLimit = onOff(a, next()); break
       case '--monitor': o.monitor = onOff(a, next()); break
-      case '--monitor-timeout-ms': o.monitorTimeoutMs = int(a, next(), 1); break
       case '--agent': o.agent = next(); break
       case '--timeout-ms': o.timeoutMs = int(a, next(), 1); break
       case '--help': case '-h': process.stderr.write(USAGE + '\n'); process.exit(0); break
@@ -298,12 +295,7 @@ async function main () {
       connectionEncrypters: o.encrypters.map(e => encrypterFactories[e]()),
       streamMuxers: o.muxers.map(m => muxerFactories[m]()),
       connectionManager,
-      connectionMonitor: o.monitorTimeoutMs == null
-        ? { enabled: o.monitor }
-        : {
-            enabled: o.monitor,
-            pingTimeout: { minTimeout: o.monitorTimeoutMs, maxTimeout: Math.max(o.monitorTimeoutMs, 60_000) }
-          },
+      connectionMonitor: { enabled: o.monitor },
       nodeInfo: o.agent == null ? undefined : { userAgent: o.agent },
       services: {
         // Run identify ourselves on every new connection, so what the remote sent (or why it failed) is printed.
