@@ -156,6 +156,13 @@ function serveEcho (stream, connection) {
       stream.abort(err)
     }
   })
+  // A stream that dies (reset by the remote, or aborted with its connection) says why: the Java test
+  // prints these events when one of its echo streams fails.
+  stream.addEventListener('close', (evt) => {
+    if (evt.error != null) {
+      emit({ event: 'error', what: 'echo-serve', stream: stream.id, local: evt.local ?? null, why: `${evt.error.name}: ${why(evt.error)}` })
+    }
+  })
   // 'end' fires after the remote closed its write side AND everything it sent was delivered to us.
   stream.addEventListener('end', () => {
     stream.close().catch((err) => emit({ event: 'error', what: 'echo-serve', why: why(err) }))
@@ -183,8 +190,14 @@ function drain (stream, signal) {
       }
       n += data.byteLength
     })
-    stream.addEventListener('end', () => finish())
-    stream.addEventListener('close', (evt) => finish(evt.error))
+    // A reset or an abort dispatches 'end' too (when nothing is left unread), just before 'close' with
+    // its error: leave it to 'close', or a stream cut after n bytes would look like a clean, short echo.
+    stream.addEventListener('end', () => {
+      if (stream.status !== 'reset' && stream.status !== 'aborted') finish()
+    })
+    stream.addEventListener('close', (evt) => finish(evt.error == null
+      ? undefined
+      : new Error(`echo stream ${stream.id} ${stream.status} after ${n} bytes: ${evt.error.name}: ${why(evt.error)}`)))
     // A remote that never closes its write side must not hang the dialer forever.
     signal.addEventListener('abort', () => finish(new Error(`no end of echo stream ${stream.id} after ${n} bytes: ${why(signal.reason)}`)), { once: true })
   })

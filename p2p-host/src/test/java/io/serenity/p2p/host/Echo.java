@@ -12,12 +12,17 @@ public final class Echo {
 
   private Echo() {}
 
+  /** The largest write the echo server makes: what one stream can hold unread by the peer. */
+  static final int SERVE_WRITE = 64 * 1024;
+
   /**
-   * Echoes every chunk back in order, one write at a time: each chunk is written once the previous
-   * write was accepted, so the muxer's write bounds (which refuse a stream's write while megabytes
-   * of its earlier ones still wait for the peer) never see more than one write in flight. A write
-   * the muxer refuses resets the stream, so a lost chunk shows as a reset, never as a silently short
-   * echo. Closes its side after the last chunk once the remote closed.
+   * Echoes every chunk back in order, one write of at most {@link #SERVE_WRITE} bytes at a time:
+   * each write is made once the previous one was accepted, so a stream never has more than 64 KiB
+   * waiting for the peer. A muxer without flow control (mplex) may hand over a whole 1 MiB message
+   * at once; echoing that in one write let 100 concurrent echo streams hold 100 MiB for a peer that
+   * reads slowly, past the connection's write bound, which then resets streams. A write the muxer
+   * refuses resets the stream, so a lost chunk shows as a reset, never as a silently short echo.
+   * Closes its side after the last chunk once the remote closed.
    */
   public static void serve(Stream s) {
     s.receive(
@@ -29,7 +34,11 @@ public final class Echo {
           public void onData(Stream stream, ByteBuffer data) {
             byte[] copy = new byte[data.remaining()]; // the buffer is only valid during this call
             data.get(copy);
-            tail = tail.thenCompose(v -> stream.write(copy));
+            for (int off = 0; off < copy.length; off += SERVE_WRITE) {
+              int from = off;
+              int n = Math.min(SERVE_WRITE, copy.length - off);
+              tail = tail.thenCompose(v -> stream.write(copy, from, n));
+            }
             tail.exceptionally(
                 e -> {
                   stream.reset();
