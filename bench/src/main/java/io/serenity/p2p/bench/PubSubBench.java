@@ -84,6 +84,9 @@ public final class PubSubBench {
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         java.util.Map<String, Long> threadsBefore = threadCpu();
+        com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocStart = threads.getTotalThreadAllocatedBytes();
         long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         try {
@@ -95,6 +98,10 @@ public final class PubSubBench {
         // CPU time of the whole JVM (both hosts) per message: less sensitive than msg/s to other load.
         long cpuTotal = os.getProcessCpuTime() - cpuStart;
         double cpuMicros = cpuTotal / 1e3 / messages;
+        // heap bytes allocated by every thread of the JVM (publisher and receiver, both hosts) per message;
+        // -1 when the JVM cannot measure it
+        long allocTotal = threads.getTotalThreadAllocatedBytes();
+        double allocPerMsg = allocStart < 0 || allocTotal < 0 ? -1 : (double) (allocTotal - allocStart) / messages;
         if (Boolean.getBoolean("bench.threadCpu")) {
           printThreadCpu(threadsBefore, threadCpu(), cpuTotal, messages);
         }
@@ -110,7 +117,8 @@ public final class PubSubBench {
             .put("publishFailures", PUBLISH_FAILURES.get())
             .put("msgPerSec", messages / seconds, 0)
             .put("mibPerSec", (double) messages * size / 1048576.0 / seconds, 1)
-            .put("cpuMicrosPerMsg", cpuMicros, 1));
+            .put("cpuMicrosPerMsg", cpuMicros, 1)
+            .put("allocBytesPerMsg", allocPerMsg, 0));
       }
     }
   }
