@@ -213,7 +213,8 @@ public final class Stream {
    * on (no data, no end; a reset still arrives), so a slow {@link #receive} consumer stops the remote
    * through the muxer's flow control: yamux grants no more window, and the remote stops after one
    * window; mplex, which has no flow control, holds up to its per-stream buffer and then resets the
-   * stream. Resuming delivers what was held, in order.
+   * stream; QUIC stops reading the stream, so the remote stops after one stream window (a reset from
+   * the remote then waits until reading resumes too). Resuming delivers what was held, in order.
    *
    * @param paused whether to hold inbound data
    */

@@ -13,6 +13,7 @@ import io.serenity.p2p.mux.MuxedStream;
 import io.serenity.p2p.mux.MuxedStreamHandler;
 import io.serenity.p2p.mux.MuxerException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * sends RESET_STREAM and STOP_SENDING. The stream channel reads only once a handler is installed,
  * so data the application has not asked for yet stays under QUIC flow control inside quiche; after
  * that every byte read goes straight to the handler, and the peer gets window back as it is read.
+ * {@link #setReadPaused(boolean)} stops that reading, so the peer runs out of window.
  *
  * <p>Every field is confined to the connection's event loop; public methods hop onto it.
  */
@@ -39,14 +41,37 @@ final class QuicMuxedStream implements MuxedStream {
   /** Application error code of our RESET_STREAM and STOP_SENDING frames. */
   static final int RESET_ERROR_CODE = 0;
 
+  /*
+   * FIN_TIMING. quiche as built into Netty 4.2.18 loses a FIN that carries no data when the ACK for
+   * the stream's last bytes is processed after the FIN was written but before the connection's next
+   * send (cloudflare/quiche#2525; fix pending as #2665): quiche counts the send side as complete as
+   * soon as the bytes up to the final size are acked, and once the peer's FIN has been read too it
+   * collects the stream and drops the FIN frame it never built. The peer reads every byte and never
+   * sees the end. Netty postpones the send of whatever is written from inside a read batch (an
+   * onRemoteClose handler, a write listener run while quiche reports writable streams) to the end of
+   * that batch, so the batch's later packets, that ACK among them, are processed first; under load,
+   * when packets queue up between reads, that happens. So closeWrite() writes the FIN either
+   *  - with bytes not sent yet (the last queued write as it goes to quiche, or a write of this
+   *    event-loop pass): the FIN then rides in the same STREAM frame, and is retransmitted with it;
+   *  - by closing the stream channel, once the peer's FIN was read: the channel then writes the FIN
+   *    and has the connection send it at once, also from inside a read batch; or
+   *  - from an event-loop task of its own, where the stream channel sends it at once and no packet
+   *    is processed between the write and the send.
+   * What remains is the loss of the packet that carries a data-less FIN, which quiche does not
+   * retransmit once the data before it is acked; on loopback that takes a full socket buffer.
+   */
+
   private final QuicMuxedConnection connection;
   private final QuicStreamChannel channel;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private MuxedStreamHandler handler;
   private boolean reading;
+  private boolean readPaused;
   private long pendingWriteBytes;
   private ChannelFuture lastWrite;
+  /** A write went to the stream channel in this pass of the event loop (see FIN_TIMING). */
+  private boolean wroteThisPass;
   private boolean writeClosed;
   private boolean finSent;
   private boolean remoteFin;
@@ -91,10 +116,36 @@ final class QuicMuxedStream implements MuxedStream {
       handler = newHandler;
       if (!reading && !reset && !remoteFin) {
         reading = true;
-        channel.config().setAutoRead(true);
-        channel.read();
+        if (!readPaused) {
+          channel.config().setAutoRead(true);
+          channel.read();
+        }
       }
       deliverEnd();
+    }, () -> {});
+  }
+
+  /**
+   * Stops or resumes reading from the stream channel. While paused, what the peer sends stays in
+   * quiche and earns it no credit back, so QUIC flow control stops the peer once the stream's window
+   * is used up; the peer's FIN waits behind the data. Unlike yamux, a RESET_STREAM from the peer also
+   * waits until reading resumes (the stream channel learns of it by reading), unless the stream is
+   * ended otherwise (our own reset, the connection closing).
+   */
+  @Override
+  public void setReadPaused(boolean paused) {
+    onLoop(() -> {
+      if (readPaused == paused) {
+        return;
+      }
+      readPaused = paused;
+      if (!reading || reset || remoteFin || !channel.isActive()) {
+        return; // reading starts with the handler, which honours the flag; or it is over
+      }
+      channel.config().setAutoRead(!paused);
+      if (!paused) {
+        channel.read();
+      }
     }, () -> {});
   }
 
@@ -125,6 +176,16 @@ final class QuicMuxedStream implements MuxedStream {
       pendingWriteBytes += n;
       ChannelFuture f = channel.writeAndFlush(data);
       lastWrite = f;
+      if (!wroteThisPass) {
+        // tasks run after the pass's reads and the connection's send: from then on, our bytes may
+        // be sent and acked, and a FIN must no longer count on riding with them
+        try {
+          channel.eventLoop().execute(() -> wroteThisPass = false);
+          wroteThisPass = true;
+        } catch (RejectedExecutionException e) {
+          // the loop is shutting down: the FIN, if any, goes through the task path and fails there
+        }
+      }
       f.addListener(x -> {
         pendingWriteBytes -= n;
         if (x.isSuccess()) {
@@ -154,7 +215,6 @@ final class QuicMuxedStream implements MuxedStream {
         return;
       }
       writeClosed = true;
-      // The FIN goes after every queued write: the stream channel would send it at once otherwise.
       Runnable fin = () -> {
         if (reset) {
           done.completeExceptionally(new MuxerException("quic: stream " + id() + " was reset"));
@@ -170,10 +230,25 @@ final class QuicMuxedStream implements MuxedStream {
           }
         });
       };
-      if (lastWrite == null || lastWrite.isDone()) {
-        fin.run();
-      } else {
+      // When the FIN is written matters because of a quiche defect; see FIN_TIMING.
+      if (lastWrite != null && !lastWrite.isDone()) {
+        // after every queued write (the stream channel would send it at once otherwise); the
+        // listener runs as the last bytes go to quiche, not sent yet, so the FIN rides with them
         lastWrite.addListener(f -> fin.run());
+      } else if (remoteFin) {
+        // The peer's FIN was read, so our FIN ends the stream: closing the channel writes it and has
+        // the connection send it at once, even from inside a read batch, ahead of anything the
+        // batch's later packets make us write (a peer may wait for it before its next stream)
+        finSent = true; // before the close, whose listener (onChannelClosed) must see a normal end
+        channel.close().addListener(f -> done.complete(null));
+      } else if (wroteThisPass) {
+        fin.run(); // our bytes of this pass are not sent yet, or nothing was processed since
+      } else {
+        try {
+          channel.eventLoop().execute(fin); // a FIN without data: written and sent in one task
+        } catch (RejectedExecutionException e) {
+          done.completeExceptionally(new MuxerException("quic: connection event loop is gone"));
+        }
       }
     }, () -> done.completeExceptionally(new MuxerException("quic: connection event loop is gone")));
     return done;
@@ -282,7 +357,7 @@ final class QuicMuxedStream implements MuxedStream {
     }
     try {
       channel.eventLoop().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       ifGone.run();
     }
   }

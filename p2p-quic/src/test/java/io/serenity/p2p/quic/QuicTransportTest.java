@@ -25,9 +25,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -195,11 +198,10 @@ class QuicTransportTest {
     for (int i = limit; i < opens.size(); i++) {
       assertThat(opens.get(i)).isNotDone();
     }
-    // finishing streams gives credit back, and the waiting opens go on, never above the limit; each
-    // stream ends with a reset once its echo is back, so this checks the credit, not the FIN exchange
+    // finishing streams (both FINs) gives credit back, and the waiting opens go on, never above the limit
     List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
     for (CompletableFuture<MuxedStream> f : opens) {
-      echoes.add(f.thenCompose(s -> echoThenReset(s, new byte[] {1, 2, 3})));
+      echoes.add(f.thenCompose(s -> roundTrip(s, new byte[] {1, 2, 3})));
     }
     for (CompletableFuture<byte[]> e : echoes) {
       assertThat(await(e)).containsExactly(1, 2, 3);
@@ -208,29 +210,153 @@ class QuicTransportTest {
     assertThat(maxOpen.get()).isLessThanOrEqualTo(limit);
   }
 
-  /** Writes {@code data}, completes with the echo once as many bytes came back, then resets the stream. */
-  private static CompletableFuture<byte[]> echoThenReset(MuxedStream s, byte[] data) {
-    CompletableFuture<byte[]> echoed = new CompletableFuture<>();
-    ByteArrayOutputStream got = new ByteArrayOutputStream();
-    s.setHandler(new MuxedStreamHandler() {
-      @Override
-      public void onData(MuxedStream stream, ByteBuf b) {
-        byte[] chunk = new byte[b.readableBytes()];
-        b.readBytes(chunk);
-        b.release();
-        got.writeBytes(chunk);
-        if (got.size() >= data.length && echoed.complete(got.toByteArray())) {
-          stream.reset();
-        }
-      }
+  @Test
+  void ourFinSurvivesTheAckOfOurLastBytesArrivingRightAfterThePeersFin() throws Exception {
+    EventLoopGroup serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    CountDownLatch releaseServer = new CountDownLatch(1);
+    CountDownLatch releaseClient = new CountDownLatch(1);
+    try {
+      QuicTransport server = new QuicTransport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults(), serverLoop);
+      QuicTransport client = new QuicTransport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults(), clientLoop);
+      transports.add(server);
+      transports.add(client);
+      CompletableFuture<Void> serverHeld = new CompletableFuture<>();
+      AtomicBoolean serverSawReset = new AtomicBoolean();
+      Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+          c.muxed().setInboundStreamAcceptor(s -> s.setHandler(new MuxedStreamHandler() {
+            @Override
+            public void onData(MuxedStream stream, ByteBuf data) {
+              stream.write(data);
+              // runs after this read batch, so after the echo went out: hold the server's loop
+              ((QuicMuxedStream) stream).channel().eventLoop().execute(() -> {
+                serverHeld.complete(null);
+                awaitLatch(releaseServer);
+              });
+            }
 
-      @Override
-      public void onReset(MuxedStream stream) {
-        echoed.completeExceptionally(new AssertionError("stream " + stream.id() + " was reset"));
+            @Override
+            public void onRemoteClose(MuxedStream stream) {
+              stream.closeWrite();
+            }
+
+            @Override
+            public void onReset(MuxedStream stream) {
+              serverSawReset.set(true);
+            }
+          })))));
+      UpgradedConnection c = await(client.dial(addr, null));
+      QuicMuxedStream s = (QuicMuxedStream) await(c.muxed().openStream());
+      CompletableFuture<Void> echoed = new CompletableFuture<>();
+      CompletableFuture<Void> serverFin = new CompletableFuture<>();
+      s.setHandler(new MuxedStreamHandler() {
+        @Override
+        public void onData(MuxedStream stream, ByteBuf data) {
+          data.release();
+          echoed.complete(null);
+        }
+
+        @Override
+        public void onRemoteClose(MuxedStream stream) {
+          serverFin.complete(null);
+        }
+
+        @Override
+        public void onReset(MuxedStream stream) {
+          serverFin.completeExceptionally(new AssertionError("stream was reset"));
+        }
+      });
+      // the client's loop sends the data and then stays held, so the echo waits unread
+      CompletableFuture<Void> clientHeld = new CompletableFuture<>();
+      s.channel().eventLoop().execute(() -> {
+        s.write(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+        clientHeld.complete(null);
+        awaitLatch(releaseClient);
+      });
+      await(clientHeld);
+      await(serverHeld); // the server echoed and is held: the echo is on its way to the client
+      // queued behind the hold: the client's FIN goes out before the client reads the echo, so
+      // the FIN's packet does not acknowledge it; the ACK follows once the echo is read
+      CompletableFuture<Void> finSent = s.closeWrite();
+      releaseClient.countDown();
+      await(finSent);
+      await(echoed);
+      // a task after the read batch that delivered the echo: the ACK went out at that batch's end
+      await(CompletableFuture.runAsync(() -> {}, s.channel().eventLoop()));
+      releaseServer.countDown();
+      assertThat(serverFin).as("the server's FIN").succeedsWithin(Duration.ofSeconds(10));
+      await(s.closeFuture());
+      assertThat(serverSawReset).as("the server's stream ended with both FINs, not a reset").isFalse();
+    } finally {
+      releaseServer.countDown();
+      releaseClient.countDown();
+      for (QuicTransport t : transports) {
+        t.close();
       }
-    });
-    s.write(Unpooled.wrappedBuffer(data));
-    return echoed;
+      transports.clear();
+      serverLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      clientLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void pausingReadsStopsThePeerThroughFlowControlUntilResumed() {
+    int window = 64 * 1024;
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withWindows(window, 64L * window));
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    AtomicInteger inboundCount = new AtomicInteger();
+    AtomicLong received = new AtomicLong();
+    CompletableFuture<MuxedStream> paused = new CompletableFuture<>();
+    Multiaddr addr = await(server.listen(LOOPBACK, in -> in.upgraded().thenAccept(c ->
+        c.muxed().setInboundStreamAcceptor(s -> {
+          if (inboundCount.getAndIncrement() > 0) {
+            echo(s); // the streams that show time passing
+            return;
+          }
+          s.setHandler(new MuxedStreamHandler() {
+            @Override
+            public void onData(MuxedStream stream, ByteBuf data) {
+              received.addAndGet(data.readableBytes());
+              data.release();
+              if (!paused.isDone()) {
+                stream.setReadPaused(true);
+                paused.complete(stream);
+              }
+            }
+          });
+        }))));
+    UpgradedConnection c = await(client.dial(addr, null));
+    MuxedStream s = await(c.muxed().openStream());
+    int chunk = 16 * 1024;
+    int total = 16 * window;
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (int off = 0; off < total; off += chunk) {
+      writes.add(s.write(Unpooled.wrappedBuffer(new byte[chunk])));
+    }
+    MuxedStream serverSide = await(paused);
+    // round trips on other streams of the connection: were the paused stream still read, its
+    // window would come back and the client would send on within a round trip or two
+    for (int i = 0; i < 20; i++) {
+      byte[] back = await(c.muxed().openStream().thenCompose(e -> roundTrip(e, new byte[] {1})));
+      assertThat(back).containsExactly(1);
+    }
+    assertThat(received.get()).isLessThanOrEqualTo(2L * window);
+    assertThat(writes.get(writes.size() - 1)).isNotDone();
+    serverSide.setReadPaused(false);
+    await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+    awaitCondition(() -> received.get() == total);
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("latch not released within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test
