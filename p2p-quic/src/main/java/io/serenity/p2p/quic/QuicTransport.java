@@ -323,7 +323,8 @@ public final class QuicTransport implements AutoCloseable {
         .initialMaxStreamsBidirectional(config.maxStreams())
         .initialMaxStreamsUnidirectional(0)
         .initialMaxStreamDataUnidirectional(0)
-        .activeMigration(false);
+        .activeMigration(false)
+        .initialCongestionWindowPackets(config.initialCongestionWindowPackets());
   }
 
   /**

@@ -154,6 +154,27 @@ class QuicTransportTest {
   }
 
   @Test
+  void aConnectionStartsWithTheConfiguredCongestionWindow() throws Exception {
+    // quiche starts at 10 packets; ours at 32 unless configured. The window after the handshake is the
+    // first window plus what slow start added for the handshake's few acked packets.
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport wide = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
+    QuicTransport narrow = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withInitialCongestionWindowPackets(10));
+    Multiaddr addr = listenEcho(server);
+    long wideCwnd = cwnd(await(wide.dial(addr, null)));
+    long narrowCwnd = cwnd(await(narrow.dial(addr, null)));
+    assertThat(wideCwnd).isGreaterThanOrEqualTo(32L * 1200);
+    assertThat(narrowCwnd).isLessThan(32L * 1200);
+    assertThatThrownBy(() -> QuicConfig.defaults().withInitialCongestionWindowPackets(1).validate())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialCongestionWindowPackets");
+  }
+
+  private static long cwnd(UpgradedConnection c) throws Exception {
+    return ((QuicMuxedConnection) c.muxed()).channel().collectPathStats(0).get(5, TimeUnit.SECONDS).cwnd();
+  }
+
+  @Test
   void manyConcurrentStreams() {
     QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
     QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519), QuicConfig.defaults());
