@@ -3,6 +3,7 @@ package io.serenity.p2p.pubsub;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.serenity.p2p.pubsub.internal.pb.RpcProtos;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,12 +43,12 @@ final class RpcCodec {
       RpcProtos.ControlMessage.Builder cb = RpcProtos.ControlMessage.newBuilder();
       for (Rpc.IHave h : c.ihave()) {
         RpcProtos.ControlIHave.Builder hb = RpcProtos.ControlIHave.newBuilder().setTopicID(h.topic());
-        h.messageIds().forEach(id -> hb.addMessageIDs(ByteString.copyFrom(id.bytes())));
+        h.messageIds().forEach(id -> hb.addMessageIDs(wrap(id.bytes())));
         cb.addIhave(hb);
       }
       for (Rpc.IWant w : c.iwant()) {
         RpcProtos.ControlIWant.Builder wb = RpcProtos.ControlIWant.newBuilder();
-        w.messageIds().forEach(id -> wb.addMessageIDs(ByteString.copyFrom(id.bytes())));
+        w.messageIds().forEach(id -> wb.addMessageIDs(wrap(id.bytes())));
         cb.addIwant(wb);
       }
       for (Rpc.Graft g : c.graft()) {
@@ -58,10 +59,10 @@ final class RpcCodec {
         for (Rpc.PxPeer px : p.peers()) {
           RpcProtos.PeerInfo.Builder ib = RpcProtos.PeerInfo.newBuilder();
           if (px.peerId() != null) {
-            ib.setPeerID(ByteString.copyFrom(px.peerId()));
+            ib.setPeerID(wrap(px.peerId()));
           }
           if (px.signedPeerRecord() != null) {
-            ib.setSignedPeerRecord(ByteString.copyFrom(px.signedPeerRecord()));
+            ib.setSignedPeerRecord(wrap(px.signedPeerRecord()));
           }
           pb.addPeers(ib);
         }
@@ -72,7 +73,7 @@ final class RpcCodec {
       }
       for (Rpc.IDontWant d : c.idontwant()) {
         RpcProtos.ControlIDontWant.Builder db = RpcProtos.ControlIDontWant.newBuilder();
-        d.messageIds().forEach(id -> db.addMessageIDs(ByteString.copyFrom(id.bytes())));
+        d.messageIds().forEach(id -> db.addMessageIDs(wrap(id.bytes())));
         cb.addIdontwant(db);
       }
       b.setControl(cb);
@@ -83,19 +84,19 @@ final class RpcCodec {
   static RpcProtos.Message toProto(PubSubMessage m) {
     RpcProtos.Message.Builder b = RpcProtos.Message.newBuilder().setTopic(m.topic());
     if (m.from() != null) {
-      b.setFrom(ByteString.copyFrom(m.from()));
+      b.setFrom(wrap(m.from()));
     }
     if (m.data() != null) {
-      b.setData(ByteString.copyFrom(m.data()));
+      b.setData(wrap(m.data()));
     }
     if (m.seqno() != null) {
-      b.setSeqno(ByteString.copyFrom(m.seqno()));
+      b.setSeqno(wrap(m.seqno()));
     }
     if (m.signature() != null) {
-      b.setSignature(ByteString.copyFrom(m.signature()));
+      b.setSignature(wrap(m.signature()));
     }
     if (m.key() != null) {
-      b.setKey(ByteString.copyFrom(m.key()));
+      b.setKey(wrap(m.key()));
     }
     return b.build();
   }
@@ -108,6 +109,9 @@ final class RpcCodec {
     RpcProtos.RPC p;
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
+      // bytes fields are views on the input (which is ours and never changed): fromProto copies each
+      // once into our records instead of the parser copying it first
+      in.enableAliasing(true);
       in.setRecursionLimit(8);
       p = RpcProtos.RPC.parseFrom(in);
       in.checkLastTagWas(0);
@@ -207,5 +211,14 @@ final class RpcCodec {
       out.add(new MessageId(b.toByteArray()));
     }
     return out;
+  }
+
+  /**
+   * Wraps without copying. The arrays come from our records (PubSubMessage's are read-only by contract,
+   * PxPeer's are never changed, MessageId returns a fresh copy) and the protobuf message lives only until
+   * it is encoded.
+   */
+  private static ByteString wrap(byte[] bytes) {
+    return UnsafeByteOperations.unsafeWrap(bytes);
   }
 }
