@@ -148,6 +148,19 @@ public final class Stream {
   }
 
   /**
+   * Writes {@code data} without copying it: the stream takes ownership and releases the buffer, also
+   * when the write fails. For callers that build their bytes in a (pooled) buffer of their own.
+   *
+   * @param data the bytes; do not use or release the buffer afterwards
+   * @return completes when the muxer took them
+   */
+  public CompletableFuture<Void> write(ByteBuf data) {
+    touch();
+    count(false, data.readableBytes());
+    return muxed.write(data);
+  }
+
+  /**
    * Writes {@code message} prefixed by its length as an unsigned varint.
    *
    * @param message the message

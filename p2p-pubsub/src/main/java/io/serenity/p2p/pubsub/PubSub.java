@@ -1,5 +1,7 @@
 package io.serenity.p2p.pubsub;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.ConnectionManager;
 import io.serenity.p2p.host.Host;
@@ -1120,6 +1122,15 @@ public final class PubSub implements AutoCloseable {
     }
   }
 
+  private static void writeUvarint(ByteBuf out, int value) {
+    int v = value;
+    while ((v & ~0x7f) != 0) {
+      out.writeByte((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.writeByte(v);
+  }
+
   /** Forms one batch from the lanes and writes it; false when there was nothing to write. */
   private boolean writeBatch(PeerState p) {
     // Coalesce queued RPCs (each uvarint-length-prefixed) into one write, lanes in priority order:
@@ -1144,17 +1155,15 @@ public final class PubSub implements AutoCloseable {
     if (count == 0) {
       return false;
     }
-    byte[] batch = new byte[total];
-    int at = 0;
+    // a pooled heap buffer the stream takes over and releases: no batch array on the heap and no
+    // second copy into the muxer's buffer (Noise seals straight from its array)
+    ByteBuf batch = PooledByteBufAllocator.DEFAULT.heapBuffer(total, total);
     int left = count;
     for (ArrayDeque<byte[]> lane : p.lanes) {
       while (left > 0 && !lane.isEmpty()) {
         byte[] next = lane.poll();
-        byte[] len = io.serenity.p2p.core.Varint.encode(next.length);
-        System.arraycopy(len, 0, batch, at, len.length);
-        at += len.length;
-        System.arraycopy(next, 0, batch, at, next.length);
-        at += next.length;
+        writeUvarint(batch, next.length);
+        batch.writeBytes(next);
         left--;
       }
     }
