@@ -108,9 +108,10 @@ final class RpcCodec {
   static Rpc decode(byte[] bytes, Limits limits) {
     RpcProtos.RPC p;
     try {
-      CodedInputStream in = CodedInputStream.newInstance(bytes);
-      // bytes fields are views on the input (which is ours and never changed): fromProto copies each
-      // once into our records instead of the parser copying it first
+      // bytes fields become views on the input (only protobuf's "immutable" input allows that; ours is
+      // not changed while the parse and fromProto run): fromProto copies each field once into our
+      // records, instead of the parser copying it first
+      CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
       in.enableAliasing(true);
       in.setRecursionLimit(8);
       p = RpcProtos.RPC.parseFrom(in);
