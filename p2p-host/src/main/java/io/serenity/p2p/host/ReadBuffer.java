@@ -1,6 +1,8 @@
 package io.serenity.p2p.host;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
 
 /**
  * Bytes a stream received but nobody has read yet. Plain heap memory, so nothing here needs
@@ -79,6 +81,23 @@ final class ReadBuffer {
   byte[] take(int n) {
     byte[] out = new byte[n];
     System.arraycopy(data, start, out, 0, n);
+    consumed(n);
+    return out;
+  }
+
+  /**
+   * Hands the next {@code n} bytes to {@code decoder} in place (a heap buffer over this array,
+   * position at the bytes) and consumes them, also when the decoder throws.
+   */
+  <T> T decode(int n, Function<ByteBuffer, T> decoder) {
+    try {
+      return decoder.apply(ByteBuffer.wrap(data, start, n));
+    } finally {
+      consumed(n);
+    }
+  }
+
+  private void consumed(int n) {
     start += n;
     if (start == end) {
       start = 0;
@@ -87,7 +106,6 @@ final class ReadBuffer {
         data = new byte[256]; // a stream that once held a large message does not keep its array
       }
     }
-    return out;
   }
 
   /** Drops everything readable and gives back the memory. */

@@ -10,7 +10,9 @@ import io.serenity.p2p.mux.MuxedStreamHandler;
 import io.serenity.p2p.time.Clock;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import io.serenity.p2p.core.internal.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +67,8 @@ public final class Stream {
   private int uncredited;
 
   /** A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes. */
-  private record PendingRead(boolean message, int size, CompletableFuture<byte[]> future) {}
+  private record PendingRead(
+      boolean message, int size, Function<ByteBuffer, ?> decoder, CompletableFuture<Object> future) {}
 
   Stream(Connection connection, MuxedStream muxed, int maxReadBuffer, ResourceManager.StreamScope resources) {
     this.connection = connection;
@@ -208,7 +211,25 @@ public final class Stream {
    * @return completes with the message
    */
   public CompletableFuture<byte[]> readMessage(int maxSize) {
-    return enqueue(new PendingRead(true, maxSize, new CompletableFuture<>()));
+    return enqueue(new PendingRead(true, maxSize, null, new CompletableFuture<>()));
+  }
+
+  /**
+   * Reads one length-prefixed message as {@link #readMessage(int)} does, but hands it to {@code decoder}
+   * in place instead of copying it out: the decoder runs on the connection's event loop with a buffer
+   * over the stream's own memory (position at the message, limit at its end), and its result completes
+   * the future. The decoder must not modify the buffer nor keep it, or anything that shares its memory,
+   * beyond its return; an exception it throws fails the future with that exception (the message is
+   * consumed and the stream stays open).
+   *
+   * @param maxSize the largest message accepted, in bytes
+   * @param decoder turns the message's bytes into a value
+   * @param <T> the decoded type
+   * @return completes with the decoded value
+   */
+  public <T> CompletableFuture<T> readMessage(int maxSize, Function<ByteBuffer, T> decoder) {
+    return enqueue(new PendingRead(true, maxSize, Objects.requireNonNull(decoder, "decoder"),
+        new CompletableFuture<>()));
   }
 
   /**
@@ -218,7 +239,7 @@ public final class Stream {
    * @return completes with the bytes
    */
   public CompletableFuture<byte[]> readExactly(int size) {
-    return enqueue(new PendingRead(false, size, new CompletableFuture<>()));
+    return enqueue(new PendingRead(false, size, null, new CompletableFuture<>()));
   }
 
   /**
@@ -319,12 +340,13 @@ public final class Stream {
     lastActivityNanos = clock.nanos();
   }
 
-  private CompletableFuture<byte[]> enqueue(PendingRead read) {
+  @SuppressWarnings("unchecked") // the future's values are of the type its public method promised
+  private <T> CompletableFuture<T> enqueue(PendingRead read) {
     if (read.size() < 0 || read.size() > maxReadBuffer) {
       read.future()
           .completeExceptionally(
               new IllegalArgumentException("read size must be in [0, " + maxReadBuffer + "]: " + read.size()));
-      return read.future();
+      return (CompletableFuture<T>) read.future();
     }
     onLoop(
         () -> {
@@ -335,7 +357,7 @@ public final class Stream {
           reads.add(read);
           serveReads();
         });
-    return read.future();
+    return (CompletableFuture<T>) read.future();
   }
 
   private void onLoop(Runnable r) {
@@ -349,7 +371,7 @@ public final class Stream {
   private void serveReads() {
     while (!reads.isEmpty()) {
       PendingRead head = reads.peek();
-      byte[] out;
+      Object out;
       if (head.message()) {
         long len;
         try {
@@ -378,7 +400,18 @@ public final class Stream {
         }
         creditTaken(varintLen[0] + (int) len);
         buffer.skip(varintLen[0]);
-        out = buffer.take((int) len);
+        if (head.decoder() != null) {
+          try {
+            out = buffer.decode((int) len, head.decoder());
+          } catch (RuntimeException e) {
+            reads.poll();
+            releaseRead();
+            head.future().completeExceptionally(e);
+            continue;
+          }
+        } else {
+          out = buffer.take((int) len);
+        }
       } else {
         if (buffer.readable() < head.size()) {
           if (!stalled(head)) {

@@ -69,4 +69,21 @@ class ReadBufferTest {
     }
     assertThat(b.readable()).isZero();
   }
+
+  @Test
+  void decodeHandsOverTheBytesInPlaceAndConsumesThemEvenWhenTheDecoderThrows() {
+    ReadBuffer b = new ReadBuffer();
+    byte[] wire = {1, 2, 3, 4, 5, 6};
+    append(b, wire, 0, wire.length);
+    int first = b.decode(2, buf -> {
+      assertThat(buf.remaining()).isEqualTo(2);
+      return (buf.get(buf.position()) << 8) | buf.get(buf.position() + 1);
+    });
+    assertThat(first).isEqualTo(0x0102);
+    assertThatThrownBy(() -> b.decode(3, buf -> {
+      throw new IllegalArgumentException("bad");
+    })).hasMessage("bad");
+    assertThat(b.readable()).isEqualTo(1);
+    assertThat(b.takeAll()).containsExactly(6);
+  }
 }

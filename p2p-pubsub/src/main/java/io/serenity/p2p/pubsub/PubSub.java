@@ -9,6 +9,7 @@ import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -915,24 +916,22 @@ public final class PubSub implements AutoCloseable {
    */
   private void readLoop(Stream stream, AtomicLong queuedBytes) {
     stream
-        .readMessage(config.maxRpcSize())
+        .readMessage(config.maxRpcSize(), this::decodeInPlace)
         .whenComplete(
-            (bytes, err) -> {
+            (decoded, err) -> {
               if (err != null) {
                 // end of stream, reset, or an oversized frame (the stream was reset and the host logged it)
                 return;
               }
-              Rpc rpc;
-              try {
-                rpc = RpcCodec.decode(bytes, limits);
-              } catch (PubSubException e) {
+              if (decoded.error() != null) {
                 RLOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
-                    stream.remotePeer(), stream.protocol(), e.getMessage());
+                    stream.remotePeer(), stream.protocol(), decoded.error().getMessage());
                 stream.reset();
                 return;
               }
+              Rpc rpc = decoded.rpc();
               PeerId from = stream.remotePeer();
-              int size = bytes.length;
+              int size = decoded.size();
               boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
               scheduler.execute(() -> {
                 try {
@@ -948,6 +947,19 @@ public final class PubSub implements AutoCloseable {
                 readLoop(stream, queuedBytes);
               }
             });
+  }
+
+  /** A received RPC decoded on the event loop, or why it could not be. */
+  private record Decoded(Rpc rpc, int size, PubSubException error) {}
+
+  /** Decodes straight from the stream's buffer (no copy of the frame first). Event loop. */
+  private Decoded decodeInPlace(ByteBuffer frame) {
+    int size = frame.remaining();
+    try {
+      return new Decoded(RpcCodec.decode(frame, limits), size, null);
+    } catch (PubSubException e) {
+      return new Decoded(null, size, e);
+    }
   }
 
   // ---- router thread ----

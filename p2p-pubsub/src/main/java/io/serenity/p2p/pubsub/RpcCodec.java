@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.serenity.p2p.pubsub.internal.pb.RpcProtos;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -106,12 +107,24 @@ final class RpcCodec {
    * exceeded; never anything else.
    */
   static Rpc decode(byte[] bytes, Limits limits) {
+    return decode(UnsafeByteOperations.unsafeWrap(bytes), limits);
+  }
+
+  /**
+   * Decodes one RPC from the buffer's remaining bytes, in place: nothing returned shares the buffer's
+   * memory. Throws as {@link #decode(byte[], Limits)} does.
+   */
+  static Rpc decode(ByteBuffer buffer, Limits limits) {
+    return decode(UnsafeByteOperations.unsafeWrap(buffer), limits);
+  }
+
+  private static Rpc decode(ByteString input, Limits limits) {
     RpcProtos.RPC p;
     try {
       // bytes fields become views on the input (only protobuf's "immutable" input allows that; ours is
       // not changed while the parse and fromProto run): fromProto copies each field once into our
       // records, instead of the parser copying it first
-      CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+      CodedInputStream in = input.newCodedInput();
       in.enableAliasing(true);
       in.setRecursionLimit(8);
       p = RpcProtos.RPC.parseFrom(in);
