@@ -1,9 +1,17 @@
 // Reads the JSON lines of bench/run-pubsub-bench (Java's PubSubBench and MeshLatencyBench, js's
 // pubsub-bench.mjs) and prints one Markdown table: Java, js and Java / js per case, the median over runs.
 //   node bench/pubsub-table.mjs results.jsonl
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 
-const lines = readFileSync(process.argv[2], 'utf8').split('\n').filter((l) => l.startsWith('{'))
+// --doc FILE also replaces what stands between <!-- pubsub-table:begin --> and <!-- pubsub-table:end -->
+// in FILE (docs/benchmarks.md) with the printed block.
+const args = process.argv.slice(2)
+const docAt = args.indexOf('--doc')
+const docFile = docAt >= 0 ? args[docAt + 1] : null
+if (docAt >= 0 && docFile == null) throw new Error('--doc needs a file')
+const input = args.find((a, i) => a !== '--doc' && (docAt < 0 || i !== docAt + 1))
+if (input == null) throw new Error('usage: node bench/pubsub-table.mjs results.jsonl [--doc FILE]')
+const lines = readFileSync(input, 'utf8').split('\n').filter((l) => l.startsWith('{'))
 const rows = lines.map((l) => { try { return JSON.parse(l) } catch { return null } }).filter(Boolean)
 
 const median = (xs) => {
@@ -82,4 +90,14 @@ const runs = Math.max(0, ...[...cases.values()].map((c) => Math.max(c.java.lengt
 out.push('')
 out.push(`Median of ${runs} run(s) per cell.`)
 for (const e of errors) out.push(`error: ${e}`)
-process.stdout.write(out.join('\n') + '\n')
+const block = out.join('\n') + '\n'
+process.stdout.write(block)
+if (docFile != null) {
+  const BEGIN = '<!-- pubsub-table:begin -->'
+  const END = '<!-- pubsub-table:end -->'
+  const doc = readFileSync(docFile, 'utf8')
+  const b = doc.indexOf(BEGIN)
+  const e = doc.indexOf(END)
+  if (b < 0 || e < b) throw new Error(`${docFile} has no ${BEGIN} ... ${END} block`)
+  writeFileSync(docFile, doc.slice(0, b + BEGIN.length) + '\n' + block + doc.slice(e))
+}
