@@ -1,5 +1,7 @@
 package io.serenity.p2p.pubsub;
 
+import io.serenity.p2p.core.internal.Sha256;
+
 /**
  * Computes a message's id. The default is go-libp2p's {@code from || seqno}; the Ethereum
  * consensus profile plugs in its SHA-256 over the snappy-decompressed payload. Both ends of a
@@ -39,13 +41,6 @@ public interface MessageIdFunction {
 
   /** {@return SHA-256 of the message data (js-libp2p's default for unsigned messages)} */
   static MessageIdFunction sha256OfData() {
-    return m -> {
-      try {
-        return new MessageId(
-            java.security.MessageDigest.getInstance("SHA-256").digest(m.data() == null ? new byte[0] : m.data()));
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 missing from the JDK", e);
-      }
-    };
+    return m -> new MessageId(Sha256.hash(m.data() == null ? new byte[0] : m.data()));
   }
 }

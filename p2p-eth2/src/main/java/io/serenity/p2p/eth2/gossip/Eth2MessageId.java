@@ -1,12 +1,12 @@
 package io.serenity.p2p.eth2.gossip;
 
+import io.serenity.p2p.core.internal.Sha256;
 import io.serenity.p2p.eth2.ssz.Bytes4;
 import io.serenity.p2p.pubsub.MessageId;
 import io.serenity.p2p.pubsub.MessageIdFunction;
 import io.serenity.p2p.pubsub.PubSubMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -100,7 +100,7 @@ public final class Eth2MessageId {
       body = raw;
       domain = DOMAIN_INVALID_SNAPPY;
     }
-    MessageDigest md = sha256();
+    MessageDigest md = Sha256.threadDigest();
     md.update(domain);
     if (withTopic) {
       byte[] t = topic == null ? new byte[0] : topic.getBytes(StandardCharsets.UTF_8);
@@ -123,13 +123,5 @@ public final class Eth2MessageId {
    */
   public static MessageId of(PubSubMessage m) {
     return new MessageId(compute(m.topic(), m.data(), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
   }
 }
