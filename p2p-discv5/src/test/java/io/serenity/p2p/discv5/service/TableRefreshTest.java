@@ -3,6 +3,7 @@ package io.serenity.p2p.discv5.service;
 import static io.serenity.p2p.discv5.service.TestNodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.serenity.p2p.discv5.crypto.Secp256k1;
 import io.serenity.p2p.discv5.table.NodeId;
 import io.serenity.p2p.discv5.table.TableEntry;
 import java.time.Duration;
@@ -27,10 +28,14 @@ class TableRefreshTest {
   @Test
   void refreshLookupsFillTheTable() throws Exception {
     // A hub that knows (and has heard from) 8 nodes; A knows only the hub and never runs a lookup itself.
+    // The 8 sit at log distance 256 from the hub: a lookup asks the hub for three distances around the
+    // target's distance from it, so a node at a small random distance (248, say) would only be found by the
+    // rare random target near it, and the test would fail by chance (it did, once in a CI run). At 256,
+    // half of all random targets, and the self lookup's neighbours, ask for their distance.
     Discv5Service hub = nodes.start(TestNodes.newKey(), b -> b.refresh(Duration.ZERO));
     List<NodeId> others = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      Discv5Service o = nodes.start(TestNodes.newKey(), b -> b.refresh(Duration.ZERO));
+      Discv5Service o = nodes.start(keyAtDistance256(hub.localNodeId()), b -> b.refresh(Duration.ZERO));
       await(hub.ping(o.localEnr()));
       others.add(o.localNodeId());
     }
@@ -50,6 +55,18 @@ class TableRefreshTest {
       }
     }
     assertThat(known).contains(hub.localNodeId()).containsAll(others);
+  }
+
+  /** A fresh key whose node id differs from {@code from} in the first bit (log distance 256). */
+  private static byte[] keyAtDistance256(NodeId from) {
+    for (int i = 0; i < 1000; i++) {
+      byte[] key = TestNodes.newKey();
+      NodeId id = new NodeId(Secp256k1.nodeId(Secp256k1.publicKey(key)));
+      if (from.logDistance(id) == 256) {
+        return key;
+      }
+    }
+    throw new AssertionError("no key at distance 256 in 1000 tries (each has a chance of one half)");
   }
 
   @Test
