@@ -1134,15 +1134,6 @@ public final class PubSub implements AutoCloseable {
     }
   }
 
-  private static void writeUvarint(ByteBuf out, int value) {
-    int v = value;
-    while ((v & ~0x7f) != 0) {
-      out.writeByte((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    out.writeByte(v);
-  }
-
   /** Forms one batch from the lanes and writes it; false when there was nothing to write. */
   private boolean writeBatch(PeerState p) {
     // Coalesce queued RPCs (each uvarint-length-prefixed) into one write, lanes in priority order:
@@ -1174,7 +1165,7 @@ public final class PubSub implements AutoCloseable {
     for (ArrayDeque<byte[]> lane : p.lanes) {
       while (left > 0 && !lane.isEmpty()) {
         byte[] next = lane.poll();
-        writeUvarint(batch, next.length);
+        batch.writeBytes(io.serenity.p2p.core.Varint.encode(next.length));
         batch.writeBytes(next);
         left--;
       }
