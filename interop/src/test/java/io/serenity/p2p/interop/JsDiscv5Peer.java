@@ -78,7 +78,7 @@ final class JsDiscv5Peer implements AutoCloseable {
     static JsDiscv5Peer start(List<String> args) {
         List<String> cmd = NodeScript.command(SCRIPT, args);
         try {
-            Process p = new ProcessBuilder(cmd).directory(NodeScript.jsDir().toFile()).start();
+            Process p = NodeScript.processBuilder(cmd).start();
             return new JsDiscv5Peer(List.copyOf(cmd), p);
         } catch (IOException e) {
             throw new AssertionError("cannot start js discv5 peer: " + String.join(" ", cmd) + ": " + e, e);

@@ -69,7 +69,7 @@ final class JsPeer implements AutoCloseable {
     static JsPeer start(List<String> args) {
         List<String> cmd = NodeScript.command("peer.mjs", args);
         try {
-            Process p = new ProcessBuilder(cmd).directory(NodeScript.jsDir().toFile()).start();
+            Process p = NodeScript.processBuilder(cmd).start();
             return new JsPeer(List.copyOf(cmd), p);
         } catch (IOException e) {
             throw new AssertionError("cannot start js peer: " + String.join(" ", cmd) + ": " + e, e);

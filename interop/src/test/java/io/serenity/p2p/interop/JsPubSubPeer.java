@@ -77,7 +77,7 @@ final class JsPubSubPeer implements AutoCloseable {
     static JsPubSubPeer start(List<String> args) {
         List<String> cmd = NodeScript.command(SCRIPT, args);
         try {
-            Process p = new ProcessBuilder(cmd).directory(NodeScript.jsDir().toFile()).start();
+            Process p = NodeScript.processBuilder(cmd).start();
             return new JsPubSubPeer(List.copyOf(cmd), p);
         } catch (IOException e) {
             throw new AssertionError("cannot start js pubsub peer: " + String.join(" ", cmd) + ": " + e, e);

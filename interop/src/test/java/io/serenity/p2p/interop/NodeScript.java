@@ -54,6 +54,20 @@ final class NodeScript {
     private NodeScript() {
     }
 
+    /**
+     * A process builder for {@code cmd} in the js directory. When the {@code interop.js.debug} system
+     * property is set (for example {@code -Dinterop.js.debug='libp2p:floodsub*'}), it becomes the
+     * process's {@code DEBUG} variable: js-libp2p's debug logs go to stderr, which a failing test prints.
+     */
+    static ProcessBuilder processBuilder(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(jsDir().toFile());
+        String debug = System.getProperty("interop.js.debug", "");
+        if (!debug.isEmpty()) {
+            pb.environment().put("DEBUG", debug);
+        }
+        return pb;
+    }
+
     /** The directory holding peer.mjs, vectors.mjs, bench.mjs and node_modules. */
     static Path jsDir() {
         Path dir = Path.of(System.getProperty("interop.js.dir", "js")).toAbsolutePath();
@@ -90,7 +104,7 @@ final class NodeScript {
             // Files, not pipes: the script can never block on a full pipe while we write its stdin.
             out = Files.createTempFile("interop-node-", ".out");
             err = Files.createTempFile("interop-node-", ".err");
-            p = new ProcessBuilder(cmd).directory(dir.toFile())
+            p = processBuilder(cmd).directory(dir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) {

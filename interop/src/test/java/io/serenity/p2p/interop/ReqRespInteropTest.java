@@ -545,7 +545,7 @@ class ReqRespInteropTest {
         static JsReqRespPeer start(List<String> args) {
             List<String> cmd = NodeScript.command("reqresp-peer.mjs", args);
             try {
-                return new JsReqRespPeer(new ProcessBuilder(cmd).directory(NodeScript.jsDir().toFile()).start());
+                return new JsReqRespPeer(NodeScript.processBuilder(cmd).start());
             } catch (IOException e) {
                 throw new AssertionError("cannot start " + cmd + ": " + e, e);
             }

@@ -10,7 +10,6 @@ import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ public final class PubSub implements AutoCloseable {
   // Router-thread state.
   private final Map<PeerId, PeerState> peers = new HashMap<>();
   private final Map<String, List<LocalSubscription>> subscriptions = new HashMap<>();
-  private final AtomicLong seqno = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
+  private final AtomicLong seqno = new AtomicLong(initialSeqno(java.time.Instant.now()));
   private final MessageSigner.Author author;
   // StrictSign checks off the router thread (null when checks run inline); the core orders the results.
   private final java.util.concurrent.ThreadPoolExecutor verifier;
@@ -750,6 +749,21 @@ public final class PubSub implements AutoCloseable {
     if (ownsScheduler && scheduler instanceof ThreadScheduler t) {
       t.close();
     }
+  }
+
+  /**
+   * The first sequence number of our signed messages (each publish takes the next): the Unix time in
+   * nanoseconds, as go-libp2p does. Counting up from there keeps numbers unique across restarts, and
+   * the top byte is never zero before 2262: js-libp2p's floodsub turns a received seqno into an integer
+   * and back into minimal big-endian bytes before it checks the signature, so a seqno with a leading
+   * zero byte fails verification there. (A random start did that in 1 run of 128, and js then dropped
+   * every message of the run.)
+   *
+   * @param now the current time
+   * @return the first sequence number
+   */
+  static long initialSeqno(java.time.Instant now) {
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
   }
 
   private void checkOpen() {

@@ -87,6 +87,46 @@ class FloodSubTest {
   }
 
   @Test
+  void signedMessagesCountUpFromTheUnixTimeInNanosecondsSoTheirFirstByteIsNeverZero() throws Exception {
+    long before = PubSub.initialSeqno(java.time.Instant.now());
+    PubSub a = node(PubSubConfig.defaults());
+    long after = PubSub.initialSeqno(java.time.Instant.now());
+    PubSub b = node(PubSubConfig.defaults());
+    List<ReceivedMessage> got = new CopyOnWriteArrayList<>();
+    CountDownLatch three = new CountDownLatch(3);
+    b.subscribe(TOPIC, m -> {
+      got.add(m);
+      three.countDown();
+    });
+    a.subscribe(TOPIC, m -> {});
+    await(hostOf(0).connect(TestHosts.dialAddr(hostOf(1))));
+    awaitTopicPeers(a, 1);
+    for (int i = 0; i < 3; i++) {
+      await(a.publish(TOPIC, ("m" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    assertThat(three.await(30, TimeUnit.SECONDS)).isTrue();
+    List<Long> seqnos = new ArrayList<>();
+    for (ReceivedMessage m : got) {
+      byte[] seq = m.message().seqno();
+      assertThat(seq).hasSize(8);
+      assertThat(seq[0]).as("first byte (js floodsub cannot verify a seqno with a leading zero byte)").isNotZero();
+      seqnos.add(java.nio.ByteBuffer.wrap(seq).getLong());
+    }
+    java.util.Collections.sort(seqnos);
+    assertThat(seqnos.get(0)).isGreaterThan(before).isLessThanOrEqualTo(after + 1);
+    assertThat(seqnos).containsExactly(seqnos.get(0), seqnos.get(0) + 1, seqnos.get(0) + 2);
+  }
+
+  @Test
+  void theFirstSeqnoIsTheUnixTimeInNanoseconds() {
+    assertThat(PubSub.initialSeqno(java.time.Instant.parse("2026-12-06T00:00:00.000000123Z")))
+        .isEqualTo(1_796_515_200_000_000_123L);
+    // the top byte stays non-zero from 2001 until the counter's sign bit in 2262
+    assertThat(PubSub.initialSeqno(java.time.Instant.parse("2001-01-01T00:00:00Z")) >>> 56).isNotZero();
+    assertThat(PubSub.initialSeqno(java.time.Instant.parse("2262-04-11T00:00:00Z"))).isPositive();
+  }
+
+  @Test
   void strictNoSignNodesExchangeUnsignedMessagesAndRejectSignedOnes() throws Exception {
     PubSub unsigned = node(PubSubConfig.defaults().withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN));
     PubSub receiver = node(PubSubConfig.defaults().withSignaturePolicy(SignaturePolicy.STRICT_NO_SIGN));
