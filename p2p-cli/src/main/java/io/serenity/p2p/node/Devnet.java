@@ -5,6 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
+import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.Traffic;
 import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.PeerScoreParams;
@@ -114,6 +115,10 @@ final class Devnet {
             .pubSubConfig(s.config())
             .gossipSubParams(s.params())
             .minPeers(0)
+            // Every in-process link negotiates Noise (proposed first): offering TLS too would only
+            // make each node set up a certificate and, once per process, the TLS engine (about
+            // 0.5 s of CPU), which no link uses. TLS is exercised by the interop tests.
+            .hostConfig(HostConfig.defaults().toBuilder().securityProtocols(HostConfig.NOISE).build())
             .build();
         Server server = new Server(config, group);
         servers.add(server);

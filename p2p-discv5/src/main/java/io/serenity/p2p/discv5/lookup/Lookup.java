@@ -10,7 +10,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One iterative lookup (discv5-theory.md, "Lookup"): keep the closest nodes seen to the target, ask
  * up to {@code alpha} at a time with one FINDNODE of {@link #distances three distances} each, and
- * finish when the {@code k} closest have all answered or failed. Runs on the service's event loop:
+ * finish when the {@code k} closest have all answered or failed. A node whose query fails is asked
+ * once more before it counts as failed: one lost datagram or a handshake that crossed one of the
+ * node's own must not drop one of the closest nodes from the result (a dead node costs a second
+ * timeout). Runs on the service's event loop:
  * the querier's futures must complete there. The caller bounds the total time with
  * {@link #finish()}.
  */
@@ -31,9 +34,13 @@ public final class Lookup {
 
   private enum State { NEW, ASKING, ANSWERED, FAILED }
 
+  /** Queries a node gets before it counts as failed. */
+  static final int ATTEMPTS = 2;
+
   private static final class Candidate {
     final Enr enr;
     State state = State.NEW;
+    int attempts;
 
     Candidate(Enr enr) {
       this.enr = enr;
@@ -151,12 +158,13 @@ public final class Lookup {
 
   private void ask(Candidate c) {
     c.state = State.ASKING;
+    c.attempts++;
     inFlight++;
     NodeId peer = new NodeId(c.enr.nodeId());
     querier.findNode(c.enr, distances(peer, target)).whenComplete((enrs, error) -> {
       inFlight--;
       if (error != null) {
-        c.state = State.FAILED;
+        c.state = c.attempts < ATTEMPTS ? State.NEW : State.FAILED;
       } else {
         c.state = State.ANSWERED;
         enrs.forEach(this::offer);
