@@ -9,9 +9,6 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -52,6 +49,11 @@ final class Logging {
       return;
     }
     ctx.reset();
+    configure(ctx, level, json);
+  }
+
+  /** Gives {@code ctx} one stderr appender, text or JSON lines, and {@code level} at the root. */
+  static void configure(LoggerContext ctx, Level level, boolean json) {
     LayoutBase<ILoggingEvent> layout;
     if (json) {
       layout = new JsonLineLayout();
@@ -86,11 +88,9 @@ final class Logging {
 
   /** One JSON object per event. */
   static final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     @Override
     public String doLayout(ILoggingEvent e) {
-      ObjectNode o = MAPPER.createObjectNode();
+      java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("ts", Instant.ofEpochMilli(e.getTimeStamp()).toString());
       o.put("level", e.getLevel().toString());
       o.put("logger", e.getLoggerName());
@@ -100,11 +100,7 @@ final class Logging {
       if (t != null) {
         o.put("error", ThrowableProxyUtil.asString(t));
       }
-      try {
-        return MAPPER.writeValueAsString(o) + System.lineSeparator();
-      } catch (JsonProcessingException x) {
-        return "{\"level\":\"ERROR\",\"msg\":\"unprintable log event\"}" + System.lineSeparator();
-      }
+      return EventPrinter.write(o) + System.lineSeparator();
     }
   }
 }

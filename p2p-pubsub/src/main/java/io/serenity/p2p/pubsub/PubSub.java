@@ -775,6 +775,20 @@ public final class PubSub implements AutoCloseable {
   // ---- host side (Netty threads hand over to the scheduler) ----
 
   private void onHostEvent(HostEvent event) {
+    if (closed) {
+      // an event dispatched while close() ran: the scheduler may be gone, and the peer with it
+      return;
+    }
+    try {
+      handOver(event);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      if (!closed) {
+        throw e;
+      }
+    }
+  }
+
+  private void handOver(HostEvent event) {
     if (event instanceof HostEvent.PeerConnected e) {
       scheduler.execute(() -> openStream(e.peer()));
     } else if (event instanceof HostEvent.PeerDisconnected e) {
