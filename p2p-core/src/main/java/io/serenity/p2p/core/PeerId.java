@@ -163,6 +163,16 @@ public final class PeerId {
     return bytes.clone();
   }
 
+  /**
+   * {@return whether {@code multihash} is this peer id's binary form; compares in place, without the
+   * copy {@link #toBytes()} makes (for per-message checks such as "is this peer the author")}
+   *
+   * @param multihash bytes to compare; null is never equal
+   */
+  public boolean hasBytes(byte[] multihash) {
+    return multihash != null && Arrays.equals(bytes, multihash);
+  }
+
   /** {@return the legacy text form: base58btc of the multihash} */
   public String toBase58() {
     return Base58.encode(bytes);

@@ -1,7 +1,6 @@
 package io.serenity.p2p.pubsub;
 
 import io.serenity.p2p.core.PeerId;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,7 +51,7 @@ final class FloodSubRouter implements Router {
     Rpc rpc = Rpc.publish(message);
     Lane lane = receivedFrom == null ? Lane.PUBLISH : Lane.FORWARD;
     for (PeerId peer : context.peersInTopic(message.topic())) {
-      if (peer.equals(receivedFrom) || (author != null && Arrays.equals(author, peer.toBytes()))) {
+      if (peer.equals(receivedFrom) || peer.hasBytes(author)) {
         continue;
       }
       context.send(peer, rpc, lane);

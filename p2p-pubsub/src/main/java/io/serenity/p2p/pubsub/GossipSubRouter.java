@@ -6,6 +6,7 @@ import io.serenity.p2p.time.Scheduler;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -103,9 +104,21 @@ final class GossipSubRouter implements Router {
     }
   }
 
+  /** Peers speaking floodsub: while there are none (and no direct peers), a forward goes to the mesh alone. */
+  private int floodsubPeers;
+
+  private void countFloodsub(String before, String after) {
+    if (FloodSubRouter.PROTOCOL_ID.equals(before)) {
+      floodsubPeers--;
+    }
+    if (FloodSubRouter.PROTOCOL_ID.equals(after)) {
+      floodsubPeers++;
+    }
+  }
+
   @Override
   public void addPeer(PeerId peer, String protocol, boolean outbound) {
-    protocols.put(peer, protocol);
+    countFloodsub(protocols.put(peer, protocol), protocol);
     if (score != null) {
       score.addPeer(peer, protocol);
       String ip = context.ipOf(peer);
@@ -152,7 +165,7 @@ final class GossipSubRouter implements Router {
 
   @Override
   public void removePeer(PeerId peer) {
-    protocols.remove(peer);
+    countFloodsub(protocols.remove(peer), null);
     mesh.values().forEach(s -> s.remove(peer));
     fanout.values().forEach(s -> s.remove(peer));
     dontWant.remove(peer);
@@ -510,35 +523,15 @@ final class GossipSubRouter implements Router {
   public void publish(MessageId id, PubSubMessage message, PeerId receivedFrom) {
     String topic = message.topic();
     mcache.put(id, message);
-    Set<PeerId> topicPeers = context.peersInTopic(topic);
-    Set<PeerId> to = new LinkedHashSet<>();
     boolean own = receivedFrom == null;
-    double publishThreshold = thresholds.publishThreshold();
-    if (own && params.floodPublish()) {
-      for (PeerId p : topicPeers) {
-        if (direct.containsKey(p) || score(p) >= publishThreshold) {
-          to.add(p);
-        }
-      }
-    } else {
-      for (PeerId p : topicPeers) {
-        if (direct.containsKey(p)) {
-          to.add(p); // v1.1: direct peers get everything on topics they share with us
-        } else if (FloodSubRouter.PROTOCOL_ID.equals(protocols.get(p)) && score(p) >= publishThreshold) {
-          to.add(p);
-        }
-      }
+    Collection<PeerId> to;
+    if (!own && direct.isEmpty() && floodsubPeers == 0) {
+      // The common forward: only the mesh (or fanout) gets it, so neither the topic's peers nor a
+      // set of targets is built per message. A copy of the mesh, since a send may remove a peer.
       Set<PeerId> m = mesh.get(topic);
-      if (m != null) {
-        to.addAll(m);
-      } else {
-        Set<PeerId> f = fanout.computeIfAbsent(topic, t -> new LinkedHashSet<>());
-        if (f.isEmpty()) {
-          f.addAll(pick(topic, params.d(), Set.of(), this::isFanoutCandidate));
-        }
-        to.addAll(f);
-        lastPublished.put(topic, now());
-      }
+      to = m != null ? List.of(m.toArray(PeerId[]::new)) : fanoutTargets(topic);
+    } else {
+      to = targets(topic, own);
     }
     byte[] author = message.from();
     if (!own && message.size() >= params.idontwantMessageThreshold()) {
@@ -554,7 +547,7 @@ final class GossipSubRouter implements Router {
     Rpc rpc = Rpc.publish(message);
     Lane lane = own ? Lane.PUBLISH : Lane.FORWARD;
     for (PeerId p : to) {
-      if (p.equals(receivedFrom) || (author != null && Arrays.equals(author, p.toBytes()))) {
+      if (p.equals(receivedFrom) || p.hasBytes(author)) {
         continue;
       }
       Map<MessageId, Long> dw = dontWant.get(p);
@@ -563,6 +556,41 @@ final class GossipSubRouter implements Router {
       }
       context.send(p, rpc, lane);
     }
+  }
+
+  /** Where a message goes beyond the plain mesh forward: our own publish, direct and floodsub peers. */
+  private Set<PeerId> targets(String topic, boolean own) {
+    Set<PeerId> topicPeers = context.peersInTopic(topic);
+    Set<PeerId> to = new LinkedHashSet<>();
+    double publishThreshold = thresholds.publishThreshold();
+    if (own && params.floodPublish()) {
+      for (PeerId p : topicPeers) {
+        if (direct.containsKey(p) || score(p) >= publishThreshold) {
+          to.add(p);
+        }
+      }
+      return to;
+    }
+    for (PeerId p : topicPeers) {
+      if (direct.containsKey(p)) {
+        to.add(p); // v1.1: direct peers get everything on topics they share with us
+      } else if (FloodSubRouter.PROTOCOL_ID.equals(protocols.get(p)) && score(p) >= publishThreshold) {
+        to.add(p);
+      }
+    }
+    Set<PeerId> m = mesh.get(topic);
+    to.addAll(m != null ? m : fanoutTargets(topic));
+    return to;
+  }
+
+  /** The fanout of a topic we publish to without being in its mesh, filled up to D when empty. */
+  private List<PeerId> fanoutTargets(String topic) {
+    Set<PeerId> f = fanout.computeIfAbsent(topic, t -> new LinkedHashSet<>());
+    if (f.isEmpty()) {
+      f.addAll(pick(topic, params.d(), Set.of(), this::isFanoutCandidate));
+    }
+    lastPublished.put(topic, now());
+    return List.of(f.toArray(PeerId[]::new));
   }
 
   // ---- heartbeat ----

@@ -166,4 +166,35 @@ class GossipSubRouterTest {
     router.join(TOPIC);
     assertThat(router.meshPeers(TOPIC)).hasSize(params.d());
   }
+
+  @Test
+  void aForwardSkipsTheSenderAndTheAuthorAndReachesFloodsubPeersOnlyWhileTheyAreThere() {
+    List<PeerId> all = peers(6);
+    router.join(TOPIC);
+    List<PeerId> meshPeers = router.meshPeers(TOPIC);
+    PeerId from = meshPeers.get(0);
+    PeerId author = meshPeers.get(1);
+    PubSubMessage signed = new PubSubMessage(author.toBytes(), new byte[10], new byte[8], TOPIC, new byte[64], null);
+
+    router.publish(new MessageId(new byte[] {10}), signed, from);
+    assertThat(ctx.sentTo(r -> !r.publish().isEmpty())).as("mesh only, without sender and author")
+        .containsExactlyInAnyOrderElementsOf(meshPeers.subList(2, meshPeers.size()));
+
+    // a floodsub peer on the topic gets every forward, outside the mesh
+    PeerId flood = PeerId.random();
+    router.addPeer(flood, FloodSubRouter.PROTOCOL_ID, false);
+    ctx.topics.get(TOPIC).add(flood);
+    ctx.sent.clear();
+    router.publish(new MessageId(new byte[] {11}), msg(10), from);
+    assertThat(ctx.sentTo(r -> !r.publish().isEmpty())).contains(flood).doesNotContain(from)
+        .hasSize(meshPeers.size());
+
+    // once it has left, forwards go to the mesh alone again
+    router.removePeer(flood);
+    ctx.topics.get(TOPIC).remove(flood);
+    ctx.sent.clear();
+    router.publish(new MessageId(new byte[] {12}), msg(10), from);
+    assertThat(ctx.sentTo(r -> !r.publish().isEmpty())).doesNotContain(flood, from).hasSize(meshPeers.size() - 1);
+    assertThat(all).containsAll(meshPeers);
+  }
 }
