@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResourceManager {
 
+  /** A peer holding more than its memory limit over this is heavy (see {@code reserveMemory}). */
+  static final int HEAVY_PEER_DIVISOR = 4;
+  /** The part of the node's memory limit (one over this) that only light peers may fill. */
+  static final int LIGHT_PEER_RESERVE_DIVISOR = 4;
+
   private static final Logger LOG = LoggerFactory.getLogger(ResourceManager.class);
   private static final RateLimitedLog RLOG = RateLimitedLog.perMinute(LOG, 5);
 
@@ -468,10 +473,17 @@ public final class ResourceManager {
         throw refuse(Scope.PEER, Resource.MEMORY, limits.peerMemory(), peer.peer, protocol,
             "ResourceLimits.peerMemory", true);
       }
-      if (!tryAdd(memory, n, limits.systemMemory())) {
+      // A heavy peer (holding more than a quarter of its own limit) may fill the node only to three
+      // quarters of its limit: the last quarter stays for light peers, so a few peers that each hold
+      // their whole limit cannot make the node refuse an honest peer's next message.
+      boolean heavy = peer.memory.get() > limits.peerMemory() / HEAVY_PEER_DIVISOR;
+      long cap = heavy ? limits.systemMemory() - limits.systemMemory() / LIGHT_PEER_RESERVE_DIVISOR
+          : limits.systemMemory();
+      if (!tryAdd(memory, n, cap)) {
         peer.memory.addAndGet(-n);
-        throw refuse(Scope.SYSTEM, Resource.MEMORY, limits.systemMemory(), peer.peer, protocol,
-            "ResourceLimits.systemMemory", true);
+        throw refuse(Scope.SYSTEM, Resource.MEMORY, cap, peer.peer, protocol,
+            heavy ? "ResourceLimits.systemMemory (a peer holding over a quarter of peerMemory may use three"
+                + " quarters of it)" : "ResourceLimits.systemMemory", true);
       }
       memoryHeld += n;
     }

@@ -172,33 +172,48 @@ class ResourceManagerTest {
   }
 
   @Test
-  void theNodesMemoryLimitHoldsAcrossPeers() {
+  void theNodesMemoryLimitHoldsAcrossPeersAndKeepsItsLastQuarterForLightPeers() {
+    // node 1 MiB; a peer holding over 256 KiB (a quarter of its 1 MiB) is heavy and may fill the node
+    // only to 768 KiB
     Host b = listener(ResourceLimits.defaults().withSystem(8192, 8192, 1 << 20).withPeer(512, 512, 1 << 20));
     Host a = hosts.start();
     Host c = hosts.start();
+    Host d = hosts.start();
     connectQuietly(a, b);
     connectQuietly(c, b);
+    connectQuietly(d, b);
     byte[] chunk = new byte[200 * 1024];
     List<Stream> fromA = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 3; i++) {
       Stream s = await(a.newStream(b.peerId(), HOLD));
       await(s.write(chunk));
       fromA.add(s);
     }
-    eventually("a's bytes are buffered", () -> b.resourceManager().usage().memory() == 4L * chunk.length);
+    eventually("a's bytes are buffered", () -> b.resourceManager().usage().memory() == 3L * chunk.length);
+    Stream overA = await(a.newStream(b.peerId(), HOLD));
+    overA.write(chunk);
+    await(overA.closeFuture()); // a is heavy: 800 KiB would pass the 768 KiB it may fill
+    assertThat(b.resourceManager().refusals(Scope.SYSTEM, Resource.MEMORY)).isEqualTo(1);
+    eventually("the refused stream's bytes are given back", () -> b.resourceManager().usage().memory() == 3L * chunk.length);
+
     Stream fromC = await(c.newStream(b.peerId(), HOLD));
     await(fromC.write(chunk));
-    eventually("c's first bytes are buffered", () -> b.resourceManager().usage().memory() == 5L * chunk.length);
+    eventually("c, light, gets its bytes past 768 KiB", () -> b.resourceManager().usage().memory() == 4L * chunk.length);
     Stream overC = await(c.newStream(b.peerId(), HOLD));
     overC.write(chunk);
-    await(overC.closeFuture());
-    assertThat(b.resourceManager().refusals(Scope.SYSTEM, Resource.MEMORY)).isEqualTo(1);
+    await(overC.closeFuture()); // c grows heavy: refused now
+    assertThat(b.resourceManager().refusals(Scope.SYSTEM, Resource.MEMORY)).isEqualTo(2);
+
+    Stream fromD = await(d.newStream(b.peerId(), HOLD));
+    await(fromD.write(new byte[100 * 1024]));
+    eventually("d, light, still gets in", () -> b.resourceManager().usage().memory() == 4L * chunk.length + 100 * 1024);
     assertThat(b.resourceManager().refusals(Scope.PEER, Resource.MEMORY)).isZero();
     assertThat(b.resourceManager().usage().memory()).isLessThanOrEqualTo(1 << 20);
     for (Stream s : fromA) {
       assertThat(s.closeFuture()).isNotDone();
     }
     assertThat(fromC.closeFuture()).isNotDone();
+    assertThat(fromD.closeFuture()).isNotDone();
   }
 
   @Test
