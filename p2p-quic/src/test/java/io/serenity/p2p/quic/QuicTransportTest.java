@@ -449,6 +449,59 @@ class QuicTransportTest {
     assertThat(server.retriesSent()).isZero();
   }
 
+  /**
+   * An attacker sends one Initial with a spoofed source address: the listener answers the victim address,
+   * and before that address is validated it may send it at most three times what it received from it
+   * (RFC 9000 section 8.1), retransmissions included. The client's first datagram is relayed from the
+   * victim socket, which never answers; what the listener sends the victim until its handshake timeout
+   * ends the attempt is counted.
+   */
+  @Test
+  void beforeTheAddressIsValidatedTheListenerSendsAtMostThreeTimesWhatItReceived() throws Exception {
+    QuicTransport server = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(4)));
+    Multiaddr serverAddr = listenEcho(server);
+    InetSocketAddress serverSocket = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        serverAddr.toQuicSocketAddress().getPort());
+    QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519),
+        QuicConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(1)));
+    try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+         DatagramSocket victim = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      CompletableFuture<UpgradedConnection> dial = client.dial(
+          Multiaddr.quic(new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.getLocalPort())), null);
+      byte[] buf = new byte[2048];
+      java.net.DatagramPacket initial = new java.net.DatagramPacket(buf, buf.length);
+      relay.setSoTimeout(10_000);
+      relay.receive(initial);
+      int received = initial.getLength();
+      victim.send(new java.net.DatagramPacket(buf, received, serverSocket));
+
+      // Everything the listener sends the victim, until it gives the attempt up (its handshake timeout is
+      // 4 s; quiche's first probe timeouts fall at about 1 s and 3 s, so an unbounded listener would resend).
+      long sent = 0;
+      List<Integer> sizes = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+      byte[] in = new byte[65_536];
+      while (System.nanoTime() < deadline) {
+        victim.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        java.net.DatagramPacket p = new java.net.DatagramPacket(in, in.length);
+        try {
+          victim.receive(p);
+        } catch (java.net.SocketTimeoutException e) {
+          break;
+        }
+        sent += p.getLength();
+        sizes.add(p.getLength());
+      }
+      System.out.printf("amplification: received %d bytes, answered %d bytes (%.2fx) in datagrams of %s bytes%n",
+          received, sent, (double) sent / received, sizes);
+      assertThat(received).as("the client's Initial is padded to at least 1200 bytes").isGreaterThanOrEqualTo(1200);
+      assertThat(sent).as("the listener answered the spoofed Initial").isPositive();
+      assertThat(sent).as("bytes sent to an unvalidated address").isLessThanOrEqualTo(3L * received);
+      dial.cancel(true);
+    }
+  }
+
   @Test
   void aSilentPeerFailsTheDialAfterTheHandshakeTimeout() throws Exception {
     QuicTransport client = transport(PrivateKey.generate(KeyType.ED25519),
