@@ -43,8 +43,8 @@ final class EventPrinter {
 
     /**
      * Adds a field unless {@code value} is null: numbers and booleans as such, collections as arrays,
-     * maps as objects, anything else as its {@code toString()}. A key added twice keeps its first
-     * place and its last value.
+     * maps as objects, byte arrays as base64 strings, anything else as its {@code toString()}. A key
+     * added twice keeps its first place and its last value.
      */
     Event with(String key, Object value) {
       if (value != null) {
@@ -55,7 +55,18 @@ final class EventPrinter {
 
     /** Prints the event; {@code human} is the readable line used without --json. */
     void print(String human) {
-      String line = json ? write(fields) : human;
+      emit(json ? write(fields) : human);
+    }
+
+    /**
+     * Prints the event; {@code human} makes the readable line used without --json, and is not called
+     * with it (for events printed per message, where that line costs as much as the JSON).
+     */
+    void print(java.util.function.Supplier<String> human) {
+      emit(json ? write(fields) : human.get());
+    }
+
+    private void emit(String line) {
       synchronized (out) {
         out.println(line);
         out.flush();
@@ -83,6 +94,7 @@ final class EventPrinter {
       case BigDecimal d -> g.writeNumber(d);
       case BigInteger i -> g.writeNumber(i);
       case Number n -> g.writeNumber(n.longValue());
+      case byte[] b -> g.writeBinary(b); // base64, as java.util.Base64's basic encoder writes it
       case Collection<?> c -> {
         g.writeStartArray();
         for (Object o : c) {

@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -586,8 +585,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         .with("receivedFrom", receivedFrom)
         .with("id", c.messageId())
         .with("size", data.length)
-        .with("data", Base64.getEncoder().encodeToString(data))
-        .print("message on " + c.topic() + " from " + (from != null ? from : receivedFrom) + " ("
+        .with("data", data)
+        .print(() -> "message on " + c.topic() + " from " + (from != null ? from : receivedFrom) + " ("
             + data.length + " bytes): " + printable(data));
   }
 

@@ -63,6 +63,23 @@ class EventPrinterTest {
   }
 
   @Test
+  void bytesAreBase64AsTheJdkEncodesThemAndTheHumanLineIsNotMadeForJson() {
+    byte[] data = new byte[1000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 7);
+    }
+    java.util.concurrent.atomic.AtomicInteger humanLines = new java.util.concurrent.atomic.AtomicInteger();
+    new EventPrinter(out, true).event("message").with("size", data.length).with("data", data)
+        .print(() -> "human " + humanLines.incrementAndGet());
+    assertThat(printed().strip()).isEqualTo("{\"event\":\"message\",\"size\":1000,\"data\":\""
+        + java.util.Base64.getEncoder().encodeToString(data) + "\"}");
+    assertThat(humanLines).hasValue(0);
+    buf.reset();
+    new EventPrinter(out, false).event("message").with("data", data).print(() -> "human " + humanLines.incrementAndGet());
+    assertThat(printed()).isEqualTo("human 1" + System.lineSeparator());
+  }
+
+  @Test
   void withoutJsonTheHumanLineIsPrinted() {
     new EventPrinter(out, false).event("listening").with("peerId", "16Uiu2").print("listening as 16Uiu2");
     assertThat(printed()).isEqualTo("listening as 16Uiu2" + System.lineSeparator());
