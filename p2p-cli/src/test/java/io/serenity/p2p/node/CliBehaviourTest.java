@@ -7,9 +7,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,53 +15,35 @@ import org.slf4j.LoggerFactory;
 /** Exit codes, the version, logging options and the ping summary, without processes. */
 class CliBehaviourTest {
 
-  private record Run(int exit, String output) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int exit = Main.execute(args);
-      return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void versionIsTheBuildsOnEveryCommand() {
     String v = Main.version();
     assertThat(v).isNotEqualTo("unknown").doesNotContain("${");
     for (String cmd : List.of("run", "devnet", "ping", "identity", "sim")) {
-      Run r = run(cmd, "--version");
+      CliRun r = CliRun.of(cmd, "--version");
       assertThat(r.exit()).as(cmd).isZero();
       assertThat(r.output().trim()).as(cmd).isEqualTo("serenity-p2p " + v);
     }
-    assertThat(run("--version").output().trim()).isEqualTo("serenity-p2p " + v);
+    assertThat(CliRun.of("--version").output().trim()).isEqualTo("serenity-p2p " + v);
   }
 
   @Test
   void exitCodesAreZeroOkOneFailureTwoUsage() {
-    assertThat(run("identity", "--ephemeral").exit()).isZero();
-    assertThat(run("identity", "--key-type", "rsa").exit()).isEqualTo(2);
-    assertThat(run("identity", "--no-such-option").exit()).isEqualTo(2);
-    Run badLevel = run("identity", "--ephemeral", "--log-level", "loud");
+    assertThat(CliRun.of("identity", "--ephemeral").exit()).isZero();
+    assertThat(CliRun.of("identity", "--key-type", "rsa").exit()).isEqualTo(2);
+    assertThat(CliRun.of("identity", "--no-such-option").exit()).isEqualTo(2);
+    CliRun badLevel = CliRun.of("identity", "--ephemeral", "--log-level", "loud");
     assertThat(badLevel.exit()).isEqualTo(2);
     assertThat(badLevel.output()).contains("--log-level").contains("'loud'");
-    assertThat(run("identity", "--ephemeral", "--log-format", "xml").exit()).isEqualTo(2);
+    assertThat(CliRun.of("identity", "--ephemeral", "--log-format", "xml").exit()).isEqualTo(2);
     // a runtime failure: a port that cannot be bound (a non-local address)
-    assertThat(run("ping", "--timeout", "1", "-c", "1", "/ip4/127.0.0.1/tcp/1/p2p/"
+    assertThat(CliRun.of("ping", "--timeout", "1", "-c", "1", "/ip4/127.0.0.1/tcp/1/p2p/"
         + "16Uiu2HAm1nUzYvqz7y1bmkkU9kcVC6BseEBko3kkAuUmFK5TVNTY").exit()).isEqualTo(1);
   }
 
   @Test
   void helpIsNotBrokenInsideValues() {
-    Run r = run("run", "--help");
+    CliRun r = CliRun.of("run", "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.output()).contains("~/.local/share/serenity-p2p").contains("/ip4/0.0.0.0/tcp/9000");
   }
@@ -90,7 +69,7 @@ class CliBehaviourTest {
   void theLogLevelOptionSetsTheRootLevel() {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     try {
-      assertThat(run("identity", "--ephemeral", "--log-level", "warn").exit()).isZero();
+      assertThat(CliRun.of("identity", "--ephemeral", "--log-level", "warn").exit()).isZero();
       assertThat(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.WARN);
     } finally {
       Logging.configure(Level.INFO, false);

@@ -3,10 +3,6 @@ package io.serenity.p2p.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,48 +10,19 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class DevnetTransportTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private record Run(int exit, String output) {
-    JsonNode summary() throws Exception {
-      for (String line : output.split("\n")) {
-        if (line.startsWith("{\"event\":\"devnet_summary\"")) {
-          return JSON.readTree(line);
-        }
-      }
-      throw new AssertionError("no devnet_summary in:\n" + output);
-    }
-  }
-
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int exit = Main.execute(args);
-      return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
-  private static Run devnet(String... transport) {
+  private static CliRun devnet(String... transport) {
     String[] base = {"devnet", "--nodes", "6", "--degree", "2", "--messages", "12", "--rate", "0", "--json"};
     String[] args = new String[base.length + transport.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(transport, 0, args, base.length, transport.length);
-    return run(args);
+    return CliRun.of(args);
   }
 
   @Test
   void overQuicEveryMessageArrivesAndEveryConnectionIsQuic() throws Exception {
-    Run r = devnet("--transport", "quic");
+    CliRun r = devnet("--transport", "quic");
     assertThat(r.exit()).as(r.output()).isZero();
-    JsonNode s = r.summary();
+    JsonNode s = r.event("devnet_summary");
     assertThat(s.get("transport").asText()).isEqualTo("quic");
     assertThat(s.get("deliveryRatio").asDouble()).isEqualTo(1.0);
     assertThat(s.get("deliveries").asLong()).isEqualTo(12 * 5);
@@ -68,9 +35,9 @@ class DevnetTransportTest {
 
   @Test
   void tcpIsTheDefault() throws Exception {
-    Run r = devnet();
+    CliRun r = devnet();
     assertThat(r.exit()).as(r.output()).isZero();
-    JsonNode s = r.summary();
+    JsonNode s = r.event("devnet_summary");
     assertThat(s.get("transport").asText()).isEqualTo("tcp");
     assertThat(s.get("deliveryRatio").asDouble()).isEqualTo(1.0);
     assertThat(s.get("connectionsByTransport").get("tcp").asInt()).isEqualTo(s.get("connections").asInt());
@@ -79,7 +46,7 @@ class DevnetTransportTest {
 
   @Test
   void anUnknownTransportIsAUsageError() {
-    Run r = devnet("--transport", "udp");
+    CliRun r = devnet("--transport", "udp");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.output()).contains("--transport").contains("'udp'");
   }

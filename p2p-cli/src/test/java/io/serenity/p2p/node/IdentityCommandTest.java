@@ -18,23 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class IdentityCommandTest {
 
   private static String run(int expectedExit, String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      assertThat(Main.execute(args)).as("exit code of %s", String.join(" ", args)).isEqualTo(expectedExit);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    // log lines (a timestamp first) are not the command's output
-    return buf.toString(StandardCharsets.UTF_8).lines()
-        .filter(l -> !l.matches("\\d{4}-\\d\\d-\\d\\dT.*"))
-        .map(l -> l + "\n")
-        .collect(java.util.stream.Collectors.joining());
+    CliRun r = CliRun.of(args);
+    assertThat(r.exit()).as("exit code of %s: %s", String.join(" ", args), r.output()).isEqualTo(expectedExit);
+    return r.withoutLogLines();
   }
 
   @Test

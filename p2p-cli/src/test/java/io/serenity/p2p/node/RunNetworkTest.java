@@ -3,7 +3,6 @@ package io.serenity.p2p.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serenity.p2p.discv5.crypto.RandomSource;
 import io.serenity.p2p.discv5.service.Discv5Config;
 import io.serenity.p2p.discv5.service.Discv5Service;
@@ -12,17 +11,13 @@ import io.serenity.p2p.eth2.discovery.EthEnr;
 import io.serenity.p2p.eth2.enr.Enr;
 import io.serenity.p2p.eth2.network.Network;
 import io.serenity.p2p.eth2.network.NetworkConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,41 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RunNetworkTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private record Run(int exit, String output) {
-    /** The JSON events by name (the last of each). */
-    Map<String, JsonNode> events() throws Exception {
-      Map<String, JsonNode> m = new LinkedHashMap<>();
-      for (String line : output.split("\n")) {
-        if (line.startsWith("{")) {
-          JsonNode n = JSON.readTree(line);
-          m.put(n.get("event").asText(), n);
-        }
-      }
-      return m;
-    }
-  }
-
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int exit = Main.execute(args);
-      return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void dryRunOnMainnetPrintsTheEnrForkDigestAndTopics() throws Exception {
-    Run r = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
+    CliRun r = CliRun.of("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
         "--listen", "/ip4/0.0.0.0/tcp/9200", "--discovery-port", "9100", "--enr-address", "203.0.113.7");
     assertThat(r.exit()).as(r.output()).isZero();
     Map<String, JsonNode> ev = r.events();
@@ -103,7 +66,7 @@ class RunNetworkTest {
 
   @Test
   void dryRunWithAQuicPortPublishesQuicInTheEnr() throws Exception {
-    Run r = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
+    CliRun r = CliRun.of("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
         "--listen", "/ip4/0.0.0.0/tcp/9200", "--quic-port", "9201", "--enr-address", "203.0.113.7");
     assertThat(r.exit()).as(r.output()).isZero();
     JsonNode ev = r.events().get("enr");
@@ -113,18 +76,18 @@ class RunNetworkTest {
     assertThat(ev.get("quic").asInt()).isEqualTo(9201);
     assertThat(ev.get("tcp").asInt()).isEqualTo(9200);
     assertThat(enr.dialMultiaddrs().get(0).toString()).startsWith("/ip4/203.0.113.7/udp/9201/quic-v1/p2p/");
-    Run text = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--quic-port", "9201",
+    CliRun text = CliRun.of("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--quic-port", "9201",
         "--enr-address", "203.0.113.7");
     assertThat(text.output()).contains("ip 203.0.113.7, quic 9201, tcp 9000, udp 9000; peers dial "
         + "/ip4/203.0.113.7/udp/9201/quic-v1/p2p/");
-    Run without = run("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
+    CliRun without = CliRun.of("run", "--network", "mainnet", "--dry-run", "--ephemeral", "--json",
         "--enr-address", "203.0.113.7");
     assertThat(Enr.fromText(without.events().get("enr").get("enr").asText()).quic()).isEmpty();
   }
 
   @Test
   void theTextDryRunPrintsTheEnrOnALineOfItsOwn() {
-    Run r = run("run", "--network", "sepolia", "--dry-run", "--ephemeral", "--enr-address", "203.0.113.7");
+    CliRun r = CliRun.of("run", "--network", "sepolia", "--dry-run", "--ephemeral", "--enr-address", "203.0.113.7");
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).containsPattern("(?m)^enr:[A-Za-z0-9_-]+$").contains("network sepolia: epoch ");
   }
@@ -143,7 +106,7 @@ class RunNetworkTest {
           - EPOCH: 10
             GAS_LIMIT: 60000000
         """);
-    Run r = run("run", "--network-config", file.toString(), "--genesis-time", "1700000000",
+    CliRun r = CliRun.of("run", "--network-config", file.toString(), "--genesis-time", "1700000000",
         "--genesis-validators-root", "0x" + "11".repeat(32), "--dry-run", "--ephemeral", "--json",
         "--bootnodes", "/ip4/127.0.0.1/tcp/9000/p2p/16Uiu2HAm1nUzYvqz7y1bmkkU9kcVC6BseEBko3kkAuUmFK5TVNTY");
     assertThat(r.exit()).as(r.output()).isZero();
@@ -176,7 +139,7 @@ class RunNetworkTest {
   }
 
   private static void assertUsage(String mention, String... args) {
-    Run r = run(args);
+    CliRun r = CliRun.of(args);
     assertThat(r.exit()).as(r.output()).isEqualTo(2);
     assertThat(r.output()).contains(mention);
   }
@@ -188,10 +151,10 @@ class RunNetworkTest {
         .bind(new InetSocketAddress(lo, 0)).requestTimeout(Duration.ofSeconds(5)).build());
     Enr bootEnr = boot.start().get(30, TimeUnit.SECONDS);
     try {
-      CompletableFuture<Run> node = CompletableFuture.supplyAsync(() -> run("run", "--network", "mainnet",
+      CompletableFuture<CliRun> node = CompletableFuture.supplyAsync(() -> CliRun.of("run", "--network", "mainnet",
           "--ephemeral", "--json", "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1",
           "--discovery-port", "0", "--bootnodes", bootEnr.toText(), "--exit-after", "4"));
-      Run r = node.get(60, TimeUnit.SECONDS);
+      CliRun r = node.get(60, TimeUnit.SECONDS);
       assertThat(r.exit()).as(r.output()).isZero();
       Enr enr = Enr.fromText(r.events().get("enr").get("enr").asText());
       assertThat(enr.ip()).contains(lo);

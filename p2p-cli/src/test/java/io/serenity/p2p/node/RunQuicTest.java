@@ -6,31 +6,10 @@ import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Host;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** QUIC from the command line: {@code --quic-port} and dialling a {@code quic-v1} address. */
 class RunQuicTest {
-
-  private record Run(int exit, String output) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int exit = Main.execute(args);
-      return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
 
   @Test
   void pingDialsAQuicAddress() {
@@ -38,7 +17,7 @@ class RunQuicTest {
         .listen("/ip4/127.0.0.1/udp/0/quic-v1").threads(1).build()) {
       target.start().join();
       Multiaddr addr = target.listenAddrs().get(0).encapsulate(Multiaddr.parse("/p2p/" + target.peerId()));
-      Run r = run("ping", "-c", "2", "-i", "0", "--timeout", "10", addr.toString());
+      CliRun r = CliRun.of("ping", "-c", "2", "-i", "0", "--timeout", "10", addr.toString());
       assertThat(r.exit()).as(r.output()).isZero();
       assertThat(r.output()).contains("quic-v1");
     }
@@ -46,14 +25,14 @@ class RunQuicTest {
 
   @Test
   void quicPortAddsAQuicListener() {
-    Run r = run("run", "--listen", "/ip4/127.0.0.1/tcp/0", "--quic-port", "0", "--exit-after", "1", "--json");
+    CliRun r = CliRun.of("run", "--listen", "/ip4/127.0.0.1/tcp/0", "--quic-port", "0", "--exit-after", "1", "--json");
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).contains("/udp/").contains("/quic-v1");
   }
 
   @Test
   void aQuicPortOutOfRangeIsAUsageError() {
-    Run r = run("run", "--quic-port", "70000", "--exit-after", "1");
+    CliRun r = CliRun.of("run", "--quic-port", "70000", "--exit-after", "1");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.output()).contains("--quic-port");
   }

@@ -2,9 +2,6 @@ package io.serenity.p2p.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,19 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SimCommandTest {
 
   private static String run(int expectedExit, String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      assertThat(Main.execute(args)).as("exit code of %s", String.join(" ", args)).isEqualTo(expectedExit);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+    CliRun r = CliRun.of(args);
+    assertThat(r.exit()).as("exit code of %s: %s", String.join(" ", args), r.output()).isEqualTo(expectedExit);
+    return r.output();
   }
 
   private static Path scenario(Path dir, String name, String router) throws Exception {
