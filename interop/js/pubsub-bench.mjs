@@ -3,14 +3,15 @@
 //   node pubsub-bench.mjs [--what throughput,mesh] [--muxer yamux|mplex] [--sign strict,none]
 //                         [--key-type ed25519|secp256k1] [--small 20000] [--large 2000] [--window n]
 //                         [--nodes 20] [--mesh-messages 500] [--mesh-rate 50] [--mesh-size 256]
-//                         [--case-timeout-ms 120000] [--seed 1]
+//                         [--case-timeout-ms 120000] [--seed 1] [--sizes 256:20000,1048576:200]
 //
 // throughput: a publisher (this process) and a receiver (a copy of this script, --role receiver) over
 //   TCP + Noise + the muxer, one topic. Cases: --small messages of 1 KiB and --large messages of 100 KiB,
 //   for each --sign policy. The receiver counts what arrives and reports its count every 20 ms on stdout;
 //   the publisher keeps at most a window of messages (about 4 MiB) published but not yet counted, so a
 //   slow receiver paces it instead of being overrun (js aborts streams silently when it falls behind);
-//   --window sets that limit in messages instead.
+//   --window sets that limit in messages instead. --sizes replaces the two cases by a list of
+//   size:messages pairs (bench/run-size-sweep).
 //   Time runs from the first timed publish to the arrival of the last message at the receiver (same
 //   machine, same clock). Untimed warm-up messages (first byte 0) go first; timed ones start with byte 1.
 // mesh: --nodes gossipsub nodes IN ONE Node process (one process per node is too heavy for 2 cores), each
@@ -45,7 +46,7 @@ function parseArgs (argv) {
   const o = {
     role: 'bench', what: ['throughput', 'mesh'], muxer: 'yamux', sign: ['strict', 'none'], keyType: 'ed25519',
     small: 20_000, large: 2_000, window: 0, nodes: 20, meshMessages: 500, meshRate: 50, meshSize: 256, caseTimeoutMs: 120_000,
-    seed: 1
+    seed: 1, sizes: null
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -71,6 +72,13 @@ function parseArgs (argv) {
       case '--case-timeout-ms': o.caseTimeoutMs = int(); break
       case '--mesh-size': o.meshSize = int(); break
       case '--seed': o.seed = int(); break
+      case '--sizes': o.sizes = v.split(',').map((pair) => {
+        const [size, messages] = pair.split(':').map(Number)
+        if (!Number.isSafeInteger(size) || size < 9 || !Number.isSafeInteger(messages) || messages < 1) {
+          throw new Error('--sizes takes size:messages pairs, size at least 9 bytes')
+        }
+        return [size, messages]
+      }); break
       default: throw new Error(`unknown option ${a}`)
     }
   }
@@ -349,7 +357,7 @@ async function meshLatency (o) {
 async function bench (o) {
   if (o.what.includes('throughput')) {
     for (const sign of o.sign) {
-      for (const [size, messages] of [[KiB, o.small], [100 * KiB, o.large]]) {
+      for (const [size, messages] of o.sizes ?? [[KiB, o.small], [100 * KiB, o.large]]) {
         if (messages === 0) continue
         try {
           process.stdout.write(JSON.stringify(await throughputCase(o, sign, size, messages)) + '\n')

@@ -49,7 +49,9 @@ public final class PubSubBench {
         PubSubConfig.defaults()
             .withSignaturePolicy(sign.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN)
             // room for the whole window at the receiver's subscriber, which drops what does not fit
-            .withSubscriberQueue(Math.max(8192, window));
+            .withSubscriberQueue(Math.max(8192, window))
+            // messages up to 1 MiB and more (the size sweep) still fit, framing included
+            .withMaxMessageSize(Math.max(PubSubConfig.defaults().maxMessageSize(), size + 64 * 1024));
     String muxerId = muxer.equals("mplex") ? HostConfig.MPLEX : HostConfig.YAMUX;
     String topic = "bench";
     try (Host a = Host.builder().identity(PrivateKey.generate(keyType)).listen("/ip4/127.0.0.1/tcp/0")
