@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import io.serenity.p2p.core.internal.RateLimitedLog;
@@ -403,8 +404,11 @@ public final class PubSub implements AutoCloseable {
 
   /** The publish the router is routing now, so that its publish-lane sends can wait (router thread). */
   private Publication publishing;
-  /** Bytes of our publishes waiting in all peers' wait lists (router thread). */
-  private long ownWaitingBytes;
+  /**
+   * Bytes of our publishes waiting in all peers' wait lists. Written by the router thread only;
+   * volatile because a write completion reads it to decide whether the router must look for room.
+   */
+  private volatile long ownWaitingBytes;
   /** Peers with copies of our publishes waiting for room (router thread). */
   private final Set<PeerState> peersWithWaiting = new java.util.LinkedHashSet<>();
   private final AtomicLong publishRefusals = new AtomicLong();
@@ -426,24 +430,30 @@ public final class PubSub implements AutoCloseable {
         return enqueue(p, rpc, Lane.PUBLISH);
       }
     }
+    boolean first = ownWaitingBytes == 0;
     p.ownWaiting.add(new Waiting(bytes, pub));
     peersWithWaiting.add(p);
     pub.waiting++;
     ownWaitingBytes += bytes.length;
+    if (first) {
+      // A write that completed after fits() was checked saw no waiting publish and did not call the
+      // router back: look for room again once this publish is routed (the wait is visible now).
+      scheduler.execute(this::admitWaiting);
+    }
     return true;
   }
 
   private boolean fits(PeerState p, int bytes) {
-    return p.queuedBytes + bytes <= config.peerQueueBytes() && totalQueued + bytes <= totalQueueLimit();
+    return p.queuedBytes() + bytes <= config.peerQueueBytes() && totalQueued() + bytes <= totalQueueLimit();
   }
 
   /** Drops the newest queued forwards of {@code p} until {@code bytes} more fit its queue, or none are left. */
   private void makeRoomByDroppingForwards(PeerState p, int bytes) {
     ArrayDeque<byte[]> forwards = p.lanes[Lane.FORWARD.ordinal()];
-    while (p.queuedBytes + bytes > config.peerQueueBytes() && !forwards.isEmpty()) {
+    while (p.queuedBytes() + bytes > config.peerQueueBytes() && !forwards.isEmpty()) {
       byte[] dropped = forwards.pollLast();
-      p.queuedBytes -= dropped.length;
-      totalQueued -= dropped.length;
+      p.laneBytes -= dropped.length;
+      totalLaneBytes -= dropped.length;
       long drops = queueDrops.incrementAndGet();
       if (drops == 1 || Long.bitCount(drops) == 1) {
         RLOG.warn("queue to {} full: dropped a queued forward to make room for our own publish ({} drops so far)",
@@ -468,8 +478,8 @@ public final class PubSub implements AutoCloseable {
         p.ownWaiting.poll();
         ownWaitingBytes -= w.bytes().length;
         p.lanes[Lane.PUBLISH.ordinal()].add(w.bytes());
-        p.queuedBytes += w.bytes().length;
-        totalQueued += w.bytes().length;
+        p.laneBytes += w.bytes().length;
+        totalLaneBytes += w.bytes().length;
         waitingDone(w.pub());
       }
       if (p.ownWaiting.isEmpty()) {
@@ -922,12 +932,11 @@ public final class PubSub implements AutoCloseable {
     }
     releaseWaiting(state);
     // what still waits in its lanes goes; batches in flight give their bytes back as they end
-    long waiting = state.queuedBytes - state.inFlightBytes;
     for (ArrayDeque<byte[]> lane : state.lanes) {
       lane.clear();
     }
-    state.queuedBytes -= waiting;
-    totalQueued -= waiting;
+    totalLaneBytes -= state.laneBytes;
+    state.laneBytes = 0;
     checkFlushed();
     return topics == null ? Set.of() : topics;
   }
@@ -1065,38 +1074,50 @@ public final class PubSub implements AutoCloseable {
       return false;
     }
     byte[] bytes = encodeOnce(rpc);
-    if (p.queuedBytes + bytes.length > config.peerQueueBytes()) {
+    if (p.queuedBytes() + bytes.length > config.peerQueueBytes()) {
       if (lane == Lane.CONTROL) {
         queueDisconnects.incrementAndGet();
         RLOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
-            p.id, p.queuedBytes);
+            p.id, p.queuedBytes());
         disconnectPeer(p.id, "control queue overflow");
         return false;
       }
       long drops = queueDrops.incrementAndGet();
       if (drops == 1 || Long.bitCount(drops) == 1) {
-        RLOG.warn("queue to {} full ({} bytes): dropped an RPC ({} drops so far)", p.id, p.queuedBytes, drops);
+        RLOG.warn("queue to {} full ({} bytes): dropped an RPC ({} drops so far)", p.id, p.queuedBytes(), drops);
       }
       return false;
     }
-    if (lane != Lane.CONTROL && totalQueued + bytes.length > totalQueueLimit()) {
+    if (lane != Lane.CONTROL && totalQueued() + bytes.length > totalQueueLimit()) {
       // many peers that read slowly together: data RPCs wait for nobody beyond the node's bound
       long drops = queueDrops.incrementAndGet();
       if (drops == 1 || Long.bitCount(drops) == 1) {
         RLOG.warn("queues to all peers hold {} bytes (limit {}): dropped an RPC to {} ({} drops so far)",
-            totalQueued, totalQueueLimit(), p.id, drops);
+            totalQueued(), totalQueueLimit(), p.id, drops);
       }
       return false;
     }
     p.lanes[lane.ordinal()].add(bytes);
-    p.queuedBytes += bytes.length;
-    totalQueued += bytes.length;
+    p.laneBytes += bytes.length;
+    totalLaneBytes += bytes.length;
     drain(p);
     return true;
   }
 
-  /** Bytes queued for all peers together (router thread). */
-  private long totalQueued;
+  /** Bytes in all peers' lanes, not yet handed to a stream (router thread). */
+  private long totalLaneBytes;
+  /** Bytes handed to peers' streams and not yet written; decreased by the write completions. */
+  private final AtomicLong totalInFlight = new AtomicLong();
+  /**
+   * Whether callers of {@link #whenFlushed()} wait: a write completion then calls the router back.
+   * Written by the router thread only.
+   */
+  private volatile boolean flushWanted;
+
+  /** Bytes queued for all peers together: waiting in lanes, or written and not yet completed. */
+  private long totalQueued() {
+    return totalLaneBytes + totalInFlight.get();
+  }
   /** Callers of {@link #whenFlushed()} waiting for every queue to empty; router thread only. */
   private final List<CompletableFuture<Void>> flushWaiters = new ArrayList<>();
 
@@ -1111,6 +1132,7 @@ public final class PubSub implements AutoCloseable {
     CompletableFuture<Void> f = new CompletableFuture<>();
     scheduler.execute(() -> {
       flushWaiters.add(f);
+      flushWanted = true;
       checkFlushed();
     });
     return f;
@@ -1118,16 +1140,17 @@ public final class PubSub implements AutoCloseable {
 
   /** Completes the flush waiters when every queue is empty. Router thread. */
   private void checkFlushed() {
-    if (flushWaiters.isEmpty() || totalQueued > 0) {
+    if (flushWaiters.isEmpty() || totalQueued() > 0) {
       return;
     }
     for (PeerState p : peers.values()) {
-      if (!p.ownWaiting.isEmpty() || p.writesInFlight > 0) {
+      if (!p.ownWaiting.isEmpty() || p.writesInFlight.get() > 0) {
         return;
       }
     }
     List<CompletableFuture<Void>> done = new ArrayList<>(flushWaiters);
     flushWaiters.clear();
+    flushWanted = false;
     done.forEach(f -> f.complete(null));
   }
 
@@ -1155,8 +1178,8 @@ public final class PubSub implements AutoCloseable {
 
   private void drain(PeerState p) {
     while (p.out != null
-        && (p.writesInFlight == 0
-            || (p.writesInFlight < MAX_WRITES_IN_FLIGHT && p.queuedBytes - p.inFlightBytes >= MAX_BATCH_BYTES))
+        && (p.writesInFlight.get() == 0
+            || (p.writesInFlight.get() < MAX_WRITES_IN_FLIGHT && p.laneBytes >= MAX_BATCH_BYTES))
         && writeBatch(p)) {
       // keep going: another batch may go out
     }
@@ -1198,19 +1221,36 @@ public final class PubSub implements AutoCloseable {
         left--;
       }
     }
-    p.writesInFlight++;
     int size = taken;
-    p.inFlightBytes += size;
-    p.out
-        .write(batch)
-        .whenComplete(
-            (v, err) ->
-                scheduler.execute(
+    p.laneBytes -= size;
+    totalLaneBytes -= size;
+    p.inFlightBytes.addAndGet(size);
+    totalInFlight.addAndGet(size);
+    p.writesInFlight.incrementAndGet();
+    p.out.write(batch).whenComplete((v, err) -> writeCompleted(p, size, err));
+    return true;
+  }
+
+  /**
+   * A batch was written (or failed), on whichever thread completed the write. The bytes are given
+   * back here; the router thread is called back only when it has something to do: more in this
+   * peer's lanes, our publishes waiting for room, flush waiters, or a failure. Most completions of a
+   * lightly loaded node need none of these, and skipping the hand-over saves a queue insertion and
+   * often a thread wake-up per batch. Each side writes its own flag before reading the other's
+   * (the router: lane bytes, waiting bytes or flushWanted, then the in-flight counters; this
+   * method: the counters, then those flags), so at least one of them sees the other's change and
+   * no queued RPC or waiting publish is left without a write to take it.
+   */
+  private void writeCompleted(PeerState p, int size, Throwable err) {
+    p.inFlightBytes.addAndGet(-size);
+    totalInFlight.addAndGet(-size);
+    p.writesInFlight.decrementAndGet();
+    if (err == null && p.laneBytes == 0 && ownWaitingBytes == 0 && !flushWanted) {
+      return;
+    }
+    try {
+      scheduler.execute(
                     () -> {
-                      p.writesInFlight--;
-                      p.inFlightBytes -= size;
-                      p.queuedBytes -= size;
-                      totalQueued -= size;
                       if (err != null) {
                         if (peers.get(p.id) == p) {
                           removePeer(p.id, "write failed: " + err.getMessage());
@@ -1223,8 +1263,12 @@ public final class PubSub implements AutoCloseable {
                       }
                       checkFlushed();
                       admitWaiting();
-                    }));
-    return true;
+                    });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      if (!closed) {
+        throw e;
+      }
+    }
   }
 
   private static final class PeerState {
@@ -1232,11 +1276,22 @@ public final class PubSub implements AutoCloseable {
     Stream out;
     @SuppressWarnings({"unchecked", "rawtypes"})
     final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
-    long queuedBytes;
+    /**
+     * Bytes in the lanes, not yet handed to the stream. Written by the router thread only; volatile
+     * because write completions read it (see {@link #writeCompleted}).
+     */
+    volatile long laneBytes;
     /** Copies of our publishes waiting for room in this queue, in publish order. */
     final ArrayDeque<Waiting> ownWaiting = new ArrayDeque<>();
-    int writesInFlight;
-    long inFlightBytes;
+    /** Batches handed to the stream and not yet completed. */
+    final AtomicInteger writesInFlight = new AtomicInteger();
+    /** Bytes of those batches. */
+    final AtomicLong inFlightBytes = new AtomicLong();
+
+    /** Bytes queued for this peer: in the lanes, or written and not yet completed. */
+    long queuedBytes() {
+      return laneBytes + inFlightBytes.get();
+    }
 
     PeerState(PeerId id) {
       this.id = id;

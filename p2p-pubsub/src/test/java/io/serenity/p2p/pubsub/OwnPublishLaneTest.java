@@ -22,15 +22,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Our own publishes take the publish lane even when messages carry no author (StrictNoSign, the
  * Ethereum setting): the real routers say which messages are ours, the queue does not guess.
  *
- * <p>All sends happen in one router-thread task: the first RPC is written at once, the rest wait in
- * the lanes until its write completes, which can only be handled after the task; so the order the
- * raw peer reads is the lane order.
+ * <p>All sends happen in one router-thread task. The first is a forward larger than the raw peer's
+ * yamux window, and the raw peer reads nothing until the task is done: that write cannot complete
+ * before the peer reads, so the rest wait in the lanes behind it, and the order the raw peer reads
+ * after the large one is the lane order.
  */
 class OwnPublishLaneTest {
   @RegisterExtension final PubSubFixture fixture = new PubSubFixture("lane-test");
   private final TestHosts hosts = fixture.hosts;
   private final ThreadScheduler scheduler = fixture.scheduler;
   private PubSub pubsub;
+
+  /** Bytes of the first forward: more than a yamux stream's initial window (256 KiB). */
+  private static final int LARGE = 400 * 1024;
 
   private <T> T onRouterThread(Supplier<T> task) {
     CompletableFuture<T> r = new CompletableFuture<>();
@@ -60,6 +64,8 @@ class OwnPublishLaneTest {
     PeerId elsewhere = PeerId.random();
     MessageIdFunction ids = config.messageIdFunction();
     onRouterThread(() -> {
+      PubSubMessage large = unsigned("large" + "x".repeat(LARGE));
+      router.publish(ids.apply(large), large, elsewhere); // stays in flight: more than the window
       for (String tag : List.of("forward-1", "forward-2", "forward-3")) {
         PubSubMessage m = unsigned(tag);
         router.publish(ids.apply(m), m, elsewhere); // received from another peer: a forward
@@ -70,12 +76,13 @@ class OwnPublishLaneTest {
     });
 
     List<String> order = new ArrayList<>();
-    while (order.size() < 4) {
+    while (order.size() < 5) {
       Rpc rpc = RpcCodec.decode(await(fromPubsub.readMessage(1 << 20)), RpcCodec.Limits.defaults());
       for (PubSubMessage m : rpc.publish()) {
-        order.add(new String(m.data(), StandardCharsets.UTF_8));
+        String data = new String(m.data(), StandardCharsets.UTF_8);
+        order.add(data.startsWith("large") ? "large" : data);
       }
     }
-    assertThat(order).containsExactly("forward-1", "own", "forward-2", "forward-3");
+    assertThat(order).containsExactly("large", "own", "forward-1", "forward-2", "forward-3");
   }
 }
