@@ -44,6 +44,12 @@ public final class PeerId {
   private static final Map<ByteBuffer, Boolean> VALID_INLINE = new ConcurrentHashMap<>();
 
   private final byte[] bytes;
+  /**
+   * The base58 form, made on first use: logs, events and the status page print the same ids over
+   * and over, and base58 costs a long division per character. A benign race: two threads may both
+   * make it, and a String is safe to publish without a lock.
+   */
+  private String base58;
 
   private PeerId(byte[] bytes) {
     this.bytes = bytes;
@@ -175,7 +181,12 @@ public final class PeerId {
 
   /** {@return the legacy text form: base58btc of the multihash} */
   public String toBase58() {
-    return Base58.encode(bytes);
+    String s = base58;
+    if (s == null) {
+      s = Base58.encode(bytes);
+      base58 = s;
+    }
+    return s;
   }
 
   /** {@return the CIDv1 text form: multibase base32 of {@code varint(1) || varint(0x72) || multihash}} */
