@@ -413,6 +413,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           .maxDirectMessageSize(pubsubConfig.maxMessageSize())
           .hostConfig(applyLimits(hostConfig));
     }
+    // the printing thread is the node's only consumer: a deeper inbox rides out a pause (a garbage
+    // collection, a slow reader of stdout) while the network delivers a burst; still bounded by the
+    // server's inboundQueueBytes (64 MiB)
+    b.inboundQueue(RUN_INBOUND_QUEUE);
     node.applyScoring(b).privateKey(identity)
         .listen(listenAddrs.toArray(String[]::new))
         .staticPeers(peers.toArray(String[]::new))
@@ -659,6 +663,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return false; // the node stopped (signal or --exit-after) while reading
     }
   }
+
+  /** Received messages waiting per topic for the printer (the server's default is 1,024). */
+  static final int RUN_INBOUND_QUEUE = 16_384;
 
   /** At the end of input, how long the published lines may take to be written out before stopping. */
   private static final long FLUSH_WAIT_SECONDS = 30;

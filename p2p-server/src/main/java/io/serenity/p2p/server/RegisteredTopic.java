@@ -46,6 +46,10 @@ final class RegisteredTopic<T> {
   private final Function<byte[], T> decoder;
   private final String codecName;
   private final ArrayBlockingQueue<Inbound> inbox;
+  /** Most payload bytes the inbox holds together; a message that would pass it is dropped. */
+  private final long inboxBytes;
+  /** Payload bytes in the inbox now. */
+  private final AtomicLong queuedBytes = new AtomicLong();
   /** Shared by every registration of the topic's name, so the counts survive a leave and a rejoin. */
   private final AtomicLong dropped;
   private final AtomicLong undecodable;
@@ -60,7 +64,7 @@ final class RegisteredTopic<T> {
    * @param counters the topic's drop counters: full inbox (and discarded on leave), undecodable
    */
   RegisteredTopic(String topic, Class<T> type, String protocolId, Handler chain, Function<byte[], T> decoder,
-      String codecName, int inboxSize, Counters counters) {
+      String codecName, int inboxSize, long inboxBytes, Counters counters) {
     this.topic = topic;
     this.type = type;
     this.protocolId = protocolId;
@@ -68,6 +72,7 @@ final class RegisteredTopic<T> {
     this.decoder = decoder;
     this.codecName = codecName;
     this.inbox = new ArrayBlockingQueue<>(inboxSize);
+    this.inboxBytes = inboxBytes;
     this.dropped = counters.dropped;
     this.undecodable = counters.undecodable;
   }
@@ -86,18 +91,27 @@ final class RegisteredTopic<T> {
     t.start();
   }
 
-  /** Queues a received message; never blocks. A full inbox drops it and counts. */
+  /**
+   * Queues a received message; never blocks. An inbox full in messages or in bytes drops it and
+   * counts.
+   */
   void offer(Inbound in) {
     if (stopped) {
       dropped.incrementAndGet(); // in flight while the topic was left or the server stopped
       RLOG.debug("topic {}: message from {} arrived after the topic was left; dropped", topic, in.peer());
       return;
     }
-    if (!inbox.offer(in)) {
+    int size = in.data().length;
+    // reserve the bytes first: offers come from several threads (router, direct streams)
+    boolean room = queuedBytes.addAndGet(size) <= inboxBytes;
+    if (!room || !inbox.offer(in)) {
+      queuedBytes.addAndGet(-size);
       long n = dropped.incrementAndGet();
       if (n == 1 || Long.bitCount(n) == 1) { // 1, 2, 4, 8, ...: visible without flooding the log
-        RLOG.warn("topic {}: inbox of {} full, dropped a message from {} ({} dropped so far)",
-            topic, inbox.remainingCapacity() + inbox.size(), in.peer(), n);
+        RLOG.warn("topic {}: inbox full ({} of {} messages, {} of {} bytes), dropped a message of {} bytes from {}"
+                + " ({} dropped so far)",
+            topic, inbox.size(), inbox.remainingCapacity() + inbox.size(), queuedBytes.get(), inboxBytes, size,
+            in.peer(), n);
       }
     }
   }
@@ -121,7 +135,9 @@ final class RegisteredTopic<T> {
     halt();
     stopThread();
     int n = 0;
-    while (inbox.poll() != null) {
+    Inbound in;
+    while ((in = inbox.poll()) != null) {
+      queuedBytes.addAndGet(-in.data().length);
       n++;
     }
     if (n > 0) {
@@ -136,6 +152,7 @@ final class RegisteredTopic<T> {
     halt();
     stopThread();
     inbox.clear();
+    queuedBytes.set(0);
   }
 
   private void stopThread() {
@@ -159,6 +176,7 @@ final class RegisteredTopic<T> {
       Inbound in;
       try {
         in = inbox.take();
+        queuedBytes.addAndGet(-in.data().length);
       } catch (InterruptedException e) {
         if (stopped) {
           return;

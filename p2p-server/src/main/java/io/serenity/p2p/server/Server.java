@@ -492,7 +492,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     MessageCodec codec = config.codec();
     RegisteredTopic<T> t =
         new RegisteredTopic<>(topic, type, config.directProtocolId(topic), h, bytes -> codec.decode(bytes, type),
-            codec.name(), config.inboundQueue(), countersOf(topic));
+            codec.name(), config.inboundQueue(), config.inboundQueueBytes(), countersOf(topic));
     synchronized (registry) {
       RegisteredTopic<?> sameType = byType.get(type);
       if (sameType != null) {
@@ -532,7 +532,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
     Handler h = chain(topic, feed, adapters);
     RegisteredTopic<byte[]> t =
         new RegisteredTopic<>(topic, byte[].class, config.directProtocolId(topic), h, bytes -> bytes, "raw",
-            config.inboundQueue(), countersOf(topic));
+            config.inboundQueue(), config.inboundQueueBytes(), countersOf(topic));
     synchronized (registry) {
       RegisteredTopic<?> sameTopic = byTopic.get(topic);
       if (sameTopic != null) {

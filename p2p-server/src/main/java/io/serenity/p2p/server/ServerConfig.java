@@ -77,6 +77,10 @@ import java.util.regex.Pattern;
  * @param reconnectBackoffMax the wait doubles up to this; default 60 s
  * @param inboundQueue received messages waiting per topic for the adapters and feed; beyond it
  *     messages are dropped and counted ({@link Server#droppedMessages}); default 1024
+ * @param inboundQueueBytes most payload bytes waiting in one topic's inbox together; a message that
+ *     would pass it is dropped and counted as for a full {@code inboundQueue}. Default 64 MiB: 1024
+ *     messages of up to 64 KiB fit, while 1024 of the largest gossip messages (10 MiB in Ethereum)
+ *     cannot hold 10 GiB of the heap
  * @param mdns how local discovery runs when {@code discovery} is on (libp2p mDNS); default {@link
  *     MdnsConfig#defaults()}: the IPv4 group 224.0.0.251:5353 on every multicast interface
  */
@@ -104,6 +108,7 @@ public record ServerConfig(
     Duration reconnectBackoffMin,
     Duration reconnectBackoffMax,
     int inboundQueue,
+    long inboundQueueBytes,
     MdnsConfig mdns) {
 
   /** The pubsub router. */
@@ -116,6 +121,9 @@ public record ServerConfig(
 
   /** Expected messages per second per topic for the default scoring (see {@code peerScoreParams}). */
   public static final double DEFAULT_TOPIC_RATE = 1.0;
+
+  /** Default {@link #inboundQueueBytes()}: 64 MiB. */
+  public static final long DEFAULT_INBOUND_QUEUE_BYTES = 64L << 20;
 
   /** Default listen address (Prysm's customary port). */
   public static final String DEFAULT_LISTEN = "/ip4/0.0.0.0/tcp/13000";
@@ -231,6 +239,11 @@ public record ServerConfig(
               + reconnectBackoffMin + ")");
     }
     positive("inboundQueue", inboundQueue);
+    long largest = Math.max(pubSubConfig.maxMessageSize(), maxDirectMessageSize);
+    if (inboundQueueBytes < largest) {
+      throw new IllegalArgumentException("inboundQueueBytes (" + inboundQueueBytes + ") must hold at least one"
+          + " message of the largest size accepted (" + largest + " bytes: maxMessageSize or maxDirectMessageSize)");
+    }
     java.util.Objects.requireNonNull(mdns, "mdns").validate();
     return this;
   }
@@ -282,6 +295,7 @@ public record ServerConfig(
     private Duration reconnectBackoffMin = Duration.ofSeconds(1);
     private Duration reconnectBackoffMax = Duration.ofSeconds(60);
     private int inboundQueue = 1024;
+    private long inboundQueueBytes = DEFAULT_INBOUND_QUEUE_BYTES;
     private MdnsConfig mdns = MdnsConfig.defaults();
 
     private Builder() {}
@@ -311,6 +325,7 @@ public record ServerConfig(
       reconnectBackoffMin = c.reconnectBackoffMin;
       reconnectBackoffMax = c.reconnectBackoffMax;
       inboundQueue = c.inboundQueue;
+      inboundQueueBytes = c.inboundQueueBytes;
     }
 
     /**
@@ -597,6 +612,18 @@ public record ServerConfig(
     }
 
     /**
+     * Sets {@link ServerConfig#inboundQueueBytes()}.
+     *
+     * @param v the new value, at least the largest message accepted (pubsub {@code maxMessageSize},
+     *     {@code maxDirectMessageSize})
+     * @return this builder
+     */
+    public Builder inboundQueueBytes(long v) {
+      inboundQueueBytes = v;
+      return this;
+    }
+
+    /**
      * Builds and validates.
      *
      * @return the config
@@ -627,6 +654,7 @@ public record ServerConfig(
               reconnectBackoffMin,
               reconnectBackoffMax,
               inboundQueue,
+              inboundQueueBytes,
               mdns)
           .validate();
     }
