@@ -28,6 +28,11 @@ with tempfile.TemporaryDirectory() as tmp:
     recv_err = open(os.path.join(tmp, "recv.err"), "w")
     recv = subprocess.Popen([node] + common, stdout=subprocess.PIPE, stderr=recv_err, bufsize=0)
     fd = recv.stdout.fileno()
+    try:  # a 1 MiB pipe (Linux F_SETPIPE_SZ): the node writes on while this reader waits for a core
+        import fcntl
+        fcntl.fcntl(fd, 1031, 1 << 20)
+    except OSError:
+        pass
     buf = b""
     deadline = time.time() + 120
     addr = None
