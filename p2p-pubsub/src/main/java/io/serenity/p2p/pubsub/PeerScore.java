@@ -314,7 +314,7 @@ public final class PeerScore {
     markFirstDelivery(from, topic);
     r.status = Status.VALID;
     r.validatedNanos = now;
-    for (PeerId p : r.peers) {
+    for (PeerId p : r.peers()) {
       if (!p.equals(from)) {
         markMeshDelivery(p, topic);
       }
@@ -333,13 +333,13 @@ public final class PeerScore {
   public void duplicateMessage(PeerId from, MessageId id, String topic) {
     long now = nanoClock.getAsLong();
     DeliveryRecord r = record(id, now);
-    if (r.peers != null && r.peers.contains(from)) {
+    if (r.hasPeer(from)) {
       return; // one credit per peer and message
     }
     switch (r.status) {
-      case UNKNOWN -> r.peers.add(from);
+      case UNKNOWN -> r.addPeer(from);
       case VALID -> {
-        r.peers.add(from);
+        r.addPeer(from);
         TopicScoreParams tp = topicParams.get(topic);
         if (tp != null && now - r.validatedNanos <= tp.meshMessageDeliveriesWindow().toNanos()) {
           markMeshDelivery(from, topic);
@@ -381,12 +381,12 @@ public final class PeerScore {
       default -> {
         r.status = Status.INVALID;
         markInvalidDelivery(from, topic);
-        for (PeerId p : r.peers) {
+        for (PeerId p : r.peers()) {
           markInvalidDelivery(p, topic);
         }
       }
     }
-    r.peers = null; // nobody is credited or penalised from this list any more
+    r.peers = null; // nobody is credited or penalised from this list any more (and it is not kept)
   }
 
   // ---- score ----
@@ -653,11 +653,37 @@ public final class PeerScore {
     final long expireNanos;
     Status status = Status.UNKNOWN;
     long validatedNanos;
-    Set<PeerId> peers = new HashSet<>();
+    /**
+     * Peers that sent a copy, made on the first copy: most records never get one from a second peer
+     * (and all are kept for deliveryRecordTtl, so a set per record was most of their memory). A list
+     * up to {@link #LIST_MAX} peers, a set beyond: a message reaches us from a mesh's few peers, but
+     * a peer count is not ours to choose.
+     */
+    Collection<PeerId> peers;
 
     DeliveryRecord(MessageId id, long expireNanos) {
       this.id = id;
       this.expireNanos = expireNanos;
     }
+
+    boolean hasPeer(PeerId p) {
+      return peers != null && peers.contains(p);
+    }
+
+    void addPeer(PeerId p) {
+      if (peers == null) {
+        peers = new ArrayList<>(4);
+      } else if (peers.size() == LIST_MAX && peers instanceof ArrayList) {
+        peers = new HashSet<>(peers);
+      }
+      peers.add(p);
+    }
+
+    Collection<PeerId> peers() {
+      return peers == null ? List.of() : peers;
+    }
   }
+
+  /** Peers a delivery record lists before it switches to a set. */
+  private static final int LIST_MAX = 16;
 }
