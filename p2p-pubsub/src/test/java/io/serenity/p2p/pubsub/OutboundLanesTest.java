@@ -24,10 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The per-peer outbound queue of {@link PubSub}: three lanes (control, our publishes, forwards),
  * bounded in bytes by {@link PubSubConfig#peerQueueBytes()}.
  *
- * <p>A test router sends straight through {@link RouterContext#send} on the router thread. Inside
- * one router-thread task the queue cannot drain: the first RPC goes to the stream at once and the
- * peer's queue stays busy until that write's completion hops back to the router thread, which can
- * only happen after the task. So what a task queues and the order it leaves in are deterministic.
+ * <p>A test router sends straight through {@link RouterContext#send} on the router thread. The
+ * node's host runs on one event loop that the test holds while a router-thread task runs, so inside
+ * the task no write completes: the first RPC goes to the stream, the peer's queue stays busy until
+ * its write completes after the task, and what a task queues and the order it leaves in are
+ * deterministic. (Write completions free their bytes on the event loop, as soon as they happen.)
  */
 @ExtendWith(NettyLeakCheck.class)
 class OutboundLanesTest {
@@ -42,13 +43,18 @@ class OutboundLanesTest {
   private RawPeer raw;
   private Stream fromPubsub;
 
+  /** The node's one event loop, held by {@link #onRouterThread} while its task runs. */
+  private io.netty.channel.EventLoopGroup loop;
+
   @BeforeEach
   void start() throws Exception {
+    loop = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
     PubSubConfig d = PubSubConfig.defaults();
     PubSubConfig config =
         new PubSubConfig(d.signaturePolicy(), d.messageIdFunction(), MAX_MESSAGE, 2 * MAX_MESSAGE, d.seenTtl(),
             d.seenCapacity(), QUEUE_BYTES, d.subscriberQueue(), d.maxPendingValidations(), false, d.verifyThreads());
-    host = hosts.start();
+    host = hosts.start(io.serenity.p2p.crypto.KeyType.SECP256K1, io.serenity.p2p.host.HostConfig.defaults(),
+        "/ip4/127.0.0.1/tcp/0", b -> b.eventLoopGroup(loop));
     pubsub = fixture.track(PubSub.create(host, config, router));
     await(pubsub.start());
     raw = new RawPeer(hosts);
@@ -83,17 +89,46 @@ class OutboundLanesTest {
     return new String(c);
   }
 
-  /** Runs {@code task} on the router thread and returns its result. */
+  @org.junit.jupiter.api.AfterEach
+  void stopLoop() {
+    pubsub.close();
+    host.close(); // before its event loop goes (the fixture's second close does nothing)
+    loop.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /**
+   * Runs {@code task} on the router thread and returns its result, while the node's event loop is
+   * held: no write of the node completes until the task is done.
+   */
   private <T> T onRouterThread(Supplier<T> task) {
-    CompletableFuture<T> r = new CompletableFuture<>();
-    router.context.scheduler().execute(() -> {
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> {
+      held.countDown();
       try {
-        r.complete(task.get());
-      } catch (RuntimeException e) {
-        r.completeExceptionally(e);
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     });
-    return await(r);
+    CompletableFuture<T> r = new CompletableFuture<>();
+    try {
+      assertThat(held.await(TestHosts.TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+      router.context.scheduler().execute(() -> {
+        try {
+          r.complete(task.get());
+        } catch (RuntimeException e) {
+          r.completeExceptionally(e);
+        }
+      });
+      T result = await(r);
+      return result;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      release.countDown();
+    }
   }
 
   /** What the raw peer reads next from the pubsub stream, named by GRAFT topic or message data tag. */
