@@ -559,18 +559,20 @@ final class GossipSubRouter implements Router {
   }
 
   /** Where a message goes beyond the plain mesh forward: our own publish, direct and floodsub peers. */
-  private Set<PeerId> targets(String topic, boolean own) {
+  private Collection<PeerId> targets(String topic, boolean own) {
     Set<PeerId> topicPeers = context.peersInTopic(topic);
-    Set<PeerId> to = new LinkedHashSet<>();
     double publishThreshold = thresholds.publishThreshold();
     if (own && params.floodPublish()) {
+      // a filter of a set: a list is enough (no second hash set per publish)
+      List<PeerId> flood = new ArrayList<>(topicPeers.size());
       for (PeerId p : topicPeers) {
         if (direct.containsKey(p) || score(p) >= publishThreshold) {
-          to.add(p);
+          flood.add(p);
         }
       }
-      return to;
+      return flood;
     }
+    Set<PeerId> to = new LinkedHashSet<>();
     for (PeerId p : topicPeers) {
       if (direct.containsKey(p)) {
         to.add(p); // v1.1: direct peers get everything on topics they share with us
