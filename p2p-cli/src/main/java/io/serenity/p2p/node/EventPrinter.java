@@ -24,7 +24,7 @@ final class EventPrinter {
   private static final JsonFactory JSON = new JsonFactory();
   /**
    * For lines written straight to the output: the generator leaves the stream open and does not
-   * flush it; {@link Event#emit} ends the line and flushes once.
+   * flush it; {@link Event#emitJson} ends the line and flushes once.
    */
   private static final JsonFactory STREAMING =
       JsonFactory.builder()
@@ -68,11 +68,7 @@ final class EventPrinter {
 
     /** Prints the event; {@code human} is the readable line used without --json. */
     void print(String human) {
-      if (json) {
-        emitJson();
-      } else {
-        emit(human);
-      }
+      print(() -> human);
     }
 
     /**

@@ -1249,26 +1249,29 @@ public final class PubSub implements AutoCloseable {
       return;
     }
     try {
-      scheduler.execute(
-                    () -> {
-                      if (err != null) {
-                        if (peers.get(p.id) == p) {
-                          removePeer(p.id, "write failed: " + err.getMessage());
-                        }
-                        checkFlushed();
-                        return;
-                      }
-                      if (peers.get(p.id) == p) {
-                        drain(p);
-                      }
-                      checkFlushed();
-                      admitWaiting();
-                    });
+      scheduler.execute(() -> afterWrite(p, err));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       if (!closed) {
         throw e;
       }
     }
+  }
+
+  /** Router thread: what a completed write left to do ({@link #writeCompleted}). */
+  private void afterWrite(PeerState p, Throwable err) {
+    boolean current = peers.get(p.id) == p;
+    if (err != null) {
+      if (current) {
+        removePeer(p.id, "write failed: " + err.getMessage());
+      }
+      checkFlushed();
+      return;
+    }
+    if (current) {
+      drain(p);
+    }
+    checkFlushed();
+    admitWaiting();
   }
 
   private static final class PeerState {
