@@ -88,6 +88,7 @@ public final class Host implements AutoCloseable {
   private final Map<PeerId, Connection> connections = new HashMap<>();
   private final Map<PeerId, CompletableFuture<Connection>> dials = new HashMap<>();
   private final ResourceManager resources;
+  private final ArrayPool readBufferPool;
   private final io.serenity.p2p.transport.WriteBudget writeBudget;
   private final List<Multiaddr> boundAddrs = new CopyOnWriteArrayList<>();
   private final InterfaceAddrs interfaceAddrs;
@@ -121,6 +122,7 @@ public final class Host implements AutoCloseable {
     handlers.put(Ping.PROTOCOL_ID, Ping::serve);
     this.connectionManager = new ConnectionManager(this, config, clock);
     this.resources = new ResourceManager(config);
+    this.readBufferPool = new ArrayPool(config.readBufferPool());
     this.writeBudget = new io.serenity.p2p.transport.WriteBudget(
         config.maxConnectionWriteBuffer(), config.maxNodeWriteBuffer());
   }
@@ -134,6 +136,11 @@ public final class Host implements AutoCloseable {
    */
   public io.serenity.p2p.transport.WriteBudget writeBudget() {
     return writeBudget;
+  }
+
+  /** The large read buffers the node's streams share ({@link HostConfig#readBufferPool()}). */
+  ArrayPool readBufferPool() {
+    return readBufferPool;
   }
 
   /** {@return the resource manager: limits and current usage of connections, streams and unread bytes} */

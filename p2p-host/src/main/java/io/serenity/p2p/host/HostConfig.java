@@ -45,6 +45,11 @@ import java.util.List;
  * @param quic settings of QUIC connections (default {@link QuicConfig#defaults()}); their stream
  *     limit is also capped by {@code maxStreamsPerConnection}, and QUIC handshakes take
  *     {@link QuicConfig#handshakeTimeout()} instead of {@code handshakeTimeout}
+ * @param readBufferPool bytes of large read buffers (128 KiB and up) the node keeps for reuse by its
+ *     streams (default 32 MiB; 0 keeps none): a stream gathering a message larger than 64 KiB takes
+ *     its buffer from this pool and gives it back once the message is read, instead of growing a new
+ *     one per message. What a stream may hold is still bounded by {@code maxStreamReadBuffer} and
+ *     {@code resources}; this only bounds what the node keeps when no stream needs it
  */
 public record HostConfig(
     int maxInboundConnections,
@@ -69,8 +74,11 @@ public record HostConfig(
     long maxNodeWriteBuffer,
     List<Multiaddr> advertiseAddrs,
     List<String> securityProtocols,
-    QuicConfig quic) {
+    QuicConfig quic,
+    long readBufferPool) {
 
+  /** Default of {@link #readBufferPool()}: 32 MiB. */
+  public static final long DEFAULT_READ_BUFFER_POOL = 32L << 20;
   /** The Noise security protocol id. */
   public static final String NOISE = "/noise";
   /** The TLS 1.3 security protocol id. */
@@ -112,7 +120,8 @@ public record HostConfig(
         256L << 20,
         List.of(),
         List.of(NOISE, TLS),
-        QuicConfig.defaults());
+        QuicConfig.defaults(),
+        DEFAULT_READ_BUFFER_POOL);
   }
 
   /** {@return a builder starting from {@link #defaults()}} */
@@ -150,6 +159,9 @@ public record HostConfig(
           "maxIdentifyMessageSize must be >= 256: " + maxIdentifyMessageSize);
     }
     positive("maxStreamReadBuffer", maxStreamReadBuffer);
+    if (readBufferPool < 0) {
+      throw new IllegalArgumentException("readBufferPool must be >= 0: " + readBufferPool);
+    }
     if (connectionLowWater < 0 || connectionHighWater < 1 || connectionLowWater > connectionHighWater) {
       throw new IllegalArgumentException("connection watermarks must satisfy 0 <= connectionLowWater ("
           + connectionLowWater + ") <= connectionHighWater (" + connectionHighWater + "), high >= 1");
@@ -247,6 +259,7 @@ public record HostConfig(
     private List<Multiaddr> advertiseAddrs;
     private List<String> securityProtocols;
     private QuicConfig quic;
+    private long readBufferPool;
 
     private Builder(HostConfig c) {
       maxInboundConnections = c.maxInboundConnections;
@@ -272,6 +285,18 @@ public record HostConfig(
       advertiseAddrs = c.advertiseAddrs;
       securityProtocols = c.securityProtocols;
       quic = c.quic;
+      readBufferPool = c.readBufferPool;
+    }
+
+    /**
+     * Sets {@link HostConfig#readBufferPool()}.
+     *
+     * @param bytes the most bytes of large read buffers kept for reuse; 0 keeps none
+     * @return this builder
+     */
+    public Builder readBufferPool(long bytes) {
+      readBufferPool = bytes;
+      return this;
     }
 
     /**
@@ -541,7 +566,8 @@ public record HostConfig(
               maxNodeWriteBuffer,
               advertiseAddrs,
               securityProtocols,
-              quic)
+              quic,
+              readBufferPool)
           .validate();
     }
   }

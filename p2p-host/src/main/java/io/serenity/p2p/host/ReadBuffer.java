@@ -5,8 +5,11 @@ import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 /**
- * Bytes a stream received but nobody has read yet. Plain heap memory, so nothing here needs
- * releasing; bounded by the caller. Used only on the connection's event loop.
+ * Bytes a stream received but nobody has read yet. Heap memory, bounded by the caller; used only on
+ * the connection's event loop. Up to {@link #RETAINED} bytes the array is the stream's own and kept;
+ * a larger one comes from the node's {@link ArrayPool} and goes back to it as soon as its bytes are
+ * read, so a stream that receives one large message after another reuses pooled arrays instead of
+ * growing a new one for each. Nothing here needs releasing: an array not given back is only garbage.
  */
 final class ReadBuffer {
 
@@ -16,9 +19,23 @@ final class ReadBuffer {
   /** An emptied buffer keeps an array up to this size; a larger one is given back. */
   private static final int RETAINED = 64 * 1024;
 
-  private byte[] data = new byte[256];
+  private static final ArrayPool NO_POOL = new ArrayPool(0);
+
+  private final ArrayPool pool;
+  /** The stream's own array (at most {@link #RETAINED}); {@code data} when that is not pooled. */
+  private byte[] home = new byte[256];
+  private byte[] data = home;
   private int start;
   private int end;
+
+  /** A buffer whose large arrays are garbage once read (no pool). */
+  ReadBuffer() {
+    this(NO_POOL);
+  }
+
+  ReadBuffer(ArrayPool pool) {
+    this.pool = pool;
+  }
 
   int readable() {
     return end - start;
@@ -40,9 +57,18 @@ final class ReadBuffer {
     if (data.length - live >= n && start > 0) {
       System.arraycopy(data, start, data, 0, live);
     } else {
-      byte[] bigger = new byte[Math.max(data.length * 2, live + n)];
+      int want = Math.max(data.length * 2, live + n);
+      byte[] bigger = want > RETAINED ? pool.take(want) : new byte[want];
       System.arraycopy(data, start, bigger, 0, live);
+      byte[] old = data;
       data = bigger;
+      if (old == home) {
+        if (bigger.length <= RETAINED) {
+          home = bigger;
+        }
+      } else {
+        pool.give(old);
+      }
     }
     start = 0;
     end = live;
@@ -102,17 +128,29 @@ final class ReadBuffer {
     if (start == end) {
       start = 0;
       end = 0;
-      if (data.length > RETAINED) {
-        data = new byte[256]; // a stream that once held a large message does not keep its array
-      }
+      goHome(); // a stream that once held a large message does not keep its array
+
     }
   }
 
   /** Drops everything readable and gives back the memory. */
   void clear() {
-    data = new byte[256];
+    goHome();
+    if (home.length > 256) {
+      home = new byte[256];
+      data = home;
+    }
     start = 0;
     end = 0;
+  }
+
+  /** Back to the stream's own array, the pooled one given back (only when nothing is readable). */
+  private void goHome() {
+    if (data != home) {
+      byte[] pooled = data;
+      data = home;
+      pool.give(pooled);
+    }
   }
 
   /** Everything readable, consumed. */

@@ -50,7 +50,7 @@ public final class Stream {
   private volatile long lastActivityNanos;
 
   // Event-loop state below.
-  private final ReadBuffer buffer = new ReadBuffer();
+  private final ReadBuffer buffer;
   private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
   private StreamReceiver receiver;
   private boolean ended;
@@ -77,6 +77,7 @@ public final class Stream {
     this.maxReadBuffer = maxReadBuffer;
     this.resources = resources;
     this.clock = connection.host().clock();
+    this.buffer = new ReadBuffer(connection.host().readBufferPool());
     this.lastActivityNanos = clock.nanos();
   }
 

@@ -86,4 +86,49 @@ class ReadBufferTest {
     assertThat(b.readable()).isEqualTo(1);
     assertThat(b.takeAll()).containsExactly(6);
   }
+
+  @Test
+  void aLargeMessageGathersInAPooledArrayThatGoesBackOnceItIsRead() {
+    ArrayPool pool = new ArrayPool(1 << 24);
+    ReadBuffer b = new ReadBuffer(pool);
+    byte[] body = new byte[200_000];
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < body.length; i++) {
+        body[i] = (byte) (i * 31 + round);
+      }
+      for (int off = 0; off < body.length; off += 7_000) { // arrives in pieces, as from a muxer
+        append(b, body, off, Math.min(body.length, off + 7_000));
+      }
+      // in use: the 256 KiB array; back in the pool: the 128 KiB one it grew from
+      assertThat(pool.heldBytes()).isEqualTo(128 * 1024);
+      byte[] got = b.decode(body.length, buf -> {
+        byte[] out = new byte[buf.remaining()];
+        buf.get(out);
+        return out;
+      });
+      assertThat(got).isEqualTo(body);
+      assertThat(pool.heldBytes()).isEqualTo(384 * 1024); // the 256 KiB array given back once read
+    }
+    // the first message allocated both arrays; the next two grew through the same two again
+    assertThat(pool.allocatedCount()).isEqualTo(2);
+    assertThat(pool.reusedCount()).isEqualTo(4);
+  }
+
+  @Test
+  void clearGivesBackAPooledArrayAndBytesLeftInItSurviveGrowth() {
+    ArrayPool pool = new ArrayPool(1 << 24);
+    ReadBuffer b = new ReadBuffer(pool);
+    byte[] chunk = new byte[100_000];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = (byte) i;
+    }
+    append(b, chunk, 0, chunk.length);
+    append(b, chunk, 0, chunk.length);
+    assertThat(b.take(150_000)).startsWith(java.util.Arrays.copyOf(chunk, 100_000));
+    assertThat(b.readable()).isEqualTo(50_000);
+    assertThat(pool.heldBytes()).isEqualTo(128 * 1024); // outgrown, given back; 256 KiB in use
+    b.clear();
+    assertThat(b.readable()).isZero();
+    assertThat(pool.heldBytes()).isEqualTo(384 * 1024);
+  }
 }
