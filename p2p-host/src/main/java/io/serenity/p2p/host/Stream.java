@@ -1,7 +1,6 @@
 package io.serenity.p2p.host;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.Varint;
@@ -136,7 +135,12 @@ public final class Stream {
   public CompletableFuture<Void> write(byte[] data, int offset, int length) {
     touch();
     count(false, length);
-    return muxed.write(Unpooled.copiedBuffer(data, offset, length));
+    java.util.Objects.checkFromIndexSize(offset, length, data.length);
+    // The copy goes into the connection's pooled memory, not a fresh array: one garbage array per
+    // write was a third of the sending thread's time in a single-stream transfer.
+    ByteBuf copy = connection.channel().alloc().heapBuffer(length);
+    copy.writeBytes(data, offset, length);
+    return muxed.write(copy);
   }
 
   /**
@@ -148,7 +152,9 @@ public final class Stream {
   public CompletableFuture<Void> write(ByteBuffer data) {
     touch();
     count(false, data.remaining());
-    return muxed.write(Unpooled.copiedBuffer(data));
+    ByteBuf copy = connection.channel().alloc().heapBuffer(data.remaining());
+    copy.writeBytes(data.duplicate());
+    return muxed.write(copy);
   }
 
   /**
@@ -173,7 +179,7 @@ public final class Stream {
   public CompletableFuture<Void> writeMessage(byte[] message) {
     touch();
     byte[] prefix = Varint.encode(message.length);
-    ByteBuf buf = Unpooled.buffer(prefix.length + message.length);
+    ByteBuf buf = connection.channel().alloc().heapBuffer(prefix.length + message.length);
     buf.writeBytes(prefix).writeBytes(message);
     count(false, buf.readableBytes());
     return muxed.write(buf);

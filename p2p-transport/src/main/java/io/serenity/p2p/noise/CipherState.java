@@ -92,6 +92,40 @@ final class CipherState {
     n++;
   }
 
+  /**
+   * Encrypts the plaintext held in {@code parts} (read in order, each from its position to its limit;
+   * positions are not moved) into {@code out} at {@code outOff}, as one message: the parts' total
+   * plus 16 bytes are written. For a frame whose bytes sit in several buffers (a muxer header and its
+   * payload): the cipher takes each in turn, instead of a copy of all of them into one array first.
+   * A part that is not array-backed is copied through {@code scratch} (at least its size).
+   */
+  void encryptWithAd(byte[] ad, ByteBuffer[] parts, byte[] out, int outOff, byte[] scratch) {
+    requireKey();
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, nextIv());
+      if (ad != null && ad.length > 0) {
+        cipher.updateAAD(ad);
+      }
+      int o = outOff;
+      for (ByteBuffer p : parts) {
+        int len = p.remaining();
+        if (len == 0) {
+          continue;
+        }
+        if (p.hasArray()) {
+          o += cipher.update(p.array(), p.arrayOffset() + p.position(), len, out, o);
+        } else {
+          p.duplicate().get(scratch, 0, len);
+          o += cipher.update(scratch, 0, len, out, o);
+        }
+      }
+      cipher.doFinal(out, o);
+    } catch (GeneralSecurityException e) {
+      throw new NoiseException("encryption failed", e);
+    }
+    n++;
+  }
+
   /** Decrypts {@code len} bytes (tag included) into {@code out}; {@code len - 16} bytes written. */
   void decryptWithAd(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
     requireKey();

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.serenity.p2p.core.PeerId;
 import org.slf4j.Logger;
@@ -84,9 +83,7 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       fail(ctx, new NoiseException("unexpected inbound message type " + msg.getClass().getName()));
       return;
     }
-    cumulation =
-        ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(
-            ctx.alloc(), cumulation == null ? Unpooled.EMPTY_BUFFER : cumulation, data);
+    cumulation = cumulate(ctx, data);
     reading = true;
     try {
       while (!failed) {
@@ -135,6 +132,42 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Appends {@code data} (released here) to what is waiting for a complete frame, always in heap
+   * memory, so that frames are opened straight from the array: a socket read lands in a direct buffer
+   * and a frame (up to 65,537 bytes) mostly spans two reads, so gathering into a direct buffer and then
+   * copying each frame out to an array for the cipher copied most bytes twice; this copies each once.
+   */
+  private ByteBuf cumulate(ChannelHandlerContext ctx, ByteBuf data) {
+    ByteBuf cum = cumulation;
+    if (cum == null || !cum.isReadable()) {
+      if (cum != null) {
+        cum.release();
+      }
+      if (data.hasArray()) {
+        return data; // already an array: frames open in place
+      }
+      ByteBuf heap = ctx.alloc().heapBuffer(Math.max(data.readableBytes(), config.maxFrameLength() + NoiseFrameCodec.LENGTH_PREFIX));
+      heap.writeBytes(data);
+      data.release();
+      return heap;
+    }
+    try {
+      if (cum.hasArray() && cum.refCnt() == 1 && !cum.isReadOnly()
+          && cum.maxFastWritableBytes() >= data.readableBytes()) {
+        cum.writeBytes(data);
+        return cum;
+      }
+      int need = cum.readableBytes() + data.readableBytes();
+      ByteBuf heap = ctx.alloc().heapBuffer(Math.max(need, config.maxFrameLength() + NoiseFrameCodec.LENGTH_PREFIX));
+      heap.writeBytes(cum).writeBytes(data);
+      cum.release();
+      return heap;
+    } finally {
+      data.release();
+    }
+  }
+
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof ByteBuf in)) {
@@ -163,17 +196,13 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
         int chunk = Math.min(maxPlain, in.readableBytes());
         int frameLength = chunk + CipherState.TAG_LENGTH;
         out.writeShort(frameLength);
-        byte[] src;
-        int srcOff;
+        int dstOff = out.arrayOffset() + out.writerIndex();
         if (in.hasArray()) {
-          src = in.array();
-          srcOff = in.arrayOffset() + in.readerIndex();
+          sender.encryptWithAd(null, in.array(), in.arrayOffset() + in.readerIndex(), chunk, dst, dstOff);
         } else {
-          src = scratch();
-          srcOff = 0;
-          in.getBytes(in.readerIndex(), src, 0, chunk);
+          // e.g. a muxer's header and payload in a composite buffer: encrypted part by part, no copy
+          sender.encryptWithAd(null, in.nioBuffers(in.readerIndex(), chunk), dst, dstOff, scratch());
         }
-        sender.encryptWithAd(null, src, srcOff, chunk, dst, out.arrayOffset() + out.writerIndex());
         out.writerIndex(out.writerIndex() + frameLength);
         in.skipBytes(chunk);
       } while (in.isReadable());
