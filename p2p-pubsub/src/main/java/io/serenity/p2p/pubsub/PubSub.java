@@ -1216,7 +1216,7 @@ public final class PubSub implements AutoCloseable {
     for (ArrayDeque<byte[]> lane : p.lanes) {
       while (left > 0 && !lane.isEmpty()) {
         byte[] next = lane.poll();
-        batch.writeBytes(io.serenity.p2p.core.Varint.encode(next.length));
+        writeVarint(batch, next.length);
         batch.writeBytes(next);
         left--;
       }
@@ -1229,6 +1229,15 @@ public final class PubSub implements AutoCloseable {
     p.writesInFlight.incrementAndGet();
     p.out.write(batch).whenComplete((v, err) -> writeCompleted(p, size, err));
     return true;
+  }
+
+  /** An unsigned LEB128 length prefix, written in place (no array per RPC per batch). */
+  private static void writeVarint(ByteBuf out, int v) {
+    while ((v & ~0x7F) != 0) {
+      out.writeByte((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    out.writeByte(v);
   }
 
   /**

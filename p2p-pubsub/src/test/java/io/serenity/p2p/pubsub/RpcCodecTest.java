@@ -91,4 +91,70 @@ class RpcCodecTest {
       }
     }
   }
+
+  private static byte[] maybe(Random rnd, int max) {
+    if (rnd.nextInt(3) == 0) {
+      return null;
+    }
+    byte[] b = new byte[rnd.nextInt(max + 1)];
+    rnd.nextBytes(b);
+    return b;
+  }
+
+  private static String topic(Random rnd) {
+    String[] topics = {"", "t", "/eth2/b5303f2a/beacon_block/ssz_snappy", "thema-\u00e9\u4e2d\ud83d\ude00"};
+    return topics[rnd.nextInt(topics.length)] + "x".repeat(rnd.nextInt(3) == 0 ? 200 : 0);
+  }
+
+  private static List<MessageId> ids(Random rnd) {
+    List<MessageId> ids = new java.util.ArrayList<>();
+    for (int i = rnd.nextInt(4); i > 0; i--) {
+      byte[] b = new byte[rnd.nextInt(3) == 0 ? 20 : 32];
+      rnd.nextBytes(b);
+      ids.add(new MessageId(b));
+    }
+    return ids;
+  }
+
+  private static Rpc randomRpc(Random rnd) {
+    List<Rpc.SubOpts> subs = new java.util.ArrayList<>();
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      subs.add(new Rpc.SubOpts(rnd.nextBoolean(), topic(rnd)));
+    }
+    List<PubSubMessage> msgs = new java.util.ArrayList<>();
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      msgs.add(new PubSubMessage(maybe(rnd, 40), maybe(rnd, rnd.nextInt(4) == 0 ? 300_000 : 2_000),
+          maybe(rnd, 8), topic(rnd), maybe(rnd, 64), maybe(rnd, 40)));
+    }
+    List<Rpc.IHave> ihave = new java.util.ArrayList<>();
+    List<Rpc.IWant> iwant = new java.util.ArrayList<>();
+    List<Rpc.Graft> graft = new java.util.ArrayList<>();
+    List<Rpc.Prune> prune = new java.util.ArrayList<>();
+    List<Rpc.IDontWant> idontwant = new java.util.ArrayList<>();
+    if (rnd.nextBoolean()) {
+      for (int i = rnd.nextInt(3); i > 0; i--) {
+        ihave.add(new Rpc.IHave(topic(rnd), ids(rnd)));
+        iwant.add(new Rpc.IWant(ids(rnd)));
+        graft.add(new Rpc.Graft(topic(rnd)));
+        List<Rpc.PxPeer> px = new java.util.ArrayList<>();
+        for (int k = rnd.nextInt(3); k > 0; k--) {
+          px.add(new Rpc.PxPeer(maybe(rnd, 38), maybe(rnd, 300)));
+        }
+        prune.add(new Rpc.Prune(topic(rnd), px, switch (rnd.nextInt(4)) { case 0 -> -1; case 1 -> 0; default -> rnd.nextLong(0, Long.MAX_VALUE); }));
+        idontwant.add(new Rpc.IDontWant(ids(rnd)));
+      }
+    }
+    return new Rpc(subs, msgs, new Rpc.Control(ihave, iwant, graft, prune, idontwant));
+  }
+
+  @Test
+  void theDirectEncoderWritesWhatProtobufWrites() {
+    Random rnd = new Random(20);
+    for (int i = 0; i < 2_000; i++) {
+      Rpc rpc = randomRpc(rnd);
+      byte[] ours = RpcCodec.encode(rpc);
+      assertThat(ours).as("rpc %d: %s", i, rpc).isEqualTo(RpcCodec.toProto(rpc).toByteArray());
+      assertThat(RpcCodec.size(rpc)).isEqualTo(ours.length);
+    }
+  }
 }
