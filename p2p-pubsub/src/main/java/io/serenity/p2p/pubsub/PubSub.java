@@ -400,7 +400,7 @@ public final class PubSub implements AutoCloseable {
   }
 
   /** A copy of our publish waiting for room in one peer's queue. */
-  private record Waiting(byte[] bytes, Publication pub) {}
+  private record Waiting(Outgoing out, Publication pub) {}
 
   /** The publish the router is routing now, so that its publish-lane sends can wait (router thread). */
   private Publication publishing;
@@ -423,18 +423,18 @@ public final class PubSub implements AutoCloseable {
     if (p.out == null) {
       return false;
     }
-    byte[] bytes = encodeOnce(rpc);
+    Outgoing out = outgoing(rpc);
     if (p.ownWaiting.isEmpty()) {
-      makeRoomByDroppingForwards(p, bytes.length);
-      if (fits(p, bytes.length)) {
+      makeRoomByDroppingForwards(p, out.length);
+      if (fits(p, out.length)) {
         return enqueue(p, rpc, Lane.PUBLISH);
       }
     }
     boolean first = ownWaitingBytes == 0;
-    p.ownWaiting.add(new Waiting(bytes, pub));
+    p.ownWaiting.add(new Waiting(out, pub));
     peersWithWaiting.add(p);
     pub.waiting++;
-    ownWaitingBytes += bytes.length;
+    ownWaitingBytes += out.length;
     if (first) {
       // A write that completed after fits() was checked saw no waiting publish and did not call the
       // router back: look for room again once this publish is routed (the wait is visible now).
@@ -449,9 +449,9 @@ public final class PubSub implements AutoCloseable {
 
   /** Drops the newest queued forwards of {@code p} until {@code bytes} more fit its queue, or none are left. */
   private void makeRoomByDroppingForwards(PeerState p, int bytes) {
-    ArrayDeque<byte[]> forwards = p.lanes[Lane.FORWARD.ordinal()];
+    ArrayDeque<Outgoing> forwards = p.lanes[Lane.FORWARD.ordinal()];
     while (p.queuedBytes() + bytes > config.peerQueueBytes() && !forwards.isEmpty()) {
-      byte[] dropped = forwards.pollLast();
+      Outgoing dropped = forwards.pollLast();
       p.laneBytes -= dropped.length;
       totalLaneBytes -= dropped.length;
       long drops = queueDrops.incrementAndGet();
@@ -471,15 +471,15 @@ public final class PubSub implements AutoCloseable {
       PeerState p = it.next();
       while (!p.ownWaiting.isEmpty()) {
         Waiting w = p.ownWaiting.peek();
-        makeRoomByDroppingForwards(p, w.bytes().length);
-        if (!fits(p, w.bytes().length)) {
+        makeRoomByDroppingForwards(p, w.out().length);
+        if (!fits(p, w.out().length)) {
           break;
         }
         p.ownWaiting.poll();
-        ownWaitingBytes -= w.bytes().length;
-        p.lanes[Lane.PUBLISH.ordinal()].add(w.bytes());
-        p.laneBytes += w.bytes().length;
-        totalLaneBytes += w.bytes().length;
+        ownWaitingBytes -= w.out().length;
+        p.lanes[Lane.PUBLISH.ordinal()].add(w.out());
+        p.laneBytes += w.out().length;
+        totalLaneBytes += w.out().length;
         waitingDone(w.pub());
       }
       if (p.ownWaiting.isEmpty()) {
@@ -503,7 +503,7 @@ public final class PubSub implements AutoCloseable {
   private void releaseWaiting(PeerState p) {
     Waiting w;
     while ((w = p.ownWaiting.poll()) != null) {
-      ownWaitingBytes -= w.bytes().length;
+      ownWaitingBytes -= w.out().length;
       waitingDone(w.pub());
     }
     peersWithWaiting.remove(p);
@@ -520,7 +520,7 @@ public final class PubSub implements AutoCloseable {
         if (w.pub() != pub) {
           return false;
         }
-        ownWaitingBytes -= w.bytes().length;
+        ownWaitingBytes -= w.out().length;
         return true;
       })) {
         missed.add(p.id);
@@ -932,7 +932,7 @@ public final class PubSub implements AutoCloseable {
     }
     releaseWaiting(state);
     // what still waits in its lanes goes; batches in flight give their bytes back as they end
-    for (ArrayDeque<byte[]> lane : state.lanes) {
+    for (ArrayDeque<Outgoing> lane : state.lanes) {
       lane.clear();
     }
     totalLaneBytes -= state.laneBytes;
@@ -1057,24 +1057,40 @@ public final class PubSub implements AutoCloseable {
   // ---- per-peer outbound queue: bounded in bytes, control before our publishes before forwards ----
 
   // The router sends one Rpc object to several peers in a row (a forward to the mesh, an announcement
-  // to everyone): encode it once. Router thread only; queued byte arrays are never modified.
-  private Rpc lastEncoded;
-  private byte[] lastEncodedBytes;
+  // to everyone): size it once, and queue the same Outgoing for each. Router thread only.
+  private Rpc lastQueued;
+  private Outgoing lastOutgoing;
 
-  private byte[] encodeOnce(Rpc rpc) {
-    if (rpc != lastEncoded) {
-      lastEncodedBytes = RpcCodec.encode(rpc);
-      lastEncoded = rpc;
+  private Outgoing outgoing(Rpc rpc) {
+    if (rpc != lastQueued) {
+      lastOutgoing = new Outgoing(rpc);
+      lastQueued = rpc;
     }
-    return lastEncodedBytes;
+    return lastOutgoing;
+  }
+
+  /**
+   * An RPC queued for one or more peers: its encoded length, computed once, and the RPC itself, which
+   * {@link #writeBatch} encodes straight into each peer's batch buffer. No encoded array per RPC:
+   * that array was as large as the payloads it carried and garbage as soon as the last peer's batch
+   * had copied it (a seventh of the heap allocated per forwarded 1 KiB message).
+   */
+  static final class Outgoing {
+    final Rpc rpc;
+    final int length;
+
+    Outgoing(Rpc rpc) {
+      this.rpc = rpc;
+      this.length = RpcCodec.size(rpc);
+    }
   }
 
   private boolean enqueue(PeerState p, Rpc rpc, Lane lane) {
     if (p.out == null) {
       return false;
     }
-    byte[] bytes = encodeOnce(rpc);
-    if (p.queuedBytes() + bytes.length > config.peerQueueBytes()) {
+    Outgoing out = outgoing(rpc);
+    if (p.queuedBytes() + out.length > config.peerQueueBytes()) {
       if (lane == Lane.CONTROL) {
         queueDisconnects.incrementAndGet();
         RLOG.warn("control queue to {} overflowed ({} bytes queued); disconnecting a peer that does not read",
@@ -1088,7 +1104,7 @@ public final class PubSub implements AutoCloseable {
       }
       return false;
     }
-    if (lane != Lane.CONTROL && totalQueued() + bytes.length > totalQueueLimit()) {
+    if (lane != Lane.CONTROL && totalQueued() + out.length > totalQueueLimit()) {
       // many peers that read slowly together: data RPCs wait for nobody beyond the node's bound
       long drops = queueDrops.incrementAndGet();
       if (drops == 1 || Long.bitCount(drops) == 1) {
@@ -1097,9 +1113,9 @@ public final class PubSub implements AutoCloseable {
       }
       return false;
     }
-    p.lanes[lane.ordinal()].add(bytes);
-    p.laneBytes += bytes.length;
-    totalLaneBytes += bytes.length;
+    p.lanes[lane.ordinal()].add(out);
+    p.laneBytes += out.length;
+    totalLaneBytes += out.length;
     drain(p);
     return true;
   }
@@ -1195,8 +1211,8 @@ public final class PubSub implements AutoCloseable {
     int taken = 0;
     // The batch is a prefix of the lanes in priority order: it ends at the first RPC that does not fit.
     sizing:
-    for (ArrayDeque<byte[]> lane : p.lanes) {
-      for (byte[] next : lane) {
+    for (ArrayDeque<Outgoing> lane : p.lanes) {
+      for (Outgoing next : lane) {
         int framed = io.serenity.p2p.core.Varint.encodedLength(next.length) + next.length;
         if (count > 0 && total + framed > MAX_BATCH_BYTES) {
           break sizing;
@@ -1213,11 +1229,12 @@ public final class PubSub implements AutoCloseable {
     // second copy into the muxer's buffer (Noise seals straight from its array)
     ByteBuf batch = PooledByteBufAllocator.DEFAULT.heapBuffer(total, total);
     int left = count;
-    for (ArrayDeque<byte[]> lane : p.lanes) {
+    for (ArrayDeque<Outgoing> lane : p.lanes) {
       while (left > 0 && !lane.isEmpty()) {
-        byte[] next = lane.poll();
+        Outgoing next = lane.poll();
         writeVarint(batch, next.length);
-        batch.writeBytes(next);
+        RpcCodec.encodeInto(next.rpc, next.length, batch.array(), batch.arrayOffset() + batch.writerIndex());
+        batch.writerIndex(batch.writerIndex() + next.length);
         left--;
       }
     }
@@ -1287,7 +1304,7 @@ public final class PubSub implements AutoCloseable {
     final PeerId id;
     Stream out;
     @SuppressWarnings({"unchecked", "rawtypes"})
-    final ArrayDeque<byte[]>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
+    final ArrayDeque<Outgoing>[] lanes = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     /**
      * Bytes in the lanes, not yet handed to the stream. Written by the router thread only; volatile
      * because write completions read it (see {@link #writeCompleted}).

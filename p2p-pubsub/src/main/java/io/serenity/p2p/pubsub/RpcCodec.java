@@ -37,14 +37,23 @@ final class RpcCodec {
    */
   static byte[] encode(Rpc rpc) {
     byte[] out = new byte[size(rpc)];
-    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    encodeInto(rpc, out.length, out, 0);
+    return out;
+  }
+
+  /**
+   * Writes the RPC's encoding, {@code size} bytes (its {@link #size}), into {@code out} at {@code off}.
+   *
+   * @throws IllegalStateException when the encoding does not take exactly {@code size} bytes
+   */
+  static void encodeInto(Rpc rpc, int size, byte[] out, int off) {
+    CodedOutputStream o = CodedOutputStream.newInstance(out, off, size);
     try {
       write(rpc, o);
       o.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new IllegalStateException("RPC encoding does not match its computed size", e);
     }
-    return out;
   }
 
   // ---- direct encoding: sizes, then fields; field numbers from rpc.proto ----
