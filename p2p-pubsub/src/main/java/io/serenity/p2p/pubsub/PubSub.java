@@ -957,6 +957,16 @@ public final class PubSub implements AutoCloseable {
         .whenComplete(
             (decoded, err) -> {
               if (err != null) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+                if (!(cause instanceof io.serenity.p2p.host.HostException)) {
+                  // not the end or a reset of the stream (the host logged those): the decoder failed
+                  // unexpectedly. Reading stops here, so say so and reset, not leave the peer's bytes
+                  // unread and the stream silently dead.
+                  RLOG.warn("reading RPCs from {} on {} failed; resetting the stream", stream.remotePeer(),
+                      stream.protocol(), cause);
+                  stream.reset();
+                }
                 // end of stream, reset, or an oversized frame (the stream was reset and the host logged it)
                 return;
               }
