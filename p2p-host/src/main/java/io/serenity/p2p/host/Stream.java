@@ -525,12 +525,15 @@ public final class Stream {
           return;
         }
         int n = data.readableBytes();
-        // Under reader credit the muxer's window bounds what is buffered (yamux closes a connection
-        // that sends past it): at most the window (itself at most maxReadBuffer) plus the part of a
-        // message a pending read has credited. Without it (mplex) this buffer is the only bound.
-        if (!readerCredit && buffer.readable() + n > maxReadBuffer) {
+        // Under reader credit the muxer holds the sender back: yamux's window (at most
+        // maxReadBuffer; it closes a connection that sends past it) plus the part of a message a
+        // pending read has credited; mplex stops reading the socket at maxReadBuffer, and what was
+        // read already still arrives (about one socket read). Twice the limit is never reached by
+        // a muxer that works. Without reader credit this buffer is the only bound.
+        long bound = readerCredit ? 2L * maxReadBuffer : maxReadBuffer;
+        if (buffer.readable() + n > bound) {
           resources.streamMemoryRefused();
-          violation("more than " + maxReadBuffer + " unread bytes");
+          violation("more than " + bound + " unread bytes");
           return;
         }
         try {

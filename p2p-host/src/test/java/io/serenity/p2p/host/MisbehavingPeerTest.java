@@ -159,11 +159,12 @@ class MisbehavingPeerTest {
 
   @Test
   void aStreamResetForTooManyUnreadBytesServesNoneOfThem() {
-    // mplex has no per-stream flow control, so the read buffer's limit is what stops a sender (over
-    // yamux the stream's window does, see StreamFlowControlTest)
-    Host a = hosts.start(KeyType.SECP256K1, HostConfig.builder().muxers(HostConfig.MPLEX).build());
+    // A QUIC stream's window is granted as the socket is read, not as the protocol reads, so the read
+    // buffer's limit is what stops a sender (over yamux the stream's window does, over mplex the
+    // connection's reads are held: see StreamFlowControlTest)
+    Host a = hosts.start(KeyType.SECP256K1, HostConfig.defaults(), "/ip4/127.0.0.1/udp/0/quic-v1");
     Host b = hosts.start(KeyType.SECP256K1,
-        HostConfig.builder().muxers(HostConfig.MPLEX).maxStreamReadBuffer(64 * 1024).build());
+        HostConfig.builder().maxStreamReadBuffer(64 * 1024).build(), "/ip4/127.0.0.1/udp/0/quic-v1");
     EventRecorder bEvents = new EventRecorder(b);
     CompletableFuture<Stream> unread = new CompletableFuture<>();
     b.setStreamHandler("/test/slow/1.0.0", unread::complete); // reads nothing yet

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A yamux stream grants its receive window back as the protocol reads, not as bytes reach the
  * stream's read buffer: a reader that falls behind stops an honest sender through flow control,
- * nothing is reported as a violation, and nothing the sender managed to send is lost.
+ * nothing is reported as a violation, and nothing the sender managed to send is lost. Over mplex,
+ * which has no per-stream flow control, the connection stops being read instead.
  */
 @org.junit.jupiter.api.extension.ExtendWith(NettyLeakCheck.class)
 class StreamFlowControlTest {
@@ -69,5 +70,48 @@ class StreamFlowControlTest {
       await(w);
     }
     assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void overMplexAReaderThatFallsBehindHoldsTheConnectionAndLosesNothing() {
+    // Before mplex held the connection's reads, the 65th KiB here passed b's read buffer: a was
+    // reported for a violation and the stream reset, dropping what b had buffered.
+    Host a = hosts.start(io.serenity.p2p.crypto.KeyType.ED25519,
+        HostConfig.builder().muxers(HostConfig.MPLEX).build());
+    Host b = hosts.start(io.serenity.p2p.crypto.KeyType.ED25519,
+        HostConfig.builder().muxers(HostConfig.MPLEX).maxStreamReadBuffer(64 * 1024).build());
+    List<HostEvent.ProtocolViolation> violations = new CopyOnWriteArrayList<>();
+    b.addListener(e -> {
+      if (e instanceof HostEvent.ProtocolViolation v) {
+        violations.add(v);
+      }
+    });
+    CompletableFuture<Stream> inbound = new CompletableFuture<>();
+    b.setStreamHandler("/test/slow/1.0.0", inbound::complete); // reads nothing yet
+    Connection c = await(a.connect(dialAddr(b)));
+    assertThat(c.muxer()).isEqualTo(HostConfig.MPLEX);
+    Stream s = await(c.newStream("/test/slow/1.0.0"));
+
+    // 3 MiB, 48 times b's read buffer, under a's 4 MiB write queue for one stream
+    int size = 16 * 1024;
+    int n = 192;
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] m = new byte[size];
+      m[0] = (byte) i;
+      m[size - 1] = (byte) ~i;
+      writes.add(s.writeMessage(m));
+    }
+    Stream r = await(inbound);
+    for (int i = 0; i < n; i++) {
+      byte[] m = await(r.readMessage(size));
+      assertThat(m[0]).as("message %d", i).isEqualTo((byte) i);
+      assertThat(m[size - 1]).as("message %d", i).isEqualTo((byte) ~i);
+    }
+    for (CompletableFuture<Void> w : writes) {
+      await(w);
+    }
+    assertThat(violations).isEmpty();
+    assertThat(await(a.ping(b.peerId()))).as("the connection reads again").isPositive();
   }
 }

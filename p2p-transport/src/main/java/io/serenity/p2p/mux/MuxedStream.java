@@ -74,12 +74,15 @@ public interface MuxedStream {
    * Switches the stream's receive window to reader-driven credit: from now on the muxer grants
    * window back only for bytes reported through {@link #consumed(int)}, and grows the window to at
    * most {@code maxBuffered} bytes. A reader that falls behind then stops the sender through flow
-   * control, and its buffer never needs more than {@code maxBuffered}. Muxers without per-stream
-   * flow control (mplex) ignore this: for them the reader's buffer limit is the only bound.
+   * control, and its buffer never needs more than {@code maxBuffered}. Mplex, which has no
+   * per-stream flow control, stops reading the whole connection while the reader holds {@code
+   * maxBuffered} unconsumed bytes, until it is down to half (frames already read still arrive, so
+   * the reader may hold up to about one socket read more), and resets a stream that holds the
+   * reads past its timeout.
    *
    * @param maxBuffered the most unread bytes the reader will hold
-   * @return true when the muxer credits on consumption from now on; false when it has no
-   *     per-stream flow control and keeps crediting (or not) as before
+   * @return true when the muxer holds the sender back on behalf of the reader from now on; false
+   *     when it cannot (the default) and keeps delivering
    */
   default boolean creditOnConsume(int maxBuffered) {
     return false;

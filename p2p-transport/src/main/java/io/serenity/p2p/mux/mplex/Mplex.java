@@ -36,6 +36,16 @@ public final class Mplex implements StreamMuxer {
     this.config = config.validate();
   }
 
+  /** {@return how many times a stream's reader fell behind and held its connection's reads, in this process} */
+  public static long readHolds() {
+    return MplexSession.READ_HOLDS.get();
+  }
+
+  /** {@return streams reset for holding their connection's reads past {@link MplexConfig#readHoldTimeout()}} */
+  public static long readHoldResets() {
+    return MplexSession.READ_HOLD_RESETS.get();
+  }
+
   /** {@return the session limits} */
   public MplexConfig config() {
     return config;

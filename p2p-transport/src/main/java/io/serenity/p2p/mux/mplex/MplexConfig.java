@@ -21,13 +21,18 @@ package io.serenity.p2p.mux.mplex;
  *     maxStreamBufferSize}); default 4 MiB
  * @param writeChunkSize a write larger than this is sent as several messages of at most this many
  *     bytes; default 1 MiB, never above {@code maxMessageSize}
+ * @param readHoldTimeout how long one stream whose reader fell behind may hold the connection's
+ *     reads (see {@code MuxedStream.creditOnConsume}: mplex has no per-stream flow control, so the
+ *     only back-pressure it can give is to stop reading the socket, which stalls every stream of
+ *     the connection). A stream still behind after this long is reset; default 10 s
  */
 public record MplexConfig(
     int maxMessageSize,
     int maxInboundStreams,
     int maxOutboundStreams,
     int maxBufferedBytesPerStream,
-    int writeChunkSize) {
+    int writeChunkSize,
+    java.time.Duration readHoldTimeout) {
 
   /** 1 MiB: the spec's "up to 1MiB per message". */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
@@ -38,6 +43,9 @@ public record MplexConfig(
   /** 4 MiB, as js-mplex's {@code maxStreamBufferSize}. */
   public static final int DEFAULT_MAX_BUFFERED_BYTES_PER_STREAM = 4 << 20;
 
+  /** 10 s: a reader this far behind is stuck, not slow; go-mplex resets after 5 s. */
+  public static final java.time.Duration DEFAULT_READ_HOLD_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   /** {@return the defaults documented on the record components} */
   public static MplexConfig defaults() {
     return new MplexConfig(
@@ -45,7 +53,8 @@ public record MplexConfig(
         DEFAULT_MAX_STREAMS,
         DEFAULT_MAX_STREAMS,
         DEFAULT_MAX_BUFFERED_BYTES_PER_STREAM,
-        DEFAULT_MAX_MESSAGE_SIZE);
+        DEFAULT_MAX_MESSAGE_SIZE,
+        DEFAULT_READ_HOLD_TIMEOUT);
   }
 
   /**
@@ -63,6 +72,8 @@ public record MplexConfig(
     require(writeChunkSize >= 1 && writeChunkSize <= maxMessageSize,
         "writeChunkSize must be in [1, maxMessageSize=" + maxMessageSize + "], was "
             + writeChunkSize);
+    require(readHoldTimeout != null && readHoldTimeout.isPositive(),
+        "readHoldTimeout must be positive, was " + readHoldTimeout);
     return this;
   }
 
@@ -74,7 +85,7 @@ public record MplexConfig(
    */
   public MplexConfig withMaxMessageSize(int value) {
     return new MplexConfig(value, maxInboundStreams, maxOutboundStreams,
-        maxBufferedBytesPerStream, Math.min(writeChunkSize, value));
+        maxBufferedBytesPerStream, Math.min(writeChunkSize, value), readHoldTimeout);
   }
 
   /**
@@ -84,7 +95,7 @@ public record MplexConfig(
    */
   public MplexConfig withMaxInboundStreams(int value) {
     return new MplexConfig(maxMessageSize, value, maxOutboundStreams,
-        maxBufferedBytesPerStream, writeChunkSize);
+        maxBufferedBytesPerStream, writeChunkSize, readHoldTimeout);
   }
 
   /**
@@ -94,7 +105,7 @@ public record MplexConfig(
    */
   public MplexConfig withMaxOutboundStreams(int value) {
     return new MplexConfig(maxMessageSize, maxInboundStreams, value,
-        maxBufferedBytesPerStream, writeChunkSize);
+        maxBufferedBytesPerStream, writeChunkSize, readHoldTimeout);
   }
 
   /**
@@ -104,7 +115,7 @@ public record MplexConfig(
    */
   public MplexConfig withMaxBufferedBytesPerStream(int value) {
     return new MplexConfig(maxMessageSize, maxInboundStreams, maxOutboundStreams, value,
-        writeChunkSize);
+        writeChunkSize, readHoldTimeout);
   }
 
   /**
@@ -114,7 +125,17 @@ public record MplexConfig(
    */
   public MplexConfig withWriteChunkSize(int value) {
     return new MplexConfig(maxMessageSize, maxInboundStreams, maxOutboundStreams,
-        maxBufferedBytesPerStream, value);
+        maxBufferedBytesPerStream, value, readHoldTimeout);
+  }
+
+  /**
+   * {@return a copy with {@link #readHoldTimeout()} set to {@code value}}
+   *
+   * @param value the new value
+   */
+  public MplexConfig withReadHoldTimeout(java.time.Duration value) {
+    return new MplexConfig(maxMessageSize, maxInboundStreams, maxOutboundStreams,
+        maxBufferedBytesPerStream, writeChunkSize, value);
   }
 
   private static void require(boolean condition, String message) {

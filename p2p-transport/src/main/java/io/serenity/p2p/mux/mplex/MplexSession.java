@@ -57,6 +57,13 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
   /** The connection's share of the host's write budget; null when the channel has none. */
   private final WriteBudget.Account writeAccount;
 
+  /** Streams that held their connection's reads, all mplex sessions of the process. */
+  static final java.util.concurrent.atomic.AtomicLong READ_HOLDS = new java.util.concurrent.atomic.AtomicLong();
+  /** Streams reset for holding their connection's reads past the timeout, all sessions. */
+  static final java.util.concurrent.atomic.AtomicLong READ_HOLD_RESETS = new java.util.concurrent.atomic.AtomicLong();
+  /** Streams whose reader is behind: while any is, the socket is not read. Event loop only. */
+  private final java.util.Set<MplexStream> holdingReads = new java.util.HashSet<>();
+
   /** Writes refused or streams reset by the write bounds, all mplex sessions of the process. */
   static final java.util.concurrent.atomic.AtomicLong WRITE_BOUND_HITS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -325,6 +332,37 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
     if (writeAccount != null) {
       writeAccount.hit(scope);
     }
+  }
+
+  /**
+   * {@code stream}'s reader is behind: stop reading the socket until it (and any other stream
+   * behind) catches up. Frames already read are still delivered. Event loop only.
+   */
+  void holdReads(MplexStream stream) {
+    if (holdingReads.add(stream)) {
+      READ_HOLDS.incrementAndGet();
+      if (holdingReads.size() == 1) {
+        LOG.debug("mplex {}: reader of {} is behind; pausing reads of the connection", remote(), stream);
+        channel.config().setAutoRead(false);
+      }
+    }
+  }
+
+  /** {@code stream} caught up, was reset or closed: read again once no stream is behind. */
+  void releaseReads(MplexStream stream) {
+    if (holdingReads.remove(stream) && holdingReads.isEmpty() && channel.isActive()) {
+      LOG.debug("mplex {}: reader of {} caught up; reading the connection again", remote(), stream);
+      channel.config().setAutoRead(true); // from false: Netty also asks for a read
+    }
+  }
+
+  /** {@return whether the socket is being read (no stream holds the reads)} Event loop only. */
+  boolean readsHeld() {
+    return !holdingReads.isEmpty();
+  }
+
+  io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, java.time.Duration delay) {
+    return channel.eventLoop().schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** Forgets a stream that is reset or closed both ways, so its id no longer routes frames. */

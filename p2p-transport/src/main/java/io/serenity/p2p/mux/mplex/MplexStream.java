@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * <p>mplex has no flow control, so inbound data that arrives before a handler is installed is
  * queued up to {@link MplexConfig#maxBufferedBytesPerStream()}, then the stream is reset (spec
  * "Implementation notes": reset the offending stream).
+ *
+ * <p>A reader that switched to {@link #creditOnConsume} gets the one back-pressure mplex allows: when
+ * it holds {@code maxBuffered} delivered bytes it has not consumed, the session stops reading the
+ * socket (every stream of the connection waits, as in go-mplex) until it is down to half of that;
+ * a stream that holds the reads longer than {@link MplexConfig#readHoldTimeout()} is reset.
  */
 final class MplexStream implements MuxedStream {
 
@@ -50,6 +55,13 @@ final class MplexStream implements MuxedStream {
   private boolean resetDelivered;
   /** The reader asked us to hold inbound data (up to the per-stream buffer limit). */
   private boolean readPaused;
+  /** Reader-driven credit: unconsumed bytes at which we hold the connection's reads; -1 when off. */
+  private int creditCap = -1;
+  /** Bytes handed to the handler under reader credit and not yet reported consumed. */
+  private long unconsumed;
+  /** This stream holds the connection's reads (its reader is {@link #creditCap} behind). */
+  private boolean holding;
+  private io.netty.util.concurrent.ScheduledFuture<?> holdTimer;
 
   MplexStream(MplexSession session, long id, boolean initiator) {
     this.session = session;
@@ -90,6 +102,36 @@ final class MplexStream implements MuxedStream {
           }
         },
         () -> {});
+  }
+
+  @Override
+  public boolean creditOnConsume(int maxBuffered) {
+    if (maxBuffered <= 0) {
+      throw new IllegalArgumentException("maxBuffered must be > 0: " + maxBuffered);
+    }
+    session.runOnLoop(() -> creditCap = maxBuffered, () -> {});
+    return true;
+  }
+
+  @Override
+  public void consumed(int bytes) {
+    if (bytes <= 0) {
+      return;
+    }
+    session.runOnLoop(
+        () -> {
+          // bytes delivered before the switch were never counted: clamp, as yamux does
+          unconsumed = Math.max(0, unconsumed - bytes);
+          if (holding && unconsumed <= creditCap / 2) {
+            stopHolding();
+          }
+        },
+        () -> {});
+  }
+
+  /** {@return whether this stream holds its connection's reads now} Event loop only. */
+  boolean holdsReads() {
+    return holding;
   }
 
   @Override
@@ -199,6 +241,7 @@ final class MplexStream implements MuxedStream {
       return;
     }
     reset = true;
+    stopHolding();
     releasePending();
     if (tellRemote && session.isOpen()) {
       session.writeAndFlush(new MplexFrame.Reset(id, initiator));
@@ -271,6 +314,7 @@ final class MplexStream implements MuxedStream {
       return;
     }
     remoteClosed = true;
+    stopHolding(); // nothing more will come on this stream: holding the socket would only stall the others
     if (handler != null && pending.isEmpty() && !readPaused) {
       deliverRemoteClose();
     }
@@ -286,6 +330,7 @@ final class MplexStream implements MuxedStream {
       return;
     }
     reset = true;
+    stopHolding();
     releasePending();
     deliverReset();
     closeFuture.complete(null);
@@ -306,13 +351,49 @@ final class MplexStream implements MuxedStream {
   }
 
   private void deliverData(ByteBuf data) {
+    if (creditCap > 0) {
+      unconsumed += data.readableBytes(); // before the call: a reader may report it consumed at once
+    }
     try {
       handler.onData(this, data);
     } catch (RuntimeException e) {
       // The handler owned data from the moment of the call; we cannot know whether it released.
       LOG.warn("mplex {}: stream handler failed on data; resetting {}", session.remote(), this, e);
       resetOnLoop(true);
+      return;
     }
+    if (creditCap > 0 && !holding && !reset && !remoteClosed && unconsumed >= creditCap) {
+      startHolding();
+    }
+  }
+
+  private void startHolding() {
+    holding = true;
+    session.holdReads(this);
+    holdTimer = session.schedule(this::holdExpired, session.config().readHoldTimeout());
+  }
+
+  private void stopHolding() {
+    if (!holding) {
+      return;
+    }
+    holding = false;
+    if (holdTimer != null) {
+      holdTimer.cancel(false);
+      holdTimer = null;
+    }
+    session.releaseReads(this);
+  }
+
+  private void holdExpired() {
+    if (!holding) {
+      return;
+    }
+    MplexSession.READ_HOLD_RESETS.incrementAndGet();
+    RLOG.warn("mplex {}: resetting {}: its reader left {} bytes unread for {} while the connection's"
+        + " reads waited for it (mplex has no flow control; the other streams were stalled)",
+        session.remote(), this, unconsumed, session.config().readHoldTimeout());
+    resetOnLoop(true);
   }
 
   private void deliverRemoteClose() {

@@ -15,6 +15,7 @@ class MplexConfigTest {
     assertThat(config.maxOutboundStreams()).isEqualTo(1024);
     assertThat(config.maxBufferedBytesPerStream()).isEqualTo(4 << 20);
     assertThat(config.writeChunkSize()).isEqualTo(1 << 20);
+    assertThat(config.readHoldTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
     assertThat(new Mplex().protocolId()).isEqualTo("/mplex/6.7.0").isEqualTo(Mplex.PROTOCOL_ID);
   }
 
@@ -31,6 +32,10 @@ class MplexConfigTest {
         .hasMessageContaining("maxBufferedBytesPerStream");
     assertThatThrownBy(() -> MplexConfig.defaults().withWriteChunkSize((1 << 20) + 1).validate())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeChunkSize");
+    assertThatThrownBy(() -> MplexConfig.defaults().withReadHoldTimeout(java.time.Duration.ZERO).validate())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readHoldTimeout");
+    assertThatThrownBy(() -> MplexConfig.defaults().withReadHoldTimeout(null).validate())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readHoldTimeout");
     assertThatThrownBy(() -> new Mplex(MplexConfig.defaults().withWriteChunkSize(0)))
         .isInstanceOf(IllegalArgumentException.class);
   }

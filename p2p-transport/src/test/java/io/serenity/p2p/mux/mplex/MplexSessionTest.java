@@ -455,6 +455,87 @@ class MplexSessionTest {
   }
 
   @Test
+  void aReaderBehindHoldsTheConnectionsReadsUntilItIsDownToHalf() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    List<MuxedStream> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(accepted::add);
+    MuxedStream a = open(pair.a);
+    MuxedStream atB = accepted.get(0);
+    Recorder seen = recorder(atB);
+    assertThat(atB.creditOnConsume(1000)).as("mplex holds the sender back for the reader").isTrue();
+
+    a.write(buf("x".repeat(999)));
+    pair.pump();
+    assertThat(pair.chB.config().isAutoRead()).as("999 unconsumed bytes: still reading").isTrue();
+    a.write(buf("y"));
+    pair.pump();
+    assertThat(pair.chB.config().isAutoRead()).as("1000 unconsumed bytes: reads held").isFalse();
+    assertThat(seen.received.readableBytes()).isEqualTo(1000);
+
+    atB.consumed(499); // 501 left: more than half
+    assertThat(pair.chB.config().isAutoRead()).isFalse();
+    atB.consumed(1); // 500 left: half
+    assertThat(pair.chB.config().isAutoRead()).as("down to half: reading again").isTrue();
+    assertThat(MplexConfig.defaults().readHoldTimeout()).isEqualTo(MplexConfig.DEFAULT_READ_HOLD_TIMEOUT);
+  }
+
+  @Test
+  void aStreamThatHoldsTheReadsPastTheTimeoutIsResetAndTheConnectionReadsAgain() throws Exception {
+    java.time.Duration timeout = java.time.Duration.ofSeconds(3);
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults().withReadHoldTimeout(timeout));
+    List<MuxedStream> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(accepted::add);
+    MuxedStream a = open(pair.a);
+    Recorder atA = recorder(a);
+    MuxedStream other = open(pair.a);
+    Recorder otherAtB = recorder(accepted.get(1));
+    recorder(accepted.get(0));
+    accepted.get(0).creditOnConsume(100);
+    long resetsBefore = Mplex.readHoldResets();
+
+    a.write(buf("z".repeat(100)));
+    pair.pump();
+    assertThat(pair.chB.config().isAutoRead()).isFalse();
+    pair.chB.advanceTimeBy(timeout.toMillis() - 1, TimeUnit.MILLISECONDS);
+    pair.chB.runScheduledPendingTasks();
+    assertThat(pair.chB.config().isAutoRead()).as("still within the timeout").isFalse();
+    pair.chB.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    pair.chB.runScheduledPendingTasks();
+    pair.pump();
+
+    assertThat(atA.reset).as("the stuck stream is reset").isTrue();
+    assertThat(Mplex.readHoldResets()).isEqualTo(resetsBefore + 1);
+    assertThat(pair.chB.config().isAutoRead()).as("the connection reads again").isTrue();
+    other.write(buf("still here"));
+    pair.pump();
+    assertThat(otherAtB.text()).isEqualTo("still here");
+  }
+
+  @Test
+  void aResetOrARemoteCloseReleasesTheReads() throws Exception {
+    pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
+    List<MuxedStream> accepted = new ArrayList<>();
+    pair.b.setInboundStreamAcceptor(accepted::add);
+    MuxedStream first = open(pair.a);
+    MuxedStream second = open(pair.a);
+    recorder(accepted.get(0));
+    recorder(accepted.get(1));
+    accepted.get(0).creditOnConsume(10);
+    accepted.get(1).creditOnConsume(10);
+
+    first.write(buf("0123456789"));
+    second.write(buf("0123456789"));
+    pair.pump();
+    assertThat(pair.chB.config().isAutoRead()).isFalse();
+    first.reset();
+    pair.pump();
+    assertThat(pair.chB.config().isAutoRead()).as("the second stream still holds the reads").isFalse();
+    second.closeWrite();
+    pair.pump();
+    assertThat(pair.chB.config().isAutoRead()).as("nothing more can come on a closed stream").isTrue();
+  }
+
+  @Test
   void writeCompletesOnlyWhenTheChannelWriteCompletes() throws Exception {
     pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults());
     pair.b.setInboundStreamAcceptor(s -> s.setHandler(new Echo()));
