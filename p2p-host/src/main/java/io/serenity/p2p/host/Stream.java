@@ -51,6 +51,15 @@ public final class Stream {
   // Event-loop state below.
   private final ReadBuffer buffer;
   private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
+  /**
+   * serveReads is running (event loop only). A read's future completes inside it, and a reader
+   * that asks for its next message from the completion (pubsub's read loop does) lands here again:
+   * the nested call leaves the new read to the running loop instead of recursing, one level per
+   * buffered message, into a StackOverflowError that CompletableFuture would swallow.
+   */
+  private boolean serving;
+  /** A nested serveReads was asked for while serving: go round again. Event loop only. */
+  private boolean servePending;
   private StreamReceiver receiver;
   private boolean ended;
   private boolean wasReset;
@@ -376,6 +385,22 @@ public final class Stream {
   }
 
   private void serveReads() {
+    if (serving) {
+      servePending = true; // the running call serves it once its loop returns (see serving)
+      return;
+    }
+    serving = true;
+    try {
+      do {
+        servePending = false;
+        serveQueuedReads();
+      } while (servePending);
+    } finally {
+      serving = false;
+    }
+  }
+
+  private void serveQueuedReads() {
     while (!reads.isEmpty()) {
       PendingRead head = reads.peek();
       Object out;

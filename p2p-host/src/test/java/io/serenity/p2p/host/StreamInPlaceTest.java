@@ -51,6 +51,46 @@ class StreamInPlaceTest {
   }
 
   @Test
+  void aReaderThatAsksForTheNextMessageFromTheCompletionGetsThousandsOfBufferedMessages() {
+    // Pubsub's read loop asks for its next RPC from the completion of the last. With many messages
+    // buffered each completion used to serve the next read inside it, one stack level per message:
+    // at some thousands the event loop's stack overflowed, CompletableFuture swallowed the error and
+    // the stream was never read again, with no log line.
+    Host a = hosts.start();
+    Host b = hosts.start();
+    CompletableFuture<Stream> inbound = new CompletableFuture<>();
+    b.setStreamHandler("/test/inplace/1.0.0", inbound::complete);
+    Stream out = await(await(a.connect(dialAddr(b))).newStream("/test/inplace/1.0.0"));
+    int n = 20_000;
+    CompletableFuture<Void> last = null;
+    for (int i = 0; i < n; i++) {
+      last = out.writeMessage(new byte[] {(byte) i});
+    }
+    await(last);
+    // a ping on the same connection is answered after b has taken every frame before it
+    await(a.ping(b.peerId()));
+    Stream in = await(inbound);
+
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    readChain(in, 0, n, done);
+    assertThat(await(done)).isEqualTo(n);
+  }
+
+  private static void readChain(Stream s, int i, int n, CompletableFuture<Integer> done) {
+    s.readMessage(16, b -> b.get(b.position())).whenComplete((first, err) -> {
+      if (err != null) {
+        done.completeExceptionally(err);
+      } else if (first != (byte) i) {
+        done.completeExceptionally(new AssertionError("message " + i + " starts with " + first));
+      } else if (i + 1 == n) {
+        done.complete(n);
+      } else {
+        readChain(s, i + 1, n, done);
+      }
+    });
+  }
+
+  @Test
   void aDecoderSeesExactlyEachMessageInTurn() {
     Stream[] s = pair();
     int[] sizes = {0, 1, 300, 70_000, 5};

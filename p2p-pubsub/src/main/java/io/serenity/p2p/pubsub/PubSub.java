@@ -956,44 +956,56 @@ public final class PubSub implements AutoCloseable {
         .readMessage(config.maxRpcSize(), this::decodeInPlace)
         .whenComplete(
             (decoded, err) -> {
-              if (err != null) {
-                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                    ? err.getCause() : err;
-                if (!(cause instanceof io.serenity.p2p.host.HostException)) {
-                  // not the end or a reset of the stream (the host logged those): the decoder failed
-                  // unexpectedly. Reading stops here, so say so and reset, not leave the peer's bytes
-                  // unread and the stream silently dead.
-                  RLOG.warn("reading RPCs from {} on {} failed; resetting the stream", stream.remotePeer(),
-                      stream.protocol(), cause);
-                  stream.reset();
-                }
-                // end of stream, reset, or an oversized frame (the stream was reset and the host logged it)
-                return;
-              }
-              if (decoded.error() != null) {
-                RLOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
-                    stream.remotePeer(), stream.protocol(), decoded.error().getMessage());
+              try {
+                onRead(stream, queuedBytes, decoded, err);
+              } catch (RuntimeException | Error e) {
+                // whenComplete would swallow it and the stream would never be read again, silently
+                RLOG.warn("pubsub read loop of {} on {} failed; resetting the stream", stream.remotePeer(),
+                    stream.protocol(), e);
                 stream.reset();
-                return;
-              }
-              Rpc rpc = decoded.rpc();
-              PeerId from = stream.remotePeer();
-              int size = decoded.size();
-              boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
-              scheduler.execute(() -> {
-                try {
-                  handleRpc(from, rpc);
-                } finally {
-                  queuedBytes.addAndGet(-size);
-                  if (pause) {
-                    readLoop(stream, queuedBytes);
-                  }
-                }
-              });
-              if (!pause) {
-                readLoop(stream, queuedBytes);
               }
             });
+  }
+
+  /** One read of {@link #readLoop} completed: hand the RPC over and read the next, or stop. */
+  private void onRead(Stream stream, AtomicLong queuedBytes, Decoded decoded, Throwable err) {
+    if (err != null) {
+      Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+          ? err.getCause() : err;
+      if (!(cause instanceof io.serenity.p2p.host.HostException)) {
+        // not the end or a reset of the stream (the host logged those): the decoder failed
+        // unexpectedly. Reading stops here, so say so and reset, not leave the peer's bytes
+        // unread and the stream silently dead.
+        RLOG.warn("reading RPCs from {} on {} failed; resetting the stream", stream.remotePeer(),
+            stream.protocol(), cause);
+        stream.reset();
+      }
+      // end of stream, reset, or an oversized frame (the stream was reset and the host logged it)
+      return;
+    }
+    if (decoded.error() != null) {
+      RLOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
+          stream.remotePeer(), stream.protocol(), decoded.error().getMessage());
+      stream.reset();
+      return;
+    }
+    Rpc rpc = decoded.rpc();
+    PeerId from = stream.remotePeer();
+    int size = decoded.size();
+    boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
+    scheduler.execute(() -> {
+      try {
+        handleRpc(from, rpc);
+      } finally {
+        queuedBytes.addAndGet(-size);
+        if (pause) {
+          readLoop(stream, queuedBytes);
+        }
+      }
+    });
+    if (!pause) {
+      readLoop(stream, queuedBytes);
+    }
   }
 
   /** A received RPC decoded on the event loop, or why it could not be. */
