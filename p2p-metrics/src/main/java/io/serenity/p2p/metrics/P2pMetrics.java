@@ -224,6 +224,11 @@ public final class P2pMetrics {
         .help("Pubsub streams reopened after they were lost while the connection lived")
         .callback(cb -> cb.call(pubsub.streamReopens()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("pubsub_message_cache_evicted_early")
+        .help("Messages the gossipsub message cache forgot early because it held its byte bound")
+        .callback(cb -> cb.call(pubsub.messageCacheEvictedEarly()))
+        .register(registry);
   }
 
   /**

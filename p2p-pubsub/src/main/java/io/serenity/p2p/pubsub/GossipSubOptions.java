@@ -23,9 +23,17 @@ import java.util.Objects;
  * @param peerExchange whether our PRUNEs carry up to {@link GossipSubParams#prunePeers()} other peers
  *     of the topic (v1.1 "Peer Exchange"); off by default as in go, and meant for bootstrappers.
  *     Receiving PX is governed by {@link PeerScoreThresholds#acceptPXThreshold()}.
+ * @param messageCacheBytes the most payload bytes the message cache holds (default 256 MiB); beyond
+ *     it the oldest messages leave before their {@code historyLength} heartbeats are up, so IWANT for
+ *     them goes unanswered (counted and logged). Payloads of 8 KiB or more are held outside the Java
+ *     heap, in pooled memory released when they leave.
  */
 public record GossipSubOptions(
-    PeerScoreParams scoreParams, PeerScoreThresholds thresholds, List<PeerInfo> directPeers, boolean peerExchange) {
+    PeerScoreParams scoreParams, PeerScoreThresholds thresholds, List<PeerInfo> directPeers, boolean peerExchange,
+    long messageCacheBytes) {
+
+  /** 256 MiB. */
+  public static final long DEFAULT_MESSAGE_CACHE_BYTES = MessageCache.DEFAULT_MAX_BYTES;
 
   /** Thresholds that make an unscored router behave as gossipsub v1.0 does (go's choice). */
   static final PeerScoreThresholds UNSCORED = new PeerScoreThresholds(0, 0, 0, 0, 0);
@@ -42,7 +50,7 @@ public record GossipSubOptions(
    * @return the options
    */
   public static GossipSubOptions defaults() {
-    return new GossipSubOptions(null, UNSCORED, List.of(), false);
+    return new GossipSubOptions(null, UNSCORED, List.of(), false, DEFAULT_MESSAGE_CACHE_BYTES);
   }
 
   /**
@@ -53,7 +61,8 @@ public record GossipSubOptions(
    * @return a copy with scoring
    */
   public GossipSubOptions withScoring(PeerScoreParams params, PeerScoreThresholds thresholds) {
-    return new GossipSubOptions(Objects.requireNonNull(params, "params"), thresholds, directPeers, peerExchange);
+    return new GossipSubOptions(Objects.requireNonNull(params, "params"), thresholds, directPeers, peerExchange,
+        messageCacheBytes);
   }
 
   /**
@@ -63,7 +72,7 @@ public record GossipSubOptions(
    * @return a copy with these direct peers
    */
   public GossipSubOptions withDirectPeers(List<PeerInfo> peers) {
-    return new GossipSubOptions(scoreParams, thresholds, peers, peerExchange);
+    return new GossipSubOptions(scoreParams, thresholds, peers, peerExchange, messageCacheBytes);
   }
 
   /**
@@ -73,7 +82,17 @@ public record GossipSubOptions(
    * @return a copy with peer exchange on or off
    */
   public GossipSubOptions withPeerExchange(boolean enabled) {
-    return new GossipSubOptions(scoreParams, thresholds, directPeers, enabled);
+    return new GossipSubOptions(scoreParams, thresholds, directPeers, enabled, messageCacheBytes);
+  }
+
+  /**
+   * Bounds the payload bytes the message cache holds.
+   *
+   * @param bytes the bound, above 0
+   * @return a copy with this bound
+   */
+  public GossipSubOptions withMessageCacheBytes(long bytes) {
+    return new GossipSubOptions(scoreParams, thresholds, directPeers, peerExchange, bytes);
   }
 
   /** {@return true when peers are scored} */
@@ -87,6 +106,9 @@ public record GossipSubOptions(
    * @return these options
    */
   public GossipSubOptions validate() {
+    if (messageCacheBytes <= 0) {
+      throw new IllegalArgumentException("messageCacheBytes must be > 0, was " + messageCacheBytes);
+    }
     if (scoreParams != null) {
       scoreParams.validate();
       thresholds.validate();

@@ -71,7 +71,7 @@ final class GossipSubRouter implements Router {
     this.options = options.validate();
     this.thresholds = options.scoring() ? options.thresholds() : GossipSubOptions.UNSCORED;
     this.random = random;
-    this.mcache = new MessageCache(params.historyLength(), params.historyGossip());
+    this.mcache = new MessageCache(params.historyLength(), params.historyGossip(), this.options.messageCacheBytes());
     for (PeerInfo p : options.directPeers()) {
       direct.put(p.id(), p);
     }
@@ -95,6 +95,11 @@ final class GossipSubRouter implements Router {
   }
 
   @Override
+  public long messageCacheEvictedEarly() {
+    return mcache.evictedEarly();
+  }
+
+  @Override
   public void detach() {
     if (heartbeat != null) {
       heartbeat.cancel();
@@ -102,6 +107,7 @@ final class GossipSubRouter implements Router {
     if (decay != null) {
       decay.cancel();
     }
+    mcache.clear(); // large payloads sit in pooled memory
   }
 
   /** Peers speaking floodsub: while there are none (and no direct peers), a forward goes to the mesh alone. */

@@ -1,6 +1,10 @@
 package io.serenity.p2p.pubsub;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.serenity.p2p.core.PeerId;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gossipsub message cache (gossipsub v1.0 spec, "Message Cache"): the last {@code historyLength}
@@ -15,35 +20,105 @@ import java.util.Optional;
  * {@code historyGossip} windows for IHAVE. {@link #shift()} runs once per heartbeat and forgets the
  * oldest window with its messages. Also counts how often each peer asked for each message, so one
  * peer cannot make us retransmit a message without limit (go's GossipRetransmission).
+ *
+ * <p>Payloads of {@link #OFF_HEAP_THRESHOLD} bytes or more are kept in pooled memory outside the Java
+ * heap, released when the message leaves the cache: a message lives here for seconds, long enough to
+ * survive several young collections, and a collector that copies every cached payload at each of
+ * them spent more time on 100 KiB messages than the whole gossip path. An IWANT answer gets a fresh
+ * copy. The payloads held are bounded by {@code maxBytes}: beyond it the oldest messages leave early
+ * (counted and logged), so a flood of large valid messages cannot grow the cache without limit.
+ *
+ * <p>Not thread-safe: the router's thread only. {@link #clear()} releases everything.
  */
 final class MessageCache {
+  private static final RateLimitedLog RLOG =
+      RateLimitedLog.perMinute(LoggerFactory.getLogger(MessageCache.class), 5);
+
+  /** Payloads at least this large are held outside the Java heap. */
+  static final int OFF_HEAP_THRESHOLD = 8 * 1024;
+  /** Default bound on the payload bytes held: 256 MiB. */
+  static final long DEFAULT_MAX_BYTES = 256L << 20;
+
   private record Entry(MessageId id, String topic) {}
+
+  /** A cached message: as it came, or without its payload, which then sits in {@code data}. */
+  private record Held(PubSubMessage message, ByteBuf data, int size) {
+    PubSubMessage restore() {
+      if (data == null) {
+        return message;
+      }
+      byte[] copy = new byte[size];
+      data.getBytes(data.readerIndex(), copy);
+      PubSubMessage m = message;
+      return new PubSubMessage(m.from(), copy, m.seqno(), m.topic(), m.signature(), m.key());
+    }
+
+    void release() {
+      if (data != null) {
+        data.release();
+      }
+    }
+  }
 
   private final int historyLength;
   private final int historyGossip;
-  private final ArrayDeque<List<Entry>> windows = new ArrayDeque<>();
-  private final Map<MessageId, PubSubMessage> messages = new HashMap<>();
+  private final long maxBytes;
+  private final ByteBufAllocator alloc;
+  private final ArrayDeque<ArrayDeque<Entry>> windows = new ArrayDeque<>();
+  private final Map<MessageId, Held> messages = new HashMap<>();
   private final Map<MessageId, Map<PeerId, Integer>> transmissions = new HashMap<>();
+  private long bytes;
+  private volatile long evictedEarly; // read by metrics from other threads
 
   MessageCache(int historyLength, int historyGossip) {
+    this(historyLength, historyGossip, DEFAULT_MAX_BYTES);
+  }
+
+  MessageCache(int historyLength, int historyGossip, long maxBytes) {
+    this(historyLength, historyGossip, maxBytes, PooledByteBufAllocator.DEFAULT);
+  }
+
+  MessageCache(int historyLength, int historyGossip, long maxBytes, ByteBufAllocator alloc) {
     if (historyGossip < 1 || historyGossip > historyLength) {
       throw new IllegalArgumentException(
           "need 1 <= historyGossip <= historyLength, got " + historyGossip + " and " + historyLength);
     }
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("message cache bytes must be > 0, got " + maxBytes);
+    }
     this.historyLength = historyLength;
     this.historyGossip = historyGossip;
-    windows.addFirst(new ArrayList<>());
+    this.maxBytes = maxBytes;
+    this.alloc = alloc;
+    windows.addFirst(new ArrayDeque<>());
   }
 
   /** Adds a message to the newest window; a message already cached is left where it is. */
   void put(MessageId id, PubSubMessage message) {
-    if (messages.putIfAbsent(id, message) == null) {
-      windows.getFirst().add(new Entry(id, message.topic()));
+    if (messages.containsKey(id)) {
+      return;
+    }
+    int size = message.size();
+    Held held;
+    if (size >= OFF_HEAP_THRESHOLD) {
+      ByteBuf data = alloc.directBuffer(size, size);
+      data.writeBytes(message.data());
+      held = new Held(new PubSubMessage(message.from(), null, message.seqno(), message.topic(),
+          message.signature(), message.key()), data, size);
+    } else {
+      held = new Held(message, null, size);
+    }
+    messages.put(id, held);
+    windows.getFirst().add(new Entry(id, message.topic()));
+    bytes += size;
+    while (bytes > maxBytes && messages.size() > 1) {
+      evictOldest();
     }
   }
 
   Optional<PubSubMessage> get(MessageId id) {
-    return Optional.ofNullable(messages.get(id));
+    Held h = messages.get(id);
+    return h == null ? Optional.empty() : Optional.of(h.restore());
   }
 
   /**
@@ -51,20 +126,20 @@ final class MessageCache {
    * cached or the peer already had it {@code maxTransmissions} times.
    */
   Optional<PubSubMessage> getForPeer(MessageId id, PeerId peer, int maxTransmissions) {
-    PubSubMessage m = messages.get(id);
-    if (m == null) {
+    Held h = messages.get(id);
+    if (h == null) {
       return Optional.empty();
     }
     Map<PeerId, Integer> counts = transmissions.computeIfAbsent(id, k -> new HashMap<>());
     int n = counts.merge(peer, 1, Integer::sum);
-    return n > maxTransmissions ? Optional.empty() : Optional.of(m);
+    return n > maxTransmissions ? Optional.empty() : Optional.of(h.restore());
   }
 
   /** Ids of {@code topic}'s messages in the newest {@code historyGossip} windows, newest first. */
   List<MessageId> gossipIds(String topic) {
     LinkedHashSet<MessageId> out = new LinkedHashSet<>();
     int i = 0;
-    for (List<Entry> window : windows) {
+    for (ArrayDeque<Entry> window : windows) {
       if (i++ >= historyGossip) {
         break;
       }
@@ -79,17 +154,60 @@ final class MessageCache {
 
   /** Opens a new window; the oldest beyond {@code historyLength} is forgotten with its messages. */
   void shift() {
-    windows.addFirst(new ArrayList<>());
+    windows.addFirst(new ArrayDeque<>());
     while (windows.size() > historyLength) {
       for (Entry e : windows.removeLast()) {
-        messages.remove(e.id());
-        transmissions.remove(e.id());
+        forget(e.id());
       }
     }
+  }
+
+  /** Forgets every message and releases what it held; the cache stays usable. */
+  void clear() {
+    for (Held h : messages.values()) {
+      h.release();
+    }
+    messages.clear();
+    transmissions.clear();
+    windows.clear();
+    windows.addFirst(new ArrayDeque<>());
+    bytes = 0;
   }
 
   /** Number of messages held. */
   int size() {
     return messages.size();
+  }
+
+  /** {@return payload bytes held} */
+  long bytes() {
+    return bytes;
+  }
+
+  /** {@return messages forgotten before their time because the cache held {@code maxBytes}} */
+  long evictedEarly() {
+    return evictedEarly;
+  }
+
+  private void evictOldest() {
+    for (var it = windows.descendingIterator(); it.hasNext(); ) {
+      Entry e = it.next().pollFirst();
+      if (e != null) {
+        forget(e.id());
+        evictedEarly++;
+        RLOG.warn("message cache holds more than {} bytes of payloads; forgetting the oldest messages early"
+            + " ({} so far): IWANT for them goes unanswered", maxBytes, evictedEarly);
+        return;
+      }
+    }
+  }
+
+  private void forget(MessageId id) {
+    Held h = messages.remove(id);
+    if (h != null) {
+      bytes -= h.size();
+      h.release();
+    }
+    transmissions.remove(id);
   }
 }

@@ -919,6 +919,16 @@ public final class PubSub implements AutoCloseable {
     return streamReopens.get();
   }
 
+  /**
+   * Messages the gossipsub message cache forgot before their time because it held {@link
+   * GossipSubOptions#messageCacheBytes()} of payloads (IWANT for them goes unanswered).
+   *
+   * @return how many
+   */
+  public long messageCacheEvictedEarly() {
+    return router.messageCacheEvictedEarly();
+  }
+
   /** Forgets {@code peer}'s stream and queue; returns the topics it had announced. */
   private Set<String> removePeer(PeerId peer, String why) {
     PeerState state = peers.remove(peer);

@@ -77,6 +77,11 @@ interface Router {
     return List.of();
   }
 
+  /** Messages the router's cache forgot early because it held its byte bound (0 when it has no cache). */
+  default long messageCacheEvictedEarly() {
+    return 0;
+  }
+
   /** Stops timers; called once on shutdown. */
   void detach();
 }

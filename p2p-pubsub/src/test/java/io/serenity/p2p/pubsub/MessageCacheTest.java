@@ -3,7 +3,12 @@ package io.serenity.p2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.serenity.p2p.core.PeerId;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MessageCacheTest {
@@ -55,5 +60,127 @@ class MessageCacheTest {
   @Test
   void historyGossipMustFitTheHistory() {
     assertThatThrownBy(() -> new MessageCache(3, 4)).hasMessageContaining("historyGossip");
+  }
+
+  /** An allocator that remembers what it handed out, so a test can see what was released. */
+  private static final class Recording extends AbstractByteBufAllocator {
+    final List<ByteBuf> handedOut = new ArrayList<>();
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+      return Unpooled.buffer(initialCapacity, maxCapacity);
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+      ByteBuf b = Unpooled.directBuffer(initialCapacity, maxCapacity);
+      handedOut.add(b);
+      return b;
+    }
+
+    @Override
+    public boolean isDirectBufferPooled() {
+      return false;
+    }
+
+    long live() {
+      return handedOut.stream().filter(b -> b.refCnt() > 0).count();
+    }
+  }
+
+  private static PubSubMessage big(int size, int seed) {
+    byte[] data = new byte[size];
+    for (int i = 0; i < size; i++) {
+      data[i] = (byte) (i * 7 + seed);
+    }
+    return new PubSubMessage(new byte[] {9}, data, new byte[] {8}, "t", new byte[] {7}, new byte[] {6});
+  }
+
+  @Test
+  void largePayloadsLeaveTheHeapComeBackIntactAndAreReleasedWithTheirWindow() {
+    Recording alloc = new Recording();
+    MessageCache c = new MessageCache(2, 1, 1 << 20, alloc);
+    PubSubMessage large = big(MessageCache.OFF_HEAP_THRESHOLD, 3);
+    PubSubMessage small = big(MessageCache.OFF_HEAP_THRESHOLD - 1, 4);
+    c.put(id(1), large);
+    c.put(id(2), small);
+    assertThat(alloc.handedOut).as("only the large payload goes to pooled memory").hasSize(1);
+    assertThat(c.bytes()).isEqualTo(2L * MessageCache.OFF_HEAP_THRESHOLD - 1);
+
+    PubSubMessage back = c.getForPeer(id(1), PeerId.random(), 3).orElseThrow();
+    assertThat(back.data()).isEqualTo(large.data()).isNotSameAs(large.data());
+    assertThat(back.from()).isEqualTo(large.from());
+    assertThat(back.seqno()).isEqualTo(large.seqno());
+    assertThat(back.signature()).isEqualTo(large.signature());
+    assertThat(back.key()).isEqualTo(large.key());
+    assertThat(back.topic()).isEqualTo("t");
+    assertThat(c.get(id(2)).orElseThrow()).isSameAs(small);
+
+    c.shift();
+    assertThat(alloc.live()).isEqualTo(1);
+    c.shift(); // the window holding both leaves the history
+    assertThat(alloc.live()).as("released with its window").isZero();
+    assertThat(c.bytes()).isZero();
+    assertThat(c.get(id(1))).isEmpty();
+  }
+
+  @Test
+  void theCacheHoldsAtMostMaxBytesOfPayloadsForgettingTheOldestFirst() {
+    Recording alloc = new Recording();
+    int size = 10_000;
+    MessageCache c = new MessageCache(5, 3, 25_000, alloc);
+    c.put(id(1), big(size, 1));
+    c.shift();
+    c.put(id(2), big(size, 2));
+    c.put(id(3), big(size, 3));
+    assertThat(c.evictedEarly()).isEqualTo(1);
+    assertThat(c.bytes()).isEqualTo(2L * size);
+    assertThat(c.get(id(1))).as("the oldest went first").isEmpty();
+    assertThat(c.get(id(2))).isPresent();
+    assertThat(c.get(id(3))).isPresent();
+    assertThat(c.gossipIds("t")).containsExactly(id(2), id(3));
+    assertThat(alloc.live()).isEqualTo(2);
+
+    c.put(id(4), big(size, 4)); // evicts from the newest window when nothing older is left
+    assertThat(c.get(id(2))).isEmpty();
+    assertThat(c.evictedEarly()).isEqualTo(2);
+    assertThat(alloc.live()).isEqualTo(2);
+    c.clear();
+    assertThat(alloc.live()).isZero();
+  }
+
+  @Test
+  void clearReleasesEverythingAndTheCacheStaysUsable() {
+    Recording alloc = new Recording();
+    MessageCache c = new MessageCache(3, 2, 1 << 20, alloc);
+    c.put(id(1), big(20_000, 1));
+    c.shift();
+    c.put(id(2), big(20_000, 2));
+    c.clear();
+    assertThat(alloc.live()).isZero();
+    assertThat(c.size()).isZero();
+    assertThat(c.bytes()).isZero();
+    c.put(id(3), big(20_000, 3));
+    assertThat(c.get(id(3))).isPresent();
+    c.clear();
+    assertThat(alloc.live()).isZero();
+    assertThatThrownBy(() -> new MessageCache(3, 2, 0)).hasMessageContaining("bytes");
+  }
+
+  @Test
+  void theByteBoundIsAGossipSubOptionAndReachesTheRouter() {
+    assertThat(GossipSubOptions.defaults().messageCacheBytes()).isEqualTo(256L << 20);
+    assertThatThrownBy(() -> GossipSubOptions.defaults().withMessageCacheBytes(0).validate())
+        .hasMessageContaining("messageCacheBytes");
+    GossipSubOptions small = GossipSubOptions.defaults().withMessageCacheBytes(50_000);
+    assertThat(small.withPeerExchange(true).withDirectPeers(List.of()).messageCacheBytes())
+        .as("kept by the other withers").isEqualTo(50_000);
+    GossipSubRouter router = new GossipSubRouter(GossipSubParams.defaults(), small, new java.util.Random(1));
+    router.attach(new FakeRouterContext(new io.serenity.p2p.time.ManualScheduler()));
+    for (int i = 0; i < 6; i++) {
+      router.publish(id(i), big(10_000, i), null);
+    }
+    assertThat(router.messageCacheEvictedEarly()).isEqualTo(1);
+    router.detach();
   }
 }
