@@ -25,8 +25,8 @@ import java.util.Objects;
  *     Receiving PX is governed by {@link PeerScoreThresholds#acceptPXThreshold()}.
  * @param messageCacheBytes the most payload bytes the message cache holds (default 256 MiB); beyond
  *     it the oldest messages leave before their {@code historyLength} heartbeats are up, so IWANT for
- *     them goes unanswered (counted and logged). Payloads of 8 KiB or more are held outside the Java
- *     heap, in pooled memory released when they leave.
+ *     them goes unanswered (counted and logged). Payloads of 8 KiB or more are copied into arrays the
+ *     cache recycles, and it keeps at most this many bytes of them for reuse.
  */
 public record GossipSubOptions(
     PeerScoreParams scoreParams, PeerScoreThresholds thresholds, List<PeerInfo> directPeers, boolean peerExchange,

@@ -107,7 +107,7 @@ final class GossipSubRouter implements Router {
     if (decay != null) {
       decay.cancel();
     }
-    mcache.clear(); // large payloads sit in pooled memory
+    mcache.clear();
   }
 
   /** Peers speaking floodsub: while there are none (and no direct peers), a forward goes to the mesh alone. */

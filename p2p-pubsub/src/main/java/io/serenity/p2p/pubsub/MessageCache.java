@@ -1,12 +1,10 @@
 package io.serenity.p2p.pubsub;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.internal.RateLimitedLog;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,49 +19,49 @@ import org.slf4j.LoggerFactory;
  * oldest window with its messages. Also counts how often each peer asked for each message, so one
  * peer cannot make us retransmit a message without limit (go's GossipRetransmission).
  *
- * <p>Payloads of {@link #OFF_HEAP_THRESHOLD} bytes or more are kept in pooled memory outside the Java
- * heap, released when the message leaves the cache: a message lives here for seconds, long enough to
- * survive several young collections, and a collector that copies every cached payload at each of
- * them spent more time on 100 KiB messages than the whole gossip path. An IWANT answer gets a fresh
- * copy. The payloads held are bounded by {@code maxBytes}: beyond it the oldest messages leave early
- * (counted and logged), so a flood of large valid messages cannot grow the cache without limit.
+ * <p>A message lives here for seconds, long enough to survive several young collections, and a
+ * collector that copied every cached payload at each of them spent more time on 100 KiB messages
+ * than the whole gossip path. So a payload of {@link #RECYCLE_THRESHOLD} bytes or more is copied
+ * into an array the cache recycles: when the message leaves, its array (a power of two in size) is
+ * kept for a later payload, so once the cache has reached its working size its arrays are old and
+ * stay put, and the payload the message came with dies young. An IWANT answer gets a fresh copy.
+ * Netty's pooled allocator did not fit here: it frees chunks that empty and makes new ones, which
+ * with windows of messages leaving at each heartbeat meant allocating and zeroing memory all the
+ * time. The payloads held are bounded by {@code maxBytes}, and the arrays kept for reuse by the
+ * same amount: beyond it the oldest messages leave early (counted and logged), so a flood of large
+ * valid messages cannot grow the cache without limit.
  *
- * <p>Not thread-safe: the router's thread only. {@link #clear()} releases everything.
+ * <p>Not thread-safe: the router's thread only. {@link #clear()} forgets everything.
  */
 final class MessageCache {
   private static final RateLimitedLog RLOG =
       RateLimitedLog.perMinute(LoggerFactory.getLogger(MessageCache.class), 5);
 
-  /** Payloads at least this large are held outside the Java heap. */
-  static final int OFF_HEAP_THRESHOLD = 8 * 1024;
+  /** Payloads at least this large are copied into recycled arrays. */
+  static final int RECYCLE_THRESHOLD = 8 * 1024;
   /** Default bound on the payload bytes held: 256 MiB. */
   static final long DEFAULT_MAX_BYTES = 256L << 20;
 
   private record Entry(MessageId id, String topic) {}
 
   /** A cached message: as it came, or without its payload, which then sits in {@code data}. */
-  private record Held(PubSubMessage message, ByteBuf data, int size) {
+  private record Held(PubSubMessage message, byte[] data, int size) {
     PubSubMessage restore() {
       if (data == null) {
         return message;
       }
-      byte[] copy = new byte[size];
-      data.getBytes(data.readerIndex(), copy);
       PubSubMessage m = message;
-      return new PubSubMessage(m.from(), copy, m.seqno(), m.topic(), m.signature(), m.key());
-    }
-
-    void release() {
-      if (data != null) {
-        data.release();
-      }
+      return new PubSubMessage(m.from(), Arrays.copyOf(data, size), m.seqno(), m.topic(), m.signature(), m.key());
     }
   }
 
   private final int historyLength;
   private final int historyGossip;
   private final long maxBytes;
-  private final ByteBufAllocator alloc;
+  /** Arrays for large payloads that left the cache, by size class (2^i bytes), for the next ones. */
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<byte[]>[] free = new ArrayDeque[31];
+  private long freeBytes;
   private final ArrayDeque<ArrayDeque<Entry>> windows = new ArrayDeque<>();
   private final Map<MessageId, Held> messages = new HashMap<>();
   private final Map<MessageId, Map<PeerId, Integer>> transmissions = new HashMap<>();
@@ -75,10 +73,6 @@ final class MessageCache {
   }
 
   MessageCache(int historyLength, int historyGossip, long maxBytes) {
-    this(historyLength, historyGossip, maxBytes, PooledByteBufAllocator.DEFAULT);
-  }
-
-  MessageCache(int historyLength, int historyGossip, long maxBytes, ByteBufAllocator alloc) {
     if (historyGossip < 1 || historyGossip > historyLength) {
       throw new IllegalArgumentException(
           "need 1 <= historyGossip <= historyLength, got " + historyGossip + " and " + historyLength);
@@ -89,7 +83,6 @@ final class MessageCache {
     this.historyLength = historyLength;
     this.historyGossip = historyGossip;
     this.maxBytes = maxBytes;
-    this.alloc = alloc;
     windows.addFirst(new ArrayDeque<>());
   }
 
@@ -100,9 +93,9 @@ final class MessageCache {
     }
     int size = message.size();
     Held held;
-    if (size >= OFF_HEAP_THRESHOLD) {
-      ByteBuf data = alloc.directBuffer(size, size);
-      data.writeBytes(message.data());
+    if (size >= RECYCLE_THRESHOLD) {
+      byte[] data = take(size);
+      System.arraycopy(message.data(), 0, data, 0, size);
       held = new Held(new PubSubMessage(message.from(), null, message.seqno(), message.topic(),
           message.signature(), message.key()), data, size);
     } else {
@@ -162,12 +155,11 @@ final class MessageCache {
     }
   }
 
-  /** Forgets every message and releases what it held; the cache stays usable. */
+  /** Forgets every message and the arrays kept; the cache stays usable. */
   void clear() {
-    for (Held h : messages.values()) {
-      h.release();
-    }
     messages.clear();
+    Arrays.fill(free, null);
+    freeBytes = 0;
     transmissions.clear();
     windows.clear();
     windows.addFirst(new ArrayDeque<>());
@@ -206,8 +198,45 @@ final class MessageCache {
     Held h = messages.remove(id);
     if (h != null) {
       bytes -= h.size();
-      h.release();
+      if (h.data() != null) {
+        give(h.data());
+      }
     }
     transmissions.remove(id);
+  }
+
+  /** {@return an array of at least {@code size} bytes: one that was given back, or a new one} */
+  private byte[] take(int size) {
+    int c = sizeClass(size);
+    ArrayDeque<byte[]> list = free[c];
+    byte[] a = list == null ? null : list.pollFirst();
+    if (a != null) {
+      freeBytes -= a.length;
+      return a;
+    }
+    return new byte[1 << c];
+  }
+
+  /** Keeps {@code a} for a later payload while the arrays kept stay within the byte bound. */
+  private void give(byte[] a) {
+    if (freeBytes + a.length > maxBytes) {
+      return; // the collector takes it
+    }
+    int c = sizeClass(a.length);
+    if (free[c] == null) {
+      free[c] = new ArrayDeque<>();
+    }
+    free[c].addFirst(a);
+    freeBytes += a.length;
+  }
+
+  /** {@return the power of two that fits {@code size}} */
+  private static int sizeClass(int size) {
+    return 32 - Integer.numberOfLeadingZeros(size - 1);
+  }
+
+  /** {@return bytes of arrays kept for later payloads} */
+  long freeBytes() {
+    return freeBytes;
   }
 }

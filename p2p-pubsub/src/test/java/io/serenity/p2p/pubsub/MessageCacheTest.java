@@ -3,11 +3,7 @@ package io.serenity.p2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.AbstractByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.serenity.p2p.core.PeerId;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,32 +58,6 @@ class MessageCacheTest {
     assertThatThrownBy(() -> new MessageCache(3, 4)).hasMessageContaining("historyGossip");
   }
 
-  /** An allocator that remembers what it handed out, so a test can see what was released. */
-  private static final class Recording extends AbstractByteBufAllocator {
-    final List<ByteBuf> handedOut = new ArrayList<>();
-
-    @Override
-    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-      return Unpooled.buffer(initialCapacity, maxCapacity);
-    }
-
-    @Override
-    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-      ByteBuf b = Unpooled.directBuffer(initialCapacity, maxCapacity);
-      handedOut.add(b);
-      return b;
-    }
-
-    @Override
-    public boolean isDirectBufferPooled() {
-      return false;
-    }
-
-    long live() {
-      return handedOut.stream().filter(b -> b.refCnt() > 0).count();
-    }
-  }
-
   private static PubSubMessage big(int size, int seed) {
     byte[] data = new byte[size];
     for (int i = 0; i < size; i++) {
@@ -97,15 +67,13 @@ class MessageCacheTest {
   }
 
   @Test
-  void largePayloadsLeaveTheHeapComeBackIntactAndAreReleasedWithTheirWindow() {
-    Recording alloc = new Recording();
-    MessageCache c = new MessageCache(2, 1, 1 << 20, alloc);
-    PubSubMessage large = big(MessageCache.OFF_HEAP_THRESHOLD, 3);
-    PubSubMessage small = big(MessageCache.OFF_HEAP_THRESHOLD - 1, 4);
+  void largePayloadsComeBackIntactAndTheirArraysAreReusedOnceTheirWindowLeaves() {
+    MessageCache c = new MessageCache(2, 1, 1 << 20);
+    PubSubMessage large = big(MessageCache.RECYCLE_THRESHOLD, 3);
+    PubSubMessage small = big(MessageCache.RECYCLE_THRESHOLD - 1, 4);
     c.put(id(1), large);
     c.put(id(2), small);
-    assertThat(alloc.handedOut).as("only the large payload goes to pooled memory").hasSize(1);
-    assertThat(c.bytes()).isEqualTo(2L * MessageCache.OFF_HEAP_THRESHOLD - 1);
+    assertThat(c.bytes()).isEqualTo(2L * MessageCache.RECYCLE_THRESHOLD - 1);
 
     PubSubMessage back = c.getForPeer(id(1), PeerId.random(), 3).orElseThrow();
     assertThat(back.data()).isEqualTo(large.data()).isNotSameAs(large.data());
@@ -114,21 +82,27 @@ class MessageCacheTest {
     assertThat(back.signature()).isEqualTo(large.signature());
     assertThat(back.key()).isEqualTo(large.key());
     assertThat(back.topic()).isEqualTo("t");
-    assertThat(c.get(id(2)).orElseThrow()).isSameAs(small);
+    assertThat(c.get(id(2)).orElseThrow()).as("small payloads are kept as they came").isSameAs(small);
+    large.data()[0]++;
+    assertThat(c.get(id(1)).orElseThrow().data()).as("the cache holds a copy").isEqualTo(back.data());
 
     c.shift();
-    assertThat(alloc.live()).isEqualTo(1);
+    assertThat(c.freeBytes()).isZero();
     c.shift(); // the window holding both leaves the history
-    assertThat(alloc.live()).as("released with its window").isZero();
     assertThat(c.bytes()).isZero();
     assertThat(c.get(id(1))).isEmpty();
+    assertThat(c.freeBytes()).as("the large payload's array is kept").isEqualTo(MessageCache.RECYCLE_THRESHOLD);
+
+    PubSubMessage next = big(MessageCache.RECYCLE_THRESHOLD, 5); // same size class
+    c.put(id(3), next);
+    assertThat(c.freeBytes()).as("and reused").isZero();
+    assertThat(c.get(id(3)).orElseThrow().data()).isEqualTo(next.data());
   }
 
   @Test
   void theCacheHoldsAtMostMaxBytesOfPayloadsForgettingTheOldestFirst() {
-    Recording alloc = new Recording();
     int size = 10_000;
-    MessageCache c = new MessageCache(5, 3, 25_000, alloc);
+    MessageCache c = new MessageCache(5, 3, 25_000);
     c.put(id(1), big(size, 1));
     c.shift();
     c.put(id(2), big(size, 2));
@@ -139,31 +113,26 @@ class MessageCacheTest {
     assertThat(c.get(id(2))).isPresent();
     assertThat(c.get(id(3))).isPresent();
     assertThat(c.gossipIds("t")).containsExactly(id(2), id(3));
-    assertThat(alloc.live()).isEqualTo(2);
 
     c.put(id(4), big(size, 4)); // evicts from the newest window when nothing older is left
     assertThat(c.get(id(2))).isEmpty();
+    assertThat(c.get(id(4)).orElseThrow().data()).isEqualTo(big(size, 4).data());
     assertThat(c.evictedEarly()).isEqualTo(2);
-    assertThat(alloc.live()).isEqualTo(2);
-    c.clear();
-    assertThat(alloc.live()).isZero();
+    assertThat(c.freeBytes()).as("arrays kept stay within the bound").isLessThanOrEqualTo(25_000);
   }
 
   @Test
-  void clearReleasesEverythingAndTheCacheStaysUsable() {
-    Recording alloc = new Recording();
-    MessageCache c = new MessageCache(3, 2, 1 << 20, alloc);
+  void clearForgetsEverythingAndTheCacheStaysUsable() {
+    MessageCache c = new MessageCache(3, 2, 1 << 20);
     c.put(id(1), big(20_000, 1));
     c.shift();
     c.put(id(2), big(20_000, 2));
     c.clear();
-    assertThat(alloc.live()).isZero();
     assertThat(c.size()).isZero();
     assertThat(c.bytes()).isZero();
+    assertThat(c.freeBytes()).isZero();
     c.put(id(3), big(20_000, 3));
-    assertThat(c.get(id(3))).isPresent();
-    c.clear();
-    assertThat(alloc.live()).isZero();
+    assertThat(c.get(id(3)).orElseThrow().data()).isEqualTo(big(20_000, 3).data());
     assertThatThrownBy(() -> new MessageCache(3, 2, 0)).hasMessageContaining("bytes");
   }
 

@@ -142,19 +142,10 @@ public final class Simulator {
     long end = sim.setUp();
     sim.loop.runUntil(end);
     Summary summary = sim.summarise(end);
-    sim.stopAll(); // routers release what their message caches hold in pooled memory
     long wallNanos = System.nanoTime() - wall;
     long cpuNanos = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() - cpu : 0;
     return new Report(summary, sim.latenciesMs(), sim.hopHistogram(), sim.bytesPerNode(), sim.deliveries(),
         sim.loop.executed(), wallNanos, cpuNanos);
-  }
-
-  private void stopAll() {
-    for (SimulatedNode node : nodes) {
-      if (node != null) {
-        node.stop();
-      }
-    }
   }
 
   private long setUp() {
