@@ -31,12 +31,7 @@ class StreamFlowControlTest {
   void aReaderThatFallsBehindStopsTheSenderAndLosesNothing() {
     Host a = hosts.start();
     Host b = hosts.start(); // yamux first, 4 MiB stream read buffer
-    List<HostEvent.ProtocolViolation> violations = new CopyOnWriteArrayList<>();
-    b.addListener(e -> {
-      if (e instanceof HostEvent.ProtocolViolation v) {
-        violations.add(v);
-      }
-    });
+    List<HostEvent.ProtocolViolation> violations = violationsOf(b);
     CompletableFuture<Stream> inbound = new CompletableFuture<>();
     b.setStreamHandler("/test/slow/1.0.0", inbound::complete); // reads nothing yet
     Stream s = await(await(a.connect(dialAddr(b))).newStream("/test/slow/1.0.0"));
@@ -80,12 +75,7 @@ class StreamFlowControlTest {
         HostConfig.builder().muxers(HostConfig.MPLEX).build());
     Host b = hosts.start(io.serenity.p2p.crypto.KeyType.ED25519,
         HostConfig.builder().muxers(HostConfig.MPLEX).maxStreamReadBuffer(64 * 1024).build());
-    List<HostEvent.ProtocolViolation> violations = new CopyOnWriteArrayList<>();
-    b.addListener(e -> {
-      if (e instanceof HostEvent.ProtocolViolation v) {
-        violations.add(v);
-      }
-    });
+    List<HostEvent.ProtocolViolation> violations = violationsOf(b);
     CompletableFuture<Stream> inbound = new CompletableFuture<>();
     b.setStreamHandler("/test/slow/1.0.0", inbound::complete); // reads nothing yet
     Connection c = await(a.connect(dialAddr(b)));
@@ -113,5 +103,16 @@ class StreamFlowControlTest {
     }
     assertThat(violations).isEmpty();
     assertThat(await(a.ping(b.peerId()))).as("the connection reads again").isPositive();
+  }
+
+  /** {@return the protocol violations {@code h} reports from now on, as they come} */
+  private static List<HostEvent.ProtocolViolation> violationsOf(Host h) {
+    List<HostEvent.ProtocolViolation> violations = new CopyOnWriteArrayList<>();
+    h.addListener(e -> {
+      if (e instanceof HostEvent.ProtocolViolation v) {
+        violations.add(v);
+      }
+    });
+    return violations;
   }
 }

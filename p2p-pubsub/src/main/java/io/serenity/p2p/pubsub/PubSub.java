@@ -6,6 +6,7 @@ import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.host.ConnectionManager;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostEvent;
+import io.serenity.p2p.host.HostException;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -980,9 +982,8 @@ public final class PubSub implements AutoCloseable {
   /** One read of {@link #readLoop} completed: hand the RPC over and read the next, or stop. */
   private void onRead(Stream stream, AtomicLong queuedBytes, Decoded decoded, Throwable err) {
     if (err != null) {
-      Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-          ? err.getCause() : err;
-      if (!(cause instanceof io.serenity.p2p.host.HostException)) {
+      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      if (!(cause instanceof HostException)) {
         // not the end or a reset of the stream (the host logged those): the decoder failed
         // unexpectedly. Reading stops here, so say so and reset, not leave the peer's bytes
         // unread and the stream silently dead.

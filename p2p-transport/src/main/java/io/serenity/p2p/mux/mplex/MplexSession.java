@@ -356,11 +356,6 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
     }
   }
 
-  /** {@return whether the socket is being read (no stream holds the reads)} Event loop only. */
-  boolean readsHeld() {
-    return !holdingReads.isEmpty();
-  }
-
   io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, java.time.Duration delay) {
     return channel.eventLoop().schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
   }

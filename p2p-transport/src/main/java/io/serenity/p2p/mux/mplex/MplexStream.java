@@ -129,11 +129,6 @@ final class MplexStream implements MuxedStream {
         () -> {});
   }
 
-  /** {@return whether this stream holds its connection's reads now} Event loop only. */
-  boolean holdsReads() {
-    return holding;
-  }
-
   @Override
   public CompletableFuture<Void> write(ByteBuf data) {
     CompletableFuture<Void> result = new CompletableFuture<>();
