@@ -45,7 +45,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 function parseArgs (argv) {
   const o = {
     role: 'bench', what: ['throughput', 'mesh'], muxer: 'yamux', sign: ['strict', 'none'], keyType: 'ed25519',
-    small: 20_000, large: 2_000, window: 0, nodes: 20, meshMessages: 500, meshRate: 50, meshSize: 256, caseTimeoutMs: 120_000,
+    small: 20_000, large: 2_000, window: 0, nodes: 20, meshMessages: 500, meshRate: 50, meshSize: 256, meshWarmup: 2_000, caseTimeoutMs: 120_000,
     seed: 1, sizes: null
   }
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +69,7 @@ function parseArgs (argv) {
       case '--nodes': o.nodes = int(); break
       case '--mesh-messages': o.meshMessages = int(); break
       case '--mesh-rate': o.meshRate = int(); break
+      case '--mesh-warmup': o.meshWarmup = int(); break
       case '--case-timeout-ms': o.caseTimeoutMs = int(); break
       case '--mesh-size': o.meshSize = int(); break
       case '--seed': o.seed = int(); break
@@ -259,12 +260,17 @@ async function meshLatency (o) {
   const nodes = []
   const latencies = []
   let delivered = 0
+  let warmDelivered = 0
   try {
     for (let i = 0; i < o.nodes; i++) {
       const n = await createNode(o, sign, ['/ip4/127.0.0.1/tcp/0'])
       n.services.pubsub.addEventListener('message', (evt) => {
         const d = evt.detail.data
-        if (d.byteLength < 16 || d[0] !== 1) return
+        if (d.byteLength < 16) return
+        if (d[0] !== 1) {
+          warmDelivered++
+          return
+        }
         const sent = new DataView(d.buffer, d.byteOffset, d.byteLength).getFloat64(8)
         latencies.push(performance.now() - sent)
         delivered++
@@ -299,8 +305,9 @@ async function meshLatency (o) {
     const meshMs = now() - meshStart
     const size = Math.max(16, o.meshSize)
     const template = randomBytes(size)
-    // Untimed warm-up (first byte 0), as in the Java twin.
-    for (let i = 0; i < 200; i++) {
+    // Untimed warm-up (first byte 0), as in the Java twin: enough messages that both runtimes' JITs have
+    // compiled the paths, so the timed messages see the steady state a long-running node lives in.
+    for (let i = 0; i < o.meshWarmup; i++) {
       const d = new Uint8Array(size)
       d.set(template)
       d[0] = 0
@@ -308,6 +315,9 @@ async function meshLatency (o) {
       await nodes[0].services.pubsub.publish(TOPIC, d)
       await sleep(2)
     }
+    // Every node has had every warm-up message (no backlog left to slow the timed ones), then a pause.
+    const warmExpected = o.meshWarmup * (o.nodes - 1)
+    await waitFor(() => warmDelivered >= warmExpected, 60_000, 'every warm-up message to arrive').catch(() => {})
     await sleep(1_000)
     const start = performance.now()
     for (let i = 0; i < o.meshMessages; i++) {
@@ -336,6 +346,8 @@ async function meshLatency (o) {
       signaturePolicy: 'StrictNoSign',
       size,
       messages: o.meshMessages,
+      warmup: o.meshWarmup,
+      warmDelivered,
       ratePerSec: o.meshRate,
       expected,
       delivered,

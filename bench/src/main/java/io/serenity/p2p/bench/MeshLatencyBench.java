@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * subscriber. Prints one JSON line with p50, p99 and max.
  *
  * <pre>MeshLatencyBench [--nodes 20] [--messages 500] [--rate 50] [--size 256] [--sign none|strict]
- *                  [--muxer yamux|mplex] [--threads 2] [--seed 1]</pre>
+ *                  [--muxer yamux|mplex] [--threads 2] [--seed 1]
+ *                  [--warmup 2000]</pre>
  */
 public final class MeshLatencyBench {
   private MeshLatencyBench() {}
@@ -60,6 +61,7 @@ public final class MeshLatencyBench {
     String muxer = "yamux";
     int threads = Runtime.getRuntime().availableProcessors();
     long seed = 1;
+    int warmup = 2000;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
@@ -70,6 +72,7 @@ public final class MeshLatencyBench {
         case "--muxer" -> muxer = args[i + 1];
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -84,6 +87,7 @@ public final class MeshLatencyBench {
     // Nanoseconds from publish to delivery, one slot per (message, receiving node).
     long[] latencies = new long[messages * (nodes - 1)];
     AtomicInteger delivered = new AtomicInteger();
+    AtomicInteger warmDelivered = new AtomicInteger();
     // All hosts share one event loop group sized to the machine, as one process would.
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     List<Host> hosts = new ArrayList<>();
@@ -100,7 +104,11 @@ public final class MeshLatencyBench {
         p.subscribe(topic, m -> {
           long now = System.nanoTime();
           byte[] d = m.message().data();
-          if (d.length < 16 || d[0] != 1) {
+          if (d.length < 16) {
+            return;
+          }
+          if (d[0] != 1) {
+            warmDelivered.incrementAndGet();
             return;
           }
           long sent = ByteBuffer.wrap(d, 8, 8).getLong();
@@ -141,12 +149,20 @@ public final class MeshLatencyBench {
       }
       long meshMs = (System.nanoTime() - meshStart) / 1_000_000;
       PubSub publisher = pubsubs.get(0);
-      // Warm-up: untimed messages (first byte 0) so that the JIT has compiled the paths.
+      // Warm-up: untimed messages (first byte 0), enough that the JIT has compiled the paths (with 200,
+      // most of them still ran in the interpreter or C1 when the timed messages started), so the timed
+      // messages see the steady state a long-running node lives in.
       byte[] warm = new byte[size];
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < warmup; i++) {
         ByteBuffer.wrap(warm).putInt(4, i);
         publisher.publish(topic, warm.clone());
         LockSupport.parkNanos(2_000_000);
+      }
+      // Every node has had every warm-up message (no backlog left to slow the timed ones), then a pause.
+      long warmExpected = (long) warmup * (nodes - 1);
+      long warmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (warmDelivered.get() < warmExpected && System.nanoTime() < warmDeadline) {
+        Thread.sleep(20);
       }
       Thread.sleep(1000);
       long period = 1_000_000_000L / rate;
@@ -178,6 +194,8 @@ public final class MeshLatencyBench {
           .put("sign", sign)
           .put("size", size)
           .put("messages", messages)
+          .put("warmup", warmup)
+          .put("warmDelivered", warmDelivered.get())
           .put("ratePerSec", rate)
           .put("expected", expected)
           .put("delivered", n)
