@@ -19,7 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * publish), after a warm-up. Prints one JSON line.
  *
  * <pre>PubSubBench [--messages N] [--size S] [--sign strict|none] [--muxer yamux|mplex] [--key-type ed25519|secp256k1]
- *             [--window messages]</pre>
+ *             [--window messages] [--payload reuse|fresh|handover]</pre>
+ *
+ * <p>{@code --payload}: {@code reuse} (default) publishes one array again and again with {@link
+ * PubSub#publish}, which copies it; {@code fresh} builds a new array per message, as an encoder does,
+ * and publishes it with {@link PubSub#publish} (a copy more); {@code handover} builds a new array per
+ * message and hands it over with {@link PubSub#publishWithoutCopy}.
  */
 public final class PubSubBench {
   private PubSubBench() {}
@@ -31,6 +36,7 @@ public final class PubSubBench {
     String muxer = "yamux";
     KeyType keyType = KeyType.ED25519;
     int window = 0;
+    String payload = "reuse";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--messages" -> messages = Integer.parseInt(args[i + 1]);
@@ -38,10 +44,15 @@ public final class PubSubBench {
         case "--sign" -> sign = args[i + 1];
         case "--muxer" -> muxer = args[i + 1];
         case "--window" -> window = Integer.parseInt(args[i + 1]);
+        case "--payload" -> payload = args[i + 1];
         case "--key-type" -> keyType = args[i + 1].equals("secp256k1") ? KeyType.SECP256K1 : KeyType.ED25519;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (!java.util.Set.of("reuse", "fresh", "handover").contains(payload)) {
+      throw new IllegalArgumentException("--payload is reuse, fresh or handover, got " + payload);
+    }
+    PAYLOAD = payload;
     if (window <= 0) {
       window = Math.max(16, (4 << 20) / Math.max(1, size)); // about 4 MiB in flight, as the js bench
     }
@@ -115,6 +126,7 @@ public final class PubSubBench {
             .put("keyType", keyType.name().toLowerCase(Locale.ROOT))
             .put("messages", messages)
             .put("size", size)
+            .put("payload", payload)
             .put("received", received.get())
             .put("publishFailures", PUBLISH_FAILURES.get())
             .put("msgPerSec", messages / seconds, 0)
@@ -179,6 +191,7 @@ public final class PubSubBench {
   }
 
   private static final AtomicLong PUBLISH_FAILURES = new AtomicLong();
+  private static String PAYLOAD = "reuse";
   private static final java.util.concurrent.atomic.AtomicReference<Throwable> FIRST_FAILURE =
       new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -191,10 +204,11 @@ public final class PubSubBench {
       }
       // distinct payloads: unsigned message ids are SHA-256 of the data
       long s = seq++;
-      for (int k = 0; k < 8 && k < data.length; k++) {
-        data[k] = (byte) (s >>> (8 * k));
+      byte[] d = PAYLOAD.equals("reuse") ? data : new byte[data.length];
+      for (int k = 0; k < 8 && k < d.length; k++) {
+        d[k] = (byte) (s >>> (8 * k));
       }
-      pa.publish(topic, data).whenComplete((id, e) -> {
+      (PAYLOAD.equals("handover") ? pa.publishWithoutCopy(topic, d) : pa.publish(topic, d)).whenComplete((id, e) -> {
         if (e != null) {
           // a refused publish would otherwise hold its window slot for ever and stall the run
           PUBLISH_FAILURES.incrementAndGet();

@@ -325,10 +325,31 @@ public final class PubSub implements AutoCloseable {
    * the message is signed on the calling thread before this returns.
    *
    * @param topic the topic
-   * @param data the payload
+   * @param data the payload, copied before this returns (the caller may reuse the array)
    * @return completes with the message id
    */
   public CompletableFuture<MessageId> publish(String topic, byte[] data) {
+    return publish(topic, data, true);
+  }
+
+  /**
+   * Publishes {@code data} on {@code topic} as {@link #publish} does, without copying it first: the
+   * caller hands the array over and must not change it afterwards. Queued copies, the message cache
+   * (which answers peers' requests for a few heartbeats) and, with {@link
+   * PubSubConfig#deliverOwnMessages()}, our own subscribers read it later, so a change would send
+   * bytes that no longer match the message id or signature. For payloads built fresh for each
+   * publish (an encoder's output, a line read from input) this saves a copy of every message.
+   *
+   * @param topic the topic
+   * @param data the payload, owned by pubsub from now on
+   * @return completes with the message id
+   */
+  public CompletableFuture<MessageId> publishWithoutCopy(String topic, byte[] data) {
+    return publish(topic, data, false);
+  }
+
+  private CompletableFuture<MessageId> publish(String topic, byte[] data, boolean copyFirst) {
+    java.util.Objects.requireNonNull(data, "data");
     if (closed) {
       return CompletableFuture.failedFuture(new PubSubException("pubsub is closed"));
     }
@@ -341,7 +362,7 @@ public final class PubSub implements AutoCloseable {
               "message of " + data.length + " bytes exceeds maxMessageSize " + config.maxMessageSize()));
     }
     CompletableFuture<MessageId> result = new CompletableFuture<>();
-    byte[] copy = data.clone();
+    byte[] copy = copyFirst ? data.clone() : data;
     // Signing runs here, on the caller's thread, not on the router thread: a signature costs tens of
     // microseconds, which the router thread would otherwise spend instead of moving messages.
     PubSubMessage m;

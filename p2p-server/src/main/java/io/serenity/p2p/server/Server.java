@@ -766,7 +766,8 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
       return CompletableFuture.failedFuture(
           new ServerException("cannot encode " + message.getClass().getName() + ": " + e.getMessage(), e));
     }
-    return publish(t.topic, data).thenApply(id -> null);
+    // the encoder's output is ours alone: pubsub takes it without a copy
+    return publish(t.topic, data, false).thenApply(id -> null);
   }
 
   /**
@@ -775,11 +776,28 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
    * those of {@link #broadcast}.
    *
    * @param topic the topic name
-   * @param data the payload, sent as it is
+   * @param data the payload, sent as it is (copied first: the caller may reuse the array)
    * @return completes with the message id in hex
    * @throws IllegalStateException when the server is not running
    */
   public CompletableFuture<String> publish(String topic, byte[] data) {
+    return publish(topic, data, true);
+  }
+
+  /**
+   * As {@link #publish(String, byte[])}, without copying {@code data}: the caller hands the array
+   * over and must not change it afterwards (see {@link PubSub#publishWithoutCopy}).
+   *
+   * @param topic the topic name
+   * @param data the payload, owned by the server from now on
+   * @return completes with the message id in hex
+   * @throws IllegalStateException when the server is not running
+   */
+  public CompletableFuture<String> publishWithoutCopy(String topic, byte[] data) {
+    return publish(topic, data, false);
+  }
+
+  private CompletableFuture<String> publish(String topic, byte[] data, boolean copyFirst) {
     checkRunning();
     checkTopicName(topic);
     Objects.requireNonNull(data, "data");
@@ -788,8 +806,7 @@ public final class Server implements Sender, Broadcaster, AutoCloseable {
           new ServerException("message of " + data.length + " bytes on topic '" + topic
               + "' exceeds maxGossipMessageSize " + config.maxGossipMessageSize()));
     }
-    return pubsub
-        .publish(topic, data)
+    return (copyFirst ? pubsub.publish(topic, data) : pubsub.publishWithoutCopy(topic, data))
         .handle(
             (id, e) -> {
               if (e != null) {

@@ -61,6 +61,24 @@ class RawTopicsAndExtensionsTest {
   }
 
   @Test
+  void aHandedOverPayloadArrivesAsPublishedWithItsId() {
+    try (TestServers t = new TestServers()) {
+      BlockingQueue<Message<byte[]>> got = new LinkedBlockingQueue<>();
+      Server a = t.start(c -> {}, s -> s.joinTopic("chat").subscribe(got::add));
+      Server b = t.start(c -> {}, s -> s.joinTopic("chat"));
+      await(b.connect(addr(a)));
+      await(b.whenTopicPeers("chat", 1));
+
+      String id = await(b.publishWithoutCopy("chat", HELLO.clone()));
+
+      Message<byte[]> m = take(got);
+      assertThat(m.data()).isEqualTo(HELLO);
+      assertThat(m.context().messageId()).isEqualTo(id);
+      assertThat(m.context().author()).contains(b.peerId());
+    }
+  }
+
+  @Test
   void subscribersRunOnTheTopicsDeliveryThreadInArrivalOrder() {
     try (TestServers t = new TestServers()) {
       BlockingQueue<String> threads = new LinkedBlockingQueue<>();
