@@ -116,7 +116,7 @@ class RpcCodecTest {
     return ids;
   }
 
-  private static Rpc randomRpc(Random rnd) {
+  static Rpc randomRpc(Random rnd) {
     List<Rpc.SubOpts> subs = new java.util.ArrayList<>();
     for (int i = rnd.nextInt(3); i > 0; i--) {
       subs.add(new Rpc.SubOpts(rnd.nextBoolean(), topic(rnd)));
