@@ -543,9 +543,13 @@ final class GossipSubRouter implements Router {
     if (!own && message.size() >= params.idontwantMessageThreshold()) {
       // v1.2: tell mesh peers not to send us this one before we forward it
       Set<PeerId> m = mesh.getOrDefault(topic, Set.of());
-      Rpc dont = Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(), List.of(new Rpc.IDontWant(List.of(id)))));
+      Rpc dont = null; // built for the first peer that gets it (often none: the mesh may be only the sender)
       for (PeerId p : m) {
         if (!p.equals(receivedFrom) && V12.equals(protocols.get(p))) {
+          if (dont == null) {
+            dont = Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(),
+                List.of(new Rpc.IDontWant(List.of(id)))));
+          }
           context.send(p, dont, Lane.CONTROL);
         }
       }

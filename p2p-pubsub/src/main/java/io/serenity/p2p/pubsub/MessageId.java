@@ -5,20 +5,44 @@ import java.util.HexFormat;
 
 /**
  * A pubsub message id: opaque bytes with value equality (computed by a {@link MessageIdFunction}).
- *
- * @param bytes the id bytes
+ * Immutable: {@link #MessageId(byte[])} copies the bytes it is given and {@link #bytes()} returns a copy.
  */
-public record MessageId(byte[] bytes) {
+public final class MessageId {
+  private final byte[] bytes;
 
-  /** Copies the bytes. */
-  public MessageId {
-    bytes = bytes.clone();
+  /**
+   * An id of a copy of {@code bytes}.
+   *
+   * @param bytes the id bytes
+   */
+  public MessageId(byte[] bytes) {
+    this(bytes.clone(), true);
+  }
+
+  private MessageId(byte[] bytes, boolean owned) {
+    this.bytes = bytes;
+  }
+
+  /**
+   * An id of {@code bytes} as they are, without a copy: for a {@link MessageIdFunction} (or a decoder)
+   * that builds a fresh array for each id, which nothing changes afterwards. An id is made for every
+   * message sent and received, so the copy {@link #MessageId(byte[])} makes was one array per message.
+   *
+   * @param bytes the id bytes, owned by the id from now on
+   * @return the id
+   */
+  public static MessageId withoutCopy(byte[] bytes) {
+    return new MessageId(java.util.Objects.requireNonNull(bytes, "bytes"), true);
   }
 
   /** {@return a copy of the id bytes} */
-  @Override
   public byte[] bytes() {
     return bytes.clone();
+  }
+
+  /** {@return the id bytes themselves, for encoding: never to be changed or handed out} */
+  byte[] unsafeBytes() {
+    return bytes;
   }
 
   /** {@return length in bytes, without copying} */

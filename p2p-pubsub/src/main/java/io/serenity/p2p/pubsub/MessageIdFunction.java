@@ -35,12 +35,12 @@ public interface MessageIdFunction {
       byte[] id = new byte[from.length + seqno.length];
       System.arraycopy(from, 0, id, 0, from.length);
       System.arraycopy(seqno, 0, id, from.length, seqno.length);
-      return new MessageId(id);
+      return MessageId.withoutCopy(id);
     };
   }
 
   /** {@return SHA-256 of the message data (js-libp2p's default for unsigned messages)} */
   static MessageIdFunction sha256OfData() {
-    return m -> new MessageId(Sha256.hash(m.data() == null ? new byte[0] : m.data()));
+    return m -> MessageId.withoutCopy(Sha256.hash(m.data() == null ? new byte[0] : m.data()));
   }
 }

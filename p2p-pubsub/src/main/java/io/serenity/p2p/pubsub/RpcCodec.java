@@ -74,14 +74,14 @@ final class RpcCodec {
   private static int idsSize(int field, List<MessageId> ids) {
     int n = 0;
     for (int i = 0; i < ids.size(); i++) {
-      n += bytesSize(field, ids.get(i).bytes());
+      n += bytesSize(field, ids.get(i).unsafeBytes());
     }
     return n;
   }
 
   private static void writeIds(CodedOutputStream o, int field, List<MessageId> ids) throws IOException {
     for (int i = 0; i < ids.size(); i++) {
-      o.writeByteArray(field, ids.get(i).bytes());
+      o.writeByteArray(field, ids.get(i).unsafeBytes());
     }
   }
 
@@ -257,12 +257,12 @@ final class RpcCodec {
       RpcProtos.ControlMessage.Builder cb = RpcProtos.ControlMessage.newBuilder();
       for (Rpc.IHave h : c.ihave()) {
         RpcProtos.ControlIHave.Builder hb = RpcProtos.ControlIHave.newBuilder().setTopicID(h.topic());
-        h.messageIds().forEach(id -> hb.addMessageIDs(wrap(id.bytes())));
+        h.messageIds().forEach(id -> hb.addMessageIDs(wrap(id.unsafeBytes())));
         cb.addIhave(hb);
       }
       for (Rpc.IWant w : c.iwant()) {
         RpcProtos.ControlIWant.Builder wb = RpcProtos.ControlIWant.newBuilder();
-        w.messageIds().forEach(id -> wb.addMessageIDs(wrap(id.bytes())));
+        w.messageIds().forEach(id -> wb.addMessageIDs(wrap(id.unsafeBytes())));
         cb.addIwant(wb);
       }
       for (Rpc.Graft g : c.graft()) {
@@ -287,7 +287,7 @@ final class RpcCodec {
       }
       for (Rpc.IDontWant d : c.idontwant()) {
         RpcProtos.ControlIDontWant.Builder db = RpcProtos.ControlIDontWant.newBuilder();
-        d.messageIds().forEach(id -> db.addMessageIDs(wrap(id.bytes())));
+        d.messageIds().forEach(id -> db.addMessageIDs(wrap(id.unsafeBytes())));
         cb.addIdontwant(db);
       }
       b.setControl(cb);
@@ -533,7 +533,7 @@ final class RpcCodec {
   private static List<MessageId> addId(CodedInputStream in, List<MessageId> ids, ControlParts c)
       throws IOException {
     List<MessageId> out = ids == null ? new ArrayList<>() : ids;
-    out.add(new MessageId(in.readByteArray()));
+    out.add(MessageId.withoutCopy(in.readByteArray()));
     c.ids++;
     return out;
   }

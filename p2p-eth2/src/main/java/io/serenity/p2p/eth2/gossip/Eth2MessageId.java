@@ -43,7 +43,7 @@ public final class Eth2MessageId {
    * @param maxUncompressed the largest decompressed payload, in bytes
    */
   public static MessageIdFunction altair(int maxUncompressed) {
-    return m -> new MessageId(compute(m.topic(), m.data(), true, maxUncompressed));
+    return m -> MessageId.withoutCopy(compute(m.topic(), m.data(), true, maxUncompressed));
   }
 
   /** {@return the phase0 function (no topic), with the 10 MiB decompression limit} */
@@ -57,7 +57,7 @@ public final class Eth2MessageId {
    * @param maxUncompressed the largest decompressed payload, in bytes
    */
   public static MessageIdFunction phase0(int maxUncompressed) {
-    return m -> new MessageId(compute(m.topic(), m.data(), false, maxUncompressed));
+    return m -> MessageId.withoutCopy(compute(m.topic(), m.data(), false, maxUncompressed));
   }
 
   /**
@@ -76,7 +76,7 @@ public final class Eth2MessageId {
       if (m.topic() != null && Eth2Topics.isEth2(m.topic())) {
         withTopic = !phase0.contains(Eth2Topic.parse(m.topic()).forkDigest());
       }
-      return new MessageId(compute(m.topic(), m.data(), withTopic, maxUncompressed));
+      return MessageId.withoutCopy(compute(m.topic(), m.data(), withTopic, maxUncompressed));
     };
   }
 
@@ -122,6 +122,6 @@ public final class Eth2MessageId {
    * @param m the message
    */
   public static MessageId of(PubSubMessage m) {
-    return new MessageId(compute(m.topic(), m.data(), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
+    return MessageId.withoutCopy(compute(m.topic(), m.data(), true, Eth2GossipProfile.MAX_PAYLOAD_SIZE));
   }
 }
