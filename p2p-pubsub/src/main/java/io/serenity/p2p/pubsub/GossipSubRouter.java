@@ -773,6 +773,19 @@ final class GossipSubRouter implements Router {
   }
 
   private void emitGossip(String topic, Set<PeerId> exclude, java.util.function.ToDoubleFunction<PeerId> scoreOf) {
+    // Who would get it first: with no one outside the mesh (a small network, or every peer in it),
+    // the cache's ids for the topic (every message of the last historyGossip heartbeats) are not
+    // even collected. The random draws below come in the same order as before this check.
+    List<PeerId> candidates = new ArrayList<>();
+    for (PeerId p : context.peersInTopic(topic)) {
+      if (!exclude.contains(p) && isGossipsub(p) && !direct.containsKey(p)
+          && scoreOf.applyAsDouble(p) >= thresholds.gossipThreshold()) {
+        candidates.add(p);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
     List<MessageId> ids = mcache.gossipIds(topic);
     if (ids.isEmpty()) {
       return;
@@ -780,13 +793,6 @@ final class GossipSubRouter implements Router {
     if (ids.size() > params.maxIHaveLength()) {
       Collections.shuffle(ids, random);
       ids = ids.subList(0, params.maxIHaveLength());
-    }
-    List<PeerId> candidates = new ArrayList<>();
-    for (PeerId p : context.peersInTopic(topic)) {
-      if (!exclude.contains(p) && isGossipsub(p) && !direct.containsKey(p)
-          && scoreOf.applyAsDouble(p) >= thresholds.gossipThreshold()) {
-        candidates.add(p);
-      }
     }
     int n = Math.max(params.dLazy(), (int) (params.gossipFactor() * candidates.size()));
     sortForDeterminism(candidates);
