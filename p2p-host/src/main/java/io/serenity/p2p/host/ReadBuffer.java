@@ -25,6 +25,8 @@ final class ReadBuffer {
   /** The stream's own array (at most {@link #RETAINED}); {@code data} when that is not pooled. */
   private byte[] home = new byte[256];
   private byte[] data = home;
+  /** A heap buffer over {@link #data} for {@link #decode}; rebuilt when the array changes. */
+  private ByteBuffer view;
   private int start;
   private int end;
 
@@ -117,7 +119,15 @@ final class ReadBuffer {
    */
   <T> T decode(int n, Function<ByteBuffer, T> decoder) {
     try {
-      return decoder.apply(ByteBuffer.wrap(data, start, n));
+      // one view per array, positioned for each call (a message per call: a view each was an object
+      // per received message); the decoder may move its position, never keep it
+      ByteBuffer v = view;
+      if (v == null || v.array() != data) {
+        v = ByteBuffer.wrap(data);
+        view = v;
+      }
+      v.clear().position(start).limit(start + n);
+      return decoder.apply(v);
     } finally {
       consumed(n);
     }
@@ -139,6 +149,7 @@ final class ReadBuffer {
     if (home.length > 256) {
       home = new byte[256];
       data = home;
+      view = null;
     }
     start = 0;
     end = 0;
@@ -149,6 +160,7 @@ final class ReadBuffer {
     if (data != home) {
       byte[] pooled = data;
       data = home;
+      view = null; // no hold on an array that is the pool's again
       pool.give(pooled);
     }
   }

@@ -37,4 +37,47 @@ class SeenCacheTest {
     assertThat(c.contains(id(4))).isTrue();
     assertThat(c.evictedEarly()).isEqualTo(2);
   }
+
+  /**
+   * Random adds, look-ups and clock steps against a plain model (a list in insertion order with expiry
+   * times): the ring wraps, grows and drops by capacity and by TTL in every order.
+   */
+  @Test
+  void agreesWithASimpleModelThroughWrapsGrowthExpiryAndEviction() {
+    java.util.Random rnd = new java.util.Random(1207);
+    for (int round = 0; round < 50; round++) {
+      ManualScheduler s = new ManualScheduler();
+      int capacity = 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 200);
+      Duration ttl = Duration.ofMillis(1 + rnd.nextInt(500));
+      SeenCache c = new SeenCache(s.clock(), ttl, capacity);
+      java.util.List<long[]> model = new java.util.ArrayList<>(); // {id, expiry}
+      long evicted = 0;
+      for (int op = 0; op < 3_000; op++) {
+        int id = rnd.nextInt(400);
+        long now = s.clock().nanos();
+        model.removeIf(e -> e[1] - now <= 0);
+        switch (rnd.nextInt(4)) {
+          case 0, 1 -> {
+            boolean fresh = model.stream().noneMatch(e -> e[0] == id);
+            if (fresh) {
+              if (model.size() >= capacity) {
+                model.remove(0);
+                evicted++;
+              }
+              model.add(new long[] {id, now + ttl.toNanos()});
+            }
+            assertThat(c.add(id(id))).as("round %d op %d add %d", round, op, id).isEqualTo(fresh);
+          }
+          case 2 -> assertThat(c.contains(id(id))).as("round %d op %d contains %d", round, op, id)
+              .isEqualTo(model.stream().anyMatch(e -> e[0] == id));
+          default -> {
+            s.advance(Duration.ofMillis(rnd.nextInt(40)));
+            continue; // both forget expired ids at their next add or look-up, not on a clock step
+          }
+        }
+        assertThat(c.size()).isEqualTo(model.size());
+      }
+      assertThat(c.evictedEarly()).isEqualTo(evicted);
+    }
+  }
 }
