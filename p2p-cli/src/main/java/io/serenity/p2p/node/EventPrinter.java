@@ -36,10 +36,38 @@ final class EventPrinter {
 
   private final PrintStream out;
   private final boolean json;
+  /** Set by {@link #batch} (under the output's lock): lines are written, the flush waits for its end. */
+  private boolean deferFlush;
+
+  /**
+   * A printer to standard output through a 64 KiB buffer that only this printer flushes (at the end
+   * of each event, or of each {@link #batch}), so a batch of lines leaves in a few large writes.
+   * {@code System.out} itself flushes at every line and passes large writes straight through.
+   */
+  static EventPrinter toStdout(boolean json) {
+    return new EventPrinter(
+        new PrintStream(new java.io.BufferedOutputStream(System.out, 1 << 16), false, System.out.charset()), json);
+  }
 
   EventPrinter(PrintStream out, boolean json) {
     this.out = out;
     this.json = json;
+  }
+
+  /**
+   * Runs {@code prints} (events printed with this printer) with one flush at the end instead of one
+   * per line; other threads' events wait until it ends.
+   */
+  void batch(Runnable prints) {
+    synchronized (out) {
+      deferFlush = true;
+      try {
+        prints.run();
+      } finally {
+        deferFlush = false;
+        out.flush();
+      }
+    }
   }
 
   /** Starts an event; fields keep their insertion order. */
@@ -95,14 +123,18 @@ final class EventPrinter {
           throw new UncheckedIOException("cannot write an event as JSON", e); // a PrintStream does not throw
         }
         out.write(NEWLINE, 0, NEWLINE.length);
-        out.flush();
+        if (!deferFlush) {
+          out.flush();
+        }
       }
     }
 
     private void emit(String line) {
       synchronized (out) {
         out.println(line);
-        out.flush();
+        if (!deferFlush) {
+          out.flush();
+        }
       }
     }
   }

@@ -107,4 +107,46 @@ class EventPrinterTest {
       assertThat(mapper.readTree(l).get("event").textValue()).isEqualTo("published");
     }
   }
+
+  @Test
+  void aBatchWritesEveryLineAndFlushesOnceWhileSingleEventsFlushEach() {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    int[] flushes = new int[1];
+    java.io.OutputStream counting = new java.io.FilterOutputStream(sink) {
+      @Override
+      public void write(byte[] b, int off, int len) {
+        sink.write(b, off, len);
+      }
+
+      @Override
+      public void flush() {
+        flushes[0]++;
+      }
+    };
+    EventPrinter printer = new EventPrinter(new PrintStream(counting, false, StandardCharsets.UTF_8), true);
+    printer.batch(() -> {
+      for (int i = 0; i < 3; i++) {
+        printer.event("message").with("n", i).print("human");
+      }
+    });
+    assertThat(flushes[0]).isEqualTo(1);
+    String nl = System.lineSeparator();
+    assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo("{\"event\":\"message\",\"n\":0}" + nl
+        + "{\"event\":\"message\",\"n\":1}" + nl + "{\"event\":\"message\",\"n\":2}" + nl);
+    printer.event("listening").print("human");
+    printer.event("listening").print("human");
+    assertThat(flushes[0]).isEqualTo(3);
+    // a batch whose printing fails still flushes what it wrote and leaves the printer flushing per event
+    try {
+      printer.batch(() -> {
+        printer.event("message").with("n", 3).print("human");
+        throw new IllegalStateException("printing failed");
+      });
+    } catch (IllegalStateException expected) {
+      // the test's own failure
+    }
+    assertThat(flushes[0]).isEqualTo(4);
+    printer.event("listening").print("human");
+    assertThat(flushes[0]).isEqualTo(5);
+  }
 }
