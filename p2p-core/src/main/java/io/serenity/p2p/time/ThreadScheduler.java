@@ -29,6 +29,8 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
   /** Timed tasks by due time, then order of scheduling; scheduler thread only. */
   private final PriorityQueue<Timed> timers = new PriorityQueue<>();
   private final Thread thread;
+  /** The thread starts with the first task, as the executor's did: a scheduler never used has none. */
+  private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean sleeping;
   private volatile boolean closed;
   private long timerSeq; // scheduler thread only
@@ -36,7 +38,6 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
   ThreadScheduler(String name) {
     this.thread = new Thread(this::loop, name);
     this.thread.setDaemon(true);
-    this.thread.start();
   }
 
   @Override
@@ -56,6 +57,10 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
       throw new RejectedExecutionException("scheduler " + thread.getName() + " is closed");
     }
     tasks.offer(task);
+    if (!started.get() && started.compareAndSet(false, true)) {
+      thread.start(); // it finds the task in the queue
+      return;
+    }
     // The thread sets sleeping, then looks at the queue again before it parks; we offered, then
     // look at sleeping: one of the two sees the other (both fields are volatile), and an unpark
     // that comes before the park is kept, so no task waits for a wake-up that never comes.

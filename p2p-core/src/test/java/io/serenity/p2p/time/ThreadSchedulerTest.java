@@ -184,4 +184,23 @@ class ThreadSchedulerTest {
     assertThatThrownBy(() -> s.schedule(Duration.ofMillis(1), () -> {}))
         .isInstanceOf(RejectedExecutionException.class);
   }
+
+  @Test
+  void aSchedulerNeverUsedStartsNoThreadAndItsFirstTaskStartsOne() throws Exception {
+    String name = "scheduler-test-lazy-" + System.nanoTime();
+    ThreadScheduler lazy = Scheduler.singleThread(name);
+    try {
+      assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals(name));
+      CountDownLatch ran = new CountDownLatch(1);
+      String[] on = new String[1];
+      lazy.execute(() -> {
+        on[0] = Thread.currentThread().getName();
+        ran.countDown();
+      });
+      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(on[0]).isEqualTo(name);
+    } finally {
+      lazy.close();
+    }
+  }
 }
