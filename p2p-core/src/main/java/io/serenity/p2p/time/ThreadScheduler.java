@@ -176,6 +176,10 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
     } catch (RuntimeException | Error e) {
       LOG.error("scheduled task failed", e);
     }
+    // A task that left the thread interrupted (e.g. it caught InterruptedException and restored the
+    // flag) would make every later park return at once: the loop would spin. Clear it, as a thread
+    // pool's worker does between tasks.
+    Thread.interrupted();
   }
 
   /** A timed task; cancelling marks it, and the thread drops it when it comes up. */

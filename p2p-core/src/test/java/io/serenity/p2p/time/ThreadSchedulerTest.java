@@ -203,4 +203,23 @@ class ThreadSchedulerTest {
       lazy.close();
     }
   }
+
+  @Test
+  void aTaskThatLeavesTheThreadInterruptedDoesNotLeaveItSoForTheNext() throws Exception {
+    // an interrupted thread's park returns at once, so a flag left set would make the loop spin
+    s.execute(() -> Thread.currentThread().interrupt());
+    boolean[] interrupted = new boolean[1];
+    CountDownLatch next = new CountDownLatch(1);
+    s.execute(() -> {
+      interrupted[0] = Thread.currentThread().isInterrupted();
+      next.countDown();
+    });
+    assertThat(next.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(interrupted[0]).isFalse();
+    // and a timer still fires on time after it (the thread sleeps, then wakes for it)
+    CountDownLatch timer = new CountDownLatch(1);
+    s.execute(() -> Thread.currentThread().interrupt());
+    s.schedule(Duration.ofMillis(50), timer::countDown);
+    assertThat(timer.await(10, TimeUnit.SECONDS)).isTrue();
+  }
 }
