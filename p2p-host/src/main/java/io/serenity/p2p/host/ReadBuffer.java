@@ -25,6 +25,9 @@ final class ReadBuffer {
   /** The stream's own array (at most {@link #RETAINED}); {@code data} when that is not pooled. */
   private byte[] home = new byte[256];
   private byte[] data = home;
+  /** A decoder is running ({@link #clear} waits for it). */
+  private boolean decoding;
+  private boolean clearAfterDecode;
   /** A heap buffer over {@link #data} for {@link #decode}; rebuilt when the array changes. */
   private ByteBuffer view;
   private int start;
@@ -127,9 +130,16 @@ final class ReadBuffer {
         view = v;
       }
       v.clear().position(start).limit(start + n);
+      decoding = true;
       return decoder.apply(v);
     } finally {
-      consumed(n);
+      decoding = false;
+      if (clearAfterDecode) {
+        clearAfterDecode = false;
+        clear();
+      } else {
+        consumed(n);
+      }
     }
   }
 
@@ -143,8 +153,15 @@ final class ReadBuffer {
     }
   }
 
-  /** Drops everything readable and gives back the memory. */
+  /**
+   * Drops everything readable and gives back the memory; during a decode, once it returns (the
+   * decoder's view stays valid, and a pooled array is not given back while it is read).
+   */
   void clear() {
+    if (decoding) {
+      clearAfterDecode = true;
+      return;
+    }
     goHome();
     if (home.length > 256) {
       home = new byte[256];

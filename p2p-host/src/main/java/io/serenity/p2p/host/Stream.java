@@ -74,9 +74,24 @@ public final class Stream {
    */
   private int uncredited;
 
-  /** A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes. */
+  /**
+   * A pull read waiting for bytes: a length-prefixed message, or exactly {@code size} bytes; or, with
+   * a {@code reader} (and no future), every message from here on, the read staying at the head.
+   */
   private record PendingRead(
-      boolean message, int size, Function<ByteBuffer, ?> decoder, CompletableFuture<Object> future) {}
+      boolean message, int size, Function<ByteBuffer, ?> decoder, CompletableFuture<Object> future,
+      MessageReader reader) {
+    PendingRead(boolean message, int size, Function<ByteBuffer, ?> decoder, CompletableFuture<Object> future) {
+      this(message, size, decoder, future, null);
+    }
+  }
+
+  /** A {@link MessageReader} is installed (reads queued behind it would never be served). */
+  private boolean hasReader;
+  /** The installed reader asked to pause: nothing is handed on or credited until it resumes. */
+  private boolean readerPaused;
+  /** Calls the installed reader; made once so that a message costs no object. */
+  private Function<ByteBuffer, Boolean> readerCall;
 
   Stream(Connection connection, MuxedStream muxed, int maxReadBuffer, ResourceManager.StreamScope resources) {
     this.connection = connection;
@@ -249,6 +264,53 @@ public final class Stream {
   }
 
   /**
+   * Hands every later uvarint-length-prefixed message of at most {@code maxSize} bytes to {@code
+   * reader}, in place, on the connection's event loop, until the stream ends: the push-style form of
+   * {@link #readMessage(int, Function)} for protocols that read messages for the stream's whole life,
+   * without a future per message. Pull reads queued before it are served first; reads asked for after
+   * it, and {@link #receive}, fail. Flow control is that of pull reads: the remote gets window as
+   * messages are handed on, and none while the reader is paused (see {@link
+   * MessageReader#onMessage}). A message over the limit is a protocol violation: the stream is reset and
+   * the reader closed with a {@link HostException}.
+   *
+   * @param maxSize the largest message accepted, in bytes (at most {@link
+   *     HostConfig#maxStreamReadBuffer()})
+   * @param reader gets each message, then the end
+   */
+  public void readMessages(int maxSize, MessageReader reader) {
+    Objects.requireNonNull(reader, "reader");
+    if (maxSize < 0 || maxSize > maxReadBuffer) {
+      throw new IllegalArgumentException("read size must be in [0, " + maxReadBuffer + "]: " + maxSize);
+    }
+    onLoop(
+        () -> {
+          if (receiver != null || hasReader) {
+            closeReader(reader, new IllegalStateException(
+                receiver != null ? "stream is in receive() mode" : "stream already has a message reader"));
+            return;
+          }
+          hasReader = true;
+          readerCall = m -> reader.onMessage(this, m);
+          reads.add(new PendingRead(true, maxSize, null, null, reader));
+          serveReads();
+        });
+  }
+
+  /**
+   * Resumes a {@link MessageReader} that paused by returning false; any thread. Messages already
+   * buffered are handed on at once, on the event loop. No effect when it is not paused.
+   */
+  public void resumeMessages() {
+    onLoop(
+        () -> {
+          if (readerPaused) {
+            readerPaused = false;
+            serveReads();
+          }
+        });
+  }
+
+  /**
    * Reads exactly {@code size} bytes (at most {@link HostConfig#maxStreamReadBuffer()}).
    *
    * @param size how many bytes
@@ -282,9 +344,10 @@ public final class Stream {
     onLoop(
         () -> {
           for (PendingRead p : reads) {
-            p.future().completeExceptionally(new IllegalStateException("stream switched to receive()"));
+            failRead(p, new IllegalStateException("stream switched to receive()"));
           }
           reads.clear();
+          hasReader = false;
           receiver = r;
           if (buffer.readable() > 0) {
             byte[] all = buffer.takeAll();
@@ -366,8 +429,9 @@ public final class Stream {
     }
     onLoop(
         () -> {
-          if (receiver != null) {
-            read.future().completeExceptionally(new IllegalStateException("stream is in receive() mode"));
+          if (receiver != null || hasReader) {
+            read.future().completeExceptionally(new IllegalStateException(
+                receiver != null ? "stream is in receive() mode" : "stream has a message reader"));
             return;
           }
           reads.add(read);
@@ -403,6 +467,9 @@ public final class Stream {
   private void serveQueuedReads() {
     while (!reads.isEmpty()) {
       PendingRead head = reads.peek();
+      if (head.reader() != null && readerPaused && !wasReset) {
+        return; // held: nothing credited, so the remote stops once its window is used
+      }
       Object out;
       if (head.message()) {
         long len;
@@ -432,6 +499,24 @@ public final class Stream {
         }
         creditTaken(varintLen[0] + (int) len);
         buffer.skip(varintLen[0]);
+        if (head.reader() != null) {
+          boolean more;
+          try {
+            more = buffer.decode((int) len, readerCall);
+          } catch (RuntimeException e) {
+            reads.poll();
+            hasReader = false;
+            releaseRead();
+            muxed.reset();
+            closeReader(head.reader(), e);
+            continue;
+          }
+          releaseRead();
+          if (!more) {
+            readerPaused = true;
+          }
+          continue;
+        }
         if (head.decoder() != null) {
           try {
             out = buffer.decode((int) len, head.decoder());
@@ -461,6 +546,23 @@ public final class Stream {
     }
   }
 
+  /** Fails a queued read: its future, or its reader's end. */
+  private void failRead(PendingRead p, Throwable e) {
+    if (p.reader() != null) {
+      closeReader(p.reader(), e);
+    } else {
+      p.future().completeExceptionally(e);
+    }
+  }
+
+  private void closeReader(MessageReader r, Throwable cause) {
+    try {
+      r.onClose(this, cause);
+    } catch (RuntimeException e) {
+      LOG.warn("message reader of {} failed while closing", this, e);
+    }
+  }
+
   /** Reports every buffered byte not yet credited as consumed (event loop only). */
   private void creditAll() {
     if (uncredited > 0) {
@@ -486,6 +588,12 @@ public final class Stream {
       return false;
     }
     reads.poll();
+    if (head.reader() != null) {
+      hasReader = false;
+      closeReader(head.reader(), new HostException(
+          (wasReset ? "stream reset" : "stream closed by remote") + " (" + this + ")"));
+      return true;
+    }
     head.future()
         .completeExceptionally(
             new HostException(
@@ -498,9 +606,10 @@ public final class Stream {
     RLOG.info("peer {} broke {}: {}; resetting stream", remotePeer(), protocol, what);
     HostException e = new HostException("peer " + remotePeer() + " broke " + protocol + ": " + what);
     for (PendingRead p : reads) {
-      p.future().completeExceptionally(e);
+      failRead(p, e);
     }
     reads.clear();
+    hasReader = false;
     // Reset now, not when the muxer reports it: later reads fail at once instead of serving the
     // bytes of a peer we are cutting off (up to maxReadBuffer of them).
     wasReset = true;
@@ -514,9 +623,10 @@ public final class Stream {
   /** A resource limit refused more unread bytes: the stream is reset, its reads fail. */
   private void refused(ResourceLimitException e) {
     for (PendingRead p : reads) {
-      p.future().completeExceptionally(e);
+      failRead(p, e);
     }
     reads.clear();
+    hasReader = false;
     wasReset = true;
     buffer.clear();
     uncredited = 0;

@@ -131,4 +131,26 @@ class ReadBufferTest {
     assertThat(b.readable()).isZero();
     assertThat(pool.heldBytes()).isEqualTo(384 * 1024);
   }
+
+  @Test
+  void aClearDuringADecodeWaitsUntilTheDecoderReturns() {
+    // a stream reset while a message reader runs clears the buffer: the pooled array under the
+    // reader's view must not go back to the pool (another stream could fill it) before it returns
+    ArrayPool pool = new ArrayPool(1 << 24);
+    ReadBuffer b = new ReadBuffer(pool);
+    byte[] body = new byte[200_000];
+    java.util.Arrays.fill(body, (byte) 7);
+    append(b, body, 0, body.length);
+    long heldBefore = pool.heldBytes();
+    byte[] got = b.decode(body.length / 2, buf -> {
+      b.clear();
+      assertThat(pool.heldBytes()).as("the array is still in use").isEqualTo(heldBefore);
+      byte[] out = new byte[buf.remaining()];
+      buf.get(out);
+      return out;
+    });
+    assertThat(got).hasSize(body.length / 2).containsOnly((byte) 7);
+    assertThat(b.readable()).as("the clear took effect once the decoder returned").isZero();
+    assertThat(pool.heldBytes()).isEqualTo(heldBefore + 256 * 1024);
+  }
 }

@@ -7,6 +7,7 @@ import io.serenity.p2p.host.ConnectionManager;
 import io.serenity.p2p.host.Host;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.HostException;
+import io.serenity.p2p.host.MessageReader;
 import io.serenity.p2p.host.Stream;
 import io.serenity.p2p.time.Scheduler;
 import io.serenity.p2p.time.ThreadScheduler;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -975,81 +975,50 @@ public final class PubSub implements AutoCloseable {
   }
 
   private void onInboundStream(Stream stream) {
-    readLoop(stream, new AtomicLong());
+    stream.readMessages(config.maxRpcSize(), new RpcReader(stream.remotePeer()));
   }
 
   /**
-   * Reads RPCs from one inbound stream and hands them to the router thread. Back-pressure: while
-   * more than two maximum-size RPCs of this peer wait for the router thread, the next read starts
-   * only once the router has handled the last one, so a fast peer fills its stream window (and the
-   * muxer stops it) instead of our memory.
+   * Reads RPCs from one inbound stream, decoding each in place on the event loop, and hands them to
+   * the router thread. Back-pressure: while more than two maximum-size RPCs of this peer wait for the
+   * router thread, reading pauses until the router has handled the last one, so a fast peer fills its
+   * stream window (and the muxer stops it) instead of our memory.
    */
-  private void readLoop(Stream stream, AtomicLong queuedBytes) {
-    stream
-        .readMessage(config.maxRpcSize(), this::decodeInPlace)
-        .whenComplete(
-            (decoded, err) -> {
-              try {
-                onRead(stream, queuedBytes, decoded, err);
-              } catch (RuntimeException | Error e) {
-                // whenComplete would swallow it and the stream would never be read again, silently
-                RLOG.warn("pubsub read loop of {} on {} failed; resetting the stream", stream.remotePeer(),
-                    stream.protocol(), e);
-                stream.reset();
-              }
-            });
-  }
+  private final class RpcReader implements MessageReader {
+    private final PeerId from;
+    private final AtomicLong queuedBytes = new AtomicLong();
 
-  /** One read of {@link #readLoop} completed: hand the RPC over and read the next, or stop. */
-  private void onRead(Stream stream, AtomicLong queuedBytes, Decoded decoded, Throwable err) {
-    if (err != null) {
-      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      if (!(cause instanceof HostException)) {
-        // not the end or a reset of the stream (the host logged those): the decoder failed
-        // unexpectedly. Reading stops here, so say so and reset, not leave the peer's bytes
-        // unread and the stream silently dead.
-        RLOG.warn("reading RPCs from {} on {} failed; resetting the stream", stream.remotePeer(),
-            stream.protocol(), cause);
-        stream.reset();
-      }
-      // end of stream, reset, or an oversized frame (the stream was reset and the host logged it)
-      return;
+    RpcReader(PeerId from) {
+      this.from = from;
     }
-    if (decoded.error() != null) {
-      RLOG.warn("peer {} sent a bad RPC on {}: {}; resetting the stream",
-          stream.remotePeer(), stream.protocol(), decoded.error().getMessage());
-      stream.reset();
-      return;
-    }
-    Rpc rpc = decoded.rpc();
-    PeerId from = stream.remotePeer();
-    int size = decoded.size();
-    boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
-    scheduler.execute(() -> {
-      try {
-        handleRpc(from, rpc);
-      } finally {
-        queuedBytes.addAndGet(-size);
-        if (pause) {
-          readLoop(stream, queuedBytes);
+
+    @Override
+    public boolean onMessage(Stream stream, ByteBuffer frame) {
+      int size = frame.remaining();
+      Rpc rpc = RpcCodec.decode(frame, limits); // a bad RPC throws: the stream is reset, onClose says why
+      boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
+      scheduler.execute(() -> {
+        try {
+          handleRpc(from, rpc);
+        } finally {
+          queuedBytes.addAndGet(-size);
+          if (pause) {
+            stream.resumeMessages();
+          }
         }
-      }
-    });
-    if (!pause) {
-      readLoop(stream, queuedBytes);
+      });
+      return !pause;
     }
-  }
 
-  /** A received RPC decoded on the event loop, or why it could not be. */
-  private record Decoded(Rpc rpc, int size, PubSubException error) {}
-
-  /** Decodes straight from the stream's buffer (no copy of the frame first). Event loop. */
-  private Decoded decodeInPlace(ByteBuffer frame) {
-    int size = frame.remaining();
-    try {
-      return new Decoded(RpcCodec.decode(frame, limits), size, null);
-    } catch (PubSubException e) {
-      return new Decoded(null, size, e);
+    @Override
+    public void onClose(Stream stream, Throwable cause) {
+      if (cause instanceof PubSubException e) {
+        RLOG.warn("peer {} sent a bad RPC on {}: {}; the stream was reset", from, stream.protocol(),
+            e.getMessage());
+      } else if (!(cause instanceof HostException)) {
+        // not the end or a reset of the stream (the host logged those) but a failure of ours: say so
+        RLOG.warn("reading RPCs from {} on {} failed; the stream was reset", from, stream.protocol(), cause);
+      }
     }
   }
 

@@ -89,6 +89,22 @@ class OversizeRpcTest {
   }
 
   @Test
+  void aFrameThatIsNotAnRpcResetsTheStreamAndNothingAfterItOnThatStreamIsRead() throws Exception {
+    RawPeer raw = new RawPeer(hosts);
+    Stream s = raw.dial(host);
+    // field 2 (publish) as a length-delimited field that claims more bytes than the frame holds
+    s.writeMessage(new byte[] {0x12, 0x7f, 0x01});
+    s.writeMessage(RpcCodec.encode(Rpc.publish(raw.signed(TOPIC, "lost".getBytes(StandardCharsets.UTF_8)))));
+    s.closeFuture().get(30, TimeUnit.SECONDS); // reset by the receiver
+
+    Stream again = await(raw.host.newStream(host.peerId(), FloodSubRouter.PROTOCOL_ID));
+    RawPeer.send(again, Rpc.publish(raw.signed(TOPIC, "fine".getBytes(StandardCharsets.UTF_8))));
+    assertThat(one.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(delivered).containsExactly("fine");
+    assertThat(pubsub.stats().get(TOPIC).received()).as("nothing after the bad frame was read").isEqualTo(1);
+  }
+
+  @Test
   void maxRpcSizeAboveTheHostsStreamReadBufferIsRefusedAtCreation() {
     int readBuffer = host.config().maxStreamReadBuffer();
     // Such a pubsub could never read an RPC (Stream.readMessage refuses reads above the buffer):
