@@ -6,7 +6,6 @@ import io.serenity.p2p.time.Scheduler;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -530,12 +529,13 @@ final class GossipSubRouter implements Router {
     String topic = message.topic();
     mcache.put(id, message);
     boolean own = receivedFrom == null;
-    Collection<PeerId> to;
+    List<PeerId> to;
     if (!own && direct.isEmpty() && floodsubPeers == 0) {
       // The common forward: only the mesh (or fanout) gets it, so neither the topic's peers nor a
-      // set of targets is built per message. A copy of the mesh, since a send may remove a peer.
+      // set of targets is built per message. A copy of the mesh (one array, wrapped, not copied
+      // again), since a send may remove a peer.
       Set<PeerId> m = mesh.get(topic);
-      to = m != null ? List.of(m.toArray(PeerId[]::new)) : fanoutTargets(topic);
+      to = m != null ? Arrays.asList(m.toArray(PeerId[]::new)) : fanoutTargets(topic);
     } else {
       to = targets(topic, own);
     }
@@ -556,7 +556,8 @@ final class GossipSubRouter implements Router {
     }
     Rpc rpc = Rpc.publish(message);
     Lane lane = own ? Lane.PUBLISH : Lane.FORWARD;
-    for (PeerId p : to) {
+    for (int i = 0, n = to.size(); i < n; i++) { // by index: no iterator per message
+      PeerId p = to.get(i);
       if (p.equals(receivedFrom) || p.hasBytes(author)) {
         continue;
       }
@@ -569,7 +570,7 @@ final class GossipSubRouter implements Router {
   }
 
   /** Where a message goes beyond the plain mesh forward: our own publish, direct and floodsub peers. */
-  private Collection<PeerId> targets(String topic, boolean own) {
+  private List<PeerId> targets(String topic, boolean own) {
     Set<PeerId> topicPeers = context.peersInTopic(topic);
     double publishThreshold = thresholds.publishThreshold();
     if (own && params.floodPublish()) {
@@ -592,7 +593,7 @@ final class GossipSubRouter implements Router {
     }
     Set<PeerId> m = mesh.get(topic);
     to.addAll(m != null ? m : fanoutTargets(topic));
-    return to;
+    return new ArrayList<>(to);
   }
 
   /** The fanout of a topic we publish to without being in its mesh, filled up to D when empty. */
@@ -602,7 +603,7 @@ final class GossipSubRouter implements Router {
       f.addAll(pick(topic, params.d(), Set.of(), this::isFanoutCandidate));
     }
     lastPublished.put(topic, now());
-    return List.of(f.toArray(PeerId[]::new));
+    return Arrays.asList(f.toArray(PeerId[]::new));
   }
 
   // ---- heartbeat ----

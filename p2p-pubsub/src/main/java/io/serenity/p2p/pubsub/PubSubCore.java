@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,6 +103,14 @@ final class PubSubCore {
 
   private final Map<PeerId, CorePeer> peers = new LinkedHashMap<>();
   private final Map<String, Set<PeerId>> topicPeers = new LinkedHashMap<>();
+  /**
+   * {@link #readyPeersIn} by topic, built on first use after a change: every publish and forward asks
+   * for it, and peers, their readiness and their topics change far less often. A built set is never
+   * changed (a change drops the map's entries), so a caller may hold one while peers come and go.
+   */
+  private final Map<String, Set<PeerId>> readyByTopic = new HashMap<>();
+  /** Most topics whose ready peers are kept built (topics come from remote peers: bounded). */
+  private static final int READY_CACHE_TOPICS = 1024;
   private final Set<String> localTopics = new LinkedHashSet<>();
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();
   private int pendingValidations;
@@ -190,6 +199,7 @@ final class PubSubCore {
     }
     CorePeer p = new CorePeer();
     peers.put(peer, p);
+    readyByTopic.clear();
     for (String t : knownTopics) {
       p.topics.add(t);
       topicPeers.computeIfAbsent(t, x -> new LinkedHashSet<>()).add(peer);
@@ -208,6 +218,7 @@ final class PubSubCore {
       return;
     }
     p.ready = true;
+    readyByTopic.clear();
     p.protocol = protocol;
     p.outbound = outbound;
     router.addPeer(peer, protocol, outbound);
@@ -226,6 +237,7 @@ final class PubSubCore {
     if (p == null) {
       return null;
     }
+    readyByTopic.clear();
     for (String t : p.topics) {
       Set<PeerId> set = topicPeers.get(t);
       if (set != null) {
@@ -254,6 +266,10 @@ final class PubSubCore {
 
   /** Peers we can send to that announced {@code topic}. */
   Set<PeerId> readyPeersIn(String topic) {
+    Set<PeerId> cached = readyByTopic.get(topic);
+    if (cached != null) {
+      return cached;
+    }
     Set<PeerId> set = topicPeers.get(topic);
     if (set == null) {
       return Set.of();
@@ -265,7 +281,11 @@ final class PubSubCore {
         out.add(id);
       }
     }
-    return out;
+    Set<PeerId> built = Collections.unmodifiableSet(out);
+    if (readyByTopic.size() < READY_CACHE_TOPICS) {
+      readyByTopic.put(topic, built);
+    }
+    return built;
   }
 
   /** Peers that announced {@code topic}, whether or not we can send to them yet. */
@@ -402,7 +422,9 @@ final class PubSubCore {
     }
     CorePeer state = peers.get(from);
     boolean topicsChanged = false;
-    for (Rpc.SubOpts s : rpc.subscriptions()) {
+    List<Rpc.SubOpts> subscriptions = rpc.subscriptions();
+    for (int i = 0, n = subscriptions.size(); i < n; i++) {
+      Rpc.SubOpts s = subscriptions.get(i);
       if (state == null) {
         break; // not (or no longer) a pubsub peer: nothing to clean its topics up later
       }
@@ -426,6 +448,7 @@ final class PubSubCore {
         }
       }
       if (changed) {
+        readyByTopic.clear();
         topicsChanged = true;
         router.onSubscription(from, s.topic(), s.subscribe());
       }
@@ -433,8 +456,9 @@ final class PubSubCore {
     if (topicsChanged) {
       wire.topicsChanged();
     }
-    for (PubSubMessage m : rpc.publish()) {
-      handleMessage(from, m);
+    List<PubSubMessage> published = rpc.publish();
+    for (int i = 0, n = published.size(); i < n; i++) { // no iterator per RPC
+      handleMessage(from, published.get(i));
     }
     if (!rpc.control().isEmpty()) {
       router.handleControl(from, rpc.control());

@@ -148,4 +148,31 @@ class PubSubCoreTest {
     assertThat(delivered).containsExactly("first<-peer");
     assertThat(router.score(peer)).isEqualTo(1.0); // P2 weight 1, one first delivery
   }
+
+  @Test
+  void theReadyPeersOfATopicFollowEveryChangeAndAHeldSetNeverChanges() {
+    PubSubCore c = core(new FloodSubRouter(), noSign());
+    PeerId other = PeerId.random();
+    assertThat(c.readyPeersIn("t")).isEmpty();
+    c.addPeer(peer, Set.of("t"));
+    assertThat(c.readyPeersIn("t")).as("known, stream not up yet").isEmpty();
+    c.peerReady(peer, FloodSubRouter.PROTOCOL_ID, true);
+    Set<PeerId> one = c.readyPeersIn("t");
+    assertThat(one).containsExactly(peer);
+    assertThat(c.readyPeersIn("t")).as("built once, then reused").isSameAs(one);
+
+    c.addPeer(other, Set.of());
+    c.peerReady(other, FloodSubRouter.PROTOCOL_ID, false);
+    assertThat(c.readyPeersIn("t")).as("ready, but not in the topic").containsExactly(peer);
+    c.handleRpc(other, new Rpc(List.of(new Rpc.SubOpts(true, "t")), List.of(), Rpc.Control.EMPTY));
+    assertThat(c.readyPeersIn("t")).as("subscribed").containsExactly(peer, other);
+    c.handleRpc(peer, new Rpc(List.of(new Rpc.SubOpts(false, "t")), List.of(), Rpc.Control.EMPTY));
+    assertThat(c.readyPeersIn("t")).as("unsubscribed").containsExactly(other);
+    c.removePeer(other);
+    assertThat(c.readyPeersIn("t")).as("removed").isEmpty();
+
+    assertThat(one).as("a set handed out earlier is a snapshot").containsExactly(peer);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> one.add(other))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
 }
