@@ -178,7 +178,46 @@ public final class CipherLimitBench {
     }
   }
 
+  /**
+   * The cipher alone, on one thread, in memory: seals {@code totalBytes} in full-size frames, then
+   * opens them, and returns MiB/s for each (the JDK's ChaCha20-Poly1305, its intrinsics included).
+   */
+  static double[] inMemory(long totalBytes) throws GeneralSecurityException {
+    byte[] key = new byte[32];
+    ThreadLocalRandom.current().nextBytes(key);
+    byte[] plain = new byte[MAX_PLAINTEXT];
+    ThreadLocalRandom.current().nextBytes(plain);
+    int frames = (int) Math.max(1, totalBytes / MAX_PLAINTEXT);
+    byte[] sealed = new byte[MAX_FRAME];
+    byte[] opened = new byte[MAX_PLAINTEXT];
+    // every frame sealed with its own nonce; the last kept for the open loop's input (same size)
+    long t0 = System.nanoTime();
+    for (int i = 0; i < frames; i++) {
+      cipher(Cipher.ENCRYPT_MODE, key, i).doFinal(plain, 0, MAX_PLAINTEXT, sealed, 0);
+    }
+    long t1 = System.nanoTime();
+    long last = frames - 1;
+    for (int i = 0; i < frames; i++) {
+      cipher(Cipher.DECRYPT_MODE, key, last).doFinal(sealed, 0, MAX_FRAME, opened, 0);
+    }
+    long t2 = System.nanoTime();
+    double mib = (double) frames * MAX_PLAINTEXT / 1048576.0;
+    return new double[] {mib / ((t1 - t0) / 1e9), mib / ((t2 - t1) / 1e9)};
+  }
+
+  /**
+   * {@code CipherLimitBench [MiB]}: the loopback ceiling. {@code CipherLimitBench --in-memory [MiB]}:
+   * the cipher alone on one thread, sealing then opening.
+   */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--in-memory")) {
+      long mib = args.length > 1 ? Long.parseLong(args[1]) : 1024;
+      inMemory(256L << 20); // warm-up
+      double[] r = inMemory(mib << 20);
+      System.out.println(JsonLine.of("cipher-in-memory").put("cipher", "ChaCha20-Poly1305").put("bytes", mib << 20)
+          .put("sealMibPerSec", r[0], 1).put("openMibPerSec", r[1], 1));
+      return;
+    }
     long mib = args.length > 0 ? Long.parseLong(args[0]) : 256;
     run(128L << 20); // warm-up
     // One JSON line, read by bench/transport-table.mjs.
