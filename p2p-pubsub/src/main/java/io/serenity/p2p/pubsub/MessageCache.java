@@ -42,10 +42,11 @@ final class MessageCache {
   /** Default bound on the payload bytes held: 256 MiB. */
   static final long DEFAULT_MAX_BYTES = 256L << 20;
 
-  private record Entry(MessageId id, String topic) {}
-
-  /** A cached message: as it came, or without its payload, which then sits in {@code data}. */
-  private record Held(PubSubMessage message, byte[] data, int size) {
+  /**
+   * A cached message: as it came, or without its payload, which then sits in {@code data}. The same
+   * object is in the map by id and in its window, which needs the id and the topic.
+   */
+  private record Held(MessageId id, PubSubMessage message, byte[] data, int size) {
     PubSubMessage restore() {
       if (data == null) {
         return message;
@@ -62,7 +63,7 @@ final class MessageCache {
   @SuppressWarnings("unchecked")
   private final ArrayDeque<byte[]>[] free = new ArrayDeque[31];
   private long freeBytes;
-  private final ArrayDeque<ArrayDeque<Entry>> windows = new ArrayDeque<>();
+  private final ArrayDeque<ArrayDeque<Held>> windows = new ArrayDeque<>();
   private final Map<MessageId, Held> messages = new HashMap<>();
   private final Map<MessageId, Map<PeerId, Integer>> transmissions = new HashMap<>();
   private long bytes;
@@ -96,13 +97,13 @@ final class MessageCache {
     if (size >= RECYCLE_THRESHOLD) {
       byte[] data = take(size);
       System.arraycopy(message.data(), 0, data, 0, size);
-      held = new Held(new PubSubMessage(message.from(), null, message.seqno(), message.topic(),
+      held = new Held(id, new PubSubMessage(message.from(), null, message.seqno(), message.topic(),
           message.signature(), message.key()), data, size);
     } else {
-      held = new Held(message, null, size);
+      held = new Held(id, message, null, size);
     }
     messages.put(id, held);
-    windows.getFirst().add(new Entry(id, message.topic()));
+    windows.getFirst().add(held);
     bytes += size;
     while (bytes > maxBytes && messages.size() > 1) {
       evictOldest();
@@ -132,12 +133,12 @@ final class MessageCache {
   List<MessageId> gossipIds(String topic) {
     LinkedHashSet<MessageId> out = new LinkedHashSet<>();
     int i = 0;
-    for (ArrayDeque<Entry> window : windows) {
+    for (ArrayDeque<Held> window : windows) {
       if (i++ >= historyGossip) {
         break;
       }
-      for (Entry e : window) {
-        if (e.topic().equals(topic)) {
+      for (Held e : window) {
+        if (e.message().topic().equals(topic)) {
           out.add(e.id());
         }
       }
@@ -149,7 +150,7 @@ final class MessageCache {
   void shift() {
     windows.addFirst(new ArrayDeque<>());
     while (windows.size() > historyLength) {
-      for (Entry e : windows.removeLast()) {
+      for (Held e : windows.removeLast()) {
         forget(e.id());
       }
     }
@@ -183,7 +184,7 @@ final class MessageCache {
 
   private void evictOldest() {
     for (var it = windows.descendingIterator(); it.hasNext(); ) {
-      Entry e = it.next().pollFirst();
+      Held e = it.next().pollFirst();
       if (e != null) {
         forget(e.id());
         evictedEarly++;
