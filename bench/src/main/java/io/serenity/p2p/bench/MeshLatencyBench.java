@@ -32,7 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>MeshLatencyBench [--nodes 20] [--messages 500] [--rate 50] [--size 256] [--sign none|strict]
  *                  [--muxer yamux|mplex] [--threads 2] [--seed 1]
- *                  [--warmup 2000]</pre>
+ *                  [--warmup 2000] [--delivery thread|inline]</pre>
+ *
+ * <p>{@code --delivery inline} subscribes with {@code subscribeInline} (the handler runs on the router
+ * thread) instead of the default delivery thread, to show what that hop adds.
  */
 public final class MeshLatencyBench {
   private MeshLatencyBench() {}
@@ -62,6 +65,7 @@ public final class MeshLatencyBench {
     int threads = Runtime.getRuntime().availableProcessors();
     long seed = 1;
     int warmup = 2000;
+    boolean inline = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
@@ -73,6 +77,11 @@ public final class MeshLatencyBench {
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        case "--delivery" -> inline = switch (args[i + 1]) {
+          case "inline" -> true;
+          case "thread" -> false;
+          default -> throw new IllegalArgumentException("--delivery inline|thread");
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -101,7 +110,7 @@ public final class MeshLatencyBench {
         PubSub p = PubSub.gossipsub(h, config, GossipSubParams.defaults());
         pubsubs.add(p);
         p.start().join();
-        p.subscribe(topic, m -> {
+        java.util.function.Consumer<io.serenity.p2p.pubsub.ReceivedMessage> onMessage = m -> {
           long now = System.nanoTime();
           byte[] d = m.message().data();
           if (d.length < 16) {
@@ -116,7 +125,12 @@ public final class MeshLatencyBench {
           if (slot < latencies.length) {
             latencies[slot] = now - sent;
           }
-        });
+        };
+        if (inline) {
+          p.subscribeInline(topic, onMessage);
+        } else {
+          p.subscribe(topic, onMessage);
+        }
       }
       Mulberry32 random = new Mulberry32((int) seed);
       List<CompletableFuture<?>> dials = new ArrayList<>();
@@ -189,6 +203,7 @@ public final class MeshLatencyBench {
       System.out.println(JsonLine.of("pubsub-mesh-latency")
           .put("impl", "java")
           .put("muxer", muxer)
+          .put("delivery", inline ? "inline" : "thread")
           .put("nodes", nodes)
           .put("transport", "tcp+noise+" + muxer)
           .put("sign", sign)
