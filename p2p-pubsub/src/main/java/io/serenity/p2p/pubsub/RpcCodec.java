@@ -377,6 +377,7 @@ final class RpcCodec {
   private static Rpc readRpc(CodedInputStream in, Limits limits) throws IOException {
     List<Rpc.SubOpts> subs = null;
     boolean subscriptionWithoutTopic = false;
+    PubSubMessage firstMsg = null; // the usual RPC carries one message: no list until a second
     List<PubSubMessage> msgs = null;
     ControlParts control = null;
     int tag;
@@ -404,10 +405,16 @@ final class RpcCodec {
           subs.add(new Rpc.SubOpts(subscribe, topic));
         }
         case RPC_PUBLISH -> {
-          if (msgs == null) {
-            msgs = new ArrayList<>(4);
+          PubSubMessage m = readMessage(in);
+          if (firstMsg == null) {
+            firstMsg = m;
+          } else {
+            if (msgs == null) {
+              msgs = new ArrayList<>(4);
+              msgs.add(firstMsg);
+            }
+            msgs.add(m);
           }
-          msgs.add(readMessage(in));
         }
         case RPC_CONTROL -> {
           if (control == null) {
@@ -422,7 +429,7 @@ final class RpcCodec {
     if (subCount > limits.maxSubscriptions()) {
       throw new PubSubException("RPC carries " + subCount + " subscriptions, limit " + limits.maxSubscriptions());
     }
-    int msgCount = msgs == null ? 0 : msgs.size();
+    int msgCount = msgs != null ? msgs.size() : firstMsg != null ? 1 : 0;
     if (msgCount > limits.maxMessages()) {
       throw new PubSubException("RPC carries " + msgCount + " messages, limit " + limits.maxMessages());
     }
@@ -441,7 +448,8 @@ final class RpcCodec {
       c = new Rpc.Control(immutable(control.ihave), immutable(control.iwant), immutable(control.graft),
           immutable(control.prune), immutable(control.idontwant));
     }
-    return new Rpc(immutable(subs), immutable(msgs), c);
+    return new Rpc(immutable(subs), msgs != null ? List.copyOf(msgs) : firstMsg != null ? List.of(firstMsg)
+        : List.of(), c);
   }
 
   private static PubSubMessage readMessage(CodedInputStream in) throws IOException {

@@ -370,6 +370,11 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
   }
 
   /** Runs {@code task} on the event loop, or {@code rejected} when the loop is shut down. */
+  /** {@return true on the connection's event loop} */
+  boolean inLoop() {
+    return channel.eventLoop().inEventLoop();
+  }
+
   void runOnLoop(Runnable task, Runnable rejected) {
     if (channel.eventLoop().inEventLoop()) {
       task.run();

@@ -118,15 +118,19 @@ final class MplexStream implements MuxedStream {
     if (bytes <= 0) {
       return;
     }
-    session.runOnLoop(
-        () -> {
-          // bytes delivered before the switch were never counted: clamp, as yamux does
-          unconsumed = Math.max(0, unconsumed - bytes);
-          if (holding && unconsumed <= creditCap / 2) {
-            stopHolding();
-          }
-        },
-        () -> {});
+    if (session.inLoop()) {
+      credit(bytes); // the usual caller, a reader on the event loop: no task object per read
+    } else {
+      session.runOnLoop(() -> credit(bytes), () -> {});
+    }
+  }
+
+  private void credit(int bytes) {
+    // bytes delivered before the switch were never counted: clamp, as yamux does
+    unconsumed = Math.max(0, unconsumed - bytes);
+    if (holding && unconsumed <= creditCap / 2) {
+      stopHolding();
+    }
   }
 
   @Override

@@ -550,6 +550,11 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
   }
 
   /** Runs {@code task} on the event loop; {@code onRejected} if the loop no longer runs tasks. */
+  /** {@return true on the connection's event loop} */
+  boolean inLoop() {
+    return channel.eventLoop().inEventLoop();
+  }
+
   void runOnLoop(Runnable task, Runnable onRejected) {
     EventLoop loop = channel.eventLoop();
     if (loop.inEventLoop()) {

@@ -145,18 +145,22 @@ final class YamuxStream implements MuxedStream {
     if (bytes <= 0) {
       return;
     }
-    session.runOnLoop(
-        () -> {
-          if (creditCap < 0) {
-            return;
-          }
-          // Bytes delivered before the switch (a negotiation's leftover) were credited on delivery.
-          long n = Math.min(bytes, deliveredUncredited);
-          deliveredUncredited -= n;
-          consumedSinceUpdate += n;
-          maybeSendWindowUpdate();
-        },
-        () -> {});
+    if (session.inLoop()) {
+      credit(bytes); // the usual caller, a reader on the event loop: no task object per read
+    } else {
+      session.runOnLoop(() -> credit(bytes), () -> {});
+    }
+  }
+
+  private void credit(int bytes) {
+    if (creditCap < 0) {
+      return;
+    }
+    // Bytes delivered before the switch (a negotiation's leftover) were credited on delivery.
+    long n = Math.min(bytes, deliveredUncredited);
+    deliveredUncredited -= n;
+    consumedSinceUpdate += n;
+    maybeSendWindowUpdate();
   }
 
   @Override
