@@ -64,7 +64,7 @@ final class MessageCache {
   private final ArrayDeque<byte[]>[] free = new ArrayDeque[31];
   private long freeBytes;
   private final ArrayDeque<ArrayDeque<Held>> windows = new ArrayDeque<>();
-  private final Map<MessageId, Held> messages = new HashMap<>();
+  private final IdTable<Held> messages = new IdTable<>(Held::id);
   private final Map<MessageId, Map<PeerId, Integer>> transmissions = new HashMap<>();
   private long bytes;
   private volatile long evictedEarly; // read by metrics from other threads
@@ -89,7 +89,7 @@ final class MessageCache {
 
   /** Adds a message to the newest window; a message already cached is left where it is. */
   void put(MessageId id, PubSubMessage message) {
-    if (messages.containsKey(id)) {
+    if (messages.get(id) != null) {
       return;
     }
     int size = message.size();
@@ -102,7 +102,7 @@ final class MessageCache {
     } else {
       held = new Held(id, message, null, size);
     }
-    messages.put(id, held);
+    messages.add(held);
     windows.getFirst().add(held);
     bytes += size;
     while (bytes > maxBytes && messages.size() > 1) {
@@ -151,7 +151,7 @@ final class MessageCache {
     windows.addFirst(new ArrayDeque<>());
     while (windows.size() > historyLength) {
       for (Held e : windows.removeLast()) {
-        forget(e.id());
+        forget(e);
       }
     }
   }
@@ -186,7 +186,7 @@ final class MessageCache {
     for (var it = windows.descendingIterator(); it.hasNext(); ) {
       Held e = it.next().pollFirst();
       if (e != null) {
-        forget(e.id());
+        forget(e);
         evictedEarly++;
         RLOG.warn("message cache holds more than {} bytes of payloads; forgetting the oldest messages early"
             + " ({} so far): IWANT for them goes unanswered", maxBytes, evictedEarly);
@@ -195,15 +195,14 @@ final class MessageCache {
     }
   }
 
-  private void forget(MessageId id) {
-    Held h = messages.remove(id);
-    if (h != null) {
+  private void forget(Held h) {
+    if (messages.remove(h)) {
       bytes -= h.size();
       if (h.data() != null) {
         give(h.data());
       }
     }
-    transmissions.remove(id);
+    transmissions.remove(h.id());
   }
 
   /** {@return an array of at least {@code size} bytes: one that was given back, or a new one} */

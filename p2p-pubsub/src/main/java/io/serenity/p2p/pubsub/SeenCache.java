@@ -9,9 +9,8 @@ import java.time.Duration;
  * the oldest first, so a flood of unique ids cannot grow it without limit.
  *
  * <p>Every entry has the same TTL, so insertion order is expiry order: the ids and their expiry times
- * sit in a ring in that order (12 bytes a slot), with an open-addressing table for membership (the
- * id and its hash code, linear probing, at most half full; removal shifts the entries behind back, so no
- * tombstones). Two ids are added per forwarded message (ours when we publish, the peer's when we
+ * sit in a ring in that order (12 bytes a slot), with an open-addressing {@link IdTable} for
+ * membership. Two ids are added per forwarded message (ours when we publish, the peer's when we
  * receive); a linked hash map with a boxed expiry per entry and an iterator per look at the oldest cost
  * about twice the memory, and a hash set still a 32-byte node per id.
  */
@@ -19,9 +18,7 @@ final class SeenCache {
   private final Clock clock;
   private final long ttlNanos;
   private final int capacity;
-  // Membership: ids and their hash codes by slot; a power of two, never more than half full.
-  private MessageId[] table = new MessageId[32];
-  private int[] hashes = new int[32];
+  private final IdTable<MessageId> ids = new IdTable<>(id -> id);
   // Ring of ids in insertion (= expiry) order, with their expiry times; grows by doubling up to what
   // the cache holds, never past the next power of two above capacity.
   private MessageId[] ringIds = new MessageId[16];
@@ -46,14 +43,10 @@ final class SeenCache {
   boolean add(MessageId id) {
     long now = clock.nanos();
     expire(now);
-    int h = id.hashCode();
-    if (find(id, h) >= 0) {
+    if (ids.get(id) != null) {
       return false;
     }
-    if ((size + 1) * 2 > table.length) {
-      rehash(table.length * 2);
-    }
-    insert(id, h);
+    ids.add(id);
     if (size >= capacity) {
       removeOldest();
       evictedEarly++;
@@ -70,7 +63,7 @@ final class SeenCache {
 
   boolean contains(MessageId id) {
     expire(clock.nanos());
-    return find(id, id.hashCode()) >= 0;
+    return ids.get(id) != null;
   }
 
   int size() {
@@ -89,7 +82,7 @@ final class SeenCache {
   }
 
   private void removeOldest() {
-    remove(ringIds[head]);
+    ids.remove(ringIds[head]);
     ringIds[head] = null;
     head = (head + 1) & (ringIds.length - 1);
     size--;
@@ -107,73 +100,5 @@ final class SeenCache {
     ringIds = i2;
     ringExpiries = e2;
     head = 0;
-  }
-
-  // ---- the membership table ----
-
-  /** The home slot of a hash code (mixed, since ids' hash codes are array hashes of similar bytes). */
-  private static int home(int h, int mask) {
-    int m = h * 0x9E3779B9;
-    return (m ^ (m >>> 16)) & mask;
-  }
-
-  /** {@return the slot holding an id equal to {@code id}, or -1} */
-  private int find(MessageId id, int h) {
-    int mask = table.length - 1;
-    for (int i = home(h, mask); ; i = (i + 1) & mask) {
-      MessageId e = table[i];
-      if (e == null) {
-        return -1;
-      }
-      if (hashes[i] == h && e.equals(id)) {
-        return i;
-      }
-    }
-  }
-
-  private void insert(MessageId id, int h) {
-    int mask = table.length - 1;
-    int i = home(h, mask);
-    while (table[i] != null) {
-      i = (i + 1) & mask;
-    }
-    table[i] = id;
-    hashes[i] = h;
-  }
-
-  /** Removes {@code id} (the very object the ring holds) and closes the gap behind it. */
-  private void remove(MessageId id) {
-    int mask = table.length - 1;
-    int i = home(id.hashCode(), mask);
-    while (table[i] != id) {
-      if (table[i] == null) {
-        return; // not held (cannot happen: the ring and the table hold the same ids)
-      }
-      i = (i + 1) & mask;
-    }
-    table[i] = null;
-    // Shift back every entry of the run after the hole that may sit there: one whose home slot is
-    // not cyclically between the hole and its own slot.
-    for (int j = (i + 1) & mask; table[j] != null; j = (j + 1) & mask) {
-      int k = home(hashes[j], mask);
-      if (((j - k) & mask) >= ((j - i) & mask)) {
-        table[i] = table[j];
-        hashes[i] = hashes[j];
-        table[j] = null;
-        i = j;
-      }
-    }
-  }
-
-  private void rehash(int slots) {
-    MessageId[] oldIds = table;
-    int[] oldHashes = hashes;
-    table = new MessageId[slots];
-    hashes = new int[slots];
-    for (int i = 0; i < oldIds.length; i++) {
-      if (oldIds[i] != null) {
-        insert(oldIds[i], oldHashes[i]);
-      }
-    }
   }
 }
