@@ -126,6 +126,39 @@ final class CipherState {
     n++;
   }
 
+  /**
+   * Starts one transport message whose plaintext is then given in parts with {@link #encryptPart}
+   * and ended with {@link #endEncrypt}: for frames that gather several writes.
+   */
+  void beginEncrypt() {
+    requireKey();
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, nextIv());
+    } catch (GeneralSecurityException e) {
+      throw new NoiseException("encryption failed", e);
+    }
+  }
+
+  /** Encrypts the next {@code len} bytes of the message begun; returns the bytes written to {@code out}. */
+  int encryptPart(byte[] in, int inOff, int len, byte[] out, int outOff) {
+    try {
+      return cipher.update(in, inOff, len, out, outOff);
+    } catch (GeneralSecurityException e) {
+      throw new NoiseException("encryption failed", e);
+    }
+  }
+
+  /** Ends the message begun: writes what the cipher still holds and the tag; returns the bytes written. */
+  int endEncrypt(byte[] out, int outOff) {
+    try {
+      int written = cipher.doFinal(out, outOff);
+      n++;
+      return written;
+    } catch (GeneralSecurityException e) {
+      throw new NoiseException("encryption failed", e);
+    }
+  }
+
   /** Decrypts {@code len} bytes (tag included) into {@code out}; {@code len - 16} bytes written. */
   void decryptWithAd(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
     requireKey();

@@ -33,6 +33,13 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
   private boolean reading;
   private boolean failed;
   private byte[] scratch;
+  /** Writes held until the next flush, with their promises. */
+  private ByteBuf[] held = new ByteBuf[16];
+  private ChannelPromise[] heldPromises = new ChannelPromise[16];
+  private int heldCount;
+  private int heldBytes;
+  /** Held writes sealed at once beyond this many, whatever their size. */
+  private static final int MAX_HELD = 1024;
 
   NoiseTransportHandler(
       CipherState sender, CipherState receiver, NoiseConfig config, PeerId remote) {
@@ -168,6 +175,14 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Holds {@code msg} until the next flush, when everything held leaves in as few transport messages as
+   * fit (each at most {@code maxFrameLength}): a muxer writes a header and a payload per frame and
+   * many frames per event-loop turn, and sealing each write alone cost a cipher set-up, 18 bytes of
+   * framing and a decryption at the far end per write. What is held is sealed at once when it reaches
+   * a full frame's worth or {@value #MAX_HELD} writes, so holding adds at most one frame of plaintext
+   * to what the channel's outbound buffer would hold anyway.
+   */
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof ByteBuf in)) {
@@ -175,53 +190,181 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       promise.setFailure(new NoiseException("only ByteBuf can be written to a Noise channel"));
       return;
     }
+    if (failed) {
+      in.release();
+      promise.setFailure(new NoiseException("Noise channel failed"));
+      return;
+    }
+    if (heldCount == held.length) {
+      held = java.util.Arrays.copyOf(held, heldCount * 2);
+      heldPromises = java.util.Arrays.copyOf(heldPromises, heldCount * 2);
+    }
+    held[heldCount] = in;
+    heldPromises[heldCount] = promise;
+    heldCount++;
+    heldBytes += in.readableBytes();
+    if (heldBytes >= config.maxPlaintextPerFrame()) {
+      seal(ctx, false);
+    } else if (heldCount >= MAX_HELD) {
+      seal(ctx, true);
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    seal(ctx, true);
+    ctx.flush();
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    // as the channel does with writes not flushed when it closes
+    dropHeld(new java.nio.channels.ClosedChannelException());
+    ctx.close(promise);
+  }
+
+  /**
+   * Encrypts what is held into one buffer of transport messages and writes it: everything when
+   * {@code all} (a flush), else only whole messages' worth, the rest staying held for the next.
+   */
+  private void seal(ChannelHandlerContext ctx, boolean all) {
+    int count = heldCount;
+    if (count == 0) {
+      return;
+    }
+    int maxPlain = config.maxPlaintextPerFrame();
+    int total = all ? heldBytes : heldBytes / maxPlain * maxPlain;
+    if (total == 0 && !all) {
+      return;
+    }
     ByteBuf out = null;
+    ChannelPromise promise = null;
     try {
-      if (failed) {
-        promise.setFailure(new NoiseException("Noise channel failed"));
-        return;
-      }
-      int readable = in.readableBytes();
-      if (readable == 0) {
-        // An empty frame would only cost a nonce; keep the write for its promise and flush.
-        ctx.write(Unpooled.EMPTY_BUFFER, promise);
-        return;
-      }
-      int maxPlain = config.maxPlaintextPerFrame();
-      int frames = Math.max(1, (readable + maxPlain - 1) / maxPlain);
-      // One buffer and one write for all frames, so the caller's promise covers the whole write.
-      out = ctx.alloc().heapBuffer(readable + frames * FRAME_OVERHEAD);
-      byte[] dst = out.array();
-      do {
-        int chunk = Math.min(maxPlain, in.readableBytes());
-        int frameLength = chunk + CipherState.TAG_LENGTH;
-        out.writeShort(frameLength);
-        int dstOff = out.arrayOffset() + out.writerIndex();
-        if (in.hasArray()) {
-          sender.encryptWithAd(null, in.array(), in.arrayOffset() + in.readerIndex(), chunk, dst, dstOff);
-        } else {
-          // e.g. a muxer's header and payload in a composite buffer: encrypted part by part, no copy
-          sender.encryptWithAd(null, in.nioBuffers(in.readerIndex(), chunk), dst, dstOff, scratch());
+      if (total > 0) {
+        int frames = (total + maxPlain - 1) / maxPlain;
+        out = ctx.alloc().heapBuffer(total + frames * FRAME_OVERHEAD);
+        byte[] dst = out.array();
+        int part = 0;
+        int left = total;
+        while (left > 0) {
+          int chunk = Math.min(maxPlain, left);
+          out.writeShort(chunk + CipherState.TAG_LENGTH);
+          int o = out.arrayOffset() + out.writerIndex();
+          sender.beginEncrypt();
+          for (int need = chunk; need > 0; ) {
+            ByteBuf in = held[part];
+            int n = Math.min(need, in.readableBytes());
+            if (n == 0) {
+              part++;
+              continue;
+            }
+            if (in.hasArray()) {
+              o += sender.encryptPart(in.array(), in.arrayOffset() + in.readerIndex(), n, dst, o);
+            } else {
+              // a direct or composite buffer: through the scratch array (at most a frame's plaintext)
+              byte[] s = scratch();
+              in.getBytes(in.readerIndex(), s, 0, n);
+              o += sender.encryptPart(s, 0, n, dst, o);
+            }
+            in.skipBytes(n);
+            need -= n;
+          }
+          o += sender.endEncrypt(dst, o);
+          out.writerIndex(o - out.arrayOffset());
+          left -= chunk;
         }
-        out.writerIndex(out.writerIndex() + frameLength);
-        in.skipBytes(chunk);
-      } while (in.isReadable());
-      ByteBuf toWrite = out;
+      }
+      heldBytes -= total; // sealed writes are consumed: releasing them below subtracts nothing more
+      // the writes now wholly sealed; a write partly sealed stays held, its promise with the rest
+      int done = 0;
+      while (done < count && (all || !held[done].isReadable())) {
+        done++;
+      }
+      promise = done == 1 ? heldPromises[0] : combinedPromise(ctx, done);
+      // released before the write: a listener the write completes may write again, into held
+      releaseHeld(done);
+      ByteBuf toWrite = out == null ? Unpooled.EMPTY_BUFFER : out;
       out = null;
       ctx.write(toWrite, promise);
-    } catch (NoiseException e) {
-      promise.tryFailure(e);
-      fail(ctx, e);
+    } catch (RuntimeException e) {
+      ChannelPromise[] promises = java.util.Arrays.copyOf(heldPromises, heldCount);
+      releaseHeld(heldCount);
+      NoiseException failure = e instanceof NoiseException n ? n : new NoiseException("sealing failed", e);
+      fail(ctx, failure);
+      for (ChannelPromise p : promises) {
+        p.tryFailure(failure);
+      }
+      if (promise != null) {
+        promise.tryFailure(failure);
+      }
     } finally {
-      in.release();
       if (out != null) {
         out.release();
       }
     }
   }
 
+  /** One promise for {@code count} held writes, completing each of theirs as it completes. */
+  private ChannelPromise combinedPromise(ChannelHandlerContext ctx, int count) {
+    ChannelPromise[] each = new ChannelPromise[count];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      if (!heldPromises[i].isVoid()) {
+        each[n++] = heldPromises[i];
+      }
+    }
+    if (n == 0) {
+      return ctx.voidPromise();
+    }
+    int notify = n;
+    ChannelPromise all = ctx.newPromise();
+    all.addListener(f -> {
+      Throwable cause = f.cause();
+      for (int i = 0; i < notify; i++) {
+        if (cause == null) {
+          each[i].trySuccess();
+        } else {
+          each[i].tryFailure(cause);
+        }
+      }
+    });
+    return all;
+  }
+
+  /** Releases the first {@code count} held writes (their promises are the caller's) and keeps the rest. */
+  private void releaseHeld(int count) {
+    int bytes = 0;
+    for (int i = 0; i < count; i++) {
+      bytes += held[i].readableBytes();
+      held[i].release();
+    }
+    int rest = heldCount - count;
+    System.arraycopy(held, count, held, 0, rest);
+    System.arraycopy(heldPromises, count, heldPromises, 0, rest);
+    java.util.Arrays.fill(held, rest, heldCount, null);
+    java.util.Arrays.fill(heldPromises, rest, heldCount, null);
+    heldCount = rest;
+    heldBytes = rest == 0 ? 0 : heldBytes - bytes;
+  }
+
+
+  /** Releases held writes and fails their promises (on close or removal, as unflushed writes are). */
+  private void dropHeld(Throwable cause) {
+    int count = heldCount;
+    if (count == 0) {
+      return;
+    }
+    ChannelPromise[] promises = java.util.Arrays.copyOf(heldPromises, count);
+    releaseHeld(count);
+    for (ChannelPromise p : promises) {
+      p.tryFailure(cause);
+    }
+  }
+
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    dropHeld(new java.nio.channels.ClosedChannelException());
     if (!reading) {
       releaseCumulation();
     }
@@ -230,6 +373,7 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    dropHeld(new java.nio.channels.ClosedChannelException());
     if (!reading) {
       releaseCumulation();
     }

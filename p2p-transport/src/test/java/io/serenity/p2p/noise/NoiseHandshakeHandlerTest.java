@@ -267,6 +267,74 @@ class NoiseHandshakeHandlerTest {
     link.finish();
   }
 
+  /** The length of each transport message in {@code wire}. */
+  private static List<Integer> frameLengths(byte[] wire) {
+    ByteBuf w = Unpooled.wrappedBuffer(wire);
+    List<Integer> frames = new ArrayList<>();
+    while (w.isReadable()) {
+      int len = w.readUnsignedShort();
+      frames.add(len);
+      w.skipBytes(len);
+    }
+    return frames;
+  }
+
+  @Test
+  void writesUpToAFlushLeaveSealedTogetherInOneMessage() {
+    Link link = handshaken(List.of(), List.of());
+    ByteBuf direct = Unpooled.directBuffer().writeBytes("abc".getBytes(StandardCharsets.UTF_8));
+    ByteBuf heap = Unpooled.copiedBuffer("defgh", StandardCharsets.UTF_8);
+    ByteBuf composite = Unpooled.wrappedBuffer(
+        Unpooled.copiedBuffer("ij", StandardCharsets.UTF_8),
+        Unpooled.directBuffer().writeBytes("klm".getBytes(StandardCharsets.UTF_8)));
+    List<io.netty.channel.ChannelFuture> writes = List.of(
+        link.a.write(direct), link.a.write(Unpooled.EMPTY_BUFFER), link.a.write(heap), link.a.write(composite));
+    // nothing leaves, and nothing is done, before the flush
+    assertThat(drainOutbound(link.a)).isEmpty();
+    assertThat(writes).noneMatch(io.netty.channel.ChannelFuture::isDone);
+    link.a.flush();
+    byte[] wire = drainOutbound(link.a);
+    assertThat(frameLengths(wire)).containsExactly(3 + 5 + 5 + 16);
+    assertThat(writes).allMatch(io.netty.channel.ChannelFuture::isSuccess);
+    assertThat(List.of(direct, heap, composite)).allMatch(b -> b.refCnt() == 0);
+    link.b.writeInbound(Unpooled.wrappedBuffer(wire));
+    assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("abcdefghijklm");
+    link.finish();
+  }
+
+  @Test
+  void manySmallWritesFillWholeMessagesAndArriveInOrder() {
+    Link link = handshaken(List.of(), List.of());
+    byte[] all = new byte[2_000 * 100];
+    new Random(9).nextBytes(all);
+    List<io.netty.channel.ChannelFuture> writes = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      writes.add(link.a.write(Unpooled.copiedBuffer(all, i * 100, 100)));
+    }
+    link.a.flush();
+    byte[] wire = drainOutbound(link.a);
+    // sealed whenever a full message's worth is held: 200,000 bytes in four messages, not 2,000
+    List<Integer> frames = frameLengths(wire);
+    assertThat(frames).hasSize(4).allMatch(len -> len <= 65535);
+    assertThat(frames.stream().mapToInt(len -> len - 16).sum()).isEqualTo(all.length);
+    assertThat(writes).allMatch(io.netty.channel.ChannelFuture::isSuccess);
+    link.b.writeInbound(Unpooled.wrappedBuffer(wire));
+    assertThat(drainInbound(link.b)).isEqualTo(all);
+    link.finish();
+  }
+
+  @Test
+  void closingFailsAndReleasesWritesNotYetFlushed() {
+    Link link = handshaken(List.of(), List.of());
+    ByteBuf data = Unpooled.copiedBuffer("held", StandardCharsets.UTF_8);
+    io.netty.channel.ChannelFuture write = link.a.write(data);
+    link.a.close();
+    assertThat(write.cause()).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+    assertThat(data.refCnt()).isZero();
+    assertThat(drainOutbound(link.a)).isEmpty();
+    link.finish();
+  }
+
   @Test
   void emptyWritesSendNoFrame() {
     Link link = handshaken(List.of(), List.of());

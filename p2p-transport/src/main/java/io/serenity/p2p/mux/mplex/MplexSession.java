@@ -53,6 +53,8 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
   private ChannelHandlerContext ctx;
   private long nextStreamId;
   private boolean closed;
+  /** A flush is queued behind this event-loop turn's tasks (loop-confined). */
+  private boolean flushScheduled;
 
   /** The connection's share of the host's write budget; null when the channel has none. */
   private final WriteBudget.Account writeAccount;
@@ -283,15 +285,40 @@ final class MplexSession extends ChannelInboundHandlerAdapter implements MuxedCo
     } finally {
       data.release();
     }
-    ctx.flush();
+    flushSoon();
     combiner.finish(all);
     return all;
   }
 
+  /** Writes {@code frame}; it leaves with the flush of this event-loop turn (see {@link #flushSoon}). */
   ChannelFuture writeAndFlush(MplexFrame frame) {
     ChannelFuture future = write(frame);
-    ctx.flush();
+    flushSoon();
     return future;
+  }
+
+  /**
+   * Flushes once per batch of event-loop tasks instead of once per frame: the frames written in one
+   * turn leave in one socket write, sealed by a secure channel in as few messages as fit.
+   */
+  private void flushSoon() {
+    if (!channel.eventLoop().inEventLoop()) {
+      ctx.flush();
+      return;
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      try {
+        channel.eventLoop().execute(this::flushNow);
+      } catch (RejectedExecutionException e) {
+        flushNow();
+      }
+    }
+  }
+
+  private void flushNow() {
+    flushScheduled = false;
+    ctx.flush();
   }
 
   private ChannelFuture write(MplexFrame frame) {

@@ -66,13 +66,22 @@ final class YamuxFrameCodec {
    * Encodes {@code frame}; a Data frame's body is passed on (not copied) inside the returned
    * buffer, so the caller gives up ownership of it.
    */
-  static ByteBuf encode(ByteBufAllocator alloc, YamuxFrame frame) {
-    ByteBuf header = alloc.buffer(YamuxFrame.HEADER_LENGTH);
+  /** The 12-byte header of {@code frame} alone, in heap memory (the body is written after it). */
+  static ByteBuf encodeHeader(ByteBufAllocator alloc, YamuxFrame frame) {
+    return writeHeader(alloc.heapBuffer(YamuxFrame.HEADER_LENGTH), frame);
+  }
+
+  private static ByteBuf writeHeader(ByteBuf header, YamuxFrame frame) {
     header.writeByte(YamuxFrame.VERSION);
     header.writeByte(frame.type());
     header.writeShort(frame.flags());
     header.writeInt((int) frame.streamId());
     header.writeInt((int) frame.length());
+    return header;
+  }
+
+  static ByteBuf encode(ByteBufAllocator alloc, YamuxFrame frame) {
+    ByteBuf header = writeHeader(alloc.buffer(YamuxFrame.HEADER_LENGTH), frame);
     if (frame instanceof YamuxFrame.Data data && data.data().isReadable()) {
       // Header and body leave as one buffer so a secure channel seals them in one message.
       CompositeByteBuf out = alloc.compositeBuffer(2);

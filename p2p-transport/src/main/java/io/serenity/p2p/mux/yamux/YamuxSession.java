@@ -455,7 +455,14 @@ public final class YamuxSession extends ChannelInboundHandlerAdapter implements 
 
   /** Encodes and writes {@code frame}; flushes once per event-loop task batch. */
   void send(YamuxFrame frame, ChannelPromise promise) {
-    channel.write(YamuxFrameCodec.encode(channel.alloc(), frame), promise);
+    if (frame instanceof YamuxFrame.Data data && data.data().isReadable() && channel.eventLoop().inEventLoop()) {
+      // Header and body as two writes, nothing between them on the loop: a secure channel seals all
+      // writes up to the flush together, so a composite buffer per frame would buy nothing.
+      channel.write(YamuxFrameCodec.encodeHeader(channel.alloc(), frame), channel.voidPromise());
+      channel.write(data.data(), promise);
+    } else {
+      channel.write(YamuxFrameCodec.encode(channel.alloc(), frame), promise);
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       try {

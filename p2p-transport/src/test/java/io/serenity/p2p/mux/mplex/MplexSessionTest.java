@@ -483,6 +483,8 @@ class MplexSessionTest {
   void aStreamThatHoldsTheReadsPastTheTimeoutIsResetAndTheConnectionReadsAgain() throws Exception {
     java.time.Duration timeout = java.time.Duration.ofSeconds(3);
     pair = new Pair(MplexConfig.defaults(), MplexConfig.defaults().withReadHoldTimeout(timeout));
+    // the clock moves only when the test moves it: a millisecond of real time must not fire the timeout
+    pair.chB.freezeTime();
     List<MuxedStream> accepted = new ArrayList<>();
     pair.b.setInboundStreamAcceptor(accepted::add);
     MuxedStream a = open(pair.a);
@@ -626,6 +628,7 @@ class MplexSessionTest {
     List<MplexFrame> decodeOutbound(EmbeddedChannel ch) {
       EmbeddedChannel decoder = new EmbeddedChannel(
           new MplexFrameCodec(MplexConfig.DEFAULT_MAX_MESSAGE_SIZE));
+      ch.runPendingTasks(); // the session flushes once per event-loop turn
       for (Object msg; (msg = ch.readOutbound()) != null; ) {
         decoder.writeInbound(msg);
       }
@@ -639,6 +642,7 @@ class MplexSessionTest {
 
     private static boolean transfer(EmbeddedChannel from, EmbeddedChannel to) {
       boolean moved = false;
+      from.runPendingTasks(); // the session flushes once per event-loop turn
       for (Object msg; (msg = from.readOutbound()) != null; ) {
         moved = true;
         if (to.isActive()) {
