@@ -6,6 +6,7 @@ import io.serenity.p2p.time.Scheduler;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,6 +56,9 @@ final class GossipSubRouter implements Router {
   private final Map<String, Map<PeerId, Long>> backoff = new HashMap<>();
   /** peer -> ids it asked us not to send -> heartbeat tick when asked. */
   private final Map<PeerId, Map<MessageId, Long>> dontWant = new HashMap<>();
+  /** The targets of the message being published, reused (router thread); see {@link #publish}. */
+  private PeerId[] targetScratch = new PeerId[16];
+  private boolean targetsInUse;
   /** IWANT promises (v1.1 "Spam protection"): id -> peer that advertised it -> deadline (nanos). */
   private final Map<MessageId, Map<PeerId, Long>> promises = new HashMap<>();
   private final Map<PeerId, Integer> ihavesThisHeartbeat = new HashMap<>();
@@ -529,60 +533,101 @@ final class GossipSubRouter implements Router {
     String topic = message.topic();
     mcache.put(id, message);
     boolean own = receivedFrom == null;
-    List<PeerId> to;
-    if (!own && direct.isEmpty() && floodsubPeers == 0) {
-      // The common forward: only the mesh (or fanout) gets it, so neither the topic's peers nor a
-      // set of targets is built per message. A copy of the mesh (one array, wrapped, not copied
-      // again), since a send may remove a peer.
-      Set<PeerId> m = mesh.get(topic);
-      to = m != null ? Arrays.asList(m.toArray(PeerId[]::new)) : fanoutTargets(topic);
-    } else {
-      to = targets(topic, own);
-    }
-    byte[] author = message.from();
-    if (!own && message.size() >= params.idontwantMessageThreshold()) {
-      // v1.2: tell mesh peers not to send us this one before we forward it
-      Set<PeerId> m = mesh.getOrDefault(topic, Set.of());
-      Rpc dont = null; // built for the first peer that gets it (often none: the mesh may be only the sender)
-      for (PeerId p : m) {
-        if (!p.equals(receivedFrom) && V12.equals(protocols.get(p))) {
-          if (dont == null) {
-            dont = Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(),
-                List.of(new Rpc.IDontWant(List.of(id)))));
+    // The peers it goes to, copied first (a send may change the mesh), into the router's reusable
+    // array unless a send re-entered this method while it was in use.
+    boolean reuse = !targetsInUse;
+    targetsInUse = true;
+    PeerId[] to = reuse ? targetScratch : new PeerId[8];
+    int used = 0; // entries of to written, the first n of them the targets
+    try {
+      int n;
+      boolean toIsMesh = false;
+      if (!own && direct.isEmpty() && floodsubPeers == 0) {
+        // The common forward: only the mesh (or fanout) gets it, so neither the topic's peers nor a
+        // set of targets is built per message.
+        Set<PeerId> m = mesh.get(topic);
+        Collection<PeerId> c = m != null ? m : fanoutTargets(topic);
+        n = c.size();
+        used = n;
+        to = c.toArray(to.length >= n ? to : new PeerId[n]);
+        toIsMesh = m != null;
+      } else if (own && params.floodPublish()) {
+        // every peer of the topic we may publish to, filtered in place (no list or set per publish)
+        Set<PeerId> topicPeers = context.peersInTopic(topic);
+        int all = topicPeers.size();
+        used = all;
+        to = topicPeers.toArray(to.length >= all ? to : new PeerId[all]);
+        double publishThreshold = thresholds.publishThreshold();
+        n = 0;
+        for (int i = 0; i < all; i++) {
+          PeerId p = to[i];
+          if (direct.containsKey(p) || score(p) >= publishThreshold) {
+            to[n++] = p;
           }
-          context.send(p, dont, Lane.CONTROL);
+        }
+      } else {
+        List<PeerId> t = targets(topic);
+        n = t.size();
+        used = n;
+        to = t.toArray(to.length >= n ? to : new PeerId[n]);
+      }
+      if (reuse && to != targetScratch) {
+        targetScratch = to; // grown: keep the larger array
+      }
+      byte[] author = message.from();
+      if (!own && message.size() >= params.idontwantMessageThreshold()) {
+        // v1.2: tell mesh peers not to send us this one before we forward it
+        Rpc dont = null; // built for the first peer that gets it (often none: the mesh may be only the sender)
+        if (toIsMesh) {
+          for (int i = 0; i < n; i++) { // the mesh just copied: no iterator per message
+            dont = sendIDontWant(to[i], receivedFrom, id, dont);
+          }
+        } else {
+          for (PeerId p : mesh.getOrDefault(topic, Set.of())) {
+            dont = sendIDontWant(p, receivedFrom, id, dont);
+          }
         }
       }
-    }
-    Rpc rpc = Rpc.publish(message);
-    Lane lane = own ? Lane.PUBLISH : Lane.FORWARD;
-    for (int i = 0, n = to.size(); i < n; i++) { // by index: no iterator per message
-      PeerId p = to.get(i);
-      if (p.equals(receivedFrom) || p.hasBytes(author)) {
-        continue;
+      Rpc rpc = null; // made for the first peer it goes to (none when the mesh is only the sender)
+      Lane lane = own ? Lane.PUBLISH : Lane.FORWARD;
+      for (int i = 0; i < n; i++) {
+        PeerId p = to[i];
+        if (p.equals(receivedFrom) || p.hasBytes(author)) {
+          continue;
+        }
+        Map<MessageId, Long> dw = dontWant.get(p);
+        if (dw != null && dw.containsKey(id)) {
+          continue;
+        }
+        if (rpc == null) {
+          rpc = Rpc.publish(message);
+        }
+        context.send(p, rpc, lane);
       }
-      Map<MessageId, Long> dw = dontWant.get(p);
-      if (dw != null && dw.containsKey(id)) {
-        continue;
+    } finally {
+      if (reuse) {
+        Arrays.fill(to, 0, used, null); // hold no peer past the call
+        targetsInUse = false;
       }
-      context.send(p, rpc, lane);
     }
   }
 
-  /** Where a message goes beyond the plain mesh forward: our own publish, direct and floodsub peers. */
-  private List<PeerId> targets(String topic, boolean own) {
+  /** Sends the IDONTWANT for {@code id} to {@code p} when it speaks v1.2 and did not send it to us. */
+  private Rpc sendIDontWant(PeerId p, PeerId receivedFrom, MessageId id, Rpc dont) {
+    if (!p.equals(receivedFrom) && V12.equals(protocols.get(p))) {
+      if (dont == null) {
+        dont = Rpc.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(),
+            List.of(new Rpc.IDontWant(List.of(id)))));
+      }
+      context.send(p, dont, Lane.CONTROL);
+    }
+    return dont;
+  }
+
+  /** Where a message goes beyond the plain mesh forward and the flood publish: direct and floodsub peers. */
+  private List<PeerId> targets(String topic) {
     Set<PeerId> topicPeers = context.peersInTopic(topic);
     double publishThreshold = thresholds.publishThreshold();
-    if (own && params.floodPublish()) {
-      // a filter of a set: a list is enough (no second hash set per publish)
-      List<PeerId> flood = new ArrayList<>(topicPeers.size());
-      for (PeerId p : topicPeers) {
-        if (direct.containsKey(p) || score(p) >= publishThreshold) {
-          flood.add(p);
-        }
-      }
-      return flood;
-    }
     Set<PeerId> to = new LinkedHashSet<>();
     for (PeerId p : topicPeers) {
       if (direct.containsKey(p)) {
@@ -597,13 +642,13 @@ final class GossipSubRouter implements Router {
   }
 
   /** The fanout of a topic we publish to without being in its mesh, filled up to D when empty. */
-  private List<PeerId> fanoutTargets(String topic) {
+  private Set<PeerId> fanoutTargets(String topic) {
     Set<PeerId> f = fanout.computeIfAbsent(topic, t -> new LinkedHashSet<>());
     if (f.isEmpty()) {
       f.addAll(pick(topic, params.d(), Set.of(), this::isFanoutCandidate));
     }
     lastPublished.put(topic, now());
-    return Arrays.asList(f.toArray(PeerId[]::new));
+    return f;
   }
 
   // ---- heartbeat ----

@@ -391,14 +391,20 @@ public final class PubSub implements AutoCloseable {
 
   /** Routes our accepted publish; its future completes once every copy is queued (see {@link #publish}). */
   private void routeOwn(MessageId id, String topic, Runnable route, CompletableFuture<MessageId> result) {
-    Publication pub = new Publication(id, topic, result);
-    publishing = pub;
+    routingId = id;
+    routingTopic = topic;
+    routingResult = result;
+    Publication pub;
     try {
       route.run();
     } finally {
+      pub = publishing; // made only if a copy had to wait
       publishing = null;
+      routingId = null;
+      routingTopic = null;
+      routingResult = null;
     }
-    if (pub.waiting == 0) {
+    if (pub == null || pub.waiting == 0) {
       result.complete(id);
     } else {
       pub.deadline = scheduler.schedule(config.publishWait(), () -> publishWaitExpired(pub));
@@ -427,6 +433,10 @@ public final class PubSub implements AutoCloseable {
 
   /** The publish the router is routing now, so that its publish-lane sends can wait (router thread). */
   private Publication publishing;
+  /** Our publish being routed (router thread; null otherwise): its record is made when a copy must wait. */
+  private MessageId routingId;
+  private String routingTopic;
+  private CompletableFuture<MessageId> routingResult;
   /**
    * Bytes of our publishes waiting in all peers' wait lists. Written by the router thread only;
    * volatile because a write completion reads it to decide whether the router must look for room.
@@ -442,7 +452,7 @@ public final class PubSub implements AutoCloseable {
    * queued for it make room first (they are the ones to drop for a slow peer); when that is not
    * enough, the copy waits, in order behind earlier waiting copies, until writes free room.
    */
-  private boolean enqueueOwn(PeerState p, Rpc rpc, Publication pub) {
+  private boolean enqueueOwn(PeerState p, Rpc rpc) {
     if (p.out == null) {
       return false;
     }
@@ -454,6 +464,10 @@ public final class PubSub implements AutoCloseable {
       }
     }
     boolean first = ownWaitingBytes == 0;
+    Publication pub = publishing;
+    if (pub == null) {
+      publishing = pub = new Publication(routingId, routingTopic, routingResult);
+    }
     p.ownWaiting.add(new Waiting(out, pub));
     peersWithWaiting.add(p);
     pub.waiting++;
@@ -974,19 +988,43 @@ public final class PubSub implements AutoCloseable {
     return topics == null ? Set.of() : topics;
   }
 
+  /** The most RPCs one inbound stream's inbox held at once (for tests). */
+  private final AtomicInteger inboxHighWater = new AtomicInteger();
+
+  int inboxHighWater() {
+    return inboxHighWater.get();
+  }
+
+  /** Most RPCs one drain task of an inbound stream handles before it lets other tasks run. */
+  private static final int INBOX_BATCH = 64;
+  /** Most RPCs of one inbound stream that wait for the router thread before reading pauses. */
+  static final int MAX_INBOX_RPCS = 4096;
+
   private void onInboundStream(Stream stream) {
     stream.readMessages(config.maxRpcSize(), new RpcReader(stream.remotePeer()));
   }
 
   /**
    * Reads RPCs from one inbound stream, decoding each in place on the event loop, and hands them to
-   * the router thread. Back-pressure: while more than two maximum-size RPCs of this peer wait for the
-   * router thread, reading pauses until the router has handled the last one, so a fast peer fills its
-   * stream window (and the muxer stops it) instead of our memory.
+   * the router thread through an inbox: one router task drains every RPC that arrived before it runs
+   * (at most {@value #INBOX_BATCH} per task, so other peers take turns), instead of a task per RPC.
+   * Back-pressure: while more than two maximum-size RPCs of this peer, or {@value #MAX_INBOX_RPCS}
+   * RPCs, wait for the router thread, reading pauses until the router has handled enough of them, so a
+   * fast peer fills its stream window (and the muxer stops it) instead of our memory.
    */
-  private final class RpcReader implements MessageReader {
+  private final class RpcReader implements MessageReader, Runnable {
     private final PeerId from;
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Decoded RPCs waiting for the router, guarded by itself, with their sizes in {@link #sizes}. */
+    private final ArrayDeque<Rpc> inbox = new ArrayDeque<>();
+    /** The sizes of the RPCs in the inbox, a ring in the same order (guarded by inbox). */
+    private int[] sizes = new int[16];
+    private int sizesHead;
+    /** A drain task is queued or running (guarded by inbox). */
+    private boolean draining;
+    /** Reading is paused (or about to be) until the router catches up. */
+    private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Stream stream;
 
     RpcReader(PeerId from) {
       this.from = from;
@@ -994,20 +1032,71 @@ public final class PubSub implements AutoCloseable {
 
     @Override
     public boolean onMessage(Stream stream, ByteBuffer frame) {
+      this.stream = stream;
       int size = frame.remaining();
       Rpc rpc = RpcCodec.decode(frame, limits); // a bad RPC throws: the stream is reset, onClose says why
       boolean pause = queuedBytes.addAndGet(size) > 2L * config.maxRpcSize();
-      scheduler.execute(() -> {
+      boolean schedule;
+      synchronized (inbox) {
+        int n = inbox.size();
+        // bytes bound what large RPCs hold, the count what a flood of tiny ones holds
+        pause |= n + 1 >= MAX_INBOX_RPCS;
+        if (pause) {
+          paused.set(true); // before the RPC is visible to the router: the drain that takes it sees the pause
+        }
+        if (n == sizes.length) {
+          int[] grown = new int[n * 2];
+          for (int i = 0; i < n; i++) {
+            grown[i] = sizes[(sizesHead + i) & (n - 1)];
+          }
+          sizes = grown;
+          sizesHead = 0;
+        }
+        sizes[(sizesHead + n) & (sizes.length - 1)] = size;
+        inbox.add(rpc);
+        if (n + 1 > inboxHighWater.get()) {
+          inboxHighWater.accumulateAndGet(n + 1, Math::max);
+        }
+        schedule = !draining;
+        draining = true;
+      }
+      if (schedule) {
+        scheduler.execute(this);
+      }
+      return !pause;
+    }
+
+    /** The drain, on the router thread. */
+    @Override
+    public void run() {
+      for (int handled = 0; ; handled++) {
+        Rpc rpc;
+        int size;
+        int left;
+        synchronized (inbox) {
+          if (inbox.isEmpty()) {
+            draining = false;
+            return;
+          }
+          if (handled == INBOX_BATCH) {
+            break; // still draining: queued again below, behind what else waits for this thread
+          }
+          rpc = inbox.poll();
+          size = sizes[sizesHead];
+          sizesHead = (sizesHead + 1) & (sizes.length - 1);
+          left = inbox.size();
+        }
         try {
           handleRpc(from, rpc);
         } finally {
-          queuedBytes.addAndGet(-size);
-          if (pause) {
+          long bytes = queuedBytes.addAndGet(-size);
+          if (bytes <= 2L * config.maxRpcSize() && left < MAX_INBOX_RPCS / 2 && paused.get()
+              && paused.compareAndSet(true, false)) {
             stream.resumeMessages();
           }
         }
-      });
-      return !pause;
+      }
+      scheduler.execute(this);
     }
 
     @Override
@@ -1068,8 +1157,9 @@ public final class PubSub implements AutoCloseable {
       return;
     }
     ReceivedMessage rm = new ReceivedMessage(id, m, from);
-    for (LocalSubscription s : list) {
-      s.offer(rm);
+    // by index, no iterator per message: the list changes only in tasks of this thread, never during this loop
+    for (int i = 0, n = list.size(); i < n; i++) {
+      list.get(i).offer(rm);
     }
   }
 
@@ -1469,8 +1559,8 @@ public final class PubSub implements AutoCloseable {
       if (s == null) {
         return false;
       }
-      if (lane == Lane.PUBLISH && publishing != null) {
-        return enqueueOwn(s, rpc, publishing);
+      if (lane == Lane.PUBLISH && routingId != null) {
+        return enqueueOwn(s, rpc);
       }
       return enqueue(s, rpc, lane);
     }

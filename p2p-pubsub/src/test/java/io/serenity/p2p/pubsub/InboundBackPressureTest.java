@@ -85,6 +85,48 @@ class InboundBackPressureTest {
     assertThat(violations).isEmpty();
   }
 
+  @Test
+  void aFloodOfSmallRpcsPausesReadingAtTheInboxCountAndLosesNothing() throws Exception {
+    Host host = hosts.start();
+    // maxRpcSize over 1 MiB: the byte bound (two of them) would let about 14,000 of these RPCs wait
+    PubSubConfig config = PubSubConfig.defaults().withMaxMessageSize(1 << 20);
+    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
+    await(pubsub.start());
+    pubsub.subscribe("t", m -> {});
+    RawPeer raw = new RawPeer(hosts);
+    Stream s = raw.dial(host);
+    RawPeer.sync(s, pubsub, "ready");
+
+    CountDownLatch release = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      try {
+        release.await(60, TimeUnit.SECONDS); // the router thread is busy until released
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    int n = PubSub.MAX_INBOX_RPCS + 2_000; // about 150 bytes each
+    List<CompletableFuture<Void>> writes = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      writes.add(s.writeMessage(RpcCodec.encode(new Rpc(List.of(), List.of(raw.signed("t", new byte[] {(byte) i})), null))));
+    }
+    long deadline = System.nanoTime() + TestHosts.TIMEOUT.toNanos();
+    while (pubsub.inboxHighWater() < PubSub.MAX_INBOX_RPCS) { // no event for it: polled, bounded
+      assertThat(System.nanoTime()).as("the inbox filled up").isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+    // reading paused at the count: the router's inbox holds no more, the rest waits in the stream
+    assertThat(pubsub.inboxHighWater()).isEqualTo(PubSub.MAX_INBOX_RPCS);
+
+    release.countDown();
+    for (CompletableFuture<Void> w : writes) {
+      await(w);
+    }
+    RawPeer.sync(s, pubsub, "after");
+    assertThat(receivedOnRouterThread()).as("RPCs the router handled").isEqualTo(n);
+    assertThat(pubsub.inboxHighWater()).isEqualTo(PubSub.MAX_INBOX_RPCS);
+  }
+
   private long receivedOnRouterThread() throws Exception {
     CompletableFuture<Long> received = new CompletableFuture<>();
     scheduler.execute(() -> received.complete(pubsub.stats().get("t").received()));
