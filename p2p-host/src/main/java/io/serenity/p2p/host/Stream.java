@@ -86,8 +86,14 @@ public final class Stream {
     }
   }
 
-  /** A {@link MessageReader} is installed (reads queued behind it would never be served). */
-  private boolean hasReader;
+  /**
+   * A {@link MessageReader} is installed (reads queued behind it would never be served). It is always
+   * the last queued read: nothing is queued after it, and it leaves the queue when it ends.
+   */
+  private boolean hasReader() {
+    PendingRead last = reads.peekLast();
+    return last != null && last.reader() != null;
+  }
   /** The installed reader asked to pause: nothing is handed on or credited until it resumes. */
   private boolean readerPaused;
   /** Calls the installed reader; made once so that a message costs no object. */
@@ -284,12 +290,11 @@ public final class Stream {
     }
     onLoop(
         () -> {
-          if (receiver != null || hasReader) {
+          if (receiver != null || hasReader()) {
             closeReader(reader, new IllegalStateException(
                 receiver != null ? "stream is in receive() mode" : "stream already has a message reader"));
             return;
           }
-          hasReader = true;
           readerCall = m -> reader.onMessage(this, m);
           reads.add(new PendingRead(true, maxSize, null, null, reader));
           serveReads();
@@ -347,7 +352,6 @@ public final class Stream {
             failRead(p, new IllegalStateException("stream switched to receive()"));
           }
           reads.clear();
-          hasReader = false;
           receiver = r;
           if (buffer.readable() > 0) {
             byte[] all = buffer.takeAll();
@@ -429,7 +433,7 @@ public final class Stream {
     }
     onLoop(
         () -> {
-          if (receiver != null || hasReader) {
+          if (receiver != null || hasReader()) {
             read.future().completeExceptionally(new IllegalStateException(
                 receiver != null ? "stream is in receive() mode" : "stream has a message reader"));
             return;
@@ -505,7 +509,6 @@ public final class Stream {
             more = buffer.decode((int) len, readerCall);
           } catch (RuntimeException e) {
             reads.poll();
-            hasReader = false;
             releaseRead();
             muxed.reset();
             closeReader(head.reader(), e);
@@ -589,7 +592,6 @@ public final class Stream {
     }
     reads.poll();
     if (head.reader() != null) {
-      hasReader = false;
       closeReader(head.reader(), new HostException(
           (wasReset ? "stream reset" : "stream closed by remote") + " (" + this + ")"));
       return true;
@@ -609,7 +611,6 @@ public final class Stream {
       failRead(p, e);
     }
     reads.clear();
-    hasReader = false;
     // Reset now, not when the muxer reports it: later reads fail at once instead of serving the
     // bytes of a peer we are cutting off (up to maxReadBuffer of them).
     wasReset = true;
@@ -626,7 +627,6 @@ public final class Stream {
       failRead(p, e);
     }
     reads.clear();
-    hasReader = false;
     wasReset = true;
     buffer.clear();
     uncredited = 0;

@@ -38,6 +38,8 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
   private ChannelPromise[] heldPromises = new ChannelPromise[16];
   private int heldCount;
   private int heldBytes;
+  /** Complete inbound frames wait in the cumulation because the channel's reads are held. */
+  private boolean framesHeld;
   /** Held writes sealed at once beyond this many, whatever their size. */
   private static final int MAX_HELD = 1024;
 
@@ -91,13 +93,30 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
       return;
     }
     cumulation = cumulate(ctx, data);
+    openFrames(ctx, false);
+  }
+
+  /**
+   * Opens the complete frames in the cumulation and hands each on. While the channel's reads are held
+   * (auto-read off: a muxer without flow control holds them for a reader that fell behind) it stops
+   * after the first frame, as a socket read would, and the rest wait here until a read is asked for:
+   * one frame of 64 KiB can carry many writes since they are sealed together, and handing all of the
+   * frames a socket read completed on at once pushed a held stream past its buffer's bound.
+   */
+  private void openFrames(ChannelHandlerContext ctx, boolean all) {
     reading = true;
+    framesHeld = false;
+    boolean opened = false;
     try {
       while (!failed) {
         int length =
             NoiseFrameCodec.completeFrameLength(
                 cumulation, CipherState.TAG_LENGTH, config.maxFrameLength());
         if (length < 0) {
+          break;
+        }
+        if (opened && !all && !ctx.channel().config().isAutoRead()) {
+          framesHeld = true;
           break;
         }
         int plainLength = length - CipherState.TAG_LENGTH;
@@ -121,6 +140,7 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
         }
         plain.writerIndex(plainLength);
         cumulation.skipBytes(NoiseFrameCodec.LENGTH_PREFIX + length);
+        opened = true;
         if (plainLength == 0) {
           plain.release();
         } else {
@@ -132,11 +152,27 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
     } finally {
       reading = false;
     }
-    if (failed || !cumulation.isReadable()) {
-      releaseCumulation();
-    } else {
-      cumulation.discardSomeReadBytes();
+    if (cumulation != null) {
+      if (failed || !cumulation.isReadable()) {
+        releaseCumulation();
+        framesHeld = false;
+      } else {
+        cumulation.discardSomeReadBytes();
+      }
     }
+  }
+
+  /** A read asked for while frames wait: the next frame is handed on before the socket is read again. */
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    if (framesHeld && !reading && cumulation != null) {
+      openFrames(ctx, false);
+      ctx.fireChannelReadComplete();
+      if (framesHeld) {
+        return; // still reading from what is here: the socket can wait
+      }
+    }
+    ctx.read();
   }
 
   /**
@@ -365,6 +401,10 @@ final class NoiseTransportHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     dropHeld(new java.nio.channels.ClosedChannelException());
+    if (framesHeld && !reading && cumulation != null) {
+      openFrames(ctx, true); // what arrived before the end is handed on before the end
+      ctx.fireChannelReadComplete();
+    }
     if (!reading) {
       releaseCumulation();
     }

@@ -324,6 +324,39 @@ class NoiseHandshakeHandlerTest {
   }
 
   @Test
+  void heldReadsOpenOneFrameAtATimeAndNothingIsLost() {
+    Link link = handshaken(List.of(), List.of());
+    for (String part : List.of("one", "two", "three", "four")) {
+      link.a.writeAndFlush(Unpooled.copiedBuffer(part, StandardCharsets.UTF_8)); // a message each
+    }
+    byte[] wire = drainOutbound(link.a);
+    assertThat(frameLengths(wire)).hasSize(4);
+    link.b.config().setAutoRead(false); // as mplex does for a reader that fell behind
+    link.b.writeInbound(Unpooled.wrappedBuffer(wire));
+    // one socket read's worth of frames arrived; with reads held only the first is handed on
+    assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("one");
+    link.b.read(); // a read asked for: the next frame, from what is already here
+    assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("two");
+    link.b.config().setAutoRead(true); // reads resume: the rest, in order
+    assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("threefour");
+    link.finish();
+  }
+
+  @Test
+  void framesHeldWhenTheConnectionEndsAreHandedOnBeforeTheEnd() {
+    Link link = handshaken(List.of(), List.of());
+    for (String part : List.of("a", "b", "c")) {
+      link.a.writeAndFlush(Unpooled.copiedBuffer(part, StandardCharsets.UTF_8));
+    }
+    link.b.config().setAutoRead(false);
+    link.b.writeInbound(Unpooled.wrappedBuffer(drainOutbound(link.a)));
+    assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("a");
+    link.b.pipeline().fireChannelInactive();
+    assertThat(new String(drainInbound(link.b), StandardCharsets.UTF_8)).isEqualTo("bc");
+    link.finish();
+  }
+
+  @Test
   void closingFailsAndReleasesWritesNotYetFlushed() {
     Link link = handshaken(List.of(), List.of());
     ByteBuf data = Unpooled.copiedBuffer("held", StandardCharsets.UTF_8);
