@@ -43,6 +43,11 @@ public final class Stream {
   private final MuxedStream muxed;
   private final EventLoop loop;
   private final int maxReadBuffer;
+  /**
+   * What a connection may still hand a stream after its muxer stopped reading for it (the bytes
+   * already read and decrypted), allowed beyond the read buffer under reader credit.
+   */
+  static final int IN_FLIGHT_ALLOWANCE = 256 * 1024;
   private final ResourceManager.StreamScope resources;
   private volatile String protocol;
   private final Clock clock;
@@ -662,10 +667,11 @@ public final class Stream {
         int n = data.readableBytes();
         // Under reader credit the muxer holds the sender back: yamux's window (at most
         // maxReadBuffer; it closes a connection that sends past it) plus the part of a message a
-        // pending read has credited; mplex stops reading the socket at maxReadBuffer, and what was
-        // read already still arrives (about one socket read). Twice the limit is never reached by
-        // a muxer that works. Without reader credit this buffer is the only bound.
-        long bound = readerCredit ? 2L * maxReadBuffer : maxReadBuffer;
+        // pending read has credited; mplex stops reading the socket at maxReadBuffer, and what the
+        // connection had read already still arrives: up to a socket read, a Noise message (64 KiB)
+        // and the mplex frame it completes. The bound allows the buffer once more, and never less
+        // than IN_FLIGHT_ALLOWANCE. Without reader credit this buffer is the only bound.
+        long bound = readerCredit ? maxReadBuffer + Math.max(maxReadBuffer, IN_FLIGHT_ALLOWANCE) : maxReadBuffer;
         if (buffer.readable() + n > bound) {
           resources.streamMemoryRefused();
           violation("more than " + bound + " unread bytes");

@@ -36,21 +36,10 @@ class InboundBackPressureTest {
   void aBusyRouterThreadStopsTheSenderThroughFlowControlAndLosesNothing() throws Exception {
     Host host = hosts.start();
     PubSubConfig config = PubSubConfig.defaults().withMaxMessageSize(16 * 1024); // maxRpcSize 80 KiB
-    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
-    await(pubsub.start());
-    pubsub.subscribe("t", m -> {});
     RawPeer raw = new RawPeer(hosts);
-    Stream s = raw.dial(host);
-    RawPeer.sync(s, pubsub, "ready");
+    Stream s = subscribedPeer(host, config, raw);
 
-    CountDownLatch release = new CountDownLatch(1);
-    scheduler.execute(() -> {
-      try {
-        release.await(60, TimeUnit.SECONDS); // the router thread is busy until released
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    CountDownLatch release = blockRouterThread();
     List<io.serenity.p2p.host.HostEvent.ProtocolViolation> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     host.addListener(e -> {
       if (e instanceof io.serenity.p2p.host.HostEvent.ProtocolViolation v) {
@@ -90,21 +79,10 @@ class InboundBackPressureTest {
     Host host = hosts.start();
     // maxRpcSize over 1 MiB: the byte bound (two of them) would let about 14,000 of these RPCs wait
     PubSubConfig config = PubSubConfig.defaults().withMaxMessageSize(1 << 20);
-    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
-    await(pubsub.start());
-    pubsub.subscribe("t", m -> {});
     RawPeer raw = new RawPeer(hosts);
-    Stream s = raw.dial(host);
-    RawPeer.sync(s, pubsub, "ready");
+    Stream s = subscribedPeer(host, config, raw);
 
-    CountDownLatch release = new CountDownLatch(1);
-    scheduler.execute(() -> {
-      try {
-        release.await(60, TimeUnit.SECONDS); // the router thread is busy until released
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    CountDownLatch release = blockRouterThread();
     int n = PubSub.MAX_INBOX_RPCS + 2_000; // about 150 bytes each
     List<CompletableFuture<Void>> writes = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -125,6 +103,29 @@ class InboundBackPressureTest {
     RawPeer.sync(s, pubsub, "after");
     assertThat(receivedOnRouterThread()).as("RPCs the router handled").isEqualTo(n);
     assertThat(pubsub.inboxHighWater()).isEqualTo(PubSub.MAX_INBOX_RPCS);
+  }
+
+  /** Starts pubsub on {@code host} subscribed to "t" and returns {@code raw}'s stream to it, both ready. */
+  private Stream subscribedPeer(Host host, PubSubConfig config, RawPeer raw) {
+    pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
+    await(pubsub.start());
+    pubsub.subscribe("t", m -> {});
+    Stream s = raw.dial(host);
+    RawPeer.sync(s, pubsub, "ready");
+    return s;
+  }
+
+  /** Keeps the router thread busy until the returned latch is counted down. */
+  private CountDownLatch blockRouterThread() {
+    CountDownLatch release = new CountDownLatch(1);
+    scheduler.execute(() -> {
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    return release;
   }
 
   private long receivedOnRouterThread() throws Exception {
