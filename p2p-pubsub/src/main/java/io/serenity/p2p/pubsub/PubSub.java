@@ -1088,6 +1088,9 @@ public final class PubSub implements AutoCloseable {
         }
         try {
           handleRpc(from, rpc);
+        } catch (RuntimeException e) {
+          // our failure, not the peer's: this RPC is lost (counted in the log), the inbox goes on
+          RLOG.warn("handling an RPC from {} failed", from, e);
         } finally {
           long bytes = queuedBytes.addAndGet(-size);
           if (bytes <= 2L * config.maxRpcSize() && left < MAX_INBOX_RPCS / 2 && paused.get()

@@ -105,6 +105,45 @@ class InboundBackPressureTest {
     assertThat(pubsub.inboxHighWater()).isEqualTo(PubSub.MAX_INBOX_RPCS);
   }
 
+  @Test
+  void aFailureWhileHandlingOneRpcLosesThatRpcAndTheStreamGoesOn() throws Exception {
+    Host host = hosts.start();
+    // floodsub that throws on the first subscription it is told of: a bug of ours, met while the
+    // router thread handles a received RPC
+    Router flood = new FloodSubRouter();
+    java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+    Router failingOnce = (Router) java.lang.reflect.Proxy.newProxyInstance(
+        Router.class.getClassLoader(), new Class<?>[] {Router.class}, (proxy, method, args) -> {
+          if (method.getName().equals("onSubscription") && args[1].equals("x") && thrown.compareAndSet(false, true)) {
+            throw new IllegalStateException("router bug (test)");
+          }
+          try {
+            return method.invoke(flood, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    pubsub = fixture.track(PubSub.create(host, PubSubConfig.defaults(), failingOnce, scheduler));
+    await(pubsub.start());
+    List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    pubsub.subscribe("t", m -> delivered.add(new String(m.message().data(), java.nio.charset.StandardCharsets.UTF_8)));
+    RawPeer raw = new RawPeer(hosts);
+    Stream s = raw.dial(host);
+    RawPeer.sync(s, pubsub, "ready");
+    RawPeer.send(s, new Rpc(List.of(new Rpc.SubOpts(true, "x")), List.of(), null)); // handling it throws
+    for (String text : List.of("second", "third")) {
+      RawPeer.send(s, new Rpc(List.of(), List.of(raw.signed("t", text.getBytes(java.nio.charset.StandardCharsets.UTF_8))), null));
+    }
+    RawPeer.sync(s, pubsub, "after"); // handled only if the inbox went on after the failure
+    assertThat(thrown).isTrue();
+    long deadline = System.nanoTime() + TestHosts.TIMEOUT.toNanos();
+    while (delivered.size() < 2) { // delivery runs on its own thread: polled, bounded
+      assertThat(System.nanoTime()).as("the later messages were delivered: %s", delivered).isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+    assertThat(delivered).containsExactly("second", "third");
+  }
+
   /** Starts pubsub on {@code host} subscribed to "t" and returns {@code raw}'s stream to it, both ready. */
   private Stream subscribedPeer(Host host, PubSubConfig config, RawPeer raw) {
     pubsub = fixture.track(PubSub.create(host, config, new FloodSubRouter(), scheduler));
