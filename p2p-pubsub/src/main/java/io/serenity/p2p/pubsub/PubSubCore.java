@@ -560,11 +560,16 @@ final class PubSubCore {
     while ((head = checks.peek()) != null && head.result != null) {
       checks.poll();
       checking.remove(head.id);
-      afterSignatureCheck(head.id, head.message, head.from, head.result);
-      if (head.duplicates != null) {
-        for (PeerId dup : head.duplicates) {
-          router.onDuplicate(head.id, head.message, dup);
+      try {
+        afterSignatureCheck(head.id, head.message, head.from, head.result);
+        if (head.duplicates != null) {
+          for (PeerId dup : head.duplicates) {
+            router.onDuplicate(head.id, head.message, dup);
+          }
         }
+      } catch (RuntimeException e) {
+        // our failure: this message is lost (logged), the ones checked behind it still go on
+        RLOG.warn("handling checked message {} from {} failed", head.id, head.from, e);
       }
     }
   }
