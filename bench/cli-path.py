@@ -7,7 +7,7 @@ to the last message, the time at each tenth, and what the publisher reported at 
 
   bench/cli-path.py --lines 200000 --size 1024 [--sign none|strict]
 """
-import argparse, json, os, select, subprocess, sys, tempfile, time
+import argparse, json, os, resource, select, subprocess, sys, tempfile, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--lines", type=int, default=200000)
@@ -18,6 +18,9 @@ n, size = args.lines, args.size
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 node = os.path.join(root, "p2p-node")
 common = ["run", "--ephemeral", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "t", "--json", "--sign", args.sign]
+
+def cpu(r):
+    return round(r.ru_utime + r.ru_stime, 2)
 
 with tempfile.TemporaryDirectory() as tmp:
     lines_file = os.path.join(tmp, "lines")
@@ -75,8 +78,11 @@ with tempfile.TemporaryDirectory() as tmp:
             before, got, last = got, got + c, now
             marks += [round(now - first, 2)] * (got // step - before // step)
     pub.wait(120)
+    self_cpu = resource.getrusage(resource.RUSAGE_SELF)
+    pub_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     recv.terminate()
     recv.wait(30)
+    both_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     pub_out.seek(0)
     ended = next((json.loads(l) for l in pub_out if '"input_ended"' in l), None)
     recv_err.close()
@@ -84,4 +90,7 @@ with tempfile.TemporaryDirectory() as tmp:
     secs = (last - first) if first and last and last > first else float("nan")
     print(json.dumps({"bench": "cli-path", "lines": n, "size": size, "sign": args.sign, "received": got,
                       "seconds": round(secs, 2), "msgPerSec": round(got / secs) if secs == secs else None,
-                      "tenths": marks, "publisher": ended, "receiverDropLogLines": drops}))
+                      "tenths": marks, "publisher": ended, "receiverDropLogLines": drops,
+                      # CPU seconds (user + system) of each process over its whole life, start-up included
+                      "cpuSeconds": {"publisher": cpu(pub_cpu), "receiver": round(cpu(both_cpu) - cpu(pub_cpu), 2),
+                                     "reader": cpu(self_cpu)}}))

@@ -25,8 +25,6 @@ import io.serenity.p2p.server.PeerEvent;
 import io.serenity.p2p.server.Server;
 import io.serenity.p2p.server.ServerConfig;
 import io.serenity.p2p.server.ServerException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -645,20 +643,31 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     long[] bytesInFlight = {0};
     int[] counts = new int[2]; // published, failed
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    int maxLine = server.config().pubSubConfig().maxMessageSize();
+    try {
+      LineReader in = new LineReader(System.in, maxLine);
       boolean waitForPeer = true;
-      String line;
+      long lineNumber = 0;
       while (true) {
         if (!in.ready()) {
           // no more input buffered: report what is in flight before waiting for the next line
-          while (!inFlight.isEmpty()) {
-            waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight, counts);
-          }
+          waitForPeer |= !finishAll(printer, topic, inFlight, bytesInFlight, counts);
         }
-        if ((line = in.readLine()) == null) {
+        byte[] data = in.readLine();
+        if (data == null) {
           break;
         }
-        byte[] data = line.getBytes(StandardCharsets.UTF_8);
+        lineNumber++;
+        if (data == LineReader.TOO_LONG) {
+          // not kept, so not published: said in line order, after the lines before it
+          waitForPeer |= !finishAll(printer, topic, inFlight, bytesInFlight, counts);
+          String why = "line " + lineNumber + " is " + in.lastLength() + " bytes, more than the largest message ("
+              + maxLine + ")";
+          printer.event("error").with("what", "publish on " + topic).with("why", why)
+              .print("publish on " + topic + " failed: " + why);
+          counts[1]++;
+          continue;
+        }
         if (waitForPeer) {
           try {
             server.whenTopicPeers(topic, 1).get(30, TimeUnit.SECONDS);
@@ -667,17 +676,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           }
           waitForPeer = false;
         }
-        while (!inFlight.isEmpty()
+        if (!inFlight.isEmpty()
             && (inFlight.size() >= PUBLISHES_IN_FLIGHT || bytesInFlight[0] + data.length > PUBLISH_BYTES_IN_FLIGHT)) {
-          waitForPeer |= !finishOldest(printer, topic, inFlight, bytesInFlight, counts);
+          waitForPeer |= !finishSome(printer, topic, inFlight, bytesInFlight, counts, false, data.length);
         }
         // a fresh array per line, only read from here on: handed over without a copy
         inFlight.add(new InFlight(data, server.publishWithoutCopy(topic, data)));
         bytesInFlight[0] += data.length;
       }
-      while (!inFlight.isEmpty()) {
-        finishOldest(printer, topic, inFlight, bytesInFlight, counts);
-      }
+      finishAll(printer, topic, inFlight, bytesInFlight, counts);
       boolean flushed = true;
       try {
         server.whenFlushed().get(FLUSH_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -699,25 +706,64 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
+  /** Reports every publish in flight, oldest first; false when one failed. */
+  private static boolean finishAll(EventPrinter printer, String topic, ArrayDeque<InFlight> inFlight,
+      long[] bytesInFlight, int[] counts) throws InterruptedException {
+    return finishSome(printer, topic, inFlight, bytesInFlight, counts, true, 0);
+  }
+
+  /**
+   * Waits for the oldest publish in flight, then reports it and every one behind it that is done
+   * with one flush (a run of finished publishes leaves in one write, not one each), until all are
+   * reported or, unless {@code all}, there is room for one more publish of {@code room} bytes. The
+   * wait is outside the printer's lock, so other events are printed meanwhile. False when one failed.
+   */
+  private static boolean finishSome(EventPrinter printer, String topic, ArrayDeque<InFlight> inFlight,
+      long[] bytesInFlight, int[] counts, boolean all, int room) throws InterruptedException {
+    boolean ok = true;
+    while (!inFlight.isEmpty()) {
+      try {
+        // bounded by the publish wait (10 s by default): past it the publish fails, naming the peers
+        inFlight.peek().result().get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // reported below, as the oldest
+      }
+      int[] failed = {0};
+      printer.batch(() -> {
+        do {
+          failed[0] += reportOldest(printer, topic, inFlight, bytesInFlight, counts) ? 0 : 1;
+        } while (!inFlight.isEmpty() && inFlight.peek().result().isDone());
+      });
+      ok &= failed[0] == 0;
+      if (!all && inFlight.size() < PUBLISHES_IN_FLIGHT && bytesInFlight[0] + room <= PUBLISH_BYTES_IN_FLIGHT) {
+        break;
+      }
+    }
+    return ok;
+  }
+
   /** Received messages waiting per topic for the printer (the server's default is 1,024). */
   static final int RUN_INBOUND_QUEUE = 16_384;
 
   /** At the end of input, how long the published lines may take to be written out before stopping. */
   private static final long FLUSH_WAIT_SECONDS = 30;
 
-  /** Waits for the oldest publish in flight and prints its event; false when it failed. */
-  private static boolean finishOldest(EventPrinter printer, String topic, ArrayDeque<InFlight> inFlight,
-      long[] bytesInFlight, int[] counts) throws InterruptedException {
+  /** Prints the event of the oldest publish in flight, done or given up on; false when it failed. */
+  private static boolean reportOldest(EventPrinter printer, String topic, ArrayDeque<InFlight> inFlight,
+      long[] bytesInFlight, int[] counts) {
     InFlight f = inFlight.poll();
     bytesInFlight[0] -= f.data().length;
     try {
-      // bounded by the publish wait (10 s by default): past it the publish fails, naming the peers
-      String id = f.result().get(60, TimeUnit.SECONDS);
+      String id = f.result().getNow(null);
+      if (id == null) {
+        throw new java.util.concurrent.TimeoutException("not queued for its peers after 60 s");
+      }
       printer.event("published").with("topic", topic).with("id", id).with("size", f.data().length)
           .print("published " + f.data().length + " bytes on " + topic + " (" + id + ")");
       counts[0]++;
       return true;
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (CompletionException | java.util.concurrent.CancellationException
+        | java.util.concurrent.TimeoutException e) {
       printer.event("error").with("what", "publish on " + topic).with("why", rootMessage(e))
           .print("publish on " + topic + " failed: " + rootMessage(e));
       counts[1]++;

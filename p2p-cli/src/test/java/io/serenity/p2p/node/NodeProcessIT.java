@@ -92,6 +92,46 @@ class NodeProcessIT {
   }
 
   @Test
+  void stdinLinesAreTheirBytesAndALineOverTheLargestMessageIsAnErrorInItsPlace() throws Exception {
+    NodeProcesses.Node a = nodes.start("run", "--key-seed", "113", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
+        "--json", "--exit-after", "120");
+    String addr = a.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event")
+        .replaceAll(".*\"addrs\":\\[\"([^\"]+)\".*", "$1");
+    NodeProcesses.Node b = nodes.start("run", "--key-seed", "114", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
+        "--json", "--publish-stdin", "--peer", addr, "--exit-after", "120");
+    b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected");
+    byte[] notUtf8 = {'n', (byte) 0xff, (byte) 0xc3, 0x28};
+    try (OutputStream in = b.process.getOutputStream()) {
+      in.write("first\r\n".getBytes(StandardCharsets.UTF_8));
+      in.write(new byte[(1 << 20) + 1]); // one byte over the largest message (1 MiB by default)
+      in.write('\n');
+      in.write(notUtf8);
+      in.write('\n');
+      in.write("last".getBytes(StandardCharsets.UTF_8)); // no end: still a line
+    }
+    // events of the lines, in line order
+    java.util.function.Predicate<String> lineEvent =
+        l -> l.startsWith("{\"event\":\"published\"") || l.startsWith("{\"event\":\"error\"");
+    assertThat(field(b.await(lineEvent, "first line's event"), "event")).isEqualTo("published");
+    String error = b.await(lineEvent, "second line's event");
+    assertThat(field(error, "event")).isEqualTo("error");
+    assertThat(field(error, "why")).isEqualTo("line 2 is 1048577 bytes, more than the largest message (1048576)");
+    String ended = b.await(l -> l.startsWith("{\"event\":\"input_ended\""), "input_ended");
+    assertThat(field(ended, "published")).isEqualTo("3");
+    assertThat(field(ended, "failed")).isEqualTo("1");
+    assertThat(b.process.waitFor(60, TimeUnit.SECONDS)).as("b stops at the end of its input").isTrue();
+    assertThat(b.process.exitValue()).as("a line was not published").isEqualTo(1);
+    java.util.Set<String> got = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      String m = a.await(l -> l.startsWith("{\"event\":\"message\""), "message " + (i + 1));
+      got.add(java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(field(m, "data"))));
+    }
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    assertThat(got).containsExactlyInAnyOrder(hex.formatHex("first".getBytes(StandardCharsets.UTF_8)),
+        hex.formatHex(notUtf8), hex.formatHex("last".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void aWildcardListenerPrintsItsInterfaceAddressesAndTheAdvertisedOnesFirst() throws Exception {
     NodeProcesses.Node a = nodes.start("run", "--key-seed", "103", "--listen", "/ip4/0.0.0.0/tcp/0", "--json",
         "--advertise", "/ip4/203.0.113.7/tcp/9000", "--exit-after", "60");
