@@ -1,8 +1,6 @@
 package io.serenity.p2p.bench;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Host;
@@ -11,6 +9,7 @@ import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.SignaturePolicy;
+import io.serenity.p2p.transport.NettyIo;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,7 +97,7 @@ public final class MeshLatencyBench {
     AtomicInteger delivered = new AtomicInteger();
     AtomicInteger warmDelivered = new AtomicInteger();
     // All hosts share one event loop group sized to the machine, as one process would.
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    EventLoopGroup group = NettyIo.newGroup(threads);
     List<Host> hosts = new ArrayList<>();
     List<PubSub> pubsubs = new ArrayList<>();
     try {

@@ -2,11 +2,10 @@ package io.serenity.p2p.host;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.protocol.identify.Identify;
@@ -14,6 +13,7 @@ import io.serenity.p2p.protocol.identify.IdentifyInfo;
 import io.serenity.p2p.protocol.ping.Ping;
 import io.serenity.p2p.quic.QuicTransport;
 import io.serenity.p2p.time.Clock;
+import io.serenity.p2p.transport.NettyIo;
 import io.serenity.p2p.transport.tcp.TcpConfig;
 import io.serenity.p2p.transport.tcp.TcpTransport;
 import io.serenity.p2p.upgrade.UpgradedConnection;
@@ -32,10 +32,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import io.serenity.p2p.core.internal.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +102,7 @@ public final class Host implements AutoCloseable {
     this.requestedListenAddrs = List.copyOf(b.listenAddrs);
     this.interfaceAddrs = new InterfaceAddrs(clock, InterfaceAddrs::machine);
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
+    this.group = ownsGroup ? NettyIo.newGroup(b.threads) : b.group;
     this.tcp = new TcpTransport(TcpConfig.defaults().withConnectTimeout(config.dialTimeout()), group);
     this.upgrader =
         new Upgrader(

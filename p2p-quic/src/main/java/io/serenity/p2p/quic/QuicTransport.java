@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -27,6 +26,7 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.crypto.PublicKey;
 import io.serenity.p2p.tls.Libp2pCertificate;
 import io.serenity.p2p.tls.Libp2pTrustManager;
+import io.serenity.p2p.transport.NettyIo;
 import io.serenity.p2p.upgrade.UpgradeException;
 import io.serenity.p2p.upgrade.UpgradedConnection;
 import java.net.InetSocketAddress;
@@ -200,7 +200,7 @@ public final class QuicTransport implements AutoCloseable {
             .build();
     new Bootstrap()
         .group(group)
-        .channel(NioDatagramChannel.class)
+        .channel(NettyIo.datagramChannel(group))
         .handler(codec)
         .bind(socket)
         .addListener(f -> {
@@ -254,7 +254,7 @@ public final class QuicTransport implements AutoCloseable {
     // knows its real local address), and datagrams from anyone but the peer are dropped by the kernel.
     new Bootstrap()
         .group(group)
-        .channel(NioDatagramChannel.class)
+        .channel(NettyIo.datagramChannel(group))
         .handler(codec)
         .connect(remote)
         .addListener(f -> {

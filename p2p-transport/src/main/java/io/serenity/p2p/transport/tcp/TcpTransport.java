@@ -10,10 +10,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
+import io.serenity.p2p.transport.NettyIo;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -96,7 +95,7 @@ public final class TcpTransport implements AutoCloseable {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channel(NettyIo.serverChannel(group))
             .option(ChannelOption.SO_BACKLOG, config.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.ALLOCATOR, ALLOCATOR)
@@ -151,7 +150,7 @@ public final class TcpTransport implements AutoCloseable {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(NettyIo.socketChannel(group))
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
             .option(ChannelOption.ALLOCATOR, ALLOCATOR)
