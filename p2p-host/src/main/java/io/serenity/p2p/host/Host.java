@@ -951,7 +951,9 @@ public final class Host implements AutoCloseable {
 
     /**
      * Shares an event loop group owned by the caller (the host will not shut it down). By default
-     * the host creates its own.
+     * the host creates its own, on epoll where Netty's native transport loads and NIO elsewhere
+     * ({@link io.serenity.p2p.transport.NettyIo}); a group of either kind works, its channels chosen
+     * to match.
      *
      * @param group the group
      * @return this builder
