@@ -210,8 +210,8 @@ public final class QuicTransport implements AutoCloseable {
             ch.closeFuture().addListener(c -> listeners.remove(ch));
             result.complete(Multiaddr.quic((InetSocketAddress) ch.localAddress()));
           } else {
-            result.completeExceptionally(
-                new UpgradeException("cannot listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
+            Throwable cause = NettyIo.bindFailure(f.cause()); // epoll's address-in-use as NIO's BindException
+            result.completeExceptionally(new UpgradeException("cannot listen on " + addr + ": " + cause.getMessage(), cause));
           }
         });
     return result;

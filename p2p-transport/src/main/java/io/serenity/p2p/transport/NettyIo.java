@@ -93,6 +93,23 @@ public final class NettyIo {
     return isEpoll(group) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
+  /** Linux's errno for an address in use; epoll is Linux only, so its errors carry Linux's numbers. */
+  private static final int EADDRINUSE = 98;
+
+  /**
+   * {@return {@code failure} of a bind, as NIO reports it}: epoll reports an address in use as a
+   * native I/O error where NIO throws {@link java.net.BindException}, which callers look for to say
+   * "port taken"; other failures are returned as they are.
+   */
+  public static Throwable bindFailure(Throwable failure) {
+    if (failure instanceof io.netty.channel.unix.Errors.NativeIoException n && n.expectedErr() == -EADDRINUSE) {
+      java.net.BindException b = new java.net.BindException("Address already in use");
+      b.initCause(n);
+      return b;
+    }
+    return failure;
+  }
+
   /** {@return the UDP channel class for {@code group}'s loops} */
   public static Class<? extends DatagramChannel> datagramChannel(EventLoopGroup group) {
     return isEpoll(group) ? EpollDatagramChannel.class : NioDatagramChannel.class;

@@ -99,4 +99,27 @@ class NettyIoTest {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nio", "epoll"})
+  void aPortInUseFailsWithABindExceptionOnEitherKindOfGroup(String io) throws Exception {
+    boolean epoll = io.equals("epoll");
+    org.junit.jupiter.api.Assumptions.assumeTrue(!epoll || Epoll.isAvailable(), "epoll not available here");
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    TcpTransport tcp = new TcpTransport(TcpConfig.defaults(), group);
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      CompletableFuture<Multiaddr> listen =
+          tcp.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + taken.getLocalPort()), ch -> {});
+      org.assertj.core.api.Assertions.catchThrowable(() -> listen.get(10, TimeUnit.SECONDS));
+      Throwable failure = org.assertj.core.api.Assertions.catchThrowable(listen::join).getCause();
+      assertThat(failure).isInstanceOf(io.serenity.p2p.transport.tcp.TcpException.class)
+          .hasMessageContaining("cannot listen on /ip4/127.0.0.1/tcp/" + taken.getLocalPort())
+          .hasMessageContaining("Address already in use");
+      assertThat(failure.getCause()).isInstanceOf(java.net.BindException.class);
+    } finally {
+      tcp.close();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
 }

@@ -120,8 +120,8 @@ public final class TcpTransport implements AutoCloseable {
             ch.closeFuture().addListener(c -> listeners.remove(ch));
             result.complete(Multiaddr.tcp((InetSocketAddress) ch.localAddress()));
           } else {
-            result.completeExceptionally(
-                new TcpException("cannot listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
+            Throwable cause = NettyIo.bindFailure(f.cause()); // epoll's address-in-use as NIO's BindException
+            result.completeExceptionally(new TcpException("cannot listen on " + addr + ": " + cause.getMessage(), cause));
           }
         });
     return result;
