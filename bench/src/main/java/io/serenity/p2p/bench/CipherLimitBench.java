@@ -9,9 +9,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.serenity.p2p.transport.NettyIo;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -38,14 +41,14 @@ public final class CipherLimitBench {
   public static double run(long totalBytes) throws Exception {
     byte[] key = new byte[32];
     ThreadLocalRandom.current().nextBytes(key);
-    EventLoopGroup boss = NettyIo.newGroup(1);
-    EventLoopGroup workers = NettyIo.newGroup(2);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     CompletableFuture<Long> received = new CompletableFuture<>();
     try {
       Channel server =
           new ServerBootstrap()
               .group(boss, workers)
-              .channel(NettyIo.serverChannel(boss))
+              .channel(NioServerSocketChannel.class)
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -61,7 +64,7 @@ public final class CipherLimitBench {
       Channel client =
           new Bootstrap()
               .group(workers)
-              .channel(NettyIo.socketChannel(workers))
+              .channel(NioSocketChannel.class)
               .option(ChannelOption.TCP_NODELAY, true)
               .handler(new ChannelInboundHandlerAdapter())
               .connect(server.localAddress())

@@ -1,6 +1,8 @@
 package io.serenity.p2p.bench;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.Host;
@@ -9,7 +11,6 @@ import io.serenity.p2p.pubsub.GossipSubParams;
 import io.serenity.p2p.pubsub.PubSub;
 import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.SignaturePolicy;
-import io.serenity.p2p.transport.NettyIo;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,7 +98,7 @@ public final class MeshLatencyBench {
     AtomicInteger delivered = new AtomicInteger();
     AtomicInteger warmDelivered = new AtomicInteger();
     // All hosts share one event loop group sized to the machine, as one process would.
-    EventLoopGroup group = NettyIo.newGroup(threads);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     List<Host> hosts = new ArrayList<>();
     List<PubSub> pubsubs = new ArrayList<>();
     try {

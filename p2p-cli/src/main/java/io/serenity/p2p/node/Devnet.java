@@ -1,6 +1,8 @@
 package io.serenity.p2p.node;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.host.HostConfig;
@@ -12,7 +14,6 @@ import io.serenity.p2p.pubsub.PubSubConfig;
 import io.serenity.p2p.pubsub.TopicCounters;
 import io.serenity.p2p.server.Server;
 import io.serenity.p2p.server.ServerConfig;
-import io.serenity.p2p.transport.NettyIo;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -94,7 +95,8 @@ final class Devnet {
   Summary run() throws InterruptedException {
     long setupStart = System.nanoTime();
     Random random = new Random(s.seed());
-    EventLoopGroup group = NettyIo.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
     List<Server> servers = new ArrayList<>();
     int expected = s.messages() * (s.nodes() - 1);
     CountDownLatch allDelivered = new CountDownLatch(expected);

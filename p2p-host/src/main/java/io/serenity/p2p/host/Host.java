@@ -2,10 +2,11 @@ package io.serenity.p2p.host;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.serenity.p2p.core.Multiaddr;
 import io.serenity.p2p.core.PeerId;
 import io.serenity.p2p.core.PeerInfo;
-import io.serenity.p2p.core.internal.RateLimitedLog;
 import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.protocol.identify.Identify;
@@ -13,7 +14,6 @@ import io.serenity.p2p.protocol.identify.IdentifyInfo;
 import io.serenity.p2p.protocol.ping.Ping;
 import io.serenity.p2p.quic.QuicTransport;
 import io.serenity.p2p.time.Clock;
-import io.serenity.p2p.transport.NettyIo;
 import io.serenity.p2p.transport.tcp.TcpConfig;
 import io.serenity.p2p.transport.tcp.TcpTransport;
 import io.serenity.p2p.upgrade.UpgradedConnection;
@@ -32,9 +32,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import io.serenity.p2p.core.internal.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class Host implements AutoCloseable {
     this.requestedListenAddrs = List.copyOf(b.listenAddrs);
     this.interfaceAddrs = new InterfaceAddrs(clock, InterfaceAddrs::machine);
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup ? NettyIo.newGroup(b.threads) : b.group;
+    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.tcp = new TcpTransport(TcpConfig.defaults().withConnectTimeout(config.dialTimeout()), group);
     this.upgrader =
         new Upgrader(
@@ -951,9 +952,7 @@ public final class Host implements AutoCloseable {
 
     /**
      * Shares an event loop group owned by the caller (the host will not shut it down). By default
-     * the host creates its own, on epoll where Netty's native transport loads and NIO elsewhere
-     * ({@link io.serenity.p2p.transport.NettyIo}); a group of either kind works, its channels chosen
-     * to match.
+     * the host creates its own.
      *
      * @param group the group
      * @return this builder

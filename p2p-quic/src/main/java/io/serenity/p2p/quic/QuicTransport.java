@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -26,7 +27,6 @@ import io.serenity.p2p.crypto.PrivateKey;
 import io.serenity.p2p.crypto.PublicKey;
 import io.serenity.p2p.tls.Libp2pCertificate;
 import io.serenity.p2p.tls.Libp2pTrustManager;
-import io.serenity.p2p.transport.NettyIo;
 import io.serenity.p2p.upgrade.UpgradeException;
 import io.serenity.p2p.upgrade.UpgradedConnection;
 import java.net.InetSocketAddress;
@@ -200,7 +200,7 @@ public final class QuicTransport implements AutoCloseable {
             .build();
     new Bootstrap()
         .group(group)
-        .channel(NettyIo.datagramChannel(group))
+        .channel(NioDatagramChannel.class)
         .handler(codec)
         .bind(socket)
         .addListener(f -> {
@@ -210,8 +210,8 @@ public final class QuicTransport implements AutoCloseable {
             ch.closeFuture().addListener(c -> listeners.remove(ch));
             result.complete(Multiaddr.quic((InetSocketAddress) ch.localAddress()));
           } else {
-            Throwable cause = NettyIo.bindFailure(f.cause()); // epoll's address-in-use as NIO's BindException
-            result.completeExceptionally(new UpgradeException("cannot listen on " + addr + ": " + cause.getMessage(), cause));
+            result.completeExceptionally(
+                new UpgradeException("cannot listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
           }
         });
     return result;
@@ -254,7 +254,7 @@ public final class QuicTransport implements AutoCloseable {
     // knows its real local address), and datagrams from anyone but the peer are dropped by the kernel.
     new Bootstrap()
         .group(group)
-        .channel(NettyIo.datagramChannel(group))
+        .channel(NioDatagramChannel.class)
         .handler(codec)
         .connect(remote)
         .addListener(f -> {

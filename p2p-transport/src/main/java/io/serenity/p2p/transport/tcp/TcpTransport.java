@@ -10,9 +10,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.serenity.p2p.core.FormatException;
 import io.serenity.p2p.core.Multiaddr;
-import io.serenity.p2p.transport.NettyIo;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -95,7 +96,7 @@ public final class TcpTransport implements AutoCloseable {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
-            .channel(NettyIo.serverChannel(group))
+            .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, config.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.ALLOCATOR, ALLOCATOR)
@@ -120,8 +121,8 @@ public final class TcpTransport implements AutoCloseable {
             ch.closeFuture().addListener(c -> listeners.remove(ch));
             result.complete(Multiaddr.tcp((InetSocketAddress) ch.localAddress()));
           } else {
-            Throwable cause = NettyIo.bindFailure(f.cause()); // epoll's address-in-use as NIO's BindException
-            result.completeExceptionally(new TcpException("cannot listen on " + addr + ": " + cause.getMessage(), cause));
+            result.completeExceptionally(
+                new TcpException("cannot listen on " + addr + ": " + f.cause().getMessage(), f.cause()));
           }
         });
     return result;
@@ -150,7 +151,7 @@ public final class TcpTransport implements AutoCloseable {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(group)
-            .channel(NettyIo.socketChannel(group))
+            .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
             .option(ChannelOption.ALLOCATOR, ALLOCATOR)
