@@ -759,7 +759,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         throw new java.util.concurrent.TimeoutException("not queued for its peers after 60 s");
       }
       printer.event("published").with("topic", topic).with("id", id).with("size", f.data().length)
-          .print("published " + f.data().length + " bytes on " + topic + " (" + id + ")");
+          .print(() -> "published " + f.data().length + " bytes on " + topic + " (" + id + ")");
       counts[0]++;
       return true;
     } catch (CompletionException | java.util.concurrent.CancellationException
