@@ -66,15 +66,26 @@ class NodeProcessIT {
     in.close();
   }
 
-  @Test
-  void publishingStdinEndsCleanlyAtTheEndOfInputAfterDeliveringEveryLine() throws Exception {
-    NodeProcesses.Node a = nodes.start("run", "--key-seed", "111", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
+  /**
+   * Starts a node on topic "chat" (printing --json) and a second that publishes its stdin there,
+   * dialled to the first, and waits until they are connected: {a, b}.
+   */
+  private NodeProcesses.Node[] printerAndPublisher(String seedA, String seedB) throws Exception {
+    NodeProcesses.Node a = nodes.start("run", "--key-seed", seedA, "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
         "--json", "--exit-after", "120");
     String addr = a.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event")
         .replaceAll(".*\"addrs\":\\[\"([^\"]+)\".*", "$1");
-    NodeProcesses.Node b = nodes.start("run", "--key-seed", "112", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
+    NodeProcesses.Node b = nodes.start("run", "--key-seed", seedB, "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
         "--json", "--publish-stdin", "--peer", addr, "--exit-after", "120");
     b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected");
+    return new NodeProcesses.Node[] {a, b};
+  }
+
+  @Test
+  void publishingStdinEndsCleanlyAtTheEndOfInputAfterDeliveringEveryLine() throws Exception {
+    NodeProcesses.Node[] pair = printerAndPublisher("111", "112");
+    NodeProcesses.Node a = pair[0];
+    NodeProcesses.Node b = pair[1];
     try (OutputStream in = b.process.getOutputStream()) {
       in.write("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
     } // end of input
@@ -93,13 +104,9 @@ class NodeProcessIT {
 
   @Test
   void stdinLinesAreTheirBytesAndALineOverTheLargestMessageIsAnErrorInItsPlace() throws Exception {
-    NodeProcesses.Node a = nodes.start("run", "--key-seed", "113", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
-        "--json", "--exit-after", "120");
-    String addr = a.await(l -> l.startsWith("{\"event\":\"listening\""), "listening event")
-        .replaceAll(".*\"addrs\":\\[\"([^\"]+)\".*", "$1");
-    NodeProcesses.Node b = nodes.start("run", "--key-seed", "114", "--listen", "/ip4/127.0.0.1/tcp/0", "--topic", "chat",
-        "--json", "--publish-stdin", "--peer", addr, "--exit-after", "120");
-    b.await(l -> l.startsWith("{\"event\":\"peer_connected\""), "peer_connected");
+    NodeProcesses.Node[] pair = printerAndPublisher("113", "114");
+    NodeProcesses.Node a = pair[0];
+    NodeProcesses.Node b = pair[1];
     byte[] notUtf8 = {'n', (byte) 0xff, (byte) 0xc3, 0x28};
     try (OutputStream in = b.process.getOutputStream()) {
       in.write("first\r\n".getBytes(StandardCharsets.UTF_8));
