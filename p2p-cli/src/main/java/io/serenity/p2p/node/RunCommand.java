@@ -724,7 +724,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     while (!inFlight.isEmpty()) {
       try {
         // bounded by the publish wait (10 s by default): past it the publish fails, naming the peers
-        inFlight.peek().result().get(60, TimeUnit.SECONDS);
+        inFlight.peek().result().get(PUBLISH_RESULT_WAIT_SECONDS, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         // reported below, as the oldest
       }
@@ -745,6 +745,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   /** Received messages waiting per topic for the printer (the server's default is 1,024). */
   static final int RUN_INBOUND_QUEUE = 16_384;
 
+  /** Longest wait for one publish's result before it is reported failed (its own wait is shorter). */
+  private static final long PUBLISH_RESULT_WAIT_SECONDS = 60;
+
   /** At the end of input, how long the published lines may take to be written out before stopping. */
   private static final long FLUSH_WAIT_SECONDS = 30;
 
@@ -753,22 +756,24 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       long[] bytesInFlight, int[] counts) {
     InFlight f = inFlight.poll();
     bytesInFlight[0] -= f.data().length;
-    try {
-      String id = f.result().getNow(null);
-      if (id == null) {
-        throw new java.util.concurrent.TimeoutException("not queued for its peers after 60 s");
+    String why;
+    if (!f.result().isDone()) {
+      why = "not queued for its peers after " + PUBLISH_RESULT_WAIT_SECONDS + " s";
+    } else {
+      try {
+        String id = f.result().join();
+        printer.event("published").with("topic", topic).with("id", id).with("size", f.data().length)
+            .print(() -> "published " + f.data().length + " bytes on " + topic + " (" + id + ")");
+        counts[0]++;
+        return true;
+      } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        why = rootMessage(e);
       }
-      printer.event("published").with("topic", topic).with("id", id).with("size", f.data().length)
-          .print(() -> "published " + f.data().length + " bytes on " + topic + " (" + id + ")");
-      counts[0]++;
-      return true;
-    } catch (CompletionException | java.util.concurrent.CancellationException
-        | java.util.concurrent.TimeoutException e) {
-      printer.event("error").with("what", "publish on " + topic).with("why", rootMessage(e))
-          .print("publish on " + topic + " failed: " + rootMessage(e));
-      counts[1]++;
-      return false;
     }
+    printer.event("error").with("what", "publish on " + topic).with("why", why)
+        .print("publish on " + topic + " failed: " + why);
+    counts[1]++;
+    return false;
   }
 
   private static String printable(byte[] data) {
