@@ -20,6 +20,7 @@
 // security, muxer, keyType, throughput.bytes/mibPerSec, handshakes.count/perSec) and a few more.
 import './polyfill.mjs'
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createLibp2p } from 'libp2p'
@@ -33,6 +34,25 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 
 const SINK = '/serenity/bench/sink/1.0.0'
+const WARMUP_ROUNDS = 3
+const WARMUP_ROUND_MS = 500
+
+// The machine's CPU time by kind (user nice system idle iowait irq softirq steal) from /proc/stat, or
+// null where there is none; stealPercent gives the share the hypervisor gave to other guests between two.
+function cpuTicks () {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('cpu '))
+    const f = line.trim().split(/\s+/).slice(1, 9).map(Number)
+    return f.length === 8 && f.every(Number.isFinite) ? f : null
+  } catch {
+    return null
+  }
+}
+function stealPercent (a, b) {
+  if (a == null || b == null) return null
+  const total = b.reduce((sum, x, i) => sum + x - a[i], 0)
+  return total > 0 ? round(100 * (b[7] - a[7]) / total) : null
+}
 const CHUNK = 64 * 1024
 const MiB = 1024 * 1024
 
@@ -165,10 +185,26 @@ async function client (o) {
       node: process.version,
       libp2p: '3.3.11'
     }
-    // Warm-up, untimed: JIT-compile the handshake and data paths on both sides first.
+    // Warm-up, untimed: JIT-compile the handshake and data paths on both sides first. The data path
+    // warms up as Java's TransportBench does (bench's Warmup): rounds of at least half a second of
+    // transfers of min(bytes, 64 MiB), three of them, Java's minimum (V8 gives no compile-time figure to
+    // wait on, and its compilers settle sooner than HotSpot's C2).
     await handshakes(c, addr, 5)
-    await throughput(c, addr, 4 * MiB)
-    if (o.bytes > 0) result.throughput = await throughput(c, addr, o.bytes)
+    if (o.bytes > 0) {
+      const w0 = performance.now()
+      for (let r = 0; r < WARMUP_ROUNDS; r++) {
+        const r0 = performance.now()
+        do await throughput(c, addr, Math.min(o.bytes, 64 * MiB))
+        while (performance.now() - r0 < WARMUP_ROUND_MS)
+      }
+      const warmSeconds = (performance.now() - w0) / 1000
+      const before = cpuTicks()
+      result.throughput = await throughput(c, addr, o.bytes)
+      result.conditions = {
+        warmup: { rounds: WARMUP_ROUNDS, seconds: round(warmSeconds) },
+        stealPercent: stealPercent(before, cpuTicks())
+      }
+    }
     if (o.handshakes > 0) result.handshakes = await handshakes(c, addr, o.handshakes)
     await c.stop()
     process.stdout.write(JSON.stringify(result) + '\n')

@@ -219,9 +219,15 @@ public final class CipherLimitBench {
       return;
     }
     long mib = args.length > 0 ? Long.parseLong(args[0]) : 256;
-    run(128L << 20); // warm-up
+    long warmBytes = Math.min(mib, 64) << 20; // the rounds of TransportBench's warm-up
+    Warmup.Result warm = Warmup.untilSettled(() -> run(warmBytes));
+    Machine.Snapshot before = Machine.now();
+    double mibPerSec = run(mib << 20);
+    Machine.Snapshot after = Machine.now();
     // One JSON line, read by bench/transport-table.mjs.
     System.out.println(JsonLine.of("cipher-limit").put("cipher", "ChaCha20-Poly1305").put("bytes", mib << 20)
-        .put("mibPerSec", run(mib << 20), 1));
+        .put("mibPerSec", mibPerSec, 1)
+        .put("conditions", new TransportBench.Conditions(warm, after.cpuSeconds(before) / (mib / 1024.0),
+            after.compileSeconds(before), after.stealPercent(before)).json()));
   }
 }

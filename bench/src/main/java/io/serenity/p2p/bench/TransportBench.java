@@ -41,11 +41,17 @@ public final class TransportBench {
    * {@code security} is {@code tls} and {@code muxer} is {@code quic}: QUIC's own handshake and streams).
    */
   public record Result(String transport, String security, String muxer, String keyType, long bytes,
-      double mibPerSec, int handshakes, double handshakesPerSec) {
+      double mibPerSec, int handshakes, double handshakesPerSec, Conditions conditions) {
+
+    /** A result without the conditions of its measurement. */
+    public Result(String transport, String security, String muxer, String keyType, long bytes,
+        double mibPerSec, int handshakes, double handshakesPerSec) {
+      this(transport, security, muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec, null);
+    }
 
     /** A result over TCP, Noise and {@code muxer}. */
     public Result(String muxer, String keyType, long bytes, double mibPerSec, int handshakes, double handshakesPerSec) {
-      this(tcp("noise", muxer), "noise", muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec);
+      this(tcp("noise", muxer), "noise", muxer, keyType, bytes, mibPerSec, handshakes, handshakesPerSec, null);
     }
 
     static String tcp(String security, String muxer) {
@@ -54,14 +60,29 @@ public final class TransportBench {
 
     /** The JSON line; interop/js/bench.mjs prints the same fields, bench/transport-table.mjs reads them. */
     String json() {
-      return JsonLine.of("java-java")
+      JsonLine line = JsonLine.of("java-java")
           .put("transport", transport)
           .put("security", security)
           .put("muxer", muxer)
           .put("keyType", keyType)
           .put("throughput", JsonLine.object().put("bytes", bytes).put("mibPerSec", mibPerSec, 1))
-          .put("handshakes", JsonLine.object().put("count", handshakes).put("perSec", handshakesPerSec, 1))
-          .toString();
+          .put("handshakes", JsonLine.object().put("count", handshakes).put("perSec", handshakesPerSec, 1));
+      return conditions == null ? line.toString() : line.put("conditions", conditions.json()).toString();
+    }
+  }
+
+  /**
+   * How the throughput figure was taken: the warm-up before it, and during the measured transfer the CPU
+   * time of the whole process (both hosts: sender, receiver and the benchmark's own thread) per GiB, the
+   * JIT's compile time, and the hypervisor's steal time in percent of the machine's CPU time.
+   */
+  public record Conditions(Warmup.Result warmup, double cpuSecondsPerGiB, double compileSeconds, double stealPercent) {
+    JsonLine json() {
+      return JsonLine.object()
+          .put("warmup", warmup.json())
+          .put("cpuSecondsPerGiB", cpuSecondsPerGiB, 2)
+          .put("compileSeconds", compileSeconds, 2)
+          .put("stealPercent", stealPercent, 1);
     }
   }
 
@@ -162,15 +183,20 @@ public final class TransportBench {
       server.start().join();
       client.start().join();
       client.connect(server.peerInfo()).get(30, TimeUnit.SECONDS);
-      throughput(client, server.peerId(), Math.min(bytes, 64L << 20)); // warm-up
+      long warmBytes = Math.min(bytes, 64L << 20);
+      Warmup.Result warm = Warmup.untilSettled(() -> throughput(client, server.peerId(), warmBytes));
+      Machine.Snapshot before = Machine.now();
       double mib = throughput(client, server.peerId(), bytes);
+      Machine.Snapshot after = Machine.now();
+      Conditions conditions = new Conditions(warm, after.cpuSeconds(before) / (bytes / (double) (1L << 30)),
+          after.compileSeconds(before), after.stealPercent(before));
       client.disconnect(server.peerId()).get(30, TimeUnit.SECONDS);
       handshakes(client, server, Math.max(20, handshakeCount / 4)); // warm-up
       double hs = handshakes(client, server, handshakeCount);
       String key = keyType.name().toLowerCase(Locale.ROOT);
       return quic
-          ? new Result("quic", "tls", "quic", key, bytes, mib, handshakeCount, hs)
-          : new Result(Result.tcp(security, muxer), security, muxer, key, bytes, mib, handshakeCount, hs);
+          ? new Result("quic", "tls", "quic", key, bytes, mib, handshakeCount, hs, conditions)
+          : new Result(Result.tcp(security, muxer), security, muxer, key, bytes, mib, handshakeCount, hs, conditions);
     }
   }
 

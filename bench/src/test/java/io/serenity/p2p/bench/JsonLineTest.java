@@ -45,4 +45,32 @@ class JsonLineTest {
     TransportBench.Result quic = new TransportBench.Result("quic", "tls", "quic", "ed25519", 1024, 1.0, 10, 1.0);
     assertThat(json.readTree(quic.json()).get("transport").asText()).isEqualTo("quic");
   }
+
+  @Test
+  void transportResultCarriesHowItWasMeasured() throws Exception {
+    TransportBench.Conditions c = new TransportBench.Conditions(new Warmup.Result(7, 4.06, true), 1.824, 0.061, Double.NaN);
+    TransportBench.Result r = new TransportBench.Result(TransportBench.Result.tcp("noise", "yamux"), "noise", "yamux",
+        "ed25519", 1024, 950.0, 0, 0.0, c);
+    var tree = new ObjectMapper().readTree(r.json());
+    assertThat(tree.at("/conditions/warmup/rounds").intValue()).isEqualTo(7);
+    assertThat(tree.at("/conditions/warmup/seconds").doubleValue()).isEqualTo(4.1);
+    assertThat(tree.at("/conditions/warmup/settled").asText()).isEqualTo("yes");
+    assertThat(tree.at("/conditions/cpuSecondsPerGiB").doubleValue()).isEqualTo(1.82);
+    assertThat(tree.at("/conditions/compileSeconds").doubleValue()).isEqualTo(0.06);
+    assertThat(tree.at("/conditions/stealPercent").isNull()).as("unknown steal is null, not a number").isTrue();
+  }
+
+  @Test
+  void machineSnapshotsDifferenceCpuCompileAndSteal() {
+    Machine.Snapshot a = new Machine.Snapshot(0, 1_000_000_000L, 0, new long[] {100, 0, 50, 800, 0, 0, 0, 50});
+    Machine.Snapshot b = new Machine.Snapshot(2_000_000_000L, 2_500_000_000L, 250_000_000L,
+        new long[] {200, 0, 100, 850, 0, 0, 0, 100});
+    assertThat(b.seconds(a)).isEqualTo(2.0);
+    assertThat(b.cpuSeconds(a)).isEqualTo(1.5);
+    assertThat(b.compileSeconds(a)).isEqualTo(0.25);
+    // 250 ticks passed in all, 50 of them stolen
+    assertThat(b.stealPercent(a)).isEqualTo(20.0);
+    assertThat(new Machine.Snapshot(1, -1, -1, null).stealPercent(a)).isNaN();
+    assertThat(Machine.now().seconds(a)).isPositive();
+  }
 }
