@@ -2,6 +2,7 @@
 // pubsub-bench.mjs) and prints one Markdown table: Java, js and Java / js per case, the median over runs.
 //   node bench/pubsub-table.mjs results.jsonl
 import { readFileSync, writeFileSync } from 'node:fs'
+import { conditionsLine } from './conditions.mjs'
 
 // --doc FILE also replaces what stands between <!-- pubsub-table:begin --> and <!-- pubsub-table:end -->
 // in FILE (docs/benchmarks.md) with the printed block.
@@ -89,6 +90,12 @@ if (mesh.java.length + mesh.js.length > 0) {
 const runs = Math.max(0, ...[...cases.values()].map((c) => Math.max(c.java.length, c.js.length)))
 out.push('')
 out.push(`Median of ${runs} run(s) per cell.`)
+const conditions = conditionsLine(rows.filter((r) => r.bench === 'pubsub-throughput'), {
+  isJava: (r) => r.impl === 'java',
+  isJs: (r) => r.impl === 'js',
+  what: 'throughput case'
+})
+if (conditions != null) out.push(conditions)
 for (const e of errors) out.push(`error: ${e}`)
 const block = out.join('\n') + '\n'
 process.stdout.write(block)

@@ -8,6 +8,7 @@
 // --out FILE writes the block to FILE as well; --doc FILE replaces what stands between the lines
 // <!-- transport-table:begin --> and <!-- transport-table:end --> in FILE (docs/benchmarks.md) with it.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { conditionsLine } from './conditions.mjs'
 
 const BEGIN = '<!-- transport-table:begin -->'
 const END = '<!-- transport-table:end -->'
@@ -139,51 +140,18 @@ function table (text) {
     out.push(`${fmt(mib, 0)} MiB through one stream and ${any.handshakes?.count ?? 'n/a'} sequential handshakes per case; ` +
       `median of ${runs} run(s) per cell.`)
   }
-  const conditions = conditionsLine(rows)
+  const conditions = conditionsLine(rows, {
+    isJava: (r) => r.bench === 'java-java' || r.bench === 'cipher-limit',
+    isJs: (r) => r.bench === 'js-js',
+    javaName: "Java's (the ceiling's too)",
+    what: 'throughput figure'
+  })
   if (conditions != null) out.push(conditions)
   for (const f of failures) {
     const what = f.transport === 'cipher-limit' ? 'ceiling' : caseName(f.transport, f.keyType)
     out.push(`Failed: ${f.impl === 'java' ? 'Java' : 'js'}, ${what}: ${f.why}.`)
   }
   return out.join('\n') + '\n'
-}
-
-// How the figures were taken (the "conditions" of each JSON line): the warm-ups, and the CPU time the
-// hypervisor stole during the measured transfers, which a load average does not show.
-function conditionsLine (rows) {
-  const withConditions = rows.filter((r) => r.conditions != null)
-  if (withConditions.length === 0) return null
-  const range = (xs, digits, unit) => {
-    const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x))
-    if (v.length === 0) return 'n/a'
-    const lo = Math.min(...v)
-    const hi = Math.max(...v)
-    return lo === hi ? `${fmt(lo, digits)}${unit}` : `${fmt(lo, digits)} to ${fmt(hi, digits)}${unit}`
-  }
-  const java = withConditions.filter((r) => r.bench === 'java-java' || r.bench === 'cipher-limit')
-  const js = withConditions.filter((r) => r.bench === 'js-js')
-  const unsettled = java.filter((r) => r.conditions.warmup?.settled === 'no').length
-  const steal = withConditions.map((r) => r.conditions.stealPercent)
-    .filter((x) => typeof x === 'number' && Number.isFinite(x))
-  const parts = []
-  if (java.length > 0) {
-    parts.push(`Java's (the ceiling's too) until a half-second round in which its JIT compilers used at most 5 % of ` +
-      `the time, ${range(java.map((r) => r.conditions.warmup?.rounds), 0, ' rounds')} ` +
-      `(${range(java.map((r) => r.conditions.warmup?.seconds), 1, ' s')})` +
-      (unsettled > 0 ? `, ${unsettled} of them stopped at the 30 s limit before the compilers were quiet` : ''))
-  }
-  if (js.length > 0) {
-    parts.push(`js's ${range(js.map((r) => r.conditions.warmup?.rounds), 0, ' rounds')} of the same kind ` +
-      `(${range(js.map((r) => r.conditions.warmup?.seconds), 1, ' s')})`)
-  }
-  let line = `Each throughput figure follows an untimed warm-up: ${parts.join('; ')}.`
-  if (steal.length > 0) {
-    const worst = Math.max(...steal)
-    line += ` CPU time the hypervisor gave to other guests during the measured transfers: median ` +
-      `${fmt(median(steal), 1)} %, at most ${fmt(worst, 1)} %` +
-      (worst > 5 ? ' (a figure taken with more than 5 % stolen is not from a quiet machine).' : '.')
-  }
-  return line
 }
 
 function splice (doc, block) {

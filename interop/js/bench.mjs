@@ -20,7 +20,7 @@
 // security, muxer, keyType, throughput.bytes/mibPerSec, handshakes.count/perSec) and a few more.
 import './polyfill.mjs'
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { WARMUP_ROUNDS, WARMUP_ROUND_MS, cpuTicks, stealPercent } from './machine.mjs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createLibp2p } from 'libp2p'
@@ -34,25 +34,6 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 
 const SINK = '/serenity/bench/sink/1.0.0'
-const WARMUP_ROUNDS = 3
-const WARMUP_ROUND_MS = 500
-
-// The machine's CPU time by kind (user nice system idle iowait irq softirq steal) from /proc/stat, or
-// null where there is none; stealPercent gives the share the hypervisor gave to other guests between two.
-function cpuTicks () {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('cpu '))
-    const f = line.trim().split(/\s+/).slice(1, 9).map(Number)
-    return f.length === 8 && f.every(Number.isFinite) ? f : null
-  } catch {
-    return null
-  }
-}
-function stealPercent (a, b) {
-  if (a == null || b == null) return null
-  const total = b.reduce((sum, x, i) => sum + x - a[i], 0)
-  return total > 0 ? round(100 * (b[7] - a[7]) / total) : null
-}
 const CHUNK = 64 * 1024
 const MiB = 1024 * 1024
 

@@ -25,6 +25,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { WARMUP_ROUNDS, WARMUP_ROUND_MS, cpuTicks, stealPercent } from './machine.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -114,21 +115,25 @@ async function receiver (o) {
   const sign = o.sign[0]
   const n = await createNode(o, sign, ['/ip4/127.0.0.1/tcp/0'])
   let count = 0
+  let warm = 0
   let bytes = 0
   let last = 0
   let reported = -1
   n.services.pubsub.addEventListener('message', (evt) => {
     const d = evt.detail.data
-    if (d[0] !== 1) return
+    if (d[0] !== 1) {
+      warm++
+      return
+    }
     count++
     bytes += d.byteLength
     last = now()
   })
   n.services.pubsub.subscribe(TOPIC)
   const timer = setInterval(() => {
-    if (count !== reported) {
-      reported = count
-      process.stdout.write(JSON.stringify({ count, bytes, last }) + '\n')
+    if (count + warm !== reported) {
+      reported = count + warm
+      process.stdout.write(JSON.stringify({ count, warm, bytes, last }) + '\n')
     }
   }, 20)
   const stop = () => { clearInterval(timer); n.stop().finally(() => process.exit(0)) }
@@ -144,13 +149,14 @@ async function receiver (o) {
 async function startReceiver (o, sign) {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--role', 'receiver', '--sign', sign,
     '--muxer', o.muxer, '--key-type', o.keyType], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const state = { count: 0, bytes: 0, last: 0, changed: () => {} }
+  const state = { count: 0, warm: 0, bytes: 0, last: 0, changed: () => {} }
   const lines = createInterface({ input: child.stdout })
   const addr = await new Promise((resolve, reject) => {
     lines.on('line', (line) => {
       const m = JSON.parse(line)
       if (m.listening != null) { resolve(m.listening[0]); return }
       state.count = m.count
+      state.warm = m.warm
       state.bytes = m.bytes
       state.last = m.last
       state.changed()
@@ -187,11 +193,26 @@ async function throughputCase (o, sign, size, messages) {
       new DataView(d.buffer).setUint32(4, seq++)
       return d
     }
-    // Untimed warm-up: JIT-compile both sides' paths.
-    for (let i = 0; i < Math.min(200, messages); i++) await ps.publish(TOPIC, message(false))
-    await sleep(300)
-
     const window = o.window > 0 ? o.window : Math.max(16, Math.floor(4 * MiB / size))
+    // Untimed warm-up, as Java's PubSubBench warms up (bench's Warmup): rounds of at least half a second
+    // of messages (first byte 0) sent as the timed ones are, at most a window ahead of what arrived, three
+    // rounds (Java's minimum); then every warm-up message has arrived before the clock starts.
+    const warmStart = now()
+    let warmPublished = 0
+    for (let r = 0; r < WARMUP_ROUNDS; r++) {
+      const r0 = now()
+      while (now() - r0 < WARMUP_ROUND_MS) {
+        if (warmPublished - state.warm >= window) {
+          await new Promise((resolve) => { state.changed = resolve; setTimeout(resolve, 100) })
+          continue
+        }
+        await ps.publish(TOPIC, message(false))
+        warmPublished++
+      }
+    }
+    await waitFor(() => state.warm >= warmPublished, 30_000, 'every warm-up message to arrive')
+    const warmSeconds = (now() - warmStart) / 1000
+    const ticks = cpuTicks()
     const deadline = Date.now() + o.caseTimeoutMs
     const start = now()
     let published = 0
@@ -219,6 +240,7 @@ async function throughputCase (o, sign, size, messages) {
     }
     const ms = state.last - start
     const delivered = state.count
+    const stolen = stealPercent(ticks, cpuTicks())
     return {
       bench: 'pubsub-throughput',
       impl: 'js',
@@ -239,7 +261,8 @@ async function throughputCase (o, sign, size, messages) {
       mibPerSec: round(state.bytes / MiB / (ms / 1000)),
       node: process.version,
       libp2p: '3.3.11',
-      gossipsub: '17.1.1'
+      gossipsub: '17.1.1',
+      conditions: { warmup: { rounds: WARMUP_ROUNDS, seconds: round(warmSeconds), messages: warmPublished }, stealPercent: stolen }
     }
   } finally {
     await pub.stop().catch(() => {})

@@ -87,13 +87,20 @@ public final class PubSubBench {
         pb.whenPeers(topic, 1).get(30, TimeUnit.SECONDS);
         byte[] data = new byte[size];
         long seq = 0;
+        // untimed warm-up until the JIT is quiet (bench's Warmup), in steps of this many messages
         int warmup = Math.min(2000, messages / 10 + 1);
+        long[] next = {seq};
+        Warmup.Result warm;
         try {
-          seq = run(pa, topic, data, warmup, seq, inFlight, received, warmup);
-          received.set(0);
+          warm = Warmup.untilSettled(() -> {
+            next[0] = run(pa, topic, data, warmup, next[0], inFlight, received, warmup);
+            received.set(0);
+          });
         } catch (IllegalStateException e) {
           throw new IllegalStateException(e.getMessage() + " (warm-up); " + losses(pa, pb, sub), e);
         }
+        seq = next[0];
+        Machine.Snapshot before = Machine.now();
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         java.util.Map<String, Long> threadsBefore = threadCpu();
@@ -108,6 +115,7 @@ public final class PubSubBench {
           throw new IllegalStateException(e.getMessage() + "; " + losses(pa, pb, sub), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Machine.Snapshot after = Machine.now();
         // CPU time of the whole JVM (both hosts) per message: less sensitive than msg/s to other load.
         long cpuTotal = os.getProcessCpuTime() - cpuStart;
         double cpuMicros = cpuTotal / 1e3 / messages;
@@ -132,7 +140,10 @@ public final class PubSubBench {
             .put("msgPerSec", messages / seconds, 0)
             .put("mibPerSec", (double) messages * size / 1048576.0 / seconds, 1)
             .put("cpuMicrosPerMsg", cpuMicros, 1)
-            .put("allocBytesPerMsg", allocPerMsg, 0));
+            .put("allocBytesPerMsg", allocPerMsg, 0)
+            .put("conditions", JsonLine.object().put("warmup", warm.json())
+                .put("compileSeconds", after.compileSeconds(before), 2)
+                .put("stealPercent", after.stealPercent(before), 1)));
       }
     }
   }
