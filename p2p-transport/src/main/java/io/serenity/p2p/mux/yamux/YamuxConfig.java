@@ -26,7 +26,10 @@ import java.time.Duration;
  * @param maxUnackedOutboundStreams streams we opened that the remote has not ACKed yet; further
  *     opens wait for ACKs. Default 256 (the libp2p yamux ACK backlog).
  * @param maxFramePayload largest Data body we send; writes are cut into frames of at most this size
- *     so streams interleave and a frame fits one Noise message. Default 16 KiB.
+ *     so streams interleave. Default 64 KiB, as js-libp2p's yamux: a frame then mostly spans two
+ *     Noise messages, which costs nothing since a secure channel seals what is written up to a flush
+ *     together, while each frame costs a header, a write and a promise on this side and a slice and
+ *     a delivery on the other (at 16 KiB a warm stream used 8 % more CPU per byte).
  * @param maxUnreadBytes bytes held per stream while no handler is set; a stream exceeding it is
  *     reset. Default 256 KiB (the window already bounds it unless the window is larger).
  * @param maxOutstandingPings pings awaiting an answer before {@code ping()} fails fast. Default 16.
@@ -58,7 +61,7 @@ public record YamuxConfig(
         1024,
         1024,
         256,
-        16 * 1024,
+        64 * 1024,
         SPEC_INITIAL_WINDOW,
         16,
         Duration.ZERO);

@@ -164,7 +164,9 @@ class YamuxSessionTest {
     CompletableFuture<Void> first = s.write(Unpooled.wrappedBuffer(new byte[WINDOW + 44 * 1024]));
     List<Out> sent = outbound();
     assertThat(dataBytes(sent, 1)).isEqualTo(WINDOW);
-    assertThat(sent).allMatch(o -> o.length() <= 16 * 1024);
+    assertThat(sent).allMatch(o -> o.length() <= YamuxConfig.defaults().maxFramePayload());
+    assertThat(sent).as("a write of more than a window leaves in frames of the largest payload")
+        .anyMatch(o -> o.length() == YamuxConfig.defaults().maxFramePayload());
     assertThat(first).isNotDone();
     assertThat(session.bufferedBytes()).isEqualTo(44 * 1024);
     CompletableFuture<Void> second = s.write(Unpooled.wrappedBuffer(new byte[1000]));
