@@ -86,6 +86,17 @@ if (mesh.java.length + mesh.js.length > 0) {
   const deliveredNote = (rs) => rs.map((r) => `${r.delivered}/${r.expected}`).join(', ')
   out.push('')
   out.push(`Delivered (per run): Java ${deliveredNote(mesh.java) || 'n/a'}; js ${deliveredNote(mesh.js) || 'n/a'}.`)
+  const meshConditions = conditionsLine([...mesh.java, ...mesh.js], {
+    isJava: (r) => r.impl === 'java',
+    isJs: (r) => r.impl !== 'java',
+    what: 'mesh run (after its --mesh-warmup messages)'
+  })
+  if (meshConditions != null) out.push(meshConditions)
+  const compiling = mesh.java.map((r) => r.conditions?.compileSeconds).filter((x) => typeof x === 'number')
+  if (compiling.length > 0) {
+    out.push(`Java's JIT compilers used ${compiling.map((x) => fmt(x, 2)).join(', ')} s of CPU during the timed ` +
+      'messages (per run).')
+  }
 }
 const runs = Math.max(0, ...[...cases.values()].map((c) => Math.max(c.java.length, c.js.length)))
 out.push('')

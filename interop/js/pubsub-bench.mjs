@@ -330,18 +330,29 @@ async function meshLatency (o) {
     const template = randomBytes(size)
     // Untimed warm-up (first byte 0), as in the Java twin: enough messages that both runtimes' JITs have
     // compiled the paths, so the timed messages see the steady state a long-running node lives in.
-    for (let i = 0; i < o.meshWarmup; i++) {
+    // --mesh-warmup messages, then as Java's twin goes on until its JIT is quiet, WARMUP_ROUNDS rounds of
+    // half a second more (Java's minimum).
+    const warmStart = now()
+    let warmPublished = 0
+    const publishWarm = async () => {
       const d = new Uint8Array(size)
       d.set(template)
       d[0] = 0
-      new DataView(d.buffer).setUint32(4, i)
+      new DataView(d.buffer).setUint32(4, warmPublished++)
       await nodes[0].services.pubsub.publish(TOPIC, d)
       await sleep(2)
     }
+    while (warmPublished < o.meshWarmup) await publishWarm()
+    for (let r = 0; r < WARMUP_ROUNDS; r++) {
+      const r0 = now()
+      while (now() - r0 < WARMUP_ROUND_MS) await publishWarm()
+    }
+    const warmSeconds = (now() - warmStart) / 1000
     // Every node has had every warm-up message (no backlog left to slow the timed ones), then a pause.
-    const warmExpected = o.meshWarmup * (o.nodes - 1)
+    const warmExpected = warmPublished * (o.nodes - 1)
     await waitFor(() => warmDelivered >= warmExpected, 60_000, 'every warm-up message to arrive').catch(() => {})
     await sleep(1_000)
+    const ticks = cpuTicks()
     const start = performance.now()
     for (let i = 0; i < o.meshMessages; i++) {
       const due = start + (i * 1000) / Math.max(1, o.meshRate)
@@ -358,6 +369,7 @@ async function meshLatency (o) {
     const expected = o.meshMessages * (o.nodes - 1)
     const deadline = Date.now() + 15_000
     while (delivered < expected && Date.now() < deadline) await sleep(50)
+    const stolen = stealPercent(ticks, cpuTicks())
     const sorted = latencies.slice().sort((a, b) => a - b)
     return {
       bench: 'pubsub-mesh-latency',
@@ -369,8 +381,9 @@ async function meshLatency (o) {
       signaturePolicy: 'StrictNoSign',
       size,
       messages: o.meshMessages,
-      warmup: o.meshWarmup,
+      warmup: warmPublished,
       warmDelivered,
+      conditions: { warmup: { rounds: WARMUP_ROUNDS, seconds: round(warmSeconds), messages: warmPublished }, stealPercent: stolen },
       ratePerSec: o.meshRate,
       expected,
       delivered,

@@ -166,19 +166,29 @@ public final class MeshLatencyBench {
       // Warm-up: untimed messages (first byte 0), enough that the JIT has compiled the paths (with 200,
       // most of them still ran in the interpreter or C1 when the timed messages started), so the timed
       // messages see the steady state a long-running node lives in.
+      // --warmup messages, then on until the JIT is quiet (bench's Warmup): a compile finishing among the
+      // timed messages is a tail of its own.
       byte[] warm = new byte[size];
-      for (int i = 0; i < warmup; i++) {
-        ByteBuffer.wrap(warm).putInt(4, i);
+      int[] warmPublished = {0};
+      Warmup.Round publishWarm = () -> {
+        ByteBuffer.wrap(warm).putInt(4, warmPublished[0]++);
         publisher.publish(topic, warm.clone());
         LockSupport.parkNanos(2_000_000);
+      };
+      Machine.Snapshot warmStart = Machine.now();
+      while (warmPublished[0] < warmup) {
+        publishWarm.run();
       }
+      Warmup.Result settled = Warmup.untilSettled(publishWarm);
+      Warmup.Result warmResult = new Warmup.Result(settled.rounds(), Machine.now().seconds(warmStart), settled.settled());
       // Every node has had every warm-up message (no backlog left to slow the timed ones), then a pause.
-      long warmExpected = (long) warmup * (nodes - 1);
+      long warmExpected = (long) warmPublished[0] * (nodes - 1);
       long warmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (warmDelivered.get() < warmExpected && System.nanoTime() < warmDeadline) {
         Thread.sleep(20);
       }
       Thread.sleep(1000);
+      Machine.Snapshot before = Machine.now();
       long period = 1_000_000_000L / rate;
       long start = System.nanoTime();
       for (int i = 0; i < messages; i++) {
@@ -197,6 +207,7 @@ public final class MeshLatencyBench {
       while (delivered.get() < expected && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
+      Machine.Snapshot after = Machine.now();
       int n = Math.min(delivered.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
@@ -209,7 +220,7 @@ public final class MeshLatencyBench {
           .put("sign", sign)
           .put("size", size)
           .put("messages", messages)
-          .put("warmup", warmup)
+          .put("warmup", warmPublished[0])
           .put("warmDelivered", warmDelivered.get())
           .put("ratePerSec", rate)
           .put("expected", expected)
@@ -221,7 +232,10 @@ public final class MeshLatencyBench {
           .put("p99Ms", percentile(sorted, 99), 2)
           .put("maxMs", n == 0 ? 0.0 : sorted[n - 1] / 1e6, 2)
           .put("cpuSeconds", processCpuSeconds(), 2)
-          .put("gc", gcName()));
+          .put("gc", gcName())
+          .put("conditions", JsonLine.object().put("warmup", warmResult.json())
+              .put("compileSeconds", after.compileSeconds(before), 2)
+              .put("stealPercent", after.stealPercent(before), 1)));
     } finally {
       for (PubSub p : pubsubs) {
         p.close();
