@@ -4,7 +4,6 @@ import static io.serenity.p2p.host.TestHosts.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.serenity.p2p.core.PeerId;
-import io.serenity.p2p.crypto.KeyType;
 import io.serenity.p2p.eth2.reqresp.ReqRespException.Kind;
 import io.serenity.p2p.eth2.ssz.Bitvector;
 import io.serenity.p2p.eth2.ssz.Bytes32;
@@ -14,7 +13,6 @@ import io.serenity.p2p.eth2.types.Goodbye;
 import io.serenity.p2p.eth2.types.MetaData;
 import io.serenity.p2p.eth2.types.StatusMessage;
 import io.serenity.p2p.host.Host;
-import io.serenity.p2p.host.HostConfig;
 import io.serenity.p2p.host.HostEvent;
 import io.serenity.p2p.host.NettyLeakCheck;
 import io.serenity.p2p.host.Stream;
@@ -622,31 +620,13 @@ class ReqRespTest {
 
   @Test
   void aSlowStreamConsumerPausesReadingSoTheResponderStopsInsteadOfItsChunksPilingUp() {
-    // a read buffer of 256 KiB: the yamux window stays at its initial 256 KiB, so the bound is tight
-    slowStreamConsumer(HostConfig.builder().maxStreamReadBuffer(256 * 1024).build());
-  }
-
-  @Test
-  void aSlowStreamConsumerStopsTheResponderWithinOneGrownWindowOnTheDefaultHost() {
-    // the default host lets a stream's window auto-tune up to its read buffer (4 MiB): once the consumer
-    // has read fast, the responder may be one grown window ahead, and no further
-    slowStreamConsumer(HostConfig.defaults());
-  }
-
-  private ReqResp node(ReqRespConfig config, HostConfig hostConfig) {
-    ReqResp rr = ReqResp.create(hosts.start(KeyType.SECP256K1, hostConfig), config);
-    rrs.add(rr);
-    return rr;
-  }
-
-  private void slowStreamConsumer(HostConfig hostConfig) {
     int chunk = 64 * 1024;
     int total = 200; // 12.5 MiB, were nothing to stop the responder
     Method<Long, byte[]> m = Method.chunked("firehose_stream", 1, Ssz.UINT64,
         Ssz.vector("blob", chunk, b -> b, b -> b), total);
-    ReqResp a = node(ReqRespConfig.defaults(), hostConfig);
+    ReqResp a = node(ReqRespConfig.defaults());
     // the responder gives a slow reader a minute before it resets the stream
-    ReqResp b = node(ReqRespConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)), hostConfig);
+    ReqResp b = node(ReqRespConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)));
     java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
     CompletableFuture<Thread> handler = new CompletableFuture<>();
     CompletableFuture<Throwable> handlerDone = new CompletableFuture<>();
@@ -668,9 +648,7 @@ class ReqRespTest {
     // the consumer holds the first chunk: the responder writes until back-pressure stops it
     eventually("the responder waits (or is done)", () -> handlerDone.isDone() || waiting(await(handler)));
     assertThat(handlerDone).as("the responder cannot finish while the consumer holds a chunk").isNotDone();
-    // the largest receive window the consumer's host grants a stream (what auto-tuning may grow it to)
-    long window = Math.max(io.serenity.p2p.mux.yamux.YamuxConfig.SPEC_INITIAL_WINDOW,
-        Math.min(io.serenity.p2p.mux.yamux.YamuxConfig.MAX_STREAM_WINDOW, hostConfig.maxStreamReadBuffer()));
+    long window = io.serenity.p2p.mux.yamux.YamuxConfig.defaults().initialStreamWindow();
     long bound = 1 + OutboundRequest.STREAM_BUFFER + 1 + (window + ReqRespEngine.RESPONSE_WRITE_WINDOW) / chunk + 2;
     assertThat((long) written.get()).as("chunks the responder got out: held, queued, kept, one window and its "
         + "write window").isLessThanOrEqualTo(bound);
