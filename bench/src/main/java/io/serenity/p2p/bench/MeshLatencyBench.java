@@ -163,11 +163,9 @@ public final class MeshLatencyBench {
       }
       long meshMs = (System.nanoTime() - meshStart) / 1_000_000;
       PubSub publisher = pubsubs.get(0);
-      // Warm-up: untimed messages (first byte 0), enough that the JIT has compiled the paths (with 200,
-      // most of them still ran in the interpreter or C1 when the timed messages started), so the timed
-      // messages see the steady state a long-running node lives in.
-      // --warmup messages, then on until the JIT is quiet (bench's Warmup): a compile finishing among the
-      // timed messages is a tail of its own.
+      // Warm-up: untimed messages (first byte 0), --warmup of them, then on until the JIT is quiet
+      // (bench's Warmup), so the timed messages see the steady state a long-running node lives in: a
+      // compile finishing among them is a tail of its own.
       byte[] warm = new byte[size];
       int[] warmPublished = {0};
       Warmup.Round publishWarm = () -> {
@@ -233,9 +231,7 @@ public final class MeshLatencyBench {
           .put("maxMs", n == 0 ? 0.0 : sorted[n - 1] / 1e6, 2)
           .put("cpuSeconds", processCpuSeconds(), 2)
           .put("gc", gcName())
-          .put("conditions", JsonLine.object().put("warmup", warmResult.json())
-              .put("compileSeconds", after.compileSeconds(before), 2)
-              .put("stealPercent", after.stealPercent(before), 1)));
+          .put("conditions", Warmup.conditions(warmResult, before, after)));
     } finally {
       for (PubSub p : pubsubs) {
         p.close();

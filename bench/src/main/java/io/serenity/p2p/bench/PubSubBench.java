@@ -141,9 +141,7 @@ public final class PubSubBench {
             .put("mibPerSec", (double) messages * size / 1048576.0 / seconds, 1)
             .put("cpuMicrosPerMsg", cpuMicros, 1)
             .put("allocBytesPerMsg", allocPerMsg, 0)
-            .put("conditions", JsonLine.object().put("warmup", warm.json())
-                .put("compileSeconds", after.compileSeconds(before), 2)
-                .put("stealPercent", after.stealPercent(before), 1)));
+            .put("conditions", Warmup.conditions(warm, before, after)));
       }
     }
   }

@@ -28,17 +28,25 @@ final class Warmup {
 
   private Warmup() {}
 
+  /** The "conditions" of a result line: this warm-up, and the compilers' and the hypervisor's share from {@code before} to {@code after}. */
+  static JsonLine conditions(Result warm, Machine.Snapshot before, Machine.Snapshot after) {
+    return JsonLine.object().put("warmup", warm.json())
+        .put("compileSeconds", after.compileSeconds(before), 2)
+        .put("stealPercent", after.stealPercent(before), 1);
+  }
+
   static Result untilSettled(Round round) throws Exception {
     Machine.Snapshot start = Machine.now();
     int rounds = 0;
     while (true) {
       Machine.Snapshot before = Machine.now();
-      Machine.Snapshot after;
+      // the clock alone between steps: a snapshot reads /proc, too much for a step of a few milliseconds
+      long roundEnd = before.nanos() + (long) (ROUND_SECONDS * 1e9);
       do {
         round.run();
-        after = Machine.now();
-      } while (after.seconds(before) < ROUND_SECONDS);
+      } while (System.nanoTime() < roundEnd);
       rounds++;
+      Machine.Snapshot after = Machine.now();
       double compiling = after.compileSeconds(before);
       // Without a compile-time figure (a JVM without the bean) the minimum rounds are all there is.
       boolean settled = Double.isNaN(compiling) || compiling <= after.seconds(before) * SETTLED_PERCENT / 100;
